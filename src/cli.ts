@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, type LatticeBackend } from './config';
+import { ConfigError, LatticeGwError } from './errors';
+import { createLogger } from './log';
+import { createControllers } from './controllers/registry';
+import { renderManifestFiles } from './metacontroller/manifests';
+import { startServer } from './server/serve';
+
+const USAGE = `usage: lattice-gw <command> [options]
+
+commands:
+  serve [--backend aws|emulator]      run the Metacontroller hook server (configuration from the environment)
+  manifests [--out DIR]               write the Metacontroller manifests (default: print them)
+`;
+
+export interface CliIo {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Called with the shutdown function once a long-running command has started. */
+  onStarted?: (stop: (signal: string) => Promise<void>) => void;
+}
+
+class UsageError extends Error {}
+
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  if (at === -1) return undefined;
+  const value = args[at + 1];
+  if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
+  return value;
+}
+
+function backendOption(args: string[]): LatticeBackend | undefined {
+  const value = option(args, '--backend');
+  if (value !== undefined && value !== 'aws' && value !== 'emulator') throw new UsageError(`--backend must be aws or emulator, got "${value}"`);
+  return value;
+}
+
+async function serve(args: string[], io: CliIo): Promise<number> {
+  const backend = backendOption(args);
+  const config = loadConfig(io.env, backend ? { backend } : {});
+  const logger = createLogger(config.logLevel);
+  const server = await startServer(config, logger, { controllers: createControllers() });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: finishing in-flight hooks');
+    const timer = setTimeout(() => {
+      logger.error({ graceMs: config.shutdownGraceMs }, 'in-flight hooks did not finish within SHUTDOWN_GRACE_MS; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    timer.unref();
+    await server.close();
+    clearTimeout(timer);
+    logger.info('stopped');
+  };
+  io.onStarted?.(stop);
+  return 0;
+}
+
+function manifests(args: string[], io: CliIo): number {
+  const out = option(args, '--out');
+  const files = renderManifestFiles(createControllers().map((c) => c.wiring));
+  if (out === undefined) {
+    for (const [name, content] of files) io.stdout(`---\n# ${name}\n${content}`);
+    return 0;
+  }
+  mkdirSync(out, { recursive: true });
+  for (const [name, content] of files) writeFileSync(join(out, name), content);
+  io.stdout(`wrote ${files.size} files to ${out}\n`);
+  return 0;
+}
+
+/** Runs one command; returns the exit code (2: usage or configuration error). */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(args, io);
+      case 'manifests':
+        return manifests(args, io);
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`lattice-gw: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr(`lattice-gw: invalid configuration: ${error.message}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const code = error instanceof LatticeGwError ? ` [${error.code}]` : '';
+    io.stderr(`lattice-gw: ${message}${code}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIo = {
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    onStarted: (stop) => {
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => {
+          void stop(signal).then(() => process.exit(0));
+        });
+      }
+    },
+  };
+  void main(process.argv.slice(2), io).then((code) => {
+    if (code !== 0) process.exit(code);
+  });
+}

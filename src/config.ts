@@ -1,0 +1,149 @@
+import { ConfigError } from './errors';
+import { LOG_LEVELS, type LogLevel } from './log';
+
+export const DEFAULT_CONTROLLER_NAME = 'application-networking.k8s.aws/gateway-api-controller';
+
+export type LatticeBackend = 'aws' | 'emulator';
+
+export interface Config {
+  /** Port of the hook server. */
+  readonly port: number;
+  readonly host: string;
+  /** `aws`: the real Lattice (SDK endpoint resolution); `emulator`: an emulator embedded in the process. */
+  readonly backend: LatticeBackend;
+  /** Only when set in the environment; otherwise the SDK resolves the region itself. */
+  readonly awsRegion: string | undefined;
+  readonly clusterName: string;
+  readonly clusterVpcId: string;
+  /** When unset, STS GetCallerIdentity is called once at start. */
+  readonly awsAccountId: string | undefined;
+  readonly controllerName: string;
+  readonly hookDeadlineMs: number;
+  readonly hookAuthToken: string | undefined;
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  readonly logLevel: LogLevel;
+  readonly bodyLimitBytes: number;
+  readonly shutdownGraceMs: number;
+  /** Port of the embedded emulator (backend `emulator` only). */
+  readonly emulatorPort: number;
+}
+
+/** Defaults that make the embedded emulator work without any AWS or cluster identity. */
+export const EMULATOR_DEFAULTS = {
+  awsRegion: 'us-west-2',
+  clusterName: 'local',
+  clusterVpcId: 'vpc-0a1b2c3d4e5f60718',
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const MiB = 1024 * 1024;
+
+// Patterns from the APIs that consume the values: Lattice (VPC id), EKS (cluster name),
+// Gateway API (GatewayController), AWS (account id, region).
+const VPC_ID = /^vpc-([0-9a-z]{8}|[0-9a-z]{17})$/;
+const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z0-9]+)*-\d+$/;
+const CONTROLLER_NAME =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
+
+function present(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function matching(env: Env, name: string, pattern: RegExp, example: string): string | undefined {
+  const raw = present(env, name);
+  if (raw !== undefined && !pattern.test(raw)) {
+    throw new ConfigError(name, `must look like ${example}, got "${raw}"`);
+  }
+  return raw;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export interface ConfigOverrides {
+  backend?: LatticeBackend;
+}
+
+/**
+ * Reads the environment (DESIGN §6) into one frozen config. Throws a ConfigError naming the first
+ * offending variable; nothing is read from disk here (files named by TLS_* are read by `serve`).
+ */
+export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): Config {
+  const backend = overrides.backend ?? oneOf<LatticeBackend>(env, 'LATTICE_BACKEND', ['aws', 'emulator'], 'aws');
+  const onAws = backend === 'aws';
+
+  const awsRegion =
+    matching(env, 'AWS_REGION', REGION, 'us-west-2') ?? (onAws ? undefined : EMULATOR_DEFAULTS.awsRegion);
+  const clusterName =
+    matching(env, 'CLUSTER_NAME', CLUSTER_NAME, 'my-cluster (letters, digits, - and _, at most 100)') ??
+    (onAws ? undefined : EMULATOR_DEFAULTS.clusterName);
+  if (clusterName === undefined) {
+    throw new ConfigError('CLUSTER_NAME', 'is required with LATTICE_BACKEND=aws (it goes into the ManagedBy tag)');
+  }
+  const clusterVpcId =
+    matching(env, 'CLUSTER_VPC_ID', VPC_ID, 'vpc-0123456789abcdef0') ?? (onAws ? undefined : EMULATOR_DEFAULTS.clusterVpcId);
+  if (clusterVpcId === undefined) {
+    throw new ConfigError('CLUSTER_VPC_ID', 'is required with LATTICE_BACKEND=aws (the VPC of the cluster)');
+  }
+
+  const hookAuthToken = present(env, 'HOOK_AUTH_TOKEN');
+  if (hookAuthToken !== undefined && (hookAuthToken.length < 16 || /\s/.test(hookAuthToken))) {
+    throw new ConfigError('HOOK_AUTH_TOKEN', 'must be at least 16 characters without whitespace');
+  }
+
+  const certFile = present(env, 'TLS_CERT_FILE');
+  const keyFile = present(env, 'TLS_KEY_FILE');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new ConfigError(certFile === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE', 'must be set together with the other TLS_* file');
+  }
+
+  const controllerName = matching(env, 'CONTROLLER_NAME', CONTROLLER_NAME, 'example.com/controller') ?? DEFAULT_CONTROLLER_NAME;
+  if (controllerName.length > 253) throw new ConfigError('CONTROLLER_NAME', 'must be at most 253 characters');
+
+  return deepFreeze<Config>({
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: present(env, 'HOST') ?? '0.0.0.0',
+    backend,
+    awsRegion,
+    clusterName,
+    clusterVpcId,
+    awsAccountId: matching(env, 'AWS_ACCOUNT_ID', ACCOUNT_ID, '123456789012 (12 digits)'),
+    controllerName,
+    hookDeadlineMs: integer(env, 'HOOK_DEADLINE_MS', 8000, 500, 120000),
+    hookAuthToken,
+    tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
+    logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * MiB, MiB, 1024 * MiB),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25000, 0, 600000),
+    emulatorPort: integer(env, 'EMULATOR_PORT', 8181, 0, 65535),
+  });
+}

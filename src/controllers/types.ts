@@ -1,0 +1,86 @@
+import type { Logger } from '../log';
+import type { Config } from '../config';
+import type {
+  CompositeHookRequest,
+  CompositeHookResponse,
+  CustomizeHookRequest,
+  CustomizeHookResponse,
+  DecoratorHookRequest,
+  DecoratorHookResponse,
+  LabelSelector,
+} from '../metacontroller/types';
+
+/** What one hook invocation may use besides its request. */
+export interface HookContext {
+  readonly config: Config;
+  /** Bound to the controller, the hook and the object. */
+  readonly log: Logger;
+  readonly now: () => Date;
+  /** Epoch milliseconds by which the hook must have answered (HOOK_DEADLINE_MS after arrival). */
+  readonly deadline: number;
+}
+
+export interface WatchedResource {
+  apiVersion: string;
+  /** Lowercase plural, as in the Kubernetes API path. */
+  resource: string;
+  labelSelector?: LabelSelector;
+  /** Status-only updates do not trigger a sync (our own status writes would otherwise loop back). */
+  ignoreStatusChanges?: boolean;
+}
+
+export interface AttachmentResource {
+  apiVersion: string;
+  resource: string;
+  updateStrategy?: { method: 'OnDelete' | 'Recreate' | 'InPlace' };
+}
+
+/**
+ * How a controller is wired into Metacontroller. This one description produces both the server's
+ * routes and the manifests in `metacontroller/`, so the two cannot drift apart.
+ */
+export interface DecoratorWiring {
+  kind: 'DecoratorController';
+  /** URL segment (`/hooks/<name>/…`); the Metacontroller object is `lattice-<name>`. */
+  name: string;
+  description: string;
+  resources: WatchedResource[];
+  attachments?: AttachmentResource[];
+  hooks: { customize: boolean; finalize: boolean };
+  resyncPeriodSeconds?: number;
+}
+
+export interface CompositeWiring {
+  kind: 'CompositeController';
+  name: string;
+  description: string;
+  parentResource: WatchedResource;
+  childResources?: AttachmentResource[];
+  hooks: { customize: boolean; finalize: boolean };
+  resyncPeriodSeconds?: number;
+}
+
+export type ControllerWiring = DecoratorWiring | CompositeWiring;
+
+type MaybePromise<T> = T | Promise<T>;
+
+export interface DecoratorHandlers {
+  customize?(request: CustomizeHookRequest, ctx: HookContext): MaybePromise<CustomizeHookResponse>;
+  sync(request: DecoratorHookRequest, ctx: HookContext): MaybePromise<DecoratorHookResponse>;
+  finalize?(request: DecoratorHookRequest, ctx: HookContext): MaybePromise<DecoratorHookResponse>;
+}
+
+export interface CompositeHandlers {
+  customize?(request: CustomizeHookRequest, ctx: HookContext): MaybePromise<CustomizeHookResponse>;
+  sync(request: CompositeHookRequest, ctx: HookContext): MaybePromise<CompositeHookResponse>;
+  finalize?(request: CompositeHookRequest, ctx: HookContext): MaybePromise<CompositeHookResponse>;
+}
+
+export type HookController =
+  | { wiring: DecoratorWiring; handlers: DecoratorHandlers; features?: readonly string[] }
+  | { wiring: CompositeWiring; handlers: CompositeHandlers; features?: readonly string[] };
+
+/** The Metacontroller object name of a controller. */
+export function metacontrollerName(wiring: ControllerWiring): string {
+  return `lattice-${wiring.name}`;
+}

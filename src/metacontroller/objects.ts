@@ -1,0 +1,41 @@
+import type { KubeObject } from './types';
+
+/** The identity of a Kubernetes object; `group` is '' for the core group. */
+export interface ObjectRef {
+  group: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+export function refOf(object: KubeObject): ObjectRef {
+  const ref: ObjectRef = { group: groupOf(object.apiVersion), kind: object.kind, name: object.metadata.name };
+  if (object.metadata.namespace !== undefined && object.metadata.namespace !== '') ref.namespace = object.metadata.namespace;
+  return ref;
+}
+
+/** `namespace/name` for namespaced objects, `name` otherwise (the Metacontroller v2 key form). */
+export function qualifiedName(object: { metadata: { name: string; namespace?: string } }): string {
+  const { name, namespace } = object.metadata;
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+export function generationOf(object: KubeObject): number {
+  return object.metadata.generation ?? 0;
+}
+
+export function isDeleting(object: KubeObject): boolean {
+  return object.metadata.deletionTimestamp !== undefined && object.metadata.deletionTimestamp !== null;
+}
+
+/** Object-typed field access for open-ended Kubernetes data (spec, status). */
+export function recordAt(value: unknown, key: string): Record<string, unknown> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const inner = (value as Record<string, unknown>)[key];
+  return inner !== null && typeof inner === 'object' && !Array.isArray(inner) ? (inner as Record<string, unknown>) : undefined;
+}

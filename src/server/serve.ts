@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config';
+import { ConfigError } from '../errors';
+import type { Logger } from '../log';
+import type { HookController } from '../controllers/types';
+import { buildApp } from './app';
+import { createHookMetrics, type HookMetrics } from './metrics';
+import { Readiness } from './readiness';
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  /** Base URL, e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  readonly readiness: Readiness;
+  /** Stops accepting connections, lets in-flight hooks finish, then resolves. */
+  close(): Promise<void>;
+}
+
+function readPem(variable: 'TLS_CERT_FILE' | 'TLS_KEY_FILE', file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(variable, `cannot read ${file} (${code})`);
+  }
+}
+
+export interface StartServerOptions {
+  controllers: readonly HookController[];
+  metrics?: HookMetrics;
+  readiness?: Readiness;
+  now?: () => Date;
+}
+
+export async function startServer(config: Config, logger: Logger, options: StartServerOptions): Promise<RunningServer> {
+  const https = config.tls ? { cert: readPem('TLS_CERT_FILE', config.tls.certFile), key: readPem('TLS_KEY_FILE', config.tls.keyFile) } : undefined;
+  const readiness = options.readiness ?? new Readiness();
+  const app = await buildApp({
+    config,
+    logger,
+    controllers: options.controllers,
+    metrics: options.metrics ?? createHookMetrics(),
+    readiness,
+    ...(options.now ? { now: options.now } : {}),
+    ...(https ? { https } : {}),
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ url, controllers: options.controllers.map((c) => c.wiring.name), tls: https !== undefined }, 'hook server listening');
+  return {
+    app,
+    url,
+    readiness,
+    async close() {
+      readiness.markNotReady('shutting down');
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,223 @@
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { FakeCluster } from '../support/metacontroller/cluster';
+import { MetacontrollerDriver } from '../support/metacontroller/driver';
+
+/**
+ * The driver is the stand-in for Metacontroller in every end-to-end test, so its own behaviour is
+ * pinned here against a scripted hook server, protocol rule by protocol rule.
+ */
+
+type Handler = (body: Record<string, unknown>) => { status?: number; headers?: Record<string, string>; body: unknown };
+
+const GW = 'gateway.networking.k8s.io';
+const OURS = 'application-networking.k8s.aws';
+const FINALIZER = 'metacontroller.io/decoratorcontroller-test-decorator';
+
+function httpRoute(name: string, labels: Record<string, string> = { managed: 'true' }) {
+  return { apiVersion: `${GW}/v1`, kind: 'HTTPRoute', metadata: { name, namespace: 'apps', labels }, spec: { parentRefs: [] } };
+}
+
+describe('Metacontroller driver', () => {
+  let server: FastifyInstance;
+  let cluster: FakeCluster;
+  let driver: MetacontrollerDriver;
+  const handlers = new Map<string, Handler>();
+  const received: { path: string; body: Record<string, unknown> }[] = [];
+
+  beforeEach(async () => {
+    handlers.clear();
+    received.length = 0;
+    server = Fastify();
+    server.post('/*', async (request, reply) => {
+      const path = request.url;
+      const body = request.body as Record<string, unknown>;
+      received.push({ path, body });
+      const handler = handlers.get(path);
+      if (!handler) return reply.code(404).send({ error: 'no handler' });
+      const answer = handler(body);
+      return reply.code(answer.status ?? 200).headers(answer.headers ?? {}).send(answer.body);
+    });
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    const address = server.server.address() as { port: number };
+    cluster = new FakeCluster();
+    driver = new MetacontrollerDriver({ cluster, baseUrl: `http://127.0.0.1:${address.port}`, manifestsDir: join(__dirname, '..', 'fixtures', 'driver-manifests'), timeScale: 0.01 });
+    handlers.set('/d/customize', () => ({ body: { relatedResources: [{ apiVersion: 'v1', resource: 'services', namespace: 'apps', names: ['web'] }] } }));
+  });
+
+  afterEach(async () => {
+    await driver.close();
+    await server.close();
+  });
+
+  it('loads hook definitions, resolving service-form URLs and timeouts', () => {
+    const decorator = driver.controller('test-decorator');
+    expect(decorator.hooks.sync).toMatchObject({ version: 'v2', url: 'http://hooks.test:8080/d/sync', path: '/d/sync', timeoutMs: 5000, strict: true });
+    expect(decorator.hooks.finalize).toMatchObject({ timeoutMs: 10000 });
+    expect(driver.controller('test-decorator-v1').hooks.sync).toMatchObject({ version: 'v1', strict: false });
+  });
+
+  it('adds the finalizer first, sends v2 maps, and applies labels, annotations, status and attachments', async () => {
+    cluster.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'apps' }, spec: {} });
+    cluster.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'other', namespace: 'apps' }, spec: {} });
+    cluster.apply({ ...httpRoute('shop', { managed: 'true', drop: 'me' }), metadata: { ...httpRoute('shop').metadata, labels: { managed: 'true', drop: 'me' }, annotations: { keep: 'yes' } } });
+    handlers.set('/d/sync', (body) => {
+      const object = body.object as { metadata: { finalizers?: string[] } };
+      expect(object.metadata.finalizers).toContain(FINALIZER);
+      return {
+        body: {
+          labels: { drop: null, added: 'x' },
+          annotations: { note: 'n' },
+          status: { parents: [{ controllerName: 'x' }] },
+          attachments: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shop-config' }, data: { a: '1' } }],
+        },
+      };
+    });
+    await driver.runUntilStable();
+
+    const first = received.find((r) => r.path === '/d/sync')?.body as Record<string, unknown>;
+    expect(Object.keys(first).sort()).toEqual(['attachments', 'controller', 'finalizing', 'object', 'related']);
+    expect(first.related).toEqual({ 'Service.v1': { 'apps/web': expect.objectContaining({ kind: 'Service' }) } });
+    expect(first.attachments).toEqual({ 'ConfigMap.v1': {} });
+    expect(first.finalizing).toBe(false);
+
+    const route = cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' });
+    expect(route.metadata.labels).toEqual({ managed: 'true', added: 'x' });
+    expect(route.metadata.annotations).toEqual({ keep: 'yes', note: 'n' });
+    expect(route.status).toEqual({ parents: [{ controllerName: 'x' }] });
+    const config = cluster.mustGet({ group: '', kind: 'ConfigMap', namespace: 'apps', name: 'shop-config' });
+    expect(config.metadata.ownerReferences).toEqual([{ apiVersion: `${GW}/v1`, kind: 'HTTPRoute', name: 'shop', uid: route.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    expect(config.metadata.annotations).toEqual({ 'metacontroller.k8s.io/decorator-controller': 'test-decorator' });
+
+    // Our own writes trigger one more sync, which sees the attachment; then it is stable.
+    const syncs = driver.callsTo('test-decorator', 'sync');
+    expect(syncs.length).toBeGreaterThanOrEqual(2);
+    expect((syncs[syncs.length - 1]?.request as { attachments: unknown }).attachments).toEqual({ 'ConfigMap.v1': { 'apps/shop-config': expect.any(Object) } });
+  });
+
+  it('re-syncs when a related object changes, and calls customize again only for a new generation', async () => {
+    cluster.apply(httpRoute('shop'));
+    handlers.set('/d/sync', () => ({ body: {} }));
+    await driver.runUntilStable();
+    const before = driver.callsTo('test-decorator', 'sync').length;
+    cluster.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'apps' }, spec: { ports: [] } });
+    await driver.runUntilStable();
+    expect(driver.callsTo('test-decorator', 'sync').length).toBe(before + 1);
+    cluster.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'unrelated', namespace: 'apps' }, spec: {} });
+    await driver.runUntilStable();
+    expect(driver.callsTo('test-decorator', 'sync').length).toBe(before + 1);
+    expect(driver.callsTo('test-decorator', 'customize')).toHaveLength(1);
+    const route = cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' });
+    cluster.apply({ ...route, spec: { parentRefs: [{ name: 'x' }] } });
+    await driver.runUntilStable();
+    expect(driver.callsTo('test-decorator', 'customize')).toHaveLength(2);
+  });
+
+  it('treats attachments as the full desired set', async () => {
+    let names = ['a', 'b'];
+    cluster.apply(httpRoute('shop'));
+    handlers.set('/d/sync', () => ({ body: { attachments: names.map((name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { v: names.join() } })) } }));
+    await driver.runUntilStable();
+    expect(cluster.list('', 'ConfigMap', 'apps').map((c) => c.metadata.name)).toEqual(['a', 'b']);
+    names = ['b'];
+    cluster.apply({ ...httpRoute('shop'), spec: { parentRefs: [{ name: 'bump' }] } });
+    await driver.runUntilStable();
+    expect(cluster.list('', 'ConfigMap', 'apps').map((c) => [c.metadata.name, (c as { data?: unknown }).data])).toEqual([['b', { v: 'b' }]]);
+  });
+
+  it('finalizes a deleted object until the hook says finalized, then the object and its attachments are gone', async () => {
+    let finalizeCalls = 0;
+    cluster.apply(httpRoute('shop'));
+    handlers.set('/d/sync', () => ({ body: { attachments: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }] } }));
+    handlers.set('/d/finalize', (body) => {
+      finalizeCalls += 1;
+      expect(body.finalizing).toBe(true);
+      return { body: finalizeCalls < 3 ? { resyncAfterSeconds: 1, attachments: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }] } : { finalized: true } };
+    });
+    await driver.runUntilStable();
+    cluster.delete({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' });
+    expect(cluster.get({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' })?.metadata.deletionTimestamp).toBeDefined();
+    await driver.runUntilStable();
+    expect(finalizeCalls).toBe(3);
+    expect(cluster.get({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' })).toBeUndefined();
+    expect(cluster.list('', 'ConfigMap')).toEqual([]);
+  });
+
+  it('finalizes an object that stops matching the selector, and only removes the finalizer', async () => {
+    cluster.apply(httpRoute('shop'));
+    handlers.set('/d/sync', () => ({ body: {} }));
+    handlers.set('/d/finalize', () => ({ body: { finalized: true, labels: { cleaned: 'yes' } } }));
+    await driver.runUntilStable();
+    cluster.apply(httpRoute('shop', {}));
+    await driver.runUntilStable();
+    const route = cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' });
+    expect(route.metadata.finalizers ?? []).not.toContain(FINALIZER);
+    expect(route.metadata.labels).toEqual({ cleaned: 'yes' });
+    expect(driver.callsTo('test-decorator', 'finalize')).toHaveLength(1);
+  });
+
+  it('records a SyncError and writes nothing for unknown fields, wrong status codes or bad JSON (v2 strict)', async () => {
+    cluster.apply(httpRoute('shop'));
+    let answer: { status?: number; body: unknown } = { body: { labels: { a: 'b' }, Status: {} } };
+    handlers.set('/d/sync', () => answer);
+    await expect(driver.runUntil(() => driver.events.length >= 1, { timeoutMs: 2000 })).resolves.toBeUndefined();
+    expect(driver.events[0]?.message).toContain('unknown field "Status"');
+    expect(cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' }).metadata.labels).toEqual({ managed: 'true' });
+    answer = { status: 201, body: {} };
+    await driver.runUntil(() => driver.events.length >= 2, { timeoutMs: 2000 });
+    expect(driver.events[1]?.message).toContain('unsupported status code: 201');
+    answer = { body: {} };
+    await driver.runUntilStable();
+  });
+
+  it('re-queues after Retry-After on 429 without an event', async () => {
+    cluster.apply(httpRoute('shop'));
+    let calls = 0;
+    handlers.set('/d/sync', () => {
+      calls += 1;
+      return calls === 1 ? { status: 429, headers: { 'retry-after': '2' }, body: {} } : { body: { labels: { done: 'yes' } } };
+    });
+    await driver.runUntilStable();
+    expect(driver.events).toEqual([]);
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' }).metadata.labels?.done).toBe('yes');
+  });
+
+  it('keeps polling resyncs that change nothing out of the way of stability', async () => {
+    cluster.apply(httpRoute('shop'));
+    handlers.set('/d/sync', () => ({ body: { resyncAfterSeconds: 30 } }));
+    await driver.runUntilStable({ timeoutMs: 2000 });
+    expect(driver.callsTo('test-decorator', 'sync')).toHaveLength(1);
+  });
+
+  it('uses v1 keys and drops other namespaces for a v1 hook of a namespaced object', async () => {
+    cluster.apply({ apiVersion: `${GW}/v1`, kind: 'GRPCRoute', metadata: { name: 'rpc', namespace: 'apps' }, spec: {} });
+    cluster.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'mine', namespace: 'apps' }, spec: {} });
+    cluster.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'theirs', namespace: 'other' }, spec: {} });
+    handlers.set('/v1/customize', () => ({ body: { relatedResources: [{ apiVersion: 'v1', resource: 'services' }] } }));
+    handlers.set('/v1/sync', () => ({ body: { unknownButLoose: true } }));
+    await driver.runUntilStable();
+    const request = driver.callsTo('test-decorator-v1', 'sync')[0]?.request as { related: Record<string, Record<string, unknown>> };
+    expect(Object.keys(request.related['Service.v1'] ?? {})).toEqual(['mine']);
+    expect(driver.events).toEqual([]);
+  });
+
+  it('runs composite controllers: children labelled with controller-uid, status replaced with observedGeneration', async () => {
+    cluster.apply({ apiVersion: `${OURS}/v1alpha1`, kind: 'ServiceNetwork', metadata: { name: 'mesh' }, spec: {} });
+    handlers.set('/c/sync', (body) => {
+      expect(Object.keys(body).sort()).toEqual(['children', 'controller', 'finalizing', 'parent', 'related']);
+      return { body: { status: { ready: true }, children: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mesh', namespace: 'kube-system' } }] } };
+    });
+    handlers.set('/c/finalize', () => ({ body: { status: null, children: [], finalized: true } }));
+    await driver.runUntilStable();
+    const parent = cluster.mustGet({ group: OURS, kind: 'ServiceNetwork', name: 'mesh' });
+    expect(parent.status).toEqual({ ready: true, observedGeneration: 1 });
+    expect(parent.metadata.finalizers).toEqual(['metacontroller.io/compositecontroller-test-composite']);
+    const child = cluster.mustGet({ group: '', kind: 'ConfigMap', namespace: 'kube-system', name: 'mesh' });
+    expect(child.metadata.labels).toEqual({ 'controller-uid': parent.metadata.uid });
+    cluster.delete({ group: OURS, kind: 'ServiceNetwork', name: 'mesh' });
+    await driver.runUntilStable();
+    expect(cluster.get({ group: OURS, kind: 'ServiceNetwork', name: 'mesh' })).toBeUndefined();
+    expect(cluster.list('', 'ConfigMap')).toEqual([]);
+  });
+});

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+import type { HookController } from '../../src/controllers/types';
+import { createHookMetrics } from '../../src/server/metrics';
+import { startServer } from '../../src/server/serve';
+import { decoratorSyncBody, gatewayClass } from '../support/objects';
+
+const FIXTURES = join(__dirname, '..', 'fixtures');
+
+function slowController(release: Promise<void>, started: () => void): HookController {
+  return {
+    wiring: { kind: 'DecoratorController', name: 'slow', description: 'test', resources: [], hooks: { customize: false, finalize: false } },
+    handlers: {
+      async sync() {
+        started();
+        await release;
+        return { labels: { done: 'yes' } };
+      },
+    },
+  };
+}
+
+describe('serving', () => {
+  it('finishes in-flight hooks on shutdown and then refuses new connections', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let markStarted!: () => void;
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
+    const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    const server = await startServer(config, createLogger('silent'), { controllers: [slowController(released, markStarted)], metrics: createHookMetrics({ processMetrics: false }) });
+
+    const inFlight = request(`${server.url}/hooks/slow/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(decoratorSyncBody('lattice-slow', gatewayClass('x'))),
+    });
+    await started;
+    const closing = server.close();
+    expect(server.readiness.ready).toBe(false);
+    release();
+    const res = await inFlight;
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.json()).toEqual({ labels: { done: 'yes' } });
+    await closing;
+    await expect(request(`${server.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('speaks HTTPS with TLS_CERT_FILE and TLS_KEY_FILE', async () => {
+    const config = loadConfig({
+      LATTICE_BACKEND: 'emulator',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TLS_CERT_FILE: join(FIXTURES, 'tls-cert.pem'),
+      TLS_KEY_FILE: join(FIXTURES, 'tls-key.pem'),
+    });
+    const server = await startServer(config, createLogger('silent'), { controllers: [], metrics: createHookMetrics({ processMetrics: false }) });
+    const agent = new Agent({ connect: { ca: readFileSync(join(FIXTURES, 'tls-cert.pem')) } });
+    try {
+      expect(server.url.startsWith('https://')).toBe(true);
+      const res = await request(`${server.url}/healthz`, { dispatcher: agent });
+      expect(res.statusCode).toBe(200);
+      await res.body.dump();
+    } finally {
+      await agent.close();
+      await server.close();
+    }
+  });
+
+  it('keeps idle connections longer than Metacontroller does (90 s)', async () => {
+    const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1' });
+    const server = await startServer(config, createLogger('silent'), { controllers: [], metrics: createHookMetrics({ processMetrics: false }) });
+    try {
+      expect(server.app.server.keepAliveTimeout).toBeGreaterThan(90_000);
+    } finally {
+      await server.close();
+    }
+  });
+});

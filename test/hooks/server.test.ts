@@ -1,0 +1,173 @@
+import { RetryLaterError } from '../../src/errors';
+import type { HookController } from '../../src/controllers/types';
+import { createControllers } from '../../src/controllers/registry';
+import { testApp, type TestApp } from '../support/app';
+import { decoratorSyncBody, gatewayClass } from '../support/objects';
+
+const TOKEN = 'correct-horse-battery-staple';
+
+function throwingController(error: unknown): HookController {
+  return {
+    wiring: { kind: 'DecoratorController', name: 'boom', description: 'test', resources: [], hooks: { customize: false, finalize: false } },
+    handlers: {
+      sync() {
+        throw error;
+      },
+    },
+  };
+}
+
+describe('hook server', () => {
+  let t: TestApp;
+  afterEach(async () => t?.app.close());
+
+  it('answers health, readiness and metrics', async () => {
+    t = await testApp();
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    t.readiness.markNotReady('resolving AWS identity');
+    const notReady = await t.app.inject({ method: 'GET', url: '/readyz' });
+    expect(notReady.statusCode).toBe(503);
+    expect(notReady.json()).toEqual({ status: 'not ready', reason: 'resolving AWS identity' });
+  });
+
+  it('counts hook requests and their duration by controller, hook and outcome', async () => {
+    t = await testApp();
+    await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', payload: decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice')) });
+    await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', payload: { nope: true } });
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('lattice_gw_hook_requests_total{controller="gatewayclass",hook="sync",outcome="success"} 1');
+    expect(metrics).toContain('lattice_gw_hook_requests_total{controller="gatewayclass",hook="sync",outcome="invalid"} 1');
+    expect(metrics).toMatch(/lattice_gw_hook_duration_seconds_count\{controller="gatewayclass",hook="sync",outcome="success"\} 1/);
+  });
+
+  it('serves exactly the hooks its controllers declare', async () => {
+    t = await testApp();
+    const routes = t.app.printRoutes({ commonPrefix: false });
+    for (const controller of createControllers()) {
+      expect(routes).toContain(`/hooks/${controller.wiring.name}/sync (POST)`);
+      expect(routes.includes(`/hooks/${controller.wiring.name}/finalize (POST)`)).toBe(controller.wiring.hooks.finalize);
+    }
+  });
+
+  it.each([
+    ['/hooks/nosuch/sync', 'nosuch'],
+    ['/hooks/gatewayclass/finalize', 'finalize'],
+    ['/hooks/gatewayclass/explode', 'explode'],
+  ])('answers 404 for an unknown controller or hook: %s', async (url) => {
+    t = await testApp();
+    const res = await t.app.inject({ method: 'POST', url, payload: {} });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'LGW_HOOK_NOT_FOUND' });
+    expect(res.json().message).toContain('gatewayclass');
+  });
+
+  it('answers 400 with the offending path for a malformed envelope', async () => {
+    t = await testApp();
+    const body = decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice'));
+    delete (body.object as { metadata: { name?: string } }).metadata.name;
+    const res = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', payload: body });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ code: 'LGW_HOOK_INVALID_ENVELOPE', message: 'invalid sync request: /object/metadata/name is required', path: '/object/metadata/name' });
+  });
+
+  it('answers 400 for a body that is not JSON, and 415 for another media type', async () => {
+    t = await testApp();
+    const invalid = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', headers: { 'content-type': 'application/json' }, payload: '{"controller":' });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_JSON', path: '/' });
+    const empty = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', headers: { 'content-type': 'application/json' }, payload: '' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().code).toBe('LGW_HOOK_INVALID_JSON');
+    const text = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', headers: { 'content-type': 'text/plain' }, payload: 'hello' });
+    expect(text.statusCode).toBe(415);
+    expect(text.json().code).toBe('LGW_HOOK_UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers 413 above BODY_LIMIT_BYTES and accepts large bodies below it', async () => {
+    t = await testApp({ env: { BODY_LIMIT_BYTES: String(1024 * 1024) } });
+    const filler = 'x'.repeat(1024 * 1024);
+    const tooLarge = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/gatewayclass/sync',
+      payload: decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice', undefined, { description: filler })),
+    });
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.json()).toMatchObject({ code: 'LGW_HOOK_BODY_TOO_LARGE' });
+    await t.app.close();
+
+    t = await testApp();
+    const big = decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice', undefined, { description: 'y'.repeat(12 * 1024 * 1024) }));
+    const ok = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', payload: big });
+    expect(ok.statusCode).toBe(200);
+  });
+
+  describe('with HOOK_AUTH_TOKEN', () => {
+    it.each([
+      [undefined, 401],
+      ['Bearer wrong-token-of-some-length', 401],
+      [`Basic ${TOKEN}`, 401],
+      [`Bearer ${TOKEN}x`, 401],
+      [`Bearer ${TOKEN}`, 200],
+      [`bearer  ${TOKEN}`, 200],
+    ])('Authorization %s → %d', async (authorization, status) => {
+      t = await testApp({ env: { HOOK_AUTH_TOKEN: TOKEN } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/hooks/gatewayclass/sync',
+        headers: authorization ? { authorization } : {},
+        payload: decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice')),
+      });
+      expect(res.statusCode).toBe(status);
+      if (status === 401) {
+        expect(res.json().code).toBe('LGW_HOOK_UNAUTHORIZED');
+        expect(res.headers['www-authenticate']).toBe('Bearer');
+      }
+    });
+
+    it('does not reveal which hooks exist to an unauthenticated caller, and keeps health open', async () => {
+      t = await testApp({ env: { HOOK_AUTH_TOKEN: TOKEN } });
+      expect((await t.app.inject({ method: 'POST', url: '/hooks/nosuch/sync', payload: {} })).statusCode).toBe(401);
+      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    });
+
+    it('never logs the token', async () => {
+      t = await testApp({ env: { HOOK_AUTH_TOKEN: TOKEN, LOG_LEVEL: 'trace' } });
+      await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', headers: { authorization: `Bearer ${TOKEN}` }, payload: decoratorSyncBody('x', gatewayClass('lattice')) });
+      expect(JSON.stringify(t.logs)).not.toContain(TOKEN);
+    });
+  });
+
+  it('accepts __proto__ and constructor keys as data without polluting prototypes', async () => {
+    t = await testApp();
+    const payload = `{"controller":{"kind":"DecoratorController"},"object":{"apiVersion":"gateway.networking.k8s.io/v1","kind":"GatewayClass","metadata":{"name":"lattice","generation":1,"labels":{"__proto__":"x"},"annotations":{"constructor":"y"}},"spec":{"controllerName":"application-networking.k8s.aws/gateway-api-controller","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}},"status":{"__proto__":{"polluted":true}}},"related":{"ConfigMap.v1":{"a/b":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b","namespace":"a"},"data":{"__proto__":"evil"}}}}}`;
+    const res = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', headers: { 'content-type': 'application/json' }, payload });
+    expect(res.statusCode).toBe(200);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+    // The foreign status field survives as data in the status we return.
+    expect(res.body).toContain('"__proto__":{"polluted":true}');
+  });
+
+  it('answers 500 with an error id that is also logged, and never a stack trace', async () => {
+    t = await testApp({ controllers: [throwingController(new Error('secret internals at /srv/app.js:12'))] });
+    const res = await t.app.inject({ method: 'POST', url: '/hooks/boom/sync', payload: decoratorSyncBody('x', gatewayClass('lattice')) });
+    expect(res.statusCode).toBe(500);
+    const body = res.json();
+    expect(body.code).toBe('LGW_HOOK_INTERNAL');
+    expect(body.errorId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body).not.toContain('secret internals');
+    expect(res.body).not.toContain('at ');
+    const logged = t.logs.find((line) => line.errorId === body.errorId);
+    expect(logged).toMatchObject({ level: 'error', controller: 'boom', hook: 'sync' });
+    expect(JSON.stringify(logged)).toContain('secret internals');
+  });
+
+  it('answers 429 with Retry-After when the controller must retry later', async () => {
+    t = await testApp({ controllers: [throwingController(new RetryLaterError('Lattice is throttling', 2.2))] });
+    const res = await t.app.inject({ method: 'POST', url: '/hooks/boom/sync', payload: decoratorSyncBody('x', gatewayClass('lattice')) });
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['retry-after']).toBe('3');
+    expect(res.json().code).toBe('LGW_HOOK_RETRY_LATER');
+  });
+});

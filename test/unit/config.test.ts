@@ -1,0 +1,119 @@
+import { loadConfig, DEFAULT_CONTROLLER_NAME, EMULATOR_DEFAULTS } from '../../src/config';
+import { ConfigError } from '../../src/errors';
+
+const AWS_ENV = { CLUSTER_NAME: 'prod-east', CLUSTER_VPC_ID: 'vpc-0123456789abcdef0' };
+
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults on AWS', () => {
+    const config = loadConfig(AWS_ENV);
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      backend: 'aws',
+      clusterName: 'prod-east',
+      clusterVpcId: 'vpc-0123456789abcdef0',
+      controllerName: DEFAULT_CONTROLLER_NAME,
+      hookDeadlineMs: 8000,
+      logLevel: 'info',
+      bodyLimitBytes: 16 * 1024 * 1024,
+      shutdownGraceMs: 25000,
+    });
+    expect(config.awsRegion).toBeUndefined();
+    expect(config.awsAccountId).toBeUndefined();
+    expect(config.hookAuthToken).toBeUndefined();
+    expect(config.tls).toBeUndefined();
+  });
+
+  it('returns a frozen object, nested values included', () => {
+    const config = loadConfig({ ...AWS_ENV, TLS_CERT_FILE: '/c', TLS_KEY_FILE: '/k' });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.tls)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('needs no identity with the embedded emulator', () => {
+    const config = loadConfig({ LATTICE_BACKEND: 'emulator' });
+    expect(config).toMatchObject({ backend: 'emulator', ...EMULATOR_DEFAULTS });
+  });
+
+  it('lets the command line choose the backend', () => {
+    expect(loadConfig({}, { backend: 'emulator' }).backend).toBe('emulator');
+  });
+
+  it.each([
+    [{}, 'CLUSTER_NAME'],
+    [{ CLUSTER_NAME: 'c' }, 'CLUSTER_VPC_ID'],
+    [{ ...AWS_ENV, CLUSTER_VPC_ID: 'vpc-123' }, 'CLUSTER_VPC_ID'],
+    [{ ...AWS_ENV, CLUSTER_NAME: 'bad name' }, 'CLUSTER_NAME'],
+    [{ ...AWS_ENV, PORT: '80a' }, 'PORT'],
+    [{ ...AWS_ENV, PORT: '70000' }, 'PORT'],
+    [{ ...AWS_ENV, LATTICE_BACKEND: 'localstack' }, 'LATTICE_BACKEND'],
+    [{ ...AWS_ENV, AWS_ACCOUNT_ID: '1234' }, 'AWS_ACCOUNT_ID'],
+    [{ ...AWS_ENV, AWS_REGION: 'US_WEST' }, 'AWS_REGION'],
+    [{ ...AWS_ENV, CONTROLLER_NAME: 'no-slash' }, 'CONTROLLER_NAME'],
+    [{ ...AWS_ENV, HOOK_DEADLINE_MS: '10' }, 'HOOK_DEADLINE_MS'],
+    [{ ...AWS_ENV, HOOK_AUTH_TOKEN: 'short' }, 'HOOK_AUTH_TOKEN'],
+    [{ ...AWS_ENV, TLS_CERT_FILE: '/cert.pem' }, 'TLS_KEY_FILE'],
+    [{ ...AWS_ENV, TLS_KEY_FILE: '/key.pem' }, 'TLS_CERT_FILE'],
+    [{ ...AWS_ENV, LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+    [{ ...AWS_ENV, BODY_LIMIT_BYTES: '1024' }, 'BODY_LIMIT_BYTES'],
+  ])('refuses %j naming %s', (env, variable) => {
+    const error = failure(env as Record<string, string>);
+    expect(error.variable).toBe(variable);
+    expect(error.code).toBe('LGW_CONFIG_INVALID');
+    expect(error.message.startsWith(`${variable}: `)).toBe(true);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ ...AWS_ENV, PORT: '  ', AWS_ACCOUNT_ID: '' }).port).toBe(8080);
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadConfig({
+      ...AWS_ENV,
+      PORT: '9443',
+      HOST: '127.0.0.1',
+      AWS_REGION: 'eu-central-1',
+      AWS_ACCOUNT_ID: '123456789012',
+      CONTROLLER_NAME: 'example.com/lattice',
+      HOOK_DEADLINE_MS: '5000',
+      HOOK_AUTH_TOKEN: 'a-long-enough-secret-token',
+      TLS_CERT_FILE: '/tls/cert.pem',
+      TLS_KEY_FILE: '/tls/key.pem',
+      LOG_LEVEL: 'debug',
+      BODY_LIMIT_BYTES: String(32 * 1024 * 1024),
+      SHUTDOWN_GRACE_MS: '1000',
+      EMULATOR_PORT: '0',
+    });
+    expect(config).toEqual({
+      port: 9443,
+      host: '127.0.0.1',
+      backend: 'aws',
+      awsRegion: 'eu-central-1',
+      clusterName: 'prod-east',
+      clusterVpcId: 'vpc-0123456789abcdef0',
+      awsAccountId: '123456789012',
+      controllerName: 'example.com/lattice',
+      hookDeadlineMs: 5000,
+      hookAuthToken: 'a-long-enough-secret-token',
+      tls: { certFile: '/tls/cert.pem', keyFile: '/tls/key.pem' },
+      logLevel: 'debug',
+      bodyLimitBytes: 32 * 1024 * 1024,
+      shutdownGraceMs: 1000,
+      emulatorPort: 0,
+    });
+  });
+});
