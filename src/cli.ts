@@ -6,12 +6,15 @@ import { ConfigError, LatticeGwError } from './errors';
 import { createLogger } from './log';
 import { createControllers } from './controllers/registry';
 import { renderManifestFiles } from './metacontroller/manifests';
-import { startServer } from './server/serve';
+import { readTlsFiles, startServer } from './server/serve';
+import { startLatticeBackend } from './lattice/backend';
+import { startEmulator } from './emulator';
 
 const USAGE = `usage: lattice-gw <command> [options]
 
 commands:
   serve [--backend aws|emulator]      run the Metacontroller hook server (configuration from the environment)
+  emulator [--port 8181] [--host H]   run the local VPC Lattice + STS emulator
   manifests [--out DIR]               write the Metacontroller manifests (default: print them)
 `;
 
@@ -40,10 +43,12 @@ function backendOption(args: string[]): LatticeBackend | undefined {
 }
 
 async function serve(args: string[], io: CliIo): Promise<number> {
-  const backend = backendOption(args);
-  const config = loadConfig(io.env, backend ? { backend } : {});
+  const backendChoice = backendOption(args);
+  const config = loadConfig(io.env, backendChoice ? { backend: backendChoice } : {});
+  const tls = readTlsFiles(config);
   const logger = createLogger(config.logLevel);
-  const server = await startServer(config, logger, { controllers: createControllers() });
+  const backend = await startLatticeBackend(config, logger);
+  const server = await startServer(config, logger, { controllers: createControllers(), aws: backend, ...(tls ? { tls } : {}) });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -55,10 +60,22 @@ async function serve(args: string[], io: CliIo): Promise<number> {
     }, config.shutdownGraceMs);
     timer.unref();
     await server.close();
+    await backend.close();
     clearTimeout(timer);
     logger.info('stopped');
   };
   io.onStarted?.(stop);
+  return 0;
+}
+
+async function emulator(args: string[], io: CliIo): Promise<number> {
+  const portText = option(args, '--port') ?? '8181';
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be a port number, got "${portText}"`);
+  const host = option(args, '--host') ?? '127.0.0.1';
+  const logger = createLogger('info');
+  const running = await startEmulator({ port: Number(portText), host, logger });
+  logger.info({ endpoint: running.endpoint }, 'VPC Lattice emulator listening');
+  io.onStarted?.(async () => running.close());
   return 0;
 }
 
@@ -82,6 +99,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     switch (command) {
       case 'serve':
         return await serve(args, io);
+      case 'emulator':
+        return await emulator(args, io);
       case 'manifests':
         return manifests(args, io);
       case undefined:
@@ -110,6 +129,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
+  // The AWS SDK is pinned to releases that support Node.js 20; its notice about future releases
+  // would only break the one-line error contract and the JSON log stream.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const io: CliIo = {
     env: process.env,
     stdout: (text) => process.stdout.write(text),

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   LGW_HOOK_NOT_FOUND: 'No controller or hook is served at this path.',
   LGW_HOOK_UNAUTHORIZED: 'HOOK_AUTH_TOKEN is set and the request does not carry it as a bearer token.',
   LGW_HOOK_RETRY_LATER: 'AWS is throttling or briefly unavailable; the hook answers 429 with Retry-After so Metacontroller retries.',
+  LGW_AWS_UNAVAILABLE: 'A hook needed AWS but the server was started without AWS clients (a programming error in tests or embedding).',
   LGW_HOOK_INTERNAL: 'An unexpected error; the response carries an error id that is also logged.',
 } as const;
 

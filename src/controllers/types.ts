@@ -1,5 +1,7 @@
 import type { Logger } from '../log';
 import type { Config } from '../config';
+import type { LatticeApi } from '../lattice/api';
+import type { AwsIdentity } from '../lattice/clients';
 import type {
   CompositeHookRequest,
   CompositeHookResponse,
@@ -18,6 +20,13 @@ export interface HookContext {
   readonly now: () => Date;
   /** Epoch milliseconds by which the hook must have answered (HOOK_DEADLINE_MS after arrival). */
   readonly deadline: number;
+  /** Lattice, bound to this hook's deadline and call accounting. Throws when the server runs without AWS. */
+  readonly aws: HookAws;
+}
+
+export interface HookAws {
+  readonly api: LatticeApi;
+  readonly identity: AwsIdentity;
 }
 
 export interface WatchedResource {

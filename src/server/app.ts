@@ -3,7 +3,10 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { HookRequestError, LatticeGwError, RetryLaterError } from '../errors';
-import type { HookController, HookContext } from '../controllers/types';
+import type { HookAws, HookController, HookContext } from '../controllers/types';
+import { LatticeApi } from '../lattice/api';
+import { CallSession } from '../lattice/callSession';
+import type { AwsClients, AwsIdentity } from '../lattice/clients';
 import { parseCompositeHookRequest, parseCustomizeHookRequest, parseDecoratorHookRequest } from '../metacontroller/envelope';
 import type { HookName, KubeObject } from '../metacontroller/types';
 import { bearerTokenMatches } from './auth';
@@ -19,6 +22,8 @@ export interface AppOptions {
   now?: () => Date;
   /** PEM key and certificate: the server speaks HTTPS. */
   https?: { key: Buffer; cert: Buffer };
+  /** AWS clients and identity; hooks that need Lattice fail without them. */
+  aws?: { clients: AwsClients; identity: AwsIdentity };
 }
 
 /** Idle keep-alive sockets outlive Metacontroller's (Go: 90 s), so the client always closes first. */
@@ -157,8 +162,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           hook,
           object: root?.metadata ? { kind: root.kind, namespace: root.metadata.namespace, name: root.metadata.name, uid: root.metadata.uid } : undefined,
         });
-        const ctx: HookContext = { config, log, now, deadline: Date.now() + config.hookDeadlineMs };
-        return dispatch(controller, hook, request.body, ctx);
+        const deadline = Date.now() + config.hookDeadlineMs;
+        const session = new CallSession({ deadline, log, onCall: metrics.observeAwsCall });
+        const aws = options.aws;
+        const ctx: HookContext = {
+          config,
+          log,
+          now,
+          deadline,
+          get aws(): HookAws {
+            if (!aws) throw new LatticeGwError('LGW_AWS_UNAVAILABLE', 'this server runs without AWS clients');
+            return { api: new LatticeApi(aws.clients.lattice, session), identity: aws.identity };
+          },
+        };
+        const response = await dispatch(controller, hook, request.body, ctx);
+        if (session.calls.length > 0) log.debug({ awsCalls: session.calls.length, awsWrites: session.writes }, 'AWS calls of this hook');
+        return response;
       });
     }
   }

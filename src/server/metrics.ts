@@ -5,6 +5,7 @@ export type HookOutcome = 'success' | 'invalid' | 'unauthorized' | 'not_found' |
 export interface HookMetrics {
   readonly registry: Registry;
   observeHook(controller: string, hook: string, outcome: HookOutcome, seconds: number): void;
+  observeAwsCall(operation: string, ok: boolean): void;
 }
 
 export function outcomeOf(statusCode: number): HookOutcome {
@@ -34,8 +35,17 @@ export function createHookMetrics(options: { processMetrics?: boolean } = {}): H
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 8, 10],
     registers: [registry],
   });
+  const awsCalls = new Counter({
+    name: 'lattice_gw_aws_calls_total',
+    help: 'AWS API calls made by the hooks, by operation and outcome (after the SDK retries).',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    observeAwsCall(operation, ok) {
+      awsCalls.inc({ operation, outcome: ok ? 'success' : 'error' });
+    },
     observeHook(controller, hook, outcome, seconds) {
       requests.inc({ controller, hook, outcome });
       duration.observe({ controller, hook, outcome }, seconds);

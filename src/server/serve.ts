@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { ConfigError } from '../errors';
 import type { Logger } from '../log';
 import type { HookController } from '../controllers/types';
-import { buildApp } from './app';
+import { buildApp, type AppOptions } from './app';
 import { createHookMetrics, type HookMetrics } from './metrics';
 import { Readiness } from './readiness';
 
@@ -15,6 +15,16 @@ export interface RunningServer {
   readonly readiness: Readiness;
   /** Stops accepting connections, lets in-flight hooks finish, then resolves. */
   close(): Promise<void>;
+}
+
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+}
+
+/** Reads TLS_CERT_FILE/TLS_KEY_FILE; an unreadable file is a configuration error naming the variable. */
+export function readTlsFiles(config: Config): TlsFiles | undefined {
+  return config.tls ? { cert: readPem('TLS_CERT_FILE', config.tls.certFile), key: readPem('TLS_KEY_FILE', config.tls.keyFile) } : undefined;
 }
 
 function readPem(variable: 'TLS_CERT_FILE' | 'TLS_KEY_FILE', file: string): Buffer {
@@ -28,13 +38,16 @@ function readPem(variable: 'TLS_CERT_FILE' | 'TLS_KEY_FILE', file: string): Buff
 
 export interface StartServerOptions {
   controllers: readonly HookController[];
+  aws?: AppOptions['aws'];
+  /** Already read TLS files (read from the configuration when absent). */
+  tls?: TlsFiles;
   metrics?: HookMetrics;
   readiness?: Readiness;
   now?: () => Date;
 }
 
 export async function startServer(config: Config, logger: Logger, options: StartServerOptions): Promise<RunningServer> {
-  const https = config.tls ? { cert: readPem('TLS_CERT_FILE', config.tls.certFile), key: readPem('TLS_KEY_FILE', config.tls.keyFile) } : undefined;
+  const https = options.tls ?? readTlsFiles(config);
   const readiness = options.readiness ?? new Readiness();
   const app = await buildApp({
     config,
@@ -43,6 +56,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     metrics: options.metrics ?? createHookMetrics(),
     readiness,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.aws ? { aws: options.aws } : {}),
     ...(https ? { https } : {}),
   });
   await app.listen({ port: config.port, host: config.host });

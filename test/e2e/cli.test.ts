@@ -48,6 +48,22 @@ describe('lattice-gw command line (built)', () => {
     expect((await run(['serve', '--backend', 'gcp'], {})).code).toBe(2);
   });
 
+  it('runs the emulator alone, reachable by the admin API, until SIGTERM', async () => {
+    let calls: unknown;
+    const result = await run(['emulator', '--port', '0'], {}, (line, kill) => {
+      const entry = JSON.parse(line) as { msg?: string; endpoint?: string };
+      if (entry.msg === 'VPC Lattice emulator listening' && entry.endpoint) {
+        void request(`${entry.endpoint}/_emulator/calls`)
+          .then(async (res) => {
+            calls = await res.body.json();
+          })
+          .finally(kill);
+      }
+    });
+    expect(calls).toEqual({ total: 0, byOperation: {} });
+    expect(result.code).toBe(0);
+  });
+
   it('serves, answers health checks, and stops cleanly on SIGTERM', async () => {
     let healthy = false;
     const result = await run(['serve', '--backend', 'emulator'], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }, (line, kill) => {

@@ -1,0 +1,68 @@
+/**
+ * The admin API under `/_emulator/` (no auth): inspect state and call counts, inject faults,
+ * change latency/transitions/quotas/throttle, reset. Bad input gets 400 `{ "message": … }`.
+ */
+import type { ServerResponse } from 'node:http';
+import { AdminInputError } from './errors';
+import { send, sendJson } from './http';
+import type { EmulatorRuntime } from './runtime';
+import { stateSnapshot } from './snapshot';
+
+export const ADMIN_PREFIX = '/_emulator/';
+
+function parseJson(body: string): unknown {
+  if (body.trim() === '') return {};
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new AdminInputError('the body is not valid JSON');
+  }
+}
+
+type AdminHandler = (runtime: EmulatorRuntime, body: string, operations: ReadonlySet<string>) => { status: number; body?: unknown };
+
+const ROUTES: Record<string, AdminHandler> = {
+  'GET state': (runtime) => {
+    const now = runtime.clock();
+    runtime.store.sweep(now);
+    return { status: 200, body: stateSnapshot(runtime.store, now) };
+  },
+  'GET calls': (runtime) => ({ status: 200, body: runtime.calls.snapshot() }),
+  'DELETE calls': (runtime) => {
+    runtime.calls.reset();
+    return { status: 204 };
+  },
+  'GET faults': (runtime) => ({ status: 200, body: { faults: runtime.faults.list() } }),
+  'POST faults': (runtime, body, operations) => ({ status: 201, body: runtime.faults.add(parseJson(body), operations) }),
+  'DELETE faults': (runtime) => {
+    runtime.faults.clear();
+    return { status: 204 };
+  },
+  'GET config': (runtime) => ({ status: 200, body: runtime.settings }),
+  'POST config': (runtime, body) => ({ status: 200, body: runtime.configure(parseJson(body)) }),
+  'POST reset': (runtime) => {
+    runtime.reset();
+    return { status: 204 };
+  },
+};
+
+export function handleAdmin(
+  runtime: EmulatorRuntime,
+  operations: ReadonlySet<string>,
+  request: { method: string; path: string; body: string },
+  response: ServerResponse,
+): void {
+  const handler = ROUTES[`${request.method} ${request.path.slice(ADMIN_PREFIX.length)}`];
+  if (handler === undefined) {
+    sendJson(response, 404, { message: `No admin endpoint ${request.method} ${request.path}` });
+    return;
+  }
+  try {
+    const result = handler(runtime, request.body, operations);
+    if (result.body === undefined) send(response, result.status, {});
+    else sendJson(response, result.status, result.body);
+  } catch (error) {
+    if (!(error instanceof AdminInputError)) throw error;
+    sendJson(response, 400, { message: error.message });
+  }
+}

@@ -1,0 +1,5 @@
+/** A local, in-memory Amazon VPC Lattice (restJson1) with STS GetCallerIdentity and an admin API. */
+export { startEmulator, type RunningEmulator } from './server';
+export type { EmulatorOptions } from './runtime';
+export { QUOTAS, type QuotaKey } from './quotas';
+export { DEFAULT_PAGE_SIZE } from './settings';

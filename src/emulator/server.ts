@@ -1,0 +1,158 @@
+/**
+ * The HTTP front of the emulator: one node:http server for the admin API, STS (awsQuery) and
+ * VPC Lattice (restJson1). A Lattice call goes: count → latency → auth → throttle → faults →
+ * route/validate → operation.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ADMIN_PREFIX, handleAdmin } from './admin';
+import { AccessDeniedError, InternalServerError, LatticeApiError, ThrottlingError, ValidationError } from './errors';
+import { readBody, send, sendJson, sendLatticeError, sleep } from './http';
+import { regionFromAuthorization } from './ids';
+import { LATTICE_OPERATIONS } from './operations';
+import { gatherInput, Router } from './router';
+import { EmulatorRuntime, type EmulatorOptions } from './runtime';
+import { callerIdentityXml, isStsRequest, STS_OPERATIONS, stsAction, stsErrorXml } from './sts';
+
+export interface RunningEmulator {
+  /** `http://<host>:<port>`, for the SDK's `endpoint` or `AWS_ENDPOINT_URL`. */
+  readonly endpoint: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const ROUTER = new Router(LATTICE_OPERATIONS);
+const OPERATION_NAMES: ReadonlySet<string> = new Set([...LATTICE_OPERATIONS.map((op) => op.name), ...STS_OPERATIONS]);
+
+interface RawRequest {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly body: string;
+  readonly authorization: string | undefined;
+}
+
+function splitUrl(url: string): { path: string; query: URLSearchParams } {
+  const mark = url.indexOf('?');
+  return mark === -1
+    ? { path: url, query: new URLSearchParams() }
+    : { path: url.slice(0, mark), query: new URLSearchParams(url.slice(mark + 1)) };
+}
+
+function region(runtime: EmulatorRuntime, request: RawRequest): string {
+  return (request.authorization === undefined ? undefined : regionFromAuthorization(request.authorization)) ?? runtime.defaultRegion;
+}
+
+function unsigned(): AccessDeniedError {
+  return new AccessDeniedError('Missing Authentication Token: the request must be signed with AWS Signature Version 4');
+}
+
+/** Steps shared by Lattice and STS calls; throws the error to return, if any. */
+async function admitCall(runtime: EmulatorRuntime, request: RawRequest, operation: string, throttled: boolean): Promise<void> {
+  runtime.calls.record(operation);
+  await sleep(runtime.settings.latencyMs);
+  if (request.authorization === undefined) throw unsigned();
+  const retryAfter = throttled ? runtime.throttle() : undefined;
+  if (retryAfter !== undefined) throw new ThrottlingError('Rate exceeded', retryAfter);
+  const fault = runtime.faults.decide(operation);
+  await sleep(fault.delayMs);
+  if (fault.error !== undefined) throw fault.error;
+}
+
+async function handleLattice(runtime: EmulatorRuntime, request: RawRequest, response: ServerResponse): Promise<void> {
+  const match = ROUTER.match(request.method, request.path);
+  if (match === undefined) {
+    if (request.authorization === undefined) throw unsigned();
+    throw new ValidationError('unknownOperation', `No VPC Lattice operation is served at ${request.method} ${request.path}`);
+  }
+  const { operation } = match;
+  await admitCall(runtime, request, operation.name, true);
+  const now = runtime.clock();
+  const { store, settings } = runtime;
+  store.sweep(now);
+  const output = operation.run(
+    { store, now, settings, scope: { region: region(runtime, request), accountId: runtime.accountId } },
+    gatherInput(match, request.query, request.body),
+  );
+  store.refreshTargetGroupUsage(now, settings.transitionMs);
+  const headers = { 'x-amzn-requestid': request.requestId };
+  if (operation.successCode === 204 || output === undefined) send(response, operation.successCode, headers);
+  else sendJson(response, operation.successCode, output, headers);
+  runtime.logger.debug({ requestId: request.requestId, operation: operation.name, status: operation.successCode }, 'lattice call');
+}
+
+async function handleSts(runtime: EmulatorRuntime, request: RawRequest, response: ServerResponse): Promise<void> {
+  const action = stsAction(request.body, request.query);
+  const headers = { 'content-type': 'text/xml', 'x-amzn-requestid': request.requestId };
+  try {
+    if (action !== 'GetCallerIdentity') {
+      send(response, 400, headers, stsErrorXml('InvalidAction', `Could not find operation ${action ?? '(none)'}`, 400, request.requestId));
+      return;
+    }
+    await admitCall(runtime, request, action, false);
+    send(response, 200, headers, callerIdentityXml(runtime.accountId, region(runtime, request), request.requestId));
+  } catch (error) {
+    if (!(error instanceof LatticeApiError)) throw error;
+    const code = error instanceof AccessDeniedError ? 'MissingAuthenticationToken' : error.errorType;
+    const retry: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) };
+    send(response, error.status, { ...headers, ...retry }, stsErrorXml(code, error.message, error.status, request.requestId));
+  }
+}
+
+async function handle(runtime: EmulatorRuntime, incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+  const requestId = randomUUID();
+  try {
+    const { path, query } = splitUrl(incoming.url ?? '/');
+    const method = incoming.method ?? 'GET';
+    const body = await readBody(incoming);
+    if (body === undefined) throw new ValidationError('other', 'The request body is too large');
+    const request: RawRequest = { requestId, method, path, query, body, authorization: incoming.headers.authorization };
+    if (path.startsWith(ADMIN_PREFIX)) handleAdmin(runtime, OPERATION_NAMES, request, response);
+    else if (isStsRequest(method, path, incoming.headers['content-type'])) await handleSts(runtime, request, response);
+    else await handleLattice(runtime, request, response);
+  } catch (error) {
+    if (error instanceof LatticeApiError) {
+      runtime.logger.debug({ requestId, errorType: error.errorType, message: error.message }, 'lattice call failed');
+      sendLatticeError(response, requestId, error);
+      return;
+    }
+    runtime.logger.error({ requestId, err: error }, 'unexpected emulator error');
+    if (!response.headersSent) sendLatticeError(response, requestId, new InternalServerError('The emulator failed unexpectedly'));
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** Hosts that listen everywhere are reached through the loopback address. */
+function endpointHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const runtime = new EmulatorRuntime(options);
+  const server = createServer((incoming, response) => void handle(runtime, incoming, response));
+  const host = options.host ?? '127.0.0.1';
+  const address = await listen(server, options.port ?? 0, host);
+  const endpoint = `http://${endpointHost(host)}:${address.port}`;
+  runtime.logger.debug({ endpoint }, 'VPC Lattice emulator listening');
+  return {
+    endpoint,
+    port: address.port,
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,52 @@
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import { startEmulator, type RunningEmulator } from '../emulator';
+import { checkRegion, createAwsClients, resolveIdentity, type AwsClients, type AwsIdentity } from './clients';
+
+export interface LatticeBackend {
+  clients: AwsClients;
+  identity: AwsIdentity;
+  /** Set with the `emulator` backend. */
+  emulator: RunningEmulator | undefined;
+  close(): Promise<void>;
+}
+
+/** How long the embedded emulator keeps resources in CREATE/DELETE_IN_PROGRESS: short, but visible. */
+const EMBEDDED_TRANSITION_MS = 500;
+
+/**
+ * The AWS side the hooks talk to: real AWS, or an emulator started inside this process (no
+ * account needed). Resolves the account once; failures here stop the start.
+ */
+export async function startLatticeBackend(config: Config, logger: Logger): Promise<LatticeBackend> {
+  let emulator: RunningEmulator | undefined;
+  if (config.backend === 'emulator') {
+    emulator = await startEmulator({
+      port: config.emulatorPort,
+      host: '127.0.0.1',
+      region: config.awsRegion,
+      transitionMs: EMBEDDED_TRANSITION_MS,
+      logger: logger.child({ component: 'emulator' }),
+    });
+    logger.info({ endpoint: emulator.endpoint }, 'embedded VPC Lattice emulator listening');
+  }
+  const clients = createAwsClients(config, emulator?.endpoint);
+  try {
+    await checkRegion(clients);
+    const identity = await resolveIdentity(config, clients);
+    logger.info({ accountId: identity.accountId, managedBy: identity.managedBy }, 'AWS identity resolved');
+    return {
+      clients,
+      identity,
+      emulator,
+      async close() {
+        clients.lattice.destroy();
+        clients.sts.destroy();
+        await emulator?.close();
+      },
+    };
+  } catch (error) {
+    await emulator?.close();
+    throw error;
+  }
+}

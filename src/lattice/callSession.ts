@@ -1,0 +1,65 @@
+import { RetryLaterError } from '../errors';
+import type { Logger } from '../log';
+
+/** Errors the SDK marks throttling or transient, and our own deadline: retry the whole hook later. */
+function retryDelaySeconds(error: unknown): number | undefined {
+  const e = error as { name?: string; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number }; retryAfterSeconds?: number; code?: string };
+  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return 1;
+  if (e?.name === 'ThrottlingException' || e?.$retryable?.throttling === true || e?.$metadata?.httpStatusCode === 429) return e.retryAfterSeconds ?? 5;
+  const status = e?.$metadata?.httpStatusCode;
+  if (e?.name === 'InternalServerException' || (status !== undefined && status >= 500)) return e.retryAfterSeconds ?? 2;
+  if (e?.code === 'ECONNREFUSED' || e?.code === 'ECONNRESET' || e?.code === 'ETIMEDOUT' || e?.code === 'EPIPE') return 2;
+  return undefined;
+}
+
+export interface CallRecord {
+  operation: string;
+  ok: boolean;
+}
+
+/**
+ * The AWS calls of one hook invocation: each runs under the hook's deadline (aborted when it
+ * passes), transient failures become RetryLaterError (HTTP 429 to Metacontroller, which retries
+ * without backoff and writes nothing), and every call is counted for the hook's log line.
+ */
+export class CallSession {
+  readonly calls: CallRecord[] = [];
+  readonly #deadline: number;
+  readonly #log: Logger;
+
+  readonly #onCall: ((operation: string, ok: boolean) => void) | undefined;
+
+  constructor(options: { deadline: number; log: Logger; onCall?: (operation: string, ok: boolean) => void }) {
+    this.#deadline = options.deadline;
+    this.#log = options.log;
+    this.#onCall = options.onCall;
+  }
+
+  get writes(): number {
+    return this.calls.filter((c) => !/^(Get|List)/.test(c.operation)).length;
+  }
+
+  #record(operation: string, ok: boolean): void {
+    this.calls.push({ operation, ok });
+    this.#onCall?.(operation, ok);
+  }
+
+  async run<T>(operation: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+    const remaining = this.#deadline - Date.now();
+    if (remaining <= 0) throw new RetryLaterError(`hook deadline reached before ${operation}`, 1);
+    const abortSignal = AbortSignal.timeout(remaining);
+    try {
+      const result = await send({ abortSignal });
+      this.#record(operation, true);
+      return result;
+    } catch (error) {
+      this.#record(operation, false);
+      const retryAfter = abortSignal.aborted ? 1 : retryDelaySeconds(error);
+      if (retryAfter !== undefined) {
+        this.#log.warn({ operation, error: (error as Error).name, retryAfterSeconds: retryAfter }, 'AWS call failed transiently; retrying later');
+        throw new RetryLaterError(`${operation}: ${(error as Error).message}`, retryAfter, error);
+      }
+      throw error;
+    }
+  }
+}

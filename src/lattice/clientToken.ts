@@ -1,0 +1,21 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A deterministic Lattice `clientToken`: the same owner and the same desired parameters give the
+ * same token, so a create retried after a crash or a timeout returns the resource it already made
+ * instead of a duplicate; different parameters give a different token (Lattice refuses a token
+ * reused with other parameters). 64 characters of [0-9a-f], within the API's `[!-~]{1,64}`.
+ */
+export function clientToken(owner: string, parameters: unknown): string {
+  return createHash('sha256').update(owner).update('\u0000').update(canonicalJson(parameters)).digest('hex');
+}
+
+/** JSON with object keys sorted, so the token does not depend on property order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}

@@ -1,0 +1,62 @@
+import { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { Config } from '../config';
+import { ConfigError } from '../errors';
+
+export interface AwsClients {
+  lattice: VPCLatticeClient;
+  sts: STSClient;
+}
+
+/** The identity every ownership decision rests on. */
+export interface AwsIdentity {
+  accountId: string;
+  clusterName: string;
+  vpcId: string;
+  /** `application-networking.k8s.aws/ManagedBy` value: `<account>/<cluster>/<vpc>` (Go controller compatible). */
+  managedBy: string;
+}
+
+const USER_AGENT = 'lattice-gateway-hooks';
+
+/**
+ * SDK clients. With the `aws` backend the SDK resolves endpoint, region and credentials itself
+ * (AWS_ENDPOINT_URL*, AWS_REGION, the credentials chain) and we only pass what the configuration
+ * names explicitly; the `emulator` backend points both clients at the embedded emulator.
+ */
+export function createAwsClients(config: Config, emulatorEndpoint?: string): AwsClients {
+  const common = {
+    ...(config.awsRegion ? { region: config.awsRegion } : {}),
+    customUserAgent: USER_AGENT,
+    maxAttempts: 3,
+    ...(emulatorEndpoint ? { endpoint: emulatorEndpoint, credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' } } : {}),
+  };
+  return { lattice: new VPCLatticeClient(common), sts: new STSClient(common) };
+}
+
+/** Fails early, naming AWS_REGION, when neither the environment nor the SDK's sources give a region. */
+export async function checkRegion(clients: AwsClients): Promise<string> {
+  try {
+    const region = await clients.lattice.config.region();
+    if (region) return region;
+  } catch {
+    // fall through to the configuration error
+  }
+  throw new ConfigError('AWS_REGION', 'no region is set (set AWS_REGION, or a region in the AWS profile)');
+}
+
+/** AWS_ACCOUNT_ID, or STS GetCallerIdentity once. */
+export async function resolveIdentity(config: Config, clients: AwsClients): Promise<AwsIdentity> {
+  let accountId = config.awsAccountId;
+  if (accountId === undefined) {
+    const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
+    if (!identity.Account) throw new Error('STS GetCallerIdentity returned no account');
+    accountId = identity.Account;
+  }
+  return {
+    accountId,
+    clusterName: config.clusterName,
+    vpcId: config.clusterVpcId,
+    managedBy: `${accountId}/${config.clusterName}/${config.clusterVpcId}`,
+  };
+}
