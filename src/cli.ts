@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadConfig, type LatticeBackend } from './config';
 import { ConfigError, LatticeGwError } from './errors';
 import { createLogger } from './log';
 import { createControllers } from './controllers/registry';
 import { renderManifestFiles } from './metacontroller/manifests';
+import { crdManifests } from './crds';
 import { readTlsFiles, startServer } from './server/serve';
 import { startLatticeBackend } from './lattice/backend';
 import { startEmulator } from './emulator';
@@ -81,13 +82,18 @@ async function emulator(args: string[], io: CliIo): Promise<number> {
 
 function manifests(args: string[], io: CliIo): number {
   const out = option(args, '--out');
-  const files = renderManifestFiles(createControllers().map((c) => c.wiring));
+  const files = renderManifestFiles(
+    createControllers().map((c) => c.wiring),
+    crdManifests(),
+  );
   if (out === undefined) {
     for (const [name, content] of files) io.stdout(`---\n# ${name}\n${content}`);
     return 0;
   }
-  mkdirSync(out, { recursive: true });
-  for (const [name, content] of files) writeFileSync(join(out, name), content);
+  for (const [name, content] of files) {
+    mkdirSync(dirname(join(out, name)), { recursive: true });
+    writeFileSync(join(out, name), content);
+  }
   io.stdout(`wrote ${files.size} files to ${out}\n`);
   return 0;
 }

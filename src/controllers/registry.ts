@@ -1,6 +1,9 @@
 import { supportedFeatures } from '../gatewayapi/features';
 import { createClassifierController } from './classifier';
 import { createGatewayClassController } from './gatewayClass';
+import { createGatewayController } from './gateway';
+import { createServiceNetworkController } from './serviceNetwork';
+import { createVpcAssociationPolicyController } from './vpcAssociationPolicy';
 import type { HookController } from './types';
 
 /**
@@ -8,7 +11,12 @@ import type { HookController } from './types';
  * features the others implement, so the published list can only name what is really served.
  */
 export function createControllers(): HookController[] {
-  const featureControllers: HookController[] = [createClassifierController()];
+  const featureControllers: HookController[] = [
+    createClassifierController(),
+    createGatewayController(),
+    createServiceNetworkController(),
+    createVpcAssociationPolicyController(),
+  ];
   const features = supportedFeatures(featureControllers.map((c) => c.features));
   return [createGatewayClassController(features), ...featureControllers];
 }

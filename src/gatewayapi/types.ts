@@ -8,6 +8,8 @@ import type { KubeObject, LabelSelector } from '../metacontroller/types';
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 export const GATEWAY_API_VERSION = `${GATEWAY_GROUP}/v1`;
+/** ReferenceGrant is stored as v1beta1 and served as such by every supported bundle. */
+export const REFERENCE_GRANT_API_VERSION = `${GATEWAY_GROUP}/v1beta1`;
 
 export interface ParametersReference {
   group: string;

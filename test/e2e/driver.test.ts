@@ -183,11 +183,17 @@ describe('Metacontroller driver', () => {
     expect(cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' }).metadata.labels?.done).toBe('yes');
   });
 
-  it('keeps polling resyncs that change nothing out of the way of stability', async () => {
+  it('follows resyncAfterSeconds, and counts three quiet polls in a row as stable', async () => {
     cluster.apply(httpRoute('shop'));
-    handlers.set('/d/sync', () => ({ body: { resyncAfterSeconds: 30 } }));
-    await driver.runUntilStable({ timeoutMs: 2000 });
-    expect(driver.callsTo('test-decorator', 'sync')).toHaveLength(1);
+    let calls = 0;
+    handlers.set('/d/sync', () => {
+      calls += 1;
+      return { body: calls === 2 ? { resyncAfterSeconds: 30, labels: { step: 'two' } } : { resyncAfterSeconds: 30 } };
+    });
+    await driver.runUntilStable({ timeoutMs: 5000 });
+    // 1: new object; 2: resync, writes a label; 3: sync for that change; 4, 5, 6: quiet resyncs → stable.
+    expect(driver.callsTo('test-decorator', 'sync')).toHaveLength(6);
+    expect(cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' }).metadata.labels?.step).toBe('two');
   });
 
   it('uses v1 keys and drops other namespaces for a v1 hook of a namespaced object', async () => {

@@ -12,6 +12,9 @@ import {
   type VPCLatticeClientConfig,
 } from '@aws-sdk/client-vpc-lattice';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
+import { AdminApi } from '../support/emulatorAdmin';
+
+export { AdminApi, type AdminResponse, type EmulatorState, type StateEntry } from '../support/emulatorAdmin';
 
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const REGION = 'us-west-2';
@@ -56,51 +59,6 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
       await emulator.close();
     },
   };
-}
-
-export interface AdminResponse {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-/** Entries of `GET /_emulator/state`, loosely typed: tests assert on the fields they care about. */
-export type StateEntry = Record<string, unknown>;
-export type EmulatorState = Record<string, StateEntry[]>;
-
-export class AdminApi {
-  constructor(private readonly endpoint: string) {}
-
-  async request(method: string, path: string, body?: unknown): Promise<AdminResponse> {
-    const response = await fetch(`${this.endpoint}/_emulator/${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
-  }
-
-  async state(): Promise<EmulatorState> {
-    return (await this.ok('GET', 'state')) as EmulatorState;
-  }
-
-  async calls(): Promise<{ total: number; byOperation: Record<string, number> }> {
-    return (await this.ok('GET', 'calls')) as { total: number; byOperation: Record<string, number> };
-  }
-
-  async addFault(rule: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return (await this.ok('POST', 'faults', rule)) as Record<string, unknown>;
-  }
-
-  async config(update: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return (await this.ok('POST', 'config', update)) as Record<string, unknown>;
-  }
-
-  async ok(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await this.request(method, path, body);
-    if (response.status >= 300) throw new Error(`${method} ${path}: HTTP ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body;
-  }
 }
 
 /** Awaits a rejection and checks it is an instance of `type` (the SDK's typed exceptions). */

@@ -1,30 +1,55 @@
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config';
+import { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
+import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { createControllers } from '../../src/controllers/registry';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { createAwsClients, resolveIdentity, type AwsClients, type AwsIdentity } from '../../src/lattice/clients';
 import { createHookMetrics } from '../../src/server/metrics';
 import { startServer, type RunningServer } from '../../src/server/serve';
 import { FakeCluster } from './metacontroller/cluster';
 import { MetacontrollerDriver } from './metacontroller/driver';
+import { AdminApi } from './emulatorAdmin';
 import { logSink } from './app';
 
 export const MANIFESTS_DIR = join(__dirname, '..', '..', 'metacontroller');
 
 export interface Harness {
+  config: Config;
   server: RunningServer;
   cluster: FakeCluster;
   driver: MetacontrollerDriver;
+  emulator: RunningEmulator;
+  admin: AdminApi;
+  /** A separate SDK client for assertions on Lattice (its calls count in the emulator too). */
+  lattice: VPCLatticeClient;
+  identity: AwsIdentity;
   logs: Record<string, unknown>[];
   close(): Promise<void>;
 }
 
-/** The hook server on a real port, a fake cluster and a Metacontroller driver reading `metacontroller/`. */
-export async function startHarness(options: { env?: Record<string, string>; timeScale?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  /** Multiplies resyncAfterSeconds in the driver. */
+  timeScale?: number;
+  /** Emulator IN_PROGRESS duration. */
+  transitionMs?: number;
+}
+
+/**
+ * The hook server on a real port, the Lattice emulator behind it (the real SDK over HTTP), a fake
+ * cluster, and a Metacontroller driver reading the manifests in `metacontroller/`.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const emulator = await startEmulator({ port: 0, transitionMs: options.transitionMs ?? 20 });
   const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...options.env });
+  const clients: AwsClients = createAwsClients(config, emulator.endpoint);
+  const identity = await resolveIdentity(config, clients);
   const sink = logSink();
   const server = await startServer(config, createLogger(config.logLevel, sink.stream), {
     controllers: createControllers(),
     metrics: createHookMetrics({ processMetrics: false }),
+    aws: { clients, identity },
   });
   const cluster = new FakeCluster();
   const token = config.hookAuthToken;
@@ -35,14 +60,24 @@ export async function startHarness(options: { env?: Record<string, string>; time
     timeScale: options.timeScale ?? 0.01,
     ...(token ? { authorization: `Bearer ${token}` } : {}),
   });
+  const lattice = new VPCLatticeClient({ endpoint: emulator.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   return {
+    config,
     server,
     cluster,
     driver,
+    emulator,
+    admin: new AdminApi(emulator.endpoint),
+    lattice,
+    identity,
     logs: sink.lines,
     async close() {
       await driver.close();
       await server.close();
+      lattice.destroy();
+      clients.lattice.destroy();
+      clients.sts.destroy();
+      await emulator.close();
     },
   };
 }

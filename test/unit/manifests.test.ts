@@ -3,12 +3,16 @@ import { join } from 'node:path';
 import { createControllers } from '../../src/controllers/registry';
 import { DEFAULT_HOOK_SERVICE, renderManifestFiles } from '../../src/metacontroller/manifests';
 import { loadControllers } from '../support/metacontroller/manifests';
+import { crdManifests } from '../../src/crds';
 import { MANIFESTS_DIR } from '../support/harness';
 
 describe('metacontroller/ manifests', () => {
   it('are exactly what `npm run manifests` renders from the served controllers (run it after changing a wiring)', () => {
-    const rendered = renderManifestFiles(createControllers().map((c) => c.wiring));
-    const committed = readdirSync(MANIFESTS_DIR).filter((f) => f.endsWith('.yaml'));
+    const rendered = renderManifestFiles(
+      createControllers().map((c) => c.wiring),
+      crdManifests(),
+    );
+    const committed = readdirSync(MANIFESTS_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'));
     expect(committed.sort()).toEqual([...rendered.keys()].sort());
     for (const [name, content] of rendered) expect(readFileSync(join(MANIFESTS_DIR, name), 'utf8')).toBe(content);
   });

@@ -40,6 +40,17 @@ function withoutMetaAndStatus(object: KubeObject): Record<string, unknown> {
   return rest;
 }
 
+/**
+ * kubectl apply's three-way merge of a string map: keys the applier sets win, keys it set last
+ * time and dropped now are removed, keys written by others (controllers) stay.
+ */
+function mergeApplied(live: Record<string, string> | undefined, input: Record<string, string> | undefined, previouslyApplied: readonly string[]): Record<string, string> | undefined {
+  const merged: Record<string, string> = { ...(live ?? {}) };
+  for (const key of previouslyApplied) if (!(input && key in input)) delete merged[key];
+  Object.assign(merged, input ?? {});
+  return Object.keys(merged).length > 0 ? merged : undefined;
+}
+
 export interface ChangeEvent {
   ref: Ref;
   type: 'created' | 'updated' | 'deleted';
@@ -56,6 +67,8 @@ export class FakeCluster {
   #resourceVersion = 0;
   readonly #listeners: ((event: ChangeEvent) => void)[] = [];
   readonly now: () => Date;
+  /** Label and annotation keys each object's last apply set (kubectl's last-applied-configuration). */
+  readonly #applied = new Map<string, { labels: string[]; annotations: string[] }>();
 
   constructor(options: { types?: ResourceTypes; now?: () => Date } = {}) {
     this.types = options.types ?? new ResourceTypes();
@@ -101,15 +114,20 @@ export class FakeCluster {
     const ref = this.#normalize(refOf(input));
     if (type.namespaced && !ref.namespace) throw new Error(`${input.kind} ${input.metadata.name} needs a namespace`);
     const existing = this.#objects.get(keyOf(ref));
-    if (!existing) return this.#create(input, type);
+    if (!existing) {
+      this.#recordApplied(ref, input);
+      return this.#create(input, type);
+    }
     const next = clone(input);
-    next.metadata = {
-      ...clone(existing.metadata),
-      labels: clone(input.metadata.labels),
-      annotations: clone(input.metadata.annotations),
-    };
-    if (input.metadata.labels === undefined) delete next.metadata.labels;
-    if (input.metadata.annotations === undefined) delete next.metadata.annotations;
+    const applied = this.#applied.get(keyOf(ref)) ?? { labels: [], annotations: [] };
+    const labels = mergeApplied(existing.metadata.labels, input.metadata.labels, applied.labels);
+    const annotations = mergeApplied(existing.metadata.annotations, input.metadata.annotations, applied.annotations);
+    next.metadata = { ...clone(existing.metadata) };
+    if (labels) next.metadata.labels = labels;
+    else delete next.metadata.labels;
+    if (annotations) next.metadata.annotations = annotations;
+    else delete next.metadata.annotations;
+    this.#recordApplied(ref, input);
     if (existing.status !== undefined) next.status = clone(existing.status);
     else delete next.status;
     if (type.hasGeneration && JSON.stringify(withoutMetaAndStatus(existing)) !== JSON.stringify(withoutMetaAndStatus(next))) {
@@ -172,6 +190,10 @@ export class FakeCluster {
       return;
     }
     this.#remove(existing);
+  }
+
+  #recordApplied(ref: Ref, input: KubeObject): void {
+    this.#applied.set(keyOf(ref), { labels: Object.keys(input.metadata.labels ?? {}), annotations: Object.keys(input.metadata.annotations ?? {}) });
   }
 
   #normalize(ref: Ref): Ref {

@@ -49,6 +49,7 @@ const DECORATOR_RESPONSE_FIELDS = new Set(['labels', 'annotations', 'status', 'a
 const COMPOSITE_RESPONSE_FIELDS = new Set(['status', 'children', 'resyncAfterSeconds', 'finalized']);
 const RULE_FIELDS = new Set(['apiVersion', 'resource', 'labelSelector', 'namespaceSelector', 'namespace', 'names']);
 const DECORATOR_ANNOTATION = 'metacontroller.k8s.io/decorator-controller';
+const QUIET_POLLS = 3;
 
 class HookError extends Error {}
 
@@ -80,7 +81,10 @@ function mapKey(kind: string, apiVersion: string): string {
 
 interface Schedule {
   dueAt: number;
-  /** A resync after a call that wrote nothing is just polling: the world counts as stable. */
+  /**
+   * Resyncs after QUIET_POLLS calls in a row that wrote nothing are just polling (periodic checks):
+   * the world counts as stable. Fewer quiet calls may still be waiting for Lattice to converge.
+   */
   polling: boolean;
 }
 
@@ -96,6 +100,7 @@ export class MetacontrollerDriver {
   readonly #fingerprints = new Map<string, string>();
   readonly #schedules = new Map<string, Schedule>();
   readonly #failures = new Map<string, number>();
+  readonly #quietCalls = new Map<string, number>();
 
   constructor(options: DriverOptions) {
     this.#options = options;
@@ -136,7 +141,7 @@ export class MetacontrollerDriver {
       if (!options.stopWhenStable && predicate()) return;
       const work = this.#dueWork();
       if (work.length > 0) {
-        for (const item of work) await this.#process(item.controller, item.ref);
+        for (const item of work) await this.#process(item.controller, item.ref, item.resync);
       } else {
         const waiting = [...this.#schedules.values()];
         const active = waiting.filter((s) => !s.polling);
@@ -201,8 +206,8 @@ export class MetacontrollerDriver {
     return out;
   }
 
-  #dueWork(): { controller: LoadedController; ref: Ref }[] {
-    const work: { controller: LoadedController; ref: Ref }[] = [];
+  #dueWork(): { controller: LoadedController; ref: Ref; resync: boolean }[] {
+    const work: { controller: LoadedController; ref: Ref; resync: boolean }[] = [];
     const now = Date.now();
     for (const controller of this.controllers) {
       for (const object of this.#candidates(controller)) {
@@ -221,7 +226,8 @@ export class MetacontrollerDriver {
         } catch {
           fingerprint = `unknown:${now}`;
         }
-        if (due || this.#fingerprints.get(key) !== fingerprint) work.push({ controller, ref: refOf(object) });
+        const changed = this.#fingerprints.get(key) !== fingerprint;
+        if (due || changed) work.push({ controller, ref: refOf(object), resync: !changed });
       }
     }
     return work;
@@ -243,7 +249,7 @@ export class MetacontrollerDriver {
     return `${controller.name}|${object.metadata.uid}|${object.metadata.generation ?? 0}`;
   }
 
-  async #process(controller: LoadedController, ref: Ref): Promise<void> {
+  async #process(controller: LoadedController, ref: Ref, byResync: boolean): Promise<void> {
     let object = this.cluster.get(ref);
     if (!object) return;
     const key = this.#key(controller, object);
@@ -278,10 +284,12 @@ export class MetacontrollerDriver {
       if (call) call.wrote = wrote;
       this.#fingerprints.set(key, fingerprint);
       this.#failures.delete(key);
+      // Only resyncs that changed nothing count as quiet polls; any change starts over.
+      const quiet = wrote || !byResync ? 0 : (this.#quietCalls.get(key) ?? 0) + 1;
+      this.#quietCalls.set(key, quiet);
       const resync = (response as { resyncAfterSeconds?: unknown }).resyncAfterSeconds;
       if (typeof resync === 'number' && resync > 0) {
-        // An object still being finalized is never stable, even when a finalize pass wrote nothing.
-        this.#schedules.set(key, { dueAt: Date.now() + resync * 1000 * (this.#options.timeScale ?? 1), polling: !wrote && !finalizing });
+        this.#schedules.set(key, { dueAt: Date.now() + resync * 1000 * (this.#options.timeScale ?? 1), polling: quiet >= QUIET_POLLS });
       }
     } catch (error) {
       if (!(error instanceof HookError) && !(error instanceof ApiNotFoundError) && !(error instanceof ApiConflictError)) throw error;

@@ -1,0 +1,100 @@
+import { analyzeListeners } from '../gatewayapi/listeners';
+import { countAttachedRoutes, attachToGateway, refersTo } from '../gatewayapi/attachment';
+import { buildGatewayStatus, type NetworkResolution } from '../gatewayapi/gatewayStatus';
+import { gatewayClassOf, gatewayParentRefs } from '../gatewayapi/parentRefs';
+import { KEY_PREFIX, MANAGED_LABEL, MANAGED_LABEL_VALUE } from '../gatewayapi/ourKeys';
+import { GATEWAY_API_VERSION, GATEWAY_GROUP, ROUTE_KINDS, type AnyRoute, type Gateway } from '../gatewayapi/types';
+import { hasNewerObservedGeneration } from '../metacontroller/conditions';
+import { ObjectIndex } from '../metacontroller/objectIndex';
+import { generationOf } from '../metacontroller/objects';
+import { metadataPatch, statusIfChanged } from '../metacontroller/response';
+import type { DecoratorHookResponse, KubeObject, RelatedResourceRule } from '../metacontroller/types';
+import { resolveServiceNetwork } from '../lattice/serviceNetworks';
+import type { DecoratorHandlers, DecoratorWiring, HookController } from './types';
+
+/** The service network a Gateway resolved to, kept on the Gateway so later syncs need one Get, not a List. */
+export const SERVICE_NETWORK_ARN_ANNOTATION = `${KEY_PREFIX}service-network-arn`;
+/** The Lattice DNS name a route's service got (Go controller compatible); Gateways publish it as an address. */
+export const ASSIGNED_DOMAIN_ANNOTATION = `${KEY_PREFIX}lattice-assigned-domain-name`;
+
+const MANAGED = { matchLabels: { [MANAGED_LABEL]: MANAGED_LABEL_VALUE } };
+
+export const gatewayWiring: DecoratorWiring = {
+  kind: 'DecoratorController',
+  name: 'gateway',
+  description: 'Resolves the VPC Lattice service network of Lattice-class Gateways and writes their status.',
+  resources: [{ apiVersion: GATEWAY_API_VERSION, resource: 'gateways', labelSelector: MANAGED }],
+  hooks: { customize: true, finalize: true },
+};
+
+function routeResources(): RelatedResourceRule[] {
+  // Only routes the classifier marked as belonging to a Lattice Gateway can attach to this one.
+  return ['httproutes', 'grpcroutes', 'tlsroutes'].map((resource) => ({ apiVersion: GATEWAY_API_VERSION, resource, labelSelector: MANAGED }));
+}
+
+function classProblem(gateway: Gateway, index: ObjectIndex): string | undefined {
+  const gatewayClass = gatewayClassOf(gateway, index);
+  if (!gatewayClass) return `GatewayClass ${gateway.spec.gatewayClassName} not found`;
+  if (gatewayClass.spec.parametersRef) return `GatewayClass ${gatewayClass.metadata.name} is not accepted: it has a parametersRef this controller does not support`;
+  return undefined;
+}
+
+export function createGatewayController(): HookController {
+  const handlers: DecoratorHandlers = {
+    customize(request) {
+      const gateway = request.parent as Gateway;
+      const rules: RelatedResourceRule[] = [
+        { apiVersion: GATEWAY_API_VERSION, resource: 'gatewayclasses', names: [gateway.spec?.gatewayClassName ?? ''] },
+        ...routeResources(),
+      ];
+      if ((gateway.spec?.listeners ?? []).some((l) => l.allowedRoutes?.namespaces?.from === 'Selector')) {
+        rules.push({ apiVersion: 'v1', resource: 'namespaces', labelSelector: {} });
+      }
+      return { relatedResources: rules };
+    },
+
+    async sync(request, ctx): Promise<DecoratorHookResponse> {
+      const gateway = request.object as Gateway;
+      const generation = generationOf(gateway);
+      if (hasNewerObservedGeneration(gateway.status?.conditions, ['Accepted', 'Programmed'], generation)) return { status: null };
+      const index = ObjectIndex.fromDecoratorRequest(request);
+      const namespaces = (name: string) => index.get<KubeObject>({ group: '', kind: 'Namespace', name });
+      const analyses = analyzeListeners(gateway);
+      const problem = classProblem(gateway, index);
+      const knownArn = gateway.metadata.annotations?.[SERVICE_NETWORK_ARN_ANNOTATION];
+
+      let network: NetworkResolution = { state: 'missing', retryAfterSeconds: 0 };
+      if (problem === undefined) {
+        network = await resolveServiceNetwork(ctx.aws.api, gateway.metadata.name, ctx.aws.identity.vpcId, knownArn);
+      }
+
+      const routes = ROUTE_KINDS.flatMap((kind) => index.list<AnyRoute>(GATEWAY_GROUP, kind));
+      const addresses = routes
+        .filter((route) =>
+          gatewayParentRefs(route).some((ref) => refersTo(ref, gateway) && attachToGateway(route, ref, gateway, analyses, namespaces).reason === 'Accepted'),
+        )
+        .map((route) => route.metadata.annotations?.[ASSIGNED_DOMAIN_ANNOTATION])
+        .filter((name): name is string => typeof name === 'string' && name !== '');
+
+      const status = buildGatewayStatus(
+        { gateway, classProblem: problem, analyses, attachedRoutes: countAttachedRoutes(gateway, analyses, routes, namespaces), network, addresses },
+        { generation, now: ctx.now().toISOString() },
+      );
+      const annotations = metadataPatch(gateway.metadata.annotations, { [SERVICE_NETWORK_ARN_ANNOTATION]: network.state === 'found' ? network.arn : null });
+      return {
+        status: statusIfChanged(gateway.status, status),
+        annotations,
+        ...(network.state === 'missing' && problem === undefined ? { resyncAfterSeconds: network.retryAfterSeconds } : {}),
+      };
+    },
+
+    finalize(request) {
+      // The Gateway owns nothing in Lattice (networks belong to ServiceNetwork objects or their
+      // owners; routes clean up after themselves). Only our annotation is removed; the status is
+      // left to whoever manages the Gateway next.
+      const gateway = request.object;
+      return { annotations: metadataPatch(gateway.metadata.annotations, { [SERVICE_NETWORK_ARN_ANNOTATION]: null }), finalized: true };
+    },
+  };
+  return { wiring: gatewayWiring, handlers, features: ['Gateway', 'GatewayPort8080'] };
+}

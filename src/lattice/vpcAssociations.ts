@@ -1,0 +1,119 @@
+import type { LatticeApi } from './api';
+import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
+import { clientToken } from './clientToken';
+import { ownershipOf, TAG, tagChanges } from './tags';
+
+export type AssociationState =
+  | { state: 'active'; arn: string }
+  | { state: 'pending'; arn: string | undefined; message: string }
+  | { state: 'conflicted'; message: string }
+  | { state: 'failed'; arn: string; message: string };
+
+interface Association {
+  arn?: string;
+  status?: string;
+  serviceNetworkArn?: string;
+  serviceNetworkId?: string;
+  vpcId?: string;
+  securityGroupIds?: string[];
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const sortedB = [...b].sort();
+  return a.length === b.length && [...a].sort().every((v, i) => v === sortedB[i]);
+}
+
+async function find(api: LatticeApi, knownArn: string | undefined, networkArn: string, vpcId: string): Promise<Association | undefined> {
+  if (knownArn) {
+    const known = await orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(knownArn));
+    if (known && known.serviceNetworkArn === networkArn && known.vpcId === vpcId) return known;
+  }
+  const [summary] = (await api.listServiceNetworkVpcAssociations({ serviceNetworkIdentifier: networkArn, vpcIdentifier: vpcId })).filter(
+    (a) => a.status !== 'DELETE_IN_PROGRESS',
+  );
+  return summary?.arn ? orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(summary.arn)) : undefined;
+}
+
+function stateOf(association: Association & { arn: string }): AssociationState {
+  switch (association.status) {
+    case 'ACTIVE':
+      return { state: 'active', arn: association.arn };
+    case 'CREATE_FAILED':
+    case 'UPDATE_FAILED':
+    case 'DELETE_FAILED':
+      return { state: 'failed', arn: association.arn, message: `association ${association.arn} is ${association.status}` };
+    default:
+      return { state: 'pending', arn: association.arn, message: `association ${association.arn} is ${association.status ?? 'in progress'}` };
+  }
+}
+
+/**
+ * Makes the network ↔ cluster VPC association exist with these security groups. Ours or untagged
+ * (adopted) associations are updated in place; one tagged by another owner, or a VPC already
+ * associated with another network, is reported and left alone.
+ */
+export async function ensureVpcAssociation(
+  api: LatticeApi,
+  options: { owner: string; managedBy: string; knownArn: string | undefined; networkArn: string; vpcId: string; securityGroupIds: string[] },
+): Promise<AssociationState> {
+  const { networkArn, vpcId, securityGroupIds, managedBy } = options;
+  const existing = await find(api, options.knownArn, networkArn, vpcId);
+  if (!existing?.arn) {
+    try {
+      const created = await api.createServiceNetworkVpcAssociation({
+        serviceNetworkIdentifier: networkArn,
+        vpcIdentifier: vpcId,
+        ...(securityGroupIds.length > 0 ? { securityGroupIds } : {}),
+        tags: { [TAG.managedBy]: managedBy },
+        clientToken: clientToken(options.owner, { networkArn, vpcId, securityGroupIds: [...securityGroupIds].sort() }),
+      });
+      return created.arn ? stateOf({ ...created, arn: created.arn }) : { state: 'pending', arn: undefined, message: 'association requested' };
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      const other = (await api.listServiceNetworkVpcAssociations({ vpcIdentifier: vpcId })).find((a) => a.serviceNetworkArn !== networkArn && a.status !== 'DELETE_IN_PROGRESS');
+      return {
+        state: 'conflicted',
+        message: other ? `VPC ${vpcId} is already associated with service network ${other.serviceNetworkName ?? other.serviceNetworkArn}` : awsErrorMessage(error),
+      };
+    }
+  }
+  const arn = existing.arn;
+  const tags = await api.listTags(arn);
+  const ownership = ownershipOf(tags, managedBy);
+  if (ownership === 'foreign') return { state: 'conflicted', message: `association ${arn} is managed by ${tags[TAG.managedBy]}` };
+  if (ownership === 'unowned') await api.tagResource(arn, tagChanges(tags, { [TAG.managedBy]: managedBy }));
+  const current = existing.securityGroupIds ?? [];
+  if (existing.status === 'ACTIVE' && !sameSet(current, securityGroupIds)) {
+    if (securityGroupIds.length === 0) {
+      // Lattice cannot take every security group off an association: replace it.
+      await api.deleteServiceNetworkVpcAssociation(arn);
+      return { state: 'pending', arn: undefined, message: 'replacing the association to remove its security groups' };
+    }
+    const updated = await api.updateServiceNetworkVpcAssociation(arn, securityGroupIds);
+    return stateOf({ ...updated, arn });
+  }
+  return stateOf({ ...existing, arn });
+}
+
+/** Removes an association if it is ours; `done` once it is gone. Other owners' associations are left alone. */
+export async function removeVpcAssociation(
+  api: LatticeApi,
+  options: { managedBy: string; knownArn: string | undefined; networkArn?: string; vpcId: string },
+): Promise<{ done: boolean; message: string }> {
+  const association = options.knownArn
+    ? await orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(options.knownArn))
+    : options.networkArn
+      ? await find(api, undefined, options.networkArn, options.vpcId)
+      : undefined;
+  if (!association?.arn) return { done: true, message: 'no association' };
+  if (association.status === 'DELETE_IN_PROGRESS') return { done: false, message: `association ${association.arn} is being deleted` };
+  if (ownershipOf(await api.listTags(association.arn), options.managedBy) !== 'ours') return { done: true, message: 'the association is not ours: left in place' };
+  try {
+    await api.deleteServiceNetworkVpcAssociation(association.arn);
+  } catch (error) {
+    if (isNotFound(error)) return { done: true, message: 'association deleted' };
+    if (isConflict(error)) return { done: false, message: `association ${association.arn} cannot be deleted yet: ${awsErrorMessage(error)}` };
+    throw error;
+  }
+  return { done: false, message: `deleting association ${association.arn}` };
+}

@@ -1,0 +1,69 @@
+import { attachToGateway, countAttachedRoutes } from '../../../src/gatewayapi/attachment';
+import { analyzeListeners } from '../../../src/gatewayapi/listeners';
+import { normalizeParentRef } from '../../../src/gatewayapi/parentRefs';
+import type { AnyRoute, Gateway } from '../../../src/gatewayapi/types';
+import type { KubeObject } from '../../../src/metacontroller/types';
+import { gateway, route } from '../../support/objects';
+
+const gw = gateway('infra', 'edge', 'lattice', [
+  { name: 'http', protocol: 'HTTP', port: 80, hostname: '*.example.com', allowedRoutes: { namespaces: { from: 'All' } } },
+  { name: 'same', protocol: 'HTTP', port: 8080 },
+  { name: 'tls', protocol: 'TLS', port: 443, tls: { mode: 'Passthrough' }, allowedRoutes: { namespaces: { from: 'All' } } },
+  { name: 'sel', protocol: 'HTTP', port: 9090, allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { env: 'prod' } } } } },
+]) as Gateway;
+const analyses = analyzeListeners(gw);
+const namespaces: Record<string, KubeObject> = {
+  prod: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod', labels: { env: 'prod' } } },
+  dev: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev', labels: { env: 'dev' } } },
+};
+const lookup = (name: string) => namespaces[name];
+
+function attach(r: KubeObject, ref: Record<string, unknown>) {
+  const typed = r as AnyRoute;
+  return attachToGateway(typed, normalizeParentRef({ name: 'edge', namespace: 'infra', ...ref }, typed.metadata.namespace ?? ''), gw, analyses, lookup);
+}
+
+describe('attachment', () => {
+  it('attaches to every relevant listener that admits the route', () => {
+    const result = attach(route('HTTPRoute', 'prod', 'r', []), {});
+    expect(result.reason).toBe('Accepted');
+    expect(result.listeners.map((l) => l.analysis.listener.name)).toEqual(['http', 'sel']);
+  });
+
+  it.each([
+    [{ sectionName: 'nope' }, 'NoMatchingParent'],
+    [{ port: 81 }, 'NoMatchingParent'],
+    [{ sectionName: 'http', port: 8080 }, 'NoMatchingParent'],
+    [{ sectionName: 'same' }, 'NotAllowedByListeners'],
+    [{ sectionName: 'tls' }, 'NotAllowedByListeners'],
+    [{ port: 80 }, 'Accepted'],
+    [{ sectionName: 'http', port: 80 }, 'Accepted'],
+  ])('parentRef %j from namespace prod → %s', (ref, reason) => {
+    expect(attach(route('HTTPRoute', 'prod', 'r', []), ref).reason).toBe(reason);
+  });
+
+  it('refuses routes whose hostnames intersect no listener, and narrows hostnames per listener', () => {
+    const elsewhere = { ...route('HTTPRoute', 'dev', 'r', []), spec: { hostnames: ['shop.example.org'] } };
+    expect(attach(elsewhere, { sectionName: 'http' })).toMatchObject({ reason: 'NoMatchingListenerHostname' });
+    const matching = { ...route('HTTPRoute', 'dev', 'r', []), spec: { hostnames: ['shop.example.com', 'shop.example.org'] } };
+    expect(attach(matching, { sectionName: 'http' }).listeners[0]?.hostnames).toEqual(['shop.example.com']);
+  });
+
+  it('admits namespaces by Same, All and Selector', () => {
+    expect(attach(route('HTTPRoute', 'infra', 'r', []), { sectionName: 'same' }).reason).toBe('Accepted');
+    expect(attach(route('HTTPRoute', 'dev', 'r', []), { sectionName: 'sel' }).reason).toBe('NotAllowedByListeners');
+    expect(attach(route('HTTPRoute', 'unknown-ns', 'r', []), { sectionName: 'sel' }).reason).toBe('NotAllowedByListeners');
+    expect(attach(route('TLSRoute', 'dev', 't', []), { sectionName: 'tls' }).reason).toBe('Accepted');
+  });
+
+  it('counts each route once per listener, skipping deleting routes and other Gateways', () => {
+    const routes = [
+      route('HTTPRoute', 'prod', 'a', [{ name: 'edge', namespace: 'infra' }, { name: 'edge', namespace: 'infra', sectionName: 'http' }]),
+      route('HTTPRoute', 'infra', 'b', [{ name: 'edge', sectionName: 'same' }]),
+      route('HTTPRoute', 'prod', 'c', [{ name: 'other', namespace: 'infra' }]),
+      { ...route('HTTPRoute', 'prod', 'd', [{ name: 'edge', namespace: 'infra' }]), metadata: { name: 'd', namespace: 'prod', deletionTimestamp: '2026-01-01T00:00:00Z' } },
+      route('TLSRoute', 'prod', 't', [{ name: 'edge', namespace: 'infra' }]),
+    ] as AnyRoute[];
+    expect(Object.fromEntries(countAttachedRoutes(gw, analyses, routes, lookup))).toEqual({ http: 1, same: 1, tls: 1, sel: 1 });
+  });
+});

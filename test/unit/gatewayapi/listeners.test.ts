@@ -1,0 +1,72 @@
+import { analyzeListeners } from '../../../src/gatewayapi/listeners';
+import type { Gateway } from '../../../src/gatewayapi/types';
+import { gateway } from '../../support/objects';
+
+const GW = 'gateway.networking.k8s.io';
+const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+
+function analyze(listeners: unknown[]) {
+  return analyzeListeners(gateway('infra', 'edge', 'lattice', listeners) as Gateway);
+}
+
+describe('listener analysis', () => {
+  it('maps HTTP, HTTPS (terminate) and TLS passthrough onto Lattice protocols with default kinds', () => {
+    const [http, https, tls] = analyze([
+      { name: 'http', protocol: 'HTTP', port: 80 },
+      { name: 'https', protocol: 'HTTPS', port: 443, tls: { options: { 'application-networking.k8s.aws/certificate-arn': CERT } } },
+      { name: 'tls', protocol: 'TLS', port: 8443, tls: { mode: 'Passthrough' } },
+    ]);
+    expect(http).toMatchObject({ latticeProtocol: 'HTTP', usable: true, supportedKinds: [{ group: GW, kind: 'HTTPRoute' }] });
+    expect(https).toMatchObject({ latticeProtocol: 'HTTPS', certificateArn: CERT, supportedKinds: [{ group: GW, kind: 'HTTPRoute' }, { group: GW, kind: 'GRPCRoute' }] });
+    expect(tls).toMatchObject({ latticeProtocol: 'TLS_PASSTHROUGH', supportedKinds: [{ group: GW, kind: 'TLSRoute' }] });
+  });
+
+  it.each([
+    [{ name: 'tcp', protocol: 'TCP', port: 9000 }, 'UnsupportedProtocol'],
+    [{ name: 'inv', protocol: 'INVALID', port: 9000 }, 'UnsupportedProtocol'],
+    [{ name: 'tls', protocol: 'TLS', port: 443, tls: { mode: 'Terminate' } }, 'UnsupportedValue'],
+    [{ name: 'https', protocol: 'HTTPS', port: 443, tls: { mode: 'Passthrough' } }, 'UnsupportedValue'],
+  ])('refuses %j with %s and no supported kinds', (listener, reason) => {
+    const [analysis] = analyze([listener]);
+    expect(analysis?.accepted).toMatchObject({ status: 'False', reason });
+    expect(analysis?.supportedKinds).toEqual([]);
+    expect(analysis?.usable).toBe(false);
+  });
+
+  it('lists only supported kinds and reports the others as InvalidRouteKinds', () => {
+    const [onlyInvalid, mixed, grpcOnHttp, tlsOnHttp] = analyze([
+      { name: 'a', protocol: 'HTTP', port: 80, allowedRoutes: { kinds: [{ kind: 'InvalidRoute' }] } },
+      { name: 'b', protocol: 'HTTP', port: 81, allowedRoutes: { kinds: [{ kind: 'InvalidRoute' }, { kind: 'HTTPRoute' }] } },
+      { name: 'c', protocol: 'HTTP', port: 82, allowedRoutes: { kinds: [{ kind: 'GRPCRoute' }] } },
+      { name: 'd', protocol: 'HTTP', port: 83, allowedRoutes: { kinds: [{ kind: 'TLSRoute' }, { group: 'example.com', kind: 'HTTPRoute' }] } },
+    ]);
+    expect(onlyInvalid).toMatchObject({ supportedKinds: [], resolvedRefs: { status: 'False', reason: 'InvalidRouteKinds' } });
+    expect(mixed).toMatchObject({ supportedKinds: [{ group: GW, kind: 'HTTPRoute' }], resolvedRefs: { status: 'False', reason: 'InvalidRouteKinds' } });
+    expect(grpcOnHttp).toMatchObject({ supportedKinds: [{ group: GW, kind: 'GRPCRoute' }], resolvedRefs: { status: 'True' } });
+    expect(tlsOnHttp?.resolvedRefs.message).toContain('TLSRoute, example.com/HTTPRoute');
+  });
+
+  it('marks listeners sharing a port with different protocols Conflicted, all of them', () => {
+    const analyses = analyze([
+      { name: 'http', protocol: 'HTTP', port: 443 },
+      { name: 'https', protocol: 'HTTPS', port: 443 },
+      { name: 'other', protocol: 'HTTP', port: 80, hostname: 'a.example.com' },
+      { name: 'other2', protocol: 'HTTP', port: 80, hostname: 'b.example.com' },
+    ]);
+    expect(analyses.map((a) => [a.listener.name, a.conflicted?.reason, a.usable])).toEqual([
+      ['http', 'ProtocolConflict', false],
+      ['https', 'ProtocolConflict', false],
+      ['other', undefined, true],
+      ['other2', undefined, true],
+    ]);
+  });
+
+  it('refuses a malformed certificate ARN, and notes that Secret certificateRefs are not used', () => {
+    const [bad, secrets] = analyze([
+      { name: 'bad', protocol: 'HTTPS', port: 443, tls: { options: { 'application-networking.k8s.aws/certificate-arn': 'not-an-arn' } } },
+      { name: 'secrets', protocol: 'HTTPS', port: 8443, tls: { certificateRefs: [{ name: 'tls-secret' }] } },
+    ]);
+    expect(bad?.resolvedRefs).toMatchObject({ status: 'False', reason: 'InvalidCertificateRef' });
+    expect(secrets?.resolvedRefs).toMatchObject({ status: 'True', message: expect.stringContaining('certificateRefs are not used') });
+  });
+});
