@@ -1,8 +1,11 @@
 /**
  * The admin API under `/_emulator/` (no auth): inspect state and call counts, inject faults,
- * change latency/transitions/quotas/throttle, reset. Bad input gets 400 `{ "message": … }`.
+ * change latency/transitions/quotas/throttle, seed ACM certificates, reset. Bad input gets 400
+ * `{ "message": … }`.
  */
 import type { ServerResponse } from 'node:http';
+import { seedCertificate } from './acm/seed';
+import { certificatesSnapshot } from './acm/views';
 import { AdminInputError } from './errors';
 import { send, sendJson } from './http';
 import type { EmulatorRuntime } from './runtime';
@@ -25,7 +28,8 @@ const ROUTES: Record<string, AdminHandler> = {
   'GET state': (runtime) => {
     const now = runtime.clock();
     runtime.store.sweep(now);
-    return { status: 200, body: stateSnapshot(runtime.store, now) };
+    const certificates = certificatesSnapshot(runtime.certificates, runtime.store);
+    return { status: 200, body: { ...stateSnapshot(runtime.store, now), certificates } };
   },
   'GET calls': (runtime) => ({ status: 200, body: runtime.calls.snapshot() }),
   'DELETE calls': (runtime) => {
@@ -40,6 +44,15 @@ const ROUTES: Record<string, AdminHandler> = {
   },
   'GET config': (runtime) => ({ status: 200, body: runtime.settings }),
   'POST config': (runtime, body) => ({ status: 200, body: runtime.configure(parseJson(body)) }),
+  'GET acm/certificates': (runtime) => {
+    runtime.store.sweep(runtime.clock());
+    return { status: 200, body: { certificates: certificatesSnapshot(runtime.certificates, runtime.store) } };
+  },
+  'POST acm/certificates': (runtime, body) => {
+    const defaults = { accountId: runtime.accountId, region: runtime.defaultRegion, now: runtime.clock() };
+    const certificate = seedCertificate(runtime.certificates, parseJson(body), defaults);
+    return { status: 201, body: { certificateArn: certificate.arn } };
+  },
   'POST reset': (runtime) => {
     runtime.reset();
     return { status: 204 };

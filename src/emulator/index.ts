@@ -1,4 +1,4 @@
-/** A local, in-memory Amazon VPC Lattice (restJson1) with STS GetCallerIdentity and an admin API. */
+/** A local, in-memory Amazon VPC Lattice (restJson1) with STS GetCallerIdentity, ACM (awsJson1_1) and an admin API. */
 export { startEmulator, type RunningEmulator } from './server';
 export type { EmulatorOptions } from './runtime';
 export { QUOTAS, type QuotaKey } from './quotas';

@@ -11,13 +11,24 @@ export interface Page<T> {
   readonly nextToken: string | undefined;
 }
 
+/** An opaque pagination token carrying `payload`. */
+export function encodePageToken(payload: string): string {
+  return Buffer.from(`${TOKEN_PREFIX}${payload}`).toString('base64url');
+}
+
+/** The payload of a token made by `encodePageToken`; undefined for any other string. */
+export function decodePageToken(token: string): string | undefined {
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  return text.startsWith(TOKEN_PREFIX) ? text.slice(TOKEN_PREFIX.length) : undefined;
+}
+
 function encodeToken(seq: number): string {
-  return Buffer.from(`${TOKEN_PREFIX}${seq}`).toString('base64url');
+  return encodePageToken(String(seq));
 }
 
 function decodeToken(token: string): number {
-  const text = Buffer.from(token, 'base64url').toString('utf8');
-  const seq = text.startsWith(TOKEN_PREFIX) ? Number(text.slice(TOKEN_PREFIX.length)) : Number.NaN;
+  const payload = decodePageToken(token);
+  const seq = payload === undefined ? Number.NaN : Number(payload);
   if (!Number.isSafeInteger(seq) || seq < 0) throw ValidationError.field('nextToken', 'The nextToken is not valid');
   return seq;
 }

@@ -1,5 +1,6 @@
-/** The mutable parts of one running emulator: the store, knobs, counters, faults and throttle. */
+/** The mutable parts of one running emulator: the stores, knobs, counters, faults and throttle. */
 import pino, { type Logger } from 'pino';
+import { CertificateStore } from './acm/store';
 import { CallCounter } from './calls';
 import { FaultInjector } from './faults';
 import { applyConfigUpdate, initialSettings, type EmulatorSettings } from './settings';
@@ -17,7 +18,7 @@ export interface EmulatorOptions {
   region?: string;
   /** Duration of CREATE/UPDATE/DELETE_IN_PROGRESS, initial health checks and draining. Default 0. */
   transitionMs?: number;
-  /** Delay added to every API call. Default 0. */
+  /** Delay added to every API call (Lattice, STS, ACM). Default 0. */
   latencyMs?: number;
   /** Silent by default. */
   logger?: Logger;
@@ -33,6 +34,7 @@ export class EmulatorRuntime {
   readonly calls = new CallCounter();
   readonly faults = new FaultInjector();
   store = new LatticeStore();
+  certificates = new CertificateStore();
   private currentSettings: EmulatorSettings;
   private bucket: TokenBucket | null = null;
 
@@ -66,6 +68,7 @@ export class EmulatorRuntime {
   /** Empty state, no counters, no faults, settings as at start. */
   reset(): void {
     this.store = new LatticeStore();
+    this.certificates = new CertificateStore();
     this.calls.reset();
     this.faults.clear();
     this.currentSettings = initialSettings(this.options);

@@ -1,15 +1,17 @@
 /**
- * The HTTP front of the emulator: one node:http server for the admin API, STS (awsQuery) and
- * VPC Lattice (restJson1). A Lattice call goes: count → latency → auth → throttle → faults →
- * route/validate → operation.
+ * The HTTP front of the emulator: one node:http server for the admin API, ACM (awsJson1_1), STS
+ * (awsQuery) and VPC Lattice (restJson1). A Lattice call goes: count → latency → auth → throttle →
+ * faults → route/validate → operation.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { handleAcm } from './acm/handler';
+import { ACM_OPERATION_NAMES, isJsonRpcRequest } from './acm/protocol';
 import { ADMIN_PREFIX, handleAdmin } from './admin';
-import { AccessDeniedError, InternalServerError, LatticeApiError, ThrottlingError, ValidationError } from './errors';
-import { readBody, send, sendJson, sendLatticeError, sleep } from './http';
-import { regionFromAuthorization } from './ids';
+import { admitCall, callerRegion, unsigned, type RawRequest } from './admission';
+import { AccessDeniedError, InternalServerError, LatticeApiError, ValidationError } from './errors';
+import { readBody, send, sendJson, sendLatticeError } from './http';
 import { LATTICE_OPERATIONS } from './operations';
 import { gatherInput, Router } from './router';
 import { EmulatorRuntime, type EmulatorOptions } from './runtime';
@@ -23,42 +25,17 @@ export interface RunningEmulator {
 }
 
 const ROUTER = new Router(LATTICE_OPERATIONS);
-const OPERATION_NAMES: ReadonlySet<string> = new Set([...LATTICE_OPERATIONS.map((op) => op.name), ...STS_OPERATIONS]);
-
-interface RawRequest {
-  readonly requestId: string;
-  readonly method: string;
-  readonly path: string;
-  readonly query: URLSearchParams;
-  readonly body: string;
-  readonly authorization: string | undefined;
-}
+const OPERATION_NAMES: ReadonlySet<string> = new Set([
+  ...LATTICE_OPERATIONS.map((op) => op.name),
+  ...STS_OPERATIONS,
+  ...ACM_OPERATION_NAMES,
+]);
 
 function splitUrl(url: string): { path: string; query: URLSearchParams } {
   const mark = url.indexOf('?');
   return mark === -1
     ? { path: url, query: new URLSearchParams() }
     : { path: url.slice(0, mark), query: new URLSearchParams(url.slice(mark + 1)) };
-}
-
-function region(runtime: EmulatorRuntime, request: RawRequest): string {
-  return (request.authorization === undefined ? undefined : regionFromAuthorization(request.authorization)) ?? runtime.defaultRegion;
-}
-
-function unsigned(): AccessDeniedError {
-  return new AccessDeniedError('Missing Authentication Token: the request must be signed with AWS Signature Version 4');
-}
-
-/** Steps shared by Lattice and STS calls; throws the error to return, if any. */
-async function admitCall(runtime: EmulatorRuntime, request: RawRequest, operation: string, throttled: boolean): Promise<void> {
-  runtime.calls.record(operation);
-  await sleep(runtime.settings.latencyMs);
-  if (request.authorization === undefined) throw unsigned();
-  const retryAfter = throttled ? runtime.throttle() : undefined;
-  if (retryAfter !== undefined) throw new ThrottlingError('Rate exceeded', retryAfter);
-  const fault = runtime.faults.decide(operation);
-  await sleep(fault.delayMs);
-  if (fault.error !== undefined) throw fault.error;
 }
 
 async function handleLattice(runtime: EmulatorRuntime, request: RawRequest, response: ServerResponse): Promise<void> {
@@ -73,7 +50,7 @@ async function handleLattice(runtime: EmulatorRuntime, request: RawRequest, resp
   const { store, settings } = runtime;
   store.sweep(now);
   const output = operation.run(
-    { store, now, settings, scope: { region: region(runtime, request), accountId: runtime.accountId } },
+    { store, now, settings, scope: { region: callerRegion(runtime, request), accountId: runtime.accountId } },
     gatherInput(match, request.query, request.body),
   );
   store.refreshTargetGroupUsage(now, settings.transitionMs);
@@ -92,7 +69,7 @@ async function handleSts(runtime: EmulatorRuntime, request: RawRequest, response
       return;
     }
     await admitCall(runtime, request, action, false);
-    send(response, 200, headers, callerIdentityXml(runtime.accountId, region(runtime, request), request.requestId));
+    send(response, 200, headers, callerIdentityXml(runtime.accountId, callerRegion(runtime, request), request.requestId));
   } catch (error) {
     if (!(error instanceof LatticeApiError)) throw error;
     const code = error instanceof AccessDeniedError ? 'MissingAuthenticationToken' : error.errorType;
@@ -109,7 +86,9 @@ async function handle(runtime: EmulatorRuntime, incoming: IncomingMessage, respo
     const body = await readBody(incoming);
     if (body === undefined) throw new ValidationError('other', 'The request body is too large');
     const request: RawRequest = { requestId, method, path, query, body, authorization: incoming.headers.authorization };
+    const target = incoming.headers['x-amz-target'];
     if (path.startsWith(ADMIN_PREFIX)) handleAdmin(runtime, OPERATION_NAMES, request, response);
+    else if (isJsonRpcRequest(method, path, target)) await handleAcm(runtime, request, target, response);
     else if (isStsRequest(method, path, incoming.headers['content-type'])) await handleSts(runtime, request, response);
     else await handleLattice(runtime, request, response);
   } catch (error) {

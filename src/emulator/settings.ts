@@ -10,13 +10,13 @@ export interface ThrottleSettings {
 }
 
 export interface EmulatorSettings {
-  /** Delay added to every Lattice and STS call. */
+  /** Delay added to every Lattice, STS and ACM call. */
   readonly latencyMs: number;
   /** Duration of CREATE/UPDATE/DELETE_IN_PROGRESS, of a target's initial health check and of draining. */
   readonly transitionMs: number;
   readonly quotas: Quotas;
   readonly throttle: ThrottleSettings | null;
-  /** Page size of List operations called without maxResults (AWS does not document its own). */
+  /** Page size of List operations called without maxResults/MaxItems (AWS does not document its own). */
   readonly defaultPageSize: number;
 }
 

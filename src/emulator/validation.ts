@@ -136,7 +136,7 @@ export function list<T>(item: Schema<T>, limits: LengthLimits = {}): Schema<T[]>
   });
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -201,12 +201,16 @@ export function union<S extends Readonly<Record<string, Schema<unknown>>>>(
   });
 }
 
+/** AWS's one-line summary: `N validation error(s) detected: <message>; <message>…`. */
+export function validationSummary(issues: readonly Issue[]): string {
+  const count = issues.length;
+  return `${count} validation error${count === 1 ? '' : 's'} detected: ${issues.map((i) => i.message).join('; ')}`;
+}
+
 function toValidationError(issues: readonly Issue[]): ValidationError {
   const fieldList: ValidationField[] = issues.map((issue) => ({ name: issue.path, message: issue.message }));
-  const count = issues.length;
-  const summary = `${count} validation error${count === 1 ? '' : 's'} detected: ${issues.map((i) => i.message).join('; ')}`;
   const reason = issues.some((issue) => issue.kind === 'type') ? 'cannotParse' : 'fieldValidationFailed';
-  return new ValidationError(reason, summary, fieldList);
+  return new ValidationError(reason, validationSummary(issues), fieldList);
 }
 
 /** Parses `value` against `root` or throws one ValidationException listing every problem. */

@@ -49,6 +49,7 @@ describe('admin API', () => {
       [
         'accessLogSubscriptions',
         'authPolicies',
+        'certificates',
         'listeners',
         'resourcePolicies',
         'rules',

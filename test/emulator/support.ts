@@ -2,6 +2,7 @@
  * Test harness: an emulator on a free port, a real SDK client pointed at it, a controllable clock,
  * and small fetch wrappers for the admin API.
  */
+import { ACMClient, type ACMClientConfig } from '@aws-sdk/client-acm';
 import {
   CreateListenerCommand,
   CreateServiceCommand,
@@ -35,6 +36,10 @@ export class TestClock {
 export function latticeClient(endpoint: string, config: Partial<VPCLatticeClientConfig> = {}): VPCLatticeClient {
   // One attempt: tests that want the SDK's retries ask for them explicitly.
   return new VPCLatticeClient({ endpoint, region: REGION, credentials: CREDENTIALS, maxAttempts: 1, ...config });
+}
+
+export function acmClient(endpoint: string, config: Partial<ACMClientConfig> = {}): ACMClient {
+  return new ACMClient({ endpoint, region: REGION, credentials: CREDENTIALS, maxAttempts: 1, ...config });
 }
 
 export interface Harness {
