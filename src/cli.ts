@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { loadConfig, type LatticeBackend } from './config';
 import { ConfigError, LatticeGwError } from './errors';
 import { createLogger } from './log';
 import { createControllers } from './controllers/registry';
 import { renderManifestFiles } from './metacontroller/manifests';
+import { renderChartFiles } from './metacontroller/chart';
+import { writeGeneratedFiles } from './metacontroller/generatedFiles';
 import { crdManifests } from './crds';
 import { readTlsFiles, startServer } from './server/serve';
 import { startLatticeBackend } from './lattice/backend';
@@ -16,7 +16,8 @@ const USAGE = `usage: lattice-gw <command> [options]
 commands:
   serve [--backend aws|emulator]      run the Metacontroller hook server (configuration from the environment)
   emulator [--port 8181] [--host H]   run the local VPC Lattice + STS emulator
-  manifests [--out DIR]               write the Metacontroller manifests (default: print them)
+  manifests [--out DIR] [--chart DIR] write the kustomize install (metacontroller/) to DIR and the Helm
+                                      chart's generated files into the chart at DIR (default: print the former)
 `;
 
 export interface CliIo {
@@ -49,7 +50,11 @@ async function serve(args: string[], io: CliIo): Promise<number> {
   const tls = readTlsFiles(config);
   const logger = createLogger(config.logLevel);
   const backend = await startLatticeBackend(config, logger);
-  const server = await startServer(config, logger, { controllers: createControllers(), aws: backend, ...(tls ? { tls } : {}) });
+  const server = await startServer(config, logger, {
+    controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
+    aws: backend,
+    ...(tls ? { tls } : {}),
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -82,19 +87,22 @@ async function emulator(args: string[], io: CliIo): Promise<number> {
 
 function manifests(args: string[], io: CliIo): number {
   const out = option(args, '--out');
-  const files = renderManifestFiles(
-    createControllers().map((c) => c.wiring),
-    crdManifests(),
-  );
-  if (out === undefined) {
+  const chart = option(args, '--chart');
+  const wirings = createControllers().map((c) => c.wiring);
+  const crds = crdManifests();
+  const files = renderManifestFiles(wirings, crds);
+  if (out === undefined && chart === undefined) {
     for (const [name, content] of files) io.stdout(`---\n# ${name}\n${content}`);
     return 0;
   }
-  for (const [name, content] of files) {
-    mkdirSync(dirname(join(out, name)), { recursive: true });
-    writeFileSync(join(out, name), content);
+  const targets: [string, ReadonlyMap<string, string>][] = [];
+  if (out !== undefined) targets.push([out, files]);
+  if (chart !== undefined) targets.push([chart, renderChartFiles(wirings, crds)]);
+  for (const [dir, rendered] of targets) {
+    const result = writeGeneratedFiles(dir, rendered);
+    const removed = result.removed.length > 0 ? ` (removed stale ${result.removed.join(', ')})` : '';
+    io.stdout(`wrote ${result.written} files to ${dir}${removed}\n`);
   }
-  io.stdout(`wrote ${files.size} files to ${out}\n`);
   return 0;
 }
 

@@ -26,6 +26,11 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** Port of the embedded emulator (backend `emulator` only). */
   readonly emulatorPort: number;
+  /** Lattice quotas the model must fit (raise them together with the AWS service quotas). */
+  readonly rulesPerListener: number;
+  readonly listenersPerService: number;
+  /** Route hooks return external-dns DNSEndpoint attachments (the DNSEndpoint CRD must exist). */
+  readonly externalDnsEndpoints: boolean;
 }
 
 /** Defaults that make the embedded emulator work without any AWS or cluster identity. */
@@ -79,6 +84,13 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
     throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
   }
   return raw as T;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(name, `must be true or false, got "${raw}"`);
+  return raw === 'true';
 }
 
 function deepFreeze<T>(value: T): T {
@@ -145,5 +157,8 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * MiB, MiB, 1024 * MiB),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25000, 0, 600000),
     emulatorPort: integer(env, 'EMULATOR_PORT', 8181, 0, 65535),
+    rulesPerListener: integer(env, 'LATTICE_RULES_PER_LISTENER', 10, 1, 1999),
+    listenersPerService: integer(env, 'LATTICE_LISTENERS_PER_SERVICE', 2, 1, 100),
+    externalDnsEndpoints: boolean(env, 'EXTERNAL_DNS_ENDPOINTS', false),
   });
 }

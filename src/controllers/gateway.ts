@@ -2,7 +2,7 @@ import { analyzeListeners } from '../gatewayapi/listeners';
 import { countAttachedRoutes, attachToGateway, refersTo } from '../gatewayapi/attachment';
 import { buildGatewayStatus, type NetworkResolution } from '../gatewayapi/gatewayStatus';
 import { gatewayClassOf, gatewayParentRefs } from '../gatewayapi/parentRefs';
-import { KEY_PREFIX, MANAGED_LABEL, MANAGED_LABEL_VALUE } from '../gatewayapi/ourKeys';
+import { ASSIGNED_DOMAIN_ANNOTATION, MANAGED_LABEL, MANAGED_LABEL_VALUE, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
 import { GATEWAY_API_VERSION, GATEWAY_GROUP, ROUTE_KINDS, type AnyRoute, type Gateway } from '../gatewayapi/types';
 import { hasNewerObservedGeneration } from '../metacontroller/conditions';
 import { ObjectIndex } from '../metacontroller/objectIndex';
@@ -11,11 +11,6 @@ import { metadataPatch, statusIfChanged } from '../metacontroller/response';
 import type { DecoratorHookResponse, KubeObject, RelatedResourceRule } from '../metacontroller/types';
 import { resolveServiceNetwork } from '../lattice/serviceNetworks';
 import type { DecoratorHandlers, DecoratorWiring, HookController } from './types';
-
-/** The service network a Gateway resolved to, kept on the Gateway so later syncs need one Get, not a List. */
-export const SERVICE_NETWORK_ARN_ANNOTATION = `${KEY_PREFIX}service-network-arn`;
-/** The Lattice DNS name a route's service got (Go controller compatible); Gateways publish it as an address. */
-export const ASSIGNED_DOMAIN_ANNOTATION = `${KEY_PREFIX}lattice-assigned-domain-name`;
 
 const MANAGED = { matchLabels: { [MANAGED_LABEL]: MANAGED_LABEL_VALUE } };
 

@@ -4,18 +4,29 @@ import { createGatewayClassController } from './gatewayClass';
 import { createGatewayController } from './gateway';
 import { createServiceNetworkController } from './serviceNetwork';
 import { createVpcAssociationPolicyController } from './vpcAssociationPolicy';
+import { createRouteController } from './route';
+import { grpcRouteAdapter, httpRouteAdapter, tlsRouteAdapter } from '../model/routeKinds';
 import type { HookController } from './types';
 
 /**
  * Every controller the server serves. The GatewayClass controller publishes the union of the
  * features the others implement, so the published list can only name what is really served.
  */
-export function createControllers(): HookController[] {
+export interface ControllerOptions {
+  /** EXTERNAL_DNS_ENDPOINTS: route controllers manage DNSEndpoint attachments. */
+  externalDnsEndpoints?: boolean;
+}
+
+export function createControllers(options: ControllerOptions = {}): HookController[] {
+  const routes = { dnsEndpoints: options.externalDnsEndpoints ?? false };
   const featureControllers: HookController[] = [
     createClassifierController(),
     createGatewayController(),
     createServiceNetworkController(),
     createVpcAssociationPolicyController(),
+    createRouteController(httpRouteAdapter, 'httproute', ['HTTPRoute', 'HTTPRouteMethodMatching', 'HTTPRouteNamedRouteRule', 'HTTPRouteParentRefPort', 'ReferenceGrant'], routes),
+    createRouteController(grpcRouteAdapter, 'grpcroute', ['GRPCRoute', 'GRPCRouteNamedRouteRule'], routes),
+    createRouteController(tlsRouteAdapter, 'tlsroute', ['TLSRoute'], routes),
   ];
   const features = supportedFeatures(featureControllers.map((c) => c.features));
   return [createGatewayClassController(features), ...featureControllers];

@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import type { Config } from '../config';
 import type { LatticeApi } from '../lattice/api';
+import type { AcmApi } from '../lattice/acmApi';
 import type { AwsIdentity } from '../lattice/clients';
 import type {
   CompositeHookRequest,
@@ -26,6 +27,7 @@ export interface HookContext {
 
 export interface HookAws {
   readonly api: LatticeApi;
+  readonly acm: AcmApi;
   readonly identity: AwsIdentity;
 }
 

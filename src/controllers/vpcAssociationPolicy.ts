@@ -1,5 +1,5 @@
 import { conflictedCondition, policyTargetRefs, resolvePolicyTarget, winningPolicy, type PolicyObject, type PolicyTargetRef } from '../gatewayapi/policy';
-import { KEY_PREFIX, MANAGED_LABEL, MANAGED_LABEL_VALUE, OUR_API_GROUP, OUR_API_VERSION } from '../gatewayapi/ourKeys';
+import { KEY_PREFIX, MANAGED_LABEL, MANAGED_LABEL_VALUE, OUR_API_GROUP, OUR_API_VERSION, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
 import { GATEWAY_API_VERSION, GATEWAY_GROUP, REFERENCE_GRANT_API_VERSION, type Gateway } from '../gatewayapi/types';
 import { condition, mergeConditions, type DesiredCondition } from '../metacontroller/conditions';
 import { ObjectIndex } from '../metacontroller/objectIndex';
@@ -7,7 +7,6 @@ import { generationOf } from '../metacontroller/objects';
 import { copyStatus, metadataPatch, statusIfChanged } from '../metacontroller/response';
 import type { DecoratorHookRequest, DecoratorHookResponse, RelatedResourceRule } from '../metacontroller/types';
 import { ensureVpcAssociation, removeVpcAssociation } from '../lattice/vpcAssociations';
-import { SERVICE_NETWORK_ARN_ANNOTATION } from './gateway';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from './types';
 
 /** Where the association ARN is recorded (the Go controller's annotation). */

@@ -7,3 +7,9 @@ export const MANAGED_LABEL_VALUE = 'true';
 
 export const OUR_API_GROUP = 'application-networking.k8s.aws';
 export const OUR_API_VERSION = `${OUR_API_GROUP}/v1alpha1`;
+
+/** The service network a Gateway resolved to, kept on the Gateway so later syncs need one Get, not a List. */
+export const SERVICE_NETWORK_ARN_ANNOTATION = `${KEY_PREFIX}service-network-arn`;
+/** The Lattice service of a route and its DNS name (Go controller compatible annotations). */
+export const SERVICE_ARN_ANNOTATION = `${KEY_PREFIX}lattice-service-arn`;
+export const ASSIGNED_DOMAIN_ANNOTATION = `${KEY_PREFIX}lattice-assigned-domain-name`;

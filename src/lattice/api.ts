@@ -16,6 +16,7 @@ import {
   DeleteTargetGroupCommand,
   DeregisterTargetsCommand,
   GetListenerCommand,
+  GetRuleCommand,
   GetServiceCommand,
   GetServiceNetworkCommand,
   GetServiceNetworkVpcAssociationCommand,
@@ -25,6 +26,8 @@ import {
   ListServiceNetworkServiceAssociationsCommand,
   ListServiceNetworkVpcAssociationsCommand,
   ListServiceNetworksCommand,
+  ListServicesCommand,
+  ListTargetGroupsCommand,
   ListTagsForResourceCommand,
   ListTargetsCommand,
   RegisterTargetsCommand,
@@ -151,6 +154,9 @@ export class LatticeApi {
   updateService(input: UpdateServiceRequest) {
     return this.#session.run('UpdateService', (o) => this.#client.send(new UpdateServiceCommand(input), o));
   }
+  listServices() {
+    return this.#all('ListServices', (nextToken, o) => this.#client.send(new ListServicesCommand({ maxResults: PAGE_SIZE, nextToken }), o));
+  }
   deleteService(serviceIdentifier: string) {
     return this.#session.run('DeleteService', (o) => this.#client.send(new DeleteServiceCommand({ serviceIdentifier }), o));
   }
@@ -173,6 +179,9 @@ export class LatticeApi {
   }
 
   // Rules
+  getRule(serviceIdentifier: string, listenerIdentifier: string, ruleIdentifier: string) {
+    return this.#session.run('GetRule', (o) => this.#client.send(new GetRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier }), o));
+  }
   createRule(input: CreateRuleRequest) {
     return this.#session.run('CreateRule', (o) => this.#client.send(new CreateRuleCommand(input), o));
   }
@@ -200,6 +209,9 @@ export class LatticeApi {
   }
   updateTargetGroup(input: UpdateTargetGroupRequest) {
     return this.#session.run('UpdateTargetGroup', (o) => this.#client.send(new UpdateTargetGroupCommand(input), o));
+  }
+  listTargetGroups(vpcIdentifier: string) {
+    return this.#all('ListTargetGroups', (nextToken, o) => this.#client.send(new ListTargetGroupsCommand({ vpcIdentifier, maxResults: PAGE_SIZE, nextToken }), o));
   }
   deleteTargetGroup(targetGroupIdentifier: string) {
     return this.#session.run('DeleteTargetGroup', (o) => this.#client.send(new DeleteTargetGroupCommand({ targetGroupIdentifier }), o));

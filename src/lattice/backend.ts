@@ -42,6 +42,7 @@ export async function startLatticeBackend(config: Config, logger: Logger): Promi
       async close() {
         clients.lattice.destroy();
         clients.sts.destroy();
+        clients.acm.destroy();
         await emulator?.close();
       },
     };

@@ -1,11 +1,13 @@
 import { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { ACMClient } from '@aws-sdk/client-acm';
 import type { Config } from '../config';
 import { ConfigError } from '../errors';
 
 export interface AwsClients {
   lattice: VPCLatticeClient;
   sts: STSClient;
+  acm: ACMClient;
 }
 
 /** The identity every ownership decision rests on. */
@@ -31,7 +33,7 @@ export function createAwsClients(config: Config, emulatorEndpoint?: string): Aws
     maxAttempts: 3,
     ...(emulatorEndpoint ? { endpoint: emulatorEndpoint, credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' } } : {}),
   };
-  return { lattice: new VPCLatticeClient(common), sts: new STSClient(common) };
+  return { lattice: new VPCLatticeClient(common), sts: new STSClient(common), acm: new ACMClient(common) };
 }
 
 /** Fails early, naming AWS_REGION, when neither the environment nor the SDK's sources give a region. */

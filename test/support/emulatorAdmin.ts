@@ -7,7 +7,18 @@ export interface AdminResponse {
 
 /** Entries of `GET /_emulator/state`, loosely typed: tests assert on the fields they care about. */
 export type StateEntry = Record<string, unknown>;
-export type EmulatorState = Record<string, StateEntry[]>;
+export interface EmulatorState {
+  serviceNetworks: StateEntry[];
+  services: StateEntry[];
+  listeners: StateEntry[];
+  rules: StateEntry[];
+  targetGroups: StateEntry[];
+  serviceNetworkServiceAssociations: StateEntry[];
+  serviceNetworkVpcAssociations: StateEntry[];
+  authPolicies: StateEntry[];
+  resourcePolicies: StateEntry[];
+  accessLogSubscriptions: StateEntry[];
+}
 
 export class AdminApi {
   constructor(private readonly endpoint: string) {}

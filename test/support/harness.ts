@@ -47,7 +47,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const identity = await resolveIdentity(config, clients);
   const sink = logSink();
   const server = await startServer(config, createLogger(config.logLevel, sink.stream), {
-    controllers: createControllers(),
+    controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
     metrics: createHookMetrics({ processMetrics: false }),
     aws: { clients, identity },
   });
@@ -77,6 +77,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       lattice.destroy();
       clients.lattice.destroy();
       clients.sts.destroy();
+      clients.acm.destroy();
       await emulator.close();
     },
   };

@@ -69,6 +69,7 @@ describe('loadConfig', () => {
     [{ ...AWS_ENV, TLS_KEY_FILE: '/key.pem' }, 'TLS_CERT_FILE'],
     [{ ...AWS_ENV, LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     [{ ...AWS_ENV, BODY_LIMIT_BYTES: '1024' }, 'BODY_LIMIT_BYTES'],
+    [{ ...AWS_ENV, EXTERNAL_DNS_ENDPOINTS: 'yes' }, 'EXTERNAL_DNS_ENDPOINTS'],
   ])('refuses %j naming %s', (env, variable) => {
     const error = failure(env as Record<string, string>);
     expect(error.variable).toBe(variable);
@@ -97,6 +98,9 @@ describe('loadConfig', () => {
       BODY_LIMIT_BYTES: String(32 * 1024 * 1024),
       SHUTDOWN_GRACE_MS: '1000',
       EMULATOR_PORT: '0',
+      LATTICE_RULES_PER_LISTENER: '20',
+      LATTICE_LISTENERS_PER_SERVICE: '3',
+      EXTERNAL_DNS_ENDPOINTS: 'true',
     });
     expect(config).toEqual({
       port: 9443,
@@ -114,6 +118,9 @@ describe('loadConfig', () => {
       bodyLimitBytes: 32 * 1024 * 1024,
       shutdownGraceMs: 1000,
       emulatorPort: 0,
+      rulesPerListener: 20,
+      listenersPerService: 3,
+      externalDnsEndpoints: true,
     });
   });
 });

@@ -1,0 +1,242 @@
+import type { HealthCheckConfig } from '@aws-sdk/client-vpc-lattice';
+import type { ListenerModel, RouteModel, ServiceModel } from '../model/routeModel';
+import type { LatticeRuleModel, RuleAction } from '../model/rules';
+import type { TargetGroupModel } from '../model/targetGroups';
+import type { TargetModel } from '../model/targets';
+import { canonicalJson } from './clientToken';
+import { forwardTargetGroupIds, type ObservedListener, type ObservedRoute, type ObservedRule, type ObservedTargetGroup } from './routeState';
+import { tagChanges } from './tags';
+
+/**
+ * The plan of one route: a pure diff of the desired model against what Lattice holds, as an
+ * ordered list of operations (target groups and targets before the rules that use them, rules
+ * removed before the target groups they referenced). Operations name resources by their Lattice
+ * names and ports; apply resolves them to ids as it goes. `waits` says what will still be
+ * unfinished after these operations (Lattice is converging), so the hook asks to be called again.
+ */
+
+export interface RuleUpdate {
+  ruleName: string;
+  priority?: number;
+  action?: RuleAction;
+}
+
+export type PlanOp =
+  | { kind: 'createTargetGroup'; targetGroup: TargetGroupModel }
+  | { kind: 'updateHealthCheck'; targetGroupName: string; healthCheck: HealthCheckConfig }
+  | { kind: 'registerTargets'; targetGroupName: string; targets: TargetModel[] }
+  | { kind: 'deregisterTargets'; targetGroupName: string; targets: TargetModel[] }
+  | { kind: 'createService'; service: ServiceModel }
+  | { kind: 'tagService'; tags: Record<string, string> }
+  | { kind: 'updateServiceCertificate'; certificateArn: string }
+  | { kind: 'createAssociation'; serviceNetworkArn: string }
+  | { kind: 'deleteAssociation'; associationArn: string; serviceNetworkArn: string }
+  | { kind: 'deleteListener'; port: number }
+  | { kind: 'createListener'; listener: ListenerModel }
+  | { kind: 'updateListenerDefaultAction'; port: number; action: RuleAction }
+  | { kind: 'deleteRule'; port: number; ruleName: string }
+  | { kind: 'createRule'; port: number; rule: LatticeRuleModel; priority: number }
+  | { kind: 'updateRules'; port: number; updates: RuleUpdate[] }
+  | { kind: 'retireTargetGroup'; targetGroupArn: string; targetGroupName: string };
+
+export interface RoutePlan {
+  ops: PlanOp[];
+  waits: string[];
+  /** What the model asks and Lattice cannot do to the existing service (its name and custom domain are immutable). */
+  refusals: string[];
+}
+
+/** BatchUpdateRule takes at most 10 rules. */
+const BATCH_LIMIT = 10;
+const MAX_PRIORITY = 2000;
+const REGISTER_CHUNK = 100;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function targetKey(t: { id: string; port: number }): string {
+  return `${t.id}:${t.port}`;
+}
+
+/** The desired action as Lattice would hold it, with target group names resolved to observed ids. */
+function actionEquals(desired: RuleAction, observed: ObservedRule['action'], idOfKey: (key: string) => string | undefined): boolean {
+  if ('fixedResponse' in desired) return observed?.fixedResponse?.statusCode === desired.fixedResponse;
+  const want = desired.forward.map((f) => ({ id: idOfKey(f.key), weight: f.weight }));
+  if (want.some((w) => w.id === undefined)) return false;
+  const have = (observed?.forward?.targetGroups ?? []).map((t) => ({ id: t.targetGroupIdentifier, weight: t.weight ?? (want.length === 1 ? want[0]?.weight : undefined) }));
+  const sort = (list: { id: string | undefined; weight: number | undefined }[]) => canonicalJson([...list].sort((a, b) => ((a.id ?? '') < (b.id ?? '') ? -1 : 1)));
+  return sort(want) === sort(have);
+}
+
+function healthCheckDrift(desired: HealthCheckConfig | undefined, observed: HealthCheckConfig | undefined): boolean {
+  if (!desired) return false;
+  const current = (observed ?? {}) as Record<string, unknown>;
+  return Object.entries(desired as Record<string, unknown>).some(([k, v]) => canonicalJson(current[k] ?? null) !== canonicalJson(v ?? null));
+}
+
+function planTargetGroups(desired: RouteModel, observed: ObservedRoute, ops: PlanOp[], waits: string[]): void {
+  const byName = new Map(observed.targetGroups.map((g) => [g.name, g]));
+  for (const tg of desired.targetGroups) {
+    const existing = byName.get(tg.name);
+    if (!existing) {
+      ops.push({ kind: 'createTargetGroup', targetGroup: tg });
+      if (tg.targets.length > 0) waits.push(`target group ${tg.name} is being created; its targets follow`);
+      continue;
+    }
+    if (existing.status !== 'ACTIVE') {
+      waits.push(`target group ${tg.name} is ${existing.status}`);
+      continue;
+    }
+    if (healthCheckDrift(tg.config.healthCheck, existing.config?.healthCheck)) {
+      ops.push({ kind: 'updateHealthCheck', targetGroupName: tg.name, healthCheck: tg.config.healthCheck ?? {} });
+    }
+    const present = new Map((existing.targets ?? []).filter((t) => t.status !== 'DRAINING').map((t) => [targetKey(t), t]));
+    const wanted = new Set(tg.targets.map(targetKey));
+    const register = tg.targets.filter((t) => !present.has(targetKey(t)));
+    const deregister = [...present.values()].filter((t) => !wanted.has(targetKey(t))).map((t) => ({ id: t.id, port: t.port }));
+    for (const part of chunks(register, REGISTER_CHUNK)) ops.push({ kind: 'registerTargets', targetGroupName: tg.name, targets: part });
+    for (const part of chunks(deregister, REGISTER_CHUNK)) ops.push({ kind: 'deregisterTargets', targetGroupName: tg.name, targets: part });
+  }
+}
+
+function planAssociations(desired: RouteModel, observed: ObservedRoute, ops: PlanOp[], waits: string[]): void {
+  const live = observed.associations.filter((a) => a.status !== 'DELETE_IN_PROGRESS');
+  for (const network of desired.networks) {
+    const existing = observed.associations.filter((a) => a.serviceNetworkArn === network);
+    if (existing.some((a) => a.status === 'DELETE_IN_PROGRESS') && !existing.some((a) => a.status !== 'DELETE_IN_PROGRESS')) {
+      waits.push(`a previous association with ${network} is being deleted`);
+      continue;
+    }
+    const current = existing.find((a) => a.status !== 'DELETE_IN_PROGRESS');
+    if (!current) {
+      ops.push({ kind: 'createAssociation', serviceNetworkArn: network });
+      waits.push(`association with ${network} is being created`);
+    } else if (current.status !== 'ACTIVE') {
+      waits.push(`association with ${network} is ${current.status}`);
+    }
+  }
+  for (const association of live) {
+    if (!desired.networks.includes(association.serviceNetworkArn)) {
+      ops.push({ kind: 'deleteAssociation', associationArn: association.arn, serviceNetworkArn: association.serviceNetworkArn });
+    }
+  }
+}
+
+/** Rule operations of an existing listener: delete, create (at a free priority), then one batch for priorities and actions. */
+function planRules(port: number, desiredRules: readonly LatticeRuleModel[], listener: ObservedListener, idOfKey: (key: string) => string | undefined, ops: PlanOp[]): void {
+  const observed = listener.rules.filter((r) => !r.isDefault);
+  const desiredNames = new Set(desiredRules.map((r) => r.name));
+  const kept = new Map<string, ObservedRule>();
+  for (const rule of observed) {
+    if (desiredNames.has(rule.name) && !kept.has(rule.name)) kept.set(rule.name, rule);
+    else ops.push({ kind: 'deleteRule', port, ruleName: rule.name });
+  }
+  const held = new Set([...kept.values()].map((r) => r.priority ?? 0));
+  const assigned = new Set<number>();
+  let temporary = MAX_PRIORITY;
+  const nextTemporary = () => {
+    while (held.has(temporary) || assigned.has(temporary) || desiredRules.some((r) => r.priority === temporary)) temporary -= 1;
+    assigned.add(temporary);
+    return temporary;
+  };
+  const moves: RuleUpdate[] = [];
+  const actionOnly: RuleUpdate[] = [];
+  for (const rule of desiredRules) {
+    const existing = kept.get(rule.name);
+    if (!existing) {
+      const free = !held.has(rule.priority) && !assigned.has(rule.priority);
+      const priority = free ? rule.priority : nextTemporary();
+      if (free) assigned.add(rule.priority);
+      ops.push({ kind: 'createRule', port, rule, priority });
+      if (!free) moves.push({ ruleName: rule.name, priority: rule.priority });
+      continue;
+    }
+    const actionChanged = !actionEquals(rule.action, existing.action, idOfKey);
+    if (existing.priority !== rule.priority) moves.push({ ruleName: rule.name, priority: rule.priority, ...(actionChanged ? { action: rule.action } : {}) });
+    else if (actionChanged) actionOnly.push({ ruleName: rule.name, action: rule.action });
+  }
+  if (moves.length + actionOnly.length <= BATCH_LIMIT) {
+    if (moves.length + actionOnly.length > 0) ops.push({ kind: 'updateRules', port, updates: [...moves, ...actionOnly] });
+    return;
+  }
+  // More than one batch: park every moving rule on an unused priority first, so no batch can
+  // collide with a rule another batch has not moved yet.
+  const parked = moves.map((m) => ({ ruleName: m.ruleName, priority: nextTemporary() }));
+  for (const part of chunks(parked, BATCH_LIMIT)) ops.push({ kind: 'updateRules', port, updates: part });
+  for (const part of chunks([...moves, ...actionOnly], BATCH_LIMIT)) ops.push({ kind: 'updateRules', port, updates: part });
+}
+
+function planListeners(desired: RouteModel, observed: ObservedRoute, idOfKey: (key: string) => string | undefined, ops: PlanOp[]): void {
+  const byPort = new Map(observed.listeners.map((l) => [l.port, l]));
+  const wantedPorts = new Set(desired.listeners.map((l) => l.port));
+  for (const listener of observed.listeners) {
+    const want = desired.listeners.find((l) => l.port === listener.port);
+    if (!wantedPorts.has(listener.port) || (want && want.protocol !== listener.protocol)) ops.push({ kind: 'deleteListener', port: listener.port });
+  }
+  for (const listener of desired.listeners) {
+    const existing = byPort.get(listener.port);
+    if (!existing || existing.protocol !== listener.protocol) {
+      ops.push({ kind: 'createListener', listener });
+      if (listener.protocol !== 'TLS_PASSTHROUGH') {
+        for (const rule of desired.rules) ops.push({ kind: 'createRule', port: listener.port, rule, priority: rule.priority });
+      }
+      continue;
+    }
+    if (listener.protocol === 'TLS_PASSTHROUGH') {
+      if (!actionEquals(listener.defaultAction, existing.defaultAction, idOfKey)) {
+        ops.push({ kind: 'updateListenerDefaultAction', port: listener.port, action: listener.defaultAction });
+      }
+      continue;
+    }
+    planRules(listener.port, desired.rules, existing, idOfKey, ops);
+  }
+}
+
+/** Our target groups that nothing will use once the plan ran. */
+function planRetirements(desired: RouteModel, observed: ObservedRoute, ownTargetGroupArns: ReadonlySet<string>, ops: PlanOp[]): void {
+  const wanted = new Set(desired.targetGroups.map((g) => g.name));
+  for (const group of observed.targetGroups) {
+    if (!wanted.has(group.name) && ownTargetGroupArns.has(group.arn)) {
+      ops.push({ kind: 'retireTargetGroup', targetGroupArn: group.arn, targetGroupName: group.name });
+    }
+  }
+}
+
+export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTargetGroupArns: ReadonlySet<string>): RoutePlan {
+  const ops: PlanOp[] = [];
+  const waits: string[] = [];
+  const refusals: string[] = [];
+  const observedByName = new Map<string, ObservedTargetGroup>(observed.targetGroups.map((g) => [g.name, g]));
+  const nameOfKey = new Map(desired.targetGroups.map((g) => [g.key, g.name]));
+  const idOfKey = (key: string) => observedByName.get(nameOfKey.get(key) ?? '')?.id;
+
+  planTargetGroups(desired, observed, ops, waits);
+  if (!observed.service) {
+    ops.push({ kind: 'createService', service: desired.service });
+    if (desired.networks.length > 0) waits.push('the Lattice service is being created; its associations follow');
+  } else {
+    const current = observed.service;
+    const changes = tagChanges(current.tags, desired.service.tags);
+    if (Object.keys(changes).length > 0) ops.push({ kind: 'tagService', tags: changes });
+    const recreate = 'VPC Lattice cannot change it on an existing service: delete the route and apply it again to get a new service';
+    if (current.name !== desired.service.name) refusals.push(`the route's Lattice service is named ${current.name}, not ${desired.service.name}; ${recreate}`);
+    if ((current.customDomainName ?? '') !== (desired.service.customDomainName ?? '')) {
+      refusals.push(`the route's Lattice service has custom domain ${current.customDomainName ?? '(none)'}, not ${desired.service.customDomainName ?? '(none)'}; ${recreate}`);
+    } else if (desired.service.certificateArn !== undefined && current.certificateArn !== desired.service.certificateArn) {
+      ops.push({ kind: 'updateServiceCertificate', certificateArn: desired.service.certificateArn });
+    }
+    if (observed.service.status === 'ACTIVE') planAssociations(desired, observed, ops, waits);
+    else waits.push(`the Lattice service is ${observed.service.status}`);
+  }
+  planListeners(desired, observed, idOfKey, ops);
+  planRetirements(desired, observed, ownTargetGroupArns, ops);
+  return { ops, waits, refusals };
+}
+
+/** Every target group a listener of the observed route forwards to. */
+export function referencedTargetGroupIds(listeners: readonly ObservedListener[]): string[] {
+  return listeners.flatMap((l) => [...forwardTargetGroupIds(l.defaultAction), ...l.rules.flatMap((r) => forwardTargetGroupIds(r.action))]);
+}

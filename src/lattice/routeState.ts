@@ -1,0 +1,145 @@
+import type { HttpMatch, RuleAction as SdkRuleAction, TargetGroupConfig } from '@aws-sdk/client-vpc-lattice';
+import type { LatticeApi } from './api';
+import { orUndefinedIfNotFound } from './awsErrors';
+
+/** What Lattice holds for one route, read with as few calls as the route's own size allows. */
+
+export interface ObservedService {
+  arn: string;
+  id: string;
+  name: string;
+  status: string;
+  dnsName: string | undefined;
+  customDomainName: string | undefined;
+  certificateArn: string | undefined;
+  tags: Record<string, string>;
+}
+
+export interface ObservedRule {
+  id: string;
+  name: string;
+  priority: number | undefined;
+  isDefault: boolean;
+  match: HttpMatch | undefined;
+  action: SdkRuleAction | undefined;
+}
+
+export interface ObservedListener {
+  id: string;
+  arn: string;
+  name: string;
+  port: number;
+  protocol: string;
+  rules: ObservedRule[];
+  /** Read only for TLS passthrough listeners, whose default action carries the traffic. */
+  defaultAction: SdkRuleAction | undefined;
+}
+
+export interface ObservedTarget {
+  id: string;
+  port: number;
+  status: string;
+}
+
+export interface ObservedTargetGroup {
+  arn: string;
+  id: string;
+  name: string;
+  status: string;
+  config: TargetGroupConfig | undefined;
+  /** Read for target groups that are wanted and ACTIVE. */
+  targets: ObservedTarget[] | undefined;
+}
+
+export interface ObservedAssociation {
+  arn: string;
+  id: string;
+  serviceNetworkArn: string;
+  status: string;
+}
+
+export interface ObservedRoute {
+  service: ObservedService | undefined;
+  listeners: ObservedListener[];
+  targetGroups: ObservedTargetGroup[];
+  associations: ObservedAssociation[];
+}
+
+export function forwardTargetGroupIds(action: SdkRuleAction | undefined): string[] {
+  return action?.forward?.targetGroups?.map((t) => t.targetGroupIdentifier ?? '').filter((id) => id !== '') ?? [];
+}
+
+function idFromArn(arnOrId: string): string {
+  return arnOrId.slice(arnOrId.lastIndexOf('/') + 1);
+}
+
+export async function observeService(api: LatticeApi, serviceArn: string | undefined): Promise<ObservedService | undefined> {
+  if (!serviceArn) return undefined;
+  const service = await orUndefinedIfNotFound(api.getService(serviceArn));
+  if (!service?.arn || !service.id || !service.name) return undefined;
+  return {
+    arn: service.arn,
+    id: service.id,
+    name: service.name,
+    status: service.status ?? 'ACTIVE',
+    dnsName: service.dnsEntry?.domainName,
+    customDomainName: service.customDomainName || undefined,
+    certificateArn: service.certificateArn || undefined,
+    tags: await api.listTags(service.arn),
+  };
+}
+
+export async function observeListeners(api: LatticeApi, serviceId: string): Promise<ObservedListener[]> {
+  const listeners: ObservedListener[] = [];
+  for (const summary of await api.listListeners(serviceId)) {
+    if (!summary.id || !summary.arn) continue;
+    const rules: ObservedRule[] = [];
+    let defaultAction: SdkRuleAction | undefined;
+    if (summary.protocol === 'TLS_PASSTHROUGH') {
+      defaultAction = (await orUndefinedIfNotFound(api.getListener(serviceId, summary.id)))?.defaultAction;
+    } else {
+      for (const rule of await api.listRules(serviceId, summary.id)) {
+        if (!rule.id) continue;
+        if (rule.isDefault) {
+          rules.push({ id: rule.id, name: rule.name ?? '', priority: rule.priority, isDefault: true, match: undefined, action: undefined });
+          continue;
+        }
+        // Rule summaries carry neither match nor action: one Get per rule of this route.
+        const full = await orUndefinedIfNotFound(api.getRule(serviceId, summary.id, rule.id));
+        if (!full) continue;
+        rules.push({ id: rule.id, name: full.name ?? rule.name ?? '', priority: full.priority, isDefault: false, match: full.match?.httpMatch, action: full.action });
+      }
+    }
+    listeners.push({ id: summary.id, arn: summary.arn, name: summary.name ?? '', port: summary.port ?? 0, protocol: summary.protocol ?? '', rules, defaultAction });
+  }
+  return listeners;
+}
+
+/**
+ * Target groups we know of: those recorded on the route and those its rules forward to. The
+ * targets of `withTargets` (wanted, ACTIVE) are read too.
+ */
+export async function observeTargetGroups(api: LatticeApi, identifiers: Iterable<string>, withTargets: (name: string) => boolean): Promise<ObservedTargetGroup[]> {
+  const seen = new Set<string>();
+  const groups: ObservedTargetGroup[] = [];
+  for (const identifier of identifiers) {
+    const id = idFromArn(identifier);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const group = await orUndefinedIfNotFound(api.getTargetGroup(identifier));
+    if (!group?.arn || !group.id || !group.name) continue;
+    const status = group.status ?? 'ACTIVE';
+    const targets =
+      status === 'ACTIVE' && withTargets(group.name)
+        ? (await api.listTargets(group.arn)).map((t) => ({ id: t.id ?? '', port: t.port ?? 0, status: t.status ?? 'UNAVAILABLE' }))
+        : undefined;
+    groups.push({ arn: group.arn, id: group.id, name: group.name, status, config: group.config, targets });
+  }
+  return groups;
+}
+
+export async function observeAssociations(api: LatticeApi, serviceId: string): Promise<ObservedAssociation[]> {
+  return (await api.listServiceNetworkServiceAssociations({ serviceIdentifier: serviceId }))
+    .filter((a) => a.arn && a.id && a.serviceNetworkArn)
+    .map((a) => ({ arn: a.arn as string, id: a.id as string, serviceNetworkArn: a.serviceNetworkArn as string, status: a.status ?? 'ACTIVE' }));
+}

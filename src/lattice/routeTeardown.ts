@@ -1,0 +1,93 @@
+import type { LatticeApi } from './api';
+import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
+import { retireTargetGroup, type RouteOwner } from './routeApply';
+import { observeListeners } from './routeState';
+import { referencedTargetGroupIds } from './routePlan';
+import { ownershipOf, TAG } from './tags';
+
+export interface TeardownResult {
+  /** Lattice holds nothing of this route any more. */
+  done: boolean;
+  waits: string[];
+  /** The service while it still exists (so later passes find it without a List). */
+  serviceArn: string | undefined;
+  /** Our target groups not yet gone. */
+  targetGroupArns: string[];
+}
+
+function isOurs(tags: Record<string, string>, owner: RouteOwner): boolean {
+  return ownershipOf(tags, owner.managedBy) === 'ours' && tags[TAG.routeName] === owner.routeName && tags[TAG.routeNamespace] === owner.routeNamespace;
+}
+
+async function findService(api: LatticeApi, serviceArn: string | undefined, serviceName: string | undefined) {
+  if (serviceArn) return orUndefinedIfNotFound(api.getService(serviceArn));
+  if (!serviceName) return undefined;
+  // No ARN recorded (a crash before the first answer): look the deterministic name up once.
+  const summary = (await api.listServices()).find((s) => s.name === serviceName);
+  return summary?.arn ? orUndefinedIfNotFound(api.getService(summary.arn)) : undefined;
+}
+
+/**
+ * One pass of removing a route from Lattice, in dependency order: the service's associations,
+ * then the service (Lattice deletes its listeners and rules with it), then — once nothing can
+ * forward to them — the target groups, deregistered and drained first. Only what carries our
+ * ManagedBy and this route's tags is touched. Call again until `done`.
+ */
+export async function teardownRoute(
+  api: LatticeApi,
+  owner: RouteOwner,
+  known: { serviceArn: string | undefined; serviceName: string | undefined; targetGroupArns: readonly string[] },
+): Promise<TeardownResult> {
+  const waits: string[] = [];
+  const targetGroups = new Set(known.targetGroupArns);
+  const service = await findService(api, known.serviceArn, known.serviceName);
+  if (service?.arn && service.id && isOurs(await api.listTags(service.arn), owner)) {
+    if (service.status !== 'DELETE_IN_PROGRESS') {
+      // Remember what the rules forward to before the service (and its rules) go.
+      for (const id of referencedTargetGroupIds(await observeListeners(api, service.id))) {
+        const group = await orUndefinedIfNotFound(api.getTargetGroup(id));
+        if (group?.arn && isOurs(await api.listTags(group.arn), owner)) targetGroups.add(group.arn);
+      }
+      const associations = await api.listServiceNetworkServiceAssociations({ serviceIdentifier: service.id });
+      for (const association of associations) {
+        if (!association.arn || association.status === 'DELETE_IN_PROGRESS') continue;
+        try {
+          await api.deleteServiceNetworkServiceAssociation(association.arn);
+        } catch (error) {
+          if (!isNotFound(error) && !isConflict(error)) throw error;
+        }
+      }
+      if (associations.length > 0) {
+        waits.push(`waiting for ${associations.length} service network association(s) to be deleted`);
+      } else {
+        try {
+          await api.deleteService(service.arn);
+          waits.push('the Lattice service is being deleted');
+        } catch (error) {
+          if (isNotFound(error)) return teardownTargetGroups(api, owner, [...targetGroups], waits);
+          if (!isConflict(error)) throw error;
+          waits.push(`the Lattice service cannot be deleted yet: ${awsErrorMessage(error)}`);
+        }
+      }
+    } else {
+      waits.push('the Lattice service is being deleted');
+    }
+    return { done: false, waits, serviceArn: service.arn, targetGroupArns: [...targetGroups].sort() };
+  }
+  return teardownTargetGroups(api, owner, [...targetGroups], waits);
+}
+
+async function teardownTargetGroups(api: LatticeApi, owner: RouteOwner, arns: readonly string[], waits: string[]): Promise<TeardownResult> {
+  const remaining: string[] = [];
+  for (const arn of arns) {
+    // The ARNs come from an annotation anyone can edit: delete only what is really ours.
+    const tags = await orUndefinedIfNotFound(api.listTags(arn));
+    if (tags === undefined || !isOurs(tags, owner)) continue;
+    const outcome = await retireTargetGroup(api, arn);
+    if (!outcome.gone) {
+      remaining.push(arn);
+      waits.push(`target group ${arn.slice(arn.lastIndexOf('/') + 1)}: ${outcome.message}`);
+    }
+  }
+  return { done: remaining.length === 0 && waits.length === 0, waits, serviceArn: undefined, targetGroupArns: remaining.sort() };
+}

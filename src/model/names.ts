@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../lattice/clientToken';
+
+/**
+ * Deterministic Lattice names (DESIGN §5). Lattice names are 3–N of a-z, 0-9 and '-', without a
+ * leading, trailing or double '-', and some prefixes are reserved (`svc-`, `tg-`, `listener-`, `rule-`).
+ */
+
+const LATTICE_NAME = /^(?!-)(?!.*-$)(?!.*--)[a-z0-9-]+$/;
+const SERVICE_NAME_MAX = 40;
+const TARGET_GROUP_NAME_MAX = 128;
+
+function shortHash(value: string, length: number): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, length);
+}
+
+/** Kubernetes names may hold '.', which Lattice refuses; runs of '-' collapse. */
+function sanitize(part: string): string {
+  return part.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+}
+
+function cut(part: string, length: number): string {
+  return part.slice(0, length).replace(/-+$/, '');
+}
+
+/** Why a `service-name-override` value is not a usable Lattice service name (undefined when it is). */
+export function serviceNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > SERVICE_NAME_MAX) return `must be 3 to ${SERVICE_NAME_MAX} characters long`;
+  if (!LATTICE_NAME.test(name)) return "may hold only a-z, 0-9 and '-', without a leading, trailing or double '-'";
+  if (name.startsWith('svc-')) return 'must not start with "svc-"';
+  return undefined;
+}
+
+/**
+ * `<route>-<namespace>` when that is already a valid name of at most 40 characters (the Go
+ * controller's form, so adopted services keep their DNS names); otherwise shortened parts plus a
+ * hash of `namespace/name`, so that two routes never get the same name by truncation.
+ */
+export function latticeServiceName(routeNamespace: string, routeName: string): string {
+  const plain = `${routeName}-${routeNamespace}`;
+  if (serviceNameProblem(plain) === undefined) return plain;
+  const hashed = `${cut(sanitize(routeName), 16)}-${cut(sanitize(routeNamespace), 14)}-${shortHash(`${routeNamespace}/${routeName}`, 8)}`.replace(/^-+/, '');
+  return hashed.startsWith('svc-') ? `k8s-${hashed}`.slice(0, SERVICE_NAME_MAX) : hashed;
+}
+
+/** The identity a target group is named after; anything that cannot change in place is part of it. */
+export interface TargetGroupIdentity {
+  owner: string;
+  routeKind: string;
+  routeNamespace: string;
+  routeName: string;
+  serviceNamespace: string;
+  serviceName: string;
+  port: number;
+  protocol: string;
+  protocolVersion: string;
+  ipAddressType: string;
+}
+
+/** `k8s-<route>-<service>-<port>-<hash>`: readable, unique per identity, at most 128 characters. */
+export function targetGroupName(identity: TargetGroupIdentity): string {
+  const readable = [cut(sanitize(identity.routeName), 30), cut(sanitize(identity.serviceNamespace), 30), cut(sanitize(identity.serviceName), 30), String(identity.port)]
+    .filter((p) => p !== '')
+    .join('-');
+  return `k8s-${readable}-${shortHash(canonicalJson(identity), 12)}`.slice(0, TARGET_GROUP_NAME_MAX);
+}
+
+/** One Lattice listener per port of a service: `http-80`, `https-443`, `tls-8443`. */
+export function listenerName(protocol: 'HTTP' | 'HTTPS' | 'TLS_PASSTHROUGH', port: number): string {
+  return `${protocol === 'TLS_PASSTHROUGH' ? 'tls' : protocol.toLowerCase()}-${port}`;
+}
+
+/** Rules are named after their match, so an unchanged match keeps its rule (updated in place). */
+export function ruleName(match: unknown): string {
+  return `k8s-${shortHash(canonicalJson(match), 16)}`;
+}

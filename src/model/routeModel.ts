@@ -1,0 +1,261 @@
+import { condition, type DesiredCondition } from '../metacontroller/conditions';
+import type { ObjectIndex } from '../metacontroller/objectIndex';
+import type { EndpointSlice } from '../gatewayapi/coreTypes';
+import type { LatticeListenerProtocol } from '../gatewayapi/listeners';
+import { KEY_PREFIX, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
+import type { RouteParent } from '../gatewayapi/routeParents';
+import type { AnyRoute } from '../gatewayapi/types';
+import type { AwsIdentity } from '../lattice/clients';
+import { parseTagsAnnotation, TAG, TAGS_ANNOTATION } from '../lattice/tags';
+import { latticeWeights, resolveRuleBackends, type BackendProblem, type ServiceBackend } from './backends';
+import { latticeServiceName, listenerName, serviceNameProblem } from './names';
+import type { RouteKindAdapter } from './routeKinds';
+import { describeRule, orderRules, priorityOverrides, type DroppedRule, type LatticeRuleModel, type MatchEntry, type RuleAction } from './rules';
+import { targetGroupModel, type TargetGroupModel } from './targetGroups';
+import { targetsFor } from './targets';
+
+export const SERVICE_NAME_OVERRIDE_ANNOTATION = `${KEY_PREFIX}service-name-override`;
+export const STANDALONE_ANNOTATION = `${KEY_PREFIX}standalone`;
+
+/** At most this many target groups in one forward action (Lattice). */
+const MAX_FORWARD_TARGET_GROUPS = 10;
+
+export interface ListenerModel {
+  name: string;
+  port: number;
+  protocol: LatticeListenerProtocol;
+  defaultAction: RuleAction;
+}
+
+export interface ServiceModel {
+  name: string;
+  tags: Record<string, string>;
+  /** The route's first (non-wildcard) hostname; Lattice cannot change it on an existing service. */
+  customDomainName?: string;
+  certificateArn?: string;
+}
+
+/** Everything the route should be in Lattice. */
+export interface RouteModel {
+  service: ServiceModel;
+  listeners: ListenerModel[];
+  /** The same rules on every HTTP/HTTPS listener. */
+  rules: LatticeRuleModel[];
+  targetGroups: TargetGroupModel[];
+  /** ARNs of the service networks to associate with. */
+  networks: string[];
+}
+
+export interface RouteModelOptions {
+  identity: AwsIdentity;
+  maxRulesPerListener: number;
+  maxListenersPerService: number;
+  /** An ACM certificate found for the custom domain, when no listener names one. */
+  discoveredCertificateArn?: string;
+}
+
+export interface BuiltRoute {
+  /** Undefined when no parent accepts the route: nothing to program. */
+  model: RouteModel | undefined;
+  resolvedRefs: DesiredCondition;
+  dropped: DroppedRule[];
+  /** The route has rules, but not one of them can be programmed. */
+  noValidRule: boolean;
+  /** Accepted parents whose Gateway has no service network yet. */
+  parentsWithoutNetwork: RouteParent[];
+  /** Why the route cannot be programmed at all (a bad service-name-override, a TLSRoute without hostname…). */
+  routeProblem: string | undefined;
+  /** The custom domain needs a certificate (HTTPS) and none is known: the hostname to find one for. */
+  certificateNeededFor: string | undefined;
+  /** Things done differently than asked, said in the Accepted message. */
+  notes: string[];
+}
+
+/**
+ * The custom domain of the route's service: its first hostname that is not a wildcard (Lattice
+ * has one custom domain per service). The other hostnames are reported, never silently dropped.
+ */
+export function customDomainOf(route: AnyRoute): { domain: string | undefined; ignored: string[] } {
+  const hostnames = route.spec?.hostnames ?? [];
+  const domain = hostnames.find((h) => !h.startsWith('*'));
+  return { domain: domain?.toLowerCase(), ignored: hostnames.filter((h) => h !== domain) };
+}
+
+/** Whether the route serves HTTPS, and the certificate a Gateway listener names for it. */
+export function httpsCertificateOf(parents: readonly RouteParent[]): { https: boolean; certificateArn: string | undefined } {
+  let https = false;
+  for (const parent of parents) {
+    if (parent.attachment.reason !== 'Accepted') continue;
+    for (const { analysis } of parent.attachment.listeners) {
+      if (analysis.latticeProtocol !== 'HTTPS' || !analysis.usable) continue;
+      https = true;
+      if (analysis.certificateArn) return { https, certificateArn: analysis.certificateArn };
+    }
+  }
+  return { https, certificateArn: undefined };
+}
+
+function isStandalone(route: AnyRoute, parents: readonly RouteParent[]): boolean {
+  const own = route.metadata.annotations?.[STANDALONE_ANNOTATION];
+  if (own === 'true' || own === 'false') return own === 'true';
+  return parents.some((p) => p.gateway.metadata.annotations?.[STANDALONE_ANNOTATION] === 'true');
+}
+
+function listenersOf(parents: readonly RouteParent[], maxListeners: number, passthroughAction: RuleAction | undefined, notes: string[]): ListenerModel[] {
+  const byPort = new Map<number, ListenerModel>();
+  for (const parent of parents) {
+    for (const { analysis } of parent.attachment.listeners) {
+      const protocol = analysis.latticeProtocol;
+      if (!analysis.usable || protocol === undefined) continue;
+      const port = analysis.listener.port;
+      const existing = byPort.get(port);
+      if (existing && existing.protocol !== protocol) {
+        notes.push(`port ${port} is both ${existing.protocol} and ${protocol} on the parent Gateways; ${existing.protocol} is used`);
+        continue;
+      }
+      if (protocol === 'TLS_PASSTHROUGH') {
+        // A passthrough listener forwards everything to the route's one rule; it cannot answer a fixed status.
+        if (!passthroughAction || !('forward' in passthroughAction)) {
+          if (!notes.some((n) => n.startsWith('the TLS passthrough listener'))) notes.push('the TLS passthrough listener needs at least one valid backend');
+          continue;
+        }
+        byPort.set(port, { name: listenerName(protocol, port), port, protocol, defaultAction: passthroughAction });
+        continue;
+      }
+      byPort.set(port, { name: listenerName(protocol, port), port, protocol, defaultAction: { fixedResponse: 404 } });
+    }
+  }
+  const listeners = [...byPort.values()].sort((a, b) => a.port - b.port);
+  if (listeners.length > maxListeners) {
+    notes.push(`only ${maxListeners} Lattice listeners per service (the quota): ports ${listeners.slice(maxListeners).map((l) => l.port).join(', ')} are not programmed`);
+  }
+  return listeners.slice(0, maxListeners);
+}
+
+function resolvedRefsCondition(problems: readonly BackendProblem[]): DesiredCondition {
+  const [first] = problems;
+  if (!first) return condition('ResolvedRefs', 'True', 'ResolvedRefs', 'All references resolved');
+  return condition('ResolvedRefs', 'False', first.reason, problems.map((p) => p.message).join('; '));
+}
+
+/**
+ * The desired Lattice resources of a route and what its status must say about references and
+ * dropped rules. Pure: everything comes from the request's objects.
+ */
+export function buildRouteModel(
+  route: AnyRoute,
+  adapter: RouteKindAdapter,
+  parents: readonly RouteParent[],
+  index: ObjectIndex,
+  options: RouteModelOptions,
+): BuiltRoute {
+  const notes: string[] = [];
+  const routeNamespace = route.metadata.namespace ?? '';
+  const routeName = route.metadata.name;
+  const rules = adapter.rules(route);
+  const problems: BackendProblem[] = [];
+  const dropped: DroppedRule[] = [];
+  const actions: RuleAction[] = [];
+  const entries: MatchEntry[] = [];
+  const backendsByKey = new Map<string, ServiceBackend>();
+
+  for (const [ruleIndex, rule] of rules.entries()) {
+    const resolved = resolveRuleBackends(route, rule.backendRefs ?? [], index, adapter.supportsAppProtocol);
+    problems.push(...resolved.problems);
+    const live = resolved.backends.filter((b) => b.weight > 0);
+    if (live.length > MAX_FORWARD_TARGET_GROUPS) {
+      dropped.push({ ruleIndex, ruleName: rule.name, message: `${describeRule(ruleIndex, rule.name)}: ${live.length} backends (VPC Lattice forwards to at most ${MAX_FORWARD_TARGET_GROUPS})` });
+      actions.push({ fixedResponse: 500 });
+      continue;
+    }
+    const ruleEntries = adapter.entries(route, ruleIndex);
+    if ('problem' in ruleEntries) {
+      dropped.push({ ruleIndex, ruleName: rule.name, message: ruleEntries.problem });
+      actions.push({ fixedResponse: 500 });
+      continue;
+    }
+    for (const backend of live) backendsByKey.set(backend.key, backendsByKey.get(backend.key) ?? backend);
+    const weights = latticeWeights(live.map((b) => b.weight));
+    // No valid backend (or only zero weights): the Gateway API answers 500.
+    actions.push(live.length === 0 ? { fixedResponse: 500 } : { forward: live.map((b, i) => ({ key: b.key, weight: weights[i] ?? 1 })) });
+    entries.push(...ruleEntries.entries);
+  }
+
+  const ordered = orderRules(entries, {
+    maxRules: options.maxRulesPerListener,
+    priorityOverrides: priorityOverrides(route.metadata.annotations),
+    actions,
+    ruleNames: rules.map((r) => r.name),
+  });
+  dropped.push(...ordered.dropped);
+  const passthroughAction = adapter.mode === 'defaultAction' ? actions[0] : undefined;
+  const usedActions = adapter.mode === 'rules' ? ordered.rules.map((r) => r.action) : passthroughAction ? [passthroughAction] : [];
+  const usedKeys = new Set(usedActions.flatMap((a) => ('forward' in a ? a.forward.map((f) => f.key) : [])));
+  const domain = customDomainOf(route);
+  if (domain.ignored.length > 0) notes.push(`VPC Lattice serves one custom domain per service: ${domain.domain ?? 'no hostname'} is used; ${domain.ignored.join(', ')} ${domain.ignored.length > 1 ? 'are' : 'is'} not`);
+
+  const base = {
+    resolvedRefs: resolvedRefsCondition(problems),
+    dropped: dropped.sort((a, b) => a.ruleIndex - b.ruleIndex),
+    noValidRule: adapter.mode === 'rules' ? rules.length > 0 && ordered.rules.length === 0 : dropped.length > 0,
+    notes,
+  };
+  const accepted = parents.filter((p) => p.attachment.reason === 'Accepted');
+  const override = route.metadata.annotations?.[SERVICE_NAME_OVERRIDE_ANNOTATION];
+  const nameProblem = override === undefined ? undefined : serviceNameProblem(override);
+  const routeProblem = nameProblem !== undefined ? `service-name-override "${override}" ${nameProblem}` : adapter.routeProblem(route);
+  const parentsWithoutNetwork = accepted.filter((p) => !p.gateway.metadata.annotations?.[SERVICE_NETWORK_ARN_ANNOTATION]);
+  const certificate = httpsCertificateOf(accepted);
+  const certificateArn = certificate.certificateArn ?? options.discoveredCertificateArn;
+  const certificateNeededFor = domain.domain !== undefined && certificate.https && certificateArn === undefined ? domain.domain : undefined;
+  if (accepted.length === 0 || routeProblem !== undefined || certificateNeededFor !== undefined) {
+    return { ...base, model: undefined, parentsWithoutNetwork, routeProblem, certificateNeededFor };
+  }
+
+  const slices = index.list<EndpointSlice>('discovery.k8s.io', 'EndpointSlice');
+  const targetGroups = [...backendsByKey.values()]
+    .filter((b) => usedKeys.has(b.key))
+    .sort((a, b) => (a.key < b.key ? -1 : 1))
+    .map((backend) =>
+      targetGroupModel({
+        owner: options.identity.managedBy,
+        vpcId: options.identity.vpcId,
+        clusterName: options.identity.clusterName,
+        routeKind: route.kind,
+        routeType: adapter.routeType,
+        routeNamespace,
+        routeName,
+        backend,
+        ...adapter.targetGroupProtocol(backend),
+        targets: targetsFor(backend.service, backend.port, slices, backend.ipFamily),
+      }),
+    );
+  const networks = isStandalone(route, accepted)
+    ? []
+    : [...new Set(accepted.map((p) => p.gateway.metadata.annotations?.[SERVICE_NETWORK_ARN_ANNOTATION]).filter((a): a is string => !!a))].sort();
+
+  return {
+    ...base,
+    model: {
+      service: {
+        name: override ?? latticeServiceName(routeNamespace, routeName),
+        ...(domain.domain !== undefined ? { customDomainName: domain.domain } : {}),
+        ...(domain.domain !== undefined && certificateArn !== undefined ? { certificateArn } : {}),
+        tags: {
+          ...parseTagsAnnotation(route.metadata.annotations?.[TAGS_ANNOTATION]),
+          [TAG.managedBy]: options.identity.managedBy,
+          [TAG.routeName]: routeName,
+          [TAG.routeNamespace]: routeNamespace,
+          [TAG.routeType]: adapter.routeType,
+        },
+      },
+      listeners: listenersOf(accepted, options.maxListenersPerService, passthroughAction, notes),
+      rules: adapter.mode === 'rules' ? ordered.rules : [],
+      targetGroups,
+      networks,
+    },
+    parentsWithoutNetwork,
+    routeProblem: undefined,
+    certificateNeededFor: undefined,
+  };
+}
