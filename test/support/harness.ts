@@ -34,6 +34,8 @@ export interface HarnessOptions {
   timeScale?: number;
   /** Emulator IN_PROGRESS duration. */
   transitionMs?: number;
+  /** Kustomize components of metacontroller/ to enable. */
+  components?: string[];
 }
 
 /**
@@ -57,6 +59,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     cluster,
     baseUrl: server.url,
     manifestsDir: MANIFESTS_DIR,
+    ...(options.components ? { components: options.components } : {}),
     timeScale: options.timeScale ?? 0.01,
     ...(token ? { authorization: `Bearer ${token}` } : {}),
   });

@@ -37,6 +37,8 @@ export interface DriverOptions {
   /** Base URL of the hook server; the in-cluster host of each hook is replaced by it. */
   baseUrl: string;
   manifestsDir: string;
+  /** Kustomize components of the manifests to enable (e.g. `components/external-dns`). */
+  components?: string[];
   /** Value of the Authorization header Metacontroller would send (webhook.authorization). */
   authorization?: string;
   /** Multiplies resyncAfterSeconds and Retry-After delays (tests use a small factor). */
@@ -105,7 +107,7 @@ export class MetacontrollerDriver {
   constructor(options: DriverOptions) {
     this.#options = options;
     this.cluster = options.cluster;
-    this.controllers = loadControllers(options.manifestsDir);
+    this.controllers = loadControllers(options.manifestsDir, options.components);
     this.#ownAgent = options.agent === undefined;
     this.#agent = options.agent ?? new Agent({ keepAliveTimeout: 90_000 });
   }

@@ -93,25 +93,64 @@ function toController(object: KubeObject, file: string): LoadedController {
   };
 }
 
-/** Reads the controllers of a kustomization directory (its `resources`, recursively), in file order. */
-export function loadControllers(kustomizationDir: string): LoadedController[] {
-  const kustomization = parseAllDocuments(readFileSync(join(kustomizationDir, 'kustomization.yaml'), 'utf8'))[0]?.toJS() as {
-    resources?: string[];
-  };
-  const controllers: LoadedController[] = [];
+interface Kustomization {
+  resources?: string[];
+  components?: string[];
+  patches?: { target?: { kind?: string; name?: string }; patch?: string }[];
+}
+
+function readKustomization(dir: string): Kustomization {
+  return (parseAllDocuments(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'))[0]?.toJS() ?? {}) as Kustomization;
+}
+
+/** JSON Patch `add`/`replace`/`remove` on plain objects (what kustomize components use here). */
+function applyJsonPatch(object: Record<string, unknown>, operations: { op: string; path: string; value?: unknown }[]): void {
+  for (const { op, path, value } of operations) {
+    const keys = path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = keys.pop() as string;
+    let target: Record<string, unknown> = object;
+    for (const key of keys) target = (target[key] ??= {}) as Record<string, unknown>;
+    if (op === 'remove') delete target[last];
+    else if (op === 'add' || op === 'replace') target[last] = value;
+    else throw new Error(`unsupported JSON patch op ${op}`);
+  }
+}
+
+function collectObjects(dir: string, kustomization: Kustomization): { object: KubeObject; path: string }[] {
+  const objects: { object: KubeObject; path: string }[] = [];
   for (const resource of kustomization.resources ?? []) {
-    const path = join(kustomizationDir, resource);
+    const path = join(dir, resource);
     if (!resource.endsWith('.yaml') && !resource.endsWith('.yml')) {
-      controllers.push(...loadControllers(path));
+      objects.push(...collectObjects(path, readKustomization(path)));
       continue;
     }
     for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
       if (doc.errors.length > 0) throw new Error(`${path}: ${doc.errors[0]?.message}`);
       const object = doc.toJS() as KubeObject | null;
-      if (object && object.apiVersion === 'metacontroller.k8s.io/v1alpha1' && (object.kind === 'DecoratorController' || object.kind === 'CompositeController')) {
-        controllers.push(toController(object, path));
+      if (object) objects.push({ object, path });
+    }
+  }
+  return objects;
+}
+
+/**
+ * Reads the controllers of a kustomization directory (its `resources`, recursively, in file order),
+ * with the JSON patches of the given components applied — as `kubectl apply -k` of an overlay
+ * that enables those components would install them.
+ */
+export function loadControllers(kustomizationDir: string, components: readonly string[] = []): LoadedController[] {
+  const objects = collectObjects(kustomizationDir, readKustomization(kustomizationDir));
+  for (const component of components) {
+    for (const { target, patch } of readKustomization(join(kustomizationDir, component)).patches ?? []) {
+      const operations = (parseAllDocuments(patch ?? '')[0]?.toJS() ?? []) as { op: string; path: string; value?: unknown }[];
+      for (const { object } of objects) {
+        if ((target?.kind === undefined || object.kind === target.kind) && (target?.name === undefined || object.metadata.name === target.name)) {
+          applyJsonPatch(object as unknown as Record<string, unknown>, operations);
+        }
       }
     }
   }
-  return controllers;
+  return objects
+    .filter(({ object }) => object.apiVersion === 'metacontroller.k8s.io/v1alpha1' && (object.kind === 'DecoratorController' || object.kind === 'CompositeController'))
+    .map(({ object, path }) => toController(object, path));
 }
