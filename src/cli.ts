@@ -30,6 +30,14 @@ export interface CliIo {
 
 class UsageError extends Error {}
 
+/** Refuses options a command does not know, rather than ignoring a typo like `--embedded-emulator`. */
+function onlyOptions(args: string[], known: readonly string[]): void {
+  for (let i = 0; i < args.length; i += 2) {
+    const name = args[i] as string;
+    if (!known.includes(name)) throw new UsageError(`unknown option "${name}"${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`);
+  }
+}
+
 function option(args: string[], name: string): string | undefined {
   const at = args.indexOf(name);
   if (at === -1) return undefined;
@@ -39,6 +47,7 @@ function option(args: string[], name: string): string | undefined {
 }
 
 function backendOption(args: string[]): LatticeBackend | undefined {
+  onlyOptions(args, ['--backend']);
   const value = option(args, '--backend');
   if (value !== undefined && value !== 'aws' && value !== 'emulator') throw new UsageError(`--backend must be aws or emulator, got "${value}"`);
   return value;
@@ -75,6 +84,7 @@ async function serve(args: string[], io: CliIo): Promise<number> {
 }
 
 async function emulator(args: string[], io: CliIo): Promise<number> {
+  onlyOptions(args, ['--port', '--host']);
   const portText = option(args, '--port') ?? '8181';
   if (!/^\d+$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be a port number, got "${portText}"`);
   const host = option(args, '--host') ?? '127.0.0.1';
@@ -86,6 +96,7 @@ async function emulator(args: string[], io: CliIo): Promise<number> {
 }
 
 function manifests(args: string[], io: CliIo): number {
+  onlyOptions(args, ['--out', '--chart']);
   const out = option(args, '--out');
   const chart = option(args, '--chart');
   const wirings = createControllers().map((c) => c.wiring);

@@ -24,6 +24,17 @@ const GATEWAY_CONDITIONS = ['Accepted', 'Programmed'] as const;
 const LISTENER_CONDITIONS = ['Accepted', 'ResolvedRefs', 'Programmed', 'Conflicted'] as const;
 const MAX_ADDRESSES = 16;
 
+/** Gateway fields VPC Lattice has nothing to do with: said in the Accepted message, never silently dropped. */
+function unusedFields(gateway: Gateway): string[] {
+  const spec = gateway.spec as Gateway['spec'] & { tls?: unknown; allowedListeners?: unknown };
+  const notes: string[] = [];
+  if (spec.tls !== undefined) notes.push('spec.tls (client certificate validation, backend TLS) is not supported by VPC Lattice and has no effect');
+  const infrastructure = spec.infrastructure;
+  if (infrastructure?.labels !== undefined || infrastructure?.annotations !== undefined) notes.push('spec.infrastructure labels and annotations have no effect: VPC Lattice runs no per-Gateway infrastructure');
+  if (spec.allowedListeners !== undefined) notes.push('spec.allowedListeners has no effect: ListenerSets are not supported');
+  return notes;
+}
+
 export function gatewayAccepted(facts: Pick<GatewayFacts, 'gateway' | 'classProblem' | 'analyses'>): DesiredCondition {
   const { gateway, classProblem, analyses } = facts;
   if (classProblem !== undefined) return condition('Accepted', 'False', 'Invalid', classProblem);
@@ -35,8 +46,9 @@ export function gatewayAccepted(facts: Pick<GatewayFacts, 'gateway' | 'classProb
     return condition('Accepted', 'False', 'UnsupportedAddress', 'spec.addresses is not supported: VPC Lattice assigns a DNS name to each route');
   }
   const invalid = analyses.filter((a) => !a.usable || a.accepted.status !== 'True').map((a) => a.listener.name);
-  if (invalid.length === 0) return condition('Accepted', 'True', 'Accepted', 'Accepted by lattice-gateway-hooks');
-  const message = `Invalid listeners: ${invalid.join(', ')}`;
+  const notes = unusedFields(gateway);
+  if (invalid.length === 0) return condition('Accepted', 'True', 'Accepted', notes.length > 0 ? `Accepted; ${notes.join('; ')}` : 'Accepted by lattice-gateway-hooks');
+  const message = [`Invalid listeners: ${invalid.join(', ')}`, ...notes].join('; ');
   return invalid.length === analyses.length
     ? condition('Accepted', 'False', 'ListenersNotValid', message)
     : condition('Accepted', 'True', 'ListenersNotValid', message);

@@ -46,6 +46,9 @@ describe('lattice-gw command line (built)', () => {
   it('refuses unknown commands and options with exit code 2', async () => {
     expect((await run(['frobnicate'], {})).code).toBe(2);
     expect((await run(['serve', '--backend', 'gcp'], {})).code).toBe(2);
+    const typo = await run(['serve', '--embedded-emulator'], {});
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown option "--embedded-emulator"');
   });
 
   it('runs the emulator alone, reachable by the admin API, until SIGTERM', async () => {

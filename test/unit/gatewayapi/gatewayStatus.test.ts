@@ -33,6 +33,15 @@ describe('Gateway status', () => {
     expect(gatewayAccepted(facts(gw))).toMatchObject({ status: 'False', reason });
   });
 
+  it('names the fields Lattice has no use for instead of silently ignoring them', () => {
+    const gw = { ...gateway('infra', 'edge', 'lattice'), spec: { gatewayClassName: 'lattice', listeners: [{ name: 'h', protocol: 'HTTP', port: 80 }], tls: { frontend: {} }, infrastructure: { labels: { a: 'b' } }, allowedListeners: { namespaces: { from: 'All' } } } } as Gateway;
+    const accepted = gatewayAccepted(facts(gw));
+    expect(accepted.status).toBe('True');
+    expect(accepted.message).toContain('spec.tls');
+    expect(accepted.message).toContain('spec.infrastructure labels and annotations have no effect');
+    expect(accepted.message).toContain('spec.allowedListeners has no effect');
+  });
+
   it('says Invalid when the class is not accepted', () => {
     const gw = gateway('infra', 'edge', 'lattice') as Gateway;
     expect(gatewayAccepted(facts(gw, { classProblem: 'GatewayClass lattice not found' }))).toMatchObject({ status: 'False', reason: 'Invalid' });
