@@ -4,19 +4,24 @@ import { createGatewayClassController } from './gatewayClass';
 import { createGatewayController } from './gateway';
 import { createServiceNetworkController } from './serviceNetwork';
 import { createVpcAssociationPolicyController } from './vpcAssociationPolicy';
+import { createIAMAuthPolicyController } from './iamAuthPolicy';
+import { createAccessLogPolicyController } from './accessLogPolicy';
 import { createRouteController } from './route';
+import { createServiceExportController } from './serviceExport';
+import { createServiceImportController } from './serviceImport';
+import { createTargetGroupPolicyController } from './targetGroupPolicy';
 import { grpcRouteAdapter, httpRouteAdapter, tlsRouteAdapter } from '../model/routeKinds';
 import type { HookController } from './types';
 
-/**
- * Every controller the server serves. The GatewayClass controller publishes the union of the
- * features the others implement, so the published list can only name what is really served.
- */
 export interface ControllerOptions {
   /** EXTERNAL_DNS_ENDPOINTS: route controllers manage DNSEndpoint attachments. */
   externalDnsEndpoints?: boolean;
 }
 
+/**
+ * Every controller the server serves. The GatewayClass controller publishes the union of the
+ * features the others implement, so the published list can only name what is really served.
+ */
 export function createControllers(options: ControllerOptions = {}): HookController[] {
   const routes = { dnsEndpoints: options.externalDnsEndpoints ?? false };
   const featureControllers: HookController[] = [
@@ -24,9 +29,14 @@ export function createControllers(options: ControllerOptions = {}): HookControll
     createGatewayController(),
     createServiceNetworkController(),
     createVpcAssociationPolicyController(),
+    createIAMAuthPolicyController(),
+    createAccessLogPolicyController(),
     createRouteController(httpRouteAdapter, 'httproute', ['HTTPRoute', 'HTTPRouteMethodMatching', 'HTTPRouteNamedRouteRule', 'HTTPRouteParentRefPort', 'ReferenceGrant'], routes),
     createRouteController(grpcRouteAdapter, 'grpcroute', ['GRPCRoute', 'GRPCRouteNamedRouteRule'], routes),
     createRouteController(tlsRouteAdapter, 'tlsroute', ['TLSRoute'], routes),
+    createServiceExportController(),
+    createServiceImportController(),
+    createTargetGroupPolicyController(),
   ];
   const features = supportedFeatures(featureControllers.map((c) => c.features));
   return [createGatewayClassController(features), ...featureControllers];

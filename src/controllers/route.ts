@@ -1,7 +1,8 @@
 import type { BackendRef, AnyRoute } from '../gatewayapi/types';
 import { GATEWAY_API_VERSION, REFERENCE_GRANT_API_VERSION } from '../gatewayapi/types';
 import { SERVICE_NAME_LABEL } from '../gatewayapi/coreTypes';
-import { ASSIGNED_DOMAIN_ANNOTATION, KEY_PREFIX, MANAGED_LABEL, MANAGED_LABEL_VALUE, SERVICE_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
+import { ASSIGNED_DOMAIN_ANNOTATION, KEY_PREFIX, MANAGED_LABEL, MANAGED_LABEL_VALUE, OUR_API_GROUP, OUR_API_VERSION, SERVICE_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
+import { SERVICE_IMPORT_KIND } from '../model/backends';
 import { gatewayParentRefs } from '../gatewayapi/parentRefs';
 import { CERTIFICATE_ARN_OPTION } from '../gatewayapi/listeners';
 import { routeParents, type RouteParent } from '../gatewayapi/routeParents';
@@ -12,7 +13,7 @@ import { generationOf } from '../metacontroller/objects';
 import { metadataPatch, statusIfChanged } from '../metacontroller/response';
 import type { DecoratorHookRequest, DecoratorHookResponse, KubeObject, MetadataPatch, RelatedResourceRule } from '../metacontroller/types';
 import { awsErrorMessage, isUserActionable } from '../lattice/awsErrors';
-import { RouteApplier, type RouteOwner } from '../lattice/routeApply';
+import { RouteApplier, routeOwnsTargetGroup, type RouteOwner } from '../lattice/routeApply';
 import { planRoute, referencedTargetGroupIds } from '../lattice/routePlan';
 import { observeAssociations, observeListeners, observeService, observeTargetGroups, type ObservedRoute } from '../lattice/routeState';
 import { teardownRoute } from '../lattice/routeTeardown';
@@ -81,7 +82,7 @@ function recordedTargetGroups(route: AnyRoute): string[] {
 
 function ownerOf(route: AnyRoute, adapter: RouteKindAdapter, ctx: HookContext): RouteOwner {
   const { identity } = ctx.aws;
-  return {
+  const owner = {
     managedBy: identity.managedBy,
     vpcId: identity.vpcId,
     tokenOwner: `${identity.managedBy}/${route.kind}/${route.metadata.uid ?? `${route.metadata.namespace}/${route.metadata.name}`}`,
@@ -90,6 +91,7 @@ function ownerOf(route: AnyRoute, adapter: RouteKindAdapter, ctx: HookContext): 
     routeType: adapter.routeType,
     allowTakeoverFrom: route.metadata.annotations?.[ALLOW_TAKEOVER_ANNOTATION],
   };
+  return { ...owner, ownsTargetGroup: (tags) => routeOwnsTargetGroup(owner, tags) };
 }
 
 /** Related objects a route sync needs: parents, classes, its Namespace, backends and their EndpointSlices and grants. */
@@ -104,14 +106,18 @@ function relatedResources(route: AnyRoute, adapter: RouteKindAdapter): RelatedRe
   rules.push({ apiVersion: GATEWAY_API_VERSION, resource: 'gatewayclasses', labelSelector: {} });
   rules.push({ apiVersion: 'v1', resource: 'namespaces', names: [routeNamespace] });
   const services = new Map<string, Set<string>>();
+  const imports = new Map<string, Set<string>>();
   for (const rule of adapter.rules(route)) {
     for (const ref of (rule.backendRefs ?? []) as BackendRef[]) {
-      if ((ref.group ?? '') !== '' || (ref.kind ?? 'Service') !== 'Service') continue;
       const namespace = ref.namespace || routeNamespace;
-      services.set(namespace, (services.get(namespace) ?? new Set()).add(ref.name));
+      const group = ref.group ?? '';
+      const kind = ref.kind ?? 'Service';
+      const into = group === '' && kind === 'Service' ? services : group === OUR_API_GROUP && kind === SERVICE_IMPORT_KIND ? imports : undefined;
+      into?.set(namespace, (into.get(namespace) ?? new Set()).add(ref.name));
     }
   }
-  for (const [namespace, names] of [...services].sort(([a], [b]) => a.localeCompare(b))) {
+  const byName = ([a]: [string, unknown], [b]: [string, unknown]) => a.localeCompare(b);
+  for (const [namespace, names] of [...services].sort(byName)) {
     const sorted = [...names].sort();
     rules.push({ apiVersion: 'v1', resource: 'services', namespace, names: sorted });
     rules.push({
@@ -120,6 +126,13 @@ function relatedResources(route: AnyRoute, adapter: RouteKindAdapter): RelatedRe
       namespace,
       labelSelector: { matchExpressions: [{ key: SERVICE_NAME_LABEL, operator: 'In', values: sorted }] },
     });
+    // TargetGroupPolicies of these Services shape their target groups.
+    rules.push({ apiVersion: OUR_API_VERSION, resource: 'targetgrouppolicies', namespace, labelSelector: {} });
+  }
+  for (const [namespace, names] of [...imports].sort(byName)) {
+    rules.push({ apiVersion: OUR_API_VERSION, resource: 'serviceimports', namespace, names: [...names].sort() });
+  }
+  for (const namespace of [...new Set([...services.keys(), ...imports.keys()])].sort()) {
     if (namespace !== routeNamespace) rules.push({ apiVersion: REFERENCE_GRANT_API_VERSION, resource: 'referencegrants', namespace });
   }
   return rules;
@@ -141,7 +154,9 @@ async function program(ctx: HookContext, route: AnyRoute, adapter: RouteKindAdap
   try {
     const observed = await observe(ctx, route, model);
     const plan = planRoute(model, observed, new Set(recorded));
-    const applier = new RouteApplier(ctx.aws.api, ownerOf(route, adapter, ctx), observed, model.targetGroups);
+
+    const own = new Set(recorded);
+    const applier = new RouteApplier(ctx.aws.api, ownerOf(route, adapter, ctx), observed, model.targetGroups, model.externalTargetGroups, own);
     const result = await applier.apply(plan.ops, model.targetGroups);
     if (plan.ops.length > 0) ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
     if (result.conflict) return { state: 'conflicted', message: result.conflict, targetGroupArns: result.targetGroupArns };

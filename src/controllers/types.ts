@@ -2,6 +2,7 @@ import type { Logger } from '../log';
 import type { Config } from '../config';
 import type { LatticeApi } from '../lattice/api';
 import type { AcmApi } from '../lattice/acmApi';
+import type { PolicyApi } from '../lattice/policyApi';
 import type { AwsIdentity } from '../lattice/clients';
 import type {
   CompositeHookRequest,
@@ -28,6 +29,8 @@ export interface HookContext {
 export interface HookAws {
   readonly api: LatticeApi;
   readonly acm: AcmApi;
+  /** Auth types, auth policies and access log subscriptions (service policies). */
+  readonly policies: PolicyApi;
   readonly identity: AwsIdentity;
 }
 
@@ -36,6 +39,8 @@ export interface WatchedResource {
   /** Lowercase plural, as in the Kubernetes API path. */
   resource: string;
   labelSelector?: LabelSelector;
+  /** Metacontroller's annotation selector (values must be valid label values). */
+  annotationSelector?: { matchAnnotations?: Record<string, string> };
   /** Status-only updates do not trigger a sync (our own status writes would otherwise loop back). */
   ignoreStatusChanges?: boolean;
 }

@@ -1,4 +1,4 @@
-import { conditionsSchema, policyTargetRefSchema, type CrdDefinition } from './schemas';
+import { conditionsSchema, policyStatusSchema, policyTargetRefSchema, type CrdDefinition } from './schemas';
 
 const serviceNetwork: CrdDefinition = {
   kind: 'ServiceNetwork',
@@ -48,12 +48,7 @@ const vpcAssociationPolicy: CrdDefinition = {
       targetRef: { ...policyTargetRefSchema, description: 'The Gateway whose service network is associated.' },
     },
   },
-  status: {
-    type: 'object',
-    properties: {
-      conditions: conditionsSchema('Accepted (Accepted, Conflicted, TargetNotFound, Invalid) and Programmed.'),
-    },
-  },
+  status: policyStatusSchema('Accepted (Accepted, Conflicted, TargetNotFound, Invalid) and Programmed.'),
   printerColumns: [
     { name: 'Target', type: 'string', jsonPath: '.spec.targetRef.name' },
     { name: 'Accepted', type: 'string', jsonPath: '.status.conditions[?(@.type=="Accepted")].status' },

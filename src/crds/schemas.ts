@@ -44,6 +44,47 @@ export const policyTargetRefSchema: JsonSchema = {
   },
 };
 
+/** A Gateway API ParentReference, as GEP-713 ancestor entries carry it. */
+const parentReferenceSchema: JsonSchema = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    group: { type: 'string', default: 'gateway.networking.k8s.io', maxLength: 253, pattern: '^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' },
+    kind: { type: 'string', default: 'Gateway', minLength: 1, maxLength: 63, pattern: '^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$' },
+    namespace: { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
+    name: { type: 'string', minLength: 1, maxLength: 253 },
+    sectionName: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' },
+    port: { type: 'integer', format: 'int32', minimum: 1, maximum: 65535 },
+  },
+};
+
+/** GEP-713 `status.ancestors`: per Gateway through which the policy applies, each controller's conditions. */
+export const policyAncestorsSchema: JsonSchema = {
+  type: 'array',
+  description: 'Per ancestor (the Gateway, or the Gateways of a route) and controller, the policy conditions (GEP-713 PolicyAncestorStatus).',
+  maxItems: 16,
+  items: {
+    type: 'object',
+    required: ['ancestorRef', 'controllerName'],
+    properties: {
+      ancestorRef: parentReferenceSchema,
+      controllerName: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 253,
+        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9\\/\\-._~%!$&\'()*+,;=:]+$',
+      },
+      // A copy: a schema object used twice in one CRD would be rendered as a YAML alias.
+      conditions: { ...structuredClone(conditionsSchema('The conditions of the policy for this ancestor.')), minItems: 1 },
+    },
+  },
+};
+
+/** A policy's status: `conditions` (as the Go controller writes them) and GEP-713 `ancestors`. */
+export function policyStatusSchema(conditionsDescription: string): JsonSchema {
+  return { type: 'object', properties: { conditions: conditionsSchema(conditionsDescription), ancestors: policyAncestorsSchema } };
+}
+
 export interface CrdDefinition {
   kind: string;
   plural: string;

@@ -1,6 +1,7 @@
 /**
  * The admin API under `/_emulator/` (no auth): inspect state and call counts, inject faults,
- * change latency/transitions/quotas/throttle, seed ACM certificates, reset. Bad input gets 400
+ * change latency/transitions/quotas/throttle, seed ACM certificates, declare which access log
+ * destinations exist, reset. Bad input gets 400
  * `{ "message": … }`.
  */
 import type { ServerResponse } from 'node:http';
@@ -52,6 +53,12 @@ const ROUTES: Record<string, AdminHandler> = {
     const defaults = { accountId: runtime.accountId, region: runtime.defaultRegion, now: runtime.clock() };
     const certificate = seedCertificate(runtime.certificates, parseJson(body), defaults);
     return { status: 201, body: { certificateArn: certificate.arn } };
+  },
+  'GET destinations': (runtime) => ({ status: 200, body: runtime.store.accessLogDestinations.snapshot() }),
+  'POST destinations': (runtime, body) => ({ status: 201, body: runtime.store.accessLogDestinations.declare(parseJson(body)) }),
+  'DELETE destinations': (runtime) => {
+    runtime.store.accessLogDestinations.clear();
+    return { status: 204 };
   },
   'POST reset': (runtime) => {
     runtime.reset();

@@ -2,6 +2,7 @@
  * The emulator's in-memory Lattice: one record type per resource, kept in insertion order.
  * `seq` orders List results and anchors pagination tokens.
  */
+import { AccessLogDestinations } from './destinations';
 import type { DnsEntry } from './ids';
 import { statusAt, type Lifecycle } from './lifecycle';
 import type { HealthCheckInput, ListenerProtocol, RuleMatchInput, TargetGroupConfigInput } from './shapes';
@@ -150,6 +151,8 @@ export class LatticeStore {
   readonly authPolicies = new Map<string, PolicyRecord>();
   readonly resourcePolicies = new Map<string, PolicyRecord>();
   readonly accessLogSubscriptions = new Map<string, AccessLogSubscriptionRecord>();
+  /** The world outside Lattice that access log subscriptions deliver to. */
+  readonly accessLogDestinations = new AccessLogDestinations();
   /** Keyed by `<operation>/<clientToken>`. */
   readonly clientTokens = new Map<string, IdempotencyEntry>();
   private lastSeq = 0;

@@ -1,13 +1,17 @@
-import { condition, type DesiredCondition } from '../metacontroller/conditions';
+import { condition, mergeConditions, type DesiredCondition } from '../metacontroller/conditions';
 import type { ObjectIndex } from '../metacontroller/objectIndex';
 import { groupOf } from '../metacontroller/objects';
-import type { KubeObject } from '../metacontroller/types';
+import { copyStatus } from '../metacontroller/response';
+import type { KubeObject, RelatedResourceRule } from '../metacontroller/types';
+import { OUR_API_VERSION } from './ourKeys';
 import { referencePermitted } from './referenceGrants';
+import { GATEWAY_API_VERSION, GATEWAY_GROUP, REFERENCE_GRANT_API_VERSION, type ParentReference } from './types';
 
 /**
  * Policy attachment (GEP-713) shared by every policy kind: target references, target resolution
- * (same namespace unless a ReferenceGrant allows otherwise), and conflicts between policies of one
- * kind on one target (the oldest wins, then the first by namespace/name).
+ * (same namespace unless a ReferenceGrant allows otherwise), conflicts between policies of one
+ * kind on one target (the oldest wins, then the first by namespace/name), and the policy status
+ * (`conditions`, as the Go controller writes them, plus GEP-713 `ancestors`).
  */
 
 export interface PolicyTargetRef {
@@ -94,10 +98,15 @@ function olderFirst(a: KubeObject, b: KubeObject): number {
 
 /**
  * The policy of this kind that wins a target: among the non-deleting policies (of the request's
- * objects) that reference it, the oldest, then the first by namespace/name.
+ * objects) that reference it and `contend` for it, the oldest, then the first by namespace/name.
+ * `contends` narrows the competition, e.g. to access log policies of one destination type.
  */
-export function winningPolicy<P extends PolicyObject>(policies: readonly P[], target: PolicyTargetRef): P | undefined {
-  const contenders = policies.filter((p) => !p.metadata.deletionTimestamp && policyTargetRefs(p).some((r) => sameTarget(r, target)));
+export function winningPolicy<P extends PolicyObject>(
+  policies: readonly P[],
+  target: PolicyTargetRef,
+  contends: (policy: P) => boolean = () => true,
+): P | undefined {
+  const contenders = policies.filter((p) => !p.metadata.deletionTimestamp && contends(p) && policyTargetRefs(p).some((r) => sameTarget(r, target)));
   return [...contenders].sort(olderFirst)[0];
 }
 
@@ -108,4 +117,190 @@ export function conflictedCondition(winner: PolicyObject, target: PolicyTargetRe
     'Conflicted',
     `${winner.kind} ${winner.metadata.namespace}/${winner.metadata.name} already targets ${target.kind} ${target.namespace}/${target.name} (the oldest policy wins)`,
   );
+}
+
+/** A kind a policy may target, with where Metacontroller finds it. */
+export interface PolicyTargetKind {
+  group: string;
+  kind: string;
+  apiVersion: string;
+  /** Lowercase plural, as in the Kubernetes API path. */
+  resource: string;
+}
+
+const targetKind = (kind: string, resource: string): PolicyTargetKind => ({ group: GATEWAY_GROUP, kind, apiVersion: GATEWAY_API_VERSION, resource });
+export const GATEWAY_TARGET = targetKind('Gateway', 'gateways');
+export const HTTPROUTE_TARGET = targetKind('HTTPRoute', 'httproutes');
+export const GRPCROUTE_TARGET = targetKind('GRPCRoute', 'grpcroutes');
+export const TLSROUTE_TARGET = targetKind('TLSRoute', 'tlsroutes');
+
+/** Every policy of one of our kinds: conflicts are decided across all of them. */
+export function policiesRule(resource: string): RelatedResourceRule {
+  return { apiVersion: OUR_API_VERSION, resource, labelSelector: {} };
+}
+
+/**
+ * What a policy's sync needs: its target by name (and the ReferenceGrants of the target's
+ * namespace when it lies elsewhere), and every policy of its kind.
+ */
+export function policyRelatedRules(policy: PolicyObject, kinds: readonly PolicyTargetKind[], ownResource: string): RelatedResourceRule[] {
+  const rules: RelatedResourceRule[] = [];
+  for (const ref of policyTargetRefs(policy)) {
+    const kind = kinds.find((k) => k.group === ref.group && k.kind === ref.kind);
+    if (!kind) continue;
+    rules.push({ apiVersion: kind.apiVersion, resource: kind.resource, namespace: ref.namespace, names: [ref.name] });
+    if (ref.namespace !== policy.metadata.namespace) rules.push({ apiVersion: REFERENCE_GRANT_API_VERSION, resource: 'referencegrants', namespace: ref.namespace });
+  }
+  rules.push(policiesRule(ownResource));
+  return rules;
+}
+
+export type PolicyAttachment<P extends PolicyObject, T extends KubeObject> =
+  | { state: 'attached'; ref: PolicyTargetRef; target: T }
+  | { state: 'conflicted'; ref: PolicyTargetRef; target: T; winner: P; condition: DesiredCondition }
+  | { state: 'rejected'; condition: DesiredCondition };
+
+/** What distinguishes one policy kind's attachment from another's. */
+export interface PolicyAttachmentRules<P extends PolicyObject, T extends KubeObject> {
+  kinds: readonly { group: string; kind: string }[];
+  /** Targets of other implementations are not found, for us. */
+  isOurs?: (target: T) => boolean;
+  /** Why the policy's own spec cannot be applied (undefined when it can): such a policy never wins a target. */
+  specProblem?: (policy: P) => string | undefined;
+  /** Whether `other` competes with `policy` for a target; by default every policy of the kind does. */
+  contends?: (policy: P, other: P) => boolean;
+}
+
+function sameObject(a: KubeObject, b: KubeObject): boolean {
+  return a.metadata.namespace === b.metadata.namespace && a.metadata.name === b.metadata.name;
+}
+
+/** The policies of this kind that compete with `policy` for its target (itself included). */
+export function contendersOf<P extends PolicyObject, T extends KubeObject>(policy: P, rules: PolicyAttachmentRules<P, T>): (other: P) => boolean {
+  return (other) => rules.specProblem?.(other) === undefined && (sameObject(policy, other) || (rules.contends?.(policy, other) ?? true));
+}
+
+/**
+ * Decides whether a policy applies: one targetRef, a valid spec, a target that exists and is ours
+ * (same namespace unless a ReferenceGrant allows it), and no older policy competing for it.
+ * `policies` are every policy of the kind in the request (the policy itself included).
+ */
+export function attachPolicy<P extends PolicyObject, T extends KubeObject>(
+  policy: P,
+  policies: readonly P[],
+  index: ObjectIndex,
+  rules: PolicyAttachmentRules<P, T>,
+): PolicyAttachment<P, T> {
+  const refs = policyTargetRefs(policy);
+  const [ref] = refs;
+  if (refs.length !== 1 || !ref) return { state: 'rejected', condition: condition('Accepted', 'False', 'Invalid', `A ${policy.kind} needs exactly one targetRef`) };
+  const problem = rules.specProblem?.(policy);
+  if (problem !== undefined) return { state: 'rejected', condition: condition('Accepted', 'False', 'Invalid', problem) };
+  const resolved = resolvePolicyTarget<T>(policy, ref, index, rules);
+  if (resolved.state !== 'found') return { state: 'rejected', condition: resolved.condition };
+  const winner = winningPolicy(policies, resolved.ref, contendersOf(policy, rules));
+  if (winner && !sameObject(winner, policy)) {
+    return { state: 'conflicted', ref: resolved.ref, target: resolved.target, winner, condition: conflictedCondition(winner, resolved.ref) };
+  }
+  return { state: 'attached', ref: resolved.ref, target: resolved.target };
+}
+
+/** A Gateway through which a policy applies: where GEP-713 reports the policy's status. */
+export interface PolicyAncestorRef {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** GEP-713: at most 16 ancestor entries; none is added past that. */
+export const MAX_POLICY_ANCESTORS = 16;
+
+function ancestorKey(ref: Partial<PolicyAncestorRef>): string {
+  return [ref.group ?? GATEWAY_GROUP, ref.kind ?? 'Gateway', ref.namespace ?? '', ref.name ?? ''].join('/');
+}
+
+/**
+ * The ancestors of a found target: a Gateway is its own; a route's are the Gateways of our class
+ * it is attached to, as our route hook reports them in `status.parents` (entries of our
+ * controllerName are written only for Gateways of our class).
+ */
+export function policyAncestors(ref: PolicyTargetRef, target: KubeObject, controllerName: string): PolicyAncestorRef[] {
+  if (ref.group === GATEWAY_GROUP && ref.kind === 'Gateway') return [{ group: GATEWAY_GROUP, kind: 'Gateway', namespace: ref.namespace, name: ref.name }];
+  const parents = ((target.status as { parents?: unknown } | undefined)?.parents ?? []) as { controllerName?: string; parentRef?: ParentReference }[];
+  const ancestors = new Map<string, PolicyAncestorRef>();
+  for (const parent of Array.isArray(parents) ? parents : []) {
+    const parentRef = parent?.parentRef;
+    if (parent?.controllerName !== controllerName || !parentRef?.name) continue;
+    const group = parentRef.group ?? GATEWAY_GROUP;
+    const kind = parentRef.kind ?? 'Gateway';
+    if (group !== GATEWAY_GROUP || kind !== 'Gateway') continue;
+    const ancestor = { group, kind, namespace: parentRef.namespace || (target.metadata.namespace ?? ''), name: parentRef.name };
+    ancestors.set(ancestorKey(ancestor), ancestor);
+  }
+  return [...ancestors.values()];
+}
+
+interface AncestorStatusEntry {
+  ancestorRef?: Partial<PolicyAncestorRef>;
+  controllerName?: string;
+  conditions?: unknown[];
+}
+
+/**
+ * `status.ancestors` with our entries (keyed by ancestorRef and controllerName) set to `desired`:
+ * other controllers' entries stay as they are and where they are, ours are updated in place,
+ * new ones are appended while fewer than 16 entries exist, ours no longer wanted are removed.
+ */
+export function mergePolicyAncestors(
+  existing: unknown,
+  desired: readonly PolicyAncestorRef[],
+  controllerName: string,
+  conditionsOf: (existing: unknown[] | undefined) => unknown[],
+): unknown[] {
+  const wanted = new Map(desired.map((ref) => [ancestorKey(ref), ref]));
+  const placed = new Set<string>();
+  const result: unknown[] = [];
+  const entry = (ref: PolicyAncestorRef, conditions: unknown[] | undefined) => ({
+    ancestorRef: { group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name },
+    controllerName,
+    conditions: conditionsOf(conditions),
+  });
+  for (const item of Array.isArray(existing) ? existing : []) {
+    const current = item as AncestorStatusEntry | null;
+    if (current?.controllerName !== controllerName || !current.ancestorRef) {
+      result.push(item);
+      continue;
+    }
+    const key = ancestorKey(current.ancestorRef);
+    const want = wanted.get(key);
+    if (!want || placed.has(key)) continue;
+    placed.add(key);
+    result.push(entry(want, current.conditions));
+  }
+  for (const [key, want] of wanted) {
+    if (placed.has(key) || result.length >= MAX_POLICY_ANCESTORS) continue;
+    placed.add(key);
+    result.push(entry(want, undefined));
+  }
+  return result;
+}
+
+/**
+ * The policy's status: our conditions in `status.conditions` (where the Go controller and its
+ * users read them) and the same conditions per ancestor in `status.ancestors` (GEP-713); every
+ * other field and other controllers' entries are kept.
+ */
+export function policyStatus(
+  policy: PolicyObject,
+  desired: { conditions: readonly DesiredCondition[]; ancestors: readonly PolicyAncestorRef[] },
+  options: { controllerName: string; generation: number; now: string; ownedTypes: readonly string[] },
+): Record<string, unknown> {
+  const status = copyStatus(policy.status);
+  const merge = (existing: unknown[] | undefined) => mergeConditions(existing, desired.conditions, options);
+  status.conditions = merge(status.conditions as unknown[] | undefined);
+  const ancestors = mergePolicyAncestors(status.ancestors, desired.ancestors, options.controllerName, merge);
+  if (ancestors.length > 0) status.ancestors = ancestors;
+  else delete status.ancestors;
+  return status;
 }

@@ -210,8 +210,10 @@ export class LatticeApi {
   updateTargetGroup(input: UpdateTargetGroupRequest) {
     return this.#session.run('UpdateTargetGroup', (o) => this.#client.send(new UpdateTargetGroupCommand(input), o));
   }
-  listTargetGroups(vpcIdentifier: string) {
-    return this.#all('ListTargetGroups', (nextToken, o) => this.#client.send(new ListTargetGroupsCommand({ vpcIdentifier, maxResults: PAGE_SIZE, nextToken }), o));
+  listTargetGroups(vpcIdentifier?: string) {
+    return this.#all('ListTargetGroups', (nextToken, o) =>
+      this.#client.send(new ListTargetGroupsCommand({ ...(vpcIdentifier ? { vpcIdentifier } : {}), maxResults: PAGE_SIZE, nextToken }), o),
+    );
   }
   deleteTargetGroup(targetGroupIdentifier: string) {
     return this.#session.run('DeleteTargetGroup', (o) => this.#client.send(new DeleteTargetGroupCommand({ targetGroupIdentifier }), o));

@@ -9,17 +9,28 @@ import type { PlanOp } from './routePlan';
 import type { ObservedRoute } from './routeState';
 import { ownershipOf, TAG, tagChanges } from './tags';
 
-export interface RouteOwner {
+/** Who the Lattice resources of one Kubernetes object (a route, an export) belong to. */
+export interface LatticeOwner {
   /** ManagedBy of this installation. */
   managedBy: string;
   vpcId: string;
-  /** Identity of the route for client tokens: `<managedBy>/<kind>/<uid>`. */
+  /** Identity of the object for client tokens: `<managedBy>/<kind>/<uid>`. */
   tokenOwner: string;
+  /** Whether a target group (by its tags) is this object's: only those are ever retired. */
+  ownsTargetGroup(tags: Readonly<Record<string, string>>): boolean;
+}
+
+export interface RouteOwner extends LatticeOwner {
   routeName: string;
   routeNamespace: string;
   routeType: string;
   /** `allow-takeover-from` annotation: a ManagedBy value whose service we may take over. */
   allowTakeoverFrom: string | undefined;
+}
+
+/** A route's target groups carry its name and namespace. */
+export function routeOwnsTargetGroup(owner: { managedBy: string; routeName: string; routeNamespace: string }, tags: Readonly<Record<string, string>>): boolean {
+  return ownershipOf(tags, owner.managedBy) === 'ours' && tags[TAG.routeName] === owner.routeName && tags[TAG.routeNamespace] === owner.routeNamespace;
 }
 
 export interface ApplyResult {
@@ -52,17 +63,29 @@ function known(observed: ObservedRoute): Known {
 
 export class RouteApplier {
   readonly #api: LatticeApi;
-  readonly #owner: RouteOwner;
+  readonly #owner: LatticeOwner & Partial<RouteOwner>;
   readonly #known: Known;
   readonly #nameOfKey: Map<string, string>;
+  readonly #external: Readonly<Record<string, { arn: string; id: string }>>;
   readonly #retained = new Set<string>();
+  readonly #gone = new Set<string>();
+  readonly #own: ReadonlySet<string>;
   readonly #waits: string[] = [];
 
-  constructor(api: LatticeApi, owner: RouteOwner, observed: ObservedRoute, targetGroups: readonly TargetGroupModel[]) {
+  constructor(
+    api: LatticeApi,
+    owner: LatticeOwner & Partial<RouteOwner>,
+    observed: ObservedRoute,
+    targetGroups: readonly TargetGroupModel[],
+    external: Readonly<Record<string, { arn: string; id: string }>> = {},
+    ownTargetGroupArns: ReadonlySet<string> = new Set(),
+  ) {
+    this.#own = new Set(observed.targetGroups.map((g) => g.arn).filter((arn) => ownTargetGroupArns.has(arn)));
     this.#api = api;
     this.#owner = owner;
     this.#known = known(observed);
     this.#nameOfKey = new Map(targetGroups.map((g) => [g.key, g.name]));
+    this.#external = external;
   }
 
   async apply(ops: readonly PlanOp[], wanted: readonly TargetGroupModel[]): Promise<ApplyResult> {
@@ -75,12 +98,14 @@ export class RouteApplier {
     return { service: this.#known.service, targetGroupArns: this.#ourTargetGroups(wanted), waits: this.#waits, conflict: undefined };
   }
 
+  /** Ours after this apply: wanted ones, and every earlier one not confirmed gone (it may still be in use or draining). */
   #ourTargetGroups(wanted: readonly TargetGroupModel[]): string[] {
-    const arns = new Set(this.#retained);
+    const arns = new Set([...this.#retained, ...this.#own]);
     for (const tg of wanted) {
       const k = this.#known.targetGroups.get(tg.name);
       if (k) arns.add(k.arn);
     }
+    for (const arn of this.#gone) arns.delete(arn);
     return [...arns].sort();
   }
 
@@ -100,7 +125,7 @@ export class RouteApplier {
     if ('fixedResponse' in action) return { fixedResponse: { statusCode: action.fixedResponse } };
     return {
       forward: {
-        targetGroups: action.forward.map((f) => ({ targetGroupIdentifier: this.#targetGroupId(this.#nameOfKey.get(f.key) ?? f.key), weight: f.weight })),
+        targetGroups: action.forward.map((f) => ({ targetGroupIdentifier: this.#external[f.key]?.id ?? this.#targetGroupId(this.#nameOfKey.get(f.key) ?? f.key), weight: f.weight })),
       },
     };
   }
@@ -193,7 +218,11 @@ export class RouteApplier {
     if (!summary?.arn || !summary.id) throw new ServiceConflict(`Lattice service ${service.name} exists but cannot be read`);
     const tags = await this.#api.listTags(summary.arn);
     const owner = tags[TAG.managedBy];
-    const sameRoute = tags[TAG.routeName] === this.#owner.routeName && tags[TAG.routeNamespace] === this.#owner.routeNamespace && (tags[TAG.routeType] ?? this.#owner.routeType) === this.#owner.routeType;
+    const sameRoute =
+      this.#owner.routeName !== undefined &&
+      tags[TAG.routeName] === this.#owner.routeName &&
+      tags[TAG.routeNamespace] === this.#owner.routeNamespace &&
+      (tags[TAG.routeType] ?? this.#owner.routeType) === this.#owner.routeType;
     const ours = owner === this.#owner.managedBy && sameRoute;
     const takeover = owner !== undefined && owner !== this.#owner.managedBy && owner === this.#owner.allowTakeoverFrom;
     if (!ours && !takeover) {
@@ -292,11 +321,10 @@ export class RouteApplier {
 
   /** Deregisters, waits for draining to end (across syncs), then deletes a target group of ours. */
   async #retireTargetGroup(arn: string, name: string): Promise<void> {
-    const tags = await this.#api.listTags(arn);
-    const ours = ownershipOf(tags, this.#owner.managedBy) === 'ours' && tags[TAG.routeName] === this.#owner.routeName && tags[TAG.routeNamespace] === this.#owner.routeNamespace;
-    if (!ours) return;
+    if (!this.#owner.ownsTargetGroup(await this.#api.listTags(arn))) return;
     const outcome = await retireTargetGroup(this.#api, arn);
-    if (!outcome.gone) {
+    if (outcome.gone) this.#gone.add(arn);
+    else {
       this.#retained.add(arn);
       this.#waits.push(`target group ${name}: ${outcome.message}`);
     }

@@ -77,7 +77,7 @@ function healthCheckDrift(desired: HealthCheckConfig | undefined, observed: Heal
   return Object.entries(desired as Record<string, unknown>).some(([k, v]) => canonicalJson(current[k] ?? null) !== canonicalJson(v ?? null));
 }
 
-function planTargetGroups(desired: RouteModel, observed: ObservedRoute, ops: PlanOp[], waits: string[]): void {
+export function planTargetGroups(desired: { targetGroups: readonly TargetGroupModel[] }, observed: { targetGroups: readonly ObservedTargetGroup[] }, ops: PlanOp[], waits: string[]): void {
   const byName = new Map(observed.targetGroups.map((g) => [g.name, g]));
   for (const tg of desired.targetGroups) {
     const existing = byName.get(tg.name);
@@ -125,8 +125,32 @@ function planAssociations(desired: RouteModel, observed: ObservedRoute, ops: Pla
   }
 }
 
+/**
+ * Target groups a rule may be switched to: existing, ACTIVE, with every wanted target registered.
+ * Switching an existing rule to a group that is still filling would leave that share of traffic
+ * with nothing behind it (e.g. while a protocol change replaces a group), so such a rule keeps
+ * its current action until the next pass — and the groups it uses are not retired meanwhile.
+ */
+interface Switching {
+  idOfKey(key: string): string | undefined;
+  isReady(key: string): boolean;
+  /** Ids the kept-back actions still forward to. */
+  stillUsed: Set<string>;
+  waits: string[];
+}
+
+function keepCurrentAction(desired: RuleAction, current: ObservedRule['action'] | undefined, switching: Switching): boolean {
+  if (!('forward' in desired) || !current?.forward) return false;
+  const notReady = desired.forward.filter((f) => !switching.isReady(f.key));
+  if (notReady.length === 0) return false;
+  for (const id of forwardTargetGroupIds(current)) switching.stillUsed.add(id);
+  switching.waits.push(`traffic moves to the new target group(s) of ${notReady.map((f) => f.key).join(', ')} once their targets are registered`);
+  return true;
+}
+
 /** Rule operations of an existing listener: delete, create (at a free priority), then one batch for priorities and actions. */
-function planRules(port: number, desiredRules: readonly LatticeRuleModel[], listener: ObservedListener, idOfKey: (key: string) => string | undefined, ops: PlanOp[]): void {
+function planRules(port: number, desiredRules: readonly LatticeRuleModel[], listener: ObservedListener, switching: Switching, ops: PlanOp[]): void {
+  const idOfKey = switching.idOfKey;
   const observed = listener.rules.filter((r) => !r.isDefault);
   const desiredNames = new Set(desiredRules.map((r) => r.name));
   const kept = new Map<string, ObservedRule>();
@@ -154,7 +178,7 @@ function planRules(port: number, desiredRules: readonly LatticeRuleModel[], list
       if (!free) moves.push({ ruleName: rule.name, priority: rule.priority });
       continue;
     }
-    const actionChanged = !actionEquals(rule.action, existing.action, idOfKey);
+    const actionChanged = !actionEquals(rule.action, existing.action, idOfKey) && !keepCurrentAction(rule.action, existing.action, switching);
     if (existing.priority !== rule.priority) moves.push({ ruleName: rule.name, priority: rule.priority, ...(actionChanged ? { action: rule.action } : {}) });
     else if (actionChanged) actionOnly.push({ ruleName: rule.name, action: rule.action });
   }
@@ -169,7 +193,8 @@ function planRules(port: number, desiredRules: readonly LatticeRuleModel[], list
   for (const part of chunks([...moves, ...actionOnly], BATCH_LIMIT)) ops.push({ kind: 'updateRules', port, updates: part });
 }
 
-function planListeners(desired: RouteModel, observed: ObservedRoute, idOfKey: (key: string) => string | undefined, ops: PlanOp[]): void {
+function planListeners(desired: RouteModel, observed: ObservedRoute, switching: Switching, ops: PlanOp[]): void {
+  const idOfKey = switching.idOfKey;
   const byPort = new Map(observed.listeners.map((l) => [l.port, l]));
   const wantedPorts = new Set(desired.listeners.map((l) => l.port));
   for (const listener of observed.listeners) {
@@ -186,20 +211,26 @@ function planListeners(desired: RouteModel, observed: ObservedRoute, idOfKey: (k
       continue;
     }
     if (listener.protocol === 'TLS_PASSTHROUGH') {
-      if (!actionEquals(listener.defaultAction, existing.defaultAction, idOfKey)) {
+      if (!actionEquals(listener.defaultAction, existing.defaultAction, idOfKey) && !keepCurrentAction(listener.defaultAction, existing.defaultAction, switching)) {
         ops.push({ kind: 'updateListenerDefaultAction', port: listener.port, action: listener.defaultAction });
       }
       continue;
     }
-    planRules(listener.port, desired.rules, existing, idOfKey, ops);
+    planRules(listener.port, desired.rules, existing, switching, ops);
   }
 }
 
 /** Our target groups that nothing will use once the plan ran. */
-function planRetirements(desired: RouteModel, observed: ObservedRoute, ownTargetGroupArns: ReadonlySet<string>, ops: PlanOp[]): void {
+export function planRetirements(
+  desired: { targetGroups: readonly TargetGroupModel[] },
+  observed: { targetGroups: readonly ObservedTargetGroup[] },
+  ownTargetGroupArns: ReadonlySet<string>,
+  stillUsed: ReadonlySet<string>,
+  ops: PlanOp[],
+): void {
   const wanted = new Set(desired.targetGroups.map((g) => g.name));
   for (const group of observed.targetGroups) {
-    if (!wanted.has(group.name) && ownTargetGroupArns.has(group.arn)) {
+    if (!wanted.has(group.name) && ownTargetGroupArns.has(group.arn) && !stillUsed.has(group.id)) {
       ops.push({ kind: 'retireTargetGroup', targetGroupArn: group.arn, targetGroupName: group.name });
     }
   }
@@ -210,8 +241,20 @@ export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTarge
   const waits: string[] = [];
   const refusals: string[] = [];
   const observedByName = new Map<string, ObservedTargetGroup>(observed.targetGroups.map((g) => [g.name, g]));
-  const nameOfKey = new Map(desired.targetGroups.map((g) => [g.key, g.name]));
-  const idOfKey = (key: string) => observedByName.get(nameOfKey.get(key) ?? '')?.id;
+  const desiredByKey = new Map(desired.targetGroups.map((g) => [g.key, g]));
+  const switching: Switching = {
+    idOfKey: (key) => observedByName.get(desiredByKey.get(key)?.name ?? '')?.id ?? desired.externalTargetGroups[key]?.id,
+    isReady(key) {
+      const tg = desiredByKey.get(key);
+      if (!tg) return desired.externalTargetGroups[key] !== undefined;
+      const group = observedByName.get(tg.name);
+      if (!group || group.status !== 'ACTIVE') return false;
+      const present = new Set((group.targets ?? []).filter((t) => t.status !== 'DRAINING').map(targetKey));
+      return tg.targets.every((t) => present.has(targetKey(t)));
+    },
+    stillUsed: new Set(),
+    waits,
+  };
 
   planTargetGroups(desired, observed, ops, waits);
   if (!observed.service) {
@@ -231,8 +274,8 @@ export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTarge
     if (observed.service.status === 'ACTIVE') planAssociations(desired, observed, ops, waits);
     else waits.push(`the Lattice service is ${observed.service.status}`);
   }
-  planListeners(desired, observed, idOfKey, ops);
-  planRetirements(desired, observed, ownTargetGroupArns, ops);
+  planListeners(desired, observed, switching, ops);
+  planRetirements(desired, observed, ownTargetGroupArns, switching.stillUsed, ops);
   return { ops, waits, refusals };
 }
 

@@ -47,6 +47,8 @@ export interface ObservedTargetGroup {
   name: string;
   status: string;
   config: TargetGroupConfig | undefined;
+  /** Lattice services whose rules use the group (in any account or cluster). */
+  serviceArns: string[];
   /** Read for target groups that are wanted and ACTIVE. */
   targets: ObservedTarget[] | undefined;
 }
@@ -133,7 +135,7 @@ export async function observeTargetGroups(api: LatticeApi, identifiers: Iterable
       status === 'ACTIVE' && withTargets(group.name)
         ? (await api.listTargets(group.arn)).map((t) => ({ id: t.id ?? '', port: t.port ?? 0, status: t.status ?? 'UNAVAILABLE' }))
         : undefined;
-    groups.push({ arn: group.arn, id: group.id, name: group.name, status, config: group.config, targets });
+    groups.push({ arn: group.arn, id: group.id, name: group.name, status, config: group.config, serviceArns: group.serviceArns ?? [], targets });
   }
   return groups;
 }

@@ -1,9 +1,8 @@
 import type { LatticeApi } from './api';
 import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
-import { retireTargetGroup, type RouteOwner } from './routeApply';
+import { retireTargetGroup, routeOwnsTargetGroup, type RouteOwner } from './routeApply';
 import { observeListeners } from './routeState';
 import { referencedTargetGroupIds } from './routePlan';
-import { ownershipOf, TAG } from './tags';
 
 export interface TeardownResult {
   /** Lattice holds nothing of this route any more. */
@@ -16,7 +15,7 @@ export interface TeardownResult {
 }
 
 function isOurs(tags: Record<string, string>, owner: RouteOwner): boolean {
-  return ownershipOf(tags, owner.managedBy) === 'ours' && tags[TAG.routeName] === owner.routeName && tags[TAG.routeNamespace] === owner.routeNamespace;
+  return routeOwnsTargetGroup(owner, tags);
 }
 
 async function findService(api: LatticeApi, serviceArn: string | undefined, serviceName: string | undefined) {

@@ -2,6 +2,8 @@ import type { Service } from '../gatewayapi/coreTypes';
 import { referencePermitted } from '../gatewayapi/referenceGrants';
 import { GATEWAY_GROUP, type AnyRoute, type BackendRef } from '../gatewayapi/types';
 import type { ObjectIndex } from '../metacontroller/objectIndex';
+import type { KubeObject } from '../metacontroller/types';
+import { OUR_API_GROUP } from '../gatewayapi/ourKeys';
 
 export type BackendReason = 'RefNotPermitted' | 'InvalidKind' | 'BackendNotFound' | 'UnsupportedProtocol';
 
@@ -12,6 +14,7 @@ export interface BackendProblem {
 
 /** A backend that can become a target group of this route. */
 export interface ServiceBackend {
+  kind: 'service';
   /** The target group identity within the route: `<namespace>/<service>:<port>`. */
   key: string;
   service: Service;
@@ -21,10 +24,40 @@ export interface ServiceBackend {
   appProtocol: string | undefined;
 }
 
+/** A target group exported by another cluster (or named by ARN), reached through a ServiceImport. */
+export interface ImportedBackend {
+  kind: 'import';
+  /** `import:<namespace>/<name>:<port>` within the route. */
+  key: string;
+  weight: number;
+  targetGroup: ImportedTargetGroup;
+}
+
+/** What a ServiceImport's hook resolved and recorded in its status. */
+export interface ImportedTargetGroup {
+  arn: string;
+  id: string;
+  port?: number;
+  protocol?: string;
+  protocolVersion?: string;
+  clusterName?: string;
+  vpcId?: string;
+}
+
+export type Backend = ServiceBackend | ImportedBackend;
+
 export interface RuleBackends {
-  backends: ServiceBackend[];
+  backends: Backend[];
   problems: BackendProblem[];
 }
+
+/** The route kind's view of backends: which Service appProtocols and which imported target groups it can use. */
+export interface BackendRules {
+  supportsAppProtocol(appProtocol: string | undefined): boolean;
+  acceptsTargetGroup(protocol: string | undefined, protocolVersion: string | undefined): boolean;
+}
+
+export const SERVICE_IMPORT_KIND = 'ServiceImport';
 
 /** Lattice weights are 0–999; Gateway API weights go to 1,000,000. */
 export const LATTICE_MAX_WEIGHT = 999;
@@ -39,23 +72,21 @@ function describe(ref: BackendRef, namespace: string): string {
  * ReferenceGrant (before looking the target up, so the message never reveals whether it exists),
  * then existence, port and protocol.
  */
-export function resolveBackendRef(
-  route: AnyRoute,
-  ref: BackendRef,
-  index: ObjectIndex,
-  supportsAppProtocol: (appProtocol: string | undefined) => boolean,
-): { backend: ServiceBackend } | { problem: BackendProblem } {
+export function resolveBackendRef(route: AnyRoute, ref: BackendRef, index: ObjectIndex, rules: BackendRules): { backend: Backend } | { problem: BackendProblem } {
   const routeNamespace = route.metadata.namespace ?? '';
   const namespace = ref.namespace || routeNamespace;
   const what = describe(ref, namespace);
   const group = ref.group ?? '';
   const kind = ref.kind ?? 'Service';
-  if (group !== '' || kind !== 'Service') return { problem: { reason: 'InvalidKind', message: `${what}: kind ${group ? `${group}/` : ''}${kind} is not supported` } };
+  const isImport = group === OUR_API_GROUP && kind === SERVICE_IMPORT_KIND;
+  if (!isImport && (group !== '' || kind !== 'Service')) return { problem: { reason: 'InvalidKind', message: `${what}: kind ${group ? `${group}/` : ''}${kind} is not supported` } };
   const permitted = referencePermitted(
-    { from: { group: GATEWAY_GROUP, kind: route.kind, namespace: routeNamespace }, to: { group: '', kind: 'Service', namespace, name: ref.name } },
+    { from: { group: GATEWAY_GROUP, kind: route.kind, namespace: routeNamespace }, to: { group, kind, namespace, name: ref.name } },
     index,
   );
   if (!permitted) return { problem: { reason: 'RefNotPermitted', message: `${what}: no ReferenceGrant in namespace ${namespace} allows this reference` } };
+  if (isImport) return resolveImport(ref, namespace, what, index, rules);
+  const supportsAppProtocol = rules.supportsAppProtocol;
   const service = index.get<Service>({ group: '', kind: 'Service', namespace, name: ref.name });
   if (!service) return { problem: { reason: 'BackendNotFound', message: `${what}: Service not found` } };
   if (service.spec?.type === 'ExternalName') return { problem: { reason: 'InvalidKind', message: `${what}: ExternalName Services are not supported` } };
@@ -67,6 +98,7 @@ export function resolveBackendRef(
   }
   return {
     backend: {
+      kind: 'service',
       key: `${namespace}/${ref.name}:${ref.port}`,
       service,
       port: ref.port,
@@ -77,17 +109,40 @@ export function resolveBackendRef(
   };
 }
 
-/** All backendRefs of one rule; several refs to one Service port add up their weights. */
-export function resolveRuleBackends(
-  route: AnyRoute,
-  refs: readonly BackendRef[],
-  index: ObjectIndex,
-  supportsAppProtocol: (appProtocol: string | undefined) => boolean,
-): RuleBackends {
-  const byKey = new Map<string, ServiceBackend>();
+/**
+ * A ServiceImport backend: the exported target group its hook recorded in status for this port.
+ * No candidate, or several (the same export in two clusters), is reported — never a silent pick.
+ */
+function resolveImport(ref: BackendRef, namespace: string, what: string, index: ObjectIndex, rules: BackendRules): { backend: ImportedBackend } | { problem: BackendProblem } {
+  const serviceImport = index.get<KubeObject & { status?: { targetGroups?: ImportedTargetGroup[] } }>({ group: OUR_API_GROUP, kind: SERVICE_IMPORT_KIND, namespace, name: ref.name });
+  if (!serviceImport) return { problem: { reason: 'BackendNotFound', message: `${what}: ServiceImport not found` } };
+  const all = serviceImport.status?.targetGroups ?? [];
+  const candidates = all.filter((tg) => ref.port === undefined || tg.port === undefined || tg.port === ref.port);
+  if (candidates.length === 0) {
+    return { problem: { reason: 'BackendNotFound', message: `${what}: no exported target group${ref.port !== undefined ? ` for port ${ref.port}` : ''} (is the Service exported with a ServiceExport?)` } };
+  }
+  if (candidates.length > 1) {
+    const names = candidates.map((c) => `${c.id}${c.clusterName ? ` (cluster ${c.clusterName}${c.vpcId ? `, ${c.vpcId}` : ''})` : ''}`).join(', ');
+    return {
+      problem: {
+        reason: 'BackendNotFound',
+        message: `${what}: ${candidates.length} exported target groups match (${names}); narrow the ServiceImport with the application-networking.k8s.aws/aws-eks-cluster-name or aws-vpc annotation`,
+      },
+    };
+  }
+  const [targetGroup] = candidates as [ImportedTargetGroup];
+  if (!rules.acceptsTargetGroup(targetGroup.protocol, targetGroup.protocolVersion)) {
+    return { problem: { reason: 'UnsupportedProtocol', message: `${what}: the exported target group speaks ${targetGroup.protocol}/${targetGroup.protocolVersion ?? '-'}` } };
+  }
+  return { backend: { kind: 'import', key: `import:${namespace}/${ref.name}:${targetGroup.port ?? ref.port ?? 0}`, weight: ref.weight ?? 1, targetGroup } };
+}
+
+/** All backendRefs of one rule; several refs to one backend add up their weights. */
+export function resolveRuleBackends(route: AnyRoute, refs: readonly BackendRef[], index: ObjectIndex, rules: BackendRules): RuleBackends {
+  const byKey = new Map<string, Backend>();
   const problems: BackendProblem[] = [];
   for (const ref of refs) {
-    const result = resolveBackendRef(route, ref, index, supportsAppProtocol);
+    const result = resolveBackendRef(route, ref, index, rules);
     if ('problem' in result) {
       problems.push(result.problem);
       continue;

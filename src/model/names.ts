@@ -74,3 +74,23 @@ export function listenerName(protocol: 'HTTP' | 'HTTPS' | 'TLS_PASSTHROUGH', por
 export function ruleName(match: unknown): string {
   return `k8s-${shortHash(canonicalJson(match), 16)}`;
 }
+
+/** The name prefix of the target groups exported for `namespace/name`: how importers narrow their search. */
+export function exportTargetGroupPrefix(namespace: string, exportName: string): string {
+  return `k8s-export-${cut(sanitize(namespace), 30)}-${cut(sanitize(exportName), 30)}-`;
+}
+
+export interface ExportTargetGroupIdentity {
+  owner: string;
+  namespace: string;
+  exportName: string;
+  port: number;
+  protocol: string;
+  protocolVersion: string;
+  ipAddressType: string;
+}
+
+/** `k8s-export-<namespace>-<export>-<port>-<hash>`: deterministic per cluster and configuration. */
+export function exportTargetGroupName(identity: ExportTargetGroupIdentity): string {
+  return `${exportTargetGroupPrefix(identity.namespace, identity.exportName)}${identity.port}-${shortHash(canonicalJson(identity), 12)}`.slice(0, TARGET_GROUP_NAME_MAX);
+}

@@ -1,7 +1,7 @@
 import type { BackendRef, GRPCRoute, GRPCRouteRule, HTTPRoute, HTTPRouteRule, RouteKind, AnyRoute, TLSRoute } from '../gatewayapi/types';
 import { grpcRuleEntries } from './grpcRules';
 import { httpRuleEntries, unsupportedRuleFeatures } from './httpRules';
-import type { ServiceBackend } from './backends';
+import type { BackendRules, ServiceBackend } from './backends';
 import type { MatchEntry } from './rules';
 import type { TargetGroupProtocol, TargetGroupProtocolVersion } from './targetGroups';
 
@@ -10,7 +10,7 @@ import type { TargetGroupProtocol, TargetGroupProtocolVersion } from './targetGr
  * the listener's default action), which backends they accept and what their target groups speak.
  * Everything else — attachment, backends, naming, planning, status — is one pipeline.
  */
-export interface RouteKindAdapter {
+export interface RouteKindAdapter extends BackendRules {
   kind: RouteKind;
   /** `RouteType` tag value (Go controller compatible). */
   routeType: 'http' | 'grpc' | 'tls';
@@ -21,7 +21,6 @@ export interface RouteKindAdapter {
   entries(route: AnyRoute, ruleIndex: number): { entries: MatchEntry[] } | { problem: string };
   /** Why the route as a whole cannot be programmed (undefined when it can). */
   routeProblem(route: AnyRoute): string | undefined;
-  supportsAppProtocol(appProtocol: string | undefined): boolean;
   targetGroupProtocol(backend: ServiceBackend): { protocol: TargetGroupProtocol; protocolVersion: TargetGroupProtocolVersion | undefined };
 }
 
@@ -39,6 +38,7 @@ export const httpRouteAdapter: RouteKindAdapter = {
   },
   routeProblem: () => undefined,
   supportsAppProtocol: (appProtocol) => appProtocol === undefined || HTTP_APP_PROTOCOLS.has(appProtocol),
+  acceptsTargetGroup: (protocol, version) => (protocol === 'HTTP' || protocol === 'HTTPS') && version !== 'GRPC',
   targetGroupProtocol(backend) {
     if (backend.appProtocol?.toLowerCase() === 'https') return { protocol: 'HTTPS', protocolVersion: 'HTTP1' };
     if (backend.appProtocol === 'kubernetes.io/h2c') return { protocol: 'HTTP', protocolVersion: 'HTTP2' };
@@ -57,6 +57,7 @@ export const grpcRouteAdapter: RouteKindAdapter = {
   },
   routeProblem: () => undefined,
   supportsAppProtocol: (appProtocol) => appProtocol === undefined || GRPC_APP_PROTOCOLS.has(appProtocol),
+  acceptsTargetGroup: (protocol, version) => (protocol === 'HTTP' || protocol === 'HTTPS') && version === 'GRPC',
   targetGroupProtocol: () => ({ protocol: 'HTTP', protocolVersion: 'GRPC' }),
 };
 
@@ -79,5 +80,6 @@ export const tlsRouteAdapter: RouteKindAdapter = {
     return undefined;
   },
   supportsAppProtocol: () => true,
+  acceptsTargetGroup: (protocol) => protocol === 'TCP',
   targetGroupProtocol: () => ({ protocol: 'TCP', protocolVersion: undefined }),
 };

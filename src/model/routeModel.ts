@@ -7,7 +7,8 @@ import type { RouteParent } from '../gatewayapi/routeParents';
 import type { AnyRoute } from '../gatewayapi/types';
 import type { AwsIdentity } from '../lattice/clients';
 import { parseTagsAnnotation, TAG, TAGS_ANNOTATION } from '../lattice/tags';
-import { latticeWeights, resolveRuleBackends, type BackendProblem, type ServiceBackend } from './backends';
+import { latticeWeights, resolveRuleBackends, type Backend, type BackendProblem, type ImportedBackend, type ServiceBackend } from './backends';
+import { applySettings, policyFor } from './targetGroupPolicy';
 import { latticeServiceName, listenerName, serviceNameProblem } from './names';
 import type { RouteKindAdapter } from './routeKinds';
 import { describeRule, orderRules, priorityOverrides, type DroppedRule, type LatticeRuleModel, type MatchEntry, type RuleAction } from './rules';
@@ -44,6 +45,8 @@ export interface RouteModel {
   targetGroups: TargetGroupModel[];
   /** ARNs of the service networks to associate with. */
   networks: string[];
+  /** Target groups of other owners the rules forward to (ServiceImport backends), by backend key. */
+  externalTargetGroups: Record<string, { arn: string; id: string }>;
 }
 
 export interface RouteModelOptions {
@@ -157,10 +160,10 @@ export function buildRouteModel(
   const dropped: DroppedRule[] = [];
   const actions: RuleAction[] = [];
   const entries: MatchEntry[] = [];
-  const backendsByKey = new Map<string, ServiceBackend>();
+  const backendsByKey = new Map<string, Backend>();
 
   for (const [ruleIndex, rule] of rules.entries()) {
-    const resolved = resolveRuleBackends(route, rule.backendRefs ?? [], index, adapter.supportsAppProtocol);
+    const resolved = resolveRuleBackends(route, rule.backendRefs ?? [], index, adapter);
     problems.push(...resolved.problems);
     const live = resolved.backends.filter((b) => b.weight > 0);
     if (live.length > MAX_FORWARD_TARGET_GROUPS) {
@@ -213,11 +216,12 @@ export function buildRouteModel(
   }
 
   const slices = index.list<EndpointSlice>('discovery.k8s.io', 'EndpointSlice');
-  const targetGroups = [...backendsByKey.values()]
-    .filter((b) => usedKeys.has(b.key))
-    .sort((a, b) => (a.key < b.key ? -1 : 1))
-    .map((backend) =>
-      targetGroupModel({
+  const used = [...backendsByKey.values()].filter((b) => usedKeys.has(b.key)).sort((a, b) => (a.key < b.key ? -1 : 1));
+  const targetGroups = used
+    .filter((b): b is ServiceBackend => b.kind === 'service')
+    .map((backend) => {
+      const settings = policyFor(index, { group: '', kind: 'Service', namespace: backend.service.metadata.namespace ?? '', name: backend.service.metadata.name });
+      return targetGroupModel({
         owner: options.identity.managedBy,
         vpcId: options.identity.vpcId,
         clusterName: options.identity.clusterName,
@@ -226,10 +230,13 @@ export function buildRouteModel(
         routeNamespace,
         routeName,
         backend,
-        ...adapter.targetGroupProtocol(backend),
+        ...applySettings(adapter.targetGroupProtocol(backend), settings),
         targets: targetsFor(backend.service, backend.port, slices, backend.ipFamily),
-      }),
-    );
+      });
+    });
+  const externalTargetGroups = Object.fromEntries(
+    used.filter((b): b is ImportedBackend => b.kind === 'import').map((b) => [b.key, { arn: b.targetGroup.arn, id: b.targetGroup.id }]),
+  );
   const networks = isStandalone(route, accepted)
     ? []
     : [...new Set(accepted.map((p) => p.gateway.metadata.annotations?.[SERVICE_NETWORK_ARN_ANNOTATION]).filter((a): a is string => !!a))].sort();
@@ -253,6 +260,7 @@ export function buildRouteModel(
       rules: adapter.mode === 'rules' ? ordered.rules : [],
       targetGroups,
       networks,
+      externalTargetGroups,
     },
     parentsWithoutNetwork,
     routeProblem: undefined,

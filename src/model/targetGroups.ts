@@ -47,6 +47,7 @@ export interface TargetGroupInput {
   backend: ServiceBackend;
   protocol: TargetGroupProtocol;
   protocolVersion: TargetGroupProtocolVersion | undefined;
+  healthCheck: HealthCheckConfig;
   targets: TargetModel[];
 }
 
@@ -74,7 +75,7 @@ export function targetGroupModel(input: TargetGroupInput): TargetGroupModel {
       ...(input.protocolVersion ? { protocolVersion: input.protocolVersion } : {}),
       ipAddressType,
       vpcIdentifier: input.vpcId,
-      healthCheck: defaultHealthCheck(input.protocol, input.protocolVersion),
+      healthCheck: input.healthCheck,
     },
     tags: {
       [TAG.managedBy]: input.owner,

@@ -6,6 +6,7 @@ import { HookRequestError, LatticeGwError, RetryLaterError } from '../errors';
 import type { HookAws, HookController, HookContext } from '../controllers/types';
 import { LatticeApi } from '../lattice/api';
 import { AcmApi } from '../lattice/acmApi';
+import { PolicyApi } from '../lattice/policyApi';
 import { CallSession } from '../lattice/callSession';
 import type { AwsClients, AwsIdentity } from '../lattice/clients';
 import { parseCompositeHookRequest, parseCustomizeHookRequest, parseDecoratorHookRequest } from '../metacontroller/envelope';
@@ -173,7 +174,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           deadline,
           get aws(): HookAws {
             if (!aws) throw new LatticeGwError('LGW_AWS_UNAVAILABLE', 'this server runs without AWS clients');
-            return { api: new LatticeApi(aws.clients.lattice, session), acm: new AcmApi(aws.clients.acm, session), identity: aws.identity };
+            return {
+              api: new LatticeApi(aws.clients.lattice, session),
+              acm: new AcmApi(aws.clients.acm, session),
+              policies: new PolicyApi(aws.clients.lattice, session),
+              identity: aws.identity,
+            };
           },
         };
         const response = await dispatch(controller, hook, request.body, ctx);

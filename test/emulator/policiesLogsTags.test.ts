@@ -105,6 +105,31 @@ describe('policies, access logs and tags', () => {
     );
   });
 
+  it('refuses a destination that does not exist once destinations are declared, as AWS does', async () => {
+    const network = await h.lattice.send(new CreateServiceNetworkCommand({ name: 'declared' }));
+    expect((await h.admin.request('GET', 'destinations')).body).toEqual({ mode: 'any', destinations: [] });
+    const declared = await h.admin.request('POST', 'destinations', { arns: [`${LOG_GROUP}:*`, `${BUCKET}/prefix/`] });
+    expect(declared).toEqual({ status: 201, body: { mode: 'declared', destinations: [LOG_GROUP, BUCKET] } });
+
+    // The log group with or without CloudWatch's `:*`, the bucket with or without a key prefix.
+    const logs = await h.lattice.send(new CreateAccessLogSubscriptionCommand({ resourceIdentifier: network.id, destinationArn: LOG_GROUP }));
+    await h.lattice.send(new CreateAccessLogSubscriptionCommand({ resourceIdentifier: network.id, destinationArn: `${BUCKET}/other/` }));
+    const missing = await rejection(
+      h.lattice.send(new CreateAccessLogSubscriptionCommand({ resourceIdentifier: network.id, destinationArn: 'arn:aws:firehose:us-west-2:123456789012:deliverystream/nope' })),
+      ResourceNotFoundException,
+    );
+    expect(missing).toMatchObject({ resourceType: 'ACCESS_LOG_DESTINATION', resourceId: 'arn:aws:firehose:us-west-2:123456789012:deliverystream/nope' });
+    const moved = await rejection(
+      h.lattice.send(new UpdateAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier: logs.id, destinationArn: `${LOG_GROUP}-gone` })),
+      ResourceNotFoundException,
+    );
+    expect(moved.resourceType).toBe('ACCESS_LOG_DESTINATION');
+
+    expect((await h.admin.request('POST', 'destinations', { arns: ['bucket'] })).status).toBe(400);
+    expect((await h.admin.request('DELETE', 'destinations')).status).toBe(204);
+    await h.lattice.send(new UpdateAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier: logs.id, destinationArn: `${LOG_GROUP}-gone` }));
+  });
+
   it('deletes the auth policy, resource policy and access logs with the service network', async () => {
     const network = await h.lattice.send(new CreateServiceNetworkCommand({ name: 'cascade' }));
     await h.lattice.send(new PutAuthPolicyCommand({ resourceIdentifier: network.id, policy: POLICY }));

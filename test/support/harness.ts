@@ -36,6 +36,8 @@ export interface HarnessOptions {
   transitionMs?: number;
   /** Kustomize components of metacontroller/ to enable. */
   components?: string[];
+  /** Share an emulator (several clusters, one AWS account); it is not closed with the harness. */
+  emulator?: RunningEmulator;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface HarnessOptions {
  * cluster, and a Metacontroller driver reading the manifests in `metacontroller/`.
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const emulator = await startEmulator({ port: 0, transitionMs: options.transitionMs ?? 20 });
+  const emulator = options.emulator ?? (await startEmulator({ port: 0, transitionMs: options.transitionMs ?? 20 }));
   const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...options.env });
   const clients: AwsClients = createAwsClients(config, emulator.endpoint);
   const identity = await resolveIdentity(config, clients);
@@ -81,7 +83,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       clients.lattice.destroy();
       clients.sts.destroy();
       clients.acm.destroy();
-      await emulator.close();
+      if (!options.emulator) await emulator.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { ConflictError, ValidationError } from '../errors';
+import { ConflictError, ResourceNotFoundError, ValidationError } from '../errors';
 import { createIdempotently } from '../idempotency';
 import { idOf, newId, topLevelArn } from '../ids';
 import { findAccessLogSubscription, findPolicyOwner } from '../lookup';
@@ -34,6 +34,21 @@ function destinationService(destinationArn: string): string {
     );
   }
   return service;
+}
+
+/**
+ * A destination that does not exist (see `POST /_emulator/destinations`) is ResourceNotFoundException
+ * naming the destination. AWS documents only that the call fails when the destination is missing or
+ * not accessible; the Go controller, written against the real service, reads a
+ * ResourceNotFoundException whose resourceType is neither SERVICE_NETWORK nor SERVICE as "the
+ * destination could not be found" (and AccessDeniedException as "not accessible", which faults can
+ * inject), so that is what the emulator answers.
+ */
+function ensureDestinationExists(store: LatticeStore, destinationArn: string): void {
+  destinationService(destinationArn);
+  if (!store.accessLogDestinations.exists(destinationArn)) {
+    throw new ResourceNotFoundError('ACCESS_LOG_DESTINATION', destinationArn, `Destination ${destinationArn} does not exist or cannot receive access logs`);
+  }
 }
 
 /** A resource has at most one subscription per destination type (and log type). */
@@ -92,6 +107,7 @@ const createAccessLogSubscription = defineOperation({
           destinationArn: input.destinationArn,
           serviceNetworkLogType: isNetwork ? (input.serviceNetworkLogType ?? 'SERVICE') : undefined,
         };
+        ensureDestinationExists(store, fields.destinationArn);
         ensureDestinationFree(store, fields);
         const id = newId('accessLogSubscription');
         const subscription: AccessLogSubscriptionRecord = {
@@ -136,6 +152,7 @@ const updateAccessLogSubscription = defineOperation({
   input: struct({ ...identified, destinationArn: required(accessLogDestinationArn) }),
   handle: (context, input) => {
     const subscription = findAccessLogSubscription(context.store, input.accessLogSubscriptionIdentifier);
+    ensureDestinationExists(context.store, input.destinationArn);
     ensureDestinationFree(context.store, { ...subscription, destinationArn: input.destinationArn }, subscription.id);
     subscription.destinationArn = input.destinationArn;
     subscription.lastUpdatedAt = context.now;

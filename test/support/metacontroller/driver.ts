@@ -103,6 +103,8 @@ export class MetacontrollerDriver {
   readonly #schedules = new Map<string, Schedule>();
   readonly #failures = new Map<string, number>();
   readonly #quietCalls = new Map<string, number>();
+  /** Called after every hook call has been applied (tests check invariants between steps). */
+  afterEachCall: (() => Promise<void>) | undefined;
 
   constructor(options: DriverOptions) {
     this.#options = options;
@@ -143,7 +145,10 @@ export class MetacontrollerDriver {
       if (!options.stopWhenStable && predicate()) return;
       const work = this.#dueWork();
       if (work.length > 0) {
-        for (const item of work) await this.#process(item.controller, item.ref, item.resync);
+        for (const item of work) {
+          await this.#process(item.controller, item.ref, item.resync);
+          await this.afterEachCall?.();
+        }
       } else {
         const waiting = [...this.#schedules.values()];
         const active = waiting.filter((s) => !s.polling);

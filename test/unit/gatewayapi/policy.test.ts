@@ -1,8 +1,18 @@
-import { policyTargetRefs, resolvePolicyTarget, winningPolicy, type PolicyObject } from '../../../src/gatewayapi/policy';
+import {
+  attachPolicy,
+  mergePolicyAncestors,
+  policyAncestors,
+  policyStatus,
+  policyTargetRefs,
+  resolvePolicyTarget,
+  winningPolicy,
+  type PolicyAttachmentRules,
+  type PolicyObject,
+} from '../../../src/gatewayapi/policy';
 import { referencePermitted } from '../../../src/gatewayapi/referenceGrants';
 import { ObjectIndex } from '../../../src/metacontroller/objectIndex';
 import type { KubeObject } from '../../../src/metacontroller/types';
-import { gateway, objectMap } from '../../support/objects';
+import { gateway, objectMap, OUR_CONTROLLER, FOREIGN_CONTROLLER } from '../../support/objects';
 
 const GW = 'gateway.networking.k8s.io';
 
@@ -65,5 +75,109 @@ describe('policy attachment core', () => {
     expect(referencePermitted(request, idx(grant('backend', { group: GW, kind: 'GRPCRoute', namespace: 'apps' }, { group: '', kind: 'Service' })))).toBe(false);
     expect(referencePermitted(request, idx(grant('elsewhere', { group: GW, kind: 'HTTPRoute', namespace: 'apps' }, { group: '', kind: 'Service' })))).toBe(false);
     expect(referencePermitted({ ...request, to: { ...request.to, namespace: 'apps' } }, idx())).toBe(true);
+  });
+});
+
+describe('policy attachment decisions', () => {
+  const managed = { labels: { 'application-networking.k8s.aws/managed': 'true' } };
+  const route: KubeObject = { apiVersion: `${GW}/v1`, kind: 'HTTPRoute', metadata: { name: 'shop', namespace: 'apps', ...managed } };
+  const routeRef = { group: GW, kind: 'HTTPRoute', name: 'shop' };
+  const logPolicy = (name: string, created: string, destinationArn: string, targetRef: Record<string, unknown> = routeRef) =>
+    ({ ...policy('apps', name, created, targetRef, { destinationArn }), kind: 'AccessLogPolicy' }) as PolicyObject;
+  const typeOf = (p: PolicyObject) => String(p.spec?.destinationArn).split(':')[2];
+  const rules: PolicyAttachmentRules<PolicyObject, KubeObject> = {
+    kinds: [{ group: GW, kind: 'HTTPRoute' }],
+    isOurs: (t) => t.metadata.labels?.['application-networking.k8s.aws/managed'] === 'true',
+    specProblem: (p) => (String(p.spec?.destinationArn).includes('broken') ? 'not a destination' : undefined),
+    contends: (p, other) => typeOf(p) === typeOf(other),
+  };
+
+  it('makes a policy conflict only with older ones of the same destination type on the same target', () => {
+    const s3Old = logPolicy('s3-old', '2026-01-01T00:00:00Z', 'arn:aws:s3:::a');
+    const s3New = logPolicy('s3-new', '2026-01-02T00:00:00Z', 'arn:aws:s3:::b');
+    const logs = logPolicy('logs', '2026-01-03T00:00:00Z', 'arn:aws:logs:us-west-2:123456789012:log-group:g');
+    const all = [s3New, logs, s3Old];
+    const index = ObjectIndex.of(s3New, objectMap(route, s3Old, logs));
+    expect(attachPolicy(s3Old, all, index, rules)).toMatchObject({ state: 'attached', ref: { kind: 'HTTPRoute', namespace: 'apps', name: 'shop' } });
+    expect(attachPolicy(logs, all, index, rules)).toMatchObject({ state: 'attached' });
+    expect(attachPolicy(s3New, all, index, rules)).toMatchObject({
+      state: 'conflicted',
+      winner: { metadata: { name: 's3-old' } },
+      condition: { type: 'Accepted', status: 'False', reason: 'Conflicted' },
+    });
+  });
+
+  it('never lets a policy with an invalid spec win, and rejects it as Invalid', () => {
+    const broken = logPolicy('broken', '2025-01-01T00:00:00Z', 'arn:aws:s3:::broken');
+    const fine = logPolicy('fine', '2026-01-01T00:00:00Z', 'arn:aws:s3:::a');
+    const index = ObjectIndex.of(fine, objectMap(route));
+    expect(attachPolicy(broken, [broken, fine], index, rules)).toEqual({ state: 'rejected', condition: { type: 'Accepted', status: 'False', reason: 'Invalid', message: 'not a destination' } });
+    expect(attachPolicy(fine, [broken, fine], index, rules)).toMatchObject({ state: 'attached' });
+  });
+
+  it('needs exactly one targetRef, and a target of ours', () => {
+    const none = { ...logPolicy('none', 't', 'arn:aws:s3:::a'), spec: { destinationArn: 'arn:aws:s3:::a' } } as PolicyObject;
+    const two = { ...none, spec: { destinationArn: 'arn:aws:s3:::a', targetRefs: [routeRef, { ...routeRef, name: 'other' }] } } as PolicyObject;
+    const index = ObjectIndex.of(none, objectMap({ ...route, metadata: { name: 'shop', namespace: 'apps' } }));
+    expect(attachPolicy(none, [none], index, rules)).toMatchObject({ state: 'rejected', condition: { reason: 'Invalid', message: 'A AccessLogPolicy needs exactly one targetRef' } });
+    expect(attachPolicy(two, [two], index, rules)).toMatchObject({ state: 'rejected', condition: { reason: 'Invalid' } });
+    const unlabelled = logPolicy('p', 't', 'arn:aws:s3:::a');
+    expect(attachPolicy(unlabelled, [unlabelled], index, rules)).toMatchObject({ state: 'rejected', condition: { reason: 'TargetNotFound' } });
+  });
+});
+
+describe('policy ancestors (GEP-713 status)', () => {
+  const gwRef = { group: GW, kind: 'Gateway', name: 'edge', namespace: 'infra' };
+  const options = { controllerName: OUR_CONTROLLER, generation: 3, now: '2026-02-01T00:00:00.000Z', ownedTypes: ['Accepted', 'Programmed'] };
+  const accepted = { type: 'Accepted', status: 'True' as const, reason: 'Accepted', message: '' };
+  const ancestor = (name: string, namespace = 'infra') => ({ group: GW, kind: 'Gateway', namespace, name });
+
+  it('are the Gateway itself, or the route’s Gateways of our class as its status reports them', () => {
+    expect(policyAncestors(gwRef, gateway('infra', 'edge', 'lattice'), OUR_CONTROLLER)).toEqual([ancestor('edge')]);
+    const route: KubeObject = {
+      apiVersion: `${GW}/v1`,
+      kind: 'HTTPRoute',
+      metadata: { name: 'shop', namespace: 'apps' },
+      status: {
+        parents: [
+          { parentRef: { name: 'edge', namespace: 'infra', sectionName: 'http' }, controllerName: OUR_CONTROLLER },
+          { parentRef: { name: 'edge', namespace: 'infra', sectionName: 'https' }, controllerName: OUR_CONTROLLER },
+          { parentRef: { name: 'local' }, controllerName: OUR_CONTROLLER },
+          { parentRef: { name: 'envoy' }, controllerName: FOREIGN_CONTROLLER },
+        ],
+      },
+    };
+    expect(policyAncestors({ group: GW, kind: 'HTTPRoute', name: 'shop', namespace: 'apps' }, route, OUR_CONTROLLER)).toEqual([ancestor('edge'), ancestor('local', 'apps')]);
+  });
+
+  it('keep other controllers’ entries in place, update ours keeping lastTransitionTime, drop ours no longer wanted', () => {
+    const foreign = { ancestorRef: ancestor('edge'), controllerName: FOREIGN_CONTROLLER, conditions: [{ type: 'Accepted', status: 'False', reason: 'Whatever' }] };
+    const old = { type: 'Accepted', status: 'True', reason: 'Accepted', message: '', observedGeneration: 2, lastTransitionTime: '2026-01-01T00:00:00.000Z' };
+    const existing = [
+      { ancestorRef: ancestor('gone'), controllerName: OUR_CONTROLLER, conditions: [old] },
+      foreign,
+      { ancestorRef: ancestor('edge'), controllerName: OUR_CONTROLLER, conditions: [old] },
+    ];
+    const p = { ...policy('apps', 'p', 't', gwRef), status: { conditions: [old], ancestors: existing, other: 'kept' } } as PolicyObject;
+    const status = policyStatus(p, { conditions: [accepted], ancestors: [ancestor('edge'), ancestor('new')] }, options);
+    const ours = { ...old, observedGeneration: 3 };
+    expect(status).toEqual({
+      other: 'kept',
+      conditions: [ours],
+      ancestors: [
+        foreign,
+        { ancestorRef: ancestor('edge'), controllerName: OUR_CONTROLLER, conditions: [ours] },
+        { ancestorRef: ancestor('new'), controllerName: OUR_CONTROLLER, conditions: [{ ...accepted, observedGeneration: 3, lastTransitionTime: options.now }] },
+      ],
+    });
+    // Without ancestors, ours go (and an empty list is not written).
+    expect(policyStatus({ ...p, status: { ancestors: [existing[0]] } } as PolicyObject, { conditions: [accepted], ancestors: [] }, options)).not.toHaveProperty('ancestors');
+  });
+
+  it('never grow past 16 entries', () => {
+    const full = Array.from({ length: 15 }, (_, i) => ({ ancestorRef: ancestor(`gw-${i}`), controllerName: FOREIGN_CONTROLLER, conditions: [] }));
+    const merged = mergePolicyAncestors(full, [ancestor('a'), ancestor('b')], OUR_CONTROLLER, () => []);
+    expect(merged).toHaveLength(16);
+    expect((merged[15] as { ancestorRef: unknown }).ancestorRef).toEqual(ancestor('a'));
   });
 });

@@ -15,6 +15,7 @@ function model(overrides: Partial<RouteModel> = {}): RouteModel {
     rules: [get, post],
     targetGroups: [TG],
     networks: [],
+    externalTargetGroups: {},
     ...overrides,
   };
 }
@@ -25,6 +26,7 @@ const observedTg = (overrides: Partial<ObservedTargetGroup> = {}): ObservedTarge
   name: 'k8s-web',
   status: 'ACTIVE',
   config: { healthCheck: { enabled: false } },
+  serviceArns: [],
   targets: [{ id: '10.0.0.1', port: 8080, status: 'HEALTHY' }],
   ...overrides,
 });
@@ -167,5 +169,33 @@ describe('route plan', () => {
     const https = { name: 'https-80', port: 80, protocol: 'HTTPS' as const, defaultAction: { fixedResponse: 404 as const } };
     const plan = planRoute(model({ listeners: [https] }), observed({ listeners: [listener([]), { ...listener([]), id: 'l-2', port: 8080 }] }), new Set());
     expect(kinds(plan.ops)).toEqual(['deleteListener', 'deleteListener', 'createListener', 'createRule', 'createRule']);
+  });
+
+  it('switches a rule to a replacement target group only once it has its targets, and keeps the old one until then', () => {
+    const replacement: TargetGroupModel = { ...TG, name: 'k8s-web-h2' };
+    const old = observedTg({ arn: 'arn:tg/tg-1', id: 'tg-1', name: 'k8s-web' });
+    // Round 1: the replacement is created; rules keep forwarding to the old group, which stays.
+    const first = planRoute(model({ targetGroups: [replacement] }), observed({ targetGroups: [old] }), new Set(['arn:tg/tg-1']));
+    expect(kinds(first.ops)).toEqual(['createTargetGroup']);
+    expect(first.waits).toContain('traffic moves to the new target group(s) of ns/web:80 once their targets are registered');
+    // Round 2: ACTIVE but targets not registered yet: register them, still no switch.
+    const filling = observedTg({ arn: 'arn:tg/tg-2', id: 'tg-2', name: 'k8s-web-h2', targets: [] });
+    const second = planRoute(model({ targetGroups: [replacement] }), observed({ targetGroups: [old, filling] }), new Set(['arn:tg/tg-1', 'arn:tg/tg-2']));
+    expect(kinds(second.ops)).toEqual(['registerTargets']);
+    // Round 3: ready: both rules switch in one batch, then the old group retires.
+    const ready = observedTg({ arn: 'arn:tg/tg-2', id: 'tg-2', name: 'k8s-web-h2' });
+    const third = planRoute(model({ targetGroups: [replacement] }), observed({ targetGroups: [old, ready] }), new Set(['arn:tg/tg-1', 'arn:tg/tg-2']));
+    expect(third.ops).toEqual([
+      { kind: 'updateRules', port: 80, updates: [{ ruleName: 'r-get', action: get.action }, { ruleName: 'r-post', action: post.action }] },
+      { kind: 'retireTargetGroup', targetGroupArn: 'arn:tg/tg-1', targetGroupName: 'k8s-web' },
+    ]);
+  });
+
+  it('forwards to target groups of other owners by their recorded id (ServiceImport backends)', () => {
+    const imported = { ...get, action: { forward: [{ key: 'import:ns/reviews:80', weight: 1 }] } };
+    const current = rule('r-get', 1, { method: 'GET' });
+    current.action = { forward: { targetGroups: [{ targetGroupIdentifier: 'tg-ext', weight: 1 }] } };
+    const plan = planRoute(model({ rules: [imported], targetGroups: [], externalTargetGroups: { 'import:ns/reviews:80': { arn: 'arn:tg/tg-ext', id: 'tg-ext' } } }), observed({ listeners: [listener([current])], targetGroups: [] }), new Set());
+    expect(plan.ops).toEqual([]);
   });
 });

@@ -208,7 +208,8 @@ describe('route model: backends and references', () => {
   });
 
   it.each([
-    [{ name: 'targetgroup1', kind: 'ServiceImport', group: 'application-networking.k8s.aws', port: 80 }, 'InvalidKind'],
+    [{ name: 'targetgroup1', kind: 'Unknown', group: 'example.com', port: 80 }, 'InvalidKind'],
+    [{ name: 'missing', kind: 'ServiceImport', group: 'application-networking.k8s.aws', port: 80 }, 'BackendNotFound'],
     [{ name: 'targetgroup1', port: 81 }, 'BackendNotFound'],
     [{ name: 'targetgroup1' }, 'BackendNotFound'],
   ])('%j → %s', (ref, reason) => {
@@ -271,5 +272,55 @@ describe('route model: target groups, service, listeners', () => {
   it('builds nothing for a route no listener accepts', () => {
     const r = httpRoute([{ backendRefs: [backend()] }], { namespace: 'elsewhere' });
     expect(build(r).model).toBeUndefined();
+  });
+});
+
+describe('route model: ServiceImport backends and TargetGroupPolicy', () => {
+  const OURS = 'application-networking.k8s.aws';
+  const importOf = (name: string, targetGroups: unknown[]): KubeObject => ({
+    apiVersion: `${OURS}/v1alpha1`,
+    kind: 'ServiceImport',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'ClusterSetIP', ports: [{ port: 80 }] },
+    status: { targetGroups },
+  });
+  const exported = (id: string, cluster: string, extra: Record<string, unknown> = {}) => ({ arn: `arn:aws:vpc-lattice:us-west-2:123456789012:targetgroup/${id}`, id, port: 80, protocol: 'HTTP', protocolVersion: 'HTTP1', clusterName: cluster, ...extra });
+  const importRef = (name: string, weight?: number) => ({ group: OURS, kind: 'ServiceImport', name, port: 80, ...(weight !== undefined ? { weight } : {}) });
+
+  it('forwards to the exported target group its ServiceImport resolved, split with a local Service', () => {
+    const built = build(httpRoute([{ backendRefs: [backend('targetgroup1', 80), importRef('reviews', 20)] }]), [importOf('reviews', [exported('tg-0123456789abcdef0', 'cluster-b')])]);
+    expect(built.resolvedRefs.status).toBe('True');
+    expect(built.model?.rules[0]?.action).toEqual({ forward: [{ key: 'default/targetgroup1:80', weight: 80 }, { key: 'import:default/reviews:80', weight: 20 }] });
+    expect(built.model?.externalTargetGroups).toEqual({ 'import:default/reviews:80': { arn: exported('tg-0123456789abcdef0', 'c').arn, id: 'tg-0123456789abcdef0' } });
+    expect(built.model?.targetGroups.map((g) => g.key)).toEqual(['default/targetgroup1:80']);
+  });
+
+  it('names every candidate instead of picking one when several clusters export it (Go controller issue #665)', () => {
+    const built = build(httpRoute([{ backendRefs: [backend('targetgroup1'), importRef('reviews')] }]), [importOf('reviews', [exported('tg-b', 'cluster-b'), exported('tg-c', 'cluster-c')])]);
+    expect(built.resolvedRefs).toMatchObject({ status: 'False', reason: 'BackendNotFound', message: expect.stringContaining('2 exported target groups match (tg-b (cluster cluster-b), tg-c (cluster cluster-c))') });
+    expect(built.model?.rules[0]?.action).toEqual({ forward: [{ key: 'default/targetgroup1:80', weight: 1 }] });
+  });
+
+  it('refuses an exported target group speaking another protocol than the route', () => {
+    const built = build(httpRoute([{ backendRefs: [importRef('reviews')] }]), [importOf('reviews', [exported('tg-b', 'b', { protocol: 'TCP', protocolVersion: undefined })])]);
+    expect(built.resolvedRefs.reason).toBe('UnsupportedProtocol');
+  });
+
+  it('applies the oldest valid TargetGroupPolicy of a Service: health check fields in place, protocol version in the identity', () => {
+    const policy = (name: string, created: string, spec: Record<string, unknown>): KubeObject => ({
+      apiVersion: `${OURS}/v1alpha1`,
+      kind: 'TargetGroupPolicy',
+      metadata: { name, namespace: 'default', creationTimestamp: created },
+      spec: { targetRef: { group: '', kind: 'Service', name: 'targetgroup1' }, ...spec },
+    });
+    const plain = build(httpRoute([{ backendRefs: [backend()] }])).model?.targetGroups[0];
+    const tuned = build(httpRoute([{ backendRefs: [backend()] }]), [
+      policy('older', '2026-01-01T00:00:00Z', { protocolVersion: 'HTTP2', healthCheck: { enabled: true, path: '/ready', intervalSeconds: 10, statusMatch: '200-299' } }),
+      policy('younger', '2026-02-01T00:00:00Z', { protocol: 'HTTPS' }),
+    ]).model?.targetGroups[0];
+    expect(tuned?.config).toMatchObject({ protocol: 'HTTP', protocolVersion: 'HTTP2', healthCheck: { enabled: true, path: '/ready', healthCheckIntervalSeconds: 10, matcher: { httpCode: '200-299' } } });
+    expect(tuned?.name).not.toBe(plain?.name);
+    const invalid = build(httpRoute([{ backendRefs: [backend()] }]), [policy('bad', '2026-01-01T00:00:00Z', { protocolVersion: 'HTTP3' })]).model?.targetGroups[0];
+    expect(invalid?.name).toBe(plain?.name);
   });
 });

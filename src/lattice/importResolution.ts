@@ -1,0 +1,56 @@
+import type { ImportedTargetGroup } from '../model/backends';
+import { EXPORTED_PORT_TAG, SERVICE_EXPORT_SOURCE, WITHDRAWN_TAG } from '../model/exports';
+import { exportTargetGroupPrefix } from '../model/names';
+import type { LatticeApi } from './api';
+import { orUndefinedIfNotFound } from './awsErrors';
+import { TAG } from './tags';
+
+export interface ImportFilter {
+  namespace: string;
+  exportName: string;
+  clusterName?: string;
+  vpcId?: string;
+}
+
+/**
+ * The target groups other clusters exported for `namespace/exportName`: one List of the account's
+ * target groups (narrowed to a VPC when the import names one), then tags only for the groups
+ * whose deterministic name prefix matches — never one tag read per group of the account.
+ */
+export async function findExportedTargetGroups(api: LatticeApi, filter: ImportFilter): Promise<ImportedTargetGroup[]> {
+  const prefix = exportTargetGroupPrefix(filter.namespace, filter.exportName);
+  const found: ImportedTargetGroup[] = [];
+  for (const summary of await api.listTargetGroups(filter.vpcId)) {
+    if (!summary.name?.startsWith(prefix) || !summary.arn || !summary.id) continue;
+    if (summary.status === 'DELETE_IN_PROGRESS' || summary.status === 'DELETE_FAILED' || summary.status === 'CREATE_FAILED') continue;
+    const tags = await api.listTags(summary.arn);
+    if (tags[TAG.sourceTypeKey] !== SERVICE_EXPORT_SOURCE || tags[TAG.serviceName] !== filter.exportName || tags[TAG.serviceNamespace] !== filter.namespace) continue;
+    if (tags[WITHDRAWN_TAG] === 'true') continue;
+    if (filter.clusterName !== undefined && tags[TAG.clusterName] !== filter.clusterName) continue;
+    const port = Number(tags[EXPORTED_PORT_TAG] ?? summary.port);
+    found.push({
+      arn: summary.arn,
+      id: summary.id,
+      ...(Number.isInteger(port) ? { port } : {}),
+      ...(summary.protocol ? { protocol: summary.protocol } : {}),
+      ...(tags[TAG.protocolVersion] ? { protocolVersion: tags[TAG.protocolVersion] } : {}),
+      ...(tags[TAG.clusterName] ? { clusterName: tags[TAG.clusterName] } : {}),
+      ...(summary.vpcIdentifier ? { vpcId: summary.vpcIdentifier } : {}),
+    });
+  }
+  return found.sort((a, b) => (a.arn < b.arn ? -1 : 1));
+}
+
+/** A target group named by ARN (another account's, or made outside Kubernetes): used as it is, never changed. */
+export async function describeTargetGroup(api: LatticeApi, arn: string): Promise<ImportedTargetGroup | undefined> {
+  const group = await orUndefinedIfNotFound(api.getTargetGroup(arn));
+  if (!group?.arn || !group.id) return undefined;
+  return {
+    arn: group.arn,
+    id: group.id,
+    ...(group.config?.port !== undefined ? { port: group.config.port } : {}),
+    ...(group.config?.protocol ? { protocol: group.config.protocol } : {}),
+    ...(group.config?.protocolVersion ? { protocolVersion: group.config.protocolVersion } : {}),
+    ...(group.config?.vpcIdentifier ? { vpcId: group.config.vpcIdentifier } : {}),
+  };
+}

@@ -1,0 +1,45 @@
+import type { LatticeApi } from './api';
+import { orUndefinedIfNotFound } from './awsErrors';
+import type { PolicyApi } from './policyApi';
+
+/** What the service policies need of AWS: the Lattice API and the policy operations. */
+export interface PolicyApis {
+  readonly api: LatticeApi;
+  readonly policies: PolicyApi;
+}
+
+/** The Go controller's names of the two resource types a policy applies to. */
+export type PolicyResourceType = 'ServiceNetwork' | 'Service';
+
+/** A service network or service, as a policy sees it. */
+export interface PolicyResource {
+  type: PolicyResourceType;
+  id: string;
+  arn: string;
+  name: string;
+  authType: string | undefined;
+}
+
+/** The type of a service network or service from its ARN or id (`sn-…`, `svc-…`). */
+export function policyResourceType(arnOrId: string): PolicyResourceType | undefined {
+  const id = arnOrId.slice(arnOrId.lastIndexOf('/') + 1);
+  if (id.startsWith('sn-')) return 'ServiceNetwork';
+  if (id.startsWith('svc-')) return 'Service';
+  return undefined;
+}
+
+/**
+ * Reads a service network or service; undefined when it does not exist (any more), or is being
+ * deleted (it takes its auth policy and access log subscriptions with it, and refuses updates).
+ */
+export async function describePolicyResource(api: LatticeApi, arnOrId: string): Promise<PolicyResource | undefined> {
+  const type = policyResourceType(arnOrId);
+  const found: { id?: string; arn?: string; name?: string; authType?: string; status?: string } | undefined =
+    type === 'ServiceNetwork'
+      ? await orUndefinedIfNotFound(api.getServiceNetwork(arnOrId))
+      : type === 'Service'
+        ? await orUndefinedIfNotFound(api.getService(arnOrId))
+        : undefined;
+  if (!type || !found?.id || !found.arn || found.status === 'DELETE_IN_PROGRESS') return undefined;
+  return { type, id: found.id, arn: found.arn, name: found.name ?? found.id, authType: found.authType };
+}
