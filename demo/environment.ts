@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import type { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/log';
+import { createControllers } from '../src/controllers/registry';
+import { startEmulator } from '../src/emulator';
+import { GATEWAY_API_CRD_NAMES, BUNDLE_VERSION_ANNOTATION } from '../src/gatewayapi/supportedVersion';
+import { createAwsClients, resolveIdentity, type AwsIdentity } from '../src/lattice/clients';
+import type { KubeObject } from '../src/metacontroller/types';
+import { createHookMetrics } from '../src/server/metrics';
+import { startServer } from '../src/server/serve';
+import { FakeCluster } from '../test/support/metacontroller/cluster';
+import { MetacontrollerDriver } from '../test/support/metacontroller/driver';
+
+/** Everything the demo runs: the hook server, the Lattice emulator behind it, a cluster and Metacontroller. */
+export interface DemoEnvironment {
+  cluster: FakeCluster;
+  driver: MetacontrollerDriver;
+  /** The server's own Lattice client (reads through it look like what AWS would show). */
+  lattice: VPCLatticeClient;
+  identity: AwsIdentity;
+  serverUrl: string;
+  emulatorEndpoint: string;
+  close(): Promise<void>;
+}
+
+export interface EnvironmentOptions {
+  root: string;
+  /** How long the emulator keeps resources in *_IN_PROGRESS states. */
+  transitionMs: number;
+  /** Multiplies the resync delays the hooks ask for (30 s becomes 30 s × timeScale). */
+  timeScale: number;
+}
+
+/** The Gateway API version the demo's cluster pretends to have installed. */
+const GATEWAY_API_BUNDLE = 'v1.6.1';
+
+/**
+ * Stand-ins for the Gateway API CRDs a real cluster gets from the Gateway API release: only the
+ * name and the bundle-version annotation, which is all the GatewayClass hook reads.
+ */
+function gatewayApiCrds(): KubeObject[] {
+  return GATEWAY_API_CRD_NAMES.map((name) => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name, annotations: { [BUNDLE_VERSION_ANNOTATION]: GATEWAY_API_BUNDLE } },
+    spec: { group: name.slice(name.indexOf('.') + 1), names: { plural: name.slice(0, name.indexOf('.')) } },
+  }));
+}
+
+/**
+ * Starts the emulator and the hook server on free local ports, silent (LOG_LEVEL=silent), and a
+ * Metacontroller driver that reads the controllers in `metacontroller/` exactly as installed.
+ */
+export async function startEnvironment(options: EnvironmentOptions): Promise<DemoEnvironment> {
+  // Closed in reverse order, also when a later step fails to start.
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const emulator = await startEmulator({ port: 0, transitionMs: options.transitionMs });
+    closers.push(() => emulator.close());
+    const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    const clients = createAwsClients(config, emulator.endpoint);
+    closers.push(() => {
+      clients.lattice.destroy();
+      clients.sts.destroy();
+      clients.acm.destroy();
+    });
+    const identity = await resolveIdentity(config, clients);
+    const server = await startServer(config, createLogger(config.logLevel), {
+      controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
+      metrics: createHookMetrics({ processMetrics: false }),
+      aws: { clients, identity },
+    });
+    closers.push(() => server.close());
+    const cluster = new FakeCluster();
+    for (const crd of gatewayApiCrds()) cluster.apply(crd);
+    const driver = new MetacontrollerDriver({ cluster, baseUrl: server.url, manifestsDir: join(options.root, 'metacontroller'), timeScale: options.timeScale });
+    closers.push(() => driver.close());
+    return { cluster, driver, lattice: clients.lattice, identity, serverUrl: server.url, emulatorEndpoint: emulator.endpoint, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
