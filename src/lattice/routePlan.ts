@@ -281,5 +281,5 @@ export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTarge
 
 /** Every target group a listener of the observed route forwards to. */
 export function referencedTargetGroupIds(listeners: readonly ObservedListener[]): string[] {
-  return listeners.flatMap((l) => [...forwardTargetGroupIds(l.defaultAction), ...l.rules.flatMap((r) => forwardTargetGroupIds(r.action))]);
+  return [...new Set(listeners.flatMap((l) => [...forwardTargetGroupIds(l.defaultAction), ...l.rules.flatMap((r) => forwardTargetGroupIds(r.action))]))];
 }

@@ -71,7 +71,7 @@ export function forwardTargetGroupIds(action: SdkRuleAction | undefined): string
   return action?.forward?.targetGroups?.map((t) => t.targetGroupIdentifier ?? '').filter((id) => id !== '') ?? [];
 }
 
-function idFromArn(arnOrId: string): string {
+export function idFromArn(arnOrId: string): string {
   return arnOrId.slice(arnOrId.lastIndexOf('/') + 1);
 }
 

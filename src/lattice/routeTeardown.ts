@@ -1,14 +1,17 @@
 import type { LatticeApi } from './api';
 import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
 import { retireTargetGroup, routeOwnsTargetGroup, type RouteOwner } from './routeApply';
-import { observeListeners } from './routeState';
+import { idFromArn, observeListeners } from './routeState';
 import { referencedTargetGroupIds } from './routePlan';
 
 export interface TeardownResult {
   /** Lattice holds nothing of this route any more. */
   done: boolean;
   waits: string[];
-  /** The service while it still exists (so later passes find it without a List). */
+  /**
+   * The service's ARN until the teardown is done, also once the service is gone: later passes
+   * then check it with one Get instead of looking the name up in a List of the account.
+   */
   serviceArn: string | undefined;
   /** Our target groups not yet gone. */
   targetGroupArns: string[];
@@ -40,14 +43,13 @@ export async function teardownRoute(
   const waits: string[] = [];
   const targetGroups = new Set(known.targetGroupArns);
   const service = await findService(api, known.serviceArn, known.serviceName);
+  // Being deleted already: nothing to do but wait (and no need to read its tags on every pass).
+  if (service?.arn && service.status === 'DELETE_IN_PROGRESS') {
+    return { done: false, waits: ['the Lattice service is being deleted'], serviceArn: service.arn, targetGroupArns: [...targetGroups].sort() };
+  }
   if (service?.arn && service.id && isOurs(await api.listTags(service.arn), owner)) {
-    if (service.status !== 'DELETE_IN_PROGRESS') {
-      // Remember what the rules forward to before the service (and its rules) go.
-      for (const id of referencedTargetGroupIds(await observeListeners(api, service.id))) {
-        const group = await orUndefinedIfNotFound(api.getTargetGroup(id));
-        if (group?.arn && isOurs(await api.listTags(group.arn), owner)) targetGroups.add(group.arn);
-      }
-      const associations = await api.listServiceNetworkServiceAssociations({ serviceIdentifier: service.id });
+    const associations = await api.listServiceNetworkServiceAssociations({ serviceIdentifier: service.id });
+    if (associations.length > 0) {
       for (const association of associations) {
         if (!association.arn || association.status === 'DELETE_IN_PROGRESS') continue;
         try {
@@ -56,27 +58,31 @@ export async function teardownRoute(
           if (!isNotFound(error) && !isConflict(error)) throw error;
         }
       }
-      if (associations.length > 0) {
-        waits.push(`waiting for ${associations.length} service network association(s) to be deleted`);
-      } else {
-        try {
-          await api.deleteService(service.arn);
-          waits.push('the Lattice service is being deleted');
-        } catch (error) {
-          if (isNotFound(error)) return teardownTargetGroups(api, owner, [...targetGroups], waits);
-          if (!isConflict(error)) throw error;
-          waits.push(`the Lattice service cannot be deleted yet: ${awsErrorMessage(error)}`);
-        }
-      }
+      waits.push(`waiting for ${associations.length} service network association(s) to be deleted`);
     } else {
-      waits.push('the Lattice service is being deleted');
+      // Remember what the rules forward to before the service (and its rules) go: read once, in
+      // the pass that deletes the service, not in every pass that waits for the associations.
+      const recorded = new Set([...targetGroups].map(idFromArn));
+      for (const id of referencedTargetGroupIds(await observeListeners(api, service.id))) {
+        if (recorded.has(id)) continue;
+        const group = await orUndefinedIfNotFound(api.getTargetGroup(id));
+        if (group?.arn && isOurs(await api.listTags(group.arn), owner)) targetGroups.add(group.arn);
+      }
+      try {
+        await api.deleteService(service.arn);
+        waits.push('the Lattice service is being deleted');
+      } catch (error) {
+        if (isNotFound(error)) return teardownTargetGroups(api, owner, [...targetGroups], waits, service.arn);
+        if (!isConflict(error)) throw error;
+        waits.push(`the Lattice service cannot be deleted yet: ${awsErrorMessage(error)}`);
+      }
     }
     return { done: false, waits, serviceArn: service.arn, targetGroupArns: [...targetGroups].sort() };
   }
-  return teardownTargetGroups(api, owner, [...targetGroups], waits);
+  return teardownTargetGroups(api, owner, [...targetGroups], waits, known.serviceArn ?? service?.arn);
 }
 
-async function teardownTargetGroups(api: LatticeApi, owner: RouteOwner, arns: readonly string[], waits: string[]): Promise<TeardownResult> {
+async function teardownTargetGroups(api: LatticeApi, owner: RouteOwner, arns: readonly string[], waits: string[], serviceArn: string | undefined): Promise<TeardownResult> {
   const remaining: string[] = [];
   for (const arn of arns) {
     // The ARNs come from an annotation anyone can edit: delete only what is really ours.
@@ -88,5 +94,6 @@ async function teardownTargetGroups(api: LatticeApi, owner: RouteOwner, arns: re
       waits.push(`target group ${arn.slice(arn.lastIndexOf('/') + 1)}: ${outcome.message}`);
     }
   }
-  return { done: remaining.length === 0 && waits.length === 0, waits, serviceArn: undefined, targetGroupArns: remaining.sort() };
+  const done = remaining.length === 0 && waits.length === 0;
+  return { done, waits, serviceArn: done ? undefined : serviceArn, targetGroupArns: remaining.sort() };
 }

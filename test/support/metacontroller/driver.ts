@@ -21,6 +21,8 @@ export interface HookCall {
   statusCode: number;
   /** Whether applying the answer wrote anything to the cluster. */
   wrote: boolean;
+  /** Round trip of the HTTP call (benchmarks read it; tests do not assert on time). */
+  durationMs: number;
   request: unknown;
   response: unknown;
 }
@@ -162,6 +164,16 @@ export class MetacontrollerDriver {
       }
       if (Date.now() > deadline) {
         throw new Error(`not stable within the timeout; events: ${JSON.stringify(this.events.slice(-3))}; last calls:\n${this.#recentCalls()}`);
+      }
+    }
+  }
+
+  /** Makes every selected object's sync due now, as Metacontroller's periodic resync (`resyncPeriodSeconds`) does. */
+  resyncAll(): void {
+    const now = Date.now();
+    for (const controller of this.controllers) {
+      for (const object of this.#candidates(controller)) {
+        if (this.#selected(controller, object)) this.#schedules.set(this.#key(controller, object), { dueAt: now, polling: true });
       }
     }
   }
@@ -420,11 +432,12 @@ export class MetacontrollerDriver {
   async #post(controller: LoadedController, hookName: HookCall['hook'], object: KubeObject, hook: HookDefinition, body: unknown): Promise<Record<string, unknown> | 'retry-later'> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.#options.authorization) headers.authorization = this.#options.authorization;
-    const call: HookCall = { controller: controller.name, hook: hookName, object: nameOf(object), statusCode: 0, wrote: false, request: body, response: undefined };
+    const call: HookCall = { controller: controller.name, hook: hookName, object: nameOf(object), statusCode: 0, wrote: false, durationMs: 0, request: body, response: undefined };
     this.calls.push(call);
     let statusCode: number;
     let text: string;
     let retryAfter: string | undefined;
+    const started = performance.now();
     try {
       const res = await request(`${this.#options.baseUrl}${hook.path}`, {
         method: 'POST',
@@ -440,6 +453,8 @@ export class MetacontrollerDriver {
       text = await res.body.text();
     } catch (error) {
       throw new HookError(`http error: Post "${hook.url}": ${(error as Error).message}`);
+    } finally {
+      call.durationMs = performance.now() - started;
     }
     call.statusCode = statusCode;
     if (statusCode === 429) {

@@ -1,0 +1,50 @@
+import type { KubeObject } from '../src/metacontroller/types';
+
+/** Where the generated routes live; the Gateway is the demo's (`examples/demo/`). */
+export const FLEET_NAMESPACE = 'bench';
+const GATEWAY = { name: 'demo-network', namespace: 'infra' };
+
+function service(name: string, addresses: readonly string[]): KubeObject[] {
+  return [
+    { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: FLEET_NAMESPACE }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: `${name}-1`, namespace: FLEET_NAMESPACE, labels: { 'kubernetes.io/service-name': name } },
+      addressType: 'IPv4',
+      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+      endpoints: addresses.map((address) => ({ addresses: [address], conditions: { ready: true } })),
+    },
+  ];
+}
+
+/** Route `i` of the fleet: `/api` to its api Service, everything else to its web Service (a typical shape: 3 Lattice rules, 2 target groups). */
+export function fleetRoute(i: number, extraRules: readonly unknown[] = []): KubeObject {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: `app-${i}`, namespace: FLEET_NAMESPACE },
+    spec: {
+      parentRefs: [GATEWAY],
+      rules: [
+        ...extraRules,
+        { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: `app-${i}-api`, port: 80 }] },
+        { backendRefs: [{ name: `app-${i}-web`, port: 80 }] },
+      ],
+    },
+  };
+}
+
+/**
+ * `routes` HTTPRoutes on the demo Gateway, each with two Services of two endpoints: the objects a
+ * team would apply, in dependency order (namespace, backends, routes).
+ */
+export function fleet(routes: number): KubeObject[] {
+  const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLEET_NAMESPACE } }];
+  for (let i = 0; i < routes; i++) {
+    const octet = (n: number) => `10.1.${i % 250}.${n}`;
+    objects.push(...service(`app-${i}-api`, [octet(10), octet(11)]), ...service(`app-${i}-web`, [octet(20), octet(21)]));
+  }
+  for (let i = 0; i < routes; i++) objects.push(fleetRoute(i));
+  return objects;
+}
