@@ -58,7 +58,7 @@ import {
 import type { CallSession } from './callSession';
 
 /** Lattice's page size ceiling: the fewest calls when a list must be walked. */
-const PAGE_SIZE = 100;
+export const PAGE_SIZE = 100;
 
 /**
  * Every VPC Lattice operation the hooks use, in one place (the IAM policy is derived from this
@@ -77,19 +77,6 @@ export class LatticeApi {
     return this.#session;
   }
 
-  /** Walks every page of a List operation. */
-  async #all<T>(operation: string, page: (nextToken: string | undefined, options: { abortSignal: AbortSignal }) => Promise<{ items?: T[]; nextToken?: string }>): Promise<T[]> {
-    const items: T[] = [];
-    let nextToken: string | undefined;
-    do {
-      const token = nextToken;
-      const output = await this.#session.run(operation, (o) => page(token, o));
-      items.push(...(output.items ?? []));
-      nextToken = output.nextToken;
-    } while (nextToken);
-    return items;
-  }
-
   // Service networks
   createServiceNetwork(input: CreateServiceNetworkRequest) {
     return this.#session.run('CreateServiceNetwork', (o) => this.#client.send(new CreateServiceNetworkCommand(input), o));
@@ -98,7 +85,7 @@ export class LatticeApi {
     return this.#session.run('GetServiceNetwork', (o) => this.#client.send(new GetServiceNetworkCommand({ serviceNetworkIdentifier }), o));
   }
   listServiceNetworks() {
-    return this.#all('ListServiceNetworks', (nextToken, o) => this.#client.send(new ListServiceNetworksCommand({ maxResults: PAGE_SIZE, nextToken }), o));
+    return this.#session.all('ListServiceNetworks', (nextToken, o) => this.#client.send(new ListServiceNetworksCommand({ maxResults: PAGE_SIZE, nextToken }), o));
   }
   deleteServiceNetwork(serviceNetworkIdentifier: string) {
     return this.#session.run('DeleteServiceNetwork', (o) => this.#client.send(new DeleteServiceNetworkCommand({ serviceNetworkIdentifier }), o));
@@ -114,7 +101,7 @@ export class LatticeApi {
     );
   }
   listServiceNetworkVpcAssociations(filter: Omit<ListServiceNetworkVpcAssociationsRequest, 'maxResults' | 'nextToken'>) {
-    return this.#all('ListServiceNetworkVpcAssociations', (nextToken, o) =>
+    return this.#session.all('ListServiceNetworkVpcAssociations', (nextToken, o) =>
       this.#client.send(new ListServiceNetworkVpcAssociationsCommand({ ...filter, maxResults: PAGE_SIZE, nextToken }), o),
     );
   }
@@ -134,7 +121,7 @@ export class LatticeApi {
     return this.#session.run('CreateServiceNetworkServiceAssociation', (o) => this.#client.send(new CreateServiceNetworkServiceAssociationCommand(input), o));
   }
   listServiceNetworkServiceAssociations(filter: Omit<ListServiceNetworkServiceAssociationsRequest, 'maxResults' | 'nextToken'>) {
-    return this.#all('ListServiceNetworkServiceAssociations', (nextToken, o) =>
+    return this.#session.all('ListServiceNetworkServiceAssociations', (nextToken, o) =>
       this.#client.send(new ListServiceNetworkServiceAssociationsCommand({ ...filter, maxResults: PAGE_SIZE, nextToken }), o),
     );
   }
@@ -155,7 +142,7 @@ export class LatticeApi {
     return this.#session.run('UpdateService', (o) => this.#client.send(new UpdateServiceCommand(input), o));
   }
   listServices() {
-    return this.#all('ListServices', (nextToken, o) => this.#client.send(new ListServicesCommand({ maxResults: PAGE_SIZE, nextToken }), o));
+    return this.#session.all('ListServices', (nextToken, o) => this.#client.send(new ListServicesCommand({ maxResults: PAGE_SIZE, nextToken }), o));
   }
   deleteService(serviceIdentifier: string) {
     return this.#session.run('DeleteService', (o) => this.#client.send(new DeleteServiceCommand({ serviceIdentifier }), o));
@@ -169,7 +156,7 @@ export class LatticeApi {
     return this.#session.run('GetListener', (o) => this.#client.send(new GetListenerCommand({ serviceIdentifier, listenerIdentifier }), o));
   }
   listListeners(serviceIdentifier: string) {
-    return this.#all('ListListeners', (nextToken, o) => this.#client.send(new ListListenersCommand({ serviceIdentifier, maxResults: PAGE_SIZE, nextToken }), o));
+    return this.#session.all('ListListeners', (nextToken, o) => this.#client.send(new ListListenersCommand({ serviceIdentifier, maxResults: PAGE_SIZE, nextToken }), o));
   }
   updateListener(input: UpdateListenerRequest) {
     return this.#session.run('UpdateListener', (o) => this.#client.send(new UpdateListenerCommand(input), o));
@@ -186,7 +173,7 @@ export class LatticeApi {
     return this.#session.run('CreateRule', (o) => this.#client.send(new CreateRuleCommand(input), o));
   }
   listRules(serviceIdentifier: string, listenerIdentifier: string) {
-    return this.#all('ListRules', (nextToken, o) =>
+    return this.#session.all('ListRules', (nextToken, o) =>
       this.#client.send(new ListRulesCommand({ serviceIdentifier, listenerIdentifier, maxResults: PAGE_SIZE, nextToken }), o),
     );
   }
@@ -211,7 +198,7 @@ export class LatticeApi {
     return this.#session.run('UpdateTargetGroup', (o) => this.#client.send(new UpdateTargetGroupCommand(input), o));
   }
   listTargetGroups(vpcIdentifier?: string) {
-    return this.#all('ListTargetGroups', (nextToken, o) =>
+    return this.#session.all('ListTargetGroups', (nextToken, o) =>
       this.#client.send(new ListTargetGroupsCommand({ ...(vpcIdentifier ? { vpcIdentifier } : {}), maxResults: PAGE_SIZE, nextToken }), o),
     );
   }
@@ -219,7 +206,7 @@ export class LatticeApi {
     return this.#session.run('DeleteTargetGroup', (o) => this.#client.send(new DeleteTargetGroupCommand({ targetGroupIdentifier }), o));
   }
   listTargets(targetGroupIdentifier: string) {
-    return this.#all('ListTargets', (nextToken, o) => this.#client.send(new ListTargetsCommand({ targetGroupIdentifier, maxResults: PAGE_SIZE, nextToken }), o));
+    return this.#session.all('ListTargets', (nextToken, o) => this.#client.send(new ListTargetsCommand({ targetGroupIdentifier, maxResults: PAGE_SIZE, nextToken }), o));
   }
   registerTargets(targetGroupIdentifier: string, targets: Target[]) {
     return this.#session.run('RegisterTargets', (o) => this.#client.send(new RegisterTargetsCommand({ targetGroupIdentifier, targets }), o));

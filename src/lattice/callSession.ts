@@ -62,4 +62,17 @@ export class CallSession {
       throw error;
     }
   }
+
+  /** Every item of a paginated list: one `run` per page, following `nextToken` to the end. */
+  async all<T>(operation: string, page: (nextToken: string | undefined, options: { abortSignal: AbortSignal }) => Promise<{ items?: T[]; nextToken?: string }>): Promise<T[]> {
+    const items: T[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const output = await this.run(operation, (o) => page(token, o));
+      items.push(...(output.items ?? []));
+      nextToken = output.nextToken;
+    } while (nextToken);
+    return items;
+  }
 }

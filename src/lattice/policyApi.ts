@@ -14,9 +14,9 @@ import {
   type CreateAccessLogSubscriptionRequest,
   type VPCLatticeClient,
 } from '@aws-sdk/client-vpc-lattice';
+import { PAGE_SIZE } from './api';
 import type { CallSession } from './callSession';
 
-const PAGE_SIZE = 100;
 
 /**
  * The VPC Lattice operations of the service policies (IAM auth, access logs), in the style of
@@ -59,18 +59,10 @@ export class PolicyApi {
   getAccessLogSubscription(accessLogSubscriptionIdentifier: string) {
     return this.#session.run('GetAccessLogSubscription', (o) => this.#client.send(new GetAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier }), o));
   }
-  async listAccessLogSubscriptions(resourceIdentifier: string): Promise<AccessLogSubscriptionSummary[]> {
-    const items: AccessLogSubscriptionSummary[] = [];
-    let nextToken: string | undefined;
-    do {
-      const token = nextToken;
-      const page = await this.#session.run('ListAccessLogSubscriptions', (o) =>
-        this.#client.send(new ListAccessLogSubscriptionsCommand({ resourceIdentifier, maxResults: PAGE_SIZE, nextToken: token }), o),
-      );
-      items.push(...(page.items ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return items;
+  listAccessLogSubscriptions(resourceIdentifier: string): Promise<AccessLogSubscriptionSummary[]> {
+    return this.#session.all('ListAccessLogSubscriptions', (nextToken, o) =>
+      this.#client.send(new ListAccessLogSubscriptionsCommand({ resourceIdentifier, maxResults: PAGE_SIZE, nextToken }), o),
+    );
   }
   updateAccessLogSubscription(accessLogSubscriptionIdentifier: string, destinationArn: string) {
     return this.#session.run('UpdateAccessLogSubscription', (o) =>

@@ -10,8 +10,8 @@ import {
 import { ASSOCIATION_ARN_ANNOTATION } from '../../src/controllers/vpcAssociationPolicy';
 import { SERVICE_NETWORK_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { condition, conditionsOf, GW, OURS, statusOf, summary, writeCalls } from '../support/assertions';
-import { startHarness, type Harness } from '../support/harness';
-import { crd, gateway, gatewayClass, route } from '../support/objects';
+import { type Harness, installGatewayApi, startHarness } from '../support/harness';
+import { gateway, route } from '../support/objects';
 
 const MANAGED_BY_KEY = 'application-networking.k8s.aws/ManagedBy';
 const OTHER_VPC = 'vpc-0fedcba9876543210';
@@ -45,8 +45,7 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
 
   beforeEach(async () => {
     h = await startHarness();
-    for (const plural of ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'referencegrants']) h.cluster.apply(crd(plural, 'v1.6.1'));
-    h.cluster.apply(gatewayClass('amazon-vpc-lattice'));
+    installGatewayApi(h.cluster);
   });
   afterEach(async () => h.close());
 

@@ -1,9 +1,9 @@
-import { CreateServiceNetworkCommand, CreateTargetGroupCommand, CreateServiceCommand, GetTargetGroupCommand } from '@aws-sdk/client-vpc-lattice';
+import { CreateTargetGroupCommand, CreateServiceCommand, GetTargetGroupCommand } from '@aws-sdk/client-vpc-lattice';
 import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { PROGRAMMED_CONDITION } from '../../src/controllers/route';
 import { GW, statusOf, summary, writeCalls } from '../support/assertions';
-import { startHarness, type Harness } from '../support/harness';
-import { crd, gateway, gatewayClass } from '../support/objects';
+import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
+import { gateway, gatewayClass } from '../support/objects';
 import { counts, endpointSlice, httpRoute, latticeView, service, targetsOf } from '../support/routeFixtures';
 
 const routeRef = (namespace: string, name: string) => ({ group: GW, kind: 'HTTPRoute', namespace, name });
@@ -32,10 +32,8 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
 
   beforeEach(async () => {
     h = await startHarness();
-    for (const plural of ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'referencegrants']) h.cluster.apply(crd(plural, 'v1.6.1'));
-    h.cluster.apply(gatewayClass('amazon-vpc-lattice'));
-    networkArn = (await h.lattice.send(new CreateServiceNetworkCommand({ name: 'edge' }))).arn ?? '';
-    h.cluster.apply(gateway('infra', 'edge', 'amazon-vpc-lattice', [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } }]));
+    installGatewayApi(h.cluster);
+    networkArn = await sharedNetworkGateway(h, 'infra', 'edge');
     h.cluster.apply(service('apps', 'api'));
     h.cluster.apply(service('apps', 'web'));
     h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1', '10.0.1.2']));

@@ -1,10 +1,9 @@
-import { CreateServiceNetworkCommand, CreateTargetGroupCommand, GetTargetGroupCommand } from '@aws-sdk/client-vpc-lattice';
+import { CreateTargetGroupCommand, GetTargetGroupCommand } from '@aws-sdk/client-vpc-lattice';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { PROGRAMMED_CONDITION } from '../../src/controllers/route';
 import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { GW, OURS, statusOf, summary, writeCalls } from '../support/assertions';
-import { startHarness, type Harness } from '../support/harness';
-import { crd, gateway, gatewayClass } from '../support/objects';
+import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
 import { endpointSlice, latticeView, service, targetsOf } from '../support/routeFixtures';
 
 const VPC_A = 'vpc-0aaaaaaaaaaaaaaa1';
@@ -52,12 +51,8 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
     emulator = await startEmulator({ port: 0, transitionMs: 20 });
     a = await startHarness({ emulator, env: { CLUSTER_NAME: 'cluster-a', CLUSTER_VPC_ID: VPC_A } });
     b = await startHarness({ emulator, env: { CLUSTER_NAME: 'cluster-b', CLUSTER_VPC_ID: VPC_B } });
-    for (const h of [a, b]) {
-      for (const plural of ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'referencegrants']) h.cluster.apply(crd(plural, 'v1.6.1'));
-      h.cluster.apply(gatewayClass('amazon-vpc-lattice'));
-    }
-    await a.lattice.send(new CreateServiceNetworkCommand({ name: 'mesh' }));
-    a.cluster.apply(gateway('infra', 'mesh', 'amazon-vpc-lattice', [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } }]));
+    for (const h of [a, b]) installGatewayApi(h.cluster);
+    await sharedNetworkGateway(a, 'infra', 'mesh');
     a.cluster.apply(service('shop', 'reviews-local'));
     a.cluster.apply(endpointSlice('shop', 'reviews-local', ['10.1.0.1']));
     b.cluster.apply(service('shop', 'reviews'));

@@ -13,8 +13,8 @@ import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { ACCESS_LOG_POLICY_TAG } from '../../src/lattice/accessLogSubscriptions';
 import type { KubeObject } from '../../src/metacontroller/types';
 import { condition, conditionsOf, GW, OURS, statusOf, summary, writeCalls } from '../support/assertions';
-import { startHarness, type Harness } from '../support/harness';
-import { crd, gateway, gatewayClass, OUR_CONTROLLER } from '../support/objects';
+import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
+import { gateway, OUR_CONTROLLER } from '../support/objects';
 import { endpointSlice, httpRoute, service } from '../support/routeFixtures';
 
 const MANAGED_BY_KEY = 'application-networking.k8s.aws/ManagedBy';
@@ -49,10 +49,8 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
 
   beforeEach(async () => {
     h = await startHarness();
-    for (const plural of ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'referencegrants']) h.cluster.apply(crd(plural, 'v1.6.1'));
-    h.cluster.apply(gatewayClass('amazon-vpc-lattice'));
-    networkArn = (await h.lattice.send(new CreateServiceNetworkCommand({ name: 'edge' }))).arn ?? '';
-    h.cluster.apply(gateway('infra', 'edge', 'amazon-vpc-lattice', [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } }]));
+    installGatewayApi(h.cluster);
+    networkArn = await sharedNetworkGateway(h, 'infra', 'edge');
     h.cluster.apply(service('apps', 'api'));
     h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1']));
   });

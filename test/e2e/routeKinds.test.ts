@@ -2,8 +2,8 @@ import { CreateServiceNetworkCommand, GetListenerCommand, GetServiceCommand, Lis
 import { PROGRAMMED_CONDITION } from '../../src/controllers/route';
 import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { GW, statusOf, summary, writeCalls } from '../support/assertions';
-import { startHarness, type Harness, type HarnessOptions } from '../support/harness';
-import { crd, gateway, gatewayClass } from '../support/objects';
+import { type Harness, type HarnessOptions, installGatewayApi, startHarness } from '../support/harness';
+import { gateway } from '../support/objects';
 import { counts, endpointSlice, latticeView, service } from '../support/routeFixtures';
 
 const CERT_OPTION = 'application-networking.k8s.aws/certificate-arn';
@@ -24,8 +24,7 @@ function serviceArnOf(h: Harness, kind: string, name: string): string {
 
 async function setUp(options: HarnessOptions = {}): Promise<Harness> {
   const h = await startHarness(options);
-  for (const plural of ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'referencegrants']) h.cluster.apply(crd(plural, 'v1.6.1'));
-  h.cluster.apply(gatewayClass('amazon-vpc-lattice'));
+  installGatewayApi(h.cluster);
   await h.lattice.send(new CreateServiceNetworkCommand({ name: 'edge' }));
   h.cluster.apply(
     gateway('infra', 'edge', 'amazon-vpc-lattice', [

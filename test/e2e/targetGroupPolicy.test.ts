@@ -1,9 +1,8 @@
-import { CreateServiceNetworkCommand, GetTargetGroupCommand, ListTargetsCommand } from '@aws-sdk/client-vpc-lattice';
+import { GetTargetGroupCommand, ListTargetsCommand } from '@aws-sdk/client-vpc-lattice';
 import { PROGRAMMED_CONDITION } from '../../src/controllers/route';
 import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { GW, OURS, statusOf, summary, writeCalls } from '../support/assertions';
-import { startHarness, type Harness } from '../support/harness';
-import { crd, gateway, gatewayClass } from '../support/objects';
+import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
 import { endpointSlice, httpRoute, latticeView, service } from '../support/routeFixtures';
 
 const routeRef = { group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'web' };
@@ -26,10 +25,8 @@ describe('TargetGroupPolicy, end to end', () => {
 
   beforeEach(async () => {
     h = await startHarness();
-    for (const plural of ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'referencegrants']) h.cluster.apply(crd(plural, 'v1.6.1'));
-    h.cluster.apply(gatewayClass('amazon-vpc-lattice'));
-    await h.lattice.send(new CreateServiceNetworkCommand({ name: 'edge' }));
-    h.cluster.apply(gateway('infra', 'edge', 'amazon-vpc-lattice', [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } }]));
+    installGatewayApi(h.cluster);
+    await sharedNetworkGateway(h, 'infra', 'edge');
     h.cluster.apply(service('apps', 'web'));
     h.cluster.apply(endpointSlice('apps', 'web', ['10.0.0.1', '10.0.0.2']));
     h.cluster.apply(httpRoute('apps', 'web', { parentRefs: [{ name: 'edge', namespace: 'infra' }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] }));

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
+import { CreateServiceNetworkCommand, VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { createControllers } from '../../src/controllers/registry';
@@ -11,6 +11,7 @@ import { FakeCluster } from './metacontroller/cluster';
 import { MetacontrollerDriver } from './metacontroller/driver';
 import { AdminApi } from './emulatorAdmin';
 import { logSink } from './app';
+import { crd, gateway, gatewayClass } from './objects';
 
 export const MANIFESTS_DIR = join(__dirname, '..', '..', 'metacontroller');
 
@@ -86,4 +87,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (!options.emulator) await emulator.close();
     },
   };
+}
+
+const GATEWAY_API_PLURALS = ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'referencegrants'];
+
+/** The Gateway API CRDs (bundle v1.6.1) and the GatewayClass `amazon-vpc-lattice` of our controller. */
+export function installGatewayApi(cluster: FakeCluster): void {
+  for (const plural of GATEWAY_API_PLURALS) cluster.apply(crd(plural, 'v1.6.1'));
+  cluster.apply(gatewayClass('amazon-vpc-lattice'));
+}
+
+/**
+ * A service network made in Lattice by hand and the Gateway of our class bound to it (same name,
+ * HTTP on port 80, routes from every namespace). Returns the network's ARN.
+ */
+export async function sharedNetworkGateway(h: Pick<Harness, 'cluster' | 'lattice'>, namespace: string, name: string): Promise<string> {
+  const arn = (await h.lattice.send(new CreateServiceNetworkCommand({ name }))).arn ?? '';
+  h.cluster.apply(gateway(namespace, name, 'amazon-vpc-lattice', [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } }]));
+  return arn;
 }
