@@ -143,7 +143,8 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
 
   return deepFreeze<Config>({
     port: integer(env, 'PORT', 8080, 0, 65535),
-    host: present(env, 'HOST') ?? '0.0.0.0',
+    // Against the emulator the server is a local tool: it stays on loopback unless told otherwise.
+    host: present(env, 'HOST') ?? (onAws ? '0.0.0.0' : '127.0.0.1'),
     backend,
     awsRegion,
     clusterName,

@@ -8,6 +8,7 @@ import { controllerManifest, DEFAULT_HOOK_SERVICE } from '../../../src/metacontr
 import { wiringVariants } from '../../../src/metacontroller/variants';
 import type { KubeObject } from '../../../src/metacontroller/types';
 import { loadChart, mergeValues, only, renderChart, type RenderedChart, type Values } from './helmChart';
+import { controllerSchemaErrors } from './metacontrollerSchema';
 import {
   CHART_DIR,
   container,
@@ -198,6 +199,10 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
         else expect(object.metadata.namespace).toBe(NAMESPACE);
       }
       expect(rendered.notes).toContain('kubectl get decoratorcontrollers');
+      const controllers = rendered.objects.filter(isController);
+      expect(controllers.length).toBeGreaterThan(0);
+      // Metacontroller's API: an unknown or misplaced field would be pruned without a word.
+      for (const controller of controllers) expect([controller.metadata.name, controllerSchemaErrors(controller)]).toEqual([controller.metadata.name, []]);
     });
   });
 
@@ -331,6 +336,7 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
     it.each(variants.map((v) => [v.component, v] as const))('turn on the %s wiring and its server environment with one value', (_name, variant) => {
       const rendered = render(valueAt(variant.chartValue, true));
       for (const controller of controllers(rendered)) {
+        expect([controller.metadata.name, controllerSchemaErrors(controller)]).toEqual([controller.metadata.name, []]);
         const normalised = structuredClone(controller);
         delete normalised.spec.endpointConfigs;
         for (const hook of Object.values(normalised.spec.hooks)) hook.webhook.service = { ...DEFAULT_HOOK_SERVICE };

@@ -4,6 +4,7 @@ import { DEFAULT_CONTROLLER_NAME, loadConfig } from '../../../src/config';
 import { controllerManifest, DEFAULT_HOOK_SERVICE, HOOK_AUTH_COMPONENT_DIR } from '../../../src/metacontroller/manifests';
 import { wiringVariants } from '../../../src/metacontroller/variants';
 import type { KubeObject } from '../../../src/metacontroller/types';
+import { applyJsonPatch, selects, type JsonPatchOperation, type PatchTarget } from '../../support/metacontroller/manifests';
 import { only } from './helmChart';
 import {
   container,
@@ -24,15 +25,7 @@ interface Kustomization {
   resources?: string[];
   components?: string[];
   configMapGenerator?: { name: string; namespace?: string; literals: string[] }[];
-  patches?: { target: Target; patch: string }[];
-}
-
-interface Target {
-  group?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  labelSelector?: string;
+  patches?: { target: PatchTarget; patch: string }[];
 }
 
 const kustomization = readYaml<Kustomization>(join(KUSTOMIZE_DIR, 'kustomization.yaml'));
@@ -42,36 +35,6 @@ const deployment = only<Deployment>(objects, 'Deployment');
 const podLabels = deployment.spec.template.metadata.labels;
 const NAMESPACED = new Set(['ServiceAccount', 'Deployment', 'Service', 'PodDisruptionBudget', 'ConfigMap', 'Secret']);
 
-function groupOf(object: KubeObject): string {
-  return object.apiVersion.includes('/') ? (object.apiVersion.split('/')[0] as string) : '';
-}
-
-function selects(target: Target, object: KubeObject): boolean {
-  if (target.group !== undefined && target.group !== groupOf(object)) return false;
-  if (target.kind !== undefined && target.kind !== object.kind) return false;
-  if (target.name !== undefined && target.name !== object.metadata.name) return false;
-  if (target.namespace !== undefined && target.namespace !== object.metadata.namespace) return false;
-  for (const requirement of target.labelSelector?.split(',') ?? []) {
-    const [key, value] = requirement.split('=') as [string, string];
-    if (object.metadata.labels?.[key] !== value) return false;
-  }
-  return true;
-}
-
-/** JSON 6902 `add`, the only operation the component uses. */
-function applyPatch(object: KubeObject, operations: { op: string; path: string; value: unknown }[]): void {
-  for (const operation of operations) {
-    if (operation.op !== 'add') throw new Error(`unexpected operation ${operation.op}`);
-    const keys = operation.path.split('/').slice(1);
-    const last = keys.pop() as string;
-    let node: unknown = object;
-    for (const key of keys) node = Array.isArray(node) ? node[Number(key)] : (node as Record<string, unknown>)[key];
-    if (node === undefined) throw new Error(`${operation.path}: parent does not exist`);
-    if (Array.isArray(node)) node.splice(last === '-' ? node.length : Number(last), 0, operation.value);
-    else (node as Record<string, unknown>)[last] = operation.value;
-  }
-}
-
 /** The base objects with a component's patches applied, as kustomize does. */
 function withComponent(dir: string): KubeObject[] {
   const component = readYaml<Kustomization>(join(KUSTOMIZE_DIR, dir, 'kustomization.yaml'));
@@ -80,7 +43,7 @@ function withComponent(dir: string): KubeObject[] {
   for (const { target, patch } of component.patches ?? []) {
     const selected = patched.filter((o) => selects(target, o));
     expect([target, selected.length > 0]).toEqual([target, true]);
-    for (const object of selected) applyPatch(object, parse(patch) as { op: string; path: string; value: unknown }[]);
+    for (const object of selected) applyJsonPatch(object, parse(patch) as JsonPatchOperation[]);
   }
   return patched;
 }
