@@ -13,18 +13,18 @@ import { generationOf } from '../metacontroller/objects';
 import { metadataPatch, statusIfChanged } from '../metacontroller/response';
 import type { DecoratorHookRequest, DecoratorHookResponse, KubeObject, MetadataPatch, RelatedResourceRule } from '../metacontroller/types';
 import { awsErrorMessage, isUserActionable } from '../lattice/awsErrors';
-import { RouteApplier, routeOwnsTargetGroup, type RouteOwner } from '../lattice/routeApply';
-import { planRoute, referencedTargetGroupIds } from '../lattice/routePlan';
-import { observeAssociations, observeListeners, observeService, observeTargetGroups, type ObservedRoute } from '../lattice/routeState';
+import { RouteApplier, routeOwns, type ApplyResult, type RouteOwner } from '../lattice/routeApply';
+import { planRoute, referencedTargetGroupIds, type RoutePlan } from '../lattice/routePlan';
+import { observeAssociations, observeImportedTargetGroups, observeListeners, observeService, observeTargetGroups, type ObservedRoute } from '../lattice/routeState';
 import { teardownRoute } from '../lattice/routeTeardown';
-import { buildRouteModel, customDomainOf, httpsCertificateOf, type BuiltRoute, type RouteModel } from '../model/routeModel';
+import { unavailableImports } from '../model/importCandidates';
+import { buildRouteModel, customDomainOf, httpsCertificateOf, type BuiltRoute, type RouteModel, type RouteModelOptions } from '../model/routeModel';
 import { discoverCertificate } from '../lattice/certificates';
 import { latticeServiceName } from '../model/names';
 import type { RouteKindAdapter } from '../model/routeKinds';
+import { recordedTargetGroups, targetGroupsPatch } from './targetGroupRecord';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from './types';
 
-/** Our target groups of a route, so that removed backends' groups are found and deleted. */
-export const TARGET_GROUPS_ANNOTATION = `${KEY_PREFIX}lattice-target-group-arns`;
 export const ALLOW_TAKEOVER_ANNOTATION = `${KEY_PREFIX}allow-takeover-from`;
 /** `<hostname>=<certificate ARN>` found in ACM, so discovery (an account-wide list) runs once per hostname. */
 export const DISCOVERED_CERTIFICATE_ANNOTATION = `${KEY_PREFIX}discovered-certificate`;
@@ -76,10 +76,6 @@ function dnsEndpoints(route: AnyRoute, outcome: LatticeOutcome): KubeObject[] {
   ];
 }
 
-function recordedTargetGroups(route: AnyRoute): string[] {
-  return (route.metadata.annotations?.[TARGET_GROUPS_ANNOTATION] ?? '').split(',').filter((a) => a.startsWith('arn:'));
-}
-
 function ownerOf(route: AnyRoute, adapter: RouteKindAdapter, ctx: HookContext): RouteOwner {
   const { identity } = ctx.aws;
   const owner = {
@@ -91,7 +87,7 @@ function ownerOf(route: AnyRoute, adapter: RouteKindAdapter, ctx: HookContext): 
     routeType: adapter.routeType,
     allowTakeoverFrom: route.metadata.annotations?.[ALLOW_TAKEOVER_ANNOTATION],
   };
-  return { ...owner, ownsTargetGroup: (tags) => routeOwnsTargetGroup(owner, tags) };
+  return { ...owner, ownsTargetGroup: (tags) => routeOwns(owner, tags) };
 }
 
 /** Related objects a route sync needs: parents, classes, its Namespace, backends and their EndpointSlices and grants. */
@@ -148,28 +144,52 @@ async function observe(ctx: HookContext, route: AnyRoute, model: RouteModel): Pr
   return { service, listeners, targetGroups, associations };
 }
 
-/** Observe, plan, apply. User-actionable AWS refusals (quota, permissions, validation) become a condition. */
-async function program(ctx: HookContext, route: AnyRoute, adapter: RouteKindAdapter, model: RouteModel): Promise<LatticeOutcome> {
+/**
+ * Observe, plan, apply. Imported target groups are looked at first: one Lattice cannot forward to
+ * (deleted since the import resolved, used by another service) is reported on its backendRef and
+ * the model is rebuilt without it. User-actionable AWS refusals become a condition.
+ */
+async function program(
+  ctx: HookContext,
+  route: AnyRoute,
+  adapter: RouteKindAdapter,
+  initial: BuiltRoute & { model: RouteModel },
+  rebuild: (unavailable: ReadonlyMap<string, string>) => BuiltRoute,
+): Promise<{ built: BuiltRoute; outcome: LatticeOutcome }> {
   const recorded = recordedTargetGroups(route);
+  const recordedService = route.metadata.annotations?.[SERVICE_ARN_ANNOTATION];
+  let built: BuiltRoute = initial;
+  let applier: RouteApplier | undefined;
   try {
-    const observed = await observe(ctx, route, model);
+    const imports = await observeImportedTargetGroups(ctx.aws.api, Object.values(initial.model.externalTargetGroups).map((g) => g.arn));
+    const unavailable = unavailableImports(imports, recordedService);
+    if (unavailable.size > 0) built = rebuild(unavailable);
+    const model = built.model ?? initial.model;
+    const observed: ObservedRoute = { ...(await observe(ctx, route, model)), imports };
     const plan = planRoute(model, observed, new Set(recorded));
 
-    const own = new Set(recorded);
-    const applier = new RouteApplier(ctx.aws.api, ownerOf(route, adapter, ctx), observed, model.targetGroups, model.externalTargetGroups, own);
-    const result = await applier.apply(plan.ops, model.targetGroups);
+    applier = new RouteApplier(ctx.aws.api, ownerOf(route, adapter, ctx), observed, model.targetGroups, model.externalTargetGroups, new Set(recorded));
+    const result = await applier.apply(plan.ops);
     if (plan.ops.length > 0) ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
-    if (result.conflict) return { state: 'conflicted', message: result.conflict, targetGroupArns: result.targetGroupArns };
-    const waits = [...plan.waits, ...result.waits];
-    if (!result.service) return { state: 'pending', waits: ['the Lattice service is being created'], serviceArn: undefined, dnsName: undefined, targetGroupArns: result.targetGroupArns };
-    if (plan.refusals.length > 0) return { state: 'refused', message: plan.refusals.join('; '), serviceArn: result.service.arn, dnsName: result.service.dnsName, targetGroupArns: result.targetGroupArns };
-    if (waits.length > 0) return { state: 'pending', waits, serviceArn: result.service.arn, dnsName: result.service.dnsName, targetGroupArns: result.targetGroupArns };
-    return { state: 'programmed', serviceArn: result.service.arn, dnsName: result.service.dnsName, targetGroupArns: result.targetGroupArns };
+    return { built, outcome: outcomeOf(plan, result) };
   } catch (error) {
     if (!isUserActionable(error)) throw error;
     ctx.log.warn({ err: error }, 'VPC Lattice refused a change');
-    return { state: 'error', message: awsErrorMessage(error), serviceArn: route.metadata.annotations?.[SERVICE_ARN_ANNOTATION], targetGroupArns: recorded };
+    // What this pass created before the refusal is recorded too, or a deletion would miss it.
+    const targetGroupArns = applier?.targetGroupArns() ?? recorded;
+    return { built, outcome: { state: 'error', message: awsErrorMessage(error), serviceArn: applier?.service?.arn ?? recordedService, targetGroupArns } };
   }
+}
+
+function outcomeOf(plan: RoutePlan, result: ApplyResult): LatticeOutcome {
+  const { targetGroupArns } = result;
+  if (result.conflict) return { state: 'conflicted', message: result.conflict, targetGroupArns };
+  const waits = [...plan.waits, ...result.waits];
+  if (!result.service) return { state: 'pending', waits: ['the Lattice service is being created'], serviceArn: undefined, dnsName: undefined, targetGroupArns };
+  const { arn: serviceArn, dnsName } = result.service;
+  if (plan.refusals.length > 0) return { state: 'refused', message: plan.refusals.join('; '), serviceArn, dnsName, targetGroupArns };
+  if (waits.length > 0) return { state: 'pending', waits, serviceArn, dnsName, targetGroupArns };
+  return { state: 'programmed', serviceArn, dnsName, targetGroupArns };
 }
 
 function acceptedCondition(parent: RouteParent, built: BuiltRoute, outcome: LatticeOutcome): DesiredCondition {
@@ -225,7 +245,7 @@ function annotationsFor(route: AnyRoute, outcome: LatticeOutcome, discoveredCert
     [DISCOVERED_CERTIFICATE_ANNOTATION]: discoveredCertificate,
     [SERVICE_ARN_ANNOTATION]: serviceArn ?? null,
     [ASSIGNED_DOMAIN_ANNOTATION]: dnsName ?? (serviceArn ? (route.metadata.annotations?.[ASSIGNED_DOMAIN_ANNOTATION] ?? null) : null),
-    [TARGET_GROUPS_ANNOTATION]: outcome.targetGroupArns.length > 0 ? outcome.targetGroupArns.join(',') : null,
+    ...targetGroupsPatch(outcome.targetGroupArns),
   });
 }
 
@@ -254,16 +274,19 @@ async function sync(request: DecoratorHookRequest, ctx: HookContext, adapter: Ro
   const index = ObjectIndex.fromDecoratorRequest(request);
   const parents = routeParents(route, index, ctx.config.controllerName);
   const certificate = await certificateFor(route, parents, ctx);
-  const built = buildRouteModel(route, adapter, parents, index, {
+  const options: RouteModelOptions = {
     identity: ctx.aws.identity,
     maxRulesPerListener: ctx.config.rulesPerListener,
     maxListenersPerService: ctx.config.listenersPerService,
     ...(certificate.arn ? { discoveredCertificateArn: certificate.arn } : {}),
-  });
+  };
+  let built = buildRouteModel(route, adapter, parents, index, options);
   const hasLatticeState = route.metadata.annotations?.[SERVICE_ARN_ANNOTATION] !== undefined || recordedTargetGroups(route).length > 0;
   let outcome: LatticeOutcome;
-  if (built.model && !built.noValidRule) outcome = await program(ctx, route, adapter, built.model);
-  else if (hasLatticeState) outcome = await tearDown(ctx, route, adapter);
+  if (built.model && !built.noValidRule) {
+    const rebuild = (unavailable: ReadonlyMap<string, string>) => buildRouteModel(route, adapter, parents, index, { ...options, unavailableTargetGroups: unavailable });
+    ({ built, outcome } = await program(ctx, route, adapter, { ...built, model: built.model }, rebuild));
+  } else if (hasLatticeState) outcome = await tearDown(ctx, route, adapter);
   else outcome = { state: 'none', serviceArn: undefined, targetGroupArns: [] };
 
   const stale = hasNewerObservedGeneration(

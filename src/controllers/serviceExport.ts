@@ -6,13 +6,16 @@ import { ObjectIndex } from '../metacontroller/objectIndex';
 import { generationOf } from '../metacontroller/objects';
 import { copyStatus, metadataPatch, statusIfChanged } from '../metacontroller/response';
 import type { DecoratorHookRequest, DecoratorHookResponse } from '../metacontroller/types';
-import { awsErrorMessage, isUserActionable, orUndefinedIfNotFound } from '../lattice/awsErrors';
-import { RouteApplier, retireTargetGroup, type LatticeOwner } from '../lattice/routeApply';
-import { planRetirements, planTargetGroups, type PlanOp } from '../lattice/routePlan';
-import { observeTargetGroups } from '../lattice/routeState';
+import { awsErrorMessage, isUserActionable } from '../lattice/awsErrors';
+import { awaitingImporters, planExportVisibility, planWithdrawals } from '../lattice/exportPlan';
+import { findExportGroupArns, observeExportGroups } from '../lattice/exportState';
+import { RouteApplier, type LatticeOwner } from '../lattice/routeApply';
+import { planTargetGroups, type PlanOp } from '../lattice/routePlan';
+import type { ObservedTargetGroup } from '../lattice/routeState';
 import { ownershipOf, TAG } from '../lattice/tags';
-import { exportedPorts, exportedServiceName, exportTargetGroups, FEDERATION_ANNOTATION, FEDERATION_VALUE, SERVICE_EXPORT_SOURCE, WITHDRAWN_TAG, type ServiceExport } from '../model/exports';
-import { TARGET_GROUPS_ANNOTATION } from './route';
+import { exportedPorts, exportedServiceName, exportTargetGroups, FEDERATION_ANNOTATION, FEDERATION_VALUE, SERVICE_EXPORT_SOURCE, type ServiceExport } from '../model/exports';
+import type { TargetGroupModel } from '../model/targetGroups';
+import { recordedTargetGroups, targetGroupsPatch } from './targetGroupRecord';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from './types';
 
 export const serviceExportWiring: DecoratorWiring = {
@@ -33,7 +36,9 @@ export const serviceExportWiring: DecoratorWiring = {
 
 const OWNED = ['Accepted', 'Programmed'] as const;
 const PENDING_RESYNC_SECONDS = 5;
+/** Importers move away from a withdrawn group within a ServiceImport resync (60 s) and a route sync. */
 const IN_USE_RESYNC_SECONDS = 30;
+const ERROR_RESYNC_SECONDS = 60;
 
 function ownerOf(serviceExport: ServiceExport, ctx: HookContext): LatticeOwner {
   const { identity } = ctx.aws;
@@ -50,15 +55,16 @@ function ownerOf(serviceExport: ServiceExport, ctx: HookContext): LatticeOwner {
   };
 }
 
-function recorded(serviceExport: ServiceExport): string[] {
-  return (serviceExport.metadata.annotations?.[TARGET_GROUPS_ANNOTATION] ?? '').split(',').filter((a) => a.startsWith('arn:'));
-}
-
 interface Outcome {
   conditions: DesiredCondition[];
   targetGroupArns: string[];
   resyncAfterSeconds?: number;
   finalized?: boolean;
+}
+
+/** One pass over an export's groups; the applier is kept so a failure still records what it created. */
+interface Pass {
+  applier?: RouteApplier;
 }
 
 function answer(serviceExport: ServiceExport, ctx: HookContext, outcome: Outcome): DecoratorHookResponse {
@@ -69,13 +75,19 @@ function answer(serviceExport: ServiceExport, ctx: HookContext, outcome: Outcome
   };
   return {
     status: statusIfChanged(serviceExport.status, status),
-    annotations: metadataPatch(serviceExport.metadata.annotations, { [TARGET_GROUPS_ANNOTATION]: outcome.targetGroupArns.length > 0 ? outcome.targetGroupArns.join(',') : null }),
+    annotations: metadataPatch(serviceExport.metadata.annotations, targetGroupsPatch(outcome.targetGroupArns)),
     ...(outcome.resyncAfterSeconds ? { resyncAfterSeconds: outcome.resyncAfterSeconds } : {}),
     ...(outcome.finalized ? { finalized: true } : {}),
   };
 }
 
-async function reconcile(request: DecoratorHookRequest, ctx: HookContext): Promise<Outcome> {
+/** Applies `ops` to the export's groups, keeping the applier on the pass for the failure path. */
+async function applyOps(pass: Pass, ctx: HookContext, owner: LatticeOwner, observed: ObservedTargetGroup[], desired: TargetGroupModel[], ownArns: readonly string[], ops: PlanOp[]) {
+  pass.applier = new RouteApplier(ctx.aws.api, owner, { service: undefined, listeners: [], targetGroups: observed, associations: [] }, desired, {}, new Set(ownArns));
+  return pass.applier.apply(ops);
+}
+
+async function reconcile(request: DecoratorHookRequest, ctx: HookContext, pass: Pass): Promise<Outcome> {
   const serviceExport = request.object as ServiceExport;
   const index = ObjectIndex.fromDecoratorRequest(request);
   const namespace = serviceExport.metadata.namespace ?? '';
@@ -85,64 +97,61 @@ async function reconcile(request: DecoratorHookRequest, ctx: HookContext): Promi
   const accepted = problems.length > 0 && ports.length === 0
     ? condition('Accepted', 'False', 'Invalid', problems.join('; '))
     : condition('Accepted', 'True', 'Accepted', problems.length > 0 ? `Not exported: ${problems.join('; ')}` : 'Accepted');
-  if (!service) {
-    return { conditions: [accepted, condition('Programmed', 'False', 'ServiceNotFound', `Service ${namespace}/${serviceName} not found`)], targetGroupArns: recorded(serviceExport) };
-  }
-  const desired = exportTargetGroups(serviceExport, service, ports, index, ctx.aws.identity);
+  // Without its Service the export serves nothing: its groups are withdrawn, not left with stale targets.
+  const desired = service ? exportTargetGroups(serviceExport, service, ports, index, ctx.aws.identity) : [];
+  const owner = ownerOf(serviceExport, ctx);
   const wanted = new Set(desired.map((g) => g.name));
-  const observed = await observeTargetGroups(ctx.aws.api, recorded(serviceExport), (name) => wanted.has(name));
+  const recorded = recordedTargetGroups(serviceExport);
+  const observed = await observeExportGroups(ctx.aws.api, owner, recorded, wanted);
   const ops: PlanOp[] = [];
   const waits: string[] = [];
   planTargetGroups({ targetGroups: desired }, { targetGroups: observed }, ops, waits);
-  // A group another cluster's service still forwards to is not retired yet.
-  const inUse = observed.filter((g) => !wanted.has(g.name) && g.serviceArns.length > 0);
-  for (const group of inUse) waits.push(`target group ${group.name} is no longer exported but still used by ${group.serviceArns.join(', ')}`);
-  planRetirements({ targetGroups: desired }, { targetGroups: observed }, new Set(recorded(serviceExport)), new Set(inUse.map((g) => g.id)), ops);
-  const applier = new RouteApplier(ctx.aws.api, ownerOf(serviceExport, ctx), { service: undefined, listeners: [], targetGroups: observed, associations: [] }, desired, {}, new Set(recorded(serviceExport)));
-  const result = await applier.apply(ops, desired);
-  const targetGroupArns = result.targetGroupArns;
+  planExportVisibility(desired, observed, ops, waits);
+  const result = await applyOps(pass, ctx, owner, observed, desired, recorded, ops);
   const allWaits = [...waits, ...result.waits];
-  if (allWaits.length > 0) {
-    return { conditions: [accepted, condition('Programmed', 'False', 'Pending', allWaits.join('; '))], targetGroupArns, resyncAfterSeconds: inUse.length > 0 ? IN_USE_RESYNC_SECONDS : PENDING_RESYNC_SECONDS };
+  const resyncAfterSeconds = allWaits.length === 0 ? undefined : awaitingImporters(observed, wanted) ? IN_USE_RESYNC_SECONDS : PENDING_RESYNC_SECONDS;
+  const targetGroupArns = result.targetGroupArns;
+  if (!service) {
+    const message = [`Service ${namespace}/${serviceName} not found`, ...allWaits].join('; ');
+    return { conditions: [accepted, condition('Programmed', 'False', 'ServiceNotFound', message)], targetGroupArns, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
   }
+  if (allWaits.length > 0) return { conditions: [accepted, condition('Programmed', 'False', 'Pending', allWaits.join('; '))], targetGroupArns, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
   const names = desired.map((g) => `${g.name} (port ${g.config.port})`).join(', ');
   return { conditions: [accepted, condition('Programmed', 'True', 'Programmed', `Exported as ${names || 'nothing'}`)], targetGroupArns };
 }
 
-/** Target groups go only once no rule uses them; the condition says which services still do. */
-async function withdraw(request: DecoratorHookRequest, ctx: HookContext): Promise<Outcome> {
+/**
+ * Withdraws every group of the export, also those a failed pass never recorded (found by name):
+ * they go once no rule uses them; the condition says which services still do.
+ */
+async function withdraw(request: DecoratorHookRequest, ctx: HookContext, pass: Pass): Promise<Outcome> {
   const serviceExport = request.object as ServiceExport;
   const owner = ownerOf(serviceExport, ctx);
-  const remaining: string[] = [];
+  const found = await findExportGroupArns(ctx.aws.api, owner.vpcId, serviceExport.metadata.namespace ?? '', serviceExport.metadata.name);
+  const arns = [...new Set([...recordedTargetGroups(serviceExport), ...found])];
+  const observed = await observeExportGroups(ctx.aws.api, owner, arns, new Set());
+  const ops: PlanOp[] = [];
   const waits: string[] = [];
-  for (const arn of recorded(serviceExport)) {
-    const group = await orUndefinedIfNotFound(ctx.aws.api.getTargetGroup(arn));
-    if (!group) continue;
-    const tags = await ctx.aws.api.listTags(arn);
-    if (!owner.ownsTargetGroup(tags)) continue;
-    if ((group.serviceArns ?? []).length > 0) {
-      // Tell importers it is going; their routes move away, then it can drain and go.
-      if (tags[WITHDRAWN_TAG] !== 'true') await ctx.aws.api.tagResource(arn, { [WITHDRAWN_TAG]: 'true' });
-      remaining.push(arn);
-      waits.push(`target group ${group.name} is still used by ${(group.serviceArns ?? []).join(', ')}; importers were told it is withdrawn`);
-      continue;
-    }
-    const outcome = await retireTargetGroup(ctx.aws.api, arn);
-    if (!outcome.gone) {
-      remaining.push(arn);
-      waits.push(`target group ${group.name}: ${outcome.message}`);
-    }
-  }
-  if (remaining.length === 0) return { conditions: [condition('Accepted', 'True', 'Accepted', 'Withdrawn')], targetGroupArns: [], finalized: true };
-  return { conditions: [condition('Accepted', 'True', 'Accepted', 'Withdrawing'), condition('Programmed', 'False', 'Withdrawing', waits.join('; '))], targetGroupArns: remaining, resyncAfterSeconds: PENDING_RESYNC_SECONDS };
+  planWithdrawals(observed, ops, waits);
+  const result = await applyOps(pass, ctx, owner, observed, [], observed.map((g) => g.arn), ops);
+  const allWaits = [...waits, ...result.waits];
+  if (result.targetGroupArns.length === 0 && allWaits.length === 0) return { conditions: [condition('Accepted', 'True', 'Accepted', 'Withdrawn')], targetGroupArns: [], finalized: true };
+  return {
+    conditions: [condition('Accepted', 'True', 'Accepted', 'Withdrawing'), condition('Programmed', 'False', 'Withdrawing', allWaits.join('; ') || 'target groups are being deleted')],
+    targetGroupArns: result.targetGroupArns,
+    resyncAfterSeconds: awaitingImporters(observed, new Set()) ? IN_USE_RESYNC_SECONDS : PENDING_RESYNC_SECONDS,
+  };
 }
 
-async function reporting(serviceExport: ServiceExport, work: () => Promise<Outcome>): Promise<Outcome> {
+/** AWS refusals the user can act on become a condition, recording also the groups this pass created before. */
+async function reporting(serviceExport: ServiceExport, work: (pass: Pass) => Promise<Outcome>): Promise<Outcome> {
+  const pass: Pass = {};
   try {
-    return await work();
+    return await work(pass);
   } catch (error) {
     if (!isUserActionable(error)) throw error;
-    return { conditions: [condition('Accepted', 'True', 'Accepted'), condition('Programmed', 'False', 'Error', awsErrorMessage(error))], targetGroupArns: recorded(serviceExport), resyncAfterSeconds: 60 };
+    const targetGroupArns = pass.applier?.targetGroupArns() ?? recordedTargetGroups(serviceExport);
+    return { conditions: [condition('Accepted', 'True', 'Accepted'), condition('Programmed', 'False', 'Error', awsErrorMessage(error))], targetGroupArns, resyncAfterSeconds: ERROR_RESYNC_SECONDS };
   }
 }
 
@@ -162,11 +171,11 @@ export function createServiceExportController(): HookController {
     },
     async sync(request, ctx) {
       const serviceExport = request.object as ServiceExport;
-      return answer(serviceExport, ctx, await reporting(serviceExport, () => reconcile(request, ctx)));
+      return answer(serviceExport, ctx, await reporting(serviceExport, (pass) => reconcile(request, ctx, pass)));
     },
     async finalize(request, ctx) {
       const serviceExport = request.object as ServiceExport;
-      return answer(serviceExport, ctx, await reporting(serviceExport, () => withdraw(request, ctx)));
+      return answer(serviceExport, ctx, await reporting(serviceExport, (pass) => withdraw(request, ctx, pass)));
     },
   };
   return { wiring: serviceExportWiring, handlers };

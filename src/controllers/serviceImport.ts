@@ -3,9 +3,10 @@ import { condition, mergeConditions, type DesiredCondition } from '../metacontro
 import { generationOf } from '../metacontroller/objects';
 import { copyStatus, statusIfChanged } from '../metacontroller/response';
 import type { KubeObject } from '../metacontroller/types';
-import { awsErrorMessage, isAccessDenied } from '../lattice/awsErrors';
+import { awsErrorMessage, isAccessDenied, isUserActionable } from '../lattice/awsErrors';
 import { describeTargetGroup, findExportedTargetGroups } from '../lattice/importResolution';
 import type { ImportedTargetGroup } from '../model/backends';
+import { ambiguousExports, describeCandidates } from '../model/importCandidates';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from './types';
 
 export const EXPORT_NAME_ANNOTATION = `${KEY_PREFIX}export-name`;
@@ -29,10 +30,6 @@ export const serviceImportWiring: DecoratorWiring = {
 interface Resolution {
   targetGroups: ImportedTargetGroup[];
   resolved: DesiredCondition;
-}
-
-function describe(groups: readonly ImportedTargetGroup[]): string {
-  return groups.map((g) => `${g.id}${g.clusterName ? ` (cluster ${g.clusterName})` : ''}`).join(', ');
 }
 
 async function resolve(serviceImport: KubeObject, ctx: HookContext): Promise<Resolution> {
@@ -59,21 +56,33 @@ async function resolve(serviceImport: KubeObject, ctx: HookContext): Promise<Res
     ...(annotations[AWS_VPC_ANNOTATION] ? { vpcId: annotations[AWS_VPC_ANNOTATION] } : {}),
   });
   if (groups.length === 0) return { targetGroups: [], resolved: condition('Resolved', 'False', 'NotFound', `no cluster exports ${serviceImport.metadata.namespace}/${exportName} (yet)`) };
-  const byPort = new Map<number | undefined, ImportedTargetGroup[]>();
-  for (const group of groups) byPort.set(group.port, [...(byPort.get(group.port) ?? []), group]);
-  const ambiguous = [...byPort.entries()].filter(([, list]) => list.length > 1);
+  const ambiguous = ambiguousExports(groups);
   if (ambiguous.length > 0) {
-    const detail = ambiguous.map(([port, list]) => `port ${port}: ${describe(list)}`).join('; ');
+    const detail = ambiguous.map((a) => `port ${a.port}: ${describeCandidates(a.groups)}`).join('; ');
     return { targetGroups: groups, resolved: condition('Resolved', 'False', 'Ambiguous', `several exports match (${detail}); narrow with ${CLUSTER_ANNOTATION} or ${AWS_VPC_ANNOTATION}`) };
   }
-  return { targetGroups: groups, resolved: condition('Resolved', 'True', 'Resolved', `exported target groups ${describe(groups)}`) };
+  return { targetGroups: groups, resolved: condition('Resolved', 'True', 'Resolved', `exported target groups ${describeCandidates(groups)}`) };
+}
+
+/**
+ * A refusal the user can act on (permissions, validation) is reported; the groups resolved before
+ * are kept, so routes keep forwarding to them. Transient errors fail the hook (retried, nothing written).
+ */
+async function resolveReporting(serviceImport: KubeObject, ctx: HookContext): Promise<Resolution> {
+  try {
+    return await resolve(serviceImport, ctx);
+  } catch (error) {
+    if (!isUserActionable(error)) throw error;
+    const previous = (serviceImport.status as { targetGroups?: ImportedTargetGroup[] } | undefined)?.targetGroups ?? [];
+    return { targetGroups: previous, resolved: condition('Resolved', 'False', 'Error', `${awsErrorMessage(error)}${previous.length > 0 ? '; keeping the target groups resolved before' : ''}`) };
+  }
 }
 
 export function createServiceImportController(): HookController {
   const handlers: DecoratorHandlers = {
     async sync(request, ctx) {
       const serviceImport = request.object;
-      const { targetGroups, resolved } = await resolve(serviceImport, ctx);
+      const { targetGroups, resolved } = await resolveReporting(serviceImport, ctx);
       const current = copyStatus(serviceImport.status);
       const clusters = [...new Set(targetGroups.map((g) => g.clusterName).filter((c): c is string => !!c))].sort().map((cluster) => ({ cluster }));
       const status = {

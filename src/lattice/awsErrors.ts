@@ -24,12 +24,35 @@ export function isValidation(error: unknown): boolean {
   return nameOf(error) === 'ValidationException';
 }
 
+/**
+ * Lattice refused one change of an object for a reason its status can say and a later pass can
+ * retry: a target group a rule names is used by another service or was deleted meanwhile, or rules
+ * of a BatchUpdateRule were not updated. Never a hook failure.
+ */
+export class LatticeRefusal extends Error {
+  readonly code: 'TargetGroupUnavailable' | 'RulesNotUpdated';
+
+  constructor(code: LatticeRefusal['code'], message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'LatticeRefusal';
+    this.code = code;
+  }
+}
+
+/** A refusal of a rule or listener write because of a target group it names (used elsewhere, gone). */
+export function targetGroupRefusal(error: unknown): LatticeRefusal | undefined {
+  if (!isConflict(error) && !isNotFound(error)) return undefined;
+  if ((error as { resourceType?: unknown }).resourceType !== 'TARGET_GROUP') return undefined;
+  return new LatticeRefusal('TargetGroupUnavailable', awsErrorMessage(error), error);
+}
+
 /** Errors a user can act on: they become status conditions instead of failing the hook. */
 export function isUserActionable(error: unknown): boolean {
-  return isAccessDenied(error) || isQuotaExceeded(error) || isValidation(error);
+  return isAccessDenied(error) || isQuotaExceeded(error) || isValidation(error) || error instanceof LatticeRefusal;
 }
 
 export function awsErrorMessage(error: unknown): string {
+  if (error instanceof LatticeRefusal) return error.message;
   const e = error as { name?: string; message?: string };
   return `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
 }

@@ -3,7 +3,7 @@ import type { ListenerModel, ServiceModel } from '../model/routeModel';
 import type { RuleAction } from '../model/rules';
 import type { TargetGroupModel } from '../model/targetGroups';
 import type { LatticeApi } from './api';
-import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
+import { awsErrorMessage, isConflict, isNotFound, LatticeRefusal, orUndefinedIfNotFound, targetGroupRefusal } from './awsErrors';
 import { clientToken } from './clientToken';
 import type { PlanOp } from './routePlan';
 import type { ObservedRoute } from './routeState';
@@ -28,8 +28,8 @@ export interface RouteOwner extends LatticeOwner {
   allowTakeoverFrom: string | undefined;
 }
 
-/** A route's target groups carry its name and namespace. */
-export function routeOwnsTargetGroup(owner: { managedBy: string; routeName: string; routeNamespace: string }, tags: Readonly<Record<string, string>>): boolean {
+/** A route's resources (its service, its target groups) carry its ManagedBy, name and namespace. */
+export function routeOwns(owner: { managedBy: string; routeName: string; routeNamespace: string }, tags: Readonly<Record<string, string>>): boolean {
   return ownershipOf(tags, owner.managedBy) === 'ours' && tags[TAG.routeName] === owner.routeName && tags[TAG.routeNamespace] === owner.routeNamespace;
 }
 
@@ -88,21 +88,30 @@ export class RouteApplier {
     this.#external = external;
   }
 
-  async apply(ops: readonly PlanOp[], wanted: readonly TargetGroupModel[]): Promise<ApplyResult> {
+  async apply(ops: readonly PlanOp[]): Promise<ApplyResult> {
     try {
       for (const op of ops) await this.#run(op);
     } catch (error) {
-      if (error instanceof ServiceConflict) return { service: undefined, targetGroupArns: this.#ourTargetGroups(wanted), waits: [], conflict: error.message };
+      if (error instanceof ServiceConflict) return { service: undefined, targetGroupArns: this.targetGroupArns(), waits: [], conflict: error.message };
       throw error;
     }
-    return { service: this.#known.service, targetGroupArns: this.#ourTargetGroups(wanted), waits: this.#waits, conflict: undefined };
+    return { service: this.#known.service, targetGroupArns: this.targetGroupArns(), waits: this.#waits, conflict: undefined };
   }
 
-  /** Ours after this apply: wanted ones, and every earlier one not confirmed gone (it may still be in use or draining). */
-  #ourTargetGroups(wanted: readonly TargetGroupModel[]): string[] {
+  /** The route's service as far as the operations run so far know it (also after apply threw). */
+  get service(): ApplyResult['service'] {
+    return this.#known.service;
+  }
+
+  /**
+   * Ours after the operations run so far: wanted ones, and every earlier one not confirmed gone (it
+   * may still be in use or draining). Also valid after apply threw, so that groups created before
+   * the failure are recorded (and found again) instead of leaking.
+   */
+  targetGroupArns(): string[] {
     const arns = new Set([...this.#retained, ...this.#own]);
-    for (const tg of wanted) {
-      const k = this.#known.targetGroups.get(tg.name);
+    for (const name of this.#nameOfKey.values()) {
+      const k = this.#known.targetGroups.get(name);
       if (k) arns.add(k.arn);
     }
     for (const arn of this.#gone) arns.delete(arn);
@@ -162,7 +171,7 @@ export class RouteApplier {
       case 'createListener':
         return this.#createListener(op.listener);
       case 'updateListenerDefaultAction':
-        await this.#api.updateListener({ serviceIdentifier: this.#serviceId(), listenerIdentifier: this.#listenerId(op.port), defaultAction: this.#sdkAction(op.action) });
+        await forwarding(this.#api.updateListener({ serviceIdentifier: this.#serviceId(), listenerIdentifier: this.#listenerId(op.port), defaultAction: this.#sdkAction(op.action) }));
         return;
       case 'deleteRule':
         return this.#deleteRule(op.port, op.ruleName);
@@ -172,6 +181,12 @@ export class RouteApplier {
         return this.#updateRules(op.port, op.updates);
       case 'retireTargetGroup':
         return this.#retireTargetGroup(op.targetGroupArn, op.targetGroupName);
+      case 'tagTargetGroup':
+        await this.#api.tagResource(op.targetGroupArn, op.tags);
+        return;
+      case 'untagTargetGroup':
+        await this.#api.untagResource(op.targetGroupArn, op.tagKeys);
+        return;
     }
   }
 
@@ -275,7 +290,7 @@ export class RouteApplier {
       defaultAction: this.#sdkAction(listener.defaultAction),
       tags: { [TAG.managedBy]: this.#owner.managedBy },
     };
-    const created = await this.#api.createListener({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) });
+    const created = await forwarding(this.#api.createListener({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) }));
     if (created.id) {
       this.#known.listeners.set(listener.port, created.id);
       this.#known.rules.set(listener.port, new Map());
@@ -300,13 +315,13 @@ export class RouteApplier {
       action: this.#sdkAction(action),
       tags: { [TAG.managedBy]: this.#owner.managedBy },
     };
-    const created = await this.#api.createRule({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) });
+    const created = await forwarding(this.#api.createRule({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) }));
     if (created.id) this.#known.rules.get(port)?.set(name, created.id);
   }
 
   async #updateRules(port: number, updates: readonly { ruleName: string; priority?: number; action?: RuleAction }[]): Promise<void> {
     const rules = this.#known.rules.get(port);
-    const result = await this.#api.batchUpdateRule({
+    const result = await forwarding(this.#api.batchUpdateRule({
       serviceIdentifier: this.#serviceId(),
       listenerIdentifier: this.#listenerId(port),
       rules: updates.map((u) => ({
@@ -314,9 +329,10 @@ export class RouteApplier {
         ...(u.priority !== undefined ? { priority: u.priority } : {}),
         ...(u.action !== undefined ? { action: this.#sdkAction(u.action) } : {}),
       })),
-    });
+    }));
     const failed = result.unsuccessful ?? [];
-    if (failed.length > 0) throw new Error(`BatchUpdateRule: ${failed.map((f) => `${f.ruleIdentifier}: ${f.failureMessage ?? f.failureCode}`).join('; ')}`);
+    // Partial failure is no HTTP error: report it, and let the next pass plan the rest again.
+    if (failed.length > 0) throw new LatticeRefusal('RulesNotUpdated', `rules not updated: ${failed.map((f) => `${f.ruleIdentifier}: ${f.failureMessage ?? f.failureCode}`).join('; ')}`);
   }
 
   /** Deregisters, waits for draining to end (across syncs), then deletes a target group of ours. */
@@ -328,6 +344,15 @@ export class RouteApplier {
       this.#retained.add(arn);
       this.#waits.push(`target group ${name}: ${outcome.message}`);
     }
+  }
+}
+
+/** A rule or listener write; Lattice refusing a target group it names becomes a LatticeRefusal. */
+async function forwarding<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw targetGroupRefusal(error) ?? error;
   }
 }
 

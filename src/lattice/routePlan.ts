@@ -37,7 +37,9 @@ export type PlanOp =
   | { kind: 'deleteRule'; port: number; ruleName: string }
   | { kind: 'createRule'; port: number; rule: LatticeRuleModel; priority: number }
   | { kind: 'updateRules'; port: number; updates: RuleUpdate[] }
-  | { kind: 'retireTargetGroup'; targetGroupArn: string; targetGroupName: string };
+  | { kind: 'retireTargetGroup'; targetGroupArn: string; targetGroupName: string }
+  | { kind: 'tagTargetGroup'; targetGroupArn: string; targetGroupName: string; tags: Record<string, string> }
+  | { kind: 'untagTargetGroup'; targetGroupArn: string; targetGroupName: string; tagKeys: string[] };
 
 export interface RoutePlan {
   ops: PlanOp[];
@@ -69,6 +71,13 @@ function actionEquals(desired: RuleAction, observed: ObservedRule['action'], idO
   const have = (observed?.forward?.targetGroups ?? []).map((t) => ({ id: t.targetGroupIdentifier, weight: t.weight ?? (want.length === 1 ? want[0]?.weight : undefined) }));
   const sort = (list: { id: string | undefined; weight: number | undefined }[]) => canonicalJson([...list].sort((a, b) => ((a.id ?? '') < (b.id ?? '') ? -1 : 1)));
   return sort(want) === sort(have);
+}
+
+/** ACTIVE, with every wanted target registered (and not draining): rules may forward to it. */
+export function hasEveryTarget(desired: TargetGroupModel, group: ObservedTargetGroup): boolean {
+  if (group.status !== 'ACTIVE') return false;
+  const present = new Set((group.targets ?? []).filter((t) => t.status !== 'DRAINING').map(targetKey));
+  return desired.targets.every((t) => present.has(targetKey(t)));
 }
 
 function healthCheckDrift(desired: HealthCheckConfig | undefined, observed: HealthCheckConfig | undefined): boolean {
@@ -246,11 +255,12 @@ export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTarge
     idOfKey: (key) => observedByName.get(desiredByKey.get(key)?.name ?? '')?.id ?? desired.externalTargetGroups[key]?.id,
     isReady(key) {
       const tg = desiredByKey.get(key);
-      if (!tg) return desired.externalTargetGroups[key] !== undefined;
-      const group = observedByName.get(tg.name);
-      if (!group || group.status !== 'ACTIVE') return false;
-      const present = new Set((group.targets ?? []).filter((t) => t.status !== 'DRAINING').map(targetKey));
-      return tg.targets.every((t) => present.has(targetKey(t)));
+      const group = tg && observedByName.get(tg.name);
+      if (tg) return group !== undefined && hasEveryTarget(tg, group);
+      // Another cluster fills an imported group before importers see it; it still has to be ACTIVE.
+      const external = desired.externalTargetGroups[key];
+      const seen = observed.imports?.find((i) => i.id === external?.id);
+      return external !== undefined && (seen === undefined || (!seen.missing && seen.status === 'ACTIVE'));
     },
     stillUsed: new Set(),
     waits,

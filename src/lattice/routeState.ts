@@ -1,4 +1,5 @@
 import type { HttpMatch, RuleAction as SdkRuleAction, TargetGroupConfig } from '@aws-sdk/client-vpc-lattice';
+import type { ObservedImport } from '../model/importCandidates';
 import type { LatticeApi } from './api';
 import { orUndefinedIfNotFound } from './awsErrors';
 
@@ -51,6 +52,8 @@ export interface ObservedTargetGroup {
   serviceArns: string[];
   /** Read for target groups that are wanted and ACTIVE. */
   targets: ObservedTarget[] | undefined;
+  /** Read only where a decision needs them (an export's groups). */
+  tags?: Record<string, string>;
 }
 
 export interface ObservedAssociation {
@@ -65,6 +68,8 @@ export interface ObservedRoute {
   listeners: ObservedListener[];
   targetGroups: ObservedTargetGroup[];
   associations: ObservedAssociation[];
+  /** The target groups of other owners the route imports (absent: not read). */
+  imports?: ObservedImport[];
 }
 
 export function forwardTargetGroupIds(action: SdkRuleAction | undefined): string[] {
@@ -144,4 +149,14 @@ export async function observeAssociations(api: LatticeApi, serviceId: string): P
   return (await api.listServiceNetworkServiceAssociations({ serviceIdentifier: serviceId }))
     .filter((a) => a.arn && a.id && a.serviceNetworkArn)
     .map((a) => ({ arn: a.arn as string, id: a.id as string, serviceNetworkArn: a.serviceNetworkArn as string, status: a.status ?? 'ACTIVE' }));
+}
+
+/** The imported target groups a route forwards to: one Get each, since the import's status can be a minute old. */
+export async function observeImportedTargetGroups(api: LatticeApi, arns: Iterable<string>): Promise<ObservedImport[]> {
+  const imports: ObservedImport[] = [];
+  for (const arn of new Set(arns)) {
+    const group = await orUndefinedIfNotFound(api.getTargetGroup(arn));
+    imports.push(group ? { arn, id: idFromArn(arn), missing: false, status: group.status ?? 'ACTIVE', serviceArns: group.serviceArns ?? [] } : { arn, id: idFromArn(arn), missing: true });
+  }
+  return imports;
 }

@@ -1,6 +1,6 @@
 import type { LatticeApi } from './api';
 import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
-import { retireTargetGroup, routeOwnsTargetGroup, type RouteOwner } from './routeApply';
+import { retireTargetGroup, routeOwns, type RouteOwner } from './routeApply';
 import { idFromArn, observeListeners } from './routeState';
 import { referencedTargetGroupIds } from './routePlan';
 
@@ -15,10 +15,6 @@ export interface TeardownResult {
   serviceArn: string | undefined;
   /** Our target groups not yet gone. */
   targetGroupArns: string[];
-}
-
-function isOurs(tags: Record<string, string>, owner: RouteOwner): boolean {
-  return routeOwnsTargetGroup(owner, tags);
 }
 
 async function findService(api: LatticeApi, serviceArn: string | undefined, serviceName: string | undefined) {
@@ -47,7 +43,7 @@ export async function teardownRoute(
   if (service?.arn && service.status === 'DELETE_IN_PROGRESS') {
     return { done: false, waits: ['the Lattice service is being deleted'], serviceArn: service.arn, targetGroupArns: [...targetGroups].sort() };
   }
-  if (service?.arn && service.id && isOurs(await api.listTags(service.arn), owner)) {
+  if (service?.arn && service.id && routeOwns(owner, await api.listTags(service.arn))) {
     const associations = await api.listServiceNetworkServiceAssociations({ serviceIdentifier: service.id });
     if (associations.length > 0) {
       for (const association of associations) {
@@ -66,7 +62,7 @@ export async function teardownRoute(
       for (const id of referencedTargetGroupIds(await observeListeners(api, service.id))) {
         if (recorded.has(id)) continue;
         const group = await orUndefinedIfNotFound(api.getTargetGroup(id));
-        if (group?.arn && isOurs(await api.listTags(group.arn), owner)) targetGroups.add(group.arn);
+        if (group?.arn && owner.ownsTargetGroup(await api.listTags(group.arn))) targetGroups.add(group.arn);
       }
       try {
         await api.deleteService(service.arn);
@@ -87,7 +83,7 @@ async function teardownTargetGroups(api: LatticeApi, owner: RouteOwner, arns: re
   for (const arn of arns) {
     // The ARNs come from an annotation anyone can edit: delete only what is really ours.
     const tags = await orUndefinedIfNotFound(api.listTags(arn));
-    if (tags === undefined || !isOurs(tags, owner)) continue;
+    if (tags === undefined || !owner.ownsTargetGroup(tags)) continue;
     const outcome = await retireTargetGroup(api, arn);
     if (!outcome.gone) {
       remaining.push(arn);

@@ -4,6 +4,7 @@ import { GATEWAY_GROUP, type AnyRoute, type BackendRef } from '../gatewayapi/typ
 import type { ObjectIndex } from '../metacontroller/objectIndex';
 import type { KubeObject } from '../metacontroller/types';
 import { OUR_API_GROUP } from '../gatewayapi/ourKeys';
+import { describeCandidates } from './importCandidates';
 
 export type BackendReason = 'RefNotPermitted' | 'InvalidKind' | 'BackendNotFound' | 'UnsupportedProtocol';
 
@@ -72,7 +73,13 @@ function describe(ref: BackendRef, namespace: string): string {
  * ReferenceGrant (before looking the target up, so the message never reveals whether it exists),
  * then existence, port and protocol.
  */
-export function resolveBackendRef(route: AnyRoute, ref: BackendRef, index: ObjectIndex, rules: BackendRules): { backend: Backend } | { problem: BackendProblem } {
+export function resolveBackendRef(
+  route: AnyRoute,
+  ref: BackendRef,
+  index: ObjectIndex,
+  rules: BackendRules,
+  unavailable: ReadonlyMap<string, string> = new Map(),
+): { backend: Backend } | { problem: BackendProblem } {
   const routeNamespace = route.metadata.namespace ?? '';
   const namespace = ref.namespace || routeNamespace;
   const what = describe(ref, namespace);
@@ -85,7 +92,7 @@ export function resolveBackendRef(route: AnyRoute, ref: BackendRef, index: Objec
     index,
   );
   if (!permitted) return { problem: { reason: 'RefNotPermitted', message: `${what}: no ReferenceGrant in namespace ${namespace} allows this reference` } };
-  if (isImport) return resolveImport(ref, namespace, what, index, rules);
+  if (isImport) return resolveImport(ref, namespace, what, index, rules, unavailable);
   const supportsAppProtocol = rules.supportsAppProtocol;
   const service = index.get<Service>({ group: '', kind: 'Service', namespace, name: ref.name });
   if (!service) return { problem: { reason: 'BackendNotFound', message: `${what}: Service not found` } };
@@ -110,39 +117,50 @@ export function resolveBackendRef(route: AnyRoute, ref: BackendRef, index: Objec
 }
 
 /**
- * A ServiceImport backend: the exported target group its hook recorded in status for this port.
- * No candidate, or several (the same export in two clusters), is reported — never a silent pick.
+ * A ServiceImport backend: the exported target group its hook recorded in status for this port
+ * and this route's protocol. No candidate, or several (the same export in two clusters), is
+ * reported — never a silent pick; so is a group Lattice said the route cannot use (`unavailable`).
  */
-function resolveImport(ref: BackendRef, namespace: string, what: string, index: ObjectIndex, rules: BackendRules): { backend: ImportedBackend } | { problem: BackendProblem } {
+function resolveImport(ref: BackendRef, namespace: string, what: string, index: ObjectIndex, rules: BackendRules, unavailable: ReadonlyMap<string, string>): { backend: ImportedBackend } | { problem: BackendProblem } {
   const serviceImport = index.get<KubeObject & { status?: { targetGroups?: ImportedTargetGroup[] } }>({ group: OUR_API_GROUP, kind: SERVICE_IMPORT_KIND, namespace, name: ref.name });
   if (!serviceImport) return { problem: { reason: 'BackendNotFound', message: `${what}: ServiceImport not found` } };
   const all = serviceImport.status?.targetGroups ?? [];
-  const candidates = all.filter((tg) => ref.port === undefined || tg.port === undefined || tg.port === ref.port);
-  if (candidates.length === 0) {
+  const onPort = all.filter((tg) => ref.port === undefined || tg.port === undefined || tg.port === ref.port);
+  if (onPort.length === 0) {
     return { problem: { reason: 'BackendNotFound', message: `${what}: no exported target group${ref.port !== undefined ? ` for port ${ref.port}` : ''} (is the Service exported with a ServiceExport?)` } };
   }
+  // The same export as TLS and HTTP on one port is two groups, but only one fits this route.
+  const candidates = onPort.filter((tg) => rules.acceptsTargetGroup(tg.protocol, tg.protocolVersion));
+  const [first] = onPort as [ImportedTargetGroup];
+  if (candidates.length === 0) {
+    return { problem: { reason: 'UnsupportedProtocol', message: `${what}: the exported target group speaks ${first.protocol}/${first.protocolVersion ?? '-'}` } };
+  }
   if (candidates.length > 1) {
-    const names = candidates.map((c) => `${c.id}${c.clusterName ? ` (cluster ${c.clusterName}${c.vpcId ? `, ${c.vpcId}` : ''})` : ''}`).join(', ');
     return {
       problem: {
         reason: 'BackendNotFound',
-        message: `${what}: ${candidates.length} exported target groups match (${names}); narrow the ServiceImport with the application-networking.k8s.aws/aws-eks-cluster-name or aws-vpc annotation`,
+        message: `${what}: ${candidates.length} exported target groups match (${describeCandidates(candidates)}); narrow the ServiceImport with the ${OUR_API_GROUP}/aws-eks-cluster-name or aws-vpc annotation`,
       },
     };
   }
   const [targetGroup] = candidates as [ImportedTargetGroup];
-  if (!rules.acceptsTargetGroup(targetGroup.protocol, targetGroup.protocolVersion)) {
-    return { problem: { reason: 'UnsupportedProtocol', message: `${what}: the exported target group speaks ${targetGroup.protocol}/${targetGroup.protocolVersion ?? '-'}` } };
-  }
+  const why = unavailable.get(targetGroup.arn);
+  if (why !== undefined) return { problem: { reason: 'BackendNotFound', message: `${what}: ${why}` } };
   return { backend: { kind: 'import', key: `import:${namespace}/${ref.name}:${targetGroup.port ?? ref.port ?? 0}`, weight: ref.weight ?? 1, targetGroup } };
 }
 
 /** All backendRefs of one rule; several refs to one backend add up their weights. */
-export function resolveRuleBackends(route: AnyRoute, refs: readonly BackendRef[], index: ObjectIndex, rules: BackendRules): RuleBackends {
+export function resolveRuleBackends(
+  route: AnyRoute,
+  refs: readonly BackendRef[],
+  index: ObjectIndex,
+  rules: BackendRules,
+  unavailable: ReadonlyMap<string, string> = new Map(),
+): RuleBackends {
   const byKey = new Map<string, Backend>();
   const problems: BackendProblem[] = [];
   for (const ref of refs) {
-    const result = resolveBackendRef(route, ref, index, rules);
+    const result = resolveBackendRef(route, ref, index, rules, unavailable);
     if ('problem' in result) {
       problems.push(result.problem);
       continue;

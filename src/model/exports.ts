@@ -1,4 +1,4 @@
-import { KEY_PREFIX } from '../gatewayapi/ourKeys';
+import { KEY_PREFIX, OUR_API_GROUP } from '../gatewayapi/ourKeys';
 import type { EndpointSlice, Service } from '../gatewayapi/coreTypes';
 import type { AwsIdentity } from '../lattice/clients';
 import { TAG } from '../lattice/tags';
@@ -25,6 +25,12 @@ export const SERVICE_EXPORT_SOURCE = 'ServiceExport';
  * then the exporting cluster can drain and delete it.
  */
 export const WITHDRAWN_TAG = `${KEY_PREFIX}Withdrawn`;
+/**
+ * Set on an exported target group from its creation until every target is registered: importers
+ * ignore it meanwhile, so no rule ever forwards to an empty export (a first export, or the
+ * replacement a TargetGroupPolicy asked for). The exporting cluster removes it.
+ */
+export const EXPORT_PENDING_TAG = `${KEY_PREFIX}ExportPending`;
 
 export type ExportRouteType = 'HTTP' | 'GRPC' | 'TLS';
 
@@ -41,25 +47,34 @@ export function exportedServiceName(serviceExport: ServiceExport): string {
   return serviceExport.metadata.annotations?.[SERVICE_NAME_ANNOTATION] || serviceExport.metadata.name;
 }
 
+const ROUTE_TYPES: readonly string[] = ['HTTP', 'GRPC', 'TLS'];
+
+function portProblem(p: ExportedPort, service: Service | undefined): string | undefined {
+  if (!ROUTE_TYPES.includes(p.routeType)) return `port ${p.port}: routeType ${p.routeType} is not HTTP, GRPC or TLS`;
+  if (service && !service.spec?.ports?.some((sp) => sp.port === p.port)) return `the Service has no port ${p.port}`;
+  return undefined;
+}
+
 /** `spec.exportedPorts`, else the legacy port annotation, else every port of the Service, as HTTP. */
 export function exportedPorts(serviceExport: ServiceExport, service: Service | undefined): { ports: ExportedPort[]; problems: string[] } {
   const problems: string[] = [];
-  let ports: ExportedPort[];
+  let requested: ExportedPort[];
   if (serviceExport.spec?.exportedPorts?.length) {
-    ports = serviceExport.spec.exportedPorts.map((p) => ({ port: p.port, routeType: (p.routeType ?? 'HTTP') as ExportRouteType }));
-    for (const p of ports) if (!['HTTP', 'GRPC', 'TLS'].includes(p.routeType)) problems.push(`port ${p.port}: routeType ${p.routeType} is not HTTP, GRPC or TLS`);
+    requested = serviceExport.spec.exportedPorts.map((p) => ({ port: p.port, routeType: (p.routeType ?? 'HTTP') as ExportRouteType }));
   } else if (serviceExport.metadata.annotations?.[PORT_ANNOTATION]) {
     const raw = serviceExport.metadata.annotations[PORT_ANNOTATION].split(',').map((p) => p.trim());
     for (const p of raw) if (!/^\d+$/.test(p)) problems.push(`${PORT_ANNOTATION}: "${p}" is not a port`);
-    ports = raw.filter((p) => /^\d+$/.test(p)).map((p) => ({ port: Number(p), routeType: 'HTTP' }));
+    requested = raw.filter((p) => /^\d+$/.test(p)).map((p) => ({ port: Number(p), routeType: 'HTTP' }));
   } else {
-    ports = (service?.spec?.ports ?? []).map((p) => ({ port: p.port, routeType: 'HTTP' }));
+    requested = (service?.spec?.ports ?? []).map((p) => ({ port: p.port, routeType: 'HTTP' }));
   }
-  if (service) {
-    for (const p of ports) if (!service.spec?.ports?.some((sp) => sp.port === p.port)) problems.push(`the Service has no port ${p.port}`);
+  const ports: ExportedPort[] = [];
+  for (const p of requested) {
+    const problem = portProblem(p, service);
+    if (problem === undefined) ports.push(p);
+    else problems.push(problem);
   }
-  const valid = ports.filter((p) => ['HTTP', 'GRPC', 'TLS'].includes(p.routeType) && (!service || service.spec?.ports?.some((sp) => sp.port === p.port)));
-  return { ports: valid, problems };
+  return { ports, problems };
 }
 
 function protocolOf(routeType: ExportRouteType): { protocol: TargetGroupProtocol; protocolVersion: TargetGroupProtocolVersion | undefined } {
@@ -71,13 +86,14 @@ function protocolOf(routeType: ExportRouteType): { protocol: TargetGroupProtocol
 /**
  * The target groups of an export, one per exported port, tagged so that other clusters find them
  * (SourceTypeKey ServiceExport, ServiceName, ServiceNamespace, ClusterName, ExportedPort; the VPC
- * is in the group's configuration). A TargetGroupPolicy on the Service or the export applies.
+ * is in the group's configuration), and created pending (hidden) until their targets are in.
+ * A TargetGroupPolicy on the Service or the export applies.
  */
 export function exportTargetGroups(serviceExport: ServiceExport, service: Service, ports: readonly ExportedPort[], index: ObjectIndex, identity: AwsIdentity): TargetGroupModel[] {
   const namespace = serviceExport.metadata.namespace ?? '';
   const exportName = serviceExport.metadata.name;
   const settings: TargetGroupSettings | undefined =
-    policyFor(index, { group: 'application-networking.k8s.aws', kind: 'ServiceExport', namespace, name: exportName }) ??
+    policyFor(index, { group: OUR_API_GROUP, kind: 'ServiceExport', namespace, name: exportName }) ??
     policyFor(index, { group: '', kind: 'Service', namespace, name: service.metadata.name });
   const slices = index.list<EndpointSlice>('discovery.k8s.io', 'EndpointSlice', namespace);
   const family = service.spec?.ipFamilies?.[0] === 'IPv6' ? 'IPv6' : 'IPv4';
@@ -96,6 +112,7 @@ export function exportTargetGroups(serviceExport: ServiceExport, service: Servic
         [TAG.serviceNamespace]: namespace,
         [TAG.protocolVersion]: protocolVersion ?? '',
         [EXPORTED_PORT_TAG]: String(exported.port),
+        [EXPORT_PENDING_TAG]: 'true',
       },
       targets: targetsFor(service, exported.port, slices, family),
     };

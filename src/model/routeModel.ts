@@ -55,6 +55,8 @@ export interface RouteModelOptions {
   maxListenersPerService: number;
   /** An ACM certificate found for the custom domain, when no listener names one. */
   discoveredCertificateArn?: string;
+  /** Imported target groups Lattice says the route cannot use, by ARN, with why (see unavailableImports). */
+  unavailableTargetGroups?: ReadonlyMap<string, string>;
 }
 
 export interface BuiltRoute {
@@ -163,7 +165,7 @@ export function buildRouteModel(
   const backendsByKey = new Map<string, Backend>();
 
   for (const [ruleIndex, rule] of rules.entries()) {
-    const resolved = resolveRuleBackends(route, rule.backendRefs ?? [], index, adapter);
+    const resolved = resolveRuleBackends(route, rule.backendRefs ?? [], index, adapter, options.unavailableTargetGroups);
     problems.push(...resolved.problems);
     const live = resolved.backends.filter((b) => b.weight > 0);
     if (live.length > MAX_FORWARD_TARGET_GROUPS) {

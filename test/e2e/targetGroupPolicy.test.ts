@@ -75,19 +75,20 @@ describe('TargetGroupPolicy, end to end', () => {
   });
 
   it('reports Conflicted, TargetNotFound and Invalid policies, and applies only the winner', async () => {
-    h.cluster.apply(policy('first', { healthCheck: { path: '/first' } }));
+    // The younger policy sorts first by name: only its age can make it lose.
+    h.cluster.apply(policy('zz-older', { healthCheck: { path: '/older' } }));
     await h.driver.runUntilStable();
-    h.cluster.apply(policy('second', { healthCheck: { path: '/second' } }));
+    h.cluster.apply(policy('aa-younger', { healthCheck: { path: '/younger' } }));
     h.cluster.apply(policy('nowhere', {}, 'missing'));
     h.cluster.apply(policy('bad', { protocolVersion: 'HTTP3' }, 'other'));
     h.cluster.apply({ ...policy('kind', {}), spec: { targetRef: { group: GW, kind: 'HTTPRoute', name: 'web' } } });
     await h.driver.runUntilStable();
-    expect(policyConditions(h, 'first')).toEqual({ Accepted: 'True/Accepted' });
-    expect(policyConditions(h, 'second')).toEqual({ Accepted: 'False/Conflicted' });
+    expect(policyConditions(h, 'zz-older')).toEqual({ Accepted: 'True/Accepted' });
+    expect(policyConditions(h, 'aa-younger')).toEqual({ Accepted: 'False/Conflicted' });
     expect(policyConditions(h, 'nowhere')).toEqual({ Accepted: 'False/TargetNotFound' });
     expect(policyConditions(h, 'kind')).toEqual({ Accepted: 'False/Invalid' });
     expect(policyConditions(h, 'bad')).toEqual({ Accepted: 'False/Invalid' });
     const [group] = await forwardedGroups();
-    expect((await h.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: group }))).config?.healthCheck?.path).toBe('/first');
+    expect((await h.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: group }))).config?.healthCheck?.path).toBe('/older');
   });
 });

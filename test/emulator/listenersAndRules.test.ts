@@ -247,6 +247,35 @@ describe('listeners and rules', () => {
     expect(missing.resourceType).toBe('TARGET_GROUP');
   });
 
+  it('refuses a target group used by another service in every write that names it, and allows it in several listeners of one service', async () => {
+    const group = await createTargetGroup(h.lattice, 'taken');
+    const mine = await rule('mine', 1, { action: forwardTo(group.id) });
+    const own = await h.lattice.send(new CreateListenerCommand({ serviceIdentifier: service.id, name: 'second', protocol: 'HTTP', port: 8080, defaultAction: forwardTo(group.arn) }));
+    expect(own.defaultAction?.forward?.targetGroups?.[0]?.targetGroupIdentifier).toBe(group.id);
+    const other = await createService(h.lattice, 'other');
+    const otherListener = await createListener(h.lattice, other.id);
+    const otherRule = await h.lattice.send(
+      new CreateRuleCommand({ serviceIdentifier: other.id, listenerIdentifier: otherListener.id, name: 'theirs', priority: 1, match: pathPrefix('/'), action: { fixedResponse: { statusCode: 404 } } }),
+    );
+    const refused = { resourceId: group.id, resourceType: 'TARGET_GROUP', message: `Target group ${group.id} is already used by service ${service.id}` };
+    const writes = [
+      new CreateListenerCommand({ serviceIdentifier: other.id, name: 'steal', protocol: 'HTTP', port: 8080, defaultAction: forwardTo(group.id) }),
+      new CreateRuleCommand({ serviceIdentifier: other.id, listenerIdentifier: otherListener.id, name: 'steal', priority: 2, match: pathPrefix('/x'), action: forwardTo(group.id) }),
+      new UpdateRuleCommand({ serviceIdentifier: other.id, listenerIdentifier: otherListener.id, ruleIdentifier: otherRule.id, action: forwardTo(group.arn) }),
+      new UpdateListenerCommand({ serviceIdentifier: other.id, listenerIdentifier: otherListener.id, defaultAction: forwardTo(group.id) }),
+    ];
+    for (const write of writes) expect(await rejection(h.lattice.send(write as never), ConflictException)).toMatchObject(refused);
+    // BatchUpdateRule reports it per rule (a partial failure is no HTTP error).
+    const batch = await h.lattice.send(new BatchUpdateRuleCommand({ serviceIdentifier: other.id, listenerIdentifier: otherListener.id, rules: [{ ruleIdentifier: otherRule.id, action: forwardTo(group.id) }] }));
+    expect(batch.successful).toEqual([]);
+    expect(batch.unsuccessful).toEqual([{ ruleIdentifier: otherRule.id, failureCode: 'ConflictException', failureMessage: refused.message }]);
+    // Once the first service no longer uses it, another may.
+    await h.lattice.send(new DeleteRuleCommand({ serviceIdentifier: service.id, listenerIdentifier: listener.id, ruleIdentifier: mine.id }));
+    await h.lattice.send(new DeleteListenerCommand({ serviceIdentifier: service.id, listenerIdentifier: own.id }));
+    const moved = await h.lattice.send(new UpdateRuleCommand({ serviceIdentifier: other.id, listenerIdentifier: otherListener.id, ruleIdentifier: otherRule.id, action: forwardTo(group.id) }));
+    expect(moved.action?.forward?.targetGroups?.[0]?.targetGroupIdentifier).toBe(group.id);
+  });
+
   it('enforces 10 target groups per service', async () => {
     await h.admin.config({ quotas: { targetGroupsPerService: 2 } });
     const groups = await Promise.all(['group-1', 'group-2', 'group-3'].map((name) => createTargetGroup(h.lattice, name)));

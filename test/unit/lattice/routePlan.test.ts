@@ -191,6 +191,17 @@ describe('route plan', () => {
     ]);
   });
 
+  it('keeps a rule on its current group while the imported group it should switch to is not ACTIVE yet', () => {
+    const imported = { ...get, action: { forward: [{ key: 'import:ns/reviews:80', weight: 1 }] } };
+    const externalTargetGroups = { 'import:ns/reviews:80': { arn: 'arn:tg/tg-ext', id: 'tg-ext' } };
+    const imports = (status: string) => [{ arn: 'arn:tg/tg-ext', id: 'tg-ext', missing: false as const, status, serviceArns: [] }];
+    const creating = planRoute(model({ rules: [imported], externalTargetGroups }), observed({ listeners: [listener([rule('r-get', 1, { method: 'GET' })])], imports: imports('CREATE_IN_PROGRESS') }), new Set());
+    expect(creating.ops.filter((o) => o.kind === 'updateRules')).toEqual([]);
+    expect(creating.waits).toContain('traffic moves to the new target group(s) of import:ns/reviews:80 once their targets are registered');
+    const active = planRoute(model({ rules: [imported], externalTargetGroups }), observed({ listeners: [listener([rule('r-get', 1, { method: 'GET' })])], imports: imports('ACTIVE') }), new Set());
+    expect(active.ops.filter((o) => o.kind === 'updateRules')).toEqual([{ kind: 'updateRules', port: 80, updates: [{ ruleName: 'r-get', action: imported.action }] }]);
+  });
+
   it('forwards to target groups of other owners by their recorded id (ServiceImport backends)', () => {
     const imported = { ...get, action: { forward: [{ key: 'import:ns/reviews:80', weight: 1 }] } };
     const current = rule('r-get', 1, { method: 'GET' });

@@ -46,6 +46,8 @@ describe('ServiceExport model (anchor case 39)', () => {
       'application-networking.k8s.aws/ServiceNamespace': 'shop',
       'application-networking.k8s.aws/ProtocolVersion': 'HTTP1',
       'application-networking.k8s.aws/ExportedPort': '80',
+      // Hidden from importers until the exporting cluster has registered its targets.
+      'application-networking.k8s.aws/ExportPending': 'true',
     });
     expect(groups[0]?.config.vpcIdentifier).toBe(identity.vpcId);
     expect(groups[1]?.targets).toEqual([{ id: '10.9.0.1', port: 9000 }]);

@@ -36,9 +36,14 @@ function httpRoute(rules: unknown[], extra: { annotations?: Record<string, strin
   return r as AnyRoute;
 }
 
-function build(r: AnyRoute, objects: KubeObject[] = [], options: { maxRules?: number } = {}) {
+function build(r: AnyRoute, objects: KubeObject[] = [], options: { maxRules?: number; unavailable?: Map<string, string> } = {}) {
   const index = ObjectIndex.of(r, objectMap(edge, gatewayClass('lattice', OUR_CONTROLLER), service('default', 'targetgroup1'), slice('default', 'targetgroup1', ['10.0.0.1']), ...objects));
-  return buildRouteModel(r, httpRouteAdapter, routeParents(r, index, OUR_CONTROLLER), index, { identity, maxRulesPerListener: options.maxRules ?? 10, maxListenersPerService: 2 });
+  return buildRouteModel(r, httpRouteAdapter, routeParents(r, index, OUR_CONTROLLER), index, {
+    identity,
+    maxRulesPerListener: options.maxRules ?? 10,
+    maxListenersPerService: 2,
+    ...(options.unavailable ? { unavailableTargetGroups: options.unavailable } : {}),
+  });
 }
 
 const backend = (name = 'targetgroup1', weight?: number, extra: Record<string, unknown> = {}) => ({ name, port: 80, ...(weight !== undefined ? { weight } : {}), ...extra });
@@ -304,6 +309,23 @@ describe('route model: ServiceImport backends and TargetGroupPolicy', () => {
   it('refuses an exported target group speaking another protocol than the route', () => {
     const built = build(httpRoute([{ backendRefs: [importRef('reviews')] }]), [importOf('reviews', [exported('tg-b', 'b', { protocol: 'TCP', protocolVersion: undefined })])]);
     expect(built.resolvedRefs.reason).toBe('UnsupportedProtocol');
+  });
+
+  it('picks the group of its protocol when an export offers HTTP and TLS on one port', () => {
+    const built = build(httpRoute([{ backendRefs: [importRef('reviews')] }]), [importOf('reviews', [exported('tg-tls', 'b', { protocol: 'TCP', protocolVersion: undefined }), exported('tg-http', 'b')])]);
+    expect(built.resolvedRefs.status).toBe('True');
+    expect(built.model?.externalTargetGroups['import:default/reviews:80']?.id).toBe('tg-http');
+  });
+
+  it('reports an imported group Lattice says it cannot use (deleted, used by another service) and forwards without it', () => {
+    const objects = [importOf('reviews', [exported('tg-gone', 'cluster-b')])];
+    const unavailable = new Map([[exported('tg-gone', 'b').arn, 'target group tg-gone no longer exists']]);
+    const split = build(httpRoute([{ backendRefs: [backend('targetgroup1', 80), importRef('reviews', 20)] }]), objects, { unavailable });
+    expect(split.resolvedRefs).toMatchObject({ status: 'False', reason: 'BackendNotFound', message: 'application-networking.k8s.aws/ServiceImport default/reviews:80: target group tg-gone no longer exists' });
+    expect(split.model?.rules[0]?.action).toEqual({ forward: [{ key: 'default/targetgroup1:80', weight: 80 }] });
+    expect(split.model?.externalTargetGroups).toEqual({});
+    const only = build(httpRoute([{ backendRefs: [importRef('reviews')] }]), objects, { unavailable });
+    expect(only.model?.rules[0]?.action).toEqual({ fixedResponse: 500 });
   });
 
   it('applies the oldest valid TargetGroupPolicy of a Service: health check fields in place, protocol version in the identity', () => {

@@ -1,0 +1,78 @@
+import type { LatticeApi } from '../../../src/lattice/api';
+import { isUserActionable, LatticeRefusal } from '../../../src/lattice/awsErrors';
+import { RouteApplier, type RouteOwner } from '../../../src/lattice/routeApply';
+import type { PlanOp } from '../../../src/lattice/routePlan';
+import type { ObservedRoute } from '../../../src/lattice/routeState';
+import type { TargetGroupModel } from '../../../src/model/targetGroups';
+
+const owner: RouteOwner = {
+  managedBy: 'me',
+  vpcId: 'vpc-a',
+  tokenOwner: 'me/HTTPRoute/uid',
+  routeName: 'shop',
+  routeNamespace: 'apps',
+  routeType: 'http',
+  allowTakeoverFrom: undefined,
+  ownsTargetGroup: () => true,
+};
+const TG: TargetGroupModel = { key: 'apps/web:80', name: 'k8s-web', config: { port: 80, protocol: 'HTTP' }, tags: {}, targets: [] };
+const observed: ObservedRoute = {
+  service: { arn: 'arn:svc/svc-1', id: 'svc-1', name: 'shop-apps', status: 'ACTIVE', dnsName: undefined, customDomainName: undefined, certificateArn: undefined, tags: {} },
+  listeners: [{ id: 'listener-1', arn: 'arn:listener', name: 'http-80', port: 80, protocol: 'HTTP', rules: [], defaultAction: undefined }],
+  targetGroups: [],
+  associations: [],
+};
+const external = { 'import:apps/reviews:80': { arn: 'arn:tg/tg-ext', id: 'tg-ext' } };
+const createTg: PlanOp = { kind: 'createTargetGroup', targetGroup: TG };
+const createRule: PlanOp = {
+  kind: 'createRule',
+  port: 80,
+  priority: 1,
+  rule: { name: 'k8s-rule', priority: 1, ruleIndex: 0, match: {}, action: { forward: [{ key: 'apps/web:80', weight: 80 }, { key: 'import:apps/reviews:80', weight: 20 }] } },
+};
+
+function api(overrides: Partial<Record<keyof LatticeApi, unknown>>): LatticeApi {
+  return { createTargetGroup: async () => ({ id: 'tg-new', arn: 'arn:tg/tg-new' }), ...overrides } as unknown as LatticeApi;
+}
+
+function awsError(name: string, message: string, resourceType: string): Error {
+  return Object.assign(new Error(message), { name, resourceType, resourceId: 'tg-ext' });
+}
+
+describe('route applier: refusals and what a failed pass created', () => {
+  it('turns a target group Lattice refuses in a rule into a reportable refusal, still knowing the group it created before', async () => {
+    const applier = new RouteApplier(
+      api({ createRule: async () => Promise.reject(awsError('ConflictException', 'Target group tg-ext is already used by service svc-9', 'TARGET_GROUP')) }),
+      owner,
+      observed,
+      [TG],
+      external,
+    );
+    const error = await applier.apply([createTg, createRule]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LatticeRefusal);
+    expect(error).toMatchObject({ code: 'TargetGroupUnavailable', message: 'ConflictException: Target group tg-ext is already used by service svc-9' });
+    expect(isUserActionable(error)).toBe(true);
+    expect(applier.targetGroupArns()).toEqual(['arn:tg/tg-new']);
+  });
+
+  it('reports a target group deleted meanwhile the same way, and leaves other errors alone', async () => {
+    const gone = new RouteApplier(api({ createRule: async () => Promise.reject(awsError('ResourceNotFoundException', 'not found', 'TARGET_GROUP')) }), owner, observed, [TG], external);
+    await expect(gone.apply([createTg, createRule])).rejects.toMatchObject({ code: 'TargetGroupUnavailable' });
+    const listener = new RouteApplier(api({ createRule: async () => Promise.reject(awsError('ConflictException', 'priority taken', 'RULE')) }), owner, observed, [TG], external);
+    await expect(listener.apply([createTg, createRule])).rejects.toMatchObject({ name: 'ConflictException' });
+  });
+
+  it('reports rules a BatchUpdateRule did not update instead of failing the hook', async () => {
+    const withRule = { ...observed, listeners: [{ ...observed.listeners[0]!, rules: [{ id: 'rule-1', name: 'k8s-rule', priority: 1, isDefault: false, match: {}, action: undefined }] }] };
+    const applier = new RouteApplier(
+      api({ batchUpdateRule: async () => ({ successful: [], unsuccessful: [{ ruleIdentifier: 'rule-1', failureCode: 'ConflictException', failureMessage: 'Target group tg-ext is already used by service svc-9' }] }) }),
+      owner,
+      withRule,
+      [],
+      external,
+    );
+    const error = await applier.apply([{ kind: 'updateRules', port: 80, updates: [{ ruleName: 'k8s-rule', action: { forward: [{ key: 'import:apps/reviews:80', weight: 1 }] } }] }]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'RulesNotUpdated', message: 'rules not updated: rule-1: Target group tg-ext is already used by service svc-9' });
+    expect(isUserActionable(error)).toBe(true);
+  });
+});
