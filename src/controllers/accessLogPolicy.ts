@@ -3,7 +3,7 @@ import {
   GRPCROUTE_TARGET,
   HTTPROUTE_TARGET,
   policyTargetRefs,
-  sameTarget,
+  sameLatticeResource,
   TLSROUTE_TARGET,
   type PolicyObject,
   type PolicyTargetRef,
@@ -13,11 +13,22 @@ import { condition } from '../metacontroller/conditions';
 import { generationOf, qualifiedName } from '../metacontroller/objects';
 import type { KubeObject } from '../metacontroller/types';
 import { parseDestinationArn } from '../lattice/accessLogDestination';
-import { ensureAccessLogSubscription, removeAccessLogSubscription } from '../lattice/accessLogSubscriptions';
-import { describePolicyResource } from '../lattice/policyResources';
+import { ensureAccessLogSubscription, removeAccessLogSubscription, removeUnrecordedSubscriptions } from '../lattice/accessLogSubscriptions';
+import { policyResourceType } from '../lattice/policyResources';
 import { parseTagsAnnotation, TAGS_ANNOTATION } from '../lattice/tags';
-import { ACCEPTED, createPolicyController, isManagedTarget, releasing, targetResourceArn, waitingForResource, WAIT_RESYNC_SECONDS, type PolicyKind } from './policyController';
-import type { HookController } from './types';
+import {
+  ACCEPTED,
+  createPolicyController,
+  isManagedTarget,
+  refusedByAws,
+  releasing,
+  targetResourceArn,
+  waitingForResource,
+  WAIT_RESYNC_SECONDS,
+  type PolicyKind,
+  type PolicyOutcome,
+} from './policyController';
+import type { HookContext, HookController } from './types';
 
 /** The subscription and the Lattice resource it logs (Go controller compatible annotations). */
 export const SUBSCRIPTION_ARN_ANNOTATION = `${KEY_PREFIX}accessLogSubscription`;
@@ -34,14 +45,15 @@ function destinationTypeOf(policy: AccessLogPolicy) {
 
 /**
  * Whether a subscription of ours tagged for another AccessLogPolicy may be taken over by the one
- * winning `ref`: unless that policy still holds it legitimately, through another target that maps
- * to the same Lattice resource (two Gateways of one network).
+ * winning `ref`: yes when that policy is gone, of another destination type, or competes for the
+ * same resource (and lost it); no when it holds the subscription through a target not known to
+ * share the resource (a Gateway named after the network's id).
  */
 function mayAdopt(policy: AccessLogPolicy, ref: PolicyTargetRef, policies: readonly AccessLogPolicy[]) {
   return (tagged: string | undefined): boolean => {
     const holder = policies.find((p) => qualifiedName(p) === tagged);
     if (!holder || holder.metadata.deletionTimestamp || destinationTypeOf(holder) !== destinationTypeOf(policy)) return true;
-    return policyTargetRefs(holder).some((r) => sameTarget(r, ref));
+    return policyTargetRefs(holder).some((r) => sameLatticeResource(r, ref));
   };
 }
 
@@ -58,50 +70,68 @@ const accessLogPolicy: PolicyKind<AccessLogPolicy, KubeObject> = {
   },
   // Lattice takes one subscription per destination type and resource: only policies of one type compete.
   contends: (policy, other) => destinationTypeOf(other) === destinationTypeOf(policy),
+  // Gateways of one name share a network, and its subscriptions.
+  sameResource: sameLatticeResource,
   recordKeys: [SUBSCRIPTION_ARN_ANNOTATION, SUBSCRIPTION_RESOURCE_NAME_ANNOTATION],
-  // The loser deletes its subscription if it is still tagged for it; one the winner adopted is left alone.
-  handsOver: () => false,
 
-  async release(policy, ctx) {
+  // The subscription is deleted if it is still tagged for this policy; one a winner adopted is left alone.
+  async release(policy, ctx, { target, deleting }) {
+    const owner = { managedBy: ctx.aws.identity.managedBy, policyName: qualifiedName(policy) };
     const arn = policy.metadata.annotations?.[SUBSCRIPTION_ARN_ANNOTATION];
-    if (!arn) return { done: true, message: 'no subscription' };
-    return removeAccessLogSubscription(ctx.aws, { arn, managedBy: ctx.aws.identity.managedBy, policyName: qualifiedName(policy) });
+    if (arn) return removeAccessLogSubscription(ctx.aws, { arn, ...owner });
+    // No record (an answer lost after the create): on deletion, what the target carries for this policy.
+    const resourceArn = deleting && target ? targetResourceArn(target) : undefined;
+    if (resourceArn) return removeUnrecordedSubscriptions(ctx.aws, { resourceArn, ...owner });
+    return { done: true, message: 'no subscription' };
   },
 
   async apply(policy, { ref, target, policies }, ctx) {
     const resourceArn = targetResourceArn(target);
-    const resource = resourceArn ? await describePolicyResource(ctx.aws.api, resourceArn) : undefined;
-    if (!resource) return waitingForResource(ref);
+    // Retargeted to a resource that does not exist yet: the old target's logs stop now.
+    if (!resourceArn) return waitingWithout(policy, ref, ctx);
     const { identity } = ctx.aws;
     const destinationArn = policy.spec?.destinationArn ?? '';
+    const annotations = policy.metadata.annotations ?? {};
     const result = await ensureAccessLogSubscription(ctx.aws, {
       owner: `${identity.managedBy}/${policy.metadata.uid ?? qualifiedName(policy)}/${generationOf(policy)}`,
       managedBy: identity.managedBy,
       policyName: qualifiedName(policy),
-      extraTags: parseTagsAnnotation(policy.metadata.annotations?.[TAGS_ANNOTATION]),
-      resourceArn: resource.arn,
+      extraTags: parseTagsAnnotation(annotations[TAGS_ANNOTATION]),
+      resourceArn,
       destinationArn,
-      knownArn: policy.metadata.annotations?.[SUBSCRIPTION_ARN_ANNOTATION],
+      knownArn: annotations[SUBSCRIPTION_ARN_ANNOTATION],
       mayAdopt: mayAdopt(policy, ref, policies),
     });
     switch (result.state) {
-      case 'active':
+      case 'active': {
+        // In steady state the resource is not read: its name is the one recorded with the subscription.
+        const name = result.resource?.name ?? annotations[SUBSCRIPTION_RESOURCE_NAME_ANNOTATION] ?? resourceArn.slice(resourceArn.lastIndexOf('/') + 1);
         return {
-          conditions: [ACCEPTED, condition('Programmed', 'True', 'Programmed', `access logs of ${resource.type} ${resource.name} go to ${destinationArn}`)],
-          record: { [SUBSCRIPTION_ARN_ANNOTATION]: result.arn, [SUBSCRIPTION_RESOURCE_NAME_ANNOTATION]: resource.name },
+          conditions: [ACCEPTED, condition('Programmed', 'True', 'Programmed', `access logs of ${policyResourceType(resourceArn) ?? 'resource'} ${name} go to ${destinationArn}`)],
+          record: { [SUBSCRIPTION_ARN_ANNOTATION]: result.arn, [SUBSCRIPTION_RESOURCE_NAME_ANNOTATION]: name },
         };
+      }
       case 'missing':
-        return waitingForResource(ref);
+        return waitingWithout(policy, ref, ctx);
       case 'invalid': {
-        // The destination may be created (or opened to us) later: look again.
+        // The destination may be created later: look again.
         const outcome = await releasing(accessLogPolicy, policy, ctx, [condition('Accepted', 'False', 'Invalid', result.message)]);
         return { ...outcome, resyncAfterSeconds: outcome.resyncAfterSeconds ?? WAIT_RESYNC_SECONDS };
       }
+      case 'failed':
+        return refusedByAws([ACCEPTED], result.message);
       case 'conflicted':
         return releasing(accessLogPolicy, policy, ctx, [condition('Accepted', 'False', 'Conflicted', result.message)]);
     }
   },
 };
+
+/** The target's resource does not exist (yet): a subscription recorded elsewhere is released while the policy waits. */
+async function waitingWithout(policy: AccessLogPolicy, ref: PolicyTargetRef, ctx: HookContext): Promise<PolicyOutcome> {
+  const waiting = waitingForResource(ref);
+  const outcome = await releasing(accessLogPolicy, policy, ctx, waiting.conditions);
+  return { ...outcome, resyncAfterSeconds: outcome.resyncAfterSeconds ?? waiting.resyncAfterSeconds };
+}
 
 export function createAccessLogPolicyController(): HookController {
   return createPolicyController(accessLogPolicy);

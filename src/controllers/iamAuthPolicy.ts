@@ -1,21 +1,25 @@
-import { GATEWAY_TARGET, GRPCROUTE_TARGET, HTTPROUTE_TARGET, type PolicyObject } from '../gatewayapi/policy';
+import { GATEWAY_TARGET, GRPCROUTE_TARGET, HTTPROUTE_TARGET, sameLatticeResource, type PolicyObject } from '../gatewayapi/policy';
 import { KEY_PREFIX } from '../gatewayapi/ourKeys';
 import { condition } from '../metacontroller/conditions';
+import { qualifiedName } from '../metacontroller/objects';
 import type { KubeObject, MetadataPatch } from '../metacontroller/types';
 import { ensureAuthPolicy, removeAuthPolicy } from '../lattice/authPolicies';
 import { compactAuthPolicy } from '../lattice/authPolicyDocument';
-import { policyResourceType } from '../lattice/policyResources';
+import { describePolicyResource, policyResourceType, type PolicyResource } from '../lattice/policyResources';
 import {
   ACCEPTED,
   createPolicyController,
   forgotten,
   isManagedTarget,
+  refusedByAws,
   targetResourceArn,
   waitingForResource,
   WAIT_RESYNC_SECONDS,
+  type Leaving,
   type PolicyKind,
+  type Released,
 } from './policyController';
-import type { HookController } from './types';
+import type { HookContext, HookController } from './types';
 
 /** Where the auth policy was put (Go controller compatible), so that it is removed from there and only there. */
 export const IAM_RESOURCE_ID_ANNOTATION = `${KEY_PREFIX}iam-auth-policy-resource-id`;
@@ -32,10 +36,63 @@ function recordedResource(policy: IAMAuthPolicy): string | undefined {
   return policy.metadata.annotations?.[IAM_RESOURCE_ID_ANNOTATION] || undefined;
 }
 
+function recordOf(resource: PolicyResource): MetadataPatch {
+  return { [IAM_RESOURCE_ID_ANNOTATION]: resource.id, [IAM_RESOURCE_TYPE_ANNOTATION]: resource.type, [IAM_RESOURCE_NAME_ANNOTATION]: resource.name };
+}
+
 /** `sn-…` or `svc-…` of the target's Lattice resource. */
-function resourceIdOf(target: KubeObject): string | undefined {
-  const arn = targetResourceArn(target);
+function resourceIdOf(target: KubeObject | undefined): string | undefined {
+  const arn = target && targetResourceArn(target);
   return arn && policyResourceType(arn) ? arn.slice(arn.lastIndexOf('/') + 1) : undefined;
+}
+
+/**
+ * Whether the recorded resource is the target's: its resource, or — for a Gateway whose network is
+ * not known at the moment (none yet, or several of its name) — a network recorded under the
+ * Gateway's name. Only a policy moved to another resource releases the one it protected.
+ */
+export function recordIsTargets(policy: IAMAuthPolicy, target: KubeObject): boolean {
+  const recorded = recordedResource(policy);
+  const current = resourceIdOf(target);
+  if (current || target.kind !== 'Gateway') return recorded === current;
+  const annotations = policy.metadata.annotations ?? {};
+  return annotations[IAM_RESOURCE_TYPE_ANNOTATION] === 'ServiceNetwork' && (annotations[IAM_RESOURCE_NAME_ANNOTATION] === target.metadata.name || recorded === target.metadata.name);
+}
+
+/**
+ * What a policy leaving its target does with the resource it recorded, when a successor holds
+ * that resource: the successor's document replaces ours, so restoring NONE first would open the
+ * resource in between. Once the successor records the resource (it does whenever it acted there,
+ * even when Lattice refused its document) it answers for it: `handOver`. Until then `wait`. A
+ * resource the successor does not act on (another one, or no successor) is released.
+ */
+export function succession(policy: IAMAuthPolicy, leaving: Leaving<IAMAuthPolicy, KubeObject>): 'release' | 'wait' | 'handOver' {
+  const recorded = recordedResource(policy);
+  const successor = leaving.successor;
+  if (!recorded || !successor || resourceIdOf(successor.target) !== recorded) return 'release';
+  return recordedResource(successor.policy) === recorded ? 'handOver' : 'wait';
+}
+
+async function release(policy: IAMAuthPolicy, ctx: HookContext, leaving: Leaving<IAMAuthPolicy, KubeObject>): Promise<Released> {
+  const managedBy = ctx.aws.identity.managedBy;
+  const recorded = recordedResource(policy);
+  switch (succession(policy, leaving)) {
+    case 'handOver':
+      return { done: true, message: `left to ${qualifiedName(leaving.successor?.policy ?? policy)}` };
+    case 'wait':
+      // Nothing to wait for once the resource is gone (it took its auth policy with it).
+      if (recorded && (await describePolicyResource(ctx.aws.api, recorded))) return { done: false, message: `waiting for ${qualifiedName(leaving.successor?.policy ?? policy)} to take ${recorded} over` };
+      return { done: true, message: 'the resource no longer exists' };
+    case 'release':
+      break;
+  }
+  if (recorded) return removeAuthPolicy(ctx.aws, { resource: recorded, managedBy });
+  // No record (an answer was lost after the write): on deletion, with no successor that may carry
+  // the same document, only a target carrying exactly ours.
+  const arn = leaving.deleting && !leaving.successor && leaving.target ? targetResourceArn(leaving.target) : undefined;
+  const document = compactAuthPolicy(policy.spec?.policy);
+  if (arn && document.ok) return removeAuthPolicy(ctx.aws, { resource: arn, managedBy, onlyIfDocument: document.document });
+  return { done: true, message: 'no auth policy put' };
 }
 
 const iamAuthPolicy: PolicyKind<IAMAuthPolicy, KubeObject> = {
@@ -48,50 +105,44 @@ const iamAuthPolicy: PolicyKind<IAMAuthPolicy, KubeObject> = {
   isOurs: isManagedTarget,
   // A policy whose document never applied holds nothing: it does not keep a valid one off the target.
   contends: (_policy, other) => compactAuthPolicy(other.spec?.policy).ok || recordedResource(other) !== undefined,
+  // Gateways of one name share a network, and a network has one auth policy.
+  sameResource: sameLatticeResource,
   recordKeys: RECORD_KEYS,
-  // On the same resource the winner's document replaces ours; restoring NONE first would open it meanwhile.
-  handsOver: (policy, target) => recordedResource(policy) === undefined || recordedResource(policy) === resourceIdOf(target),
-
-  async release(policy, ctx, target) {
-    const recorded = recordedResource(policy);
-    if (recorded) return removeAuthPolicy(ctx.aws, { resource: recorded });
-    // No record (an answer was lost after the write): only a target carrying exactly our document.
-    const arn = target && targetResourceArn(target);
-    const document = compactAuthPolicy(policy.spec?.policy);
-    if (arn && document.ok) return removeAuthPolicy(ctx.aws, { resource: arn, onlyIfDocument: document.document });
-    return { done: true, message: 'no auth policy put' };
-  },
+  release,
 
   async apply(policy, { ref, target }, ctx) {
-    // A document that cannot be applied leaves the last applied one in force: failing closed.
-    const document = compactAuthPolicy(policy.spec?.policy);
-    if (!document.ok) return { conditions: [condition('Accepted', 'False', 'Invalid', document.problem)], record: {} };
-    const resourceArn = targetResourceArn(target);
-    if (!resourceArn) return waitingForResource(ref);
-    // Retargeted: the resource protected before goes back to NONE.
     const recorded = recordedResource(policy);
     let record: MetadataPatch = {};
-    if (recorded && recorded !== resourceIdOf(target)) {
-      await removeAuthPolicy(ctx.aws, { resource: recorded });
+    // Retargeted: the resource protected before goes back to NONE first, even when the new one does
+    // not exist yet or the document is invalid. Failing closed keeps a resource protected against a
+    // broken edit of its own policy, not one the policy was moved away from.
+    if (recorded && !recordIsTargets(policy, target)) {
+      await removeAuthPolicy(ctx.aws, { resource: recorded, managedBy: ctx.aws.identity.managedBy });
       record = forgotten(RECORD_KEYS);
     }
+    // A document that cannot be applied leaves the last applied one in force: failing closed.
+    const document = compactAuthPolicy(policy.spec?.policy);
+    if (!document.ok) return { conditions: [condition('Accepted', 'False', 'Invalid', document.problem)], record };
+    const resourceArn = targetResourceArn(target);
+    if (!resourceArn) return { ...waitingForResource(ref), record };
     const result = await ensureAuthPolicy(ctx.aws, { resourceArn, document: document.document, managedBy: ctx.aws.identity.managedBy });
     switch (result.state) {
       case 'applied': {
         const { resource } = result;
         return {
           conditions: [ACCEPTED, condition('Programmed', 'True', 'Programmed', `${resource.type} ${resource.name} requires AWS_IAM auth with this policy`)],
-          record: { [IAM_RESOURCE_ID_ANNOTATION]: resource.id, [IAM_RESOURCE_TYPE_ANNOTATION]: resource.type, [IAM_RESOURCE_NAME_ANNOTATION]: resource.name },
+          record: recordOf(resource),
         };
       }
       case 'missing':
         return { ...waitingForResource(ref), record };
+      // Recorded even so: this policy now answers for the resource (release leaves another owner's alone).
       case 'conflicted':
-        return { conditions: [condition('Accepted', 'False', 'Conflicted', result.message)], record, resyncAfterSeconds: WAIT_RESYNC_SECONDS };
+        return { conditions: [condition('Accepted', 'False', 'Conflicted', result.message)], record: recordOf(result.resource), resyncAfterSeconds: WAIT_RESYNC_SECONDS };
       case 'invalid':
-        return { conditions: [condition('Accepted', 'False', 'Invalid', result.message)], record };
+        return { conditions: [condition('Accepted', 'False', 'Invalid', result.message)], record: recordOf(result.resource) };
       case 'failed':
-        return { conditions: [ACCEPTED, condition('Programmed', 'False', 'Invalid', result.message)], record, resyncAfterSeconds: WAIT_RESYNC_SECONDS };
+        return { ...refusedByAws([ACCEPTED], result.message), record: recordOf(result.resource) };
     }
   },
 };

@@ -1,11 +1,11 @@
 import {
   attachPolicy,
-  contendersOf,
+  holderOf,
   policyAncestors,
   policyRelatedRules,
   policyStatus,
   policyTargetRefs,
-  winningPolicy,
+  resolveAttachment,
   type PolicyAncestorRef,
   type PolicyAttachmentRules,
   type PolicyObject,
@@ -13,6 +13,7 @@ import {
   type PolicyTargetRef,
 } from '../gatewayapi/policy';
 import { MANAGED_LABEL, MANAGED_LABEL_VALUE, OUR_API_GROUP, OUR_API_VERSION, SERVICE_ARN_ANNOTATION, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
+import { awsErrorMessage, isUserActionable } from '../lattice/awsErrors';
 import { condition, type DesiredCondition } from '../metacontroller/conditions';
 import { ObjectIndex } from '../metacontroller/objectIndex';
 import { generationOf } from '../metacontroller/objects';
@@ -47,9 +48,22 @@ export interface PolicyOutcome {
 }
 
 export interface Released {
-  /** Nothing of this policy's remains in Lattice (else: look again later, keeping the record). */
+  /** Nothing of this policy's remains in Lattice, or what remains is another policy's now (else: look again later, keeping the record). */
   done: boolean;
   message: string;
+}
+
+/** Where a policy stops applying, for the kind to decide what to undo and what to leave. */
+export interface Leaving<P extends PolicyObject, T extends KubeObject> {
+  /** The target the policy leaves, while it is still there. */
+  target?: T;
+  /**
+   * The policy that holds (or, once this one is deleted, takes over) that target's Lattice
+   * resource, with its own target: what it will overwrite may be left to it rather than undone first.
+   */
+  successor?: { policy: P; target: T };
+  /** The policy is being deleted: without a record, a kind may look for its work on `target`. */
+  deleting?: boolean;
 }
 
 export interface PolicyKind<P extends PolicyObject, T extends KubeObject> extends PolicyAttachmentRules<P, T> {
@@ -64,16 +78,8 @@ export interface PolicyKind<P extends PolicyObject, T extends KubeObject> extend
   recordKeys: readonly string[];
   /** Applies an attached policy to its target; `policies` are every policy of the kind in the request. */
   apply(policy: P, attached: { ref: PolicyTargetRef; target: T; policies: readonly P[] }, ctx: HookContext): Promise<PolicyOutcome>;
-  /**
-   * Undoes what the policy did (as recorded). `target` is given only on deletion without a
-   * successor, for a kind that can recognise its work on the target without a record.
-   */
-  release(policy: P, ctx: HookContext, target: T | undefined): Promise<Released>;
-  /**
-   * Whether what the policy did belongs to `target`'s Lattice resource, so that the policy winning
-   * the target takes it over as it is (the loser forgets it instead of releasing it).
-   */
-  handsOver(policy: P, target: T): boolean;
+  /** Undoes what the policy did (as recorded), or leaves it to the successor that takes it over. */
+  release(policy: P, ctx: HookContext, leaving: Leaving<P, T>): Promise<Released>;
 }
 
 /** Classified as ours (a Gateway of our class, or a route attached to one). */
@@ -102,15 +108,34 @@ export function forgotten(recordKeys: readonly string[]): MetadataPatch {
   return Object.fromEntries(recordKeys.map((key) => [key, null]));
 }
 
+/** AWS refused a change a person must fix (permissions, quotas, refused input): the record stays, the policy looks again. */
+export function refusedByAws(conditions: readonly DesiredCondition[], message: string): PolicyOutcome {
+  return { conditions: [...conditions, condition('Programmed', 'False', 'Invalid', message)], record: {}, resyncAfterSeconds: WAIT_RESYNC_SECONDS };
+}
+
+/**
+ * Runs an apply or a release: an AWS error a person must fix becomes `Programmed=False/Invalid`
+ * with the AWS message next to `conditions` (the hook does not fail over and over without saying
+ * why); transient errors stay RetryLaterError (429), anything else fails the hook.
+ */
+async function reportingAwsRefusals(conditions: readonly DesiredCondition[], run: () => Promise<PolicyOutcome>): Promise<PolicyOutcome> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!isUserActionable(error)) throw error;
+    return refusedByAws(conditions, awsErrorMessage(error));
+  }
+}
+
 /** Releases what the policy did; its record goes once nothing remains, else it is kept and looked at again. */
 export async function releasing<P extends PolicyObject, T extends KubeObject>(
   kind: PolicyKind<P, T>,
   policy: P,
   ctx: HookContext,
   conditions: DesiredCondition[],
-  target?: T,
+  leaving: Leaving<P, T> = {},
 ): Promise<PolicyOutcome> {
-  const released = await kind.release(policy, ctx, target);
+  const released = await kind.release(policy, ctx, leaving);
   if (released.done) return { conditions, record: forgotten(kind.recordKeys) };
   ctx.log.debug({ detail: released.message }, 'policy release in progress');
   return { conditions, record: {}, resyncAfterSeconds: PENDING_RESYNC_SECONDS };
@@ -139,21 +164,29 @@ function policiesOf<P extends PolicyObject>(kind: { kind: string }, index: Objec
   return index.list<P>(OUR_API_GROUP, kind.kind);
 }
 
+/** A successor with its target, as `Leaving` takes it. */
+function withTarget<P extends PolicyObject, T extends KubeObject>(kind: PolicyKind<P, T>, successor: P | undefined, index: ObjectIndex): Pick<Leaving<P, T>, 'successor'> {
+  const resolved = successor && resolveAttachment<P, T>(successor, index, kind);
+  return successor && resolved?.state === 'found' ? { successor: { policy: successor, target: resolved.target } } : {};
+}
+
 async function sync<P extends PolicyObject, T extends KubeObject>(kind: PolicyKind<P, T>, request: DecoratorHookRequest, ctx: HookContext): Promise<DecoratorHookResponse> {
   const policy = request.object as P;
   const index = ObjectIndex.fromDecoratorRequest(request);
   const policies = policiesOf<P>(kind, index);
   const attachment = attachPolicy<P, T>(policy, policies, index, kind);
   if (attachment.state === 'rejected') {
-    return answerPolicy(policy, ctx, { ...(await releasing(kind, policy, ctx, [attachment.condition])), ancestors: [] });
+    const conditions = [attachment.condition];
+    return answerPolicy(policy, ctx, { ...(await reportingAwsRefusals(conditions, () => releasing(kind, policy, ctx, conditions))), ancestors: [] });
   }
   const ancestors = policyAncestors(attachment.ref, attachment.target, ctx.config.controllerName);
   if (attachment.state === 'conflicted') {
     const conditions = [attachment.condition];
-    const outcome = kind.handsOver(policy, attachment.target) ? { conditions, record: forgotten(kind.recordKeys) } : await releasing(kind, policy, ctx, conditions);
-    return answerPolicy(policy, ctx, { ...outcome, ancestors });
+    const leaving = { target: attachment.target, ...withTarget(kind, attachment.winner, index) };
+    return answerPolicy(policy, ctx, { ...(await reportingAwsRefusals(conditions, () => releasing(kind, policy, ctx, conditions, leaving))), ancestors });
   }
-  return answerPolicy(policy, ctx, { ...(await kind.apply(policy, { ref: attachment.ref, target: attachment.target, policies }, ctx)), ancestors });
+  const attached = { ref: attachment.ref, target: attachment.target, policies };
+  return answerPolicy(policy, ctx, { ...(await reportingAwsRefusals([ACCEPTED], () => kind.apply(policy, attached, ctx))), ancestors });
 }
 
 async function finalize<P extends PolicyObject, T extends KubeObject>(kind: PolicyKind<P, T>, request: DecoratorHookRequest, ctx: HookContext): Promise<DecoratorHookResponse> {
@@ -162,15 +195,13 @@ async function finalize<P extends PolicyObject, T extends KubeObject>(kind: Poli
   const refs = policyTargetRefs(policy);
   const ref = refs.length === 1 ? refs[0] : undefined;
   const target = ref && kind.kinds.some((k) => k.group === ref.group && k.kind === ref.kind) ? index.get<T>(ref) : undefined;
-  const successor = ref ? winningPolicy(policiesOf<P>(kind, index), ref, contendersOf(policy, kind)) : undefined;
+  // The policy that takes the target over once this one is gone (this one, deleting, no longer competes).
+  const successor = ref ? holderOf(policy, ref, policiesOf<P>(kind, index), index, kind) : undefined;
   const conditions = [condition('Accepted', 'True', 'Accepted', 'Deleting')];
   const ancestors = ref && target ? policyAncestors(ref, target, ctx.config.controllerName) : [];
-  // A policy that takes the target over keeps what this one did there.
-  const outcome =
-    successor && target && kind.handsOver(policy, target)
-      ? { conditions, record: forgotten(kind.recordKeys) }
-      : await releasing(kind, policy, ctx, conditions, successor ? undefined : target);
-  // Released or handed over, unless the release is still in progress (then it is looked at again).
+  const leaving = { ...(target ? { target } : {}), ...withTarget(kind, successor, index), deleting: true };
+  const outcome = await reportingAwsRefusals(conditions, () => releasing(kind, policy, ctx, conditions, leaving));
+  // Released or handed over, unless that is still in progress (then it is looked at again).
   return answerPolicy(policy, ctx, { ...outcome, ancestors, finalized: outcome.resyncAfterSeconds === undefined });
 }
 

@@ -1,4 +1,4 @@
-import { GATEWAY_TARGET, type PolicyObject } from '../gatewayapi/policy';
+import { GATEWAY_TARGET, sameLatticeResource, type PolicyObject } from '../gatewayapi/policy';
 import { KEY_PREFIX } from '../gatewayapi/ourKeys';
 import type { Gateway } from '../gatewayapi/types';
 import { condition } from '../metacontroller/conditions';
@@ -30,14 +30,16 @@ const vpcAssociationPolicy: PolicyKind<VpcAssociationPolicy, Gateway> = {
   resource: 'vpcassociationpolicies',
   kinds: [GATEWAY_TARGET],
   isOurs: isManagedTarget,
+  // Gateways of one name share a network, and the cluster VPC has one association with it.
+  sameResource: sameLatticeResource,
   recordKeys: [ASSOCIATION_ARN_ANNOTATION],
-  // The winner manages the same network ↔ VPC pair.
-  handsOver: () => true,
 
-  async release(policy, ctx) {
+  async release(policy, ctx, { successor }) {
     const knownArn = policy.metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION];
     if (!knownArn) return { done: true, message: 'no association' };
-    return removeVpcAssociation(ctx.aws.api, { managedBy: ctx.aws.identity.managedBy, knownArn, vpcId: ctx.aws.identity.vpcId });
+    // A successor that associates manages the same network ↔ VPC association: it takes it over as it is.
+    const successorNetworkArn = successor && successor.policy.spec?.associateWithVpc !== false ? targetResourceArn(successor.target) : undefined;
+    return removeVpcAssociation(ctx.aws.api, { managedBy: ctx.aws.identity.managedBy, knownArn, successorNetworkArn });
   },
 
   async apply(policy, { ref, target }, ctx) {
@@ -64,8 +66,9 @@ const vpcAssociationPolicy: PolicyKind<VpcAssociationPolicy, Gateway> = {
         return { conditions: [ACCEPTED, condition('Programmed', 'False', 'Pending', result.message)], record: record(result.arn), resyncAfterSeconds: PENDING_RESYNC_SECONDS };
       case 'failed':
         return { conditions: [ACCEPTED, condition('Programmed', 'False', 'Invalid', result.message)], record: record(result.arn), resyncAfterSeconds: WAIT_RESYNC_SECONDS };
+      // The record stays: release leaves another owner's association alone, and removes one of ours.
       case 'conflicted':
-        return { conditions: [condition('Accepted', 'False', 'Conflicted', result.message)], record: record(undefined), resyncAfterSeconds: WAIT_RESYNC_SECONDS };
+        return { conditions: [condition('Accepted', 'False', 'Conflicted', result.message)], record: {}, resyncAfterSeconds: WAIT_RESYNC_SECONDS };
     }
   },
 };

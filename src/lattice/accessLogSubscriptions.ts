@@ -2,19 +2,22 @@ import { KEY_PREFIX } from '../gatewayapi/ourKeys';
 import { sameDestinationType } from './accessLogDestination';
 import { awsErrorMessage, isConflict, isNotFound, isUserActionable, orUndefinedIfNotFound } from './awsErrors';
 import { clientToken } from './clientToken';
-import type { PolicyApis } from './policyResources';
+import { describePolicyResource, foreignOwnership, type PolicyApis, type PolicyResource } from './policyResources';
 import { ownershipOf, TAG } from './tags';
 
 /** Names the AccessLogPolicy (`<namespace>/<name>`) a subscription belongs to (Go controller compatible). */
 export const ACCESS_LOG_POLICY_TAG = `${KEY_PREFIX}AccessLogPolicy`;
 
 export type SubscriptionState =
-  | { state: 'active'; arn: string }
+  /** With the resource, when it was read (not in steady state). */
+  | { state: 'active'; arn: string; resource?: PolicyResource }
   /** The service network or service does not exist (any more). */
   | { state: 'missing' }
-  /** Lattice refused the destination (it does not exist, or we may not deliver to it). */
+  /** The destination does not exist. */
   | { state: 'invalid'; message: string }
-  /** Another owner's subscription already takes this destination type for the resource. */
+  /** Lattice refused the change for another reason a person must fix (permissions, quotas): what is in place stays. */
+  | { state: 'failed'; message: string }
+  /** Another owner's subscription already takes this destination type for the resource, or the resource is another owner's. */
   | { state: 'conflicted'; message: string };
 
 export interface SubscriptionSpec {
@@ -36,14 +39,22 @@ function resourceTypeOf(error: unknown): string | undefined {
   return (error as { resourceType?: string }).resourceType;
 }
 
-/** Errors of Create/Update that the policy's user must act on. */
-function refusal(error: unknown): SubscriptionState | undefined {
-  if (isNotFound(error)) {
-    const type = resourceTypeOf(error);
-    // Lattice names the missing resource: ours (the network or service) or the destination.
-    return type === 'SERVICE_NETWORK' || type === 'SERVICE' ? { state: 'missing' } : { state: 'invalid', message: awsErrorMessage(error) };
-  }
-  return isUserActionable(error) ? { state: 'invalid', message: awsErrorMessage(error) } : undefined;
+/** A ResourceNotFoundException about the destination: Lattice names it (not the network or service, not a subscription). */
+function isMissingDestination(error: unknown, destinationArn: string): boolean {
+  if (!isNotFound(error) || ['SERVICE_NETWORK', 'SERVICE', 'ACCESS_LOG_SUBSCRIPTION'].includes(resourceTypeOf(error) ?? '')) return false;
+  const { resourceId, message } = error as { resourceId?: string; message?: string };
+  return resourceId === destinationArn || (message ?? '').includes(destinationArn);
+}
+
+/**
+ * Errors of Create/Update that the policy's user must act on. Only a destination that does not
+ * exist makes the policy invalid; permissions or quotas say nothing about the destination, and
+ * leave the subscription in place.
+ */
+function refusal(error: unknown, destinationArn: string): SubscriptionState | undefined {
+  if (isNotFound(error) && ['SERVICE_NETWORK', 'SERVICE'].includes(resourceTypeOf(error) ?? '')) return { state: 'missing' };
+  if (isMissingDestination(error, destinationArn)) return { state: 'invalid', message: awsErrorMessage(error) };
+  return isNotFound(error) || isUserActionable(error) ? { state: 'failed', message: awsErrorMessage(error) } : undefined;
 }
 
 async function update(apis: PolicyApis, arn: string, destinationArn: string): Promise<SubscriptionState | undefined> {
@@ -52,7 +63,7 @@ async function update(apis: PolicyApis, arn: string, destinationArn: string): Pr
     return { state: 'active', arn };
   } catch (error) {
     if (isNotFound(error) && resourceTypeOf(error) === 'ACCESS_LOG_SUBSCRIPTION') return undefined;
-    const refused = refusal(error);
+    const refused = refusal(error, destinationArn);
     if (refused) return refused;
     throw error;
   }
@@ -89,7 +100,7 @@ async function create(apis: PolicyApis, spec: SubscriptionSpec): Promise<Subscri
     return created.arn ? { state: 'active', arn: created.arn } : { state: 'invalid', message: 'CreateAccessLogSubscription returned no ARN' };
   } catch (error) {
     if (isConflict(error)) return adopt(apis, spec, error);
-    const refused = refusal(error);
+    const refused = refusal(error, spec.destinationArn);
     if (refused) return refused;
     throw error;
   }
@@ -99,18 +110,34 @@ async function create(apis: PolicyApis, spec: SubscriptionSpec): Promise<Subscri
  * Makes one subscription of ours deliver the resource's access logs to the destination. The
  * recorded subscription is updated in place when only the destination changes within its type,
  * and replaced (the new one first) when the resource or the destination type changes. In steady
- * state this is one read and no write.
+ * state this is one read (the recorded subscription) and no write; the resource is read, and its
+ * owner checked, only before a write.
  */
 export async function ensureAccessLogSubscription(apis: PolicyApis, spec: SubscriptionSpec): Promise<SubscriptionState> {
   const known = spec.knownArn ? await orUndefinedIfNotFound(apis.policies.getAccessLogSubscription(spec.knownArn)) : undefined;
-  if (known?.arn && known.resourceArn === spec.resourceArn && sameDestinationType(known.destinationArn ?? '', spec.destinationArn)) {
-    if (known.destinationArn === spec.destinationArn) return { state: 'active', arn: known.arn };
-    const updated = await update(apis, known.arn, spec.destinationArn);
-    if (updated) return updated;
+  const sameSlot = known?.arn !== undefined && known.resourceArn === spec.resourceArn && sameDestinationType(known.destinationArn ?? '', spec.destinationArn);
+  if (sameSlot && known?.arn && known.destinationArn === spec.destinationArn) return { state: 'active', arn: known.arn };
+  const resource = await describePolicyResource(apis.api, spec.resourceArn);
+  if (!resource) return { state: 'missing' };
+  const foreign = await foreignOwnership(apis.api, resource, spec.managedBy);
+  if (foreign) return { state: 'conflicted', message: foreign };
+  const updated = sameSlot && known?.arn ? await update(apis, known.arn, spec.destinationArn) : undefined;
+  const result = updated ?? (await create(apis, { ...spec, resourceArn: resource.arn }));
+  if (result.state !== 'active') return result;
+  if (known?.arn && known.arn !== result.arn) await removeAccessLogSubscription(apis, { arn: known.arn, managedBy: spec.managedBy, policyName: spec.policyName });
+  return { ...result, resource };
+}
+
+/**
+ * Deletes the subscriptions of a resource that are ours and tagged for this policy: what an
+ * answer lost after a create left behind without a record.
+ */
+export async function removeUnrecordedSubscriptions(apis: PolicyApis, options: { resourceArn: string; managedBy: string; policyName: string }): Promise<{ done: true; message: string }> {
+  const subscriptions = (await orUndefinedIfNotFound(apis.policies.listAccessLogSubscriptions(options.resourceArn))) ?? [];
+  for (const subscription of subscriptions) {
+    if (subscription.arn) await removeAccessLogSubscription(apis, { arn: subscription.arn, managedBy: options.managedBy, policyName: options.policyName });
   }
-  const created = await create(apis, spec);
-  if (created.state === 'active' && known?.arn && known.arn !== created.arn) await removeAccessLogSubscription(apis, { arn: known.arn, managedBy: spec.managedBy, policyName: spec.policyName });
-  return created;
+  return { done: true, message: `no access log subscription of this policy left on ${options.resourceArn}` };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { LatticeApi } from './api';
 import { orUndefinedIfNotFound } from './awsErrors';
 import type { PolicyApi } from './policyApi';
+import { ownershipOf, TAG } from './tags';
 
 /** What the service policies need of AWS: the Lattice API and the policy operations. */
 export interface PolicyApis {
@@ -42,4 +43,13 @@ export async function describePolicyResource(api: LatticeApi, arnOrId: string): 
         : undefined;
   if (!type || !found?.id || !found.arn || found.status === 'DELETE_IN_PROGRESS') return undefined;
   return { type, id: found.id, arn: found.arn, name: found.name ?? found.id, authType: found.authType };
+}
+
+/**
+ * Why a resource is left alone: it is tagged with another owner's ManagedBy (ours or untagged
+ * ones are fair game). Undefined when it may be changed.
+ */
+export async function foreignOwnership(api: LatticeApi, resource: PolicyResource, managedBy: string): Promise<string | undefined> {
+  const tags = await api.listTags(resource.arn);
+  return ownershipOf(tags, managedBy) === 'foreign' ? `${resource.type} ${resource.name} is managed by ${tags[TAG.managedBy]}: it is left alone` : undefined;
 }

@@ -23,11 +23,8 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().every((v, i) => v === sortedB[i]);
 }
 
-async function find(api: LatticeApi, knownArn: string | undefined, networkArn: string, vpcId: string): Promise<Association | undefined> {
-  if (knownArn) {
-    const known = await orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(knownArn));
-    if (known && known.serviceNetworkArn === networkArn && known.vpcId === vpcId) return known;
-  }
+/** The association of this network with this VPC, if any (one being deleted is none). */
+async function find(api: LatticeApi, networkArn: string, vpcId: string): Promise<Association | undefined> {
   const [summary] = (await api.listServiceNetworkVpcAssociations({ serviceNetworkIdentifier: networkArn, vpcIdentifier: vpcId })).filter(
     (a) => a.status !== 'DELETE_IN_PROGRESS',
   );
@@ -57,7 +54,13 @@ export async function ensureVpcAssociation(
   options: { owner: string; managedBy: string; knownArn: string | undefined; networkArn: string; vpcId: string; securityGroupIds: string[] },
 ): Promise<AssociationState> {
   const { networkArn, vpcId, securityGroupIds, managedBy } = options;
-  const existing = await find(api, options.knownArn, networkArn, vpcId);
+  const known = options.knownArn ? await orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(options.knownArn)) : undefined;
+  if (known?.arn && known.serviceNetworkArn !== networkArn) {
+    // Retargeted to another network: a VPC takes one network, and the old association is ours to remove.
+    const removed = await removeAssociation(api, { ...known, arn: known.arn }, managedBy);
+    if (!removed.done) return { state: 'pending', arn: known.arn, message: removed.message };
+  }
+  const existing = known?.arn && known.serviceNetworkArn === networkArn && known.vpcId === vpcId ? known : await find(api, networkArn, vpcId);
   if (!existing?.arn) {
     try {
       const created = await api.createServiceNetworkVpcAssociation({
@@ -95,19 +98,10 @@ export async function ensureVpcAssociation(
   return stateOf({ ...existing, arn });
 }
 
-/** Removes an association if it is ours; `done` once it is gone. Other owners' associations are left alone. */
-export async function removeVpcAssociation(
-  api: LatticeApi,
-  options: { managedBy: string; knownArn: string | undefined; networkArn?: string; vpcId: string },
-): Promise<{ done: boolean; message: string }> {
-  const association = options.knownArn
-    ? await orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(options.knownArn))
-    : options.networkArn
-      ? await find(api, undefined, options.networkArn, options.vpcId)
-      : undefined;
-  if (!association?.arn) return { done: true, message: 'no association' };
+/** Deletes an association if it is ours; `done` once it is gone. Other owners' associations are left alone. */
+async function removeAssociation(api: LatticeApi, association: Association & { arn: string }, managedBy: string): Promise<{ done: boolean; message: string }> {
   if (association.status === 'DELETE_IN_PROGRESS') return { done: false, message: `association ${association.arn} is being deleted` };
-  if (ownershipOf(await api.listTags(association.arn), options.managedBy) !== 'ours') return { done: true, message: 'the association is not ours: left in place' };
+  if (ownershipOf(await api.listTags(association.arn), managedBy) !== 'ours') return { done: true, message: 'the association is not ours: left in place' };
   try {
     await api.deleteServiceNetworkVpcAssociation(association.arn);
   } catch (error) {
@@ -116,4 +110,20 @@ export async function removeVpcAssociation(
     throw error;
   }
   return { done: false, message: `deleting association ${association.arn}` };
+}
+
+/**
+ * Removes the recorded association if it is ours; `done` once it is gone. An association with
+ * `successorNetworkArn` is left in place: the policy that takes the Gateway over manages it as it is.
+ */
+export async function removeVpcAssociation(
+  api: LatticeApi,
+  options: { managedBy: string; knownArn: string; successorNetworkArn?: string | undefined },
+): Promise<{ done: boolean; message: string }> {
+  const association = await orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(options.knownArn));
+  if (!association?.arn) return { done: true, message: 'no association' };
+  if (options.successorNetworkArn !== undefined && association.serviceNetworkArn === options.successorNetworkArn) {
+    return { done: true, message: `association ${association.arn} left to the policy taking the Gateway over` };
+  }
+  return removeAssociation(api, { ...association, arn: association.arn }, options.managedBy);
 }

@@ -1,5 +1,5 @@
 import type { HealthCheckConfig } from '@aws-sdk/client-vpc-lattice';
-import { policyTargetRefs, winningPolicy, type PolicyAttachmentRules, type PolicyObject } from '../gatewayapi/policy';
+import { attachable, policyTargetRefs, winningPolicy, type PolicyAttachmentRules, type PolicyObject } from '../gatewayapi/policy';
 import { OUR_API_GROUP } from '../gatewayapi/ourKeys';
 import type { ObjectIndex } from '../metacontroller/objectIndex';
 import type { KubeObject } from '../metacontroller/types';
@@ -101,7 +101,7 @@ export const targetGroupPolicyRules: PolicyAttachmentRules<TargetGroupPolicy, Ku
 /** The settings of the policy that wins a Service or ServiceExport, among the request's objects. */
 export function policyFor(index: ObjectIndex, target: { group: string; kind: 'Service' | 'ServiceExport'; namespace: string; name: string }): TargetGroupSettings | undefined {
   const policies = index.list<TargetGroupPolicy>(OUR_API_GROUP, TARGET_GROUP_POLICY_KIND, target.namespace);
-  const winner = winningPolicy(policies, { ...target }, (p) => policyTargetRefs(p).length === 1 && targetGroupPolicyRules.specProblem?.(p) === undefined);
+  const winner = winningPolicy(policies, { ...target }, attachable(targetGroupPolicyRules, index));
   if (!winner) return undefined;
   const settings = targetGroupSettings(winner);
   return 'settings' in settings ? settings.settings : undefined;

@@ -281,6 +281,63 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
       expect(Object.values(state).every((list) => list.length === 0)).toBe(true);
     });
 
+    it('moves the association when retargeted to a Gateway of another network, leaving nothing behind', async () => {
+      h.cluster.apply(serviceNetwork('other'));
+      h.cluster.apply(gateway('infra', 'other', 'amazon-vpc-lattice'));
+      h.cluster.apply(vap('infra', 'assoc', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' } }));
+      await h.driver.runUntil(() => conditionsOf(h.cluster, policyRef).Programmed === 'True/Programmed');
+      const arn = h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION] ?? '';
+
+      h.cluster.apply(vap('infra', 'assoc', { targetRef: { group: GW, kind: 'Gateway', name: 'other' } }));
+      const recorded = () => h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION];
+      await h.driver.runUntil(() => conditionsOf(h.cluster, policyRef).Programmed === 'True/Programmed' && recorded() !== undefined && recorded() !== arn);
+      await h.driver.runUntilStable();
+      await expect(association(arn)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      const other = await networkNamed(h, 'other');
+      expect(await association(recorded() ?? '')).toMatchObject({ status: 'ACTIVE', serviceNetworkArn: other?.arn, vpcId: h.identity.vpcId });
+
+      h.cluster.delete(policyRef);
+      await h.driver.runUntil(() => h.cluster.get(policyRef) === undefined);
+      expect((await h.admin.state()).serviceNetworkVpcAssociations).toEqual([]);
+    });
+
+    it('leaves the association to a successor that associates, and removes it for one that does not', async () => {
+      h.cluster.apply(vap('infra', 'assoc', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' } }));
+      await h.driver.runUntil(() => conditionsOf(h.cluster, policyRef).Programmed === 'True/Programmed');
+      const arn = h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION] ?? '';
+      const successor = { ...policyRef, name: 'successor' };
+      h.cluster.apply(vap('infra', 'successor', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' }, securityGroupIds: [SG1] }));
+      await h.driver.runUntilStable();
+      expect(conditionsOf(h.cluster, successor)).toEqual({ Accepted: 'False/Conflicted' });
+
+      h.cluster.delete(policyRef);
+      await h.driver.runUntil(() => h.cluster.get(policyRef) === undefined && conditionsOf(h.cluster, successor).Programmed === 'True/Programmed');
+      await h.driver.runUntilStable();
+      expect(h.cluster.mustGet(successor).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION]).toBe(arn);
+      expect(await association(arn)).toMatchObject({ status: 'ACTIVE', securityGroupIds: [SG1] });
+
+      // The next one does not associate: the association goes with its predecessor.
+      h.cluster.apply(vap('infra', 'off', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' }, associateWithVpc: false }));
+      await h.driver.runUntilStable();
+      h.cluster.delete(successor);
+      await h.driver.runUntil(() => h.cluster.get(successor) === undefined);
+      await h.driver.runUntilStable();
+      expect(conditionsOf(h.cluster, { ...policyRef, name: 'off' })).toEqual({ Accepted: 'True/Accepted', Programmed: 'True/Programmed' });
+      await expect(association(arn)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    });
+
+    it('decides between policies on Gateways of one name in two namespaces, which share one network', async () => {
+      h.cluster.apply(gateway('team', 'edge', 'amazon-vpc-lattice'));
+      h.cluster.apply(vap('infra', 'assoc', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' }, securityGroupIds: [SG1] }));
+      await h.driver.runUntil(() => conditionsOf(h.cluster, policyRef).Programmed === 'True/Programmed');
+      h.cluster.apply(vap('team', 'assoc', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' }, securityGroupIds: [SG2] }));
+      await h.driver.runUntilStable();
+      expect(conditionsOf(h.cluster, { ...policyRef, namespace: 'team' })).toEqual({ Accepted: 'False/Conflicted' });
+      const arn = h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION] ?? '';
+      expect((await association(arn)).securityGroupIds).toEqual([SG1]);
+      expect((await h.admin.calls()).byOperation.UpdateServiceNetworkVpcAssociation).toBeUndefined();
+    });
+
     it('reports Conflicted for the younger of two policies on one Gateway, and TargetNotFound for a missing Gateway', async () => {
       h.cluster.apply(vap('infra', 'assoc', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' } }));
       await h.driver.runUntilStable();

@@ -6,6 +6,7 @@ import {
   GetServiceNetworkCommand,
   ListAccessLogSubscriptionsCommand,
   ListTagsForResourceCommand,
+  PutAuthPolicyCommand,
 } from '@aws-sdk/client-vpc-lattice';
 import { SUBSCRIPTION_ARN_ANNOTATION, SUBSCRIPTION_RESOURCE_NAME_ANNOTATION } from '../../src/controllers/accessLogPolicy';
 import { IAM_RESOURCE_ID_ANNOTATION, IAM_RESOURCE_NAME_ANNOTATION, IAM_RESOURCE_TYPE_ANNOTATION } from '../../src/controllers/iamAuthPolicy';
@@ -18,6 +19,7 @@ import { gateway, OUR_CONTROLLER } from '../support/objects';
 import { endpointSlice, httpRoute, service } from '../support/routeFixtures';
 
 const MANAGED_BY_KEY = 'application-networking.k8s.aws/ManagedBy';
+const FOREIGN_OWNER = '999999999999/other/vpc-0aaaaaaaaaaaaaaaa';
 const READER = 'arn:aws:iam::111122223333:role/order-reader';
 const WRITER = 'arn:aws:iam::111122223333:role/order-writer';
 const BUCKET = 'arn:aws:s3:::shop-access-logs';
@@ -42,6 +44,17 @@ const iapRef = (namespace: string, name: string) => ({ group: OURS, kind: 'IAMAu
 const alpRef = (namespace: string, name: string) => ({ group: OURS, kind: 'AccessLogPolicy', namespace, name });
 const toGateway = { group: GW, kind: 'Gateway', name: 'edge' };
 const toRoute = (name: string, kind = 'HTTPRoute') => ({ group: GW, kind, name });
+const httpListener = { name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } };
+
+/** Lets policies of `fromNamespace` refer to the routes of `namespace`. */
+function grantRoutes(namespace: string, fromNamespace: string, kind: string): KubeObject {
+  return {
+    apiVersion: `${GW}/v1beta1`,
+    kind: 'ReferenceGrant',
+    metadata: { name: `${kind.toLowerCase()}-from-${fromNamespace}`, namespace },
+    spec: { from: [{ group: OURS, kind, namespace: fromNamespace }], to: [{ group: GW, kind: 'HTTPRoute' }] },
+  };
+}
 
 describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver + emulator)', () => {
   let h: Harness;
@@ -75,6 +88,23 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
   const subscriptions = async (arn: string) => (await h.lattice.send(new ListAccessLogSubscriptionsCommand({ resourceIdentifier: arn }))).items ?? [];
   const tagsOf = async (arn: string) => (await h.lattice.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags ?? {};
   const annotationsOf = (ref: { group: string; kind: string; namespace: string; name: string }) => h.cluster.mustGet(ref).metadata.annotations ?? {};
+  const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+  const programmedGeneration = (ref: { group: string; kind: string; namespace: string; name: string }) =>
+    condition(statusOf(h.cluster.get(ref)).conditions, 'Programmed')?.observedGeneration;
+
+  /** As if the hook's answer recording what it did had been lost: the annotations go, Lattice keeps the change. */
+  function loseRecord(ref: { group: string; kind: string; namespace: string; name: string }, keys: readonly string[]) {
+    const object = h.cluster.mustGet(ref);
+    const annotations = { ...object.metadata.annotations };
+    for (const key of keys) delete annotations[key];
+    h.cluster.update({ ...object, metadata: { ...object.metadata, annotations } });
+  }
+
+  /** A route whose Lattice service cannot be created (CreateService is refused from now on). */
+  async function routeWithoutService(name: string) {
+    await h.admin.addFault({ operation: 'CreateService', error: 'AccessDeniedException', times: 1000 });
+    h.cluster.apply(httpRoute('apps', name, { parentRefs: [{ name: 'edge', namespace: 'infra' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] }));
+  }
 
   describe('IAMAuthPolicy', () => {
     it('on a Gateway: AWS_IAM with the compacted document on the network, edits follow, delete restores NONE, documents never logged', async () => {
@@ -83,6 +113,8 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
 
       expect((await network()).authType).toBe('AWS_IAM');
       expect(await authPolicy(networkArn)).toMatchObject({ policy: compact(document(READER)), state: 'Active' });
+      // The network was made by hand: protected, but not tagged (that would make it look like ours).
+      expect(await tagsOf(networkArn)).toEqual({});
       const net = await network();
       expect(annotationsOf(iapRef('infra', 'protect'))).toMatchObject({
         [IAM_RESOURCE_ID_ANNOTATION]: net.id,
@@ -145,6 +177,17 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       expect(await latticeService(shop)).toMatchObject({ authType: 'NONE' });
       await expect(authPolicy(shop)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
 
+      // Retargeted to a route without a service yet: the old one is released at once, not when the new one exists.
+      await routeWithoutService('later');
+      h.cluster.apply(iap('apps', 'shop-auth', toRoute('later'), document(READER)));
+      await h.driver.runUntil(() => annotationsOf(iapRef('apps', 'shop-auth'))[IAM_RESOURCE_ID_ANNOTATION] === undefined);
+      await h.driver.runUntilStable();
+      expect(conditionsOf(h.cluster, iapRef('apps', 'shop-auth'))).toEqual({ Accepted: 'True/Accepted', Programmed: 'False/Pending' });
+      expect(await latticeService(cart)).toMatchObject({ authType: 'NONE' });
+      await expect(authPolicy(cart)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+
+      h.cluster.apply(iap('apps', 'shop-auth', toRoute('cart'), document(READER)));
+      await converge(iapRef('apps', 'shop-auth'));
       h.cluster.delete(iapRef('apps', 'shop-auth'));
       await h.driver.runUntil(() => h.cluster.get(iapRef('apps', 'shop-auth')) === undefined);
       expect(await latticeService(cart)).toMatchObject({ authType: 'NONE' });
@@ -188,6 +231,162 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       const later = await h.lattice.send(new CreateServiceNetworkCommand({ name: 'later' }));
       await converge(iapRef('infra', 'early'));
       expect((await authPolicy(later.arn ?? '')).policy).toBe(compact(document(READER)));
+    });
+
+    it('protects a GRPCRoute’s service', async () => {
+      const tls = { mode: 'Terminate', options: { 'application-networking.k8s.aws/certificate-arn': 'arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789' } };
+      h.cluster.apply(gateway('infra', 'edge', 'amazon-vpc-lattice', [httpListener, { name: 'https', protocol: 'HTTPS', port: 443, tls, allowedRoutes: { namespaces: { from: 'All' } } }]));
+      h.cluster.apply({
+        apiVersion: `${GW}/v1`,
+        kind: 'GRPCRoute',
+        metadata: { name: 'echo', namespace: 'apps' },
+        spec: { parentRefs: [{ name: 'edge', namespace: 'infra' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] },
+      });
+      const echoRef = { group: GW, kind: 'GRPCRoute', namespace: 'apps', name: 'echo' };
+      await h.driver.runUntil(() => annotationsOf(echoRef)[SERVICE_ARN_ANNOTATION] !== undefined);
+      const echo = annotationsOf(echoRef)[SERVICE_ARN_ANNOTATION] ?? '';
+      h.cluster.apply(iap('apps', 'echo-auth', toRoute('echo', 'GRPCRoute'), document(READER)));
+      await converge(iapRef('apps', 'echo-auth'));
+      expect(await latticeService(echo)).toMatchObject({ authType: 'AWS_IAM' });
+      expect((await authPolicy(echo)).policy).toBe(compact(document(READER)));
+    });
+
+    it('decides between policies on Gateways of one name in two namespaces, which share one service network', async () => {
+      h.cluster.apply(gateway('team', 'edge', 'amazon-vpc-lattice', [httpListener]));
+      h.cluster.apply(iap('infra', 'first', toGateway, document(READER)));
+      await converge(iapRef('infra', 'first'));
+      h.cluster.apply(iap('team', 'second', toGateway, document(WRITER)));
+      await h.driver.runUntilStable();
+
+      expect(conditionsOf(h.cluster, iapRef('team', 'second'))).toEqual({ Accepted: 'False/Conflicted' });
+      expect(condition(statusOf(h.cluster.get(iapRef('team', 'second'))).conditions, 'Accepted')?.message).toMatch(/^IAMAuthPolicy infra\/first already targets Gateway infra\/edge/);
+      expect((await authPolicy(networkArn)).policy).toBe(compact(document(READER)));
+      expect((await h.admin.calls()).byOperation.PutAuthPolicy).toBe(1);
+    });
+
+    it('keeps a resource protected, with a policy answering for it, when Lattice refuses the winner’s document', async () => {
+      const shop = await routeWithService('shop');
+      // The older policy's document is broken at first: it competes with nobody, and the younger one applies.
+      h.cluster.apply(iap('apps', 'older', toRoute('shop'), '{"Version": '));
+      await h.driver.runUntilStable();
+      h.cluster.apply(iap('apps', 'younger', toRoute('shop'), document(READER)));
+      await converge(iapRef('apps', 'younger'));
+
+      // Fixed, the older one wins the route, but Lattice refuses its document.
+      await h.admin.addFault({ operation: 'PutAuthPolicy', error: 'ValidationException', times: 1000 });
+      h.cluster.apply(iap('apps', 'older', toRoute('shop'), document(WRITER)));
+      await h.driver.runUntil(() => conditionsOf(h.cluster, iapRef('apps', 'younger')).Accepted === 'False/Conflicted');
+      await h.driver.runUntilStable();
+      expect(conditionsOf(h.cluster, iapRef('apps', 'older'))).toEqual({ Accepted: 'False/Invalid' });
+      expect(annotationsOf(iapRef('apps', 'older'))[IAM_RESOURCE_ID_ANNOTATION]).toBe(idOf(shop));
+      expect(await latticeService(shop)).toMatchObject({ authType: 'AWS_IAM' });
+      expect((await authPolicy(shop)).policy).toBe(compact(document(READER)));
+
+      // The younger goes first: the older one answers for the service, which stays protected until it goes too.
+      h.cluster.delete(iapRef('apps', 'younger'));
+      await h.driver.runUntil(() => h.cluster.get(iapRef('apps', 'younger')) === undefined);
+      expect(await latticeService(shop)).toMatchObject({ authType: 'AWS_IAM' });
+      h.cluster.delete(iapRef('apps', 'older'));
+      await h.driver.runUntil(() => h.cluster.get(iapRef('apps', 'older')) === undefined);
+      expect(await latticeService(shop)).toMatchObject({ authType: 'NONE' });
+      await expect(authPolicy(shop)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    });
+
+    it('hands a route over on deletion only once the successor has taken it, never opening it', async () => {
+      const shop = await routeWithService('shop');
+      h.cluster.apply(iap('apps', 'first', toRoute('shop'), document(READER)));
+      await converge(iapRef('apps', 'first'));
+      h.cluster.apply(iap('apps', 'second', toRoute('shop'), document(WRITER)));
+      await h.driver.runUntilStable();
+      // The successor cannot write its document for a while: the deleted policy waits for it.
+      await h.admin.addFault({ operation: 'PutAuthPolicy', error: 'ThrottlingException', times: 3 });
+      await h.admin.resetCalls();
+      h.cluster.delete(iapRef('apps', 'first'));
+      await h.driver.runUntil(() => h.cluster.get(iapRef('apps', 'first')) === undefined);
+      expect(annotationsOf(iapRef('apps', 'second'))[IAM_RESOURCE_ID_ANNOTATION]).toBe(idOf(shop));
+      await converge(iapRef('apps', 'second'));
+      expect((await authPolicy(shop)).policy).toBe(compact(document(WRITER)));
+      expect((await h.admin.calls()).byOperation.UpdateService).toBeUndefined();
+      expect((await h.admin.calls()).byOperation.DeleteAuthPolicy).toBeUndefined();
+    });
+
+    it('on deletion without a record (a lost answer), restores NONE only where exactly its document is', async () => {
+      const shop = await routeWithService('shop');
+      const cart = await routeWithService('cart');
+      h.cluster.apply(iap('apps', 'shop-auth', toRoute('shop'), document(READER)));
+      h.cluster.apply(iap('apps', 'cart-auth', toRoute('cart'), document(READER)));
+      await converge(iapRef('apps', 'shop-auth'));
+      await converge(iapRef('apps', 'cart-auth'));
+      // Someone else wrote cart's document since.
+      await h.lattice.send(new PutAuthPolicyCommand({ resourceIdentifier: cart, policy: compact(document(WRITER)) }));
+      const recordKeys = [IAM_RESOURCE_ID_ANNOTATION, IAM_RESOURCE_TYPE_ANNOTATION, IAM_RESOURCE_NAME_ANNOTATION];
+      loseRecord(iapRef('apps', 'shop-auth'), recordKeys);
+      loseRecord(iapRef('apps', 'cart-auth'), recordKeys);
+      h.cluster.delete(iapRef('apps', 'shop-auth'));
+      h.cluster.delete(iapRef('apps', 'cart-auth'));
+      await h.driver.runUntil(() => h.cluster.list(OURS, 'IAMAuthPolicy').length === 0);
+
+      expect(await latticeService(shop)).toMatchObject({ authType: 'NONE' });
+      await expect(authPolicy(shop)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      expect(await latticeService(cart)).toMatchObject({ authType: 'AWS_IAM' });
+      expect((await authPolicy(cart)).policy).toBe(compact(document(WRITER)));
+    });
+
+    it('leaves a network tagged by another owner alone (Conflicted), and so does an AccessLogPolicy', async () => {
+      const theirs = await h.lattice.send(new CreateServiceNetworkCommand({ name: 'theirs', tags: { [MANAGED_BY_KEY]: FOREIGN_OWNER } }));
+      h.cluster.apply(gateway('infra', 'theirs', 'amazon-vpc-lattice', [httpListener]));
+      const toTheirs = { group: GW, kind: 'Gateway', name: 'theirs' };
+      h.cluster.apply(iap('infra', 'theirs-auth', toTheirs, document(READER)));
+      h.cluster.apply(alp('infra', 'theirs-logs', toTheirs, BUCKET));
+      await h.driver.runUntilStable();
+
+      for (const ref of [iapRef('infra', 'theirs-auth'), alpRef('infra', 'theirs-logs')]) {
+        expect(conditionsOf(h.cluster, ref)).toEqual({ Accepted: 'False/Conflicted' });
+        expect(condition(statusOf(h.cluster.get(ref)).conditions, 'Accepted')?.message).toBe(`ServiceNetwork theirs is managed by ${FOREIGN_OWNER}: it is left alone`);
+      }
+      h.cluster.delete(iapRef('infra', 'theirs-auth'));
+      h.cluster.delete(alpRef('infra', 'theirs-logs'));
+      await h.driver.runUntil(() => h.cluster.list(OURS, 'IAMAuthPolicy').length + h.cluster.list(OURS, 'AccessLogPolicy').length === 0);
+      const calls = (await h.admin.calls()).byOperation;
+      expect([calls.PutAuthPolicy, calls.UpdateServiceNetwork, calls.DeleteAuthPolicy, calls.CreateAccessLogSubscription]).toEqual([undefined, undefined, undefined, undefined]);
+      expect((await h.lattice.send(new GetServiceNetworkCommand({ serviceNetworkIdentifier: theirs.arn }))).authType).toBe('NONE');
+      expect(await subscriptions(theirs.arn ?? '')).toEqual([]);
+    });
+
+    it('turns AWS errors a person must fix into Programmed=False/Invalid with the AWS message, keeping what is in place', async () => {
+      const shop = await routeWithService('shop');
+      h.cluster.apply(iap('apps', 'auth', toRoute('shop'), document(READER)));
+      h.cluster.apply(alp('apps', 'logs', toRoute('shop'), BUCKET));
+      await converge(iapRef('apps', 'auth'));
+      await converge(alpRef('apps', 'logs'));
+      const subscription = annotationsOf(alpRef('apps', 'logs'))[SUBSCRIPTION_ARN_ANNOTATION];
+
+      await h.admin.addFault({ operation: 'GetAuthPolicy', error: 'AccessDeniedException', times: 1000 });
+      await h.admin.addFault({ operation: 'GetAccessLogSubscription', error: 'AccessDeniedException', times: 1000 });
+      h.cluster.apply(iap('apps', 'auth', toRoute('shop'), document(WRITER)));
+      h.cluster.apply(alp('apps', 'logs', toRoute('shop'), `${BUCKET}-archive`));
+      await h.driver.runUntil(() => programmedGeneration(iapRef('apps', 'auth')) === 2 && programmedGeneration(alpRef('apps', 'logs')) === 2);
+      for (const ref of [iapRef('apps', 'auth'), alpRef('apps', 'logs')]) {
+        expect(conditionsOf(h.cluster, ref)).toEqual({ Accepted: 'True/Accepted', Programmed: 'False/Invalid' });
+        expect(condition(statusOf(h.cluster.get(ref)).conditions, 'Programmed')?.message).toMatch(/^AccessDeniedException: /);
+      }
+      expect(annotationsOf(iapRef('apps', 'auth'))[IAM_RESOURCE_ID_ANNOTATION]).toBe(idOf(shop));
+      expect(annotationsOf(alpRef('apps', 'logs'))[SUBSCRIPTION_ARN_ANNOTATION]).toBe(subscription);
+      await h.admin.ok('DELETE', 'faults');
+      expect((await authPolicy(shop)).policy).toBe(compact(document(READER)));
+      expect((await subscriptions(shop)).map((s) => s.destinationArn)).toEqual([BUCKET]);
+      await converge(iapRef('apps', 'auth'));
+      await converge(alpRef('apps', 'logs'));
+      expect((await authPolicy(shop)).policy).toBe(compact(document(WRITER)));
+      expect((await subscriptions(shop)).map((s) => s.destinationArn)).toEqual([`${BUCKET}-archive`]);
+
+      // A release refused the same way keeps the finalizer, and says why.
+      await h.admin.addFault({ operation: 'DeleteAuthPolicy', error: 'AccessDeniedException', times: 1000 });
+      h.cluster.delete(iapRef('apps', 'auth'));
+      await h.driver.runUntil(() => conditionsOf(h.cluster, iapRef('apps', 'auth')).Programmed === 'False/Invalid');
+      await h.admin.ok('DELETE', 'faults');
+      await h.driver.runUntil(() => h.cluster.get(iapRef('apps', 'auth')) === undefined);
+      expect(await latticeService(shop)).toMatchObject({ authType: 'NONE' });
     });
   });
 
@@ -245,6 +444,117 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       await h.admin.ok('POST', 'destinations', { arns: [BUCKET] });
       await converge(alpRef('infra', 'missing-bucket'));
       expect((await subscriptions(networkArn)).map((s) => s.destinationArn).sort()).toEqual([BUCKET, LOG_GROUP].sort());
+    });
+
+    it('lets a policy of another namespace compete for a route only with a ReferenceGrant', async () => {
+      const shop = await routeWithService('shop');
+      h.cluster.apply(alp('ops', 'central', { ...toRoute('shop'), namespace: 'apps' }, BUCKET));
+      await h.driver.runUntilStable();
+      h.cluster.apply(alp('apps', 's3', toRoute('shop'), OTHER_BUCKET));
+      await converge(alpRef('apps', 's3'));
+      // The older policy may not refer to the route: it is Invalid and takes nothing from the rightful one.
+      expect(condition(statusOf(h.cluster.get(alpRef('ops', 'central'))).conditions, 'Accepted')).toMatchObject({
+        status: 'False',
+        reason: 'Invalid',
+        message: 'targetRef to HTTPRoute apps/shop in another namespace needs a ReferenceGrant in apps',
+      });
+      expect((await subscriptions(shop)).map((s) => s.destinationArn)).toEqual([OTHER_BUCKET]);
+
+      // Granted, the older one wins the S3 slot.
+      h.cluster.apply(grantRoutes('apps', 'ops', 'AccessLogPolicy'));
+      await h.driver.runUntil(() => conditionsOf(h.cluster, alpRef('ops', 'central')).Programmed === 'True/Programmed');
+      await h.driver.runUntilStable();
+      expect(conditionsOf(h.cluster, alpRef('apps', 's3'))).toEqual({ Accepted: 'False/Conflicted' });
+      const [only] = await subscriptions(shop);
+      expect(only?.destinationArn).toBe(BUCKET);
+      expect((await tagsOf(only?.arn ?? ''))[ACCESS_LOG_POLICY_TAG]).toBe('ops/central');
+    });
+
+    it('logs a TLSRoute’s service', async () => {
+      h.cluster.apply(
+        gateway('infra', 'edge', 'amazon-vpc-lattice', [httpListener, { name: 'tls', protocol: 'TLS', port: 443, tls: { mode: 'Passthrough' }, allowedRoutes: { namespaces: { from: 'All' } } }]),
+      );
+      h.cluster.apply({
+        apiVersion: `${GW}/v1`,
+        kind: 'TLSRoute',
+        metadata: { name: 'db', namespace: 'apps' },
+        spec: { parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'tls' }], hostnames: ['db.example.com'], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] },
+      });
+      const dbRef = { group: GW, kind: 'TLSRoute', namespace: 'apps', name: 'db' };
+      await h.driver.runUntil(() => annotationsOf(dbRef)[SERVICE_ARN_ANNOTATION] !== undefined);
+      const db = annotationsOf(dbRef)[SERVICE_ARN_ANNOTATION] ?? '';
+      h.cluster.apply(alp('apps', 'db-logs', toRoute('db', 'TLSRoute'), LOG_GROUP));
+      await converge(alpRef('apps', 'db-logs'));
+      expect((await subscriptions(db)).map((s) => s.destinationArn)).toEqual([LOG_GROUP]);
+    });
+
+    it('moves its subscription when retargeted, and stops logging the old route while the new one has no service yet', async () => {
+      const shop = await routeWithService('shop');
+      const cart = await routeWithService('cart');
+      h.cluster.apply(alp('apps', 'logs', toRoute('shop'), BUCKET));
+      await converge(alpRef('apps', 'logs'));
+
+      h.cluster.apply(alp('apps', 'logs', toRoute('cart'), BUCKET));
+      await h.driver.runUntil(() => programmedGeneration(alpRef('apps', 'logs')) === 2 && conditionsOf(h.cluster, alpRef('apps', 'logs')).Programmed === 'True/Programmed');
+      await h.driver.runUntilStable();
+      expect(await subscriptions(shop)).toEqual([]);
+      expect((await subscriptions(cart)).map((s) => s.destinationArn)).toEqual([BUCKET]);
+      expect(annotationsOf(alpRef('apps', 'logs'))[SUBSCRIPTION_RESOURCE_NAME_ANNOTATION]).toBe((await latticeService(cart)).name);
+
+      await routeWithoutService('later');
+      h.cluster.apply(alp('apps', 'logs', toRoute('later'), BUCKET));
+      await h.driver.runUntil(() => annotationsOf(alpRef('apps', 'logs'))[SUBSCRIPTION_ARN_ANNOTATION] === undefined);
+      await h.driver.runUntilStable();
+      expect(conditionsOf(h.cluster, alpRef('apps', 'logs'))).toEqual({ Accepted: 'True/Accepted', Programmed: 'False/Pending' });
+      expect(await subscriptions(cart)).toEqual([]);
+    });
+
+    it('keeps its subscription when Lattice refuses a change for a reason other than a missing destination', async () => {
+      const shop = await routeWithService('shop');
+      h.cluster.apply(alp('apps', 'logs', toRoute('shop'), BUCKET));
+      await converge(alpRef('apps', 'logs'));
+      const arn = annotationsOf(alpRef('apps', 'logs'))[SUBSCRIPTION_ARN_ANNOTATION];
+
+      await h.admin.addFault({ operation: 'UpdateAccessLogSubscription', error: 'AccessDeniedException', times: 1000 });
+      await h.admin.addFault({ operation: 'CreateAccessLogSubscription', error: 'ServiceQuotaExceededException', times: 1000 });
+      h.cluster.apply(alp('apps', 'logs', toRoute('shop'), OTHER_BUCKET));
+      await h.driver.runUntil(() => programmedGeneration(alpRef('apps', 'logs')) === 2);
+      expect(condition(statusOf(h.cluster.get(alpRef('apps', 'logs'))).conditions, 'Programmed')).toMatchObject({ status: 'False', reason: 'Invalid', message: expect.stringMatching(/^AccessDeniedException: /) });
+      h.cluster.apply(alp('apps', 'logs', toRoute('shop'), STREAM));
+      await h.driver.runUntil(() => programmedGeneration(alpRef('apps', 'logs')) === 3);
+      expect(condition(statusOf(h.cluster.get(alpRef('apps', 'logs'))).conditions, 'Programmed')?.message).toMatch(/^ServiceQuotaExceededException: /);
+      expect(conditionsOf(h.cluster, alpRef('apps', 'logs')).Accepted).toBe('True/Accepted');
+      expect(annotationsOf(alpRef('apps', 'logs'))[SUBSCRIPTION_ARN_ANNOTATION]).toBe(arn);
+      expect((await subscriptions(shop)).map((s) => s.destinationArn)).toEqual([BUCKET]);
+
+      await h.admin.ok('DELETE', 'faults');
+      await converge(alpRef('apps', 'logs'));
+      expect((await subscriptions(shop)).map((s) => s.destinationArn)).toEqual([STREAM]);
+    });
+
+    it('deletes its subscription on deletion even when the answer recording it was lost', async () => {
+      const shop = await routeWithService('shop');
+      const other = await h.lattice.send(
+        new CreateAccessLogSubscriptionCommand({ resourceIdentifier: shop, destinationArn: LOG_GROUP, tags: { [MANAGED_BY_KEY]: h.identity.managedBy, [ACCESS_LOG_POLICY_TAG]: 'apps/other' } }),
+      );
+      h.cluster.apply(alp('apps', 's3', toRoute('shop'), BUCKET));
+      await converge(alpRef('apps', 's3'));
+      loseRecord(alpRef('apps', 's3'), [SUBSCRIPTION_ARN_ANNOTATION, SUBSCRIPTION_RESOURCE_NAME_ANNOTATION]);
+      h.cluster.delete(alpRef('apps', 's3'));
+      await h.driver.runUntil(() => h.cluster.get(alpRef('apps', 's3')) === undefined);
+      // Only the one tagged for this policy.
+      expect((await subscriptions(shop)).map((s) => s.arn)).toEqual([other.arn]);
+    });
+
+    it('is steady with one read per sync', async () => {
+      await routeWithService('shop');
+      h.cluster.apply(alp('apps', 'logs', toRoute('shop'), BUCKET));
+      await converge(alpRef('apps', 'logs'));
+      await h.admin.resetCalls();
+      const current = h.cluster.mustGet(alpRef('apps', 'logs'));
+      h.cluster.apply({ ...current, metadata: { ...current.metadata, labels: { touched: 'yes' } } });
+      await h.driver.runUntilStable();
+      expect((await h.admin.calls()).byOperation).toEqual({ GetAccessLogSubscription: 1 });
     });
 
     it('recognises its own subscription after a lost answer, and never takes over another owner’s', async () => {

@@ -1,10 +1,13 @@
 import {
   attachPolicy,
+  holderOf,
   mergePolicyAncestors,
   policyAncestors,
   policyStatus,
   policyTargetRefs,
+  policyRelatedRules,
   resolvePolicyTarget,
+  sameLatticeResource,
   winningPolicy,
   type PolicyAttachmentRules,
   type PolicyObject,
@@ -123,6 +126,92 @@ describe('policy attachment decisions', () => {
     expect(attachPolicy(two, [two], index, rules)).toMatchObject({ state: 'rejected', condition: { reason: 'Invalid' } });
     const unlabelled = logPolicy('p', 't', 'arn:aws:s3:::a');
     expect(attachPolicy(unlabelled, [unlabelled], index, rules)).toMatchObject({ state: 'rejected', condition: { reason: 'TargetNotFound' } });
+  });
+});
+
+describe('who competes for a target', () => {
+  const OURS = 'application-networking.k8s.aws';
+  const managed = { labels: { 'application-networking.k8s.aws/managed': 'true' } };
+  const ours = (object: KubeObject): KubeObject => ({ ...object, metadata: { ...object.metadata, ...managed } });
+  const logPolicy = (namespace: string, name: string, created: string, targetRef: Record<string, unknown>) =>
+    ({ ...policy(namespace, name, created, targetRef, { destinationArn: 'arn:aws:s3:::logs' }), kind: 'AccessLogPolicy' }) as PolicyObject;
+  const rules: PolicyAttachmentRules<PolicyObject, KubeObject> = {
+    kinds: [
+      { group: GW, kind: 'Gateway' },
+      { group: GW, kind: 'HTTPRoute' },
+    ],
+    isOurs: (t) => t.metadata.labels?.['application-networking.k8s.aws/managed'] === 'true',
+    sameResource: sameLatticeResource,
+  };
+  const shop: KubeObject = ours({ apiVersion: `${GW}/v1`, kind: 'HTTPRoute', metadata: { name: 'shop', namespace: 'apps' } });
+  const toShop = { group: GW, kind: 'HTTPRoute', name: 'shop', namespace: 'apps' };
+  const grantFromOps = grant('apps', { group: OURS, kind: 'AccessLogPolicy', namespace: 'ops' }, { group: GW, kind: 'HTTPRoute' });
+
+  it('leaves out a policy of another namespace without a ReferenceGrant: it never takes the target from the rightful one', () => {
+    const intruder = logPolicy('ops', 'intruder', '2026-01-01T00:00:00Z', toShop);
+    const rightful = logPolicy('apps', 'rightful', '2026-02-01T00:00:00Z', toShop);
+    const all = [intruder, rightful];
+    const without = ObjectIndex.of(rightful, objectMap(shop, intruder));
+    expect(attachPolicy(intruder, all, without, rules)).toMatchObject({ state: 'rejected', condition: { reason: 'Invalid' } });
+    expect(attachPolicy(rightful, all, without, rules)).toMatchObject({ state: 'attached' });
+    const granted = ObjectIndex.of(rightful, objectMap(shop, intruder, grantFromOps));
+    expect(attachPolicy(intruder, all, granted, rules)).toMatchObject({ state: 'attached' });
+    expect(attachPolicy(rightful, all, granted, rules)).toMatchObject({ state: 'conflicted', winner: { metadata: { name: 'intruder' } } });
+    // The successor of a deleted policy is chosen the same way.
+    const deleting = { ...rightful, metadata: { ...rightful.metadata, deletionTimestamp: 'now' } } as PolicyObject;
+    expect(holderOf(deleting, toShop, [intruder, deleting], without, rules)).toBeUndefined();
+    expect(holderOf(deleting, toShop, [intruder, deleting], granted, rules)?.metadata.name).toBe('intruder');
+  });
+
+  it('leaves out policies with several targetRefs or a sectionName, and refuses sectionName as Invalid', () => {
+    const two = { ...logPolicy('apps', 'two', '2025-01-01T00:00:00Z', toShop), spec: { targetRefs: [toShop, { ...toShop, name: 'cart' }] } } as PolicyObject;
+    const section = logPolicy('apps', 'section', '2025-06-01T00:00:00Z', { ...toShop, sectionName: 'rule-1' });
+    const whole = logPolicy('apps', 'whole', '2026-01-01T00:00:00Z', toShop);
+    const all = [two, section, whole];
+    const index = ObjectIndex.of(whole, objectMap(shop));
+    expect(attachPolicy(section, all, index, rules)).toEqual({
+      state: 'rejected',
+      condition: { type: 'Accepted', status: 'False', reason: 'Invalid', message: 'sectionName is not supported: the policy applies to the whole HTTPRoute' },
+    });
+    expect(attachPolicy(two, all, index, rules)).toMatchObject({ state: 'rejected' });
+    expect(attachPolicy(whole, all, index, rules)).toMatchObject({ state: 'attached' });
+  });
+
+  it('makes policies on Gateways of one name compete when they act on one Lattice resource, if that Gateway is ours', () => {
+    const infraEdge = ours(gateway('infra', 'edge', 'lattice'));
+    const teamEdge = ours(gateway('team', 'edge', 'lattice'));
+    const older = logPolicy('team', 'older', '2026-01-01T00:00:00Z', { group: GW, kind: 'Gateway', name: 'edge' });
+    const younger = logPolicy('infra', 'younger', '2026-02-01T00:00:00Z', { group: GW, kind: 'Gateway', name: 'edge' });
+    const all = [older, younger];
+    const index = ObjectIndex.of(younger, objectMap(infraEdge, teamEdge));
+    const conflicted = attachPolicy(younger, all, index, rules);
+    expect(conflicted).toMatchObject({ state: 'conflicted', winner: { metadata: { name: 'older' } } });
+    expect(conflicted.state === 'conflicted' && conflicted.condition.message).toBe(
+      'AccessLogPolicy team/older already targets Gateway team/edge, the same VPC Lattice resource as Gateway infra/edge (the oldest policy wins)',
+    );
+    // Only with sameResource; and a same-named Gateway of another implementation is nobody's target.
+    expect(attachPolicy(younger, all, index, { ...rules, sameResource: undefined })).toMatchObject({ state: 'attached' });
+    expect(attachPolicy(younger, all, ObjectIndex.of(younger, objectMap(infraEdge, gateway('team', 'edge', 'envoy'))), rules)).toMatchObject({ state: 'attached' });
+    expect(sameLatticeResource({ ...toShop }, { ...toShop, namespace: 'other' })).toBe(false);
+  });
+
+  it('asks for the target (a Gateway in every namespace), every ReferenceGrant and every policy of the kind', () => {
+    const kinds = [
+      { group: GW, kind: 'Gateway', apiVersion: `${GW}/v1`, resource: 'gateways' },
+      { group: GW, kind: 'HTTPRoute', apiVersion: `${GW}/v1`, resource: 'httproutes' },
+    ];
+    const grants = { apiVersion: `${GW}/v1beta1`, resource: 'referencegrants', labelSelector: {} };
+    const policies = { apiVersion: `${OURS}/v1alpha1`, resource: 'accesslogpolicies', labelSelector: {} };
+    expect(policyRelatedRules(logPolicy('infra', 'p', 't', { group: GW, kind: 'Gateway', name: 'edge' }), kinds, 'accesslogpolicies')).toEqual([
+      { apiVersion: `${GW}/v1`, resource: 'gateways', names: ['edge'] },
+      grants,
+      policies,
+    ]);
+    expect(policyRelatedRules(logPolicy('ops', 'p', 't', toShop), kinds, 'accesslogpolicies')).toEqual([
+      { apiVersion: `${GW}/v1`, resource: 'httproutes', namespace: 'apps', names: ['shop'] },
+      grants,
+      policies,
+    ]);
   });
 });
 

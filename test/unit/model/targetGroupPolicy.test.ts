@@ -48,6 +48,15 @@ describe('TargetGroupPolicy attachment', () => {
     expect(policyFor(index(elsewhere), WEB)).toBeUndefined();
   });
 
+  it('refuses sectionName (a target group is the whole Service), and such a policy never wins', () => {
+    const section = policy('section', '2025-01-01T00:00:00Z', { protocolVersion: 'HTTP2' }, { group: '', kind: 'Service', name: 'web', sectionName: 'http' });
+    const whole = policy('whole', '2026-01-01T00:00:00Z', { protocolVersion: 'HTTP1' });
+    const objects = index(section, whole);
+    expect(attachPolicy(section, [section, whole], objects, targetGroupPolicyRules)).toMatchObject({ state: 'rejected', condition: { reason: 'Invalid', message: expect.stringContaining('sectionName is not supported') } });
+    expect(attachPolicy(whole, [section, whole], objects, targetGroupPolicyRules).state).toBe('attached');
+    expect(policyFor(objects, WEB)).toEqual({ protocolVersion: 'HTTP1' });
+  });
+
   it('ignores policies for another kind or name', () => {
     const exportPolicy = policy('export', '2026-01-01T00:00:00Z', { protocol: 'HTTPS' }, { group: OURS, kind: 'ServiceExport', name: 'web' });
     const other = policy('other', '2026-01-01T00:00:00Z', { protocol: 'HTTPS' }, { group: '', kind: 'Service', name: 'api' });
