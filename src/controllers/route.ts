@@ -17,7 +17,7 @@ import { RouteApplier, routeOwns, type ApplyResult, type RouteOwner } from '../l
 import { planRoute, referencedTargetGroupIds, type RoutePlan } from '../lattice/routePlan';
 import { observeAssociations, observeImportedTargetGroups, observeListeners, observeService, observeTargetGroups, type ObservedRoute } from '../lattice/routeState';
 import { teardownRoute } from '../lattice/routeTeardown';
-import { unavailableImports } from '../model/importCandidates';
+import { unavailableImports, type ObservedImport } from '../model/importCandidates';
 import { buildRouteModel, customDomainOf, httpsCertificateOf, type BuiltRoute, type RouteModel, type RouteModelOptions } from '../model/routeModel';
 import { discoverCertificate } from '../lattice/certificates';
 import { latticeServiceName } from '../model/names';
@@ -134,14 +134,17 @@ function relatedResources(route: AnyRoute, adapter: RouteKindAdapter): RelatedRe
   return rules;
 }
 
-async function observe(ctx: HookContext, route: AnyRoute, model: RouteModel): Promise<ObservedRoute> {
+/** `imports`: the imported groups, already read; a rule forwarding to one does not read it again. */
+async function observe(ctx: HookContext, route: AnyRoute, model: RouteModel, imports: readonly ObservedImport[]): Promise<ObservedRoute> {
   const api = ctx.aws.api;
   const service = await observeService(api, route.metadata.annotations?.[SERVICE_ARN_ANNOTATION]);
   const listeners = service ? await observeListeners(api, service.id) : [];
   const wanted = new Set(model.targetGroups.map((g) => g.name));
-  const targetGroups = await observeTargetGroups(api, [...recordedTargetGroups(route), ...referencedTargetGroupIds(listeners)], (name) => wanted.has(name));
+  const imported = new Set(imports.map((i) => i.id));
+  const referenced = referencedTargetGroupIds(listeners).filter((id) => !imported.has(id));
+  const targetGroups = await observeTargetGroups(api, [...recordedTargetGroups(route), ...referenced], (name) => wanted.has(name));
   const associations = service ? await observeAssociations(api, service.id) : [];
-  return { service, listeners, targetGroups, associations };
+  return { service, listeners, targetGroups, associations, imports };
 }
 
 /**
@@ -165,7 +168,7 @@ async function program(
     const unavailable = unavailableImports(imports, recordedService);
     if (unavailable.size > 0) built = rebuild(unavailable);
     const model = built.model ?? initial.model;
-    const observed: ObservedRoute = { ...(await observe(ctx, route, model)), imports };
+    const observed = await observe(ctx, route, model, imports);
     const plan = planRoute(model, observed, new Set(recorded));
 
     applier = new RouteApplier(ctx.aws.api, ownerOf(route, adapter, ctx), observed, model.targetGroups, model.externalTargetGroups, new Set(recorded));

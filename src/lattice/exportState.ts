@@ -18,7 +18,8 @@ export async function observeExportGroups(api: LatticeApi, owner: LatticeOwner, 
 
 /**
  * The export's groups found by their deterministic name prefix in this VPC: what a deletion must
- * not forget even when a failed pass never recorded an ARN. One List, on finalize only.
+ * not forget even when a failed pass never recorded an ARN. One List (of this VPC's groups) per
+ * finalize pass; syncs never list.
  */
 export async function findExportGroupArns(api: LatticeApi, vpcId: string, namespace: string, exportName: string): Promise<string[]> {
   const prefix = exportTargetGroupPrefix(namespace, exportName);

@@ -69,7 +69,7 @@ export interface ObservedRoute {
   targetGroups: ObservedTargetGroup[];
   associations: ObservedAssociation[];
   /** The target groups of other owners the route imports (absent: not read). */
-  imports?: ObservedImport[];
+  imports?: readonly ObservedImport[];
 }
 
 export function forwardTargetGroupIds(action: SdkRuleAction | undefined): string[] {
