@@ -15,7 +15,7 @@ import {
   type RuleAction,
   type VPCLatticeClient,
 } from '@aws-sdk/client-vpc-lattice';
-import { TAG } from '../src/lattice/tags';
+import { TAG } from '../src/model/tags';
 
 /** What VPC Lattice holds, read through the SDK the way a user would see it in AWS. */
 export interface LatticeSnapshot {

@@ -15,7 +15,7 @@ import type { KubeObject } from '../metacontroller/types';
 import { parseDestinationArn } from '../lattice/accessLogDestination';
 import { ensureAccessLogSubscription, removeAccessLogSubscription, removeUnrecordedSubscriptions } from '../lattice/accessLogSubscriptions';
 import { policyResourceType } from '../lattice/policyResources';
-import { parseTagsAnnotation, TAGS_ANNOTATION } from '../lattice/tags';
+import { parseTagsAnnotation, TAGS_ANNOTATION } from '../model/tags';
 import {
   ACCEPTED,
   createPolicyController,

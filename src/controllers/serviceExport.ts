@@ -12,7 +12,7 @@ import { findExportGroupArns, observeExportGroups } from '../lattice/exportState
 import { RouteApplier, type LatticeOwner } from '../lattice/routeApply';
 import { planTargetGroups, type PlanOp } from '../lattice/routePlan';
 import type { ObservedTargetGroup } from '../lattice/routeState';
-import { ownershipOf, TAG } from '../lattice/tags';
+import { ownershipOf, TAG } from '../model/tags';
 import { exportedPorts, exportedServiceName, exportTargetGroups, FEDERATION_ANNOTATION, FEDERATION_VALUE, SERVICE_EXPORT_SOURCE, type ServiceExport } from '../model/exports';
 import type { TargetGroupModel } from '../model/targetGroups';
 import { recordedTargetGroups, targetGroupsPatch } from './targetGroupRecord';

@@ -9,7 +9,7 @@ import type { LatticeApi } from '../lattice/api';
 import { awsErrorMessage, isConflict, isNotFound, isUserActionable, orUndefinedIfNotFound } from '../lattice/awsErrors';
 import { clientToken } from '../lattice/clientToken';
 import { findServiceNetworkByName } from '../lattice/serviceNetworks';
-import { ownershipOf, parseTagsAnnotation, TAG, TAGS_ANNOTATION, tagChanges } from '../lattice/tags';
+import { ownershipOf, parseTagsAnnotation, TAG, TAGS_ANNOTATION, tagChanges } from '../model/tags';
 import type { CompositeHandlers, CompositeWiring, HookContext, HookController } from './types';
 
 export const serviceNetworkWiring: CompositeWiring = {

@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { LatticeApi } from '../lattice/api';
 import type { AcmApi } from '../lattice/acmApi';
 import type { PolicyApi } from '../lattice/policyApi';
-import type { AwsIdentity } from '../lattice/clients';
+import type { AwsIdentity } from '../model/identity';
 import type {
   CompositeHookRequest,
   CompositeHookResponse,

@@ -3,7 +3,7 @@ import { sameDestinationType } from './accessLogDestination';
 import { awsErrorMessage, isConflict, isNotFound, isUserActionable, orUndefinedIfNotFound } from './awsErrors';
 import { clientToken } from './clientToken';
 import { describePolicyResource, foreignOwnership, type PolicyApis, type PolicyResource } from './policyResources';
-import { ownershipOf, TAG } from './tags';
+import { ownershipOf, TAG } from '../model/tags';
 
 /** Names the AccessLogPolicy (`<namespace>/<name>`) a subscription belongs to (Go controller compatible). */
 export const ACCESS_LOG_POLICY_TAG = `${KEY_PREFIX}AccessLogPolicy`;

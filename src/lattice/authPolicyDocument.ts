@@ -1,4 +1,4 @@
-import { canonicalJson } from './clientToken';
+import { canonicalJson } from '../model/canonicalJson';
 
 /** VPC Lattice's auth policy size quota: 10 KB, not adjustable. */
 export const MAX_AUTH_POLICY_BYTES = 10 * 1024;

@@ -1,7 +1,8 @@
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { startEmulator, type RunningEmulator } from '../emulator';
-import { checkRegion, createAwsClients, resolveIdentity, type AwsClients, type AwsIdentity } from './clients';
+import type { AwsIdentity } from '../model/identity';
+import { checkRegion, createAwsClients, resolveIdentity, type AwsClients } from './clients';
 
 export interface LatticeBackend {
   clients: AwsClients;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../model/canonicalJson';
 
 /**
  * A deterministic Lattice `clientToken`: the same owner and the same desired parameters give the
@@ -8,14 +9,4 @@ import { createHash } from 'node:crypto';
  */
 export function clientToken(owner: string, parameters: unknown): string {
   return createHash('sha256').update(owner).update('\u0000').update(canonicalJson(parameters)).digest('hex');
-}
-
-/** JSON with object keys sorted, so the token does not depend on property order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }

@@ -3,6 +3,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ACMClient } from '@aws-sdk/client-acm';
 import type { Config } from '../config';
 import { ConfigError } from '../errors';
+import type { AwsIdentity } from '../model/identity';
 
 export interface AwsClients {
   lattice: VPCLatticeClient;
@@ -10,14 +11,6 @@ export interface AwsClients {
   acm: ACMClient;
 }
 
-/** The identity every ownership decision rests on. */
-export interface AwsIdentity {
-  accountId: string;
-  clusterName: string;
-  vpcId: string;
-  /** `application-networking.k8s.aws/ManagedBy` value: `<account>/<cluster>/<vpc>` (Go controller compatible). */
-  managedBy: string;
-}
 
 const USER_AGENT = 'lattice-gateway-hooks';
 

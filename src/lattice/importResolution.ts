@@ -4,7 +4,7 @@ import { selectExportCandidates, type ExportCandidate } from '../model/importCan
 import { exportTargetGroupPrefix } from '../model/names';
 import type { LatticeApi } from './api';
 import { orUndefinedIfNotFound } from './awsErrors';
-import { TAG } from './tags';
+import { TAG } from '../model/tags';
 
 export interface ImportFilter {
   namespace: string;

@@ -1,7 +1,7 @@
 import type { LatticeApi } from './api';
 import { orUndefinedIfNotFound } from './awsErrors';
 import type { PolicyApi } from './policyApi';
-import { ownershipOf, TAG } from './tags';
+import { ownershipOf, TAG } from '../model/tags';
 
 /** What the service policies need of AWS: the Lattice API and the policy operations. */
 export interface PolicyApis {

@@ -7,7 +7,7 @@ import { awsErrorMessage, isConflict, isNotFound, LatticeRefusal, orUndefinedIfN
 import { clientToken } from './clientToken';
 import type { PlanOp } from './routePlan';
 import type { ObservedRoute } from './routeState';
-import { ownershipOf, TAG, tagChanges } from './tags';
+import { ownershipOf, TAG, tagChanges } from '../model/tags';
 
 /** Who the Lattice resources of one Kubernetes object (a route, an export) belong to. */
 export interface LatticeOwner {

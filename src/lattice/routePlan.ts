@@ -3,9 +3,9 @@ import type { ListenerModel, RouteModel, ServiceModel } from '../model/routeMode
 import type { LatticeRuleModel, RuleAction } from '../model/rules';
 import type { TargetGroupModel } from '../model/targetGroups';
 import type { TargetModel } from '../model/targets';
-import { canonicalJson } from './clientToken';
+import { canonicalJson } from '../model/canonicalJson';
 import { forwardTargetGroupIds, type ObservedListener, type ObservedRoute, type ObservedRule, type ObservedTargetGroup } from './routeState';
-import { tagChanges } from './tags';
+import { tagChanges } from '../model/tags';
 
 /**
  * The plan of one route: a pure diff of the desired model against what Lattice holds, as an

@@ -1,7 +1,7 @@
 import type { LatticeApi } from './api';
 import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
 import { clientToken } from './clientToken';
-import { ownershipOf, TAG, tagChanges } from './tags';
+import { ownershipOf, TAG, tagChanges } from '../model/tags';
 
 export type AssociationState =
   | { state: 'active'; arn: string }

@@ -1,7 +1,7 @@
 import { KEY_PREFIX, OUR_API_GROUP } from '../gatewayapi/ourKeys';
 import type { EndpointSlice, Service } from '../gatewayapi/coreTypes';
-import type { AwsIdentity } from '../lattice/clients';
-import { TAG } from '../lattice/tags';
+import type { AwsIdentity } from './identity';
+import { TAG } from './tags';
 import type { ObjectIndex } from '../metacontroller/objectIndex';
 import type { KubeObject } from '../metacontroller/types';
 import { exportTargetGroupName } from './names';

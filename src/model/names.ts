@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../lattice/clientToken';
+import { canonicalJson } from './canonicalJson';
 
 /**
  * Deterministic Lattice names (DESIGN §5). Lattice names are 3–N of a-z, 0-9 and '-', without a

@@ -1,5 +1,5 @@
 import type { HttpMatch } from '@aws-sdk/client-vpc-lattice';
-import { canonicalJson } from '../lattice/clientToken';
+import { canonicalJson } from './canonicalJson';
 import { ruleName } from './names';
 
 /** What a Lattice rule does: forward to target groups of this route (by key), or answer a fixed status. */

@@ -1,6 +1,6 @@
 import type { HealthCheckConfig, TargetGroupConfig } from '@aws-sdk/client-vpc-lattice';
 import type { ServiceBackend } from './backends';
-import { TAG } from '../lattice/tags';
+import { TAG } from './tags';
 import { targetGroupName } from './names';
 import type { TargetModel } from './targets';
 

@@ -1,5 +1,5 @@
 import type { Service } from '../../../src/gatewayapi/coreTypes';
-import type { AwsIdentity } from '../../../src/lattice/clients';
+import type { AwsIdentity } from '../../../src/model/identity';
 import { ObjectIndex } from '../../../src/metacontroller/objectIndex';
 import { exportedPorts, exportedServiceName, exportTargetGroups, type ServiceExport } from '../../../src/model/exports';
 import { exportTargetGroupPrefix } from '../../../src/model/names';

@@ -1,6 +1,6 @@
 import { routeParents } from '../../../src/gatewayapi/routeParents';
 import type { AnyRoute } from '../../../src/gatewayapi/types';
-import type { AwsIdentity } from '../../../src/lattice/clients';
+import type { AwsIdentity } from '../../../src/model/identity';
 import { ObjectIndex } from '../../../src/metacontroller/objectIndex';
 import type { KubeObject } from '../../../src/metacontroller/types';
 import { buildRouteModel } from '../../../src/model/routeModel';

@@ -1,5 +1,6 @@
-import { ownershipOf, parseTagsAnnotation, tagChanges, TAG } from '../../../src/lattice/tags';
-import { canonicalJson, clientToken } from '../../../src/lattice/clientToken';
+import { ownershipOf, parseTagsAnnotation, tagChanges, TAG } from '../../../src/model/tags';
+import { clientToken } from '../../../src/lattice/clientToken';
+import { canonicalJson } from '../../../src/model/canonicalJson';
 
 describe('tags annotation (anchor case 43)', () => {
   it.each([
