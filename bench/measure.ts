@@ -1,4 +1,4 @@
-import { PROGRAMMED_CONDITION } from '../src/controllers/route';
+import { PROGRAMMED_CONDITION } from '../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../src/metacontroller/types';
 import { startEnvironment, type DemoEnvironment } from '../demo/environment';
 import { countsOf, isEmpty, type LatticeCounts } from '../demo/latticeReport';

@@ -1,4 +1,4 @@
-import { PROGRAMMED_CONDITION } from '../src/controllers/route';
+import { PROGRAMMED_CONDITION } from '../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../src/metacontroller/types';
 import { refOf, type FakeCluster } from '../test/support/metacontroller/cluster';
 import { startEnvironment } from './environment';

@@ -6,7 +6,7 @@ import { createServiceNetworkController } from './serviceNetwork';
 import { createVpcAssociationPolicyController } from './vpcAssociationPolicy';
 import { createIAMAuthPolicyController } from './iamAuthPolicy';
 import { createAccessLogPolicyController } from './accessLogPolicy';
-import { createRouteController } from './route';
+import { createRouteController } from './route/routeController';
 import { createServiceExportController } from './serviceExport';
 import { createServiceImportController } from './serviceImport';
 import { createTargetGroupPolicyController } from './targetGroupPolicy';

@@ -9,9 +9,10 @@ import type { DecoratorHookRequest, DecoratorHookResponse } from '../metacontrol
 import { awsErrorMessage, isUserActionable } from '../lattice/awsErrors';
 import { awaitingImporters, planExportVisibility, planWithdrawals } from '../lattice/exportPlan';
 import { findExportGroupArns, observeExportGroups } from '../lattice/exportState';
-import { RouteApplier, type LatticeOwner } from '../lattice/routeApply';
-import { planTargetGroups, type PlanOp } from '../lattice/routePlan';
-import type { ObservedTargetGroup } from '../lattice/routeState';
+import type { LatticeOwner } from '../lattice/ownership';
+import { TargetGroupApplier, type TargetGroupApplyResult } from '../lattice/targetGroupApply';
+import { planTargetGroups, type TargetGroupOp } from '../lattice/targetGroupPlan';
+import type { ObservedTargetGroup } from '../lattice/targetGroupState';
 import { ownershipOf, TAG } from '../model/tags';
 import { exportedPorts, exportedServiceName, exportTargetGroups, FEDERATION_ANNOTATION, FEDERATION_VALUE, SERVICE_EXPORT_SOURCE, type ServiceExport } from '../model/exports';
 import type { TargetGroupModel } from '../model/targetGroups';
@@ -62,11 +63,6 @@ interface Outcome {
   finalized?: boolean;
 }
 
-/** One pass over an export's groups; the applier is kept so a failure still records what it created. */
-interface Pass {
-  applier?: RouteApplier;
-}
-
 function answer(serviceExport: ServiceExport, ctx: HookContext, outcome: Outcome): DecoratorHookResponse {
   const current = copyStatus(serviceExport.status);
   const status = {
@@ -81,13 +77,17 @@ function answer(serviceExport: ServiceExport, ctx: HookContext, outcome: Outcome
   };
 }
 
-/** Applies `ops` to the export's groups, keeping the applier on the pass for the failure path. */
-async function applyOps(pass: Pass, ctx: HookContext, owner: LatticeOwner, observed: ObservedTargetGroup[], desired: TargetGroupModel[], ownArns: readonly string[], ops: PlanOp[]) {
-  pass.applier = new RouteApplier(ctx.aws.api, owner, { service: undefined, listeners: [], targetGroups: observed, associations: [] }, desired, {}, new Set(ownArns));
-  return pass.applier.apply(ops);
+function applyOps(ctx: HookContext, owner: LatticeOwner, observed: ObservedTargetGroup[], desired: TargetGroupModel[], ownArns: readonly string[], ops: TargetGroupOp[]): Promise<TargetGroupApplyResult> {
+  return new TargetGroupApplier(ctx.aws.api, owner, observed, desired, new Set(ownArns)).apply(ops);
 }
 
-async function reconcile(request: DecoratorHookRequest, ctx: HookContext, pass: Pass): Promise<Outcome> {
+/** AWS refusals the user can act on become a condition, recording the groups the failed pass created; anything else fails the hook. */
+function failed(error: unknown, targetGroupArns: string[]): Outcome {
+  if (!isUserActionable(error)) throw error;
+  return { conditions: [condition('Accepted', 'True', 'Accepted'), condition('Programmed', 'False', 'Error', awsErrorMessage(error))], targetGroupArns, resyncAfterSeconds: ERROR_RESYNC_SECONDS };
+}
+
+async function reconcile(request: DecoratorHookRequest, ctx: HookContext): Promise<Outcome> {
   const serviceExport = request.object as ServiceExport;
   const index = ObjectIndex.fromDecoratorRequest(request);
   const namespace = serviceExport.metadata.namespace ?? '';
@@ -103,11 +103,12 @@ async function reconcile(request: DecoratorHookRequest, ctx: HookContext, pass: 
   const wanted = new Set(desired.map((g) => g.name));
   const recorded = recordedTargetGroups(serviceExport);
   const observed = await observeExportGroups(ctx.aws.api, owner, recorded, wanted);
-  const ops: PlanOp[] = [];
+  const ops: TargetGroupOp[] = [];
   const waits: string[] = [];
-  planTargetGroups({ targetGroups: desired }, { targetGroups: observed }, ops, waits);
+  planTargetGroups(desired, observed, ops, waits);
   planExportVisibility(desired, observed, ops, waits);
-  const result = await applyOps(pass, ctx, owner, observed, desired, recorded, ops);
+  const result = await applyOps(ctx, owner, observed, desired, recorded, ops);
+  if (result.error !== undefined) return failed(result.error, result.targetGroupArns);
   const allWaits = [...waits, ...result.waits];
   const resyncAfterSeconds = allWaits.length === 0 ? undefined : awaitingImporters(observed, wanted) ? IN_USE_RESYNC_SECONDS : PENDING_RESYNC_SECONDS;
   const targetGroupArns = result.targetGroupArns;
@@ -124,16 +125,17 @@ async function reconcile(request: DecoratorHookRequest, ctx: HookContext, pass: 
  * Withdraws every group of the export, also those a failed pass never recorded (found by name):
  * they go once no rule uses them; the condition says which services still do.
  */
-async function withdraw(request: DecoratorHookRequest, ctx: HookContext, pass: Pass): Promise<Outcome> {
+async function withdraw(request: DecoratorHookRequest, ctx: HookContext): Promise<Outcome> {
   const serviceExport = request.object as ServiceExport;
   const owner = ownerOf(serviceExport, ctx);
   const found = await findExportGroupArns(ctx.aws.api, owner.vpcId, serviceExport.metadata.namespace ?? '', serviceExport.metadata.name);
   const arns = [...new Set([...recordedTargetGroups(serviceExport), ...found])];
   const observed = await observeExportGroups(ctx.aws.api, owner, arns, new Set());
-  const ops: PlanOp[] = [];
+  const ops: TargetGroupOp[] = [];
   const waits: string[] = [];
   planWithdrawals(observed, ops, waits);
-  const result = await applyOps(pass, ctx, owner, observed, [], observed.map((g) => g.arn), ops);
+  const result = await applyOps(ctx, owner, observed, [], observed.map((g) => g.arn), ops);
+  if (result.error !== undefined) return failed(result.error, result.targetGroupArns);
   const allWaits = [...waits, ...result.waits];
   if (result.targetGroupArns.length === 0 && allWaits.length === 0) return { conditions: [condition('Accepted', 'True', 'Accepted', 'Withdrawn')], targetGroupArns: [], finalized: true };
   return {
@@ -143,15 +145,12 @@ async function withdraw(request: DecoratorHookRequest, ctx: HookContext, pass: P
   };
 }
 
-/** AWS refusals the user can act on become a condition, recording also the groups this pass created before. */
-async function reporting(serviceExport: ServiceExport, work: (pass: Pass) => Promise<Outcome>): Promise<Outcome> {
-  const pass: Pass = {};
+/** A refusal before anything was applied (reading Lattice) keeps what the export recorded. */
+async function reporting(serviceExport: ServiceExport, work: () => Promise<Outcome>): Promise<Outcome> {
   try {
-    return await work(pass);
+    return await work();
   } catch (error) {
-    if (!isUserActionable(error)) throw error;
-    const targetGroupArns = pass.applier?.targetGroupArns() ?? recordedTargetGroups(serviceExport);
-    return { conditions: [condition('Accepted', 'True', 'Accepted'), condition('Programmed', 'False', 'Error', awsErrorMessage(error))], targetGroupArns, resyncAfterSeconds: ERROR_RESYNC_SECONDS };
+    return failed(error, recordedTargetGroups(serviceExport));
   }
 }
 
@@ -171,11 +170,11 @@ export function createServiceExportController(): HookController {
     },
     async sync(request, ctx) {
       const serviceExport = request.object as ServiceExport;
-      return answer(serviceExport, ctx, await reporting(serviceExport, (pass) => reconcile(request, ctx, pass)));
+      return answer(serviceExport, ctx, await reporting(serviceExport, () => reconcile(request, ctx)));
     },
     async finalize(request, ctx) {
       const serviceExport = request.object as ServiceExport;
-      return answer(serviceExport, ctx, await reporting(serviceExport, (pass) => withdraw(request, ctx, pass)));
+      return answer(serviceExport, ctx, await reporting(serviceExport, () => withdraw(request, ctx)));
     },
   };
   return { wiring: serviceExportWiring, handlers };

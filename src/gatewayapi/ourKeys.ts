@@ -13,3 +13,6 @@ export const SERVICE_NETWORK_ARN_ANNOTATION = `${KEY_PREFIX}service-network-arn`
 /** The Lattice service of a route and its DNS name (Go controller compatible annotations). */
 export const SERVICE_ARN_ANNOTATION = `${KEY_PREFIX}lattice-service-arn`;
 export const ASSIGNED_DOMAIN_ANNOTATION = `${KEY_PREFIX}lattice-assigned-domain-name`;
+
+/** Route parent condition saying whether VPC Lattice holds what the route describes. */
+export const PROGRAMMED_CONDITION = `${KEY_PREFIX}Programmed`;

@@ -1,10 +1,14 @@
 import { mergeConditions, type DesiredCondition } from '../metacontroller/conditions';
 import { copyStatus } from '../metacontroller/response';
+import { PROGRAMMED_CONDITION } from './ourKeys';
 import { normalizeParentRef } from './parentRefs';
 import { GATEWAY_GROUP, type AnyRoute, type ParentReference } from './types';
 
-/** Route parent conditions this controller owns. */
-const OWNED = ['Accepted', 'ResolvedRefs', 'PartiallyInvalid'] as const;
+/**
+ * Route parent conditions this controller owns: one of them not written in a sync is removed, so
+ * no condition of ours outlives the generation it was written for.
+ */
+const OWNED = ['Accepted', 'ResolvedRefs', 'PartiallyInvalid', PROGRAMMED_CONDITION] as const;
 
 export interface ParentStatusInput {
   specRef: ParentReference;

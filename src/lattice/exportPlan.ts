@@ -2,11 +2,11 @@ import type { TargetGroupConfig } from '@aws-sdk/client-vpc-lattice';
 import { EXPORT_PENDING_TAG, WITHDRAWN_TAG } from '../model/exports';
 import { protocolFamily } from '../model/importCandidates';
 import type { TargetGroupModel } from '../model/targetGroups';
-import { hasEveryTarget, type PlanOp } from './routePlan';
-import type { ObservedTargetGroup } from './routeState';
+import { hasEveryTarget, type OpSink } from './targetGroupPlan';
+import type { ObservedTargetGroup } from './targetGroupState';
 
 /**
- * What an export plans beyond its groups and targets (planTargetGroups): when importers may see a
+ * What an export plans beyond its groups and targets (planTargetGroups in targetGroupPlan.ts): when importers may see a
  * group, and how a group it no longer exports goes. Pure, like the route plan.
  */
 
@@ -20,7 +20,7 @@ function slotOf(config: TargetGroupConfig | undefined): string {
  * target, then withdraws what is no longer wanted. A group being replaced keeps serving its users
  * until the replacement is shown, so an importer never has nothing to forward to.
  */
-export function planExportVisibility(desired: readonly TargetGroupModel[], observed: readonly ObservedTargetGroup[], ops: PlanOp[], waits: string[]): void {
+export function planExportVisibility(desired: readonly TargetGroupModel[], observed: readonly ObservedTargetGroup[], ops: OpSink, waits: string[]): void {
   const byName = new Map(observed.map((g) => [g.name, g]));
   const filling = new Set<string>();
   for (const tg of desired) {
@@ -43,7 +43,7 @@ export function planExportVisibility(desired: readonly TargetGroupModel[], obser
  * Withdrawn, so its importers move their traffic away; once nothing uses it, it is deregistered,
  * drained and deleted. A group whose replacement is still `filling` is not withdrawn yet.
  */
-export function planWithdrawals(groups: readonly ObservedTargetGroup[], ops: PlanOp[], waits: string[], filling: ReadonlySet<string> = new Set()): void {
+export function planWithdrawals(groups: readonly ObservedTargetGroup[], ops: OpSink, waits: string[], filling: ReadonlySet<string> = new Set()): void {
   for (const group of groups) {
     if (group.serviceArns.length === 0) {
       ops.push({ kind: 'retireTargetGroup', targetGroupArn: group.arn, targetGroupName: group.name });

@@ -1,7 +1,7 @@
 import { exportTargetGroupPrefix } from '../model/names';
 import type { LatticeApi } from './api';
-import type { LatticeOwner } from './routeApply';
-import { observeTargetGroups, type ObservedTargetGroup } from './routeState';
+import type { LatticeOwner } from './ownership';
+import { observeTargetGroups, type ObservedTargetGroup } from './targetGroupState';
 
 /**
  * An export's target groups with their tags (pending, withdrawn), only those its owner's tags

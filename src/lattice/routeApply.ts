@@ -2,37 +2,17 @@ import type { RuleAction as SdkRuleAction } from '@aws-sdk/client-vpc-lattice';
 import type { ListenerModel, ServiceModel } from '../model/routeModel';
 import type { RuleAction } from '../model/rules';
 import type { TargetGroupModel } from '../model/targetGroups';
+import { ownershipOf, TAG, tagChanges } from '../model/tags';
 import type { LatticeApi } from './api';
 import { awsErrorMessage, isConflict, isNotFound, LatticeRefusal, orUndefinedIfNotFound, targetGroupRefusal } from './awsErrors';
 import { clientToken } from './clientToken';
-import type { PlanOp } from './routePlan';
+import type { RouteOwner } from './ownership';
+import type { PlanOp, RouteOp } from './routePlan';
 import type { ObservedRoute } from './routeState';
-import { ownershipOf, TAG, tagChanges } from '../model/tags';
+import { TargetGroupApplier } from './targetGroupApply';
+import { TARGET_GROUP_OP_KINDS, type TargetGroupOp } from './targetGroupPlan';
 
-/** Who the Lattice resources of one Kubernetes object (a route, an export) belong to. */
-export interface LatticeOwner {
-  /** ManagedBy of this installation. */
-  managedBy: string;
-  vpcId: string;
-  /** Identity of the object for client tokens: `<managedBy>/<kind>/<uid>`. */
-  tokenOwner: string;
-  /** Whether a target group (by its tags) is this object's: only those are ever retired. */
-  ownsTargetGroup(tags: Readonly<Record<string, string>>): boolean;
-}
-
-export interface RouteOwner extends LatticeOwner {
-  routeName: string;
-  routeNamespace: string;
-  routeType: string;
-  /** `allow-takeover-from` annotation: a ManagedBy value whose service we may take over. */
-  allowTakeoverFrom: string | undefined;
-}
-
-/** A route's resources (its service, its target groups) carry its ManagedBy, name and namespace. */
-export function routeOwns(owner: { managedBy: string; routeName: string; routeNamespace: string }, tags: Readonly<Record<string, string>>): boolean {
-  return ownershipOf(tags, owner.managedBy) === 'ours' && tags[TAG.routeName] === owner.routeName && tags[TAG.routeNamespace] === owner.routeNamespace;
-}
-
+/** What one apply left, also when it stopped early: a failure still records what it created. */
 export interface ApplyResult {
   service: { arn: string; id: string; dnsName: string | undefined } | undefined;
   /** Our target groups that exist after the apply (wanted, or retiring and not yet gone). */
@@ -40,6 +20,8 @@ export interface ApplyResult {
   waits: string[];
   /** Set when the service name belongs to another route or owner: nothing else was done. */
   conflict: string | undefined;
+  /** The error that stopped the apply; the operations before it took effect. */
+  error?: unknown;
 }
 
 class ServiceConflict extends Error {}
@@ -49,7 +31,6 @@ interface Known {
   service: { arn: string; id: string; dnsName: string | undefined } | undefined;
   listeners: Map<number, string>;
   rules: Map<number, Map<string, string>>;
-  targetGroups: Map<string, { id: string; arn: string }>;
 }
 
 function known(observed: ObservedRoute): Known {
@@ -57,65 +38,55 @@ function known(observed: ObservedRoute): Known {
     service: observed.service ? { arn: observed.service.arn, id: observed.service.id, dnsName: observed.service.dnsName } : undefined,
     listeners: new Map(observed.listeners.map((l) => [l.port, l.id])),
     rules: new Map(observed.listeners.map((l) => [l.port, new Map(l.rules.filter((r) => !r.isDefault).map((r) => [r.name, r.id]))])),
-    targetGroups: new Map(observed.targetGroups.map((g) => [g.name, { id: g.id, arn: g.arn }])),
   };
 }
 
+function isTargetGroupOp(op: PlanOp): op is TargetGroupOp {
+  return TARGET_GROUP_OP_KINDS.has(op.kind);
+}
+
+/** Applies a route's plan: its target groups through a TargetGroupApplier, then service, listeners and rules. */
 export class RouteApplier {
   readonly #api: LatticeApi;
-  readonly #owner: LatticeOwner & Partial<RouteOwner>;
+  readonly #owner: RouteOwner;
   readonly #known: Known;
+  readonly #targetGroups: TargetGroupApplier;
   readonly #nameOfKey: Map<string, string>;
   readonly #external: Readonly<Record<string, { arn: string; id: string }>>;
-  readonly #retained = new Set<string>();
-  readonly #gone = new Set<string>();
-  readonly #own: ReadonlySet<string>;
   readonly #waits: string[] = [];
 
   constructor(
     api: LatticeApi,
-    owner: LatticeOwner & Partial<RouteOwner>,
+    owner: RouteOwner,
     observed: ObservedRoute,
     targetGroups: readonly TargetGroupModel[],
     external: Readonly<Record<string, { arn: string; id: string }>> = {},
     ownTargetGroupArns: ReadonlySet<string> = new Set(),
   ) {
-    this.#own = new Set(observed.targetGroups.map((g) => g.arn).filter((arn) => ownTargetGroupArns.has(arn)));
     this.#api = api;
     this.#owner = owner;
     this.#known = known(observed);
+    this.#targetGroups = new TargetGroupApplier(api, owner, observed.targetGroups, targetGroups, ownTargetGroupArns);
     this.#nameOfKey = new Map(targetGroups.map((g) => [g.key, g.name]));
     this.#external = external;
   }
 
+  /** Runs `ops` in order; stops at the first error and returns it with what was done before. */
   async apply(ops: readonly PlanOp[]): Promise<ApplyResult> {
+    const result = (extra: Partial<ApplyResult>): ApplyResult => ({
+      service: this.#known.service,
+      targetGroupArns: this.#targetGroups.targetGroupArns(),
+      waits: [...this.#targetGroups.waits, ...this.#waits],
+      conflict: undefined,
+      ...extra,
+    });
     try {
-      for (const op of ops) await this.#run(op);
+      for (const op of ops) await (isTargetGroupOp(op) ? this.#targetGroups.run(op) : this.#run(op));
     } catch (error) {
-      if (error instanceof ServiceConflict) return { service: undefined, targetGroupArns: this.targetGroupArns(), waits: [], conflict: error.message };
-      throw error;
+      if (error instanceof ServiceConflict) return result({ service: undefined, waits: [], conflict: error.message });
+      return result({ error });
     }
-    return { service: this.#known.service, targetGroupArns: this.targetGroupArns(), waits: this.#waits, conflict: undefined };
-  }
-
-  /** The route's service as far as the operations run so far know it (also after apply threw). */
-  get service(): ApplyResult['service'] {
-    return this.#known.service;
-  }
-
-  /**
-   * Ours after the operations run so far: wanted ones, and every earlier one not confirmed gone (it
-   * may still be in use or draining). Also valid after apply threw, so that groups created before
-   * the failure are recorded (and found again) instead of leaking.
-   */
-  targetGroupArns(): string[] {
-    const arns = new Set([...this.#retained, ...this.#own]);
-    for (const name of this.#nameOfKey.values()) {
-      const k = this.#known.targetGroups.get(name);
-      if (k) arns.add(k.arn);
-    }
-    for (const arn of this.#gone) arns.delete(arn);
-    return [...arns].sort();
+    return result({});
   }
 
   #serviceId(): string {
@@ -124,36 +95,17 @@ export class RouteApplier {
     return service.id;
   }
 
-  #targetGroupId(name: string): string {
-    const group = this.#known.targetGroups.get(name);
-    if (!group) throw new Error(`target group ${name} is unknown`);
-    return group.id;
-  }
-
   #sdkAction(action: RuleAction): SdkRuleAction {
     if ('fixedResponse' in action) return { fixedResponse: { statusCode: action.fixedResponse } };
     return {
       forward: {
-        targetGroups: action.forward.map((f) => ({ targetGroupIdentifier: this.#external[f.key]?.id ?? this.#targetGroupId(this.#nameOfKey.get(f.key) ?? f.key), weight: f.weight })),
+        targetGroups: action.forward.map((f) => ({ targetGroupIdentifier: this.#external[f.key]?.id ?? this.#targetGroups.idOf(this.#nameOfKey.get(f.key) ?? f.key), weight: f.weight })),
       },
     };
   }
 
-  async #run(op: PlanOp): Promise<void> {
+  async #run(op: RouteOp): Promise<void> {
     switch (op.kind) {
-      case 'createTargetGroup':
-        return this.#createTargetGroup(op.targetGroup);
-      case 'updateHealthCheck':
-        await this.#api.updateTargetGroup({ targetGroupIdentifier: this.#targetGroupId(op.targetGroupName), healthCheck: op.healthCheck });
-        return;
-      case 'registerTargets': {
-        const result = await this.#api.registerTargets(this.#targetGroupId(op.targetGroupName), op.targets);
-        for (const failure of result.unsuccessful ?? []) this.#waits.push(`target ${failure.id}:${failure.port} of ${op.targetGroupName} not registered: ${failure.failureMessage ?? failure.failureCode}`);
-        return;
-      }
-      case 'deregisterTargets':
-        await this.#api.deregisterTargets(this.#targetGroupId(op.targetGroupName), op.targets);
-        return;
       case 'createService':
         return this.#createService(op.service);
       case 'tagService':
@@ -179,14 +131,6 @@ export class RouteApplier {
         return this.#createRule(op.port, op.rule.name, op.rule.match, op.rule.action, op.priority);
       case 'updateRules':
         return this.#updateRules(op.port, op.updates);
-      case 'retireTargetGroup':
-        return this.#retireTargetGroup(op.targetGroupArn, op.targetGroupName);
-      case 'tagTargetGroup':
-        await this.#api.tagResource(op.targetGroupArn, op.tags);
-        return;
-      case 'untagTargetGroup':
-        await this.#api.untagResource(op.targetGroupArn, op.tagKeys);
-        return;
     }
   }
 
@@ -194,20 +138,6 @@ export class RouteApplier {
     const id = this.#known.listeners.get(port);
     if (!id) throw new Error(`no listener on port ${port}`);
     return id;
-  }
-
-  async #createTargetGroup(tg: TargetGroupModel): Promise<void> {
-    const input = { name: tg.name, type: 'IP' as const, config: tg.config, tags: tg.tags };
-    try {
-      const created = await this.#api.createTargetGroup({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) });
-      if (created.id && created.arn) this.#known.targetGroups.set(tg.name, { id: created.id, arn: created.arn });
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-      // The name exists (created under other parameters, e.g. before a crash): adopt it if it is ours.
-      const found = (await this.#api.listTargetGroups(this.#owner.vpcId)).find((g) => g.name === tg.name);
-      if (!found?.arn || !found.id || ownershipOf(await this.#api.listTags(found.arn), this.#owner.managedBy) !== 'ours') throw error;
-      this.#known.targetGroups.set(tg.name, { id: found.id, arn: found.arn });
-    }
   }
 
   async #createService(service: ServiceModel): Promise<void> {
@@ -335,16 +265,6 @@ export class RouteApplier {
     if (failed.length > 0) throw new LatticeRefusal('RulesNotUpdated', `rules not updated: ${failed.map((f) => `${f.ruleIdentifier}: ${f.failureMessage ?? f.failureCode}`).join('; ')}`);
   }
 
-  /** Deregisters, waits for draining to end (across syncs), then deletes a target group of ours. */
-  async #retireTargetGroup(arn: string, name: string): Promise<void> {
-    if (!this.#owner.ownsTargetGroup(await this.#api.listTags(arn))) return;
-    const outcome = await retireTargetGroup(this.#api, arn);
-    if (outcome.gone) this.#gone.add(arn);
-    else {
-      this.#retained.add(arn);
-      this.#waits.push(`target group ${name}: ${outcome.message}`);
-    }
-  }
 }
 
 /** A rule or listener write; Lattice refusing a target group it names becomes a LatticeRefusal. */
@@ -356,24 +276,3 @@ async function forwarding<T>(call: Promise<T>): Promise<T> {
   }
 }
 
-/**
- * One step of removing a target group: deregister what is registered, wait while targets drain,
- * then delete, then wait until it is gone. `gone` once Lattice no longer has it.
- */
-export async function retireTargetGroup(api: LatticeApi, arn: string): Promise<{ gone: boolean; message: string }> {
-  const group = await orUndefinedIfNotFound(api.getTargetGroup(arn));
-  if (!group) return { gone: true, message: 'deleted' };
-  if (group.status === 'DELETE_IN_PROGRESS') return { gone: false, message: 'being deleted' };
-  const targets = group.status === 'ACTIVE' ? await api.listTargets(arn) : [];
-  const registered = targets.filter((t) => t.status !== 'DRAINING' && t.id).map((t) => ({ id: t.id as string, port: t.port }));
-  for (let i = 0; i < registered.length; i += 100) await api.deregisterTargets(arn, registered.slice(i, i + 100));
-  if (targets.length > 0) return { gone: false, message: `${targets.length} targets draining` };
-  try {
-    await api.deleteTargetGroup(arn);
-  } catch (error) {
-    if (isNotFound(error)) return { gone: true, message: 'deleted' };
-    if (isConflict(error)) return { gone: false, message: `not deletable yet: ${awsErrorMessage(error)}` };
-    throw error;
-  }
-  return { gone: false, message: 'being deleted' };
-}

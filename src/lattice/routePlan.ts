@@ -1,11 +1,11 @@
-import type { HealthCheckConfig } from '@aws-sdk/client-vpc-lattice';
 import type { ListenerModel, RouteModel, ServiceModel } from '../model/routeModel';
 import type { LatticeRuleModel, RuleAction } from '../model/rules';
-import type { TargetGroupModel } from '../model/targetGroups';
-import type { TargetModel } from '../model/targets';
 import { canonicalJson } from '../model/canonicalJson';
-import { forwardTargetGroupIds, type ObservedListener, type ObservedRoute, type ObservedRule, type ObservedTargetGroup } from './routeState';
 import { tagChanges } from '../model/tags';
+import { chunks } from './batches';
+import { forwardTargetGroupIds, type ObservedListener, type ObservedRoute, type ObservedRule } from './routeState';
+import { hasEveryTarget, planRetirements, planTargetGroups, type TargetGroupOp } from './targetGroupPlan';
+import type { ObservedTargetGroup } from './targetGroupState';
 
 /**
  * The plan of one route: a pure diff of the desired model against what Lattice holds, as an
@@ -21,11 +21,8 @@ export interface RuleUpdate {
   action?: RuleAction;
 }
 
-export type PlanOp =
-  | { kind: 'createTargetGroup'; targetGroup: TargetGroupModel }
-  | { kind: 'updateHealthCheck'; targetGroupName: string; healthCheck: HealthCheckConfig }
-  | { kind: 'registerTargets'; targetGroupName: string; targets: TargetModel[] }
-  | { kind: 'deregisterTargets'; targetGroupName: string; targets: TargetModel[] }
+/** The operations on the route's service, listeners and rules. */
+export type RouteOp =
   | { kind: 'createService'; service: ServiceModel }
   | { kind: 'tagService'; tags: Record<string, string> }
   | { kind: 'updateServiceCertificate'; certificateArn: string }
@@ -36,10 +33,9 @@ export type PlanOp =
   | { kind: 'updateListenerDefaultAction'; port: number; action: RuleAction }
   | { kind: 'deleteRule'; port: number; ruleName: string }
   | { kind: 'createRule'; port: number; rule: LatticeRuleModel; priority: number }
-  | { kind: 'updateRules'; port: number; updates: RuleUpdate[] }
-  | { kind: 'retireTargetGroup'; targetGroupArn: string; targetGroupName: string }
-  | { kind: 'tagTargetGroup'; targetGroupArn: string; targetGroupName: string; tags: Record<string, string> }
-  | { kind: 'untagTargetGroup'; targetGroupArn: string; targetGroupName: string; tagKeys: string[] };
+  | { kind: 'updateRules'; port: number; updates: RuleUpdate[] };
+
+export type PlanOp = TargetGroupOp | RouteOp;
 
 export interface RoutePlan {
   ops: PlanOp[];
@@ -51,17 +47,6 @@ export interface RoutePlan {
 /** BatchUpdateRule takes at most 10 rules. */
 const BATCH_LIMIT = 10;
 const MAX_PRIORITY = 2000;
-const REGISTER_CHUNK = 100;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function targetKey(t: { id: string; port: number }): string {
-  return `${t.id}:${t.port}`;
-}
 
 /** The desired action as Lattice would hold it, with target group names resolved to observed ids. */
 function actionEquals(desired: RuleAction, observed: ObservedRule['action'], idOfKey: (key: string) => string | undefined): boolean {
@@ -71,44 +56,6 @@ function actionEquals(desired: RuleAction, observed: ObservedRule['action'], idO
   const have = (observed?.forward?.targetGroups ?? []).map((t) => ({ id: t.targetGroupIdentifier, weight: t.weight ?? (want.length === 1 ? want[0]?.weight : undefined) }));
   const sort = (list: { id: string | undefined; weight: number | undefined }[]) => canonicalJson([...list].sort((a, b) => ((a.id ?? '') < (b.id ?? '') ? -1 : 1)));
   return sort(want) === sort(have);
-}
-
-/** ACTIVE, with every wanted target registered (and not draining): rules may forward to it. */
-export function hasEveryTarget(desired: TargetGroupModel, group: ObservedTargetGroup): boolean {
-  if (group.status !== 'ACTIVE') return false;
-  const present = new Set((group.targets ?? []).filter((t) => t.status !== 'DRAINING').map(targetKey));
-  return desired.targets.every((t) => present.has(targetKey(t)));
-}
-
-function healthCheckDrift(desired: HealthCheckConfig | undefined, observed: HealthCheckConfig | undefined): boolean {
-  if (!desired) return false;
-  const current = (observed ?? {}) as Record<string, unknown>;
-  return Object.entries(desired as Record<string, unknown>).some(([k, v]) => canonicalJson(current[k] ?? null) !== canonicalJson(v ?? null));
-}
-
-export function planTargetGroups(desired: { targetGroups: readonly TargetGroupModel[] }, observed: { targetGroups: readonly ObservedTargetGroup[] }, ops: PlanOp[], waits: string[]): void {
-  const byName = new Map(observed.targetGroups.map((g) => [g.name, g]));
-  for (const tg of desired.targetGroups) {
-    const existing = byName.get(tg.name);
-    if (!existing) {
-      ops.push({ kind: 'createTargetGroup', targetGroup: tg });
-      if (tg.targets.length > 0) waits.push(`target group ${tg.name} is being created; its targets follow`);
-      continue;
-    }
-    if (existing.status !== 'ACTIVE') {
-      waits.push(`target group ${tg.name} is ${existing.status}`);
-      continue;
-    }
-    if (healthCheckDrift(tg.config.healthCheck, existing.config?.healthCheck)) {
-      ops.push({ kind: 'updateHealthCheck', targetGroupName: tg.name, healthCheck: tg.config.healthCheck ?? {} });
-    }
-    const present = new Map((existing.targets ?? []).filter((t) => t.status !== 'DRAINING').map((t) => [targetKey(t), t]));
-    const wanted = new Set(tg.targets.map(targetKey));
-    const register = tg.targets.filter((t) => !present.has(targetKey(t)));
-    const deregister = [...present.values()].filter((t) => !wanted.has(targetKey(t))).map((t) => ({ id: t.id, port: t.port }));
-    for (const part of chunks(register, REGISTER_CHUNK)) ops.push({ kind: 'registerTargets', targetGroupName: tg.name, targets: part });
-    for (const part of chunks(deregister, REGISTER_CHUNK)) ops.push({ kind: 'deregisterTargets', targetGroupName: tg.name, targets: part });
-  }
 }
 
 function planAssociations(desired: RouteModel, observed: ObservedRoute, ops: PlanOp[], waits: string[]): void {
@@ -229,22 +176,6 @@ function planListeners(desired: RouteModel, observed: ObservedRoute, switching: 
   }
 }
 
-/** Our target groups that nothing will use once the plan ran. */
-export function planRetirements(
-  desired: { targetGroups: readonly TargetGroupModel[] },
-  observed: { targetGroups: readonly ObservedTargetGroup[] },
-  ownTargetGroupArns: ReadonlySet<string>,
-  stillUsed: ReadonlySet<string>,
-  ops: PlanOp[],
-): void {
-  const wanted = new Set(desired.targetGroups.map((g) => g.name));
-  for (const group of observed.targetGroups) {
-    if (!wanted.has(group.name) && ownTargetGroupArns.has(group.arn) && !stillUsed.has(group.id)) {
-      ops.push({ kind: 'retireTargetGroup', targetGroupArn: group.arn, targetGroupName: group.name });
-    }
-  }
-}
-
 export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTargetGroupArns: ReadonlySet<string>): RoutePlan {
   const ops: PlanOp[] = [];
   const waits: string[] = [];
@@ -266,7 +197,7 @@ export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTarge
     waits,
   };
 
-  planTargetGroups(desired, observed, ops, waits);
+  planTargetGroups(desired.targetGroups, observed.targetGroups, ops, waits);
   if (!observed.service) {
     ops.push({ kind: 'createService', service: desired.service });
     if (desired.networks.length > 0) waits.push('the Lattice service is being created; its associations follow');
@@ -285,7 +216,7 @@ export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTarge
     else waits.push(`the Lattice service is ${observed.service.status}`);
   }
   planListeners(desired, observed, switching, ops);
-  planRetirements(desired, observed, ownTargetGroupArns, switching.stillUsed, ops);
+  planRetirements(desired.targetGroups, observed.targetGroups, ownTargetGroupArns, switching.stillUsed, ops);
   return { ops, waits, refusals };
 }
 

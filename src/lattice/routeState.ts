@@ -1,7 +1,9 @@
-import type { HttpMatch, RuleAction as SdkRuleAction, TargetGroupConfig } from '@aws-sdk/client-vpc-lattice';
+import type { HttpMatch, RuleAction as SdkRuleAction } from '@aws-sdk/client-vpc-lattice';
 import type { ObservedImport } from '../model/importCandidates';
 import type { LatticeApi } from './api';
+import { idFromArn } from './arn';
 import { orUndefinedIfNotFound } from './awsErrors';
+import type { ObservedTargetGroup } from './targetGroupState';
 
 /** What Lattice holds for one route, read with as few calls as the route's own size allows. */
 
@@ -36,26 +38,6 @@ export interface ObservedListener {
   defaultAction: SdkRuleAction | undefined;
 }
 
-export interface ObservedTarget {
-  id: string;
-  port: number;
-  status: string;
-}
-
-export interface ObservedTargetGroup {
-  arn: string;
-  id: string;
-  name: string;
-  status: string;
-  config: TargetGroupConfig | undefined;
-  /** Lattice services whose rules use the group (in any account or cluster). */
-  serviceArns: string[];
-  /** Read for target groups that are wanted and ACTIVE. */
-  targets: ObservedTarget[] | undefined;
-  /** Read only where a decision needs them (an export's groups). */
-  tags?: Record<string, string>;
-}
-
 export interface ObservedAssociation {
   arn: string;
   id: string;
@@ -74,10 +56,6 @@ export interface ObservedRoute {
 
 export function forwardTargetGroupIds(action: SdkRuleAction | undefined): string[] {
   return action?.forward?.targetGroups?.map((t) => t.targetGroupIdentifier ?? '').filter((id) => id !== '') ?? [];
-}
-
-export function idFromArn(arnOrId: string): string {
-  return arnOrId.slice(arnOrId.lastIndexOf('/') + 1);
 }
 
 export async function observeService(api: LatticeApi, serviceArn: string | undefined): Promise<ObservedService | undefined> {
@@ -120,29 +98,6 @@ export async function observeListeners(api: LatticeApi, serviceId: string): Prom
     listeners.push({ id: summary.id, arn: summary.arn, name: summary.name ?? '', port: summary.port ?? 0, protocol: summary.protocol ?? '', rules, defaultAction });
   }
   return listeners;
-}
-
-/**
- * Target groups we know of: those recorded on the route and those its rules forward to. The
- * targets of `withTargets` (wanted, ACTIVE) are read too.
- */
-export async function observeTargetGroups(api: LatticeApi, identifiers: Iterable<string>, withTargets: (name: string) => boolean): Promise<ObservedTargetGroup[]> {
-  const seen = new Set<string>();
-  const groups: ObservedTargetGroup[] = [];
-  for (const identifier of identifiers) {
-    const id = idFromArn(identifier);
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const group = await orUndefinedIfNotFound(api.getTargetGroup(identifier));
-    if (!group?.arn || !group.id || !group.name) continue;
-    const status = group.status ?? 'ACTIVE';
-    const targets =
-      status === 'ACTIVE' && withTargets(group.name)
-        ? (await api.listTargets(group.arn)).map((t) => ({ id: t.id ?? '', port: t.port ?? 0, status: t.status ?? 'UNAVAILABLE' }))
-        : undefined;
-    groups.push({ arn: group.arn, id: group.id, name: group.name, status, config: group.config, serviceArns: group.serviceArns ?? [], targets });
-  }
-  return groups;
 }
 
 export async function observeAssociations(api: LatticeApi, serviceId: string): Promise<ObservedAssociation[]> {

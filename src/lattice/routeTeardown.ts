@@ -1,8 +1,10 @@
 import type { LatticeApi } from './api';
 import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
-import { retireTargetGroup, routeOwns, type RouteOwner } from './routeApply';
-import { idFromArn, observeListeners } from './routeState';
+import { idFromArn } from './arn';
+import { routeOwns, type RouteOwner } from './ownership';
 import { referencedTargetGroupIds } from './routePlan';
+import { observeListeners } from './routeState';
+import { retireTargetGroup } from './targetGroupApply';
 
 export interface TeardownResult {
   /** Lattice holds nothing of this route any more. */

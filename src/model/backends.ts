@@ -178,3 +178,15 @@ export function latticeWeights(weights: readonly number[]): number[] {
   if (max <= LATTICE_MAX_WEIGHT) return [...weights];
   return weights.map((w) => (w === 0 ? 0 : Math.max(1, Math.round((w * LATTICE_MAX_WEIGHT) / max))));
 }
+
+/**
+ * The exported target groups the route's ServiceImport backends resolve to. The route hook reads
+ * them in Lattice before it builds the model, so the model is built once, knowing which it cannot use.
+ */
+export function importedTargetGroupArns(route: AnyRoute, rules: readonly { backendRefs?: BackendRef[] }[], index: ObjectIndex, backendRules: BackendRules): string[] {
+  const arns = new Set<string>();
+  for (const rule of rules) {
+    for (const backend of resolveRuleBackends(route, rule.backendRefs ?? [], index, backendRules).backends) if (backend.kind === 'import') arns.add(backend.targetGroup.arn);
+  }
+  return [...arns].sort();
+}

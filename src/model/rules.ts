@@ -44,7 +44,12 @@ function comparePrecedence(a: readonly number[], b: readonly number[]): number {
 export interface OrderOptions {
   /** Lattice "rules per listener" quota (default rule excluded). */
   maxRules: number;
-  /** `rule-<N>-priority` annotations: when present, the route is ordered by them first (Go controller compatibility). */
+  /**
+   * `rule-<N>-priority` annotations: when present, the route is ordered by them first, a rule
+   * without one counting as N + 1 — the Go controller's model builder does the same (its default
+   * priority is the rule index + 1, then it sorts by priority). Lattice priorities are then
+   * renumbered 1, 2, 3… in that order, so only the order carries over, not the values.
+   */
   priorityOverrides: ReadonlyMap<number, number>;
   actions: readonly RuleAction[];
   ruleNames: readonly (string | undefined)[];

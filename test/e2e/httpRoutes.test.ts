@@ -1,6 +1,6 @@
 import { CreateTargetGroupCommand, CreateServiceCommand, GetTargetGroupCommand } from '@aws-sdk/client-vpc-lattice';
 import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
-import { PROGRAMMED_CONDITION } from '../../src/controllers/route';
+import { PROGRAMMED_CONDITION } from '../../src/gatewayapi/ourKeys';
 import { GW, statusOf, summary, writeCalls } from '../support/assertions';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
 import { gateway, gatewayClass } from '../support/objects';
@@ -221,6 +221,22 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
     h.cluster.apply(httpRoute('apps', 'shop', THREE_RULES, { 'application-networking.k8s.aws/allow-takeover-from': '999999999999/other/vpc-0aaaaaaaaaaaaaaaa' }));
     await converge();
     expect((await h.admin.state()).services[0]?.tags).toMatchObject({ 'application-networking.k8s.aws/ManagedBy': h.identity.managedBy });
+  });
+
+  it('drops its Programmed condition when the route stops being accepted: every condition of ours is of this generation', async () => {
+    h.cluster.apply(httpRoute('apps', 'shop', THREE_RULES));
+    await converge();
+    // Not one rule of the new generation can be programmed: not accepted, so not programmed either.
+    const regex = { matches: [{ path: { type: 'RegularExpression', value: '/a.*' } }], backendRefs: [{ name: 'web', port: 80 }] };
+    h.cluster.apply(httpRoute('apps', 'shop', { ...THREE_RULES, rules: [regex] }));
+    await h.driver.runUntil(() => parentConditions(h, 'apps', 'shop').Accepted === 'False/UnsupportedValue');
+    // Nothing of the route stays in Lattice once its last target group is drained and deleted.
+    await h.driver.runUntil(() => !h.cluster.mustGet(routeRef('apps', 'shop')).metadata.annotations?.['application-networking.k8s.aws/lattice-target-group-arns']);
+    const route = h.cluster.mustGet(routeRef('apps', 'shop'));
+    const [ours] = statusOf(route).parents as { conditions: { type: string; observedGeneration: number }[] }[];
+    expect(ours?.conditions.map((c) => c.type)).toEqual(['Accepted', 'ResolvedRefs']);
+    expect(ours?.conditions.map((c) => c.observedGeneration)).toEqual([route.metadata.generation, route.metadata.generation]);
+    expect(counts(await h.admin.state())).toMatchObject({ services: 0, targetGroups: 0 });
   });
 
   it('cleans Lattice up when the route leaves our Gateways, and writes no status for foreign parents', async () => {

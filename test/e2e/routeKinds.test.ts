@@ -1,5 +1,5 @@
 import { CreateServiceNetworkCommand, GetListenerCommand, GetServiceCommand, ListListenersCommand } from '@aws-sdk/client-vpc-lattice';
-import { PROGRAMMED_CONDITION } from '../../src/controllers/route';
+import { PROGRAMMED_CONDITION } from '../../src/gatewayapi/ourKeys';
 import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { GW, statusOf, summary, writeCalls } from '../support/assertions';
 import { type Harness, type HarnessOptions, installGatewayApi, startHarness } from '../support/harness';
@@ -145,6 +145,32 @@ describe('GRPCRoute, TLSRoute, custom domains and DNS, end to end', () => {
     expect(counts(await h.admin.state()).services).toBe(0);
     await h.admin.ok('POST', 'acm/certificates', { domainName: 'secure.example.net' });
     await h.driver.runUntil(() => parent(h, 'HTTPRoute', 'secure')[PROGRAMMED_CONDITION] === 'True/Programmed');
+  });
+
+  it('keeps the DNSEndpoint while the service exists, also through syncs that AWS refuses', async () => {
+    h = await setUp({ env: { EXTERNAL_DNS_ENDPOINTS: 'true' }, components: ['components/external-dns'] });
+    const endpointRef = { group: 'externaldns.k8s.io', kind: 'DNSEndpoint', namespace: 'apps', name: 'shop-dns' };
+    const spec = (backends: string[]) => ({
+      parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'https-cert' }],
+      hostnames: ['shop.example.com'],
+      rules: [{ backendRefs: backends.map((name) => ({ name, port: 80 })) }],
+    });
+    h.cluster.apply(routeObject('HTTPRoute', 'shop', spec(['web'])));
+    await h.driver.runUntil(() => parent(h, 'HTTPRoute', 'shop')[PROGRAMMED_CONDITION] === 'True/Programmed' && h.cluster.get(endpointRef) !== undefined);
+    await h.driver.runUntilStable();
+    const before = h.cluster.mustGet(endpointRef).spec;
+
+    // Reading the service is refused (an IAM policy change): the route says so, its record stays.
+    await h.admin.addFault({ operation: 'GetService', error: 'AccessDeniedException', times: 1_000_000 });
+    h.cluster.apply(routeObject('HTTPRoute', 'shop', spec(['web', 'db-primary'])));
+    await h.driver.runUntil(() => parent(h, 'HTTPRoute', 'shop')[PROGRAMMED_CONDITION] === 'False/Error');
+    await h.driver.runUntilStable();
+    expect(h.cluster.get(endpointRef)?.spec).toEqual(before);
+    expect(serviceArnOf(h, 'HTTPRoute', 'shop')).not.toBe('');
+
+    await h.admin.ok('DELETE', 'faults');
+    await h.driver.runUntil(() => parent(h, 'HTTPRoute', 'shop')[PROGRAMMED_CONDITION] === 'True/Programmed');
+    expect(h.cluster.get(endpointRef)?.spec).toEqual(before);
   });
 
   it('keeps a DNSEndpoint for the hostname, removes it with the hostname, and leaves nothing behind on delete', async () => {

@@ -1,5 +1,5 @@
 import { GetTargetGroupCommand, ListTargetsCommand } from '@aws-sdk/client-vpc-lattice';
-import { PROGRAMMED_CONDITION } from '../../src/controllers/route';
+import { PROGRAMMED_CONDITION } from '../../src/gatewayapi/ourKeys';
 import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { GW, OURS, statusOf, summary, writeCalls } from '../support/assertions';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';

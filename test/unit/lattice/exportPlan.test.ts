@@ -1,6 +1,6 @@
 import { planExportVisibility, planWithdrawals } from '../../../src/lattice/exportPlan';
-import { planTargetGroups, type PlanOp } from '../../../src/lattice/routePlan';
-import type { ObservedTargetGroup } from '../../../src/lattice/routeState';
+import { planTargetGroups, type TargetGroupOp } from '../../../src/lattice/targetGroupPlan';
+import type { ObservedTargetGroup } from '../../../src/lattice/targetGroupState';
 import type { TargetGroupModel } from '../../../src/model/targetGroups';
 
 const PENDING = 'application-networking.k8s.aws/ExportPending';
@@ -27,10 +27,10 @@ const group = (overrides: Partial<ObservedTargetGroup>): ObservedTargetGroup => 
 });
 const old = group({ arn: 'arn:tg/tg-old', id: 'tg-old', name: 'k8s-export-shop-reviews-80-h1', config: { port: 80, protocol: 'HTTP', protocolVersion: 'HTTP1' }, serviceArns: ['arn:svc/importer'] });
 
-function plan(desired: TargetGroupModel[], observed: ObservedTargetGroup[]): { ops: PlanOp[]; waits: string[] } {
-  const ops: PlanOp[] = [];
+function plan(desired: TargetGroupModel[], observed: ObservedTargetGroup[]): { ops: TargetGroupOp[]; waits: string[] } {
+  const ops: TargetGroupOp[] = [];
   const waits: string[] = [];
-  planTargetGroups({ targetGroups: desired }, { targetGroups: observed }, ops, waits);
+  planTargetGroups(desired, observed, ops, waits);
   planExportVisibility(desired, observed, ops, waits);
   return { ops, waits };
 }
@@ -62,7 +62,7 @@ describe('export plan: a TargetGroupPolicy replaces an exported group that anoth
 
 describe('export plan: withdraw, then retire', () => {
   it('withdraws a group no longer exported that a rule still uses, and retires one nobody uses', () => {
-    const ops: PlanOp[] = [];
+    const ops: TargetGroupOp[] = [];
     const waits: string[] = [];
     planWithdrawals([old, group({ serviceArns: [] })], ops, waits);
     expect(ops).toEqual([

@@ -1,6 +1,7 @@
 import type { LatticeApi } from '../../../src/lattice/api';
 import { isUserActionable, LatticeRefusal } from '../../../src/lattice/awsErrors';
-import { RouteApplier, type RouteOwner } from '../../../src/lattice/routeApply';
+import type { RouteOwner } from '../../../src/lattice/ownership';
+import { RouteApplier } from '../../../src/lattice/routeApply';
 import type { PlanOp } from '../../../src/lattice/routePlan';
 import type { ObservedRoute } from '../../../src/lattice/routeState';
 import type { TargetGroupModel } from '../../../src/model/targetGroups';
@@ -48,18 +49,18 @@ describe('route applier: refusals and what a failed pass created', () => {
       [TG],
       external,
     );
-    const error = await applier.apply([createTg, createRule]).catch((e: unknown) => e);
+    const { error, targetGroupArns } = await applier.apply([createTg, createRule]);
     expect(error).toBeInstanceOf(LatticeRefusal);
     expect(error).toMatchObject({ code: 'TargetGroupUnavailable', message: 'ConflictException: Target group tg-ext is already used by service svc-9' });
     expect(isUserActionable(error)).toBe(true);
-    expect(applier.targetGroupArns()).toEqual(['arn:tg/tg-new']);
+    expect(targetGroupArns).toEqual(['arn:tg/tg-new']);
   });
 
   it('reports a target group deleted meanwhile the same way, and leaves other errors alone', async () => {
     const gone = new RouteApplier(api({ createRule: async () => Promise.reject(awsError('ResourceNotFoundException', 'not found', 'TARGET_GROUP')) }), owner, observed, [TG], external);
-    await expect(gone.apply([createTg, createRule])).rejects.toMatchObject({ code: 'TargetGroupUnavailable' });
+    expect((await gone.apply([createTg, createRule])).error).toMatchObject({ code: 'TargetGroupUnavailable' });
     const listener = new RouteApplier(api({ createRule: async () => Promise.reject(awsError('ConflictException', 'priority taken', 'RULE')) }), owner, observed, [TG], external);
-    await expect(listener.apply([createTg, createRule])).rejects.toMatchObject({ name: 'ConflictException' });
+    expect((await listener.apply([createTg, createRule])).error).toMatchObject({ name: 'ConflictException' });
   });
 
   it('reports rules a BatchUpdateRule did not update instead of failing the hook', async () => {
@@ -71,7 +72,7 @@ describe('route applier: refusals and what a failed pass created', () => {
       [],
       external,
     );
-    const error = await applier.apply([{ kind: 'updateRules', port: 80, updates: [{ ruleName: 'k8s-rule', action: { forward: [{ key: 'import:apps/reviews:80', weight: 1 }] } }] }]).catch((e: unknown) => e);
+    const { error } = await applier.apply([{ kind: 'updateRules', port: 80, updates: [{ ruleName: 'k8s-rule', action: { forward: [{ key: 'import:apps/reviews:80', weight: 1 }] } }] }]);
     expect(error).toMatchObject({ code: 'RulesNotUpdated', message: 'rules not updated: rule-1: Target group tg-ext is already used by service svc-9' });
     expect(isUserActionable(error)).toBe(true);
   });

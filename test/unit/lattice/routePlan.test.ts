@@ -2,7 +2,8 @@ import type { RouteModel } from '../../../src/model/routeModel';
 import type { LatticeRuleModel } from '../../../src/model/rules';
 import type { TargetGroupModel } from '../../../src/model/targetGroups';
 import { planRoute, type PlanOp } from '../../../src/lattice/routePlan';
-import type { ObservedListener, ObservedRoute, ObservedRule, ObservedTargetGroup } from '../../../src/lattice/routeState';
+import type { ObservedListener, ObservedRoute, ObservedRule } from '../../../src/lattice/routeState';
+import type { ObservedTargetGroup } from '../../../src/lattice/targetGroupState';
 
 const TG: TargetGroupModel = { key: 'ns/web:80', name: 'k8s-web', config: { port: 80, protocol: 'HTTP', healthCheck: { enabled: false } }, tags: {}, targets: [{ id: '10.0.0.1', port: 8080 }] };
 const get: LatticeRuleModel = { name: 'r-get', priority: 1, ruleIndex: 0, match: { method: 'GET' }, action: { forward: [{ key: 'ns/web:80', weight: 1 }] } };

@@ -125,6 +125,17 @@ describe('route model: rules (anchor cases 1, 4-6, 9-13, 18-22)', () => {
     const invalid = build(httpRoute(rules, { annotations: { 'application-networking.k8s.aws/rule-0-priority': 'invalid' } }));
     expect(invalid.model?.rules.map((r) => r.match.pathMatch?.match)).toEqual([{ exact: '/zero' }, { exact: '/one' }]);
   });
+
+  it('places a rule without a priority annotation at its index + 1, as the Go controller does, not after the highest annotated one', () => {
+    const rules = ['/zero', '/one', '/two'].map((value) => ({ matches: [{ path: { type: 'Exact', value } }], backendRefs: [backend()] }));
+    const mixed = build(httpRoute(rules, { annotations: { 'application-networking.k8s.aws/rule-0-priority': '10', 'application-networking.k8s.aws/rule-1-priority': '5' } }));
+    // Effective priorities 10, 5 and 3 (index 2 + 1): the unannotated rule comes first.
+    expect(mixed.model?.rules.map((r) => [r.priority, r.match.pathMatch?.match])).toEqual([
+      [1, { exact: '/two' }],
+      [2, { exact: '/one' }],
+      [3, { exact: '/zero' }],
+    ]);
+  });
 });
 
 describe('route model: Gateway API precedence and Lattice limits', () => {

@@ -1,0 +1,70 @@
+import { ASSIGNED_DOMAIN_ANNOTATION, SERVICE_ARN_ANNOTATION } from '../../gatewayapi/ourKeys';
+import type { ProgrammingOutcome } from '../../gatewayapi/routeConditions';
+import type { AnyRoute } from '../../gatewayapi/types';
+import { awsErrorMessage } from '../../lattice/awsErrors';
+import type { ApplyResult } from '../../lattice/routeApply';
+import type { RoutePlan } from '../../lattice/routePlan';
+import { metadataPatch } from '../../metacontroller/response';
+import type { MetadataPatch } from '../../metacontroller/types';
+import type { BuiltRoute } from '../../model/routeModel';
+import { DISCOVERED_CERTIFICATE_ANNOTATION } from './certificate';
+import { recordedTargetGroups, targetGroupsPatch } from '../targetGroupRecord';
+
+/** What happened in Lattice during a sync, with what the route must record of it. */
+export type LatticeOutcome = ProgrammingOutcome & {
+  /** The route's Lattice service, while it exists. */
+  serviceArn: string | undefined;
+  /** The service's DNS name, while it exists (the external-dns record points at it). */
+  dnsName: string | undefined;
+  /** Our target groups that exist: recorded so that none is forgotten. */
+  targetGroupArns: string[];
+};
+
+export const PENDING_RESYNC_SECONDS = 5;
+const NETWORK_RESYNC_SECONDS = 30;
+const ERROR_RESYNC_SECONDS = 60;
+export const CERTIFICATE_RESYNC_SECONDS = 60;
+
+export function nothingInLattice(): LatticeOutcome {
+  return { state: 'none', serviceArn: undefined, dnsName: undefined, targetGroupArns: [] };
+}
+
+export function outcomeOf(plan: RoutePlan, result: ApplyResult): LatticeOutcome {
+  const { targetGroupArns } = result;
+  if (result.conflict) return { state: 'conflicted', message: result.conflict, serviceArn: undefined, dnsName: undefined, targetGroupArns };
+  const waits = [...plan.waits, ...result.waits];
+  if (!result.service) return { state: 'pending', waits: ['the Lattice service is being created'], serviceArn: undefined, dnsName: undefined, targetGroupArns };
+  const { arn: serviceArn, dnsName } = result.service;
+  if (plan.refusals.length > 0) return { state: 'refused', message: plan.refusals.join('; '), serviceArn, dnsName, targetGroupArns };
+  if (waits.length > 0) return { state: 'pending', waits, serviceArn, dnsName, targetGroupArns };
+  return { state: 'programmed', serviceArn, dnsName, targetGroupArns };
+}
+
+/**
+ * A refusal the user can act on. What the failed pass knew is kept: the service (and so its DNS
+ * name, recorded on the route when this pass did not read it) and the target groups it created.
+ */
+export function errorOutcome(route: AnyRoute, error: unknown, partial: Partial<Pick<ApplyResult, 'service' | 'targetGroupArns'>> = {}): LatticeOutcome {
+  const annotations = route.metadata.annotations;
+  const serviceArn = partial.service?.arn ?? annotations?.[SERVICE_ARN_ANNOTATION];
+  const dnsName = partial.service?.dnsName ?? (serviceArn ? annotations?.[ASSIGNED_DOMAIN_ANNOTATION] : undefined);
+  return { state: 'error', message: awsErrorMessage(error), serviceArn, dnsName, targetGroupArns: partial.targetGroupArns ?? recordedTargetGroups(route) };
+}
+
+export function annotationsFor(route: AnyRoute, outcome: LatticeOutcome, discoveredCertificate: string | null = null): MetadataPatch {
+  const { serviceArn, dnsName } = outcome;
+  return metadataPatch(route.metadata.annotations, {
+    [DISCOVERED_CERTIFICATE_ANNOTATION]: discoveredCertificate,
+    [SERVICE_ARN_ANNOTATION]: serviceArn ?? null,
+    [ASSIGNED_DOMAIN_ANNOTATION]: dnsName ?? (serviceArn ? (route.metadata.annotations?.[ASSIGNED_DOMAIN_ANNOTATION] ?? null) : null),
+    ...targetGroupsPatch(outcome.targetGroupArns),
+  });
+}
+
+export function resyncOf(outcome: LatticeOutcome, built: BuiltRoute): number | undefined {
+  if (built.certificateNeededFor) return CERTIFICATE_RESYNC_SECONDS;
+  if (outcome.state === 'pending') return PENDING_RESYNC_SECONDS;
+  if (outcome.state === 'error' || outcome.state === 'conflicted') return ERROR_RESYNC_SECONDS;
+  if (built.parentsWithoutNetwork.length > 0) return NETWORK_RESYNC_SECONDS;
+  return undefined;
+}

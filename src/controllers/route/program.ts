@@ -1,0 +1,84 @@
+import { SERVICE_ARN_ANNOTATION } from '../../gatewayapi/ourKeys';
+import type { RouteParent } from '../../gatewayapi/routeParents';
+import type { AnyRoute } from '../../gatewayapi/types';
+import { isUserActionable } from '../../lattice/awsErrors';
+import { RouteApplier } from '../../lattice/routeApply';
+import { planRoute, referencedTargetGroupIds } from '../../lattice/routePlan';
+import { observeAssociations, observeImportedTargetGroups, observeListeners, observeService, type ObservedRoute } from '../../lattice/routeState';
+import { observeTargetGroups } from '../../lattice/targetGroupState';
+import type { ObjectIndex } from '../../metacontroller/objectIndex';
+import { importedTargetGroupArns } from '../../model/backends';
+import { unavailableImports, type ObservedImport } from '../../model/importCandidates';
+import { buildRouteModel, type BuiltRoute, type RouteModel, type RouteModelOptions } from '../../model/routeModel';
+import type { RouteKindAdapter } from '../../model/routeKinds';
+import { recordedTargetGroups } from '../targetGroupRecord';
+import type { HookContext } from '../types';
+import { errorOutcome, nothingInLattice, outcomeOf, type LatticeOutcome } from './outcome';
+import { routeOwnerOf } from './owner';
+import { tearDown } from './teardown';
+
+export interface RouteInputs {
+  route: AnyRoute;
+  adapter: RouteKindAdapter;
+  parents: readonly RouteParent[];
+  index: ObjectIndex;
+  options: RouteModelOptions;
+}
+
+/** `imports`: the imported groups, already read; a rule forwarding to one does not read it again. */
+async function observe(ctx: HookContext, route: AnyRoute, model: RouteModel, imports: readonly ObservedImport[]): Promise<ObservedRoute> {
+  const api = ctx.aws.api;
+  const service = await observeService(api, route.metadata.annotations?.[SERVICE_ARN_ANNOTATION]);
+  const listeners = service ? await observeListeners(api, service.id) : [];
+  const wanted = new Set(model.targetGroups.map((g) => g.name));
+  const imported = new Set(imports.map((i) => i.id));
+  const referenced = referencedTargetGroupIds(listeners).filter((id) => !imported.has(id));
+  const targetGroups = await observeTargetGroups(api, [...recordedTargetGroups(route), ...referenced], (name) => wanted.has(name));
+  const associations = service ? await observeAssociations(api, service.id) : [];
+  return { service, listeners, targetGroups, associations, imports };
+}
+
+/** Imported groups Lattice cannot forward to (deleted since the import resolved, used by another service), with why. */
+async function readImports(ctx: HookContext, inputs: RouteInputs): Promise<{ imports: ObservedImport[]; unavailable: Map<string, string> }> {
+  const { route, adapter, parents, index } = inputs;
+  if (!parents.some((p) => p.attachment.reason === 'Accepted')) return { imports: [], unavailable: new Map() };
+  const imports = await observeImportedTargetGroups(ctx.aws.api, importedTargetGroupArns(route, adapter.rules(route), index, adapter));
+  return { imports, unavailable: unavailableImports(imports, route.metadata.annotations?.[SERVICE_ARN_ANNOTATION]) };
+}
+
+function hasLatticeState(route: AnyRoute): boolean {
+  return route.metadata.annotations?.[SERVICE_ARN_ANNOTATION] !== undefined || recordedTargetGroups(route).length > 0;
+}
+
+/**
+ * Reads the route's imported target groups, builds its model once, then observes, plans and
+ * applies; a route with nothing to program is removed from Lattice. User-actionable AWS refusals
+ * become an `error` outcome; anything else fails the hook.
+ */
+export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promise<{ built: BuiltRoute; outcome: LatticeOutcome }> {
+  const { route, adapter, parents, index, options } = inputs;
+  const build = (unavailable: ReadonlyMap<string, string>) => buildRouteModel(route, adapter, parents, index, { ...options, unavailableTargetGroups: unavailable });
+  let built: BuiltRoute | undefined;
+  try {
+    const { imports, unavailable } = await readImports(ctx, inputs);
+    built = build(unavailable);
+    if (!built.model || built.noValidRule) return { built, outcome: hasLatticeState(route) ? await tearDown(ctx, route, adapter) : nothingInLattice() };
+    const model = built.model;
+    const recorded = new Set(recordedTargetGroups(route));
+    const observed = await observe(ctx, route, model, imports);
+    const plan = planRoute(model, observed, recorded);
+    const applier = new RouteApplier(ctx.aws.api, routeOwnerOf(route, adapter, ctx), observed, model.targetGroups, model.externalTargetGroups, recorded);
+    const result = await applier.apply(plan.ops);
+    if (result.error !== undefined) {
+      if (!isUserActionable(result.error)) throw result.error;
+      ctx.log.warn({ err: result.error }, 'VPC Lattice refused a change');
+      return { built, outcome: errorOutcome(route, result.error, result) };
+    }
+    if (plan.ops.length > 0) ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
+    return { built, outcome: outcomeOf(plan, result) };
+  } catch (error) {
+    if (!isUserActionable(error)) throw error;
+    ctx.log.warn({ err: error }, 'VPC Lattice refused a read');
+    return { built: built ?? build(new Map()), outcome: errorOutcome(route, error) };
+  }
+}

@@ -1,0 +1,87 @@
+import type { AnyRoute } from '../../gatewayapi/types';
+import { GATEWAY_API_VERSION } from '../../gatewayapi/types';
+import { MANAGED_LABEL, MANAGED_LABEL_VALUE } from '../../gatewayapi/ourKeys';
+import { routeParentConditions } from '../../gatewayapi/routeConditions';
+import { routeParents } from '../../gatewayapi/routeParents';
+import { buildRouteStatus } from '../../gatewayapi/routeStatus';
+import { hasNewerObservedGeneration } from '../../metacontroller/conditions';
+import { ObjectIndex } from '../../metacontroller/objectIndex';
+import { generationOf } from '../../metacontroller/objects';
+import { statusIfChanged } from '../../metacontroller/response';
+import type { DecoratorHookRequest, DecoratorHookResponse } from '../../metacontroller/types';
+import type { RouteKindAdapter } from '../../model/routeKinds';
+import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from '../types';
+import { certificateFor } from './certificate';
+import { DNS_ENDPOINT_API_VERSION, dnsEndpoints } from './dnsEndpoints';
+import { annotationsFor, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
+import { programRoute } from './program';
+import { relatedResources } from './relatedResources';
+import { tearDown } from './teardown';
+
+const MANAGED = { matchLabels: { [MANAGED_LABEL]: MANAGED_LABEL_VALUE } };
+
+function routeWiring(adapter: RouteKindAdapter, name: string, withDns: boolean): DecoratorWiring {
+  return {
+    kind: 'DecoratorController',
+    name,
+    description: `Programs ${adapter.kind}s of Lattice-class Gateways into VPC Lattice services, listeners, rules and target groups.`,
+    resources: [{ apiVersion: GATEWAY_API_VERSION, resource: `${adapter.kind.toLowerCase()}s`, labelSelector: MANAGED, ignoreStatusChanges: true }],
+    ...(withDns ? { attachments: [{ apiVersion: DNS_ENDPOINT_API_VERSION, resource: 'dnsendpoints', updateStrategy: { method: 'InPlace' as const } }] } : {}),
+    hooks: { customize: true, finalize: true },
+  };
+}
+
+async function sync(request: DecoratorHookRequest, ctx: HookContext, adapter: RouteKindAdapter, withDns: boolean): Promise<DecoratorHookResponse> {
+  const route = request.object as AnyRoute;
+  const generation = generationOf(route);
+  const index = ObjectIndex.fromDecoratorRequest(request);
+  const parents = routeParents(route, index, ctx.config.controllerName);
+  const certificate = await certificateFor(route, parents, ctx);
+  const options = {
+    identity: ctx.aws.identity,
+    maxRulesPerListener: ctx.config.rulesPerListener,
+    maxListenersPerService: ctx.config.listenersPerService,
+    ...(certificate.arn ? { discoveredCertificateArn: certificate.arn } : {}),
+  };
+  const { built, outcome } = await programRoute(ctx, { route, adapter, parents, index, options });
+
+  const stale = hasNewerObservedGeneration(
+    (route.status?.parents as { controllerName?: string; conditions?: unknown[] }[] | undefined)?.filter((p) => p.controllerName === ctx.config.controllerName).flatMap((p) => p.conditions ?? []),
+    ['Accepted'],
+    generation,
+  );
+  const conditions = routeParentConditions(parents, built, outcome, { certificateRecheckSeconds: CERTIFICATE_RESYNC_SECONDS });
+  const status = buildRouteStatus(route, conditions, { controllerName: ctx.config.controllerName, generation, now: ctx.now().toISOString() });
+  const resync = resyncOf(outcome, built);
+  return {
+    status: stale ? null : statusIfChanged(route.status, status),
+    annotations: annotationsFor(route, outcome, certificate.memo),
+    ...(withDns ? { attachments: dnsEndpoints(route, outcome.dnsName) } : {}),
+    ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}),
+  };
+}
+
+async function finalize(request: DecoratorHookRequest, ctx: HookContext, adapter: RouteKindAdapter, withDns: boolean): Promise<DecoratorHookResponse> {
+  const route = request.object as AnyRoute;
+  const outcome = await tearDown(ctx, route, adapter);
+  const annotations = annotationsFor(route, outcome);
+  // The DNS record goes with the first finalize pass, before the service it points to.
+  if (!outcome.done) return { annotations, ...(withDns ? { attachments: [] } : {}), resyncAfterSeconds: PENDING_RESYNC_SECONDS };
+  // Clean: our parent entries go too (another implementation may own the route now).
+  const status = buildRouteStatus(route, [], { controllerName: ctx.config.controllerName, generation: generationOf(route), now: ctx.now().toISOString() });
+  return { status: statusIfChanged(route.status, status), annotations, ...(withDns ? { attachments: [] } : {}), finalized: true };
+}
+
+export interface RouteControllerOptions {
+  /** Return external-dns DNSEndpoint attachments (EXTERNAL_DNS_ENDPOINTS). */
+  dnsEndpoints: boolean;
+}
+
+export function createRouteController(adapter: RouteKindAdapter, name: string, features: readonly string[], options: RouteControllerOptions): HookController {
+  const handlers: DecoratorHandlers = {
+    customize: (request) => ({ relatedResources: relatedResources(request.parent as AnyRoute, adapter) }),
+    sync: (request, ctx) => sync(request, ctx, adapter, options.dnsEndpoints),
+    finalize: (request, ctx) => finalize(request, ctx, adapter, options.dnsEndpoints),
+  };
+  return { wiring: routeWiring(adapter, name, options.dnsEndpoints), handlers, features };
+}

@@ -1,0 +1,147 @@
+import type { TargetGroupModel } from '../model/targetGroups';
+import { ownershipOf } from '../model/tags';
+import type { LatticeApi } from './api';
+import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
+import { chunks, TARGETS_PER_CALL } from './batches';
+import { clientToken } from './clientToken';
+import type { LatticeOwner } from './ownership';
+import type { TargetGroupOp } from './targetGroupPlan';
+import type { ObservedTargetGroup } from './targetGroupState';
+
+/** What applying target-group operations left: also after a failure, so nothing created is forgotten. */
+export interface TargetGroupApplyResult {
+  /** Our target groups that exist after the apply (wanted, or retiring and not yet gone). */
+  targetGroupArns: string[];
+  waits: string[];
+  /** The error that stopped the apply; the operations before it took effect. */
+  error?: unknown;
+}
+
+/**
+ * Applies target-group operations for one owner (a route, an export), keeping the ids it learns
+ * (observed, created, adopted) so later operations — and the rules of a route — can name groups.
+ */
+export class TargetGroupApplier {
+  readonly #api: LatticeApi;
+  readonly #owner: LatticeOwner;
+  /** By Lattice name. */
+  readonly #known: Map<string, { id: string; arn: string }>;
+  readonly #wanted: ReadonlySet<string>;
+  readonly #own: ReadonlySet<string>;
+  readonly #retained = new Set<string>();
+  readonly #gone = new Set<string>();
+  readonly waits: string[] = [];
+
+  /** `ownTargetGroupArns`: what the object recorded as its own; only those of the observed groups are kept on record. */
+  constructor(api: LatticeApi, owner: LatticeOwner, observed: readonly ObservedTargetGroup[], wanted: readonly TargetGroupModel[], ownTargetGroupArns: ReadonlySet<string>) {
+    this.#api = api;
+    this.#owner = owner;
+    this.#known = new Map(observed.map((g) => [g.name, { id: g.id, arn: g.arn }]));
+    this.#wanted = new Set(wanted.map((g) => g.name));
+    this.#own = new Set(observed.map((g) => g.arn).filter((arn) => ownTargetGroupArns.has(arn)));
+  }
+
+  /** Runs `ops` in order; stops at the first error and returns it with what was done before. */
+  async apply(ops: readonly TargetGroupOp[]): Promise<TargetGroupApplyResult> {
+    try {
+      for (const op of ops) await this.run(op);
+    } catch (error) {
+      return { targetGroupArns: this.targetGroupArns(), waits: this.waits, error };
+    }
+    return { targetGroupArns: this.targetGroupArns(), waits: this.waits };
+  }
+
+  async run(op: TargetGroupOp): Promise<void> {
+    switch (op.kind) {
+      case 'createTargetGroup':
+        return this.#create(op.targetGroup);
+      case 'updateHealthCheck':
+        await this.#api.updateTargetGroup({ targetGroupIdentifier: this.idOf(op.targetGroupName), healthCheck: op.healthCheck });
+        return;
+      case 'registerTargets': {
+        const result = await this.#api.registerTargets(this.idOf(op.targetGroupName), op.targets);
+        for (const failure of result.unsuccessful ?? []) this.waits.push(`target ${failure.id}:${failure.port} of ${op.targetGroupName} not registered: ${failure.failureMessage ?? failure.failureCode}`);
+        return;
+      }
+      case 'deregisterTargets':
+        await this.#api.deregisterTargets(this.idOf(op.targetGroupName), op.targets);
+        return;
+      case 'retireTargetGroup':
+        return this.#retire(op.targetGroupArn, op.targetGroupName);
+      case 'tagTargetGroup':
+        await this.#api.tagResource(op.targetGroupArn, op.tags);
+        return;
+      case 'untagTargetGroup':
+        await this.#api.untagResource(op.targetGroupArn, op.tagKeys);
+        return;
+    }
+  }
+
+  /** The id of a group by its Lattice name, once observed or created. */
+  idOf(name: string): string {
+    const group = this.#known.get(name);
+    if (!group) throw new Error(`target group ${name} is unknown`);
+    return group.id;
+  }
+
+  /**
+   * Ours after the operations run so far: wanted ones, and every earlier one not confirmed gone (it
+   * may still be in use or draining).
+   */
+  targetGroupArns(): string[] {
+    const arns = new Set([...this.#retained, ...this.#own]);
+    for (const name of this.#wanted) {
+      const group = this.#known.get(name);
+      if (group) arns.add(group.arn);
+    }
+    for (const arn of this.#gone) arns.delete(arn);
+    return [...arns].sort();
+  }
+
+  async #create(tg: TargetGroupModel): Promise<void> {
+    const input = { name: tg.name, type: 'IP' as const, config: tg.config, tags: tg.tags };
+    try {
+      const created = await this.#api.createTargetGroup({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) });
+      if (created.id && created.arn) this.#known.set(tg.name, { id: created.id, arn: created.arn });
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      // The name exists (created under other parameters, e.g. before a crash): adopt it if it is ours.
+      const found = (await this.#api.listTargetGroups(this.#owner.vpcId)).find((g) => g.name === tg.name);
+      if (!found?.arn || !found.id || ownershipOf(await this.#api.listTags(found.arn), this.#owner.managedBy) !== 'ours') throw error;
+      this.#known.set(tg.name, { id: found.id, arn: found.arn });
+    }
+  }
+
+  /** Deregisters, waits for draining to end (across syncs), then deletes a target group of ours. */
+  async #retire(arn: string, name: string): Promise<void> {
+    if (!this.#owner.ownsTargetGroup(await this.#api.listTags(arn))) return;
+    const outcome = await retireTargetGroup(this.#api, arn);
+    if (outcome.gone) this.#gone.add(arn);
+    else {
+      this.#retained.add(arn);
+      this.waits.push(`target group ${name}: ${outcome.message}`);
+    }
+  }
+}
+
+/**
+ * One step of removing a target group: deregister what is registered, wait while targets drain,
+ * then delete, then wait until it is gone. `gone` once Lattice no longer has it.
+ */
+export async function retireTargetGroup(api: LatticeApi, arn: string): Promise<{ gone: boolean; message: string }> {
+  const group = await orUndefinedIfNotFound(api.getTargetGroup(arn));
+  if (!group) return { gone: true, message: 'deleted' };
+  if (group.status === 'DELETE_IN_PROGRESS') return { gone: false, message: 'being deleted' };
+  const targets = group.status === 'ACTIVE' ? await api.listTargets(arn) : [];
+  const registered = targets.filter((t) => t.status !== 'DRAINING' && t.id).map((t) => ({ id: t.id as string, port: t.port }));
+  for (const part of chunks(registered, TARGETS_PER_CALL)) await api.deregisterTargets(arn, part);
+  if (targets.length > 0) return { gone: false, message: `${targets.length} targets draining` };
+  try {
+    await api.deleteTargetGroup(arn);
+  } catch (error) {
+    if (isNotFound(error)) return { gone: true, message: 'deleted' };
+    if (isConflict(error)) return { gone: false, message: `not deletable yet: ${awsErrorMessage(error)}` };
+    throw error;
+  }
+  return { gone: false, message: 'being deleted' };
+}
