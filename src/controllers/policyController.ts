@@ -1,17 +1,15 @@
 import {
   attachPolicy,
   holderOf,
-  policyAncestors,
   policyRelatedRules,
-  policyStatus,
   policyTargetRefs,
   resolveAttachment,
-  type PolicyAncestorRef,
   type PolicyAttachmentRules,
   type PolicyObject,
   type PolicyTargetKind,
   type PolicyTargetRef,
 } from '../gatewayapi/policy';
+import { policyAncestors, policyStatus, type PolicyAncestorRef } from '../gatewayapi/policyStatus';
 import { MANAGED_LABEL, MANAGED_LABEL_VALUE, OUR_API_GROUP, OUR_API_VERSION, SERVICE_ARN_ANNOTATION, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
 import { awsErrorMessage, isUserActionable } from '../lattice/awsErrors';
 import { condition, type DesiredCondition } from '../metacontroller/conditions';

@@ -1,4 +1,9 @@
-import { attachPolicy, policyRelatedRules, policyStatus, type PolicyTargetKind } from '../gatewayapi/policy';
+import {
+  attachPolicy,
+  policyRelatedRules,
+  type PolicyTargetKind,
+} from '../gatewayapi/policy';
+import { policyStatus } from '../gatewayapi/policyStatus';
 import { OUR_API_GROUP, OUR_API_VERSION } from '../gatewayapi/ourKeys';
 import { condition } from '../metacontroller/conditions';
 import { ObjectIndex } from '../metacontroller/objectIndex';

@@ -1,9 +1,6 @@
 import {
   attachPolicy,
   holderOf,
-  mergePolicyAncestors,
-  policyAncestors,
-  policyStatus,
   policyTargetRefs,
   policyRelatedRules,
   resolvePolicyTarget,
@@ -12,6 +9,7 @@ import {
   type PolicyAttachmentRules,
   type PolicyObject,
 } from '../../../src/gatewayapi/policy';
+import { mergePolicyAncestors, policyAncestors, policyStatus } from '../../../src/gatewayapi/policyStatus';
 import { referencePermitted } from '../../../src/gatewayapi/referenceGrants';
 import { ObjectIndex } from '../../../src/metacontroller/objectIndex';
 import type { KubeObject } from '../../../src/metacontroller/types';
