@@ -106,7 +106,7 @@ export interface ConfigOverrides {
 }
 
 /**
- * Reads the environment (DESIGN §6) into one frozen config. Throws a ConfigError naming the first
+ * Reads the environment (docs/configuration.md lists every variable) into one frozen config. Throws a ConfigError naming the first
  * offending variable; nothing is read from disk here (files named by TLS_* are read by `serve`).
  */
 export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): Config {

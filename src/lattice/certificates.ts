@@ -1,7 +1,7 @@
 import type { CertificateSummary } from '@aws-sdk/client-acm';
 import type { AcmApi } from './acmApi';
 
-/** `*.example.com` covers exactly one label: `foo.example.com`, not `a.b.example.com` nor `example.com` (anchor case 44). */
+/** `*.example.com` covers exactly one label: `foo.example.com`, not `a.b.example.com` nor `example.com`. */
 export function wildcardCovers(pattern: string, hostname: string): boolean {
   const p = pattern.toLowerCase();
   const h = hostname.toLowerCase();

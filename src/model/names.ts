@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonicalJson';
 
 /**
- * Deterministic Lattice names (DESIGN §5). Lattice names are 3–N of a-z, 0-9 and '-', without a
+ * Deterministic Lattice names. Lattice names are 3–N of a-z, 0-9 and '-', without a
  * leading, trailing or double '-', and some prefixes are reserved (`svc-`, `tg-`, `listener-`, `rule-`).
  */
 

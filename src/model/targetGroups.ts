@@ -17,7 +17,7 @@ export interface TargetGroupModel {
 }
 
 /**
- * Default health checks, as the Go controller sets them (anchor case 40): on for HTTP/1 (and
+ * Default health checks, as the Go controller sets them: on for HTTP/1 (and
  * HTTPS), off for HTTP/2 and gRPC (Lattice cannot health-check those) and for TCP.
  */
 export function defaultHealthCheck(protocol: TargetGroupProtocol, protocolVersion: TargetGroupProtocolVersion | undefined): HealthCheckConfig {

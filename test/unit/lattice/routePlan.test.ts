@@ -64,7 +64,7 @@ function observed(overrides: Partial<ObservedRoute> = {}): ObservedRoute {
 const kinds = (ops: PlanOp[]) => ops.map((o) => o.kind);
 
 describe('route plan', () => {
-  it('case 28: nothing to do when Lattice matches the model (zero operations)', () => {
+  it('nothing to do when Lattice matches the model (zero operations)', () => {
     expect(planRoute(model(), observed(), new Set())).toEqual({ ops: [], waits: [], refusals: [] });
   });
 
@@ -76,7 +76,7 @@ describe('route plan', () => {
     expect(plan.waits).toEqual(['target group k8s-web is being created; its targets follow', 'the Lattice service is being created; its associations follow']);
   });
 
-  it('case 26: swapped priorities become one BatchUpdateRule', () => {
+  it('swapped priorities become one BatchUpdateRule', () => {
     const plan = planRoute(model(), observed({ listeners: [listener([rule('r-get', 2, { method: 'GET' }), rule('r-post', 1, { method: 'POST' })])] }), new Set());
     expect(plan.ops).toEqual([{ kind: 'updateRules', port: 80, updates: [{ ruleName: 'r-get', priority: 1 }, { ruleName: 'r-post', priority: 2 }] }]);
   });
@@ -92,7 +92,7 @@ describe('route plan', () => {
     expect(cert.ops).toEqual([{ kind: 'updateServiceCertificate', certificateArn: 'arn:new' }]);
   });
 
-  it('case 25: a new rule whose priority is taken is created on a free one, then moved in the same batch', () => {
+  it('a new rule whose priority is taken is created on a free one, then moved in the same batch', () => {
     const head: LatticeRuleModel = { ...post, name: 'r-head', match: { method: 'HEAD' }, priority: 1 };
     const plan = planRoute(model({ rules: [head, { ...get, priority: 2 }] }), observed({ listeners: [listener([rule('r-get', 1, { method: 'GET' })])] }), new Set());
     expect(plan.ops).toEqual([
@@ -101,7 +101,7 @@ describe('route plan', () => {
     ]);
   });
 
-  it('case 27: an unchanged match with a new action is updated in place; a removed match is deleted', () => {
+  it('an unchanged match with a new action is updated in place; a removed match is deleted', () => {
     const plan = planRoute(model({ rules: [get] }), observed({ listeners: [listener([rule('r-get', 1, { method: 'GET' }, 5), rule('r-post', 2, { method: 'POST' })])] }), new Set());
     expect(plan.ops).toEqual([
       { kind: 'deleteRule', port: 80, ruleName: 'r-post' },
@@ -136,7 +136,7 @@ describe('route plan', () => {
     expect(plan.waits).toEqual(['target group k8s-web is CREATE_IN_PROGRESS']);
   });
 
-  it('case 41: creates missing associations, deletes unwanted ones, waits for one still being deleted', () => {
+  it('creates missing associations, deletes unwanted ones, waits for one still being deleted', () => {
     const plan = planRoute(
       model({ networks: ['sn1', 'sn2', 'sn3'] }),
       observed({

@@ -13,7 +13,7 @@ function exportOf(annotations: Record<string, string> = {}, spec: ServiceExport[
   return { apiVersion: 'application-networking.k8s.aws/v1alpha1', kind: 'ServiceExport', metadata: { name: 'reviews', namespace: 'shop', annotations }, spec };
 }
 
-describe('ServiceExport model (anchor case 39)', () => {
+describe('ServiceExport model', () => {
   it('reads exportedPorts, the legacy port annotation, or every Service port', () => {
     expect(exportedPorts(exportOf({}, { exportedPorts: [{ port: 80, routeType: 'HTTP' }, { port: 9090, routeType: 'GRPC' }] }), service)).toEqual({
       ports: [{ port: 80, routeType: 'HTTP' }, { port: 9090, routeType: 'GRPC' }],

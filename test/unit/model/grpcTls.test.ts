@@ -29,8 +29,8 @@ function build(adapter: RouteKindAdapter, spec: Record<string, unknown>) {
 
 const to = (name = 'service', weight?: number) => ({ name, port: 80, ...(weight !== undefined ? { weight } : {}) });
 
-describe('GRPCRoute (anchor cases 7, 8, 14-17)', () => {
-  it('case 7: no matches → POST, prefix /', () => {
+describe('GRPCRoute', () => {
+  it('no matches → POST, prefix /', () => {
     expect(build(grpcRouteAdapter, { rules: [{ backendRefs: [to()] }] }).model?.rules[0]?.match).toEqual({ method: 'POST', pathMatch: { match: { prefix: '/' }, caseSensitive: true } });
   });
 
@@ -53,7 +53,7 @@ describe('GRPCRoute (anchor cases 7, 8, 14-17)', () => {
     });
   });
 
-  it('case 16 and a header-only match (where the Go controller can crash): prefix /', () => {
+  it('a header-only match (where the Go controller can crash): POST, prefix /', () => {
     const { model } = build(grpcRouteAdapter, { rules: [{ matches: [{ headers: [{ name: 'x', value: 'y' }] }], backendRefs: [to()] }] });
     expect(model?.rules[0]?.match).toEqual({ method: 'POST', pathMatch: { match: { prefix: '/' }, caseSensitive: true }, headerMatches: [{ name: 'x', match: { exact: 'y' }, caseSensitive: true }] });
   });
@@ -80,8 +80,8 @@ describe('GRPCRoute (anchor cases 7, 8, 14-17)', () => {
   });
 });
 
-describe('TLSRoute (anchor cases 31, 32, 37)', () => {
-  it('case 31: the passthrough listener forwards to the weighted TCP target groups', () => {
+describe('TLSRoute', () => {
+  it('the passthrough listener forwards to the weighted TCP target groups', () => {
     const { model } = build(tlsRouteAdapter, { hostnames: ['tls.example.com'], rules: [{ backendRefs: [to('k8s-service1'), to('k8s-service2', 10)] }] });
     expect(model?.listeners).toEqual([
       { name: 'tls-8443', port: 8443, protocol: 'TLS_PASSTHROUGH', defaultAction: { forward: [{ key: 'default/k8s-service1:80', weight: 1 }, { key: 'default/k8s-service2:80', weight: 10 }] } },
@@ -95,13 +95,13 @@ describe('TLSRoute (anchor cases 31, 32, 37)', () => {
     expect(model?.service.customDomainName).toBe('tls.example.com');
   });
 
-  it('case 32: more than one rule is refused with a clear condition', () => {
+  it('more than one rule is refused with a clear condition', () => {
     const built = build(tlsRouteAdapter, { hostnames: ['tls.example.com'], rules: [{ backendRefs: [to()] }, { backendRefs: [to()] }] });
     expect(built.model).toBeUndefined();
     expect(built.routeProblem).toContain('exactly one rule');
   });
 
-  it('case 37: a TLSRoute without hostname is refused', () => {
+  it('a TLSRoute without hostname is refused', () => {
     const built = build(tlsRouteAdapter, { rules: [{ backendRefs: [to()] }] });
     expect(built.model).toBeUndefined();
     expect(built.routeProblem).toContain('needs at least one hostname');
@@ -115,7 +115,7 @@ describe('custom domains and certificates', () => {
     expect(built.notes).toEqual(['VPC Lattice serves one custom domain per service: a.example.com is used; *.example.com, b.example.com are not']);
   });
 
-  it('matches certificate names exactly or by one wildcard label, case-insensitively (anchor case 44)', () => {
+  it('matches certificate names exactly or by one wildcard label, case-insensitively', () => {
     expect(wildcardCovers('*.example.com', 'foo.example.com')).toBe(true);
     expect(wildcardCovers('*.example.com', 'foo.bar.example.com')).toBe(false);
     expect(wildcardCovers('*.example.com', 'example.com')).toBe(false);

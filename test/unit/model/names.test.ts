@@ -1,7 +1,7 @@
 import { latticeServiceName, listenerName, ruleName, serviceNameProblem, targetGroupName } from '../../../src/model/names';
 
 describe('Lattice names', () => {
-  it('validates service-name-override like the Go controller (anchor case 42)', () => {
+  it('validates service-name-override like the Go controller', () => {
     expect(serviceNameProblem('my-service-123')).toBeUndefined();
     for (const bad of ['ab', 'a'.repeat(41), 'My-Service', 'svc-myservice', 'my--service', '-myservice', 'myservice-', 'my.service']) {
       expect(serviceNameProblem(bad)).toBeDefined();

@@ -48,13 +48,13 @@ function build(r: AnyRoute, objects: KubeObject[] = [], options: { maxRules?: nu
 
 const backend = (name = 'targetgroup1', weight?: number, extra: Record<string, unknown> = {}) => ({ name, port: 80, ...(weight !== undefined ? { weight } : {}), ...extra });
 
-describe('route model: rules (anchor cases 1, 4-6, 9-13, 18-22)', () => {
-  it('case 1: a rule without matches is prefix / with its backend weight', () => {
+describe('route model: rules', () => {
+  it('a rule without matches is prefix / with its backend weight', () => {
     const { model } = build(httpRoute([{ backendRefs: [backend('targetgroup1', 10)] }]));
     expect(model?.rules).toEqual([{ name: expect.stringMatching(/^k8s-/), priority: 1, ruleIndex: 0, match: { pathMatch: { match: { prefix: '/' }, caseSensitive: true } }, action: { forward: [{ key: 'default/targetgroup1:80', weight: 10 }] } }]);
   });
 
-  it('case 4: Exact and PathPrefix (element-wise: exact + prefix with a slash)', () => {
+  it('Exact and PathPrefix (element-wise: exact + prefix with a slash)', () => {
     const { model } = build(httpRoute([
       { matches: [{ path: { type: 'Exact', value: '/ver1' } }], backendRefs: [backend()] },
       { matches: [{ path: { type: 'PathPrefix', value: '/ver2' } }], backendRefs: [backend()] },
@@ -66,7 +66,7 @@ describe('route model: rules (anchor cases 1, 4-6, 9-13, 18-22)', () => {
     ]);
   });
 
-  it('case 5: method matches', () => {
+  it('method matches', () => {
     const { model } = build(httpRoute([{ matches: [{ method: 'GET' }], backendRefs: [backend()] }, { matches: [{ method: 'POST' }], backendRefs: [backend()] }]));
     expect(model?.rules.map((r) => [r.priority, r.match])).toEqual([
       [1, { method: 'GET' }],
@@ -74,7 +74,7 @@ describe('route model: rules (anchor cases 1, 4-6, 9-13, 18-22)', () => {
     ]);
   });
 
-  it('cases 9-11: header matches, exact and case-sensitive, with paths', () => {
+  it('header matches, exact and case-sensitive, with paths', () => {
     const { model } = build(httpRoute([
       { matches: [{ path: { type: 'Exact', value: '/ver1' }, headers: [{ name: 'env1', value: 'test1' }, { name: 'env2', value: 'test2' }] }], backendRefs: [backend()] },
       { matches: [{ headers: [{ name: 'env1', value: 'test1' }] }], backendRefs: [backend()] },
@@ -89,7 +89,7 @@ describe('route model: rules (anchor cases 1, 4-6, 9-13, 18-22)', () => {
     expect(model?.rules[1]?.match).toEqual({ headerMatches: [{ name: 'env1', match: { exact: 'test1' }, caseSensitive: true }] });
   });
 
-  it('case 12: six header matches drop the rule with a reason, the others stay', () => {
+  it('six header matches drop the rule with a reason, the others stay', () => {
     const headers = Array.from({ length: 6 }, (_, i) => ({ name: `h${i}`, value: 'v' }));
     const built = build(httpRoute([{ name: 'too-many', matches: [{ headers }], backendRefs: [backend()] }, { backendRefs: [backend()] }]));
     expect(built.dropped).toEqual([{ ruleIndex: 0, ruleName: 'too-many', message: 'rule 0 (too-many): 6 header matches (VPC Lattice allows at most 5)' }]);
@@ -97,14 +97,14 @@ describe('route model: rules (anchor cases 1, 4-6, 9-13, 18-22)', () => {
     expect(built.noValidRule).toBe(false);
   });
 
-  it('case 13 improved: two matches become two Lattice rules (OR), not an error', () => {
+  it('two matches become two Lattice rules (OR), not an error', () => {
     const { model, dropped } = build(httpRoute([{ matches: [{ method: 'GET' }, { method: 'POST' }], backendRefs: [backend()] }]));
     expect(dropped).toEqual([]);
     expect(model?.rules.map((r) => r.match.method)).toEqual(['GET', 'POST']);
     expect(new Set(model?.rules.map((r) => r.name)).size).toBe(2);
   });
 
-  it('cases 18-19: invalid backends leave the forward action; none valid → fixed 500', () => {
+  it('invalid backends leave the forward action; none valid → fixed 500', () => {
     const { model, resolvedRefs } = build(httpRoute([
       { matches: [{ path: { type: 'PathPrefix', value: '/a' } }], backendRefs: [backend('invalid', 90)] },
       { matches: [{ path: { type: 'PathPrefix', value: '/b' } }], backendRefs: [backend('invalid', 90), backend('targetgroup1', 10)] },
@@ -115,7 +115,7 @@ describe('route model: rules (anchor cases 1, 4-6, 9-13, 18-22)', () => {
     expect(byRule(1)?.[0]).toEqual({ forward: [{ key: 'default/targetgroup1:80', weight: 10 }] });
   });
 
-  it('cases 20-22: rule-N-priority annotations order the rules (Go controller compatibility); bad values are ignored', () => {
+  it('rule-N-priority annotations order the rules (Go controller compatibility); bad values are ignored', () => {
     const rules = [
       { matches: [{ path: { type: 'Exact', value: '/zero' } }], backendRefs: [backend()] },
       { matches: [{ path: { type: 'Exact', value: '/one' } }], backendRefs: [backend()] },
@@ -239,7 +239,7 @@ describe('route model: backends and references', () => {
 });
 
 describe('route model: target groups, service, listeners', () => {
-  it('builds one IP target group per backend Service port with targets and default health checks (case 40)', () => {
+  it('builds one IP target group per backend Service port with targets and default health checks', () => {
     const { model } = build(httpRoute([{ backendRefs: [backend()] }]));
     expect(model?.targetGroups).toEqual([
       {
@@ -261,7 +261,7 @@ describe('route model: target groups, service, listeners', () => {
     expect(model?.targetGroups[0]?.config).toMatchObject({ protocolVersion: 'HTTP2', ipAddressType: 'IPV6' });
   });
 
-  it('names the service, tags it, and associates it with the accepted parents’ networks unless standalone (case 36)', () => {
+  it('names the service, tags it, and associates it with the accepted parents’ networks unless standalone', () => {
     const built = build(httpRoute([{ backendRefs: [backend()] }], { annotations: { 'application-networking.k8s.aws/tags': 'team=a' } }));
     expect(built.model?.service).toEqual({
       name: 'service1-default',

@@ -2,7 +2,7 @@ import { ownershipOf, parseTagsAnnotation, tagChanges, TAG } from '../../../src/
 import { clientToken } from '../../../src/lattice/clientToken';
 import { canonicalJson } from '../../../src/model/canonicalJson';
 
-describe('tags annotation (anchor case 43)', () => {
+describe('tags annotation', () => {
   it.each([
     ['Environment=Dev,Project=MyApp,Team=Platform', { Environment: 'Dev', Project: 'MyApp', Team: 'Platform' }],
     ['Environment,Project=MyApp', { Project: 'MyApp' }],

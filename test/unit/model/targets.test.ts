@@ -12,7 +12,7 @@ function slice(name: string, addressType: 'IPv4' | 'IPv6', endpoints: EndpointSl
   return { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name, namespace: 'apps', labels: { 'kubernetes.io/service-name': serviceName } }, addressType, endpoints, ports };
 }
 
-describe('targets from EndpointSlices (anchor case 38)', () => {
+describe('targets from EndpointSlices', () => {
   it('registers ready and not-ready endpoints on the slice port named like the Service port, not terminating ones', () => {
     const slices = [
       slice('web-a', 'IPv4', [
