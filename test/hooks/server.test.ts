@@ -41,6 +41,15 @@ describe('hook server', () => {
     expect(metrics).toMatch(/lattice_gw_hook_duration_seconds_count\{controller="gatewayclass",hook="sync",outcome="success"\} 1/);
   });
 
+  it('counts a hook however its path is spelled', async () => {
+    t = await testApp();
+    await t.app.inject({ method: 'POST', url: '/%68ooks/gatewayclass/%73ync', payload: decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice')) });
+    await t.app.inject({ method: 'POST', url: '/%68ooks/nosuch/sync', payload: {} });
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('lattice_gw_hook_requests_total{controller="gatewayclass",hook="sync",outcome="success"} 1');
+    expect(metrics).toContain('lattice_gw_hook_requests_total{controller="unknown",hook="unknown",outcome="not_found"} 1');
+  });
+
   it('serves exactly the hooks its controllers declare', async () => {
     t = await testApp();
     const routes = t.app.printRoutes({ commonPrefix: false });
@@ -60,6 +69,13 @@ describe('hook server', () => {
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'LGW_HOOK_NOT_FOUND' });
     expect(res.json().message).toContain('gatewayclass');
+  });
+
+  it.each(['/nosuch', '/HOOKS/gatewayclass/sync', '//hooks/gatewayclass/sync'])('answers 404 outside /hooks without naming the controllers: %s', async (url) => {
+    t = await testApp();
+    const res = await t.app.inject({ method: 'POST', url, payload: {} });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ code: 'LGW_HOOK_NOT_FOUND', message: `no route POST ${url}`, path: '' });
   });
 
   it('answers 400 with the offending path for a malformed envelope', async () => {
@@ -125,10 +141,35 @@ describe('hook server', () => {
       }
     });
 
-    it('does not reveal which hooks exist to an unauthenticated caller, and keeps health open', async () => {
+    it.each(['/hooks/nosuch/sync', '/%68ooks/nosuch/sync', '/hooks/gatewayclass/sync/', '/hooks/gatewayclass/explode', '/hooks'])(
+      'does not reveal which hooks exist to an unauthenticated caller: %s',
+      async (url) => {
+        t = await testApp({ env: { HOOK_AUTH_TOKEN: TOKEN } });
+        const res = await t.app.inject({ method: 'POST', url, payload: {} });
+        expect(res.statusCode).toBe(401);
+        expect(res.json().code).toBe('LGW_HOOK_UNAUTHORIZED');
+        expect(res.body).not.toContain('gatewayclass,');
+      },
+    );
+
+    it('names the served controllers in a 404 to an authenticated caller', async () => {
       t = await testApp({ env: { HOOK_AUTH_TOKEN: TOKEN } });
-      expect((await t.app.inject({ method: 'POST', url: '/hooks/nosuch/sync', payload: {} })).statusCode).toBe(401);
-      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      const res = await t.app.inject({ method: 'POST', url: '/%68ooks/nosuch/sync', headers: { authorization: `Bearer ${TOKEN}` }, payload: {} });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().code).toBe('LGW_HOOK_NOT_FOUND');
+      expect(res.json().message).toContain('served controllers: gatewayclass, classifier');
+    });
+
+    it.each(['/healthz', '/readyz', '/metrics'])('keeps %s open', async (url) => {
+      t = await testApp({ env: { HOOK_AUTH_TOKEN: TOKEN } });
+      expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(200);
+    });
+
+    it('counts the refused requests of a hook as unauthorized, however its path is spelled', async () => {
+      t = await testApp({ env: { HOOK_AUTH_TOKEN: TOKEN } });
+      await t.app.inject({ method: 'POST', url: '/%68ooks/gatewayclass/sync', payload: {} });
+      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toContain('lattice_gw_hook_requests_total{controller="gatewayclass",hook="sync",outcome="unauthorized"} 1');
     });
 
     it('never logs the token', async () => {
