@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyRouterOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRouterOptions } from 'fastify';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { HookRequestError, LatticeGwError, RetryLaterError } from '../errors';
 import type { HookController } from '../controllers/types';
-import type { AwsClients, AwsIdentity } from '../lattice/clients';
-import { hooksPlugin, type HookRouteConfig } from './hooks';
+import { errorHandlingPlugin } from './errorHandling';
+import type { AwsAccess } from './hookContext';
+import { hooksPlugin } from './hooks';
 import { createHookMetrics, type HookMetrics } from './metrics';
+import { operationsPlugin } from './operations';
 import { Readiness } from './readiness';
 
 export interface AppOptions {
@@ -20,7 +20,7 @@ export interface AppOptions {
   /** PEM key and certificate: the server speaks HTTPS. */
   https?: { key: Buffer; cert: Buffer };
   /** AWS clients and identity; hooks that need Lattice fail without them. */
-  aws?: { clients: AwsClients; identity: AwsIdentity };
+  aws?: AwsAccess;
 }
 
 /**
@@ -39,13 +39,10 @@ const ROUTER_OPTIONS: FastifyRouterOptions<Server> & { useSemicolonDelimiter: bo
 /** Idle keep-alive sockets outlive Metacontroller's (Go: 90 s), so the client always closes first. */
 const KEEP_ALIVE_TIMEOUT_MS = 120_000;
 
-function errorBody(code: string, message: string, path = ''): { code: string; message: string; path: string } {
-  return { code, message, path };
-}
-
 /**
- * The Fastify application, without `listen` (tests use `inject()`). Routes come from the
- * controllers' wiring; bodies are parsed as JSON that may legally contain `__proto__` keys.
+ * The Fastify application, without `listen` (tests use `inject()`): the error handling, the
+ * operations routes and the hook routes, each a plugin. Bodies are parsed as JSON that may
+ * legally contain `__proto__` keys.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, logger, controllers } = options;
@@ -72,47 +69,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Only JSON reaches the hooks; everything else is refused with 415 instead of being parsed as text.
   app.removeContentTypeParser('text/plain');
 
-  app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof HookRequestError) {
-      return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.path));
-    }
-    if (error instanceof RetryLaterError) {
-      request.log.warn({ code: error.code, retryAfterSeconds: error.retryAfterSeconds, err: error.cause }, error.message);
-      return reply.code(429).header('retry-after', String(error.retryAfterSeconds)).send(errorBody(error.code, error.message));
-    }
-    const fastifyCode = (error as { code?: unknown }).code;
-    if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply
-        .code(413)
-        .send(errorBody('LGW_HOOK_BODY_TOO_LARGE', `request body exceeds ${config.bodyLimitBytes} bytes (BODY_LIMIT_BYTES)`));
-    }
-    if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.code(415).send(errorBody('LGW_HOOK_UNSUPPORTED_MEDIA_TYPE', 'hook requests must be application/json'));
-    }
-    if (fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
-      const detail = error instanceof Error ? error.message : 'unparsable body';
-      return reply.code(400).send(errorBody('LGW_HOOK_INVALID_JSON', `request body is not valid JSON: ${detail}`, '/'));
-    }
-    const errorId = randomUUID();
-    const code = error instanceof LatticeGwError ? error.code : 'LGW_HOOK_INTERNAL';
-    const route = request.routeOptions.config as Partial<HookRouteConfig> | undefined;
-    request.log.error({ err: error, errorId, code, controller: route?.controller, hook: route?.hook }, 'hook failed');
-    return reply.code(500).send({ code: 'LGW_HOOK_INTERNAL', message: `internal error (error id ${errorId})`, errorId });
-  });
-
-  // Paths outside /hooks; the hook plugin answers the paths under it.
-  app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) =>
-    reply.code(404).send(errorBody('LGW_HOOK_NOT_FOUND', `no route ${request.method} ${request.url}`)),
-  );
-
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request: FastifyRequest, reply: FastifyReply) =>
-    readiness.ready ? { status: 'ready' } : reply.code(503).send({ status: 'not ready', reason: readiness.reason }),
-  );
-  app.get('/metrics', async (_request: FastifyRequest, reply: FastifyReply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
-
+  await app.register(errorHandlingPlugin, { bodyLimitBytes: config.bodyLimitBytes });
+  await app.register(operationsPlugin, { metrics, readiness });
   await app.register(hooksPlugin, { prefix: '/hooks', config, controllers, metrics, now, aws: options.aws });
 
   await app.ready();

@@ -1,16 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
-import { LatticeGwError } from '../errors';
-import type { HookAws, HookController, HookContext } from '../controllers/types';
-import { LatticeApi } from '../lattice/api';
-import { AcmApi } from '../lattice/acmApi';
-import { PolicyApi } from '../lattice/policyApi';
+import type { HookController } from '../controllers/types';
 import { CallSession } from '../lattice/callSession';
-import type { AwsClients, AwsIdentity } from '../lattice/clients';
 import type { Logger } from '../log';
-import { parseCompositeHookRequest, parseCustomizeHookRequest, parseDecoratorHookRequest } from '../metacontroller/envelope';
-import type { HookName, KubeObject } from '../metacontroller/types';
+import type { HookName } from '../metacontroller/types';
 import { requireBearerToken } from './auth';
+import { dispatch, rootObjectOf } from './dispatch';
+import { createHookContext, type AwsAccess } from './hookContext';
+import { hookRouteOf, type HookRouteConfig } from './hookRoute';
 import { outcomeOf, type HookMetrics } from './metrics';
 
 export interface HooksOptions {
@@ -18,33 +15,7 @@ export interface HooksOptions {
   controllers: readonly HookController[];
   metrics: HookMetrics;
   now: () => Date;
-  aws: { clients: AwsClients; identity: AwsIdentity } | undefined;
-}
-
-/** The route config of a hook route: which controller and hook it serves. */
-export interface HookRouteConfig {
-  controller: string;
-  hook: HookName;
-}
-
-function rootObjectOf(body: unknown, hook: HookName): KubeObject | undefined {
-  const b = body as Record<string, unknown> | undefined;
-  return (hook === 'customize' ? b?.parent : (b?.object ?? b?.parent)) as KubeObject | undefined;
-}
-
-async function dispatch(controller: HookController, hook: HookName, body: unknown, ctx: HookContext): Promise<unknown> {
-  if (hook === 'customize') {
-    const request = parseCustomizeHookRequest(controller.wiring.kind, body);
-    return controller.handlers.customize?.(request, ctx);
-  }
-  if (controller.wiring.kind === 'DecoratorController') {
-    const handlers = controller.handlers as Extract<HookController, { wiring: { kind: 'DecoratorController' } }>['handlers'];
-    const request = parseDecoratorHookRequest(hook, body);
-    return hook === 'finalize' && handlers.finalize ? handlers.finalize(request, ctx) : handlers.sync(request, ctx);
-  }
-  const handlers = controller.handlers as Extract<HookController, { wiring: { kind: 'CompositeController' } }>['handlers'];
-  const request = parseCompositeHookRequest(hook, body);
-  return hook === 'finalize' && handlers.finalize ? handlers.finalize(request, ctx) : handlers.sync(request, ctx);
+  aws: AwsAccess | undefined;
 }
 
 function hooksOf(controller: HookController): HookName[] {
@@ -67,9 +38,9 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
   if (config.hookAuthToken !== undefined) hooks.addHook('onRequest', requireBearerToken(config.hookAuthToken));
 
   hooks.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-    const route = request.routeOptions.config as Partial<HookRouteConfig> | undefined;
-    const controller = route?.controller ?? 'unknown';
-    const hook = route?.hook ?? 'unknown';
+    const route = hookRouteOf(request);
+    const controller = route.controller ?? 'unknown';
+    const hook = route.hook ?? 'unknown';
     metrics.observeHook(controller, hook, outcomeOf(reply.statusCode), reply.elapsedTime / 1000);
     request.log.debug({ controller, hook, statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime) }, 'hook answered');
   });
@@ -93,21 +64,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
         });
         const deadline = Date.now() + config.hookDeadlineMs;
         const session = new CallSession({ deadline, log, onCall: metrics.observeAwsCall });
-        const ctx: HookContext = {
-          config,
-          log,
-          now,
-          deadline,
-          get aws(): HookAws {
-            if (!aws) throw new LatticeGwError('LGW_AWS_UNAVAILABLE', 'this server runs without AWS clients');
-            return {
-              api: new LatticeApi(aws.clients.lattice, session),
-              acm: new AcmApi(aws.clients.acm, session),
-              policies: new PolicyApi(aws.clients.lattice, session),
-              identity: aws.identity,
-            };
-          },
-        };
+        const ctx = createHookContext({ config, log, now, deadline, session, aws });
         const response = await dispatch(controller, hook, request.body, ctx);
         if (session.calls.length > 0) log.debug({ awsCalls: session.calls.length, awsWrites: session.writes }, 'AWS calls of this hook');
         return response;
