@@ -3,7 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRouterOptions
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { HookController } from '../controllers/types';
-import { errorHandlingPlugin } from './errorHandling';
+import { answerError, errorHandlingPlugin } from './errorHandling';
 import type { AwsAccess } from './hookContext';
 import { hooksPlugin } from './hooks';
 import { createHookMetrics, type HookMetrics } from './metrics';
@@ -55,6 +55,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: ROUTER_OPTIONS,
     // One structured line per hook (the hook plugin's onResponse) instead of Fastify's two per request.
     logController: new LogController({ disableRequestLogging: true }),
+    // Requests the router refuses before routing (an undecodable path) get our error body too.
+    frameworkErrors: answerError,
     bodyLimit: config.bodyLimitBytes,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     // Kubernetes data may hold `__proto__`/`constructor` keys (ConfigMap data, labels of CRs):
@@ -69,7 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Only JSON reaches the hooks; everything else is refused with 415 instead of being parsed as text.
   app.removeContentTypeParser('text/plain');
 
-  await app.register(errorHandlingPlugin, { bodyLimitBytes: config.bodyLimitBytes });
+  await app.register(errorHandlingPlugin);
   await app.register(operationsPlugin, { metrics, readiness });
   await app.register(hooksPlugin, { prefix: '/hooks', config, controllers, metrics, now, aws: options.aws });
 

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendError } from './errorReply';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
@@ -20,9 +21,6 @@ export function bearerTokenMatches(authorization: string | undefined, token: str
 export function requireBearerToken(token: string): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   return async (request, reply) => {
     if (bearerTokenMatches(request.headers.authorization, token)) return;
-    await reply
-      .code(401)
-      .header('www-authenticate', 'Bearer')
-      .send({ code: 'LGW_HOOK_UNAUTHORIZED', message: 'missing or wrong bearer token (HOOK_AUTH_TOKEN)', path: '' });
+    await sendError(reply.header('www-authenticate', 'Bearer'), 'LGW_HOOK_UNAUTHORIZED', 'missing or wrong bearer token (HOOK_AUTH_TOKEN)');
   };
 }

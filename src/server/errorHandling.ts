@@ -1,48 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HookRequestError, LatticeGwError, RetryLaterError } from '../errors';
+import { HookRequestError, LatticeGwError, RetryLaterError, statusCodeOf } from '../errors';
+import { sendError } from './errorReply';
+import { translateFastifyError } from './fastifyErrors';
 import { hookRouteOf } from './hookRoute';
 
-function errorBody(code: string, message: string, path = ''): { code: string; message: string; path: string } {
-  return { code, message, path };
+/**
+ * Answers every error that reaches Fastify: our client errors with their code and message,
+ * Fastify's own through their translation, anything else as an internal error whose details
+ * stay in the log under an error id.
+ */
+export function answerError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof RetryLaterError) {
+    request.log.warn({ code: error.code, retryAfterSeconds: error.retryAfterSeconds, err: error.cause }, error.message);
+    reply.header('retry-after', String(error.retryAfterSeconds));
+  }
+  if (error instanceof LatticeGwError && error.statusCode < 500) {
+    return sendError(reply, error.code, error.message, error instanceof HookRequestError ? error.path : '');
+  }
+  const translated = translateFastifyError(error, request);
+  if (translated) return sendError(reply, translated.code, translated.message, translated.path);
+  const errorId = randomUUID();
+  const code = error instanceof LatticeGwError ? error.code : 'LGW_HOOK_INTERNAL';
+  const { controller, hook } = hookRouteOf(request);
+  request.log.error({ err: error, errorId, code, controller, hook }, 'hook failed');
+  return reply
+    .code(statusCodeOf('LGW_HOOK_INTERNAL'))
+    .send({ code: 'LGW_HOOK_INTERNAL', message: `internal error (error id ${errorId})`, errorId });
 }
 
-export interface ErrorHandlingOptions {
-  bodyLimitBytes: number;
-}
-
-async function errorHandling(app: FastifyInstance, options: ErrorHandlingOptions): Promise<void> {
-  app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof HookRequestError) {
-      return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.path));
-    }
-    if (error instanceof RetryLaterError) {
-      request.log.warn({ code: error.code, retryAfterSeconds: error.retryAfterSeconds, err: error.cause }, error.message);
-      return reply.code(429).header('retry-after', String(error.retryAfterSeconds)).send(errorBody(error.code, error.message));
-    }
-    const fastifyCode = (error as { code?: unknown }).code;
-    if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply
-        .code(413)
-        .send(errorBody('LGW_HOOK_BODY_TOO_LARGE', `request body exceeds ${options.bodyLimitBytes} bytes (BODY_LIMIT_BYTES)`));
-    }
-    if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.code(415).send(errorBody('LGW_HOOK_UNSUPPORTED_MEDIA_TYPE', 'hook requests must be application/json'));
-    }
-    if (fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY' || fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
-      const detail = error instanceof Error ? error.message : 'unparsable body';
-      return reply.code(400).send(errorBody('LGW_HOOK_INVALID_JSON', `request body is not valid JSON: ${detail}`, '/'));
-    }
-    const errorId = randomUUID();
-    const code = error instanceof LatticeGwError ? error.code : 'LGW_HOOK_INTERNAL';
-    const { controller, hook } = hookRouteOf(request);
-    request.log.error({ err: error, errorId, code, controller, hook }, 'hook failed');
-    return reply.code(500).send({ code: 'LGW_HOOK_INTERNAL', message: `internal error (error id ${errorId})`, errorId });
-  });
-
+async function errorHandling(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => answerError(error, request, reply));
   // Paths outside /hooks; the hook plugin answers the paths under it.
   app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) =>
-    reply.code(404).send(errorBody('LGW_HOOK_NOT_FOUND', `no route ${request.method} ${request.url}`)),
+    sendError(reply, 'LGW_HOOK_NOT_FOUND', `no route ${request.method} ${request.url}`),
   );
 }
 

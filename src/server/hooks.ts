@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import type { HookName } from '../metacontroller/types';
 import { requireBearerToken } from './auth';
 import { dispatch, rootObjectOf } from './dispatch';
+import { sendError } from './errorReply';
 import { createHookContext, type AwsAccess } from './hookContext';
 import { hookRouteOf, type HookRouteConfig } from './hookRoute';
 import { outcomeOf, type HookMetrics } from './metrics';
@@ -48,7 +49,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
   // Behind the authentication hook above: only a caller that may call hooks learns which exist.
   const served = controllers.map((c) => c.wiring.name).join(', ');
   hooks.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) =>
-    reply.code(404).send({ code: 'LGW_HOOK_NOT_FOUND', message: `no hook at ${request.method} ${request.url}; served controllers: ${served}`, path: '' }),
+    sendError(reply, 'LGW_HOOK_NOT_FOUND', `no hook at ${request.method} ${request.url}; served controllers: ${served}`),
   );
 
   for (const controller of controllers) {

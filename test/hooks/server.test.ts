@@ -1,4 +1,4 @@
-import { RetryLaterError } from '../../src/errors';
+import { HookRequestError, RetryLaterError } from '../../src/errors';
 import type { HookController } from '../../src/controllers/types';
 import { createControllers } from '../../src/controllers/registry';
 import { testApp, type TestApp } from '../support/app';
@@ -78,6 +78,14 @@ describe('hook server', () => {
     expect(res.json()).toEqual({ code: 'LGW_HOOK_NOT_FOUND', message: `no route POST ${url}`, path: '' });
   });
 
+  it('answers 404 with its error body for a path that is not valid URL encoding', async () => {
+    t = await testApp();
+    const res = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync%zz', payload: {} });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'LGW_HOOK_NOT_FOUND', path: '' });
+    expect(res.json().message).not.toContain('gatewayclass,');
+  });
+
   it('answers 400 with the offending path for a malformed envelope', async () => {
     t = await testApp();
     const body = decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice'));
@@ -109,7 +117,7 @@ describe('hook server', () => {
       payload: decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice', undefined, { description: filler })),
     });
     expect(tooLarge.statusCode).toBe(413);
-    expect(tooLarge.json()).toMatchObject({ code: 'LGW_HOOK_BODY_TOO_LARGE' });
+    expect(tooLarge.json()).toEqual({ code: 'LGW_HOOK_BODY_TOO_LARGE', message: 'request body exceeds 1048576 bytes (BODY_LIMIT_BYTES)', path: '' });
     await t.app.close();
 
     t = await testApp();
@@ -202,6 +210,20 @@ describe('hook server', () => {
     const logged = t.logs.find((line) => line.errorId === body.errorId);
     expect(logged).toMatchObject({ level: 'error', controller: 'boom', hook: 'sync' });
     expect(JSON.stringify(logged)).toContain('secret internals');
+  });
+
+  it('answers a SyntaxError of a controller as an internal error, not as an invalid body', async () => {
+    t = await testApp({ controllers: [throwingController(new SyntaxError('Unexpected token } in JSON'))] });
+    const res = await t.app.inject({ method: 'POST', url: '/hooks/boom/sync', payload: decoratorSyncBody('x', gatewayClass('lattice')) });
+    expect(res.statusCode).toBe(500);
+    expect(res.json().code).toBe('LGW_HOOK_INTERNAL');
+  });
+
+  it('answers a request error of a controller with its code, message, path and the status of its code', async () => {
+    t = await testApp({ controllers: [throwingController(new HookRequestError('LGW_HOOK_INVALID_ENVELOPE', 'invalid sync request: /related is odd', '/related'))] });
+    const res = await t.app.inject({ method: 'POST', url: '/hooks/boom/sync', payload: decoratorSyncBody('x', gatewayClass('lattice')) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ code: 'LGW_HOOK_INVALID_ENVELOPE', message: 'invalid sync request: /related is odd', path: '/related' });
   });
 
   it('answers 429 with Retry-After when the controller must retry later', async () => {
