@@ -1,32 +1,81 @@
 /**
  * Every failure the service reports has one stable code. Codes are part of the public contract
- * (hook error bodies, logs, CLI output); `docs/errors.md` lists them and a test keeps both in step.
+ * (hook error bodies, logs, CLI output). This registry is the one place that says which HTTP
+ * status answers each code and what it means; `docs/errors.md` lists the same and a test keeps
+ * both in step.
  */
+export interface ErrorDefinition {
+  /** The status of the HTTP answer, or null for a code no HTTP answer carries. */
+  readonly statusCode: number | null;
+  readonly description: string;
+}
+
 export const ERROR_CODES = {
-  LGW_CONFIG_INVALID: 'A configuration variable is missing or invalid; the service does not start.',
-  LGW_HOOK_INVALID_JSON: 'The hook request body is not valid JSON.',
-  LGW_HOOK_INVALID_ENVELOPE: 'The hook request body does not have the shape of a Metacontroller hook request.',
-  LGW_HOOK_BODY_TOO_LARGE: 'The hook request body exceeds BODY_LIMIT_BYTES.',
-  LGW_HOOK_UNSUPPORTED_MEDIA_TYPE: 'The hook request is not application/json.',
-  LGW_HOOK_NOT_FOUND: 'No controller or hook is served at this path.',
-  LGW_HOOK_UNAUTHORIZED: 'HOOK_AUTH_TOKEN is set and the request does not carry it as a bearer token.',
-  LGW_HOOK_RETRY_LATER: 'AWS is throttling or briefly unavailable; the hook answers 429 with Retry-After so Metacontroller retries.',
-  LGW_AWS_UNAVAILABLE: 'A hook needed AWS but the server was started without AWS clients (a programming error in tests or embedding).',
-  LGW_HOOK_INTERNAL: 'An unexpected error; the response carries an error id that is also logged.',
-} as const;
+  LGW_CONFIG_INVALID: {
+    statusCode: null,
+    description: 'A configuration variable is missing or invalid. lattice-gw serve prints one line naming the variable and exits with code 2.',
+  },
+  LGW_HOOK_INVALID_JSON: {
+    statusCode: 400,
+    description: 'The hook request body is not valid JSON (path is /).',
+  },
+  LGW_HOOK_INVALID_ENVELOPE: {
+    statusCode: 400,
+    description:
+      'The body does not have the shape of a Metacontroller hook request; path is a JSON pointer to the offending field, e.g. /object/metadata/name.',
+  },
+  LGW_HOOK_BODY_TOO_LARGE: {
+    statusCode: 413,
+    description: 'The body exceeds BODY_LIMIT_BYTES (default 16 MiB). Metacontroller retries with backoff; raise the limit.',
+  },
+  LGW_HOOK_UNSUPPORTED_MEDIA_TYPE: {
+    statusCode: 415,
+    description: 'The request is not application/json.',
+  },
+  LGW_HOOK_NOT_FOUND: {
+    statusCode: 404,
+    description:
+      'No controller or hook is served at this path (a path that is not valid URL encoding included). Under /hooks/ the message lists the served controllers, once the caller has passed authentication.',
+  },
+  LGW_HOOK_UNAUTHORIZED: {
+    statusCode: 401,
+    description:
+      'HOOK_AUTH_TOKEN is set and the request does not carry Authorization: Bearer <token>. Every request the router sends to a hook or under /hooks/, whatever the spelling of its path, is checked.',
+  },
+  LGW_HOOK_RETRY_LATER: {
+    statusCode: 429,
+    description:
+      'AWS is throttling or briefly unavailable. The response carries Retry-After; Metacontroller re-queues the object after that delay without an error event.',
+  },
+  LGW_AWS_UNAVAILABLE: {
+    statusCode: 500,
+    description:
+      'A hook needed AWS but the server was started without AWS clients (only possible when embedding the app factory without them). Answered as LGW_HOOK_INTERNAL; the code is in the error log line.',
+  },
+  LGW_HOOK_INTERNAL: {
+    statusCode: 500,
+    description:
+      'An unexpected error. The body carries an errorId that is also in the error log line (with the stack); nothing else is revealed.',
+  },
+} as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** Base class of the project's errors: a stable `code` and, for hook errors, an HTTP status. */
+/** The HTTP status of a code; a code without one is an internal error if it ever reaches a request. */
+export function statusCodeOf(code: ErrorCode): number {
+  return ERROR_CODES[code].statusCode ?? ERROR_CODES.LGW_HOOK_INTERNAL.statusCode;
+}
+
+/** Base class of the project's errors: a stable `code`, and the HTTP status the registry gives it. */
 export class LatticeGwError extends Error {
   readonly code: ErrorCode;
   readonly statusCode: number;
 
-  constructor(code: ErrorCode, message: string, options: { statusCode?: number; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LatticeGwError';
     this.code = code;
-    this.statusCode = options.statusCode ?? 500;
+    this.statusCode = statusCodeOf(code);
   }
 }
 
@@ -45,8 +94,8 @@ export class ConfigError extends LatticeGwError {
 export class HookRequestError extends LatticeGwError {
   readonly path: string;
 
-  constructor(code: ErrorCode, statusCode: number, message: string, path = '') {
-    super(code, message, { statusCode });
+  constructor(code: ErrorCode, message: string, path = '') {
+    super(code, message);
     this.name = 'HookRequestError';
     this.path = path;
   }
@@ -57,7 +106,7 @@ export class RetryLaterError extends LatticeGwError {
   readonly retryAfterSeconds: number;
 
   constructor(message: string, retryAfterSeconds: number, cause?: unknown) {
-    super('LGW_HOOK_RETRY_LATER', message, { statusCode: 429, cause });
+    super('LGW_HOOK_RETRY_LATER', message, { cause });
     this.name = 'RetryLaterError';
     this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
   }

@@ -99,7 +99,7 @@ function check(kind: ControllerKind, hook: HookName, body: unknown): void {
   if (!validate(body)) {
     const first = validate.errors?.[0];
     const { path, message } = first ? describe(first) : { path: '/', message: 'invalid request' };
-    throw new HookRequestError('LGW_HOOK_INVALID_ENVELOPE', 400, `invalid ${hook} request: ${message}`, path);
+    throw new HookRequestError('LGW_HOOK_INVALID_ENVELOPE', `invalid ${hook} request: ${message}`, path);
   }
 }
 

@@ -1,4 +1,4 @@
-import { RetryLaterError } from '../../src/errors';
+import { HookRequestError, RetryLaterError } from '../../src/errors';
 import type { HookController } from '../../src/controllers/types';
 import { createControllers } from '../../src/controllers/registry';
 import { testApp, type TestApp } from '../support/app';
@@ -41,6 +41,15 @@ describe('hook server', () => {
     expect(metrics).toMatch(/lattice_gw_hook_duration_seconds_count\{controller="gatewayclass",hook="sync",outcome="success"\} 1/);
   });
 
+  it('counts a hook however its path is spelled', async () => {
+    t = await testApp();
+    await t.app.inject({ method: 'POST', url: '/%68ooks/gatewayclass/%73ync', payload: decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice')) });
+    await t.app.inject({ method: 'POST', url: '/%68ooks/nosuch/sync', payload: {} });
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('lattice_gw_hook_requests_total{controller="gatewayclass",hook="sync",outcome="success"} 1');
+    expect(metrics).toContain('lattice_gw_hook_requests_total{controller="unknown",hook="unknown",outcome="not_found"} 1');
+  });
+
   it('serves exactly the hooks its controllers declare', async () => {
     t = await testApp();
     const routes = t.app.printRoutes({ commonPrefix: false });
@@ -60,6 +69,21 @@ describe('hook server', () => {
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'LGW_HOOK_NOT_FOUND' });
     expect(res.json().message).toContain('gatewayclass');
+  });
+
+  it.each(['/nosuch', '/HOOKS/gatewayclass/sync', '//hooks/gatewayclass/sync'])('answers 404 outside /hooks without naming the controllers: %s', async (url) => {
+    t = await testApp();
+    const res = await t.app.inject({ method: 'POST', url, payload: {} });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ code: 'LGW_HOOK_NOT_FOUND', message: `no route POST ${url}`, path: '' });
+  });
+
+  it('answers 404 with its error body for a path that is not valid URL encoding', async () => {
+    t = await testApp();
+    const res = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync%zz', payload: {} });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'LGW_HOOK_NOT_FOUND', path: '' });
+    expect(res.json().message).not.toContain('gatewayclass,');
   });
 
   it('answers 400 with the offending path for a malformed envelope', async () => {
@@ -93,7 +117,7 @@ describe('hook server', () => {
       payload: decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice', undefined, { description: filler })),
     });
     expect(tooLarge.statusCode).toBe(413);
-    expect(tooLarge.json()).toMatchObject({ code: 'LGW_HOOK_BODY_TOO_LARGE' });
+    expect(tooLarge.json()).toEqual({ code: 'LGW_HOOK_BODY_TOO_LARGE', message: 'request body exceeds 1048576 bytes (BODY_LIMIT_BYTES)', path: '' });
     await t.app.close();
 
     t = await testApp();
@@ -125,10 +149,35 @@ describe('hook server', () => {
       }
     });
 
-    it('does not reveal which hooks exist to an unauthenticated caller, and keeps health open', async () => {
+    it.each(['/hooks/nosuch/sync', '/%68ooks/nosuch/sync', '/hooks/gatewayclass/sync/', '/hooks/gatewayclass/explode', '/hooks'])(
+      'does not reveal which hooks exist to an unauthenticated caller: %s',
+      async (url) => {
+        t = await testApp({ env: { HOOK_AUTH_TOKEN: TOKEN } });
+        const res = await t.app.inject({ method: 'POST', url, payload: {} });
+        expect(res.statusCode).toBe(401);
+        expect(res.json().code).toBe('LGW_HOOK_UNAUTHORIZED');
+        expect(res.body).not.toContain('gatewayclass,');
+      },
+    );
+
+    it('names the served controllers in a 404 to an authenticated caller', async () => {
       t = await testApp({ env: { HOOK_AUTH_TOKEN: TOKEN } });
-      expect((await t.app.inject({ method: 'POST', url: '/hooks/nosuch/sync', payload: {} })).statusCode).toBe(401);
-      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      const res = await t.app.inject({ method: 'POST', url: '/%68ooks/nosuch/sync', headers: { authorization: `Bearer ${TOKEN}` }, payload: {} });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().code).toBe('LGW_HOOK_NOT_FOUND');
+      expect(res.json().message).toContain('served controllers: gatewayclass, classifier');
+    });
+
+    it.each(['/healthz', '/readyz', '/metrics'])('keeps %s open', async (url) => {
+      t = await testApp({ env: { HOOK_AUTH_TOKEN: TOKEN } });
+      expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(200);
+    });
+
+    it('counts the refused requests of a hook as unauthorized, however its path is spelled', async () => {
+      t = await testApp({ env: { HOOK_AUTH_TOKEN: TOKEN } });
+      await t.app.inject({ method: 'POST', url: '/%68ooks/gatewayclass/sync', payload: {} });
+      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toContain('lattice_gw_hook_requests_total{controller="gatewayclass",hook="sync",outcome="unauthorized"} 1');
     });
 
     it('never logs the token', async () => {
@@ -161,6 +210,20 @@ describe('hook server', () => {
     const logged = t.logs.find((line) => line.errorId === body.errorId);
     expect(logged).toMatchObject({ level: 'error', controller: 'boom', hook: 'sync' });
     expect(JSON.stringify(logged)).toContain('secret internals');
+  });
+
+  it('answers a SyntaxError of a controller as an internal error, not as an invalid body', async () => {
+    t = await testApp({ controllers: [throwingController(new SyntaxError('Unexpected token } in JSON'))] });
+    const res = await t.app.inject({ method: 'POST', url: '/hooks/boom/sync', payload: decoratorSyncBody('x', gatewayClass('lattice')) });
+    expect(res.statusCode).toBe(500);
+    expect(res.json().code).toBe('LGW_HOOK_INTERNAL');
+  });
+
+  it('answers a request error of a controller with its code, message, path and the status of its code', async () => {
+    t = await testApp({ controllers: [throwingController(new HookRequestError('LGW_HOOK_INVALID_ENVELOPE', 'invalid sync request: /related is odd', '/related'))] });
+    const res = await t.app.inject({ method: 'POST', url: '/hooks/boom/sync', payload: decoratorSyncBody('x', gatewayClass('lattice')) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ code: 'LGW_HOOK_INVALID_ENVELOPE', message: 'invalid sync request: /related is odd', path: '/related' });
   });
 
   it('answers 429 with Retry-After when the controller must retry later', async () => {

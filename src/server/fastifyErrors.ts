@@ -1,0 +1,44 @@
+import type { FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../errors';
+import type { ErrorBody } from './errorReply';
+
+interface Translation {
+  code: ErrorCode;
+  message(error: Error, request: FastifyRequest): string;
+  path?: string;
+}
+
+const invalidJson: Translation = {
+  code: 'LGW_HOOK_INVALID_JSON',
+  message: (error) => `request body is not valid JSON: ${error.message}`,
+  path: '/',
+};
+
+/** Fastify's own errors that a hook request can meet, by Fastify code, and the code we answer them with. */
+const FASTIFY_ERRORS: Readonly<Record<string, Translation>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'LGW_HOOK_BODY_TOO_LARGE',
+    message: (_error, request) => `request body exceeds ${request.routeOptions.bodyLimit} bytes (BODY_LIMIT_BYTES)`,
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'LGW_HOOK_UNSUPPORTED_MEDIA_TYPE', message: () => 'hook requests must be application/json' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: invalidJson,
+  FST_ERR_CTP_INVALID_JSON_BODY: invalidJson,
+  // A path that does not decode names no route, let alone a hook.
+  FST_ERR_BAD_URL: {
+    code: 'LGW_HOOK_NOT_FOUND',
+    message: (_error, request) => `no route ${request.method} ${request.url}: the path is not valid URL encoding`,
+  },
+};
+
+/** Which of our codes answers each Fastify error (for the documentation test). */
+export const FASTIFY_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.fromEntries(
+  Object.entries(FASTIFY_ERRORS).map(([fastifyCode, translation]) => [fastifyCode, translation.code]),
+);
+
+/** Our answer to one of Fastify's own errors, or undefined for any other error. */
+export function translateFastifyError(error: unknown, request: FastifyRequest): ErrorBody | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const fastifyCode = (error as { code?: unknown }).code;
+  const translation = typeof fastifyCode === 'string' && Object.hasOwn(FASTIFY_ERRORS, fastifyCode) ? FASTIFY_ERRORS[fastifyCode] : undefined;
+  return translation && { code: translation.code, message: translation.message(error, request), path: translation.path ?? '' };
+}

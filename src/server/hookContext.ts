@@ -1,0 +1,52 @@
+import type { Config } from '../config';
+import { LatticeGwError } from '../errors';
+import type { Logger } from '../log';
+import type { HookAws, HookContext } from '../controllers/types';
+import { AcmApi } from '../lattice/acmApi';
+import { LatticeApi } from '../lattice/api';
+import type { CallSession } from '../lattice/callSession';
+import type { AwsClients } from '../lattice/clients';
+import type { AwsIdentity } from '../model/identity';
+import { PolicyApi } from '../lattice/policyApi';
+
+/** The AWS clients and identity a server runs with. */
+export interface AwsAccess {
+  clients: AwsClients;
+  identity: AwsIdentity;
+}
+
+export interface HookContextOptions {
+  config: Config;
+  log: Logger;
+  now: () => Date;
+  deadline: number;
+  /** The AWS calls of this hook invocation. */
+  session: CallSession;
+  /** Absent on a server without AWS: hooks that do not touch `aws` still work. */
+  aws: AwsAccess | undefined;
+}
+
+/**
+ * The context of one hook invocation. Its AWS wrappers are built on first use and then shared,
+ * so a hook that never needs AWS costs nothing and works on a server without AWS clients.
+ */
+export function createHookContext(options: HookContextOptions): HookContext {
+  const { config, log, now, deadline, session, aws } = options;
+  let hookAws: HookAws | undefined;
+  return {
+    config,
+    log,
+    now,
+    deadline,
+    get aws(): HookAws {
+      if (!aws) throw new LatticeGwError('LGW_AWS_UNAVAILABLE', 'this server runs without AWS clients');
+      hookAws ??= {
+        api: new LatticeApi(aws.clients.lattice, session),
+        acm: new AcmApi(aws.clients.acm, session),
+        policies: new PolicyApi(aws.clients.lattice, session),
+        identity: aws.identity,
+      };
+      return hookAws;
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import type { FastifyRequest } from 'fastify';
+import type { HookName } from '../metacontroller/types';
+
+/** The route config of a hook route: which controller and hook it serves. */
+export interface HookRouteConfig {
+  controller: string;
+  hook: HookName;
+}
+
+/** The controller and hook a request was routed to; none outside the hook routes (404s, bad URLs). */
+export function hookRouteOf(request: FastifyRequest): Partial<HookRouteConfig> {
+  const config = request.routeOptions.config as Partial<HookRouteConfig> | undefined;
+  return { controller: config?.controller, hook: config?.hook };
+}

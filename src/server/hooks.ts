@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config';
+import type { HookController } from '../controllers/types';
+import { CallSession } from '../lattice/callSession';
+import type { Logger } from '../log';
+import type { HookName } from '../metacontroller/types';
+import { requireBearerToken } from './auth';
+import { dispatch, rootObjectOf } from './dispatch';
+import { sendError } from './errorReply';
+import { createHookContext, type AwsAccess } from './hookContext';
+import { hookRouteOf, type HookRouteConfig } from './hookRoute';
+import { outcomeOf, type HookMetrics } from './metrics';
+
+export interface HooksOptions {
+  config: Config;
+  controllers: readonly HookController[];
+  metrics: HookMetrics;
+  now: () => Date;
+  aws: AwsAccess | undefined;
+}
+
+function hooksOf(controller: HookController): HookName[] {
+  const hooks: HookName[] = ['sync'];
+  if (controller.wiring.hooks.customize) hooks.push('customize');
+  if (controller.wiring.hooks.finalize) hooks.push('finalize');
+  return hooks;
+}
+
+/**
+ * The hook routes, `POST /hooks/<controller>/<hook>`, one per hook a controller declares.
+ * Registered with the prefix `/hooks` and encapsulated: its authentication and metrics hooks
+ * run for the requests the router sends to these routes or to this not-found handler, and for no
+ * other. The router decides on the percent-decoded path, so whatever spelling of a hook path
+ * reaches a hook has passed authentication first.
+ */
+export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions): Promise<void> {
+  const { config, controllers, metrics, now, aws } = options;
+
+  if (config.hookAuthToken !== undefined) hooks.addHook('onRequest', requireBearerToken(config.hookAuthToken));
+
+  hooks.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    const route = hookRouteOf(request);
+    const controller = route.controller ?? 'unknown';
+    const hook = route.hook ?? 'unknown';
+    metrics.observeHook(controller, hook, outcomeOf(reply.statusCode), reply.elapsedTime / 1000);
+    request.log.debug({ controller, hook, statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime) }, 'hook answered');
+  });
+
+  // Behind the authentication hook above: only a caller that may call hooks learns which exist.
+  const served = controllers.map((c) => c.wiring.name).join(', ');
+  hooks.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) =>
+    sendError(reply, 'LGW_HOOK_NOT_FOUND', `no hook at ${request.method} ${request.url}; served controllers: ${served}`),
+  );
+
+  for (const controller of controllers) {
+    for (const hook of hooksOf(controller)) {
+      const routeConfig: HookRouteConfig = { controller: controller.wiring.name, hook };
+      hooks.post(`/${controller.wiring.name}/${hook}`, { config: routeConfig }, async (request: FastifyRequest) => {
+        const root = rootObjectOf(request.body, hook);
+        // request.log is a child of the pino logger handed to Fastify.
+        const log = (request.log as unknown as Logger).child({
+          controller: controller.wiring.name,
+          hook,
+          object: root?.metadata ? { kind: root.kind, namespace: root.metadata.namespace, name: root.metadata.name, uid: root.metadata.uid } : undefined,
+        });
+        const deadline = Date.now() + config.hookDeadlineMs;
+        const session = new CallSession({ deadline, log, onCall: metrics.observeAwsCall });
+        const ctx = createHookContext({ config, log, now, deadline, session, aws });
+        const response = await dispatch(controller, hook, request.body, ctx);
+        if (session.calls.length > 0) log.debug({ awsCalls: session.calls.length, awsWrites: session.writes }, 'AWS calls of this hook');
+        return response;
+      });
+    }
+  }
+}
