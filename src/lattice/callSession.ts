@@ -1,11 +1,20 @@
 import { RetryLaterError } from '../errors';
 import type { Logger } from '../log';
+import { BudgetExhausted, type CallBudget } from './callBudget';
+
+/** A call granted later than this before the deadline could not finish in time anyway. */
+const MIN_CALL_MS = 250;
+
+function isThrottling(error: unknown): boolean {
+  const e = error as { name?: string; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'ThrottlingException' || e?.$retryable?.throttling === true || e?.$metadata?.httpStatusCode === 429;
+}
 
 /** Errors the SDK marks throttling or transient, and our own deadline: retry the whole hook later. */
 function retryDelaySeconds(error: unknown): number | undefined {
   const e = error as { name?: string; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number }; retryAfterSeconds?: number; code?: string };
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return 1;
-  if (e?.name === 'ThrottlingException' || e?.$retryable?.throttling === true || e?.$metadata?.httpStatusCode === 429) return e.retryAfterSeconds ?? 5;
+  if (isThrottling(error)) return e.retryAfterSeconds ?? 5;
   const status = e?.$metadata?.httpStatusCode;
   if (e?.name === 'InternalServerException' || (status !== undefined && status >= 500)) return e.retryAfterSeconds ?? 2;
   if (e?.code === 'ECONNREFUSED' || e?.code === 'ECONNRESET' || e?.code === 'ETIMEDOUT' || e?.code === 'EPIPE') return 2;
@@ -18,9 +27,10 @@ export interface CallRecord {
 }
 
 /**
- * The AWS calls of one hook invocation: each runs under the hook's deadline (aborted when it
- * passes), transient failures become RetryLaterError (HTTP 429 to Metacontroller, which retries
- * without backoff and writes nothing), and every call is counted for the hook's log line.
+ * The AWS calls of one hook invocation: each waits for its token of the process's call budget,
+ * runs under the hook's deadline (aborted when it passes), transient failures — and a budget
+ * that has no token before the deadline — become RetryLaterError (HTTP 429 to Metacontroller,
+ * which retries without backoff and writes nothing), and every call is counted for the hook's log.
  */
 export class CallSession {
   readonly calls: CallRecord[] = [];
@@ -28,11 +38,23 @@ export class CallSession {
   readonly #log: Logger;
 
   readonly #onCall: ((operation: string, ok: boolean) => void) | undefined;
+  readonly #budget: CallBudget | undefined;
 
-  constructor(options: { deadline: number; log: Logger; onCall?: (operation: string, ok: boolean) => void }) {
+  constructor(options: { deadline: number; log: Logger; onCall?: (operation: string, ok: boolean) => void; budget?: CallBudget }) {
     this.#deadline = options.deadline;
     this.#log = options.log;
     this.#onCall = options.onCall;
+    this.#budget = options.budget;
+  }
+
+  async #token(operation: string): Promise<void> {
+    try {
+      await this.#budget?.take(this.#deadline - MIN_CALL_MS);
+    } catch (error) {
+      if (!(error instanceof BudgetExhausted)) throw error;
+      this.#log.info({ operation, retryAfterMs: Math.ceil(error.retryAfterMs) }, 'AWS call budget exhausted before the deadline; retrying later');
+      throw new RetryLaterError(`${operation}: ${error.message}`, error.retryAfterMs / 1000, error);
+    }
   }
 
   get writes(): number {
@@ -45,15 +67,18 @@ export class CallSession {
   }
 
   async run<T>(operation: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+    await this.#token(operation);
     const remaining = this.#deadline - Date.now();
     if (remaining <= 0) throw new RetryLaterError(`hook deadline reached before ${operation}`, 1);
     const abortSignal = AbortSignal.timeout(remaining);
     try {
       const result = await send({ abortSignal });
       this.#record(operation, true);
+      this.#budget?.succeeded();
       return result;
     } catch (error) {
       this.#record(operation, false);
+      if (isThrottling(error)) this.#budget?.throttled();
       const retryAfter = abortSignal.aborted ? 1 : retryDelaySeconds(error);
       if (retryAfter !== undefined) {
         this.#log.warn({ operation, error: (error as Error).name, retryAfterSeconds: retryAfter }, 'AWS call failed transiently; retrying later');

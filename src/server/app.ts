@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRouterOptions
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { HookController } from '../controllers/types';
+import { CallBudget } from '../lattice/callBudget';
 import { answerError, errorHandlingPlugin } from './errorHandling';
 import type { AwsAccess } from './hookContext';
 import { hooksPlugin } from './hooks';
@@ -21,6 +22,8 @@ export interface AppOptions {
   https?: { key: Buffer; cert: Buffer };
   /** AWS clients and identity; hooks that need Lattice fail without them. */
   aws?: AwsAccess;
+  /** The process's AWS call budget (default: one from LATTICE_API_RPS and LATTICE_API_BURST). */
+  budget?: CallBudget;
 }
 
 /**
@@ -46,7 +49,9 @@ const KEEP_ALIVE_TIMEOUT_MS = 120_000;
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, logger, controllers } = options;
+  const budget = options.budget ?? new CallBudget({ ratePerSecond: config.apiRatePerSecond, burst: config.apiBurst });
   const metrics = options.metrics ?? createHookMetrics();
+  metrics.watchBudget(budget);
   const readiness = options.readiness ?? new Readiness();
   const now = options.now ?? (() => new Date());
 
@@ -73,7 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorHandlingPlugin);
   await app.register(operationsPlugin, { metrics, readiness });
-  await app.register(hooksPlugin, { prefix: '/hooks', config, controllers, metrics, now, aws: options.aws });
+  await app.register(hooksPlugin, { prefix: '/hooks', config, controllers, metrics, now, aws: options.aws, budget });
 
   await app.ready();
   return app;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import type { HookController } from '../controllers/types';
+import type { CallBudget } from '../lattice/callBudget';
 import { CallSession } from '../lattice/callSession';
 import type { Logger } from '../log';
 import type { HookName } from '../metacontroller/types';
@@ -17,6 +18,8 @@ export interface HooksOptions {
   metrics: HookMetrics;
   now: () => Date;
   aws: AwsAccess | undefined;
+  /** Shared by every hook of the process. */
+  budget: CallBudget;
 }
 
 function hooksOf(controller: HookController): HookName[] {
@@ -34,7 +37,7 @@ function hooksOf(controller: HookController): HookName[] {
  * reaches a hook has passed authentication first.
  */
 export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions): Promise<void> {
-  const { config, controllers, metrics, now, aws } = options;
+  const { config, controllers, metrics, now, aws, budget } = options;
 
   if (config.hookAuthToken !== undefined) hooks.addHook('onRequest', requireBearerToken(config.hookAuthToken));
 
@@ -64,7 +67,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
           object: root?.metadata ? { kind: root.kind, namespace: root.metadata.namespace, name: root.metadata.name, uid: root.metadata.uid } : undefined,
         });
         const deadline = Date.now() + config.hookDeadlineMs;
-        const session = new CallSession({ deadline, log, onCall: metrics.observeAwsCall });
+        const session = new CallSession({ deadline, log, onCall: metrics.observeAwsCall, budget });
         const ctx = createHookContext({ config, log, now, deadline, session, aws });
         const response = await dispatch(controller, hook, request.body, ctx);
         if (session.calls.length > 0) log.debug({ awsCalls: session.calls.length, awsWrites: session.writes }, 'AWS calls of this hook');

@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CallBudget, CallBudgetStats } from '../lattice/callBudget';
 
 export type HookOutcome = 'success' | 'invalid' | 'unauthorized' | 'not_found' | 'retry_later' | 'error';
 
@@ -6,7 +7,17 @@ export interface HookMetrics {
   readonly registry: Registry;
   observeHook(controller: string, hook: string, outcome: HookOutcome, seconds: number): void;
   observeAwsCall(operation: string, ok: boolean): void;
+  /** Reports the call budget's counters and current rate on every scrape. */
+  watchBudget(budget: CallBudget): void;
 }
+
+/** Counters read from the budget at scrape time (it keeps its own totals). */
+const BUDGET_COUNTERS: readonly { name: string; help: string; stat: Exclude<keyof CallBudgetStats, 'ratePerSecond' | 'waitedMs'> }[] = [
+  { name: 'lattice_gw_aws_budget_granted_total', help: 'AWS calls that got a token of the call budget.', stat: 'granted' },
+  { name: 'lattice_gw_aws_budget_waits_total', help: 'AWS calls that waited for their token.', stat: 'waited' },
+  { name: 'lattice_gw_aws_budget_refused_total', help: 'AWS calls refused (the hook answered 429) because no token came before the deadline.', stat: 'refused' },
+  { name: 'lattice_gw_aws_throttled_total', help: 'Throttling answers from AWS; each halves the budget rate.', stat: 'throttled' },
+];
 
 export function outcomeOf(statusCode: number): HookOutcome {
   if (statusCode < 300) return 'success';
@@ -15,6 +26,38 @@ export function outcomeOf(statusCode: number): HookOutcome {
   if (statusCode === 429) return 'retry_later';
   if (statusCode < 500) return 'invalid';
   return 'error';
+}
+
+/** The budget's metrics, read from whichever budget `stats` gives at scrape time. */
+function registerBudgetMetrics(registry: Registry, stats: () => CallBudgetStats | undefined): void {
+  for (const { name, help, stat } of BUDGET_COUNTERS) {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(stats()?.[stat] ?? 0);
+      },
+    });
+  }
+  new Counter({
+    name: 'lattice_gw_aws_budget_wait_seconds_total',
+    help: 'Time AWS calls spent waiting for their token.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc((stats()?.waitedMs ?? 0) / 1000);
+    },
+  });
+  new Gauge({
+    name: 'lattice_gw_aws_budget_rate',
+    help: 'Current AWS call rate of the budget (calls per second), lowered on throttling and recovering gradually.',
+    registers: [registry],
+    collect() {
+      this.set(stats()?.ratePerSecond ?? 0);
+    },
+  });
 }
 
 /** One registry per server instance (no global state), with the process metrics of prom-client. */
@@ -41,8 +84,13 @@ export function createHookMetrics(options: { processMetrics?: boolean } = {}): H
     labelNames: ['operation', 'outcome'] as const,
     registers: [registry],
   });
+  let watched: CallBudget | undefined;
   return {
     registry,
+    watchBudget(budget) {
+      if (watched === undefined) registerBudgetMetrics(registry, () => watched?.stats());
+      watched = budget;
+    },
     observeAwsCall(operation, ok) {
       awsCalls.inc({ operation, outcome: ok ? 'success' : 'error' });
     },

@@ -1,0 +1,107 @@
+/**
+ * One AWS call budget per process, shared by every concurrent hook: a token bucket refilled at
+ * `ratePerSecond` up to `burst` tokens. A call waits for its token in arrival order; one whose
+ * token would come after its deadline gets none and is told how long the wait is.
+ *
+ * Adaptive: a throttling answer from AWS halves the rate (down to `minRatePerSecond`), and every
+ * successful call wins back a little of it, so a fleet backs off together and recovers gradually.
+ */
+export interface CallBudgetOptions {
+  ratePerSecond: number;
+  burst: number;
+  /** The floor of the adaptive rate (default: a tenth of the rate, at least 0.1/s). */
+  minRatePerSecond?: number;
+  /** Milliseconds; injectable for tests. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface CallBudgetStats {
+  /** Calls that got a token. */
+  granted: number;
+  /** Calls that waited for their token, and for how long in all. */
+  waited: number;
+  waitedMs: number;
+  /** Calls refused because their token would have come after their deadline. */
+  refused: number;
+  /** Throttling answers reported by AWS. */
+  throttled: number;
+  ratePerSecond: number;
+}
+
+/** No token before the deadline: `retryAfterMs` is when one would be free. */
+export class BudgetExhausted extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`AWS call budget exhausted: the next call could start in ${Math.ceil(retryAfterMs)} ms`);
+    this.name = 'BudgetExhausted';
+  }
+}
+
+/** Each success recovers this share of the configured rate. */
+const RECOVERY_STEP = 0.02;
+
+export class CallBudget {
+  readonly #maxRate: number;
+  readonly #minRate: number;
+  readonly #burst: number;
+  readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  #rate: number;
+  /** May go negative: each waiting call holds a reservation. */
+  #tokens: number;
+  #updatedAt: number;
+  readonly #stats = { granted: 0, waited: 0, waitedMs: 0, refused: 0, throttled: 0 };
+
+  constructor(options: CallBudgetOptions) {
+    if (!(options.ratePerSecond > 0) || !(options.burst >= 1)) throw new RangeError('a call budget needs a positive rate and a burst of at least 1');
+    this.#maxRate = options.ratePerSecond;
+    this.#minRate = Math.min(options.ratePerSecond, options.minRatePerSecond ?? Math.max(0.1, options.ratePerSecond / 10));
+    this.#burst = options.burst;
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#rate = options.ratePerSecond;
+    this.#tokens = options.burst;
+    this.#updatedAt = this.#now();
+  }
+
+  #refill(): number {
+    const now = this.#now();
+    this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#updatedAt) / 1000) * this.#rate);
+    this.#updatedAt = now;
+    return now;
+  }
+
+  /** Waits for a token; refuses at once (BudgetExhausted) when the token would come after `deadline` (ms). */
+  async take(deadline: number): Promise<void> {
+    const now = this.#refill();
+    const waitMs = this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / this.#rate) * 1000;
+    if (now + waitMs > deadline) {
+      this.#stats.refused += 1;
+      throw new BudgetExhausted(waitMs);
+    }
+    this.#tokens -= 1;
+    this.#stats.granted += 1;
+    if (waitMs === 0) return;
+    this.#stats.waited += 1;
+    this.#stats.waitedMs += waitMs;
+    await this.#sleep(waitMs);
+  }
+
+  /** AWS answered with throttling: slow down for everyone. */
+  throttled(): void {
+    this.#refill();
+    this.#stats.throttled += 1;
+    this.#rate = Math.max(this.#minRate, this.#rate / 2);
+  }
+
+  /** A call went through: win back a little of the configured rate. */
+  succeeded(): void {
+    if (this.#rate >= this.#maxRate) return;
+    this.#refill();
+    this.#rate = Math.min(this.#maxRate, this.#rate + this.#maxRate * RECOVERY_STEP);
+  }
+
+  stats(): CallBudgetStats {
+    return { ...this.#stats, ratePerSecond: this.#rate };
+  }
+}

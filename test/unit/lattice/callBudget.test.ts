@@ -1,0 +1,94 @@
+import pino from 'pino';
+import { RetryLaterError } from '../../../src/errors';
+import { BudgetExhausted, CallBudget } from '../../../src/lattice/callBudget';
+import { CallSession } from '../../../src/lattice/callSession';
+
+/** A clock that only moves when a caller sleeps: waits are exact and instant. */
+function fakeClock() {
+  const clock = { now: 0, slept: [] as number[] };
+  return {
+    clock,
+    now: () => clock.now,
+    sleep: async (ms: number) => {
+      clock.slept.push(ms);
+      clock.now += ms;
+    },
+  };
+}
+
+const throttling = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } });
+
+describe('AWS call budget (token bucket shared by all hooks)', () => {
+  it('grants a burst at once, then one call per 1/rate seconds, in arrival order', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const budget = new CallBudget({ ratePerSecond: 10, burst: 3, now, sleep });
+    for (let i = 0; i < 3; i += 1) await budget.take(Infinity);
+    expect(clock.slept).toEqual([]);
+    await budget.take(Infinity);
+    await budget.take(Infinity);
+    expect(clock.slept.map(Math.round)).toEqual([100, 100]);
+    expect(budget.stats()).toMatchObject({ granted: 5, waited: 2, waitedMs: 200, refused: 0 });
+  });
+
+  it('queues concurrent callers behind each other instead of letting them all through', async () => {
+    const { now } = fakeClock();
+    const waits: number[] = [];
+    const budget = new CallBudget({ ratePerSecond: 2, burst: 1, now, sleep: async (ms) => void waits.push(ms) });
+    await Promise.all([budget.take(Infinity), budget.take(Infinity), budget.take(Infinity)]);
+    expect(waits.map(Math.round)).toEqual([500, 1000]);
+  });
+
+  it('refuses a call whose token would come after its deadline, saying when one would be free', async () => {
+    const { now, sleep } = fakeClock();
+    const budget = new CallBudget({ ratePerSecond: 1, burst: 1, now, sleep });
+    await budget.take(1000);
+    const refusal = await budget.take(500).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(BudgetExhausted);
+    expect((refusal as BudgetExhausted).retryAfterMs).toBeCloseTo(1000);
+    expect(budget.stats().refused).toBe(1);
+    // The refused call took no reservation: the next one waits for the first free token only.
+    await budget.take(5000);
+    expect(budget.stats().waitedMs).toBeCloseTo(1000);
+  });
+
+  it('halves its rate on throttling down to a floor, and wins it back gradually on success', () => {
+    const budget = new CallBudget({ ratePerSecond: 20, burst: 20, now: () => 0 });
+    budget.throttled();
+    expect(budget.stats().ratePerSecond).toBe(10);
+    for (let i = 0; i < 10; i += 1) budget.throttled();
+    expect(budget.stats().ratePerSecond).toBe(2);
+    for (let i = 0; i < 10; i += 1) budget.succeeded();
+    expect(budget.stats().ratePerSecond).toBeCloseTo(6);
+    for (let i = 0; i < 100; i += 1) budget.succeeded();
+    expect(budget.stats()).toMatchObject({ ratePerSecond: 20, throttled: 11 });
+  });
+
+  it('refuses nonsense settings', () => {
+    expect(() => new CallBudget({ ratePerSecond: 0, burst: 1 })).toThrow(RangeError);
+    expect(() => new CallBudget({ ratePerSecond: 1, burst: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('call session with a budget', () => {
+  const log = pino({ level: 'silent' });
+
+  it('answers "retry later" without calling AWS when the budget has no token before the deadline', async () => {
+    const budget = new CallBudget({ ratePerSecond: 1, burst: 1 });
+    const session = new CallSession({ deadline: Date.now() + 1000, log, budget });
+    const send = jest.fn(async () => 'ok');
+    await expect(session.run('GetService', send)).resolves.toBe('ok');
+    const refused = await session.run('GetService', send).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RetryLaterError);
+    expect((refused as RetryLaterError).retryAfterSeconds).toBe(1);
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  it('tells the budget about throttling answers and successes', async () => {
+    const budget = new CallBudget({ ratePerSecond: 100, burst: 100 });
+    const session = new CallSession({ deadline: Date.now() + 5000, log, budget });
+    await expect(session.run('CreateRule', async () => Promise.reject(throttling()))).rejects.toBeInstanceOf(RetryLaterError);
+    expect(budget.stats()).toMatchObject({ throttled: 1, ratePerSecond: 50 });
+    await session.run('GetRule', async () => 'ok');
+    expect(budget.stats().ratePerSecond).toBe(52);
+  });
+});
