@@ -9,8 +9,8 @@ import { createAwsClients, resolveIdentity, type AwsIdentity } from '../src/latt
 import type { KubeObject } from '../src/metacontroller/types';
 import { createHookMetrics } from '../src/server/metrics';
 import { startServer } from '../src/server/serve';
-import { FakeCluster } from '../test/support/metacontroller/cluster';
-import { MetacontrollerDriver } from '../test/support/metacontroller/driver';
+import { FakeCluster } from '../tools/metacontroller/cluster';
+import { MetacontrollerDriver } from '../tools/metacontroller/driver';
 
 /** Everything the demo runs: the hook server, the Lattice emulator behind it, a cluster and Metacontroller. */
 export interface DemoEnvironment {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { FakeCluster } from '../support/metacontroller/cluster';
-import { MetacontrollerDriver } from '../support/metacontroller/driver';
+import { FakeCluster } from '../../tools/metacontroller/cluster';
+import { MetacontrollerDriver } from '../../tools/metacontroller/driver';
 
 /**
  * The driver is the stand-in for Metacontroller in every end-to-end test, so its own behaviour is

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { KubeObject } from '../../../src/metacontroller/types';
+import type { KubeObject } from '../../src/metacontroller/types';
 import { ResourceTypes, type ResourceType } from './resources';
 
 export interface Ref {

@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
-import { selectorMatches } from '../../../src/metacontroller/labelSelector';
-import type { KubeObject, LabelSelector, ObjectMap, OwnerReference, RelatedResourceRule } from '../../../src/metacontroller/types';
+import { selectorMatches } from '../../src/metacontroller/labelSelector';
+import type { KubeObject, LabelSelector, ObjectMap, OwnerReference, RelatedResourceRule } from '../../src/metacontroller/types';
 import { ApiConflictError, ApiNotFoundError, FakeCluster, refOf, type Ref } from './cluster';
 import { loadControllers, type HookDefinition, type LoadedController, type ResourceRule } from './manifests';
 
