@@ -77,7 +77,13 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dem
     closers.push(() => server.close());
     const cluster = new FakeCluster();
     for (const crd of gatewayApiCrds()) cluster.apply(crd);
-    const driver = new MetacontrollerDriver({ cluster, baseUrl: server.url, manifestsDir: join(options.root, 'metacontroller'), timeScale: options.timeScale });
+    const driver = new MetacontrollerDriver({
+      cluster,
+      baseUrl: server.url,
+      manifestsDir: join(options.root, 'metacontroller'),
+      timeScale: options.timeScale,
+      controllerName: config.controllerName,
+    });
     closers.push(() => driver.close());
     return { cluster, driver, lattice: clients.lattice, identity, serverUrl: server.url, emulatorEndpoint: emulator.endpoint, close };
   } catch (error) {

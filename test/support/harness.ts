@@ -64,6 +64,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     manifestsDir: MANIFESTS_DIR,
     ...(options.components ? { components: options.components } : {}),
     timeScale: options.timeScale ?? 0.01,
+    controllerName: config.controllerName,
     ...(token ? { authorization: `Bearer ${token}` } : {}),
   });
   const lattice = new VPCLatticeClient({ endpoint: emulator.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });

@@ -1,4 +1,5 @@
 import type { Agent } from 'undici';
+import { DEFAULT_CONTROLLER_NAME } from '../../src/config';
 import type { KubeObject, RelatedResourceRule } from '../../src/metacontroller/types';
 import { applyAnswer } from './answers';
 import { ApiConflictError, ApiNotFoundError, type FakeCluster } from './cluster';
@@ -6,6 +7,7 @@ import { CustomizeCache, relatedRulesOf } from './customize';
 import { finalizerOf, lifecycleStep, withFinalizer, withoutFinalizer } from './finalizers';
 import { HookClient, HookError, type HookCall, type HookName } from './hookClient';
 import { loadControllers, type HookDefinition, type LoadedController } from './manifests';
+import { assertConditionsObserved } from './observedGeneration';
 import { describeObject, refOf, type Ref } from './refs';
 import { customizeRequest, syncRequest } from './requests';
 import { candidates, isSelected, observedOwned, selectRelated, targetRule } from './selection';
@@ -43,6 +45,13 @@ export interface DriverOptions {
   timeScale?: number;
   /** HTTP agent (keep-alive, like Go's client). */
   agent?: Agent;
+  /**
+   * Fail (throw from runUntil) when a status a hook answered has a condition of ours whose
+   * observedGeneration is not the object's generation. On unless set to false.
+   */
+  checkObservedGeneration?: boolean;
+  /** The server's controllerName (CONTROLLER_NAME): which route parents and policy ancestors are ours. */
+  controllerName?: string;
 }
 
 interface Work {
@@ -199,6 +208,10 @@ export class MetacontrollerDriver {
       const applied = applyAnswer({ cluster: this.cluster, controller, hook, sent: object, answer, finalizing });
       const call = this.calls[this.calls.length - 1];
       if (call) call.wrote = applied.wrote;
+      if (applied.status && this.#options.checkObservedGeneration !== false && object.metadata.generation !== undefined) {
+        // Against the generation the hook was sent: a decorator's status write only lands when it is still current.
+        assertConditionsObserved(describeObject(object), applied.status, object.metadata.generation, this.#options.controllerName ?? DEFAULT_CONTROLLER_NAME);
+      }
       const resync = answer.resyncAfterSeconds;
       this.#queue.succeeded(key, {
         fingerprint,
