@@ -5,8 +5,8 @@ import { countsOf, isEmpty, type LatticeCounts } from '../demo/latticeReport';
 import { readLattice } from '../demo/latticeView';
 import { loadExampleManifests } from '../demo/manifests';
 import { AdminApi } from '../test/support/emulatorAdmin';
-import { refOf } from '../test/support/metacontroller/cluster';
-import type { HookCall } from '../test/support/metacontroller/driver';
+import { refOf } from '../tools/metacontroller/cluster';
+import type { HookCall } from '../tools/metacontroller/driver';
 import { callsBetween, mean, percentile, type CallCounts } from './figures';
 import { fleet, fleetRoute } from './fleet';
 

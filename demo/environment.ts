@@ -10,8 +10,8 @@ import { createAwsClients, resolveIdentity } from '../src/lattice/clients';
 import type { KubeObject } from '../src/metacontroller/types';
 import { createHookMetrics } from '../src/server/metrics';
 import { startServer } from '../src/server/serve';
-import { FakeCluster } from '../test/support/metacontroller/cluster';
-import { MetacontrollerDriver } from '../test/support/metacontroller/driver';
+import { FakeCluster } from '../tools/metacontroller/cluster';
+import { MetacontrollerDriver } from '../tools/metacontroller/driver';
 
 /** Everything the demo runs: the hook server, the Lattice emulator behind it, a cluster and Metacontroller. */
 export interface DemoEnvironment {
@@ -78,7 +78,13 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dem
     closers.push(() => server.close());
     const cluster = new FakeCluster();
     for (const crd of gatewayApiCrds()) cluster.apply(crd);
-    const driver = new MetacontrollerDriver({ cluster, baseUrl: server.url, manifestsDir: join(options.root, 'metacontroller'), timeScale: options.timeScale });
+    const driver = new MetacontrollerDriver({
+      cluster,
+      baseUrl: server.url,
+      manifestsDir: join(options.root, 'metacontroller'),
+      timeScale: options.timeScale,
+      controllerName: config.controllerName,
+    });
     closers.push(() => driver.close());
     return { cluster, driver, lattice: clients.lattice, identity, serverUrl: server.url, emulatorEndpoint: emulator.endpoint, close };
   } catch (error) {

@@ -1,6 +1,6 @@
 import { PROGRAMMED_CONDITION } from '../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../src/metacontroller/types';
-import { refOf, type FakeCluster } from '../test/support/metacontroller/cluster';
+import { refOf, type FakeCluster } from '../tools/metacontroller/cluster';
 import { startEnvironment } from './environment';
 import { countsOf, describeCounts, isEmpty, latticeLines, type LatticeCounts } from './latticeReport';
 import { readLattice } from './latticeView';

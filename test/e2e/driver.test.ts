@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { FakeCluster } from '../support/metacontroller/cluster';
-import { MetacontrollerDriver } from '../support/metacontroller/driver';
+import { FakeCluster } from '../../tools/metacontroller/cluster';
+import { MetacontrollerDriver } from '../../tools/metacontroller/driver';
+import { OUR_CONTROLLER } from '../support/objects';
 
 /**
  * The driver is the stand-in for Metacontroller in every end-to-end test, so its own behaviour is
@@ -13,6 +14,7 @@ type Handler = (body: Record<string, unknown>) => { status?: number; headers?: R
 const GW = 'gateway.networking.k8s.io';
 const OURS = 'application-networking.k8s.aws';
 const FINALIZER = 'metacontroller.io/decoratorcontroller-test-decorator';
+const MANIFESTS = join(__dirname, '..', 'fixtures', 'driver-manifests');
 
 function httpRoute(name: string, labels: Record<string, string> = { managed: 'true' }) {
   return { apiVersion: `${GW}/v1`, kind: 'HTTPRoute', metadata: { name, namespace: 'apps', labels }, spec: { parentRefs: [] } };
@@ -24,6 +26,7 @@ describe('Metacontroller driver', () => {
   let driver: MetacontrollerDriver;
   const handlers = new Map<string, Handler>();
   const received: { path: string; body: Record<string, unknown> }[] = [];
+  const baseUrl = () => `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
 
   beforeEach(async () => {
     handlers.clear();
@@ -39,9 +42,8 @@ describe('Metacontroller driver', () => {
       return reply.code(answer.status ?? 200).headers(answer.headers ?? {}).send(answer.body);
     });
     await server.listen({ port: 0, host: '127.0.0.1' });
-    const address = server.server.address() as { port: number };
     cluster = new FakeCluster();
-    driver = new MetacontrollerDriver({ cluster, baseUrl: `http://127.0.0.1:${address.port}`, manifestsDir: join(__dirname, '..', 'fixtures', 'driver-manifests'), timeScale: 0.01 });
+    driver = new MetacontrollerDriver({ cluster, baseUrl: baseUrl(), manifestsDir: MANIFESTS, timeScale: 0.01 });
     handlers.set('/d/customize', () => ({ body: { relatedResources: [{ apiVersion: 'v1', resource: 'services', namespace: 'apps', names: ['web'] }] } }));
   });
 
@@ -206,6 +208,48 @@ describe('Metacontroller driver', () => {
     const request = driver.callsTo('test-decorator-v1', 'sync')[0]?.request as { related: Record<string, Record<string, unknown>> };
     expect(Object.keys(request.related['Service.v1'] ?? {})).toEqual(['mine']);
     expect(driver.events).toEqual([]);
+  });
+
+  it('fails when a status it applied has a condition of ours with an old observedGeneration, and not when the hook answered none', async () => {
+    const condition = (type: string, observedGeneration: number) => ({ type, status: 'True', reason: type, message: '', observedGeneration, lastTransitionTime: '2024-01-01T00:00:00Z' });
+    let answer: 'current' | 'none' | 'stale' = 'current';
+    handlers.set('/d/sync', (body) => {
+      const generation = (body.object as { metadata: { generation: number } }).metadata.generation;
+      if (answer === 'none') return { body: {} };
+      const programmedAt = answer === 'stale' ? 1 : generation;
+      return {
+        body: {
+          status: {
+            parents: [
+              { controllerName: OUR_CONTROLLER, conditions: [condition('Accepted', generation), condition(`${OURS}/Programmed`, programmedAt)] },
+              // Another implementation's entry is not ours to check.
+              { controllerName: 'example.com/other', conditions: [condition('Accepted', 1)] },
+            ],
+          },
+        },
+      };
+    });
+    cluster.apply(httpRoute('shop'));
+    await driver.runUntilStable();
+
+    // No status in the answer: the old conditions stay, and that is not the hook's doing.
+    answer = 'none';
+    cluster.apply({ ...httpRoute('shop'), spec: { parentRefs: [{ name: 'two' }] } });
+    await driver.runUntilStable();
+
+    answer = 'stale';
+    cluster.apply({ ...httpRoute('shop'), spec: { parentRefs: [{ name: 'three' }] } });
+    await expect(driver.runUntilStable()).rejects.toThrow(
+      `HTTPRoute apps/shop is at generation 3 but its status carries stale conditions: status.parents[0].conditions ${OURS}/Programmed: observedGeneration 1`,
+    );
+
+    const unchecked = new MetacontrollerDriver({ cluster, baseUrl: baseUrl(), manifestsDir: MANIFESTS, timeScale: 0.01, checkObservedGeneration: false });
+    try {
+      await unchecked.runUntilStable();
+      expect(unchecked.callsTo('test-decorator', 'sync').length).toBeGreaterThan(0);
+    } finally {
+      await unchecked.close();
+    }
   });
 
   it('runs composite controllers: children labelled with controller-uid, status replaced with observedGeneration', async () => {

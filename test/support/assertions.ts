@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../src/metacontroller/types';
-import type { FakeCluster, Ref } from './metacontroller/cluster';
+import type { FakeCluster, Ref } from '../../tools/metacontroller/cluster';
 
 export const GW = 'gateway.networking.k8s.io';
 export const OURS = 'application-networking.k8s.aws';

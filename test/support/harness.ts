@@ -8,8 +8,8 @@ import type { AwsIdentity } from '../../src/model/identity';
 import { createAwsClients, resolveIdentity, type AwsClients } from '../../src/lattice/clients';
 import { createHookMetrics } from '../../src/server/metrics';
 import { startServer, type RunningServer } from '../../src/server/serve';
-import { FakeCluster } from './metacontroller/cluster';
-import { MetacontrollerDriver } from './metacontroller/driver';
+import { FakeCluster } from '../../tools/metacontroller/cluster';
+import { MetacontrollerDriver } from '../../tools/metacontroller/driver';
 import { AdminApi } from './emulatorAdmin';
 import { logSink } from './app';
 import { crd, gateway, gatewayClass } from './objects';
@@ -65,6 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     manifestsDir: MANIFESTS_DIR,
     ...(options.components ? { components: options.components } : {}),
     timeScale: options.timeScale ?? 0.01,
+    controllerName: config.controllerName,
     ...(token ? { authorization: `Bearer ${token}` } : {}),
   });
   const lattice = new VPCLatticeClient({ endpoint: emulator.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../../../src/config';
-import { loadControllers } from '../../support/metacontroller/manifests';
+import { loadControllers } from '../../../tools/metacontroller/manifests';
 import { KUSTOMIZE_DIR, PACKAGE_JSON } from './installFiles';
 
 /** The user documentation against the code it describes: variables, their ranges, finalizers. */

@@ -1,7 +1,7 @@
 import { HOOK_AUTH_COMPONENT_DIR } from '../../../src/metacontroller/manifests';
 import { wiringVariants } from '../../../src/metacontroller/variants';
 import type { KubeObject } from '../../../src/metacontroller/types';
-import { applyJsonPatch, loadControllers, loadKustomization, selects, type PatchTarget } from '../../support/metacontroller/manifests';
+import { applyJsonPatch, loadControllers, loadKustomization, selects, type PatchTarget } from '../../../tools/metacontroller/manifests';
 import { only } from './helmChart';
 import { container, isController, KUSTOMIZE_DIR, type Deployment, type EnvVar } from './installFiles';
 

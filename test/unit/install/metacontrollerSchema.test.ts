@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { HOOK_AUTH_COMPONENT_DIR } from '../../../src/metacontroller/manifests';
 import { wiringVariants } from '../../../src/metacontroller/variants';
 import type { KubeObject } from '../../../src/metacontroller/types';
-import { loadKustomization } from '../../support/metacontroller/manifests';
+import { loadKustomization } from '../../../tools/metacontroller/manifests';
 import { only } from './helmChart';
 import { isController, KUSTOMIZE_DIR } from './installFiles';
 import { controllerSchemaErrors } from './metacontrollerSchema';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject, LabelSelector } from '../../../src/metacontroller/types';
+import type { KubeObject, LabelSelector } from '../../src/metacontroller/types';
 
 /** What the driver needs of one Metacontroller hook definition. */
 export interface HookDefinition {

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { KubeObject } from '../../../src/metacontroller/types';
+import type { KubeObject } from '../../src/metacontroller/types';
+import { groupOf, refOf, type Ref } from './refs';
 import { ResourceTypes, type ResourceType } from './resources';
 
-export interface Ref {
-  group: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-}
+export { refOf, type Ref } from './refs';
 
 export class ApiConflictError extends Error {
   readonly statusCode = 409;
@@ -15,15 +11,6 @@ export class ApiConflictError extends Error {
 
 export class ApiNotFoundError extends Error {
   readonly statusCode = 404;
-}
-
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? '' : apiVersion.slice(0, slash);
-}
-
-export function refOf(object: KubeObject): Ref {
-  return { group: groupOf(object.apiVersion), kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
 }
 
 function keyOf(ref: Ref): string {
