@@ -101,6 +101,8 @@ describe('loadConfig', () => {
       LATTICE_RULES_PER_LISTENER: '20',
       LATTICE_LISTENERS_PER_SERVICE: '3',
       EXTERNAL_DNS_ENDPOINTS: 'true',
+      LATTICE_API_RPS: '25',
+      LATTICE_API_BURST: '50',
     });
     expect(config).toEqual({
       port: 9443,
@@ -121,6 +123,8 @@ describe('loadConfig', () => {
       rulesPerListener: 20,
       listenersPerService: 3,
       externalDnsEndpoints: true,
+      apiRatePerSecond: 25,
+      apiBurst: 50,
     });
   });
 });

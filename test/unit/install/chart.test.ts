@@ -97,6 +97,8 @@ const CUSTOM_CONFIG: Record<string, string | number> = {
   shutdownGraceMs: 40500,
   latticeRulesPerListener: 20,
   latticeListenersPerService: 3,
+  latticeApiRps: 25,
+  latticeApiBurst: 50,
 };
 
 /** The server's environment from a rendered Deployment, with the Secret's token filled in. */
@@ -247,13 +249,16 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
       const fromChart = loadConfig(env);
       for (const [field, value] of Object.entries(defaults)) {
         // Defaults that depend on the backend (the chart runs against AWS; these defaults are the emulator's).
-        if (['backend', 'clusterName', 'clusterVpcId', 'awsRegion', 'hookAuthToken', 'host'].includes(field)) continue;
+        const byBackend = ['backend', 'clusterName', 'clusterVpcId', 'awsRegion', 'hookAuthToken', 'host', 'apiRatePerSecond', 'apiBurst'];
+        if (byBackend.includes(field)) continue;
         expect([field, fromChart[field as keyof typeof fromChart]]).toEqual([field, value]);
       }
       // A pod listens on every interface: the Service and the kubelet's probes reach it there.
       expect(fromChart.host).toBe('0.0.0.0');
       expect(fromChart.awsRegion).toBeUndefined();
       expect(fromChart.awsAccountId).toBeUndefined();
+      // The call budget's defaults on AWS, not the emulator's.
+      expect([fromChart.apiRatePerSecond, fromChart.apiBurst]).toEqual([10, 20]);
     });
 
     it('sets the variables that have no config value itself', () => {
