@@ -9,7 +9,9 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 # 1. Compile TypeScript with the full dependency set. No install script is needed to compile.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
+# .npmrc: the lock file is made with legacy-peer-deps (a dev tool's unused peer left out), and
+# npm ci refuses a lock file made otherwise.
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -19,7 +21,7 @@ RUN npm run build
 # script, and it keeps a future `prepare` script (which expects dev tools) from running here.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 
 # 3. The runtime image: compiled code, production modules, a non-root numeric user.

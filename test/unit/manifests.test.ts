@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createControllers } from '../../src/controllers/registry';
-import { DEFAULT_HOOK_SERVICE, renderManifestFiles } from '../../src/metacontroller/manifests';
+import { DEFAULT_HOOK_SERVICE, renderManifestFiles } from '../../src/install/manifests';
 import { loadControllers } from '../../tools/metacontroller/manifests';
 import { crdManifests } from '../../src/crds';
 import { MANIFESTS_DIR } from '../support/harness';

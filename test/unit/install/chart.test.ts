@@ -1,13 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { loadConfig } from '../../../src/config';
 import { createControllers } from '../../../src/controllers/registry';
 import { crdManifests } from '../../../src/crds';
-import { CHART_GENERATED_TEMPLATES, renderChartFiles } from '../../../src/metacontroller/chart';
-import { controllerManifest, DEFAULT_HOOK_SERVICE } from '../../../src/metacontroller/manifests';
-import { wiringVariants } from '../../../src/metacontroller/variants';
+import { CHART_GENERATED_TEMPLATES, renderChartFiles } from '../../../src/install/chart';
+import { controllerManifest, DEFAULT_HOOK_SERVICE } from '../../../src/install/manifests';
+import { wiringVariants } from '../../../src/install/variants';
 import type { KubeObject } from '../../../src/metacontroller/types';
-import { loadChart, mergeValues, only, renderChart, type RenderedChart, type Values } from './helmChart';
+import { CI_VALUES_DIR, ciValuesFiles, GOLDEN_DIR, GOLDEN_NAMESPACE, GOLDEN_RELEASE, goldenFile, helmLint, renderGolden } from '../../../scripts/helm/chart';
+import { runHelm } from '../../../scripts/helm/helm';
+import { helmPath, loadChart, only, renderChart, renderNotes, REPO, type RenderedChart, type Values } from './helmChart';
 import { controllerSchemaErrors } from './metacontrollerSchema';
 import {
   CHART_DIR,
@@ -27,14 +29,12 @@ import {
 const chart = loadChart(CHART_DIR);
 const NAMESPACE = 'gateways';
 
-/** What every install must set (the chart refuses to render without it). */
-const REQUIRED: Values = {
-  config: { clusterName: 'test-cluster', clusterVpcId: 'vpc-0123456789abcdef0' },
-  hookAuth: { existingSecret: 'hook-token' },
-};
+/** What every install must set (the chart refuses to render without it), given to helm before the test's values. */
+const REQUIRED_VALUES_FILE = join(CI_VALUES_DIR, 'required-values.yaml');
+const HOOK_SECRET = readYaml<{ hookAuth: { existingSecret: string } }>(join(REPO, REQUIRED_VALUES_FILE)).hookAuth.existingSecret;
 
 function render(values: Values = {}): RenderedChart {
-  return renderChart(chart, { values: mergeValues(REQUIRED, values), namespace: NAMESPACE });
+  return renderChart({ valuesFiles: [REQUIRED_VALUES_FILE], values, namespace: NAMESPACE });
 }
 
 const CLUSTER_SCOPED = new Set(['DecoratorController', 'CompositeController', 'GatewayClass', 'CustomResourceDefinition', 'Namespace']);
@@ -152,60 +152,59 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
     expect(missing).toEqual([]);
   });
 
-  describe('renders valid Kubernetes objects', () => {
-    const variants: [string, Values][] = [
-      ['the defaults', {}],
-      ['a chart-created token', { hookAuth: { existingSecret: '', token: 'sixteen-characters-or-more' } }],
-      [
-        'every option on',
-        {
-          fullnameOverride: 'lgw',
-          config: CUSTOM_CONFIG,
-          tls: { enabled: true, secretName: 'lgw-tls' },
-          service: { port: 443 },
-          networkPolicy: { metacontroller: { podLabels: { 'app.kubernetes.io/name': 'metacontroller' } }, metrics: { namespace: 'monitoring', podLabels: { app: 'prometheus' } } },
-          serviceMonitor: { enabled: true, labels: { release: 'prometheus' }, tlsConfig: { insecureSkipVerify: true } },
-          extraEnv: [{ name: 'AWS_ENDPOINT_URL_VPC_LATTICE', value: 'https://lattice.example' }],
-          extraEnvFrom: [{ configMapRef: { name: 'more' } }],
-          podAnnotations: { a: 'b' },
-          podLabels: { team: 'net' },
-          tolerations: [{ key: 'dedicated', operator: 'Exists' }],
-          affinity: { nodeAffinity: {} },
-          priorityClassName: 'system-cluster-critical',
-          imagePullSecrets: [{ name: 'registry' }],
-          serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/lattice' } },
-          preStopSleepSeconds: 0,
-        },
-      ],
-      [
-        'every option off',
-        {
-          hookAuth: { enabled: false },
-          networkPolicy: { enabled: false },
-          podDisruptionBudget: { enabled: false },
-          gatewayClass: { create: false },
-          serviceAccount: { create: false, name: 'existing' },
-          topologySpreadConstraints: [],
-          nodeSelector: {},
-          resources: {},
-        },
-      ],
-    ];
+  describe('golden renders: helm template with each ci/*-values.yaml', () => {
+    const cases = ciValuesFiles(REPO).map((file) => [basename(file), file] as const);
 
-    it.each(variants)('with %s', (_name, values) => {
-      const rendered = render(values);
-      expect(rendered.objects.length).toBeGreaterThan(5);
-      for (const object of rendered.objects) {
+    it('are made by the helm of the pinned devDependency', () => {
+      expect(runHelm(helmPath(), ['version', '--short'], REPO)).toMatch(/^v3\.17\./);
+    });
+
+    it('cover the defaults, the options on and off, and every wiring variant', () => {
+      const valueSets = cases.map(([, file]) => readYaml<Values>(join(REPO, file)));
+      expect(cases.length).toBeGreaterThanOrEqual(4);
+      for (const variant of variants) {
+        const path = variant.chartValue.split('.');
+        const on = valueSets.some((values) => path.reduce<unknown>((node, key) => (node as Values | undefined)?.[key], values) === true);
+        expect([variant.chartValue, on]).toEqual([variant.chartValue, true]);
+      }
+    });
+
+    it('have one golden file per values file, and no other (`npm run chart-golden` writes them)', () => {
+      expect(readdirSync(join(REPO, GOLDEN_DIR)).map((f) => join(GOLDEN_DIR, f)).sort()).toEqual(cases.map(([, file]) => goldenFile(file)).sort());
+    });
+
+    it.each(cases)('%s renders as its golden file (run `npm run chart-golden` after changing the chart, and review the diff)', (_name, file) => {
+      expect(renderGolden(helmPath(), REPO, file)).toBe(readFileSync(join(REPO, goldenFile(file)), 'utf8'));
+    });
+
+    it.each(cases)('%s passes helm lint --strict', (_name, file) => {
+      expect(helmLint(helmPath(), REPO, { valuesFiles: [file] })).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+    });
+
+    it.each(cases)('%s renders valid Kubernetes objects and Metacontroller controllers', (_name, file) => {
+      const objects = renderChart({ releaseName: GOLDEN_RELEASE, namespace: GOLDEN_NAMESPACE, valuesFiles: [file] }).objects;
+      expect(objects.length).toBeGreaterThan(5);
+      for (const object of objects) {
         expect(object).toMatchObject({ apiVersion: expect.any(String), kind: expect.any(String), metadata: { name: expect.any(String) } });
         if (CLUSTER_SCOPED.has(object.kind)) expect(object.metadata.namespace).toBeUndefined();
-        else expect(object.metadata.namespace).toBe(NAMESPACE);
+        else expect(object.metadata.namespace).toBe(GOLDEN_NAMESPACE);
       }
-      expect(rendered.notes).toContain('kubectl get decoratorcontrollers');
-      const controllers = rendered.objects.filter(isController);
+      const controllers = objects.filter(isController);
       expect(controllers.length).toBeGreaterThan(0);
       // Metacontroller's API: an unknown or misplaced field would be pruned without a word.
       for (const controller of controllers) expect([controller.metadata.name, controllerSchemaErrors(controller)]).toEqual([controller.metadata.name, []]);
     });
+  });
+
+  it('prints notes that check the install and name the Secret of the token', () => {
+    const notes = renderNotes({ valuesFiles: [REQUIRED_VALUES_FILE], namespace: NAMESPACE });
+    expect(notes).toContain('kubectl get decoratorcontrollers,compositecontrollers');
+    expect(notes).toContain(`kubectl -n ${NAMESPACE} rollout status deployment/lattice-gateway-hooks`);
+    expect(notes).toContain(`http://lattice-gateway-hooks.${NAMESPACE}:80/hooks/... with the bearer token of Secret ${NAMESPACE}/${HOOK_SECRET}.`);
+    expect(notes).toContain('kubectl get gatewayclass amazon-vpc-lattice');
+    const bare = renderNotes({ valuesFiles: [REQUIRED_VALUES_FILE], values: { hookAuth: { enabled: false }, gatewayClass: { create: false } } });
+    expect(bare).not.toContain('bearer token');
+    expect(bare).not.toContain('kubectl get gatewayclass');
   });
 
   it.each([
@@ -264,7 +263,7 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
     it('sets the variables that have no config value itself', () => {
       const plain = envOf(only<Deployment>(render().objects, 'Deployment'));
       expect(plain.get('LATTICE_BACKEND')).toBe('aws');
-      expect(plain.get('HOOK_AUTH_TOKEN')).toBe('secret:hook-token/token');
+      expect(plain.get('HOOK_AUTH_TOKEN')).toBe(`secret:${HOOK_SECRET}/token`);
       expect(plain.has('TLS_CERT_FILE')).toBe(false);
       expect(plain.has('EMULATOR_PORT')).toBe(false);
 
@@ -312,7 +311,7 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
         const sync = controller.spec.hooks.sync;
         expect(endpoint?.host).toBe(sync && hookHost(sync.webhook.service));
         // Metacontroller reads the Secret with its own client, so its namespace is explicit.
-        expect(endpoint?.authorization).toEqual({ type: 'Bearer', secretRef: { name: 'hook-token', namespace: NAMESPACE, key: 'token' } });
+        expect(endpoint?.authorization).toEqual({ type: 'Bearer', secretRef: { name: HOOK_SECRET, namespace: NAMESPACE, key: 'token' } });
         expect(tokenRef).toBe(`secret:${endpoint?.authorization?.secretRef.name}/${endpoint?.authorization?.secretRef.key}`);
         expect(endpoint?.caBundle).toBeUndefined();
       }

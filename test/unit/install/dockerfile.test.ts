@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { copyTargets, execForm, inWorkdir, parseCopy, parseDockerfile, type Copy, type Stage } from './dockerfile';
-import { loadChart, only, renderChart } from './helmChart';
-import { CHART_DIR, container, KUSTOMIZE_DIR, PACKAGE_JSON, readYaml, type Deployment } from './installFiles';
+import { only, renderChart } from './helmChart';
+import { container, KUSTOMIZE_DIR, PACKAGE_JSON, readYaml, type Deployment } from './installFiles';
 
 const REPO = dirname(PACKAGE_JSON);
 const { stages } = parseDockerfile(readFileSync(join(REPO, 'Dockerfile'), 'utf8'));
@@ -87,7 +87,7 @@ function tsconfigInputs(file: string): string[] {
 }
 
 const REQUIRED_VALUES = { config: { clusterName: 'c', clusterVpcId: 'vpc-0123456789abcdef0' }, hookAuth: { existingSecret: 'hook-token' } };
-const chartDeployment = only<Deployment>(renderChart(loadChart(CHART_DIR), { values: REQUIRED_VALUES }).objects, 'Deployment');
+const chartDeployment = only<Deployment>(renderChart({ values: REQUIRED_VALUES }).objects, 'Deployment');
 const kustomizeDeployment = readYaml<Deployment>(join(KUSTOMIZE_DIR, 'install', 'deployment.yaml'));
 const deployments: [string, Deployment][] = [
   ['the chart', chartDeployment],
@@ -105,14 +105,14 @@ describe('the Dockerfile', () => {
     }
   });
 
-  it('ships production dependencies only: node_modules from a stage that ran npm ci --omit=dev on the lock file alone', () => {
+  it('ships production dependencies only: node_modules from a stage that ran npm ci --omit=dev on the lock file and .npmrc alone', () => {
     const deps = sourceStageOf(inWorkdir(workdirOf(final), 'node_modules'));
     const installs = runs(deps).filter((command) => /\bnpm\s+(ci|install|i)\b/.test(command));
     expect(installs.length).toBe(1);
     expect(installs[0]).toMatch(/\bnpm\s+ci\b/);
     expect(installs[0]).toMatch(/\s--omit=dev\b/);
     const copied = steps(deps).flatMap((step) => (step.kind === 'copy' ? step.copy.sources : []));
-    expect(copied.sort()).toEqual(['package-lock.json', 'package.json']);
+    expect(copied.sort()).toEqual(['.npmrc', 'package-lock.json', 'package.json']);
     // The compiler is a dev dependency: the stage that compiles is another one, with the full install.
     expect(Object.keys(pkg.devDependencies)).toContain('typescript');
     const build = sourceStageOf(inWorkdir(workdirOf(final), 'dist'));
@@ -126,7 +126,7 @@ describe('the Dockerfile', () => {
     const compileAt = order.findIndex((step) => step.kind === 'run' && /\bnpm\s+run\s+build\b/.test(step.command));
     expect(compileAt).toBeGreaterThan(-1);
     const tsconfig = buildTsconfig(pkg.scripts.build as string);
-    const needed = ['package.json', 'package-lock.json', ...tsconfigInputs(tsconfig)];
+    const needed = ['package.json', 'package-lock.json', '.npmrc', ...tsconfigInputs(tsconfig)];
     expect(needed).toEqual(expect.arrayContaining(['tsconfig.build.json', 'tsconfig.json', 'src']));
     const copiedBefore = new Map<string, string>();
     for (const step of order.slice(0, compileAt)) if (step.kind === 'copy' && step.copy.from === undefined) for (const [source, target] of copyTargets(step.copy, step.workdir)) copiedBefore.set(source, target);

@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../../src/metacontroller/types';
-import { TemplateSet } from './goTemplate';
+import { CHART_PATH, helmNotes, helmTemplate } from '../../../scripts/helm/chart';
+import { helmBinary } from '../../../scripts/helm/helm';
 import { filesBelow, parseYamlDocuments } from './installFiles';
 
-/** The chart rendered the way `helm template` does, with the subset interpreter of goTemplate.ts. */
+/** The chart rendered by a real helm (scripts/helm): what `helm install` would apply. */
+
+export const REPO = join(__dirname, '..', '..', '..');
 
 export type Values = Record<string, unknown>;
 
@@ -16,10 +19,11 @@ export interface LoadedChart {
   values: Values;
   /** Template files, relative to the chart (`templates/…`). */
   templateFiles: string[];
-  templates: TemplateSet;
 }
 
 export interface RenderOptions {
+  /** Values files, relative to the repository root; `values` override them. */
+  valuesFiles?: string[];
   values?: Values;
   releaseName?: string;
   namespace?: string;
@@ -27,69 +31,50 @@ export interface RenderOptions {
 
 export interface RenderedChart {
   objects: KubeObject[];
-  /** Rendered text by template file, before YAML parsing. */
-  files: Map<string, string>;
-  notes: string;
+  /** helm's output, as printed. */
+  manifests: string;
 }
 
-function isMap(value: unknown): value is Values {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+let helm: string | undefined;
+/** Extracted on first use, then shared by every render of the test file. */
+export function helmPath(): string {
+  helm ??= helmBinary(REPO);
+  return helm;
 }
 
-/** Helm's coalescing of user values over the chart's: maps merge, anything else replaces, null deletes. */
-export function mergeValues(base: Values, overrides: Values): Values {
-  const merged: Values = { ...base };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === null) delete merged[key];
-    else if (isMap(value) && isMap(merged[key])) merged[key] = mergeValues(merged[key], value);
-    else merged[key] = value;
-  }
-  return merged;
-}
-
-export function loadChart(dir: string): LoadedChart {
-  const templates = new TemplateSet();
-  const templateFiles = filesBelow(join(dir, 'templates')).map((f) => `templates/${f}`);
-  for (const file of templateFiles) templates.add(file, readFileSync(join(dir, file), 'utf8'));
+export function loadChart(dir: string = join(REPO, CHART_PATH)): LoadedChart {
   return {
     dir,
     metadata: parse(readFileSync(join(dir, 'Chart.yaml'), 'utf8')) as Record<string, unknown>,
     values: parse(readFileSync(join(dir, 'values.yaml'), 'utf8')) as Values,
-    templateFiles,
-    templates,
+    templateFiles: filesBelow(join(dir, 'templates')).map((f) => `templates/${f}`),
   };
 }
 
-/** `.Chart` as Helm exposes it: Chart.yaml's fields with capitalised names. */
-function chartObject(metadata: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key.charAt(0).toUpperCase() + key.slice(1), value]));
+/** The objects of a `helm template` output, strictly parsed. */
+export function manifestObjects(manifests: string): KubeObject[] {
+  return parseYamlDocuments(manifests, 'helm template') as KubeObject[];
 }
 
-export function renderChart(chart: LoadedChart, options: RenderOptions = {}): RenderedChart {
-  const releaseName = options.releaseName ?? 'lattice';
-  const namespace = options.namespace ?? 'lattice-gateway-hooks';
-  const data = {
-    Values: mergeValues(chart.values, options.values ?? {}),
-    Release: { Name: releaseName, Namespace: namespace, Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 },
-    Chart: chartObject(chart.metadata),
-  };
-  const files = new Map<string, string>();
-  const objects: KubeObject[] = [];
-  let notes = '';
-  for (const file of chart.templateFiles) {
-    const base = file.split('/').pop() ?? file;
-    if (base.startsWith('_')) continue;
-    const output = chart.templates.render(file, data);
-    if (base === 'NOTES.txt') {
-      notes = output;
-      continue;
-    }
-    files.set(file, output);
-    for (const document of output.split(/^---[ \t]*$/m)) {
-      for (const object of parseYamlDocuments(document, file)) objects.push(object as KubeObject);
-    }
-  }
-  return { objects, files, notes };
+/** `helm template` of the repository's chart; a HelmError carries helm's message when it refuses. */
+export function renderChart(options: RenderOptions = {}): RenderedChart {
+  const manifests = helmTemplate(helmPath(), REPO, CHART_PATH, {
+    releaseName: options.releaseName ?? 'lattice',
+    namespace: options.namespace ?? 'lattice-gateway-hooks',
+    valuesFiles: options.valuesFiles ?? [],
+    values: options.values ?? {},
+  });
+  return { manifests, objects: manifestObjects(manifests) };
+}
+
+/** NOTES.txt as `helm install` prints it after installing with these options. */
+export function renderNotes(options: RenderOptions = {}): string {
+  return helmNotes(helmPath(), REPO, {
+    releaseName: options.releaseName ?? 'lattice',
+    namespace: options.namespace ?? 'lattice-gateway-hooks',
+    valuesFiles: options.valuesFiles ?? [],
+    values: options.values ?? {},
+  });
 }
 
 /** The one object of a kind (and name, when given); throws when there is not exactly one. */

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DEFAULT_CONTROLLER_NAME, loadConfig } from '../../../src/config';
-import { controllerManifest, DEFAULT_HOOK_SERVICE, HOOK_AUTH_COMPONENT_DIR } from '../../../src/metacontroller/manifests';
-import { wiringVariants } from '../../../src/metacontroller/variants';
+import { controllerManifest, DEFAULT_HOOK_SERVICE, HOOK_AUTH_COMPONENT_DIR } from '../../../src/install/manifests';
+import { wiringVariants } from '../../../src/install/variants';
 import type { KubeObject } from '../../../src/metacontroller/types';
 import { applyJsonPatch, selects, type JsonPatchOperation, type PatchTarget } from '../../../tools/metacontroller/manifests';
 import { only } from './helmChart';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { HOOK_AUTH_COMPONENT_DIR } from '../../../src/metacontroller/manifests';
-import { wiringVariants } from '../../../src/metacontroller/variants';
+import { HOOK_AUTH_COMPONENT_DIR } from '../../../src/install/manifests';
+import { wiringVariants } from '../../../src/install/variants';
 import type { KubeObject } from '../../../src/metacontroller/types';
 import { loadKustomization } from '../../../tools/metacontroller/manifests';
 import { only } from './helmChart';

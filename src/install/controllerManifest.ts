@@ -1,5 +1,5 @@
 import { metacontrollerName, type ControllerWiring, type DecoratorWiring, type CompositeWiring } from '../controllers/types';
-import type { HookName } from './types';
+import type { HookName } from '../metacontroller/types';
 
 /** `app.kubernetes.io/name` of everything we install. */
 export const APP_NAME = 'lattice-gateway-hooks';
