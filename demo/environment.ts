@@ -68,8 +68,9 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dem
       clients.lattice.destroy();
       clients.sts.destroy();
       clients.acm.destroy();
+      clients.lambda.destroy();
     });
-    const identity = await resolveIdentity(config, clients);
+    const identity = await resolveIdentity(config, clients, await clients.lattice.config.region());
     const server = await startServer(config, createLogger(config.logLevel), {
       controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
       metrics: createHookMetrics({ processMetrics: false }),
