@@ -2,7 +2,7 @@ import { AddPermissionCommand, CreateAliasCommand, CreateFunctionCommand, GetPol
 import { ListTargetsCommand } from '@aws-sdk/client-vpc-lattice';
 import { PROGRAMMED_CONDITION, SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
-import { GW, OURS, statusOf, summary } from '../support/assertions';
+import { GW, OURS, statusOf, summary, writeCalls } from '../support/assertions';
 import type { StateEntry } from '../support/emulatorAdmin';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
 import { endpointSlice, httpRoute, latticeView, service } from '../support/routeFixtures';
@@ -132,6 +132,13 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
       toFunction,
       { forward: { targetGroups: [{ targetGroupIdentifier: web?.id, weight: 75 }, { targetGroupIdentifier: group.id, weight: 25 }] } },
     ]);
+
+    // A sync that changes nothing writes nothing (to Lattice or to Lambda).
+    await h.admin.resetCalls();
+    const route = h.cluster.mustGet(routeRef);
+    h.cluster.apply({ ...route, metadata: { ...route.metadata, labels: { touch: 'again' } } });
+    await h.driver.runUntilStable();
+    expect(writeCalls((await h.admin.calls()).byOperation)).toEqual({});
 
     // Another function (an alias): the old statement and group go, the new ones come.
     h.cluster.apply(lambdaTarget(RESIZER_LIVE));
