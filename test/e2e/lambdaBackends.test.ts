@@ -142,7 +142,8 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
 
     // Another function (an alias): the old statement and group go, the new ones come.
     h.cluster.apply(lambdaTarget(RESIZER_LIVE));
-    await h.driver.runUntil(async () => (await lambdaGroups()).length === 1 && (await lambdaGroups())[0]?.id !== group.id);
+    const recorded = () => h.cluster.mustGet(routeRef).metadata.annotations?.['application-networking.k8s.aws/lattice-target-group-arns'] ?? '';
+    await h.driver.runUntil(() => recorded() !== '' && !recorded().includes(group.arn as string));
     await converge();
     await expectOneGroupFor(RESIZER_LIVE, 'resizer:live');
     expect((await statements('thumbnails')).map((s) => s.Sid)).toEqual(['from-s3']);
@@ -164,6 +165,17 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
     expect(calls.byOperation[operation]).toBeGreaterThanOrEqual(3);
     await expectOneGroupFor(THUMBS, 'thumbnails');
     expect((await statements('thumbnails')).map((s) => s.Sid).filter((sid) => sid === 'from-s3')).toHaveLength(1);
+  });
+
+  it('says in a LambdaTarget\'s status why a function in another account cannot be used, and the route refuses it', async () => {
+    h.cluster.apply(lambdaTarget(`arn:aws:lambda:us-west-2:999999999999:function:thumbnails`));
+    h.cluster.apply(httpRoute('apps', 'shop', MIXED));
+    await converge();
+    const conditions = statusOf(h.cluster.get(targetRef)).conditions as { type: string; status: string; reason: string; message: string }[];
+    expect(conditions.find((c) => c.type === 'Accepted')).toMatchObject({ status: 'False', reason: 'InvalidFunctionArn', message: expect.stringContaining('own account (123456789012)') });
+    expect(routeConditions().ResolvedRefs).toBe('False/BackendNotFound');
+    expect(await lambdaGroups()).toEqual([]);
+    expect((await h.admin.calls()).byOperation.GetFunction).toBeUndefined();
   });
 
   it('reports a missing function, lets its share fail, and programs it once the function exists', async () => {
