@@ -68,6 +68,8 @@ export class TargetGroupApplier {
         if (!group) throw new Error(`target group ${op.targetGroupName} is unknown`);
         return grantInvoke(lambdaOf(this.#lambda), op.functionArn, group.id, group.arn);
       }
+      case 'removeInvokePermission':
+        return revokeInvoke(lambdaOf(this.#lambda), op.functionArn, this.idOf(op.targetGroupName));
       case 'registerTargets': {
         const result = await this.#api.registerTargets(this.idOf(op.targetGroupName), op.targets);
         for (const failure of result.unsuccessful ?? []) this.waits.push(`target ${failure.id}${failure.port !== undefined ? `:${failure.port}` : ''} of ${op.targetGroupName} not registered: ${failure.failureMessage ?? failure.failureCode}`);

@@ -14,6 +14,7 @@ export type TargetGroupOp =
   | { kind: 'createTargetGroup'; targetGroup: TargetGroupModel }
   | { kind: 'updateHealthCheck'; targetGroupName: string; healthCheck: HealthCheckConfig }
   | { kind: 'addInvokePermission'; targetGroupName: string; functionArn: string }
+  | { kind: 'removeInvokePermission'; targetGroupName: string; functionArn: string }
   | { kind: 'registerTargets'; targetGroupName: string; targets: TargetModel[] }
   | { kind: 'deregisterTargets'; targetGroupName: string; targets: TargetModel[] }
   | { kind: 'retireTargetGroup'; targetGroupArn: string; targetGroupName: string }
@@ -24,6 +25,7 @@ export const TARGET_GROUP_OP_KINDS: ReadonlySet<string> = new Set<TargetGroupOp[
   'createTargetGroup',
   'updateHealthCheck',
   'addInvokePermission',
+  'removeInvokePermission',
   'registerTargets',
   'deregisterTargets',
   'retireTargetGroup',
@@ -78,6 +80,8 @@ export function planTargetGroups(desired: readonly TargetGroupModel[], observed:
     const register = tg.targets.filter((t) => !present.has(targetKey(t)));
     const deregister = [...present.values()].filter((t) => !wanted.has(targetKey(t))).map((t) => ({ id: t.id, ...(t.port !== undefined ? { port: t.port } : {}) }));
     for (const part of chunks(register, TARGETS_PER_CALL)) ops.push({ kind: 'registerTargets', targetGroupName: tg.name, targets: part });
+    // A function leaving its group (it went missing) loses our statement first, as on retirement.
+    if (tg.type === 'LAMBDA') for (const t of deregister) ops.push({ kind: 'removeInvokePermission', targetGroupName: tg.name, functionArn: t.id });
     for (const part of chunks(deregister, TARGETS_PER_CALL)) ops.push({ kind: 'deregisterTargets', targetGroupName: tg.name, targets: part });
   }
 }

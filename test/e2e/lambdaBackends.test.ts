@@ -1,4 +1,4 @@
-import { AddPermissionCommand, CreateAliasCommand, CreateFunctionCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateAliasCommand, CreateFunctionCommand, DeleteFunctionCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListTargetsCommand } from '@aws-sdk/client-vpc-lattice';
 import { PROGRAMMED_CONDITION, SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
@@ -140,6 +140,16 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
     await h.driver.runUntilStable();
     expect(writeCalls((await h.admin.calls()).byOperation)).toEqual({});
 
+    // A sync that misses our statement (here: one GetPolicy answers "no policy") adds it again:
+    // Lambda says the statement id exists, which is ours, so it is no error and no duplicate.
+    await h.admin.resetCalls();
+    await h.admin.addFault({ operation: 'GetPolicy', error: 'ResourceNotFoundException', times: 1 });
+    h.cluster.apply({ ...route, metadata: { ...route.metadata, labels: { touch: 'once more' } } });
+    await h.driver.runUntilStable();
+    expect((await h.admin.calls()).byOperation).toMatchObject({ GetPolicy: 2, AddPermission: 1 });
+    expect(routeConditions()[PROGRAMMED_CONDITION]).toBe('True/Programmed');
+    await expectOneGroupFor(THUMBS, 'thumbnails');
+
     // Another function (an alias): the old statement and group go, the new ones come.
     h.cluster.apply(lambdaTarget(RESIZER_LIVE));
     const recorded = () => h.cluster.mustGet(routeRef).metadata.annotations?.['application-networking.k8s.aws/lattice-target-group-arns'] ?? '';
@@ -157,12 +167,13 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
   });
 
   it.each(['AddPermission', 'RegisterTargets'])('converges after a failure at %s with no duplicate statement or group', async (operation) => {
-    await h.admin.addFault({ operation, error: 'InternalServerException', times: 2 });
+    // Three failures in a row exhaust the SDK's own retries, so the hook itself must recover.
+    await h.admin.addFault({ operation, error: 'InternalServerException', times: 3 });
     h.cluster.apply(lambdaTarget(THUMBS));
     h.cluster.apply(httpRoute('apps', 'shop', MIXED));
     await converge();
-    const calls = await h.admin.calls();
-    expect(calls.byOperation[operation]).toBeGreaterThanOrEqual(3);
+    expect(h.driver.calls.filter((c) => c.statusCode === 429).length).toBeGreaterThan(0);
+    expect((await h.admin.calls()).byOperation[operation]).toBeGreaterThanOrEqual(4);
     await expectOneGroupFor(THUMBS, 'thumbnails');
     expect((await statements('thumbnails')).map((s) => s.Sid).filter((sid) => sid === 'from-s3')).toHaveLength(1);
   });
@@ -178,7 +189,7 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
     expect((await h.admin.calls()).byOperation.GetFunction).toBeUndefined();
   });
 
-  it('reports a missing function, lets its share fail, and programs it once the function exists', async () => {
+  it('reports a missing function, lets its share fail, programs it once the function exists, and empties the group when it is deleted', async () => {
     const missing = `arn:aws:lambda:us-west-2:${ACCOUNT}:function:later`;
     h.cluster.apply(lambdaTarget(missing));
     h.cluster.apply(httpRoute('apps', 'shop', MIXED));
@@ -202,6 +213,13 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
     await lambda.send(new CreateFunctionCommand({ FunctionName: 'later', Role: `arn:aws:iam::${ACCOUNT}:role/fn`, Code: { ZipFile: new Uint8Array([80, 75]) } }));
     await h.driver.runUntil(() => routeConditions().ResolvedRefs === 'True/ResolvedRefs');
     await converge();
-    await expectOneGroupFor(missing, 'later');
+    const ready = await expectOneGroupFor(missing, 'later');
+
+    // Deleted while in use: the same group stays, without target, and the share fails again.
+    await lambda.send(new DeleteFunctionCommand({ FunctionName: 'later' }));
+    await h.driver.runUntil(() => routeConditions().ResolvedRefs === 'False/BackendNotFound');
+    await h.driver.runUntilStable();
+    expect((await lambdaGroups()).map((g) => g.id)).toEqual([ready.id]);
+    expect(await targetsOf(ready.id as string)).toEqual([]);
   });
 });

@@ -109,12 +109,15 @@ describe('LAMBDA target groups in the plan', () => {
     expect(plan(observed(true, [{ id: FN, status: 'UNAVAILABLE' }]))).toEqual([]);
   });
 
-  it('a function gone missing: deregistered, and no permission asked for', () => {
+  it('a function gone missing: our statement removed (if still there), then deregistered, and no permission asked for', () => {
     const missing: TargetGroupModel = { ...desired, targets: [] };
     delete missing.lambda;
     const ops: TargetGroupOp[] = [];
     planTargetGroups([missing], [observed(false, [{ id: FN, status: 'UNAVAILABLE' }])], ops, []);
-    expect(ops).toEqual([{ kind: 'deregisterTargets', targetGroupName: 'k8s-thumbs', targets: [{ id: FN }] }]);
+    expect(ops).toEqual([
+      { kind: 'removeInvokePermission', targetGroupName: 'k8s-thumbs', functionArn: FN },
+      { kind: 'deregisterTargets', targetGroupName: 'k8s-thumbs', targets: [{ id: FN }] },
+    ]);
   });
 });
 
