@@ -13,7 +13,8 @@ import {
   ServiceException,
   TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
-import { ACCOUNT, CREDENTIALS, REGION, rejection, startHarness, type Harness, type StateEntry } from './support';
+import { CreateListenerCommand, CreateRuleCommand, CreateTargetGroupCommand, ValidationException } from '@aws-sdk/client-vpc-lattice';
+import { ACCOUNT, createListener, createService, CREDENTIALS, forwardTo, pathPrefix, REGION, rejection, startHarness, type Harness, type StateEntry } from './support';
 
 const SIGNED = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-west-2/lambda/aws4_request, SignedHeaders=host, Signature=00';
 const FN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:thumbnails`;
@@ -108,5 +109,17 @@ describe('Lambda (restJson1 under /2015-03-31/)', () => {
     expect(throttled.retryAfterSeconds).toBe('1');
     expect((await rejection(lambda.send(new GetPolicyCommand({ FunctionName: 'thumbnails' })), ServiceException)).$metadata.httpStatusCode).toBe(500);
     expect((await h.admin.calls()).byOperation).toMatchObject({ CreateFunction: 1, AddPermission: 1, GetPolicy: 1 });
+  });
+
+  it('lets HTTP listener rules forward to a LAMBDA target group, and refuses it on a TLS passthrough listener', async () => {
+    const group = await h.lattice.send(new CreateTargetGroupCommand({ name: 'function', type: 'LAMBDA', config: { lambdaEventStructureVersion: 'V2' } }));
+    const service = await createService(h.lattice, 'shop', 'shop.example.com');
+    const http = await createListener(h.lattice, service.id);
+    await h.lattice.send(new CreateRuleCommand({ serviceIdentifier: service.id, listenerIdentifier: http.id, name: 'function', priority: 1, match: pathPrefix('/fn'), action: forwardTo(group.id ?? '') }));
+    const refused = await rejection(
+      h.lattice.send(new CreateListenerCommand({ serviceIdentifier: service.id, name: 'tls', protocol: 'TLS_PASSTHROUGH', port: 443, defaultAction: forwardTo(group.id ?? '') })),
+      ValidationException,
+    );
+    expect(refused.message).toContain('A TLS_PASSTHROUGH listener cannot forward to a LAMBDA target group');
   });
 });
