@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
@@ -19,6 +20,8 @@ export interface DemoEnvironment {
   driver: MetacontrollerDriver;
   /** The server's own Lattice client (reads through it look like what AWS would show). */
   lattice: VPCLatticeClient;
+  /** The server's own Lambda client (the demo makes its function with it too). */
+  lambda: LambdaClient;
   identity: AwsIdentity;
   serverUrl: string;
   emulatorEndpoint: string;
@@ -68,8 +71,9 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dem
       clients.lattice.destroy();
       clients.sts.destroy();
       clients.acm.destroy();
+      clients.lambda.destroy();
     });
-    const identity = await resolveIdentity(config, clients);
+    const identity = await resolveIdentity(config, clients, await clients.lattice.config.region());
     const server = await startServer(config, createLogger(config.logLevel), {
       controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
       metrics: createHookMetrics({ processMetrics: false }),
@@ -86,7 +90,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dem
       controllerName: config.controllerName,
     });
     closers.push(() => driver.close());
-    return { cluster, driver, lattice: clients.lattice, identity, serverUrl: server.url, emulatorEndpoint: emulator.endpoint, close };
+    return { cluster, driver, lattice: clients.lattice, lambda: clients.lambda, identity, serverUrl: server.url, emulatorEndpoint: emulator.endpoint, close };
   } catch (error) {
     await close();
     throw error;

@@ -50,8 +50,21 @@ export function latticeLines(snapshot: LatticeSnapshot): string[] {
   lines.push('', 'Services (one per route)');
   lines.push(...table(['NAME', 'STATUS', 'NETWORKS', 'DNS NAME'], snapshot.services.map((s) => [s.name, s.status, s.networks.join(', ') || '(none)', s.dnsName])));
   for (const service of snapshot.services) lines.push(...rulesOf(service, backends));
-  lines.push('', 'Target groups (one per route and backend Service port)');
+  lines.push('', 'Target groups (one per route and backend Service port, or route and Lambda function)');
   lines.push(...table(['ROUTE', 'BACKEND', 'PROTOCOL', 'TARGETS'], snapshot.targetGroups.map((g) => [g.route, g.backend, g.protocol, targetsOf(g)])));
+  if (snapshot.invokeStatements.length > 0) {
+    const groups = new Map(snapshot.targetGroups.map((g) => [g.id, g]));
+    lines.push('', 'Lambda invoke permissions (aws lambda get-policy): Lattice may invoke the function from its target group only');
+    lines.push(
+      ...table(
+        ['FUNCTION', 'STATEMENT ID', 'PRINCIPAL', 'SOURCE (TARGET GROUP)'],
+        snapshot.invokeStatements.map((s) => {
+          const group = groups.get(s.sourceArn.slice(s.sourceArn.lastIndexOf('/') + 1));
+          return [s.functionArn.slice(s.functionArn.indexOf(':function:') + ':function:'.length), s.sid, s.principal, group ? `${group.route} ${group.backend}` : s.sourceArn];
+        }),
+      ),
+    );
+  }
   return lines;
 }
 
@@ -62,6 +75,7 @@ export interface LatticeCounts {
   rules: number;
   targetGroups: number;
   vpcAssociations: number;
+  invokePermissions: number;
 }
 
 export function countsOf(snapshot: LatticeSnapshot): LatticeCounts {
@@ -73,6 +87,7 @@ export function countsOf(snapshot: LatticeSnapshot): LatticeCounts {
     rules: listeners.reduce((sum, l) => sum + l.rules.filter((r) => r.priority !== undefined).length, 0),
     targetGroups: snapshot.targetGroups.length,
     vpcAssociations: snapshot.vpcAssociations,
+    invokePermissions: snapshot.invokeStatements.length,
   };
 }
 
@@ -89,6 +104,7 @@ export function describeCounts(counts: LatticeCounts): string {
     rules: 'rules',
     targetGroups: 'target groups',
     vpcAssociations: 'VPC associations',
+    invokePermissions: 'Lambda invoke permissions',
   };
   return (Object.keys(label) as (keyof LatticeCounts)[]).map((key) => `${counts[key]} ${label[key]}`).join(', ');
 }

@@ -15,7 +15,10 @@ import {
   type RuleAction,
   type VPCLatticeClient,
 } from '@aws-sdk/client-vpc-lattice';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { STATEMENT_ID_PREFIX } from '../src/lattice/lambdaPermissions';
 import { TAG } from '../src/model/tags';
+import { invokeStatements, type InvokeStatementView } from './lambdaFunction';
 
 /** What VPC Lattice holds, read through the SDK the way a user would see it in AWS. */
 export interface LatticeSnapshot {
@@ -24,6 +27,8 @@ export interface LatticeSnapshot {
   targetGroups: TargetGroupView[];
   /** VPC associations of the cluster's VPC (with any network). */
   vpcAssociations: number;
+  /** Our invoke statements (the hooks') on the functions looked at. */
+  invokeStatements: InvokeStatementView[];
 }
 
 export interface NetworkView {
@@ -73,6 +78,8 @@ export interface TargetGroupView {
   route: string;
   protocol: string;
   targets: { address: string; status: string }[];
+  /** LAMBDA groups: the function they invoke. */
+  functionArn?: string;
 }
 
 type Page<T> = { items?: T[]; nextToken?: string };
@@ -129,18 +136,23 @@ async function targetGroupView(lattice: VPCLatticeClient, id: string, name: stri
   const tags = (await lattice.send(new ListTagsForResourceCommand({ resourceArn: group.arn }))).tags ?? {};
   const targets = await all((nextToken) => lattice.send(new ListTargetsCommand({ targetGroupIdentifier: id, nextToken })));
   const config = group.config;
+  const lambda = group.type === 'LAMBDA';
   return {
     id,
     name,
-    backend: `${tags[TAG.serviceNamespace] ?? '?'}/${tags[TAG.serviceName] ?? '?'}:${config?.port ?? '?'}`,
+    backend: `${tags[TAG.serviceNamespace] ?? '?'}/${tags[TAG.serviceName] ?? '?'}${lambda ? ' (Lambda)' : `:${config?.port ?? '?'}`}`,
     route: `${tags[TAG.routeNamespace] ?? '?'}/${tags[TAG.routeName] ?? '?'}`,
-    protocol: [config?.protocol, config?.protocolVersion].filter(Boolean).join('/'),
-    targets: targets.map((t) => ({ address: `${t.id}:${t.port}`, status: t.status ?? '' })).sort((a, b) => a.address.localeCompare(b.address)),
+    protocol: lambda ? `LAMBDA event ${config?.lambdaEventStructureVersion ?? '?'}` : [config?.protocol, config?.protocolVersion].filter(Boolean).join('/'),
+    targets: targets.map((t) => ({ address: t.port === undefined ? (t.id ?? '') : `${t.id}:${t.port}`, status: t.status ?? '' })).sort((a, b) => a.address.localeCompare(b.address)),
+    ...(lambda && targets[0]?.id ? { functionArn: targets[0].id } : {}),
   };
 }
 
-/** Reads everything the demo shows: networks, services with listeners and rules, target groups with targets. */
-export async function readLattice(lattice: VPCLatticeClient, vpcId: string): Promise<LatticeSnapshot> {
+/**
+ * Reads everything the demo shows: networks, services with listeners and rules, target groups with
+ * targets, and the hooks' invoke statements on the given Lambda functions.
+ */
+export async function readLattice(lattice: VPCLatticeClient, vpcId: string, functions: { lambda: LambdaClient; arns: readonly string[] } | undefined = undefined): Promise<LatticeSnapshot> {
   const networks: NetworkView[] = [];
   for (const network of await all((nextToken) => lattice.send(new ListServiceNetworksCommand({ nextToken })))) {
     const associations = await all((nextToken) => lattice.send(new ListServiceNetworkVpcAssociationsCommand({ serviceNetworkIdentifier: network.id, nextToken })));
@@ -169,5 +181,12 @@ export async function readLattice(lattice: VPCLatticeClient, vpcId: string): Pro
     services: services.sort((a, b) => a.name.localeCompare(b.name)),
     targetGroups: targetGroups.sort((a, b) => a.route.localeCompare(b.route) || a.backend.localeCompare(b.backend)),
     vpcAssociations: vpcAssociations.length,
+    invokeStatements: await ourStatements(functions),
   };
+}
+
+async function ourStatements(functions: { lambda: LambdaClient; arns: readonly string[] } | undefined): Promise<InvokeStatementView[]> {
+  const statements: InvokeStatementView[] = [];
+  for (const arn of functions?.arns ?? []) statements.push(...(await invokeStatements(functions?.lambda as LambdaClient, arn)).filter((s) => s.sid.startsWith(STATEMENT_ID_PREFIX)));
+  return statements;
 }

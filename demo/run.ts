@@ -2,6 +2,7 @@ import { PROGRAMMED_CONDITION } from '../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../src/metacontroller/types';
 import { refOf, type FakeCluster } from '../tools/metacontroller/cluster';
 import { startEnvironment } from './environment';
+import { createDemoFunction } from './lambdaFunction';
 import { countsOf, describeCounts, isEmpty, latticeLines, type LatticeCounts } from './latticeReport';
 import { readLattice } from './latticeView';
 import { EXAMPLES_DIR, loadExampleManifests } from './manifests';
@@ -71,6 +72,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     out(`  hook server        ${env.serverUrl}`);
     out(`  VPC Lattice        an emulator at ${env.emulatorEndpoint} (account ${env.identity.accountId}, cluster VPC ${env.identity.vpcId})`);
     out(`  Metacontroller     a stand-in that runs the ${env.driver.controllers.length} controllers of metacontroller/, as installed`);
+    const functionArn = await createDemoFunction(env.lambda, env.identity.accountId);
+    const functions = { lambda: env.lambda, arns: [functionArn] };
+    out(`  AWS Lambda         the function ${functionArn}, made through the emulator's Lambda API`);
 
     heading(out, `1. kubectl apply -f ${EXAMPLES_DIR}/`);
     const applied: KubeObject[] = [];
@@ -96,18 +100,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
 
     heading(out, '3. What exists in VPC Lattice now (aws vpc-lattice list-…)');
-    const created = await readLattice(env.lattice, env.identity.vpcId);
+    const created = await readLattice(env.lattice, env.identity.vpcId, functions);
     out('');
     for (const line of latticeLines(created)) out(line);
     out('');
     out('  Why /cart is there twice: a Gateway API PathPrefix matches whole path segments (/cart and /cart/x, not');
     out('  /cartoon) and a Lattice prefix does not, so PathPrefix /cart becomes "exact /cart" plus "prefix /cart/".');
+    out('  /thumbnails goes to a Lambda function: a LAMBDA target group holds it, and the function\'s resource policy');
+    out('  lets VPC Lattice invoke it from that target group alone.');
 
     heading(out, `4. kubectl delete -f ${EXAMPLES_DIR}/ (routes first)`);
     for (const object of [...applied].reverse()) env.cluster.delete(refOf(object));
     await env.driver.runUntil(() => current(env.cluster, applied).every((o) => o === undefined));
     out(`  Every object is gone; their finalize hooks removed what they had made in Lattice (${env.driver.calls.length - programmedCalls} hook calls).`);
-    const left = countsOf(await readLattice(env.lattice, env.identity.vpcId));
+    const left = countsOf(await readLattice(env.lattice, env.identity.vpcId, functions));
     out('');
     out(`  VPC Lattice now holds ${describeCounts(left)}: ${isEmpty(left) ? 'clean.' : 'NOT clean!'}`);
     if (env.driver.events.length > 0) {

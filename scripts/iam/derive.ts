@@ -6,7 +6,7 @@ import { sdkCommandsIn, type SdkCommandUse } from './sdkCommands';
 export const AWS_CALL_DIR = join('src', 'lattice');
 
 /**
- * IAM service prefix of each SDK client package the code may use. For these three services the
+ * IAM service prefix of each SDK client package the code may use. For these services the
  * IAM action is named exactly like the API operation. A client missing here fails the
  * derivation (rather than being left out of the policy).
  */
@@ -14,6 +14,7 @@ export const SERVICE_PREFIXES: Readonly<Record<string, string>> = {
   '@aws-sdk/client-vpc-lattice': 'vpc-lattice',
   '@aws-sdk/client-acm': 'acm',
   '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-lambda': 'lambda',
 };
 
 /** An IAM action the code needs, with the places that call it (for failure messages). */

@@ -25,12 +25,14 @@ interface Placement extends StatementScope {
 /**
  * Where the actions the code calls go. VPC Lattice ARNs are not known before the resources
  * exist, and RAM-shared service networks live in other accounts, so Lattice actions apply to
- * "*". ListCertificates and GetCallerIdentity have no resource-level permissions.
+ * "*". ListCertificates and GetCallerIdentity have no resource-level permissions. Lambda calls
+ * (reading functions, adding and removing our invoke statement) name functions only.
  */
 const BY_SERVICE: Readonly<Record<string, Placement>> = {
   'vpc-lattice': { sid: 'VpcLattice', resource: '*' },
   acm: { sid: 'AcmListCertificates', resource: '*' },
   sts: { sid: 'StsGetCallerIdentity', resource: '*' },
+  lambda: { sid: 'LambdaBackends', resource: 'arn:aws:lambda:*:*:function:*' },
 };
 
 /** Actions that can be scoped more narrowly than their service's statement. */
@@ -38,7 +40,7 @@ const BY_ACTION: Readonly<Record<string, Placement>> = {
   'acm:DescribeCertificate': { sid: 'AcmDescribeCertificate', resource: 'arn:aws:acm:*:*:certificate/*' },
 };
 
-const DERIVED_ORDER = ['VpcLattice', 'AcmListCertificates', 'AcmDescribeCertificate', 'StsGetCallerIdentity'];
+const DERIVED_ORDER = ['VpcLattice', 'AcmListCertificates', 'AcmDescribeCertificate', 'LambdaBackends', 'StsGetCallerIdentity'];
 
 function placementOf(action: string): Placement {
   const placement = BY_ACTION[action] ?? BY_SERVICE[action.slice(0, action.indexOf(':'))];

@@ -10,6 +10,7 @@ import { createRouteController } from './route/routeController';
 import { createServiceExportController } from './serviceExport';
 import { createServiceImportController } from './serviceImport';
 import { createTargetGroupPolicyController } from './targetGroupPolicy';
+import { createLambdaTargetController } from './lambdaTarget';
 import { grpcRouteAdapter, httpRouteAdapter, tlsRouteAdapter } from '../model/routeKinds';
 import type { HookController } from './types';
 
@@ -37,6 +38,7 @@ export function createControllers(options: ControllerOptions = {}): HookControll
     createServiceExportController(),
     createServiceImportController(),
     createTargetGroupPolicyController(),
+    createLambdaTargetController(),
   ];
   const features = supportedFeatures(featureControllers.map((c) => c.features));
   return [createGatewayClassController(features), ...featureControllers];

@@ -2,6 +2,7 @@ import type { Logger } from '../log';
 import type { Config } from '../config';
 import type { LatticeApi } from '../lattice/api';
 import type { AcmApi } from '../lattice/acmApi';
+import type { LambdaApi } from '../lattice/lambdaApi';
 import type { PolicyApi } from '../lattice/policyApi';
 import type { AwsIdentity } from '../model/identity';
 import type {
@@ -29,6 +30,8 @@ export interface HookContext {
 export interface HookAws {
   readonly api: LatticeApi;
   readonly acm: AcmApi;
+  /** Lambda functions behind LambdaTarget backends. */
+  readonly lambda: LambdaApi;
   /** Auth types, auth policies and access log subscriptions (service policies). */
   readonly policies: PolicyApi;
   readonly identity: AwsIdentity;

@@ -11,6 +11,7 @@ import { AdminInputError } from './errors';
 import { send, sendJson } from './http';
 import type { EmulatorRuntime } from './runtime';
 import { stateSnapshot } from './snapshot';
+import { lambdaSnapshot } from './lambda/store';
 
 export const ADMIN_PREFIX = '/_emulator/';
 
@@ -30,7 +31,7 @@ const ROUTES: Record<string, AdminHandler> = {
     const now = runtime.clock();
     runtime.store.sweep(now);
     const certificates = certificatesSnapshot(runtime.certificates, runtime.store);
-    return { status: 200, body: { ...stateSnapshot(runtime.store, now), certificates } };
+    return { status: 200, body: { ...stateSnapshot(runtime.store, now), certificates, lambdaFunctions: lambdaSnapshot(runtime.lambda) } };
   },
   'GET calls': (runtime) => ({ status: 200, body: runtime.calls.snapshot() }),
   'DELETE calls': (runtime) => {

@@ -2,6 +2,7 @@
 import pino, { type Logger } from 'pino';
 import { CertificateStore } from './acm/store';
 import { CallCounter } from './calls';
+import { LambdaStore } from './lambda/store';
 import { FaultInjector } from './faults';
 import { applyConfigUpdate, initialSettings, type EmulatorSettings } from './settings';
 import { LatticeStore } from './state';
@@ -35,6 +36,7 @@ export class EmulatorRuntime {
   readonly faults = new FaultInjector();
   store = new LatticeStore();
   certificates = new CertificateStore();
+  lambda = new LambdaStore();
   private currentSettings: EmulatorSettings;
   private bucket: TokenBucket | null = null;
 
@@ -69,6 +71,7 @@ export class EmulatorRuntime {
   reset(): void {
     this.store = new LatticeStore();
     this.certificates = new CertificateStore();
+    this.lambda = new LambdaStore();
     this.calls.reset();
     this.faults.clear();
     this.currentSettings = initialSettings(this.options);

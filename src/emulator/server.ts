@@ -1,12 +1,13 @@
 /**
  * The HTTP front of the emulator: one node:http server for the admin API, ACM (awsJson1_1), STS
- * (awsQuery) and VPC Lattice (restJson1). A Lattice call goes: count → latency → auth → throttle →
+ * (awsQuery), Lambda (restJson1 under /2015-03-31/) and VPC Lattice (restJson1). A Lattice call goes: count → latency → auth → throttle →
  * faults → route/validate → operation.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleAcm } from './acm/handler';
+import { handleLambda, isLambdaRequest, LAMBDA_OPERATION_NAMES } from './lambda/handler';
 import { ACM_OPERATION_NAMES, isJsonRpcRequest } from './acm/protocol';
 import { ADMIN_PREFIX, handleAdmin } from './admin';
 import { admitCall, callerRegion, unsigned, type RawRequest } from './admission';
@@ -29,6 +30,7 @@ const OPERATION_NAMES: ReadonlySet<string> = new Set([
   ...LATTICE_OPERATIONS.map((op) => op.name),
   ...STS_OPERATIONS,
   ...ACM_OPERATION_NAMES,
+  ...LAMBDA_OPERATION_NAMES,
 ]);
 
 function splitUrl(url: string): { path: string; query: URLSearchParams } {
@@ -90,6 +92,7 @@ async function handle(runtime: EmulatorRuntime, incoming: IncomingMessage, respo
     if (path.startsWith(ADMIN_PREFIX)) handleAdmin(runtime, OPERATION_NAMES, request, response);
     else if (isJsonRpcRequest(method, path, target)) await handleAcm(runtime, request, target, response);
     else if (isStsRequest(method, path, incoming.headers['content-type'])) await handleSts(runtime, request, response);
+    else if (isLambdaRequest(path)) await handleLambda(runtime, request, response);
     else await handleLattice(runtime, request, response);
   } catch (error) {
     if (error instanceof LatticeApiError) {

@@ -33,8 +33,8 @@ export async function startLatticeBackend(config: Config, logger: Logger): Promi
   }
   const clients = createAwsClients(config, emulator?.endpoint);
   try {
-    await checkRegion(clients);
-    const identity = await resolveIdentity(config, clients);
+    const region = await checkRegion(clients);
+    const identity = await resolveIdentity(config, clients, region);
     logger.info({ accountId: identity.accountId, managedBy: identity.managedBy }, 'AWS identity resolved');
     return {
       clients,
@@ -44,6 +44,7 @@ export async function startLatticeBackend(config: Config, logger: Logger): Promi
         clients.lattice.destroy();
         clients.sts.destroy();
         clients.acm.destroy();
+        clients.lambda.destroy();
         await emulator?.close();
       },
     };

@@ -1,6 +1,7 @@
 import { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ACMClient } from '@aws-sdk/client-acm';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Config } from '../config';
 import { ConfigError } from '../errors';
 import type { AwsIdentity } from '../model/identity';
@@ -9,6 +10,7 @@ export interface AwsClients {
   lattice: VPCLatticeClient;
   sts: STSClient;
   acm: ACMClient;
+  lambda: LambdaClient;
 }
 
 
@@ -26,7 +28,7 @@ export function createAwsClients(config: Config, emulatorEndpoint?: string): Aws
     maxAttempts: 3,
     ...(emulatorEndpoint ? { endpoint: emulatorEndpoint, credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' } } : {}),
   };
-  return { lattice: new VPCLatticeClient(common), sts: new STSClient(common), acm: new ACMClient(common) };
+  return { lattice: new VPCLatticeClient(common), sts: new STSClient(common), acm: new ACMClient(common), lambda: new LambdaClient(common) };
 }
 
 /** Fails early, naming AWS_REGION, when neither the environment nor the SDK's sources give a region. */
@@ -41,7 +43,7 @@ export async function checkRegion(clients: AwsClients): Promise<string> {
 }
 
 /** AWS_ACCOUNT_ID, or STS GetCallerIdentity once. */
-export async function resolveIdentity(config: Config, clients: AwsClients): Promise<AwsIdentity> {
+export async function resolveIdentity(config: Config, clients: AwsClients, region?: string): Promise<AwsIdentity> {
   let accountId = config.awsAccountId;
   if (accountId === undefined) {
     const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
@@ -52,6 +54,7 @@ export async function resolveIdentity(config: Config, clients: AwsClients): Prom
     accountId,
     clusterName: config.clusterName,
     vpcId: config.clusterVpcId,
+    ...(region ? { region } : {}),
     managedBy: `${accountId}/${config.clusterName}/${config.clusterVpcId}`,
   };
 }

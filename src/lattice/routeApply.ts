@@ -4,6 +4,7 @@ import type { RuleAction } from '../model/rules';
 import type { TargetGroupModel } from '../model/targetGroups';
 import { ownershipOf, TAG, tagChanges } from '../model/tags';
 import type { LatticeApi } from './api';
+import type { LambdaApi } from './lambdaApi';
 import { awsErrorMessage, isConflict, isNotFound, LatticeRefusal, orUndefinedIfNotFound, targetGroupRefusal } from './awsErrors';
 import { clientToken } from './clientToken';
 import type { RouteOwner } from './ownership';
@@ -62,11 +63,12 @@ export class RouteApplier {
     targetGroups: readonly TargetGroupModel[],
     external: Readonly<Record<string, { arn: string; id: string }>> = {},
     ownTargetGroupArns: ReadonlySet<string> = new Set(),
+    lambda?: LambdaApi,
   ) {
     this.#api = api;
     this.#owner = owner;
     this.#known = known(observed);
-    this.#targetGroups = new TargetGroupApplier(api, owner, observed.targetGroups, targetGroups, ownTargetGroupArns);
+    this.#targetGroups = new TargetGroupApplier(api, owner, observed.targetGroups, targetGroups, ownTargetGroupArns, lambda);
     this.#nameOfKey = new Map(targetGroups.map((g) => [g.key, g.name]));
     this.#external = external;
   }

@@ -1,4 +1,5 @@
 import type { LatticeApi } from './api';
+import type { LambdaApi } from './lambdaApi';
 import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
 import { idFromArn } from './arn';
 import { routeOwns, type RouteOwner } from './ownership';
@@ -37,6 +38,7 @@ export async function teardownRoute(
   api: LatticeApi,
   owner: RouteOwner,
   known: { serviceArn: string | undefined; serviceName: string | undefined; targetGroupArns: readonly string[] },
+  lambda?: LambdaApi,
 ): Promise<TeardownResult> {
   const waits: string[] = [];
   const targetGroups = new Set(known.targetGroupArns);
@@ -70,23 +72,23 @@ export async function teardownRoute(
         await api.deleteService(service.arn);
         waits.push('the Lattice service is being deleted');
       } catch (error) {
-        if (isNotFound(error)) return teardownTargetGroups(api, owner, [...targetGroups], waits, service.arn);
+        if (isNotFound(error)) return teardownTargetGroups(api, owner, [...targetGroups], waits, service.arn, lambda);
         if (!isConflict(error)) throw error;
         waits.push(`the Lattice service cannot be deleted yet: ${awsErrorMessage(error)}`);
       }
     }
     return { done: false, waits, serviceArn: service.arn, targetGroupArns: [...targetGroups].sort() };
   }
-  return teardownTargetGroups(api, owner, [...targetGroups], waits, known.serviceArn ?? service?.arn);
+  return teardownTargetGroups(api, owner, [...targetGroups], waits, known.serviceArn ?? service?.arn, lambda);
 }
 
-async function teardownTargetGroups(api: LatticeApi, owner: RouteOwner, arns: readonly string[], waits: string[], serviceArn: string | undefined): Promise<TeardownResult> {
+async function teardownTargetGroups(api: LatticeApi, owner: RouteOwner, arns: readonly string[], waits: string[], serviceArn: string | undefined, lambda: LambdaApi | undefined): Promise<TeardownResult> {
   const remaining: string[] = [];
   for (const arn of arns) {
     // The ARNs come from an annotation anyone can edit: delete only what is really ours.
     const tags = await orUndefinedIfNotFound(api.listTags(arn));
     if (tags === undefined || !owner.ownsTargetGroup(tags)) continue;
-    const outcome = await retireTargetGroup(api, arn);
+    const outcome = await retireTargetGroup(api, arn, lambda);
     if (!outcome.gone) {
       remaining.push(arn);
       waits.push(`target group ${arn.slice(arn.lastIndexOf('/') + 1)}: ${outcome.message}`);

@@ -1,6 +1,8 @@
 import type { TargetGroupModel } from '../model/targetGroups';
 import { ownershipOf } from '../model/tags';
 import type { LatticeApi } from './api';
+import type { LambdaApi } from './lambdaApi';
+import { grantInvoke, revokeInvoke } from './lambdaPermissions';
 import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
 import { chunks, TARGETS_PER_CALL } from './batches';
 import { clientToken } from './clientToken';
@@ -30,11 +32,14 @@ export class TargetGroupApplier {
   readonly #own: ReadonlySet<string>;
   readonly #retained = new Set<string>();
   readonly #gone = new Set<string>();
+  readonly #lambda: LambdaApi | undefined;
   readonly waits: string[] = [];
 
   /** `ownTargetGroupArns`: what the object recorded as its own; only those of the observed groups are kept on record. */
-  constructor(api: LatticeApi, owner: LatticeOwner, observed: readonly ObservedTargetGroup[], wanted: readonly TargetGroupModel[], ownTargetGroupArns: ReadonlySet<string>) {
+  /** `lambda`: needed by owners with LAMBDA groups (routes), to grant and revoke invoke permissions. */
+  constructor(api: LatticeApi, owner: LatticeOwner, observed: readonly ObservedTargetGroup[], wanted: readonly TargetGroupModel[], ownTargetGroupArns: ReadonlySet<string>, lambda?: LambdaApi) {
     this.#api = api;
+    this.#lambda = lambda;
     this.#owner = owner;
     this.#known = new Map(observed.map((g) => [g.name, { id: g.id, arn: g.arn }]));
     this.#wanted = new Set(wanted.map((g) => g.name));
@@ -58,9 +63,16 @@ export class TargetGroupApplier {
       case 'updateHealthCheck':
         await this.#api.updateTargetGroup({ targetGroupIdentifier: this.idOf(op.targetGroupName), healthCheck: op.healthCheck });
         return;
+      case 'addInvokePermission': {
+        const group = this.#known.get(op.targetGroupName);
+        if (!group) throw new Error(`target group ${op.targetGroupName} is unknown`);
+        return grantInvoke(lambdaOf(this.#lambda), op.functionArn, group.id, group.arn);
+      }
+      case 'removeInvokePermission':
+        return revokeInvoke(lambdaOf(this.#lambda), op.functionArn, this.idOf(op.targetGroupName));
       case 'registerTargets': {
         const result = await this.#api.registerTargets(this.idOf(op.targetGroupName), op.targets);
-        for (const failure of result.unsuccessful ?? []) this.waits.push(`target ${failure.id}:${failure.port} of ${op.targetGroupName} not registered: ${failure.failureMessage ?? failure.failureCode}`);
+        for (const failure of result.unsuccessful ?? []) this.waits.push(`target ${failure.id}${failure.port !== undefined ? `:${failure.port}` : ''} of ${op.targetGroupName} not registered: ${failure.failureMessage ?? failure.failureCode}`);
         return;
       }
       case 'deregisterTargets':
@@ -99,7 +111,7 @@ export class TargetGroupApplier {
   }
 
   async #create(tg: TargetGroupModel): Promise<void> {
-    const input = { name: tg.name, type: 'IP' as const, config: tg.config, tags: tg.tags };
+    const input = { name: tg.name, type: tg.type ?? 'IP', config: tg.config, tags: tg.tags };
     try {
       const created = await this.#api.createTargetGroup({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) });
       if (created.id && created.arn) this.#known.set(tg.name, { id: created.id, arn: created.arn });
@@ -115,7 +127,7 @@ export class TargetGroupApplier {
   /** Deregisters, waits for draining to end (across syncs), then deletes a target group of ours. */
   async #retire(arn: string, name: string): Promise<void> {
     if (!this.#owner.ownsTargetGroup(await this.#api.listTags(arn))) return;
-    const outcome = await retireTargetGroup(this.#api, arn);
+    const outcome = await retireTargetGroup(this.#api, arn, this.#lambda);
     if (outcome.gone) this.#gone.add(arn);
     else {
       this.#retained.add(arn);
@@ -124,16 +136,24 @@ export class TargetGroupApplier {
   }
 }
 
+function lambdaOf(lambda: LambdaApi | undefined): LambdaApi {
+  if (!lambda) throw new Error('LAMBDA target groups need the Lambda API');
+  return lambda;
+}
+
 /**
- * One step of removing a target group: deregister what is registered, wait while targets drain,
- * then delete, then wait until it is gone. `gone` once Lattice no longer has it.
+ * One step of removing a target group: deregister what is registered (for a function, after
+ * removing our invoke statement from it: a crash in between finds the target still registered
+ * and removes again), wait while targets drain, then delete, then wait until it is gone. `gone`
+ * once Lattice no longer has it.
  */
-export async function retireTargetGroup(api: LatticeApi, arn: string): Promise<{ gone: boolean; message: string }> {
+export async function retireTargetGroup(api: LatticeApi, arn: string, lambda?: LambdaApi): Promise<{ gone: boolean; message: string }> {
   const group = await orUndefinedIfNotFound(api.getTargetGroup(arn));
   if (!group) return { gone: true, message: 'deleted' };
   if (group.status === 'DELETE_IN_PROGRESS') return { gone: false, message: 'being deleted' };
   const targets = group.status === 'ACTIVE' ? await api.listTargets(arn) : [];
   const registered = targets.filter((t) => t.status !== 'DRAINING' && t.id).map((t) => ({ id: t.id as string, port: t.port }));
+  if (group.type === 'LAMBDA' && group.id) for (const target of registered) await revokeInvoke(lambdaOf(lambda), target.id, group.id);
   for (const part of chunks(registered, TARGETS_PER_CALL)) await api.deregisterTargets(arn, part);
   if (targets.length > 0) return { gone: false, message: `${targets.length} targets draining` };
   try {

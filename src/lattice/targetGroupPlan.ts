@@ -13,6 +13,8 @@ import type { ObservedTargetGroup } from './targetGroupState';
 export type TargetGroupOp =
   | { kind: 'createTargetGroup'; targetGroup: TargetGroupModel }
   | { kind: 'updateHealthCheck'; targetGroupName: string; healthCheck: HealthCheckConfig }
+  | { kind: 'addInvokePermission'; targetGroupName: string; functionArn: string }
+  | { kind: 'removeInvokePermission'; targetGroupName: string; functionArn: string }
   | { kind: 'registerTargets'; targetGroupName: string; targets: TargetModel[] }
   | { kind: 'deregisterTargets'; targetGroupName: string; targets: TargetModel[] }
   | { kind: 'retireTargetGroup'; targetGroupArn: string; targetGroupName: string }
@@ -22,6 +24,8 @@ export type TargetGroupOp =
 export const TARGET_GROUP_OP_KINDS: ReadonlySet<string> = new Set<TargetGroupOp['kind']>([
   'createTargetGroup',
   'updateHealthCheck',
+  'addInvokePermission',
+  'removeInvokePermission',
   'registerTargets',
   'deregisterTargets',
   'retireTargetGroup',
@@ -34,13 +38,14 @@ export interface OpSink {
   push(...ops: TargetGroupOp[]): number;
 }
 
-function targetKey(t: { id: string; port: number }): string {
-  return `${t.id}:${t.port}`;
+function targetKey(t: { id: string; port?: number }): string {
+  return `${t.id}:${t.port ?? ''}`;
 }
 
-/** ACTIVE, with every wanted target registered (and not draining): rules may forward to it. */
+/** ACTIVE, with every wanted target registered (and not draining) and, for a function, Lattice allowed to invoke it: rules may forward to it. */
 export function hasEveryTarget(desired: TargetGroupModel, group: ObservedTargetGroup): boolean {
   if (group.status !== 'ACTIVE') return false;
+  if (desired.lambda && group.invokePermitted !== true) return false;
   const present = new Set((group.targets ?? []).filter((t) => t.status !== 'DRAINING').map(targetKey));
   return desired.targets.every((t) => present.has(targetKey(t)));
 }
@@ -51,7 +56,7 @@ function healthCheckDrift(desired: HealthCheckConfig | undefined, observed: Heal
   return Object.entries(desired as Record<string, unknown>).some(([k, v]) => canonicalJson(current[k] ?? null) !== canonicalJson(v ?? null));
 }
 
-/** Creates missing groups, repairs health checks, registers missing and deregisters unwanted targets. */
+/** Creates missing groups, repairs health checks, grants invoke permissions, registers missing and deregisters unwanted targets. */
 export function planTargetGroups(desired: readonly TargetGroupModel[], observed: readonly ObservedTargetGroup[], ops: OpSink, waits: string[]): void {
   const byName = new Map(observed.map((g) => [g.name, g]));
   for (const tg of desired) {
@@ -68,11 +73,15 @@ export function planTargetGroups(desired: readonly TargetGroupModel[], observed:
     if (healthCheckDrift(tg.config.healthCheck, existing.config?.healthCheck)) {
       ops.push({ kind: 'updateHealthCheck', targetGroupName: tg.name, healthCheck: tg.config.healthCheck ?? {} });
     }
+    // Lattice must be allowed to invoke a function before requests reach it.
+    if (tg.lambda && existing.invokePermitted !== true) ops.push({ kind: 'addInvokePermission', targetGroupName: tg.name, functionArn: tg.lambda.functionArn });
     const present = new Map((existing.targets ?? []).filter((t) => t.status !== 'DRAINING').map((t) => [targetKey(t), t]));
     const wanted = new Set(tg.targets.map(targetKey));
     const register = tg.targets.filter((t) => !present.has(targetKey(t)));
-    const deregister = [...present.values()].filter((t) => !wanted.has(targetKey(t))).map((t) => ({ id: t.id, port: t.port }));
+    const deregister = [...present.values()].filter((t) => !wanted.has(targetKey(t))).map((t) => ({ id: t.id, ...(t.port !== undefined ? { port: t.port } : {}) }));
     for (const part of chunks(register, TARGETS_PER_CALL)) ops.push({ kind: 'registerTargets', targetGroupName: tg.name, targets: part });
+    // A function leaving its group (it went missing) loses our statement first, as on retirement.
+    if (tg.type === 'LAMBDA') for (const t of deregister) ops.push({ kind: 'removeInvokePermission', targetGroupName: tg.name, functionArn: t.id });
     for (const part of chunks(deregister, TARGETS_PER_CALL)) ops.push({ kind: 'deregisterTargets', targetGroupName: tg.name, targets: part });
   }
 }

@@ -7,7 +7,8 @@ import { orUndefinedIfNotFound } from './awsErrors';
 
 export interface ObservedTarget {
   id: string;
-  port: number;
+  /** None for a Lambda function. */
+  port?: number;
   status: string;
 }
 
@@ -16,6 +17,7 @@ export interface ObservedTargetGroup {
   id: string;
   name: string;
   status: string;
+  type?: string;
   config: TargetGroupConfig | undefined;
   /** Lattice services whose rules use the group (in any account or cluster). */
   serviceArns: string[];
@@ -23,6 +25,8 @@ export interface ObservedTargetGroup {
   targets: ObservedTarget[] | undefined;
   /** Read only where a decision needs them (an export's groups). */
   tags?: Record<string, string>;
+  /** LAMBDA groups that are wanted and ACTIVE: whether our invoke statement is on the function (see lambdaPermissions). */
+  invokePermitted?: boolean;
 }
 
 /**
@@ -41,9 +45,9 @@ export async function observeTargetGroups(api: LatticeApi, identifiers: Iterable
     const status = group.status ?? 'ACTIVE';
     const targets =
       status === 'ACTIVE' && withTargets(group.name)
-        ? (await api.listTargets(group.arn)).map((t) => ({ id: t.id ?? '', port: t.port ?? 0, status: t.status ?? 'UNAVAILABLE' }))
+        ? (await api.listTargets(group.arn)).map((t) => ({ id: t.id ?? '', ...(t.port !== undefined ? { port: t.port } : {}), status: t.status ?? 'UNAVAILABLE' }))
         : undefined;
-    groups.push({ arn: group.arn, id: group.id, name: group.name, status, config: group.config, serviceArns: group.serviceArns ?? [], targets });
+    groups.push({ arn: group.arn, id: group.id, name: group.name, status, ...(group.type ? { type: group.type } : {}), config: group.config, serviceArns: group.serviceArns ?? [], targets });
   }
   return groups;
 }

@@ -5,6 +5,9 @@ import type { ObjectIndex } from '../metacontroller/objectIndex';
 import type { KubeObject } from '../metacontroller/types';
 import { OUR_API_GROUP } from '../gatewayapi/ourKeys';
 import { describeCandidates } from './importCandidates';
+import type { AwsIdentity } from './identity';
+import { LAMBDA_TARGET_KIND, type EventStructureVersion, type FunctionLookup } from './lambdaTargets';
+import { resolveLambdaTarget } from './lambdaBackends';
 
 export type BackendReason = 'RefNotPermitted' | 'InvalidKind' | 'BackendNotFound' | 'UnsupportedProtocol';
 
@@ -45,7 +48,34 @@ export interface ImportedTargetGroup {
   vpcId?: string;
 }
 
-export type Backend = ServiceBackend | ImportedBackend;
+/** A Lambda function named by a LambdaTarget: one LAMBDA target group per route. */
+export interface LambdaBackend {
+  kind: 'lambda';
+  /** `lambda:<namespace>/<name>` within the route. */
+  key: string;
+  weight: number;
+  namespace: string;
+  name: string;
+  functionArn: string;
+  eventStructureVersion: EventStructureVersion;
+  /** The function does not exist: its target group gets no target, so its share of requests fails. */
+  missing: boolean;
+}
+
+export type Backend = ServiceBackend | ImportedBackend | LambdaBackend;
+
+/** What the route hook read before building the model, for the backends that need AWS to judge. */
+export interface BackendLookups {
+  /** Imported target groups Lattice says the route cannot use, by ARN, with why. */
+  unavailable?: ReadonlyMap<string, string>;
+  /** Functions of LambdaTarget backends, by ARN (absent: not read, taken as existing). */
+  functions?: ReadonlyMap<string, FunctionLookup>;
+  /** Account and Region a function must be in. */
+  identity?: Pick<AwsIdentity, 'accountId' | 'region'>;
+}
+
+/** A resolved backend; `problem` too when it is kept but cannot serve (a missing function). */
+export type BackendResolution = { backend: Backend; problem?: BackendProblem } | { problem: BackendProblem };
 
 export interface RuleBackends {
   backends: Backend[];
@@ -56,6 +86,8 @@ export interface RuleBackends {
 export interface BackendRules {
   supportsAppProtocol(appProtocol: string | undefined): boolean;
   acceptsTargetGroup(protocol: string | undefined, protocolVersion: string | undefined): boolean;
+  /** Lattice invokes Lambda functions over HTTP and HTTPS only. */
+  acceptsLambda: boolean;
 }
 
 export const SERVICE_IMPORT_KIND = 'ServiceImport';
@@ -78,21 +110,26 @@ export function resolveBackendRef(
   ref: BackendRef,
   index: ObjectIndex,
   rules: BackendRules,
-  unavailable: ReadonlyMap<string, string> = new Map(),
-): { backend: Backend } | { problem: BackendProblem } {
+  lookups: BackendLookups = {},
+): BackendResolution {
   const routeNamespace = route.metadata.namespace ?? '';
   const namespace = ref.namespace || routeNamespace;
   const what = describe(ref, namespace);
   const group = ref.group ?? '';
   const kind = ref.kind ?? 'Service';
   const isImport = group === OUR_API_GROUP && kind === SERVICE_IMPORT_KIND;
-  if (!isImport && (group !== '' || kind !== 'Service')) return { problem: { reason: 'InvalidKind', message: `${what}: kind ${group ? `${group}/` : ''}${kind} is not supported` } };
+  const isLambda = group === OUR_API_GROUP && kind === LAMBDA_TARGET_KIND;
+  if (!isImport && !isLambda && (group !== '' || kind !== 'Service')) return { problem: { reason: 'InvalidKind', message: `${what}: kind ${group ? `${group}/` : ''}${kind} is not supported` } };
+  if (isLambda && !rules.acceptsLambda) {
+    return { problem: { reason: 'InvalidKind', message: `${what}: a ${route.kind} cannot forward to a Lambda function (VPC Lattice invokes Lambda functions over HTTP and HTTPS only)` } };
+  }
   const permitted = referencePermitted(
     { from: { group: GATEWAY_GROUP, kind: route.kind, namespace: routeNamespace }, to: { group, kind, namespace, name: ref.name } },
     index,
   );
   if (!permitted) return { problem: { reason: 'RefNotPermitted', message: `${what}: no ReferenceGrant in namespace ${namespace} allows this reference` } };
-  if (isImport) return resolveImport(ref, namespace, what, index, rules, unavailable);
+  if (isImport) return resolveImport(ref, namespace, what, index, rules, lookups.unavailable ?? new Map());
+  if (isLambda) return resolveLambdaTarget(ref, namespace, what, index, lookups);
   const supportsAppProtocol = rules.supportsAppProtocol;
   const service = index.get<Service>({ group: '', kind: 'Service', namespace, name: ref.name });
   if (!service) return { problem: { reason: 'BackendNotFound', message: `${what}: Service not found` } };
@@ -155,16 +192,14 @@ export function resolveRuleBackends(
   refs: readonly BackendRef[],
   index: ObjectIndex,
   rules: BackendRules,
-  unavailable: ReadonlyMap<string, string> = new Map(),
+  lookups: BackendLookups = {},
 ): RuleBackends {
   const byKey = new Map<string, Backend>();
   const problems: BackendProblem[] = [];
   for (const ref of refs) {
-    const result = resolveBackendRef(route, ref, index, rules, unavailable);
-    if ('problem' in result) {
-      problems.push(result.problem);
-      continue;
-    }
+    const result = resolveBackendRef(route, ref, index, rules, lookups);
+    if (result.problem) problems.push(result.problem);
+    if (!('backend' in result)) continue;
     const existing = byKey.get(result.backend.key);
     if (existing) existing.weight += result.backend.weight;
     else byKey.set(result.backend.key, result.backend);
@@ -187,6 +222,15 @@ export function importedTargetGroupArns(route: AnyRoute, rules: readonly { backe
   const arns = new Set<string>();
   for (const rule of rules) {
     for (const backend of resolveRuleBackends(route, rule.backendRefs ?? [], index, backendRules).backends) if (backend.kind === 'import') arns.add(backend.targetGroup.arn);
+  }
+  return [...arns].sort();
+}
+
+/** The functions the route's LambdaTarget backends name: read (GetFunction) before the model is built. */
+export function lambdaFunctionArns(route: AnyRoute, rules: readonly { backendRefs?: BackendRef[] }[], index: ObjectIndex, backendRules: BackendRules, identity: BackendLookups['identity']): string[] {
+  const arns = new Set<string>();
+  for (const rule of rules) {
+    for (const backend of resolveRuleBackends(route, rule.backendRefs ?? [], index, backendRules, { identity }).backends) if (backend.kind === 'lambda') arns.add(backend.functionArn);
   }
   return [...arns].sort();
 }

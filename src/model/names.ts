@@ -51,10 +51,13 @@ export interface TargetGroupIdentity {
   routeName: string;
   serviceNamespace: string;
   serviceName: string;
-  port: number;
+  /** `lambda` for a LAMBDA group. */
+  port: number | 'lambda';
   protocol: string;
   protocolVersion: string;
   ipAddressType: string;
+  /** LAMBDA groups: the function they invoke. */
+  functionArn?: string;
 }
 
 /** `k8s-<route>-<service>-<port>-<hash>`: readable, unique per identity, at most 128 characters. */

@@ -39,6 +39,7 @@ export const httpRouteAdapter: RouteKindAdapter = {
   routeProblem: () => undefined,
   supportsAppProtocol: (appProtocol) => appProtocol === undefined || HTTP_APP_PROTOCOLS.has(appProtocol),
   acceptsTargetGroup: (protocol, version) => (protocol === 'HTTP' || protocol === 'HTTPS') && version !== 'GRPC',
+  acceptsLambda: true,
   targetGroupProtocol(backend) {
     if (backend.appProtocol?.toLowerCase() === 'https') return { protocol: 'HTTPS', protocolVersion: 'HTTP1' };
     if (backend.appProtocol === 'kubernetes.io/h2c') return { protocol: 'HTTP', protocolVersion: 'HTTP2' };
@@ -58,6 +59,7 @@ export const grpcRouteAdapter: RouteKindAdapter = {
   routeProblem: () => undefined,
   supportsAppProtocol: (appProtocol) => appProtocol === undefined || GRPC_APP_PROTOCOLS.has(appProtocol),
   acceptsTargetGroup: (protocol, version) => (protocol === 'HTTP' || protocol === 'HTTPS') && version === 'GRPC',
+  acceptsLambda: false,
   targetGroupProtocol: () => ({ protocol: 'HTTP', protocolVersion: 'GRPC' }),
 };
 
@@ -81,5 +83,6 @@ export const tlsRouteAdapter: RouteKindAdapter = {
   },
   supportsAppProtocol: () => true,
   acceptsTargetGroup: (protocol) => protocol === 'TCP',
+  acceptsLambda: false,
   targetGroupProtocol: () => ({ protocol: 'TCP', protocolVersion: undefined }),
 };

@@ -7,12 +7,13 @@ import type { RouteParent } from '../gatewayapi/routeParents';
 import type { AnyRoute } from '../gatewayapi/types';
 import type { AwsIdentity } from './identity';
 import { parseTagsAnnotation, TAG, TAGS_ANNOTATION } from './tags';
-import { latticeWeights, resolveRuleBackends, type Backend, type BackendProblem, type ImportedBackend, type ServiceBackend } from './backends';
+import { latticeWeights, resolveRuleBackends, type Backend, type BackendProblem, type ImportedBackend, type LambdaBackend, type ServiceBackend } from './backends';
+import type { FunctionLookup } from './lambdaTargets';
 import { applySettings, policyFor } from './targetGroupPolicy';
 import { latticeServiceName, listenerName, serviceNameProblem } from './names';
 import type { RouteKindAdapter } from './routeKinds';
 import { describeRule, orderRules, priorityOverrides, type DroppedRule, type LatticeRuleModel, type MatchEntry, type RuleAction } from './rules';
-import { targetGroupModel, type TargetGroupModel } from './targetGroups';
+import { lambdaTargetGroupModel, targetGroupModel, type TargetGroupModel } from './targetGroups';
 import { targetsFor } from './targets';
 
 export const SERVICE_NAME_OVERRIDE_ANNOTATION = `${KEY_PREFIX}service-name-override`;
@@ -57,6 +58,8 @@ export interface RouteModelOptions {
   discoveredCertificateArn?: string;
   /** Imported target groups Lattice says the route cannot use, by ARN, with why (see unavailableImports). */
   unavailableTargetGroups?: ReadonlyMap<string, string>;
+  /** The functions of LambdaTarget backends as the hook read them, by ARN (see lambdaFunctionArns). */
+  functions?: ReadonlyMap<string, FunctionLookup>;
 }
 
 export interface BuiltRoute {
@@ -165,9 +168,12 @@ export function buildRouteModel(
   const backendsByKey = new Map<string, Backend>();
 
   for (const [ruleIndex, rule] of rules.entries()) {
-    const resolved = resolveRuleBackends(route, rule.backendRefs ?? [], index, adapter, options.unavailableTargetGroups);
+    const lookups = { identity: options.identity, ...(options.unavailableTargetGroups ? { unavailable: options.unavailableTargetGroups } : {}), ...(options.functions ? { functions: options.functions } : {}) };
+    const resolved = resolveRuleBackends(route, rule.backendRefs ?? [], index, adapter, lookups);
     problems.push(...resolved.problems);
     const live = resolved.backends.filter((b) => b.weight > 0);
+    // A missing function keeps its share (its group has no target, so that share fails), but cannot serve a rule alone.
+    const serving = live.filter((b) => b.kind !== 'lambda' || !b.missing);
     if (live.length > MAX_FORWARD_TARGET_GROUPS) {
       dropped.push({ ruleIndex, ruleName: rule.name, message: `${describeRule(ruleIndex, rule.name)}: ${live.length} backends (VPC Lattice forwards to at most ${MAX_FORWARD_TARGET_GROUPS})` });
       actions.push({ fixedResponse: 500 });
@@ -182,7 +188,7 @@ export function buildRouteModel(
     for (const backend of live) backendsByKey.set(backend.key, backendsByKey.get(backend.key) ?? backend);
     const weights = latticeWeights(live.map((b) => b.weight));
     // No valid backend (or only zero weights): the Gateway API answers 500.
-    actions.push(live.length === 0 ? { fixedResponse: 500 } : { forward: live.map((b, i) => ({ key: b.key, weight: weights[i] ?? 1 })) });
+    actions.push(serving.length === 0 ? { fixedResponse: 500 } : { forward: live.map((b, i) => ({ key: b.key, weight: weights[i] ?? 1 })) });
     entries.push(...ruleEntries.entries);
   }
 
@@ -236,6 +242,11 @@ export function buildRouteModel(
         targets: targetsFor(backend.service, backend.port, slices, backend.ipFamily),
       });
     });
+  const lambdaGroups = used
+    .filter((b): b is LambdaBackend => b.kind === 'lambda')
+    .map((backend) =>
+      lambdaTargetGroupModel({ owner: options.identity.managedBy, clusterName: options.identity.clusterName, routeKind: route.kind, routeType: adapter.routeType, routeNamespace, routeName, backend }),
+    );
   const externalTargetGroups = Object.fromEntries(
     used.filter((b): b is ImportedBackend => b.kind === 'import').map((b) => [b.key, { arn: b.targetGroup.arn, id: b.targetGroup.id }]),
   );
@@ -260,7 +271,7 @@ export function buildRouteModel(
       },
       listeners: listenersOf(accepted, options.maxListenersPerService, passthroughAction, notes),
       rules: adapter.mode === 'rules' ? ordered.rules : [],
-      targetGroups,
+      targetGroups: [...targetGroups, ...lambdaGroups],
       networks,
       externalTargetGroups,
     },

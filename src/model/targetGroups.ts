@@ -1,5 +1,5 @@
 import type { HealthCheckConfig, TargetGroupConfig } from '@aws-sdk/client-vpc-lattice';
-import type { ServiceBackend } from './backends';
+import type { LambdaBackend, ServiceBackend } from './backends';
 import { TAG } from './tags';
 import { targetGroupName } from './names';
 import type { TargetModel } from './targets';
@@ -7,10 +7,16 @@ import type { TargetModel } from './targets';
 export type TargetGroupProtocol = 'HTTP' | 'HTTPS' | 'TCP';
 export type TargetGroupProtocolVersion = 'HTTP1' | 'HTTP2' | 'GRPC';
 
+export type TargetGroupType = 'IP' | 'LAMBDA';
+
 export interface TargetGroupModel {
-  /** `<namespace>/<service>:<port>` within the route. */
+  /** `<namespace>/<service>:<port>` (or `lambda:<namespace>/<name>`) within the route. */
   key: string;
   name: string;
+  /** Absent: IP. */
+  type?: TargetGroupType;
+  /** LAMBDA groups whose function exists: the function Lattice must be allowed to invoke from this group. */
+  lambda?: { functionArn: string };
   config: TargetGroupConfig;
   tags: Record<string, string>;
   targets: TargetModel[];
@@ -69,6 +75,7 @@ export function targetGroupModel(input: TargetGroupInput): TargetGroupModel {
   return {
     key: backend.key,
     name,
+    type: 'IP',
     config: {
       port: backend.port,
       protocol: input.protocol,
@@ -89,5 +96,57 @@ export function targetGroupModel(input: TargetGroupInput): TargetGroupModel {
       [TAG.protocolVersion]: input.protocolVersion ?? '',
     },
     targets: input.targets,
+  };
+}
+
+export interface LambdaTargetGroupInput {
+  owner: string;
+  clusterName: string;
+  routeKind: string;
+  routeType: string;
+  routeNamespace: string;
+  routeName: string;
+  backend: LambdaBackend;
+}
+
+/**
+ * The LAMBDA target group of one (route, LambdaTarget): only the event structure version in its
+ * config (Lattice refuses port, protocol, VPC and health check for Lambda), the function as its
+ * one target — none while the function is missing, so that share of requests fails. The name
+ * hashes the function ARN: another function is another group, and the old one is retired.
+ */
+export function lambdaTargetGroupModel(input: LambdaTargetGroupInput): TargetGroupModel {
+  const { backend } = input;
+  const name = targetGroupName({
+    owner: input.owner,
+    routeKind: input.routeKind,
+    routeNamespace: input.routeNamespace,
+    routeName: input.routeName,
+    serviceNamespace: backend.namespace,
+    serviceName: backend.name,
+    port: 'lambda',
+    protocol: 'LAMBDA',
+    protocolVersion: backend.eventStructureVersion,
+    ipAddressType: '',
+    functionArn: backend.functionArn,
+  });
+  return {
+    key: backend.key,
+    name,
+    type: 'LAMBDA',
+    ...(backend.missing ? {} : { lambda: { functionArn: backend.functionArn } }),
+    config: { lambdaEventStructureVersion: backend.eventStructureVersion },
+    tags: {
+      [TAG.managedBy]: input.owner,
+      [TAG.clusterName]: input.clusterName,
+      [TAG.sourceTypeKey]: input.routeKind,
+      [TAG.serviceName]: backend.name,
+      [TAG.serviceNamespace]: backend.namespace,
+      [TAG.routeName]: input.routeName,
+      [TAG.routeNamespace]: input.routeNamespace,
+      [TAG.routeType]: input.routeType,
+      [TAG.protocolVersion]: '',
+    },
+    targets: backend.missing ? [] : [{ id: backend.functionArn }],
   };
 }

@@ -2,7 +2,8 @@ import { SERVICE_NAME_LABEL, type EndpointSlice, type Service } from '../gateway
 
 export interface TargetModel {
   id: string;
-  port: number;
+  /** None for a Lambda function. */
+  port?: number;
 }
 
 /**
@@ -25,5 +26,5 @@ export function targetsFor(service: Service, servicePort: number, slices: readon
       for (const address of endpoint.addresses ?? []) targets.set(`${address}:${slicePort}`, { id: address, port: slicePort });
     }
   }
-  return [...targets.values()].sort((a, b) => (a.id === b.id ? a.port - b.port : a.id < b.id ? -1 : 1));
+  return [...targets.values()].sort((a, b) => (a.id === b.id ? (a.port ?? 0) - (b.port ?? 0) : a.id < b.id ? -1 : 1));
 }

@@ -3,6 +3,7 @@ import { LatticeGwError } from '../errors';
 import type { Logger } from '../log';
 import type { HookAws, HookContext } from '../controllers/types';
 import { AcmApi } from '../lattice/acmApi';
+import { LambdaApi } from '../lattice/lambdaApi';
 import { LatticeApi } from '../lattice/api';
 import type { CallSession } from '../lattice/callSession';
 import type { AwsClients } from '../lattice/clients';
@@ -43,6 +44,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
       hookAws ??= {
         api: new LatticeApi(aws.clients.lattice, session),
         acm: new AcmApi(aws.clients.acm, session),
+        lambda: new LambdaApi(aws.clients.lambda, session),
         policies: new PolicyApi(aws.clients.lattice, session),
         identity: aws.identity,
       };

@@ -39,6 +39,6 @@ describe('npm run bench (a small run, so that it cannot rot; figures are call co
   it('prints the figures', () => {
     const lines = benchReport(result);
     expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^\s+converge\s+\d/), expect.stringMatching(/^\s+lattice-httproute\s+6\s/)]));
-    expect(lines.at(-1)).toBe('Lattice after teardown:   0 service networks, 0 services, 0 listeners, 0 rules, 0 target groups, 0 VPC associations');
+    expect(lines.at(-1)).toBe('Lattice after teardown:   0 service networks, 0 services, 0 listeners, 0 rules, 0 target groups, 0 VPC associations, 0 Lambda invoke permissions');
   });
 });

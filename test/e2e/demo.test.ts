@@ -30,7 +30,7 @@ describe('npm run demo (run in-process, so that it cannot rot)', () => {
   });
 
   it('programs the examples: one network with the cluster VPC, a service per route, a target group per route and backend', () => {
-    expect(result.created).toEqual({ serviceNetworks: 1, services: 2, listeners: 2, rules: 7, targetGroups: 5, vpcAssociations: 1 });
+    expect(result.created).toEqual({ serviceNetworks: 1, services: 2, listeners: 2, rules: 9, targetGroups: 6, vpcAssociations: 1, invokePermissions: 1 });
     expect(result.syncErrors).toBe(0);
   });
 
@@ -49,11 +49,13 @@ describe('npm run demo (run in-process, so that it cannot rot)', () => {
     expect(lattice.join('\n')).toMatch(/demo-network\s+sn-[0-9a-f]{17}\s+vpc-0a1b2c3d4e5f60718 ACTIVE/);
     expect(lattice.join('\n')).toMatch(/storefront-store\s+ACTIVE\s+demo-network\s+storefront-store-svc-[0-9a-f]{17}\.[0-9a-f]{7}\.vpc-lattice-svcs\.us-west-2\.on\.aws/);
     expect(ruleRows(lattice, 'storefront-store')).toEqual([
-      ['1', 'exact /inventory', 'forward to inventory/inventory:80'],
-      ['2', 'prefix /inventory/', 'forward to inventory/inventory:80'],
-      ['3', 'exact /cart', 'forward to store/cart:80'],
-      ['4', 'prefix /cart/', 'forward to store/cart:80'],
-      ['5', 'prefix /', 'forward to store/frontend:80'],
+      ['1', 'exact /thumbnails', 'forward to store/thumbnails (Lambda)'],
+      ['2', 'prefix /thumbnails/', 'forward to store/thumbnails (Lambda)'],
+      ['3', 'exact /inventory', 'forward to inventory/inventory:80'],
+      ['4', 'prefix /inventory/', 'forward to inventory/inventory:80'],
+      ['5', 'exact /cart', 'forward to store/cart:80'],
+      ['6', 'prefix /cart/', 'forward to store/cart:80'],
+      ['7', 'prefix /', 'forward to store/frontend:80'],
       ['default', 'anything else', 'fixed response 404'],
     ]);
     expect(ruleRows(lattice, 'inventory-inventory')).toEqual([
@@ -64,8 +66,14 @@ describe('npm run demo (run in-process, so that it cannot rot)', () => {
     expect(lattice.join('\n')).toMatch(/store\/storefront\s+store\/frontend:80\s+HTTP\/HTTP1\s+10\.0\.1\.10:8080 HEALTHY, 10\.0\.1\.11:8080 HEALTHY/);
   });
 
+  it('shows the Lambda backend: its LAMBDA target group holding the function, and the invoke permission from that group', () => {
+    const lattice = section(lines, 3).join('\n');
+    expect(lattice).toMatch(/store\/storefront\s+store\/thumbnails \(Lambda\)\s+LAMBDA event V2\s+arn:aws:lambda:us-west-2:123456789012:function:thumbnails:live/);
+    expect(lattice).toMatch(/thumbnails:live\s+lattice-gateway-hooks-tg-[0-9a-f]{17}\s+vpc-lattice\.amazonaws\.com\s+store\/storefront store\/thumbnails \(Lambda\)/);
+  });
+
   it('deletes everything and ends with an empty Lattice', () => {
-    expect(result.left).toEqual({ serviceNetworks: 0, services: 0, listeners: 0, rules: 0, targetGroups: 0, vpcAssociations: 0 });
+    expect(result.left).toEqual({ serviceNetworks: 0, services: 0, listeners: 0, rules: 0, targetGroups: 0, vpcAssociations: 0, invokePermissions: 0 });
     expect(lines[lines.length - 1]).toMatch(/VPC Lattice now holds 0 service networks, 0 services, .*: clean\.$/);
   });
 

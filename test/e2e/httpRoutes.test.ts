@@ -154,6 +154,7 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
       resourcePolicies: 0,
       accessLogSubscriptions: 0,
       certificates: 0,
+      lambdaFunctions: 0,
     });
   });
 

@@ -50,6 +50,7 @@ describe('admin API', () => {
         'accessLogSubscriptions',
         'authPolicies',
         'certificates',
+        'lambdaFunctions',
         'listeners',
         'resourcePolicies',
         'rules',

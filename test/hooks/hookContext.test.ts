@@ -1,4 +1,5 @@
 import type { ACMClient } from '@aws-sdk/client-acm';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import type { FastifyInstance } from 'fastify';
@@ -14,7 +15,7 @@ import { decoratorSyncBody, gatewayClass } from '../support/objects';
 
 /** Clients that are never called: the tests only look at the wrappers built around them. */
 const FAKE_AWS: NonNullable<AppOptions['aws']> = {
-  clients: { lattice: {} as VPCLatticeClient, sts: {} as STSClient, acm: {} as ACMClient },
+  clients: { lattice: {} as VPCLatticeClient, sts: {} as STSClient, acm: {} as ACMClient, lambda: {} as LambdaClient },
   identity: { accountId: '111122223333', clusterName: 'test', vpcId: 'vpc-0123456789abcdef0', managedBy: '111122223333/test/vpc-0123456789abcdef0' },
 };
 

@@ -18,6 +18,8 @@ export interface EmulatorState {
   authPolicies: StateEntry[];
   resourcePolicies: StateEntry[];
   accessLogSubscriptions: StateEntry[];
+  /** Lambda functions with their versions, aliases and resource policies (by qualifier). */
+  lambdaFunctions?: StateEntry[];
 }
 
 export class AdminApi {

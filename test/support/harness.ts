@@ -50,7 +50,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const emulator = options.emulator ?? (await startEmulator({ port: 0, transitionMs: options.transitionMs ?? 20 }));
   const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...options.env });
   const clients: AwsClients = createAwsClients(config, emulator.endpoint);
-  const identity = await resolveIdentity(config, clients);
+  const identity = await resolveIdentity(config, clients, await clients.lattice.config.region());
   const sink = logSink();
   const server = await startServer(config, createLogger(config.logLevel, sink.stream), {
     controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
@@ -86,6 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       clients.lattice.destroy();
       clients.sts.destroy();
       clients.acm.destroy();
+      clients.lambda.destroy();
       if (!options.emulator) await emulator.close();
     },
   };

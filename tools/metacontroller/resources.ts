@@ -35,6 +35,7 @@ export const BUILTIN_RESOURCE_TYPES: ResourceType[] = [
   { group: OURS, kind: 'AccessLogPolicy', plural: 'accesslogpolicies', namespaced: true, statusSubresource: true, hasGeneration: true },
   { group: OURS, kind: 'ServiceExport', plural: 'serviceexports', namespaced: true, statusSubresource: true, hasGeneration: true },
   { group: OURS, kind: 'ServiceImport', plural: 'serviceimports', namespaced: true, statusSubresource: true, hasGeneration: true },
+  { group: OURS, kind: 'LambdaTarget', plural: 'lambdatargets', namespaced: true, statusSubresource: true, hasGeneration: true },
   { group: 'externaldns.k8s.io', kind: 'DNSEndpoint', plural: 'dnsendpoints', namespaced: true, statusSubresource: true, hasGeneration: true },
 ];
 

@@ -6,8 +6,11 @@ import { RouteApplier } from '../../lattice/routeApply';
 import { planRoute, referencedTargetGroupIds } from '../../lattice/routePlan';
 import { observeAssociations, observeImportedTargetGroups, observeListeners, observeService, type ObservedRoute } from '../../lattice/routeState';
 import { observeTargetGroups } from '../../lattice/targetGroupState';
+import { lookUpFunctions } from '../../lattice/lambdaFunctions';
+import { observeInvokePermissions } from '../../lattice/lambdaPermissions';
 import type { ObjectIndex } from '../../metacontroller/objectIndex';
-import { importedTargetGroupArns } from '../../model/backends';
+import { importedTargetGroupArns, lambdaFunctionArns } from '../../model/backends';
+import type { FunctionLookup } from '../../model/lambdaTargets';
 import { unavailableImports, type ObservedImport } from '../../model/importCandidates';
 import { buildRouteModel, type BuiltRoute, type RouteModel, type RouteModelOptions } from '../../model/routeModel';
 import type { RouteKindAdapter } from '../../model/routeKinds';
@@ -34,6 +37,7 @@ async function observe(ctx: HookContext, route: AnyRoute, model: RouteModel, imp
   const imported = new Set(imports.map((i) => i.id));
   const referenced = referencedTargetGroupIds(listeners).filter((id) => !imported.has(id));
   const targetGroups = await observeTargetGroups(api, [...recordedTargetGroups(route), ...referenced], (name) => wanted.has(name));
+  await observeInvokePermissions(ctx.aws.lambda, model.targetGroups, targetGroups);
   const associations = service ? await observeAssociations(api, service.id) : [];
   return { service, listeners, targetGroups, associations, imports };
 }
@@ -44,6 +48,13 @@ async function readImports(ctx: HookContext, inputs: RouteInputs): Promise<{ imp
   if (!parents.some((p) => p.attachment.reason === 'Accepted')) return { imports: [], unavailable: new Map() };
   const imports = await observeImportedTargetGroups(ctx.aws.api, importedTargetGroupArns(route, adapter.rules(route), index, adapter));
   return { imports, unavailable: unavailableImports(imports, route.metadata.annotations?.[SERVICE_ARN_ANNOTATION]) };
+}
+
+/** The functions of the route's LambdaTarget backends: a missing one is reported and its share fails. */
+async function readFunctions(ctx: HookContext, inputs: RouteInputs): Promise<Map<string, FunctionLookup>> {
+  const { route, adapter, parents, index } = inputs;
+  if (!parents.some((p) => p.attachment.reason === 'Accepted')) return new Map();
+  return lookUpFunctions(ctx.aws.lambda, lambdaFunctionArns(route, adapter.rules(route), index, adapter, ctx.aws.identity));
 }
 
 function hasLatticeState(route: AnyRoute): boolean {
@@ -57,17 +68,18 @@ function hasLatticeState(route: AnyRoute): boolean {
  */
 export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promise<{ built: BuiltRoute; outcome: LatticeOutcome }> {
   const { route, adapter, parents, index, options } = inputs;
-  const build = (unavailable: ReadonlyMap<string, string>) => buildRouteModel(route, adapter, parents, index, { ...options, unavailableTargetGroups: unavailable });
+  const build = (unavailable: ReadonlyMap<string, string>, functions: ReadonlyMap<string, FunctionLookup> = new Map()) =>
+    buildRouteModel(route, adapter, parents, index, { ...options, unavailableTargetGroups: unavailable, functions });
   let built: BuiltRoute | undefined;
   try {
     const { imports, unavailable } = await readImports(ctx, inputs);
-    built = build(unavailable);
+    built = build(unavailable, await readFunctions(ctx, inputs));
     if (!built.model || built.noValidRule) return { built, outcome: hasLatticeState(route) ? await tearDown(ctx, route, adapter) : nothingInLattice() };
     const model = built.model;
     const recorded = new Set(recordedTargetGroups(route));
     const observed = await observe(ctx, route, model, imports);
     const plan = planRoute(model, observed, recorded);
-    const applier = new RouteApplier(ctx.aws.api, routeOwnerOf(route, adapter, ctx), observed, model.targetGroups, model.externalTargetGroups, recorded);
+    const applier = new RouteApplier(ctx.aws.api, routeOwnerOf(route, adapter, ctx), observed, model.targetGroups, model.externalTargetGroups, recorded, ctx.aws.lambda);
     const result = await applier.apply(plan.ops);
     if (result.error !== undefined) {
       if (!isUserActionable(result.error)) throw result.error;

@@ -5,6 +5,7 @@ import { OUR_API_GROUP, OUR_API_VERSION } from '../../gatewayapi/ourKeys';
 import { gatewayParentRefs } from '../../gatewayapi/parentRefs';
 import type { RelatedResourceRule } from '../../metacontroller/types';
 import { SERVICE_IMPORT_KIND } from '../../model/backends';
+import { LAMBDA_TARGET_KIND, LAMBDA_TARGET_RESOURCE } from '../../model/lambdaTargets';
 import type { RouteKindAdapter } from '../../model/routeKinds';
 
 /** Related objects a route sync needs: parents, classes, its Namespace, backends and their EndpointSlices and grants. */
@@ -20,12 +21,14 @@ export function relatedResources(route: AnyRoute, adapter: RouteKindAdapter): Re
   rules.push({ apiVersion: 'v1', resource: 'namespaces', names: [routeNamespace] });
   const services = new Map<string, Set<string>>();
   const imports = new Map<string, Set<string>>();
+  const lambdas = new Map<string, Set<string>>();
   for (const rule of adapter.rules(route)) {
     for (const ref of (rule.backendRefs ?? []) as BackendRef[]) {
       const namespace = ref.namespace || routeNamespace;
       const group = ref.group ?? '';
       const kind = ref.kind ?? 'Service';
-      const into = group === '' && kind === 'Service' ? services : group === OUR_API_GROUP && kind === SERVICE_IMPORT_KIND ? imports : undefined;
+      const ours = group === OUR_API_GROUP ? (kind === SERVICE_IMPORT_KIND ? imports : kind === LAMBDA_TARGET_KIND ? lambdas : undefined) : undefined;
+      const into = group === '' && kind === 'Service' ? services : ours;
       into?.set(namespace, (into.get(namespace) ?? new Set()).add(ref.name));
     }
   }
@@ -45,7 +48,10 @@ export function relatedResources(route: AnyRoute, adapter: RouteKindAdapter): Re
   for (const [namespace, names] of [...imports].sort(byName)) {
     rules.push({ apiVersion: OUR_API_VERSION, resource: 'serviceimports', namespace, names: [...names].sort() });
   }
-  for (const namespace of [...new Set([...services.keys(), ...imports.keys()])].sort()) {
+  for (const [namespace, names] of [...lambdas].sort(byName)) {
+    rules.push({ apiVersion: OUR_API_VERSION, resource: LAMBDA_TARGET_RESOURCE, namespace, names: [...names].sort() });
+  }
+  for (const namespace of [...new Set([...services.keys(), ...imports.keys(), ...lambdas.keys()])].sort()) {
     if (namespace !== routeNamespace) rules.push({ apiVersion: REFERENCE_GRANT_API_VERSION, resource: 'referencegrants', namespace });
   }
   return rules;

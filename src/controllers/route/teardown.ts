@@ -15,7 +15,7 @@ export async function tearDown(ctx: HookContext, route: AnyRoute, adapter: Route
     serviceArn: recordedService,
     serviceName: recordedService ? undefined : latticeServiceName(route.metadata.namespace ?? '', route.metadata.name),
     targetGroupArns: recordedTargetGroups(route),
-  });
+  }, ctx.aws.lambda);
   return result.done
     ? { ...nothingInLattice(), done: true }
     : { state: 'pending', waits: result.waits, serviceArn: result.serviceArn, dnsName: undefined, targetGroupArns: result.targetGroupArns, done: false };

@@ -42,7 +42,7 @@ export function resolveAction(context: OperationContext, action: RuleActionInput
     }
     const group = findTargetGroup(context.store, entry.targetGroupIdentifier);
     ensureStatus(group, context, ['CREATE_IN_PROGRESS', 'ACTIVE'], 'TARGET_GROUP', 'forward to the target group');
-    checkProtocol(where.listener, group.config?.protocol, path);
+    checkProtocol(where.listener, group.type === 'LAMBDA' ? 'LAMBDA' : group.config?.protocol, path);
     return { targetGroupIdentifier: group.id, weight: entry.weight ?? SINGLE_TARGET_GROUP_WEIGHT };
   });
   const ids = targetGroups.map((group) => group.targetGroupIdentifier);
@@ -53,7 +53,7 @@ export function resolveAction(context: OperationContext, action: RuleActionInput
   return { forward: { targetGroups } };
 }
 
-/** TLS passthrough listeners forward TCP; HTTP and HTTPS listeners forward HTTP or HTTPS. */
+/** TLS passthrough listeners forward TCP; HTTP and HTTPS listeners forward HTTP, HTTPS or to a Lambda function. */
 function checkProtocol(listener: ListenerRecord, protocol: string | undefined, path: string): void {
   if (protocol === undefined) return;
   const passthrough = listener.protocol === 'TLS_PASSTHROUGH';

@@ -245,6 +245,7 @@ describe('route model: target groups, service, listeners', () => {
       {
         key: 'default/targetgroup1:80',
         name: expect.stringMatching(/^k8s-service1-default-targetgroup1-80-[0-9a-f]{12}$/),
+        type: 'IP',
         config: { port: 80, protocol: 'HTTP', protocolVersion: 'HTTP1', ipAddressType: 'IPV4', vpcIdentifier: identity.vpcId, healthCheck: defaultHealthCheck('HTTP', 'HTTP1') },
         tags: expect.objectContaining({ 'application-networking.k8s.aws/ManagedBy': identity.managedBy, 'application-networking.k8s.aws/RouteType': 'http' }),
         targets: [{ id: '10.0.0.1', port: 8080 }],
