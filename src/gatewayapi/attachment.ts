@@ -21,6 +21,10 @@ export interface ParentAttachment {
   listeners: ListenerAttachment[];
 }
 
+/** Why HTTP listeners do not take GRPCRoutes by default (docs/gateway-api-support.md, GRPCRoute). */
+const GRPC_ON_HTTP =
+  '. VPC Lattice negotiates HTTP/2, which gRPC needs, with ALPN on HTTPS listeners; an HTTP listener carries GRPCRoutes only when its allowedRoutes.kinds lists GRPCRoute';
+
 /** Looks up a Namespace object by name (for allowedRoutes Selector). */
 export type NamespaceLookup = (name: string) => KubeObject | undefined;
 
@@ -66,10 +70,11 @@ export function attachToGateway(
     (a) => a.supportedKinds.some((k) => k.kind === route.kind) && namespaceAllowed(a.listener, gateway, routeNamespace, namespaces),
   );
   if (allowed.length === 0) {
+    const grpcOnHttp = route.kind === 'GRPCRoute' && relevant.some((a) => a.latticeProtocol === 'HTTP' && !a.supportedKinds.some((k) => k.kind === 'GRPCRoute'));
     return {
       parentRef,
       reason: 'NotAllowedByListeners',
-      message: `No listener of ${describeRef(parentRef)} allows a ${route.kind} from namespace ${routeNamespace}; check the listeners' allowedRoutes`,
+      message: `No listener of ${describeRef(parentRef)} allows a ${route.kind} from namespace ${routeNamespace}; check the listeners' allowedRoutes${grpcOnHttp ? GRPC_ON_HTTP : ''}`,
       listeners: [],
     };
   }

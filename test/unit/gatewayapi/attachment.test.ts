@@ -24,6 +24,14 @@ function attach(r: KubeObject, ref: Record<string, unknown>) {
 }
 
 describe('attachment', () => {
+  it('refuses a GRPCRoute on an HTTP listener without GRPCRoute in its kinds (the upstream GRPCRoute tests), saying why', () => {
+    const result = attach(route('GRPCRoute', 'prod', 'g', []), { sectionName: 'http' });
+    expect(result.reason).toBe('NotAllowedByListeners');
+    expect(result.message).toContain('negotiates HTTP/2, which gRPC needs, with ALPN on HTTPS listeners');
+    // Other refusals keep the plain message.
+    expect(attach(route('HTTPRoute', 'prod', 'h', []), { sectionName: 'tls' }).message).not.toContain('gRPC');
+  });
+
   it('attaches to every relevant listener that admits the route', () => {
     const result = attach(route('HTTPRoute', 'prod', 'r', []), {});
     expect(result.reason).toBe('Accepted');
