@@ -2,6 +2,7 @@ import { analyzeListeners } from '../gatewayapi/listeners';
 import { countAttachedRoutes, attachToGateway, refersTo } from '../gatewayapi/attachment';
 import { buildGatewayStatus, type NetworkResolution } from '../gatewayapi/gatewayStatus';
 import { gatewayClassOf, gatewayParentRefs } from '../gatewayapi/parentRefs';
+import { acceptedFor } from '../gatewayapi/routeAcceptance';
 import { ASSIGNED_DOMAIN_ANNOTATION, MANAGED_LABEL, MANAGED_LABEL_VALUE, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
 import { GATEWAY_API_VERSION, GATEWAY_GROUP, ROUTE_KINDS, type AnyRoute, type Gateway } from '../gatewayapi/types';
 import { hasNewerObservedGeneration } from '../metacontroller/conditions';
@@ -76,7 +77,7 @@ export function createGatewayController(): HookController {
         .filter((name): name is string => typeof name === 'string' && name !== '');
 
       const status = buildGatewayStatus(
-        { gateway, classProblem: problem, analyses, certificateProblems: certificates?.problems, attachedRoutes: countAttachedRoutes(gateway, analyses, routes, namespaces), network, addresses },
+        { gateway, classProblem: problem, analyses, certificateProblems: certificates?.problems, attachedRoutes: countAttachedRoutes(gateway, analyses, routes, namespaces, (route, ref) => acceptedFor(route, ref, ctx.config.controllerName)), network, addresses },
         { generation, now: ctx.now().toISOString() },
       );
       const annotations = metadataPatch(gateway.metadata.annotations, {

@@ -99,14 +99,26 @@ export function refersTo(parentRef: ResolvedParentRef, gateway: Gateway): boolea
   return parentRef.name === gateway.metadata.name && parentRef.namespace === gateway.metadata.namespace;
 }
 
-/** attachedRoutes per listener name: routes (not deleting) attached by the rules above, each counted once per listener. */
-export function countAttachedRoutes(gateway: Gateway, analyses: readonly ListenerAnalysis[], routes: readonly AnyRoute[], namespaces: NamespaceLookup): Map<string, number> {
+/** Whether the route's own status reports it Accepted for that parentRef (see routeAcceptance.ts). */
+export type AcceptedFor = (route: AnyRoute, parentRef: ResolvedParentRef) => boolean;
+
+/**
+ * attachedRoutes per listener name: routes (not deleting) attached by the rules above and
+ * `accepted` for that parentRef, each counted once per listener.
+ */
+export function countAttachedRoutes(
+  gateway: Gateway,
+  analyses: readonly ListenerAnalysis[],
+  routes: readonly AnyRoute[],
+  namespaces: NamespaceLookup,
+  accepted: AcceptedFor = () => true,
+): Map<string, number> {
   const counts = new Map<string, number>(analyses.map((a) => [a.listener.name, 0]));
   for (const route of routes) {
     if (route.metadata.deletionTimestamp) continue;
     const attachedTo = new Set<string>();
     for (const parentRef of gatewayParentRefs(route)) {
-      if (!refersTo(parentRef, gateway)) continue;
+      if (!refersTo(parentRef, gateway) || !accepted(route, parentRef)) continue;
       for (const { analysis } of attachToGateway(route, parentRef, gateway, analyses, namespaces).listeners) attachedTo.add(analysis.listener.name);
     }
     for (const name of attachedTo) counts.set(name, (counts.get(name) ?? 0) + 1);
