@@ -14,6 +14,8 @@ export type ProgrammingOutcome =
   | { state: 'programmed'; serviceArn: string; dnsName: string | undefined }
   | { state: 'pending'; waits: string[] }
   | { state: 'refused' | 'conflicted' | 'error'; message: string }
+  /** Valid, accepted, but Lattice cannot serve it as asked (its hostname is another service's in the network). */
+  | { state: 'hostnameTaken'; message: string }
   | { state: 'none' };
 
 /** What resolving the route found, as far as its status is concerned. */
@@ -68,6 +70,8 @@ function programmedCondition(outcome: ProgrammingOutcome): DesiredCondition | un
       return condition(PROGRAMMED_CONDITION, 'False', 'Error', outcome.message);
     case 'refused':
       return condition(PROGRAMMED_CONDITION, 'False', 'ImmutableField', outcome.message);
+    case 'hostnameTaken':
+      return condition(PROGRAMMED_CONDITION, 'False', 'HostnameConflict', outcome.message);
     default:
       return undefined;
   }

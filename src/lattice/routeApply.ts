@@ -6,6 +6,7 @@ import { ownershipOf, TAG, tagChanges } from '../model/tags';
 import type { LatticeApi } from './api';
 import { awsErrorMessage, isConflict, isNotFound, LatticeRefusal, orUndefinedIfNotFound, targetGroupRefusal } from './awsErrors';
 import { clientToken } from './clientToken';
+import { customDomainHolder } from './domainConflicts';
 import type { RouteOwner } from './ownership';
 import type { PlanOp, RouteOp } from './routePlan';
 import type { ObservedRoute } from './routeState';
@@ -20,6 +21,8 @@ export interface ApplyResult {
   waits: string[];
   /** Set when the service name belongs to another route or owner: nothing else was done. */
   conflict: string | undefined;
+  /** Networks the service cannot join because another service there has its custom domain. */
+  domainConflicts: string[];
   /** The error that stopped the apply; the operations before it took effect. */
   error?: unknown;
 }
@@ -54,6 +57,8 @@ export class RouteApplier {
   readonly #nameOfKey: Map<string, string>;
   readonly #external: Readonly<Record<string, { arn: string; id: string }>>;
   readonly #waits: string[] = [];
+  readonly #domainConflicts: string[] = [];
+  #customDomain: string | undefined;
 
   constructor(
     api: LatticeApi,
@@ -69,6 +74,7 @@ export class RouteApplier {
     this.#targetGroups = new TargetGroupApplier(api, owner, observed.targetGroups, targetGroups, ownTargetGroupArns);
     this.#nameOfKey = new Map(targetGroups.map((g) => [g.key, g.name]));
     this.#external = external;
+    this.#customDomain = observed.service?.customDomainName;
   }
 
   /** Runs `ops` in order; stops at the first error and returns it with what was done before. */
@@ -78,6 +84,7 @@ export class RouteApplier {
       targetGroupArns: this.#targetGroups.targetGroupArns(),
       waits: [...this.#targetGroups.waits, ...this.#waits],
       conflict: undefined,
+      domainConflicts: [...this.#domainConflicts],
       ...extra,
     });
     try {
@@ -141,6 +148,7 @@ export class RouteApplier {
   }
 
   async #createService(service: ServiceModel): Promise<void> {
+    this.#customDomain = service.customDomainName;
     const input = {
       name: service.name,
       tags: service.tags,
@@ -188,7 +196,9 @@ export class RouteApplier {
       await this.#api.createServiceNetworkServiceAssociation({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) });
     } catch (error) {
       if (!isConflict(error)) throw error;
-      this.#waits.push(`association with ${serviceNetworkArn} not possible yet: ${awsErrorMessage(error)}`);
+      const domainConflict = await customDomainHolder(this.#api, serviceNetworkArn, this.#customDomain, serviceIdentifier);
+      if (domainConflict !== undefined) this.#domainConflicts.push(domainConflict);
+      else this.#waits.push(`association with ${serviceNetworkArn} not possible yet: ${awsErrorMessage(error)}`);
     }
   }
 

@@ -64,6 +64,14 @@ describe('route conditions from findings and the Lattice outcome', () => {
     expect(summary(clean, { state: 'none' })[0]).toHaveLength(2);
   });
 
+  it('keeps a route whose hostname another service of the network holds Accepted, but not Programmed (HostnameConflict)', () => {
+    expect(summary(clean, { state: 'hostnameTaken', message: 'custom domain example.com is already served' })[0]).toEqual([
+      'Accepted=True/Accepted',
+      'ResolvedRefs=True/ResolvedRefs',
+      `${PROGRAMMED_CONDITION}=False/HostnameConflict`,
+    ]);
+  });
+
   it('removes a Programmed condition of an earlier generation once the route is no longer accepted', () => {
     const route = {
       apiVersion: 'gateway.networking.k8s.io/v1',
