@@ -237,7 +237,7 @@ describe('upstream conformance, status part (Gateway, HTTPRoute, ReferenceGrant,
     expect(gatewayStatus(h, 'httproute-hostname-intersection').listeners.map((l) => l.attachedRoutes)).toEqual([2, 1, 1]);
   });
 
-  it('TLSRouteInvalidNoMatchingListener, TLSRouteInvalidNoMatchingListenerHostname, TLSRouteListenerPassthroughSupportedKinds, TLSRouteListenerTerminateNotSupported, TLSRouteInvalidBackendRefNonexistent', async () => {
+  it('TLSRouteInvalidNoMatchingListener, TLSRouteInvalidNoMatchingListenerHostname, TLSRouteListenerPassthroughSupportedKinds, TLSRouteListenerTerminateNotSupported, TLSRouteInvalidBackendRef*, TLSRouteInvalidReferenceGrant', async () => {
     await networks('gateway-tlsroute-tls-passthrough-only', 'gateway-tlsroute-http-only', 'gateway-tlsroute-https-only', 'gateway-tls-exact-hostname', 'gateway-tls-wildcard-hostname');
     const same = { namespaces: { from: 'Same' } };
     const passthrough = (extra: Record<string, unknown> = {}) => ({ name: 'tls-passthrough', protocol: 'TLS', port: 443, allowedRoutes: same, tls: { mode: 'Passthrough' }, ...extra });
@@ -256,6 +256,10 @@ describe('upstream conformance, status part (Gateway, HTTPRoute, ReferenceGrant,
     h.cluster.apply(tls('tlsroute-hostname-mismatch-1', { name: 'gateway-tls-exact-hostname' }, ['www.nomatch.com', '*.nomatch.com']));
     h.cluster.apply(tls('tlsroute-hostname-mismatch-2', { name: 'gateway-tls-wildcard-hostname' }, ['www.different.com', '*.different.com']));
     h.cluster.apply(tls('tlsroute-nonexistent-backend', { name: 'gateway-tlsroute-tls-passthrough-only' }, ['abc.example.com'], 'nonexistent-backend'));
+    const onPassthrough = { parentRefs: [{ name: 'gateway-tlsroute-tls-passthrough-only' }] };
+    h.cluster.apply(route('TLSRoute', 'tlsroute-unknown-kind', { ...onPassthrough, hostnames: ['kind.example.com'], rules: [{ backendRefs: [{ group: 'unknownkind.example.com', kind: 'NonExistent', name: 'tls-backend', port: 443 }] }] }));
+    h.cluster.apply(route('TLSRoute', 'tlsroute-invalid-reference-grant', { ...onPassthrough, hostnames: ['grant.example.com'], rules: [{ backendRefs: [{ name: 'web-backend', namespace: WEB, port: 8080 }] }] }));
+    h.cluster.apply({ apiVersion: `${GW}/v1beta1`, kind: 'ReferenceGrant', metadata: { name: 'reference-grant-wrong-from-kind', namespace: WEB }, spec: { from: [{ group: GW, kind: 'HTTPRoute', namespace: INFRA }], to: [{ group: '', kind: 'Service', name: 'web-backend' }] } });
     await h.driver.runUntilStable();
 
     expect(routeParents(h, 'TLSRoute', 'tlsroute-not-allowed-protocol-http')[0]?.conditions.Accepted).toBe('False/NotAllowedByListeners');
@@ -264,6 +268,8 @@ describe('upstream conformance, status part (Gateway, HTTPRoute, ReferenceGrant,
     expect(routeParents(h, 'TLSRoute', 'tlsroute-hostname-mismatch-1')[0]?.conditions.Accepted).toBe('False/NoMatchingListenerHostname');
     expect(routeParents(h, 'TLSRoute', 'tlsroute-hostname-mismatch-2')[0]?.conditions.Accepted).toBe('False/NoMatchingListenerHostname');
     expect(routeParents(h, 'TLSRoute', 'tlsroute-nonexistent-backend')[0]?.conditions).toMatchObject({ Accepted: 'True/Accepted', ResolvedRefs: 'False/BackendNotFound' });
+    expect(routeParents(h, 'TLSRoute', 'tlsroute-unknown-kind')[0]?.conditions.ResolvedRefs).toBe('False/InvalidKind');
+    expect(routeParents(h, 'TLSRoute', 'tlsroute-invalid-reference-grant')[0]?.conditions.ResolvedRefs).toBe('False/RefNotPermitted');
     for (const name of ['gateway-tlsroute-http-only', 'gateway-tlsroute-https-only', 'gateway-tls-exact-hostname', 'gateway-tls-wildcard-hostname']) {
       expect([name, gatewayStatus(h, name).listeners.map((l) => l.attachedRoutes)]).toEqual([name, [0]]);
     }
