@@ -46,9 +46,25 @@ async function findOrphan(acm: AcmApi, owner: ImportOwner, material: TlsMaterial
   return undefined;
 }
 
+/**
+ * Whether a recorded certificate is really ours for this Gateway: the ARN comes from an annotation
+ * anyone may edit, and a certificate without our tags is never overwritten nor deleted. Read only
+ * before a re-import or a delete, which are rare.
+ */
+async function isOurs(acm: AcmApi, owner: ImportOwner, arn: string): Promise<boolean> {
+  try {
+    const tags = await acm.listTags(arn);
+    return tags[TAG.managedBy] === owner.managedBy && tags[GATEWAY_TAG] === owner.gateway;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
 async function importOne(acm: AcmApi, owner: ImportOwner, material: TlsMaterial, recordedArn: string | undefined): Promise<string> {
   const body = { certificate: material.certificate, chain: material.chain, privateKey: material.privateKey };
-  const existing = recordedArn ?? (await findOrphan(acm, owner, material));
+  const recorded = recordedArn !== undefined && (await isOurs(acm, owner, recordedArn)) ? recordedArn : undefined;
+  const existing = recorded ?? (await findOrphan(acm, owner, material));
   if (existing !== undefined) {
     try {
       return await acm.importCertificate({ ...body, certificateArn: existing });
@@ -92,6 +108,7 @@ export async function convergeImportedCertificates(
   }
   for (const [secret, entry] of Object.entries(recorded)) {
     if (wanted.has(secret)) continue;
+    if (!(await isOurs(acm, owner, entry.arn))) continue;
     try {
       await acm.deleteCertificate(entry.arn);
     } catch (error) {
