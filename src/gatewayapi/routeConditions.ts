@@ -44,6 +44,16 @@ function acceptedCondition(parent: RouteParent, findings: RouteFindings, outcome
   if (attachment.reason !== 'Accepted') return condition('Accepted', 'False', attachment.reason, attachment.message);
   if (findings.routeProblem) return condition('Accepted', 'False', 'UnsupportedValue', findings.routeProblem);
   if (findings.certificateNeededFor) {
+    const fromSecret = attachment.listeners.find((l) => l.analysis.latticeProtocol === 'HTTPS' && l.analysis.certificateFromSecret);
+    if (fromSecret) {
+      const gw = parent.gateway.metadata;
+      return condition(
+        'Accepted',
+        'Unknown',
+        'Pending',
+        `Waiting for Gateway ${gw.namespace}/${gw.name} to import the certificate of listener ${fromSecret.analysis.listener.name}'s certificateRefs into ACM (see that listener's ResolvedRefs and Programmed conditions)`,
+      );
+    }
     return condition(
       'Accepted',
       'False',
