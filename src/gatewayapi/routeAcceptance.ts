@@ -8,23 +8,24 @@ function keyOf(ref: ResolvedParentRef): string {
 interface StatusParent {
   controllerName?: string;
   parentRef?: ParentReference;
-  conditions?: { type?: string; status?: string; observedGeneration?: number }[];
+  conditions?: { type?: string; status?: string }[];
 }
 
 /**
- * Whether the route's status says this controller accepted it for `parentRef`, for the route's
- * current generation (ListenerStatus.attachedRoutes: "Routes with any other value for the Accepted
- * condition MUST NOT be included"). A route not synced yet, or synced for an older spec, is not
- * counted; writing its status re-syncs the Gateway, which counts it then.
+ * Whether the route's status says this controller accepted it for `parentRef`
+ * (ListenerStatus.attachedRoutes: "Routes with any other value for the Accepted condition MUST
+ * NOT be included"). A route not synced yet is not counted; writing its status re-syncs the
+ * Gateway, which counts it then. The last written Accepted counts even while the route's new
+ * generation is being synced: dropping it meanwhile would change the Gateway's status twice per
+ * route edit, and each Gateway status change re-syncs every route of the Gateway.
  */
 export function acceptedFor(route: AnyRoute, parentRef: ResolvedParentRef, controllerName: string): boolean {
   const namespace = route.metadata.namespace ?? 'default';
-  const generation = route.metadata.generation;
   const want = keyOf(parentRef);
   const parents = ((route.status as { parents?: StatusParent[] } | undefined)?.parents ?? []) as StatusParent[];
   return parents.some((entry) => {
     if (entry?.controllerName !== controllerName || !entry.parentRef || keyOf(normalizeParentRef(entry.parentRef, namespace)) !== want) return false;
     const accepted = (entry.conditions ?? []).find((c) => c?.type === 'Accepted');
-    return accepted?.status === 'True' && (generation === undefined || accepted.observedGeneration === undefined || accepted.observedGeneration === generation);
+    return accepted?.status === 'True';
   });
 }

@@ -76,7 +76,7 @@ describe('attachment', () => {
     expect(Object.fromEntries(countAttachedRoutes(gw, analyses, routes, lookup))).toEqual({ http: 1, same: 1, tls: 1, sel: 1 });
   });
 
-  it('counts only routes whose status says Accepted=True for that parentRef, at their current generation', () => {
+  it('counts only routes whose status says Accepted=True for that parentRef (the last written one, also while a new generation syncs)', () => {
     const withStatus = (name: string, sectionName: string | undefined, status: string, observedGeneration = 1, generation = 1) => {
       const parentRef = { name: 'edge', namespace: 'infra', ...(sectionName ? { sectionName } : {}) };
       const r = route('HTTPRoute', 'prod', name, [parentRef]);
@@ -94,7 +94,7 @@ describe('attachment', () => {
       route('HTTPRoute', 'prod', 'never-synced', [{ name: 'edge', namespace: 'infra', sectionName: 'http' }]) as AnyRoute,
     ];
     const counted = countAttachedRoutes(gw, analyses, routes, lookup, (r, ref) => acceptedFor(r, ref, 'ours'));
-    expect(Object.fromEntries(counted)).toEqual({ http: 1, same: 0, tls: 0, sel: 1 });
+    expect(Object.fromEntries(counted)).toEqual({ http: 2, same: 0, tls: 0, sel: 1 });
     // Another controller's entry does not count.
     expect(acceptedFor(routes[0] as AnyRoute, normalizeParentRef({ name: 'edge', namespace: 'infra', sectionName: 'http' }, 'prod'), 'theirs')).toBe(false);
   });
