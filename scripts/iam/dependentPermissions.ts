@@ -1,6 +1,6 @@
 /**
  * Permissions the code never asks for by name, but that AWS checks on the caller when the code
- * calls certain VPC Lattice operations. Each one is included in the policy only when the code
+ * calls certain VPC Lattice (or ACM) operations. Each one is included in the policy only when the code
  * calls one of the operations that need it (`neededBy`), and says where AWS documents it.
  * This is the only list of actions that is not derived from the code.
  */
@@ -21,7 +21,8 @@ export type DependentStatementId =
   | 'AccessLogsToCloudWatchLogs'
   | 'AccessLogsToS3'
   | 'AccessLogsToFirehose'
-  | 'LogDeliveryServiceLinkedRole';
+  | 'LogDeliveryServiceLinkedRole'
+  | 'AcmTagOnImport';
 
 export interface StatementScope {
   resource: string | string[];
@@ -34,6 +35,8 @@ const LATTICE_ACCESS_LOGS = 'https://docs.aws.amazon.com/vpc-lattice/latest/ug/m
 const LOGS_TO_CLOUDWATCH = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html';
 const LOGS_TO_S3 = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html';
 const LOGS_TO_FIREHOSE = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-Firehose.html';
+
+const ACM_AUTHORIZATION = 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscertificatemanager.html';
 
 const CREATES_LATTICE_RESOURCES = ['vpc-lattice:CreateServiceNetwork', 'vpc-lattice:CreateService', 'vpc-lattice:CreateTargetGroup'];
 const ENABLES_ACCESS_LOGS = ['vpc-lattice:CreateAccessLogSubscription'];
@@ -60,6 +63,8 @@ export const DEPENDENT_PERMISSIONS: readonly DependentPermission[] = [
   { action: 's3:PutBucketPolicy', statement: 'AccessLogsToS3', neededBy: SETS_LOG_DESTINATION, source: LOGS_TO_S3 },
   { action: 'firehose:TagDeliveryStream', statement: 'AccessLogsToFirehose', neededBy: SETS_LOG_DESTINATION, source: LOGS_TO_FIREHOSE },
   { action: 'iam:CreateServiceLinkedRole', statement: 'LogDeliveryServiceLinkedRole', neededBy: SETS_LOG_DESTINATION, source: LOGS_TO_FIREHOSE },
+  // ImportCertificate with Tags (our ownership tags) also authorizes the tagging as the caller.
+  { action: 'acm:AddTagsToCertificate', statement: 'AcmTagOnImport', neededBy: ['acm:ImportCertificate'], source: ACM_AUTHORIZATION },
 ];
 
 /**
@@ -78,6 +83,7 @@ export const DEPENDENT_STATEMENTS: Readonly<Record<DependentStatementId, Stateme
   AccessLogsToCloudWatchLogs: { resource: 'arn:aws:logs:*:*:*' },
   AccessLogsToS3: { resource: 'arn:aws:s3:::*' },
   AccessLogsToFirehose: { resource: 'arn:aws:firehose:*:*:deliverystream/*' },
+  AcmTagOnImport: { resource: 'arn:aws:acm:*:*:certificate/*' },
   LogDeliveryServiceLinkedRole: {
     resource: 'arn:aws:iam::*:role/aws-service-role/delivery.logs.amazonaws.com/AWSServiceRoleForLogDelivery',
     condition: { StringEquals: { 'iam:AWSServiceName': 'delivery.logs.amazonaws.com' } },

@@ -2,6 +2,7 @@ import { analyzeListeners } from '../gatewayapi/listeners';
 import { countAttachedRoutes, attachToGateway, refersTo } from '../gatewayapi/attachment';
 import { buildGatewayStatus, type NetworkResolution } from '../gatewayapi/gatewayStatus';
 import { gatewayClassOf, gatewayParentRefs } from '../gatewayapi/parentRefs';
+import { acceptedFor } from '../gatewayapi/routeAcceptance';
 import { ASSIGNED_DOMAIN_ANNOTATION, MANAGED_LABEL, MANAGED_LABEL_VALUE, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
 import { GATEWAY_API_VERSION, GATEWAY_GROUP, ROUTE_KINDS, type AnyRoute, type Gateway } from '../gatewayapi/types';
 import { hasNewerObservedGeneration } from '../metacontroller/conditions';
@@ -10,6 +11,7 @@ import { generationOf } from '../metacontroller/objects';
 import { metadataPatch, statusIfChanged } from '../metacontroller/response';
 import type { DecoratorHookResponse, KubeObject, RelatedResourceRule } from '../metacontroller/types';
 import { resolveServiceNetwork } from '../lattice/serviceNetworks';
+import { CERTIFICATE_DELETE_RETRY_SECONDS as CERTIFICATE_RETRY_SECONDS, certificateResolver, certificateResources, IMPORTED_CERTIFICATES_ANNOTATION, releaseGatewayCertificates, syncGatewayCertificates } from './gatewayCertificates';
 import type { DecoratorHandlers, DecoratorWiring, HookController } from './types';
 
 const MANAGED = { matchLabels: { [MANAGED_LABEL]: MANAGED_LABEL_VALUE } };
@@ -41,6 +43,7 @@ export function createGatewayController(): HookController {
       const rules: RelatedResourceRule[] = [
         { apiVersion: GATEWAY_API_VERSION, resource: 'gatewayclasses', names: [gateway.spec?.gatewayClassName ?? ''] },
         ...routeResources(),
+        ...certificateResources(gateway),
       ];
       if ((gateway.spec?.listeners ?? []).some((l) => l.allowedRoutes?.namespaces?.from === 'Selector')) {
         rules.push({ apiVersion: 'v1', resource: 'namespaces', labelSelector: {} });
@@ -54,8 +57,10 @@ export function createGatewayController(): HookController {
       if (hasNewerObservedGeneration(gateway.status?.conditions, ['Accepted', 'Programmed'], generation)) return { status: null };
       const index = ObjectIndex.fromDecoratorRequest(request);
       const namespaces = (name: string) => index.get<KubeObject>({ group: '', kind: 'Namespace', name });
-      const analyses = analyzeListeners(gateway);
+      const resolveRefs = certificateResolver(gateway, index);
+      const analyses = analyzeListeners(gateway, resolveRefs);
       const problem = classProblem(gateway, index);
+      const certificates = problem === undefined ? await syncGatewayCertificates(ctx, gateway, analyses, resolveRefs) : undefined;
       const knownArn = gateway.metadata.annotations?.[SERVICE_NETWORK_ARN_ANNOTATION];
 
       let network: NetworkResolution = { state: 'missing', retryAfterSeconds: 0 };
@@ -72,23 +77,30 @@ export function createGatewayController(): HookController {
         .filter((name): name is string => typeof name === 'string' && name !== '');
 
       const status = buildGatewayStatus(
-        { gateway, classProblem: problem, analyses, attachedRoutes: countAttachedRoutes(gateway, analyses, routes, namespaces), network, addresses },
+        { gateway, classProblem: problem, analyses, certificateProblems: certificates?.problems, attachedRoutes: countAttachedRoutes(gateway, analyses, routes, namespaces, (route, ref) => acceptedFor(route, ref, ctx.config.controllerName)), network, addresses },
         { generation, now: ctx.now().toISOString() },
       );
-      const annotations = metadataPatch(gateway.metadata.annotations, { [SERVICE_NETWORK_ARN_ANNOTATION]: network.state === 'found' ? network.arn : null });
+      const annotations = metadataPatch(gateway.metadata.annotations, {
+        [SERVICE_NETWORK_ARN_ANNOTATION]: network.state === 'found' ? network.arn : null,
+        ...(certificates ? { [IMPORTED_CERTIFICATES_ANNOTATION]: certificates.annotation } : {}),
+      });
+      const resync = [network.state === 'missing' && problem === undefined ? network.retryAfterSeconds : undefined, certificates?.resyncAfterSeconds].filter((s): s is number => s !== undefined);
       return {
         status: statusIfChanged(gateway.status, status),
         annotations,
-        ...(network.state === 'missing' && problem === undefined ? { resyncAfterSeconds: network.retryAfterSeconds } : {}),
+        ...(resync.length > 0 ? { resyncAfterSeconds: Math.min(...resync) } : {}),
       };
     },
 
-    finalize(request) {
+    async finalize(request, ctx) {
       // The Gateway owns nothing in Lattice (networks belong to ServiceNetwork objects or their
-      // owners; routes clean up after themselves). Only our annotation is removed; the status is
-      // left to whoever manages the Gateway next.
-      const gateway = request.object;
-      return { annotations: metadataPatch(gateway.metadata.annotations, { [SERVICE_NETWORK_ARN_ANNOTATION]: null }), finalized: true };
+      // owners; routes clean up after themselves), only the certificates imported from its
+      // Secrets. Our annotations are removed; the status is left to whoever manages it next.
+      const gateway = request.object as Gateway;
+      const released = await releaseGatewayCertificates(ctx, gateway);
+      const annotations = metadataPatch(gateway.metadata.annotations, { [SERVICE_NETWORK_ARN_ANNOTATION]: null, [IMPORTED_CERTIFICATES_ANNOTATION]: released.annotation });
+      if (!released.done) return { annotations, resyncAfterSeconds: CERTIFICATE_RETRY_SECONDS };
+      return { annotations, finalized: true };
     },
   };
   return { wiring: gatewayWiring, handlers, features: ['Gateway', 'GatewayPort8080'] };

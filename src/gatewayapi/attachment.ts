@@ -21,6 +21,10 @@ export interface ParentAttachment {
   listeners: ListenerAttachment[];
 }
 
+/** Why HTTP listeners do not take GRPCRoutes by default (docs/gateway-api-support.md, GRPCRoute). */
+const GRPC_ON_HTTP =
+  '. VPC Lattice negotiates HTTP/2, which gRPC needs, with ALPN on HTTPS listeners; an HTTP listener carries GRPCRoutes only when its allowedRoutes.kinds lists GRPCRoute';
+
 /** Looks up a Namespace object by name (for allowedRoutes Selector). */
 export type NamespaceLookup = (name: string) => KubeObject | undefined;
 
@@ -66,10 +70,11 @@ export function attachToGateway(
     (a) => a.supportedKinds.some((k) => k.kind === route.kind) && namespaceAllowed(a.listener, gateway, routeNamespace, namespaces),
   );
   if (allowed.length === 0) {
+    const grpcOnHttp = route.kind === 'GRPCRoute' && relevant.some((a) => a.latticeProtocol === 'HTTP' && !a.supportedKinds.some((k) => k.kind === 'GRPCRoute'));
     return {
       parentRef,
       reason: 'NotAllowedByListeners',
-      message: `No listener of ${describeRef(parentRef)} allows a ${route.kind} from namespace ${routeNamespace}; check the listeners' allowedRoutes`,
+      message: `No listener of ${describeRef(parentRef)} allows a ${route.kind} from namespace ${routeNamespace}; check the listeners' allowedRoutes${grpcOnHttp ? GRPC_ON_HTTP : ''}`,
       listeners: [],
     };
   }
@@ -94,14 +99,26 @@ export function refersTo(parentRef: ResolvedParentRef, gateway: Gateway): boolea
   return parentRef.name === gateway.metadata.name && parentRef.namespace === gateway.metadata.namespace;
 }
 
-/** attachedRoutes per listener name: routes (not deleting) attached by the rules above, each counted once per listener. */
-export function countAttachedRoutes(gateway: Gateway, analyses: readonly ListenerAnalysis[], routes: readonly AnyRoute[], namespaces: NamespaceLookup): Map<string, number> {
+/** Whether the route's own status reports it Accepted for that parentRef (see routeAcceptance.ts). */
+export type AcceptedFor = (route: AnyRoute, parentRef: ResolvedParentRef) => boolean;
+
+/**
+ * attachedRoutes per listener name: routes (not deleting) attached by the rules above and
+ * `accepted` for that parentRef, each counted once per listener.
+ */
+export function countAttachedRoutes(
+  gateway: Gateway,
+  analyses: readonly ListenerAnalysis[],
+  routes: readonly AnyRoute[],
+  namespaces: NamespaceLookup,
+  accepted: AcceptedFor = () => true,
+): Map<string, number> {
   const counts = new Map<string, number>(analyses.map((a) => [a.listener.name, 0]));
   for (const route of routes) {
     if (route.metadata.deletionTimestamp) continue;
     const attachedTo = new Set<string>();
     for (const parentRef of gatewayParentRefs(route)) {
-      if (!refersTo(parentRef, gateway)) continue;
+      if (!refersTo(parentRef, gateway) || !accepted(route, parentRef)) continue;
       for (const { analysis } of attachToGateway(route, parentRef, gateway, analyses, namespaces).listeners) attachedTo.add(analysis.listener.name);
     }
     for (const name of attachedTo) counts.set(name, (counts.get(name) ?? 0) + 1);

@@ -14,6 +14,8 @@ export interface GatewayFacts {
   /** Undefined when the class is accepted; otherwise why not. */
   classProblem: string | undefined;
   analyses: readonly ListenerAnalysis[];
+  /** Listener name → why its certificate could not be imported into ACM. */
+  certificateProblems?: ReadonlyMap<string, string> | undefined;
   attachedRoutes: ReadonlyMap<string, number>;
   network: NetworkResolution;
   /** Lattice DNS names of the routes attached to this Gateway. */
@@ -76,9 +78,10 @@ export function gatewayProgrammed(accepted: DesiredCondition, network: NetworkRe
   }
 }
 
-function listenerProgrammed(analysis: ListenerAnalysis, network: NetworkResolution): DesiredCondition {
+function listenerProgrammed(analysis: ListenerAnalysis, network: NetworkResolution, certificateProblem: string | undefined): DesiredCondition {
   if (!analysis.usable || analysis.accepted.status !== 'True') return condition('Programmed', 'False', 'Invalid', 'The listener is not accepted');
   if (analysis.resolvedRefs.status !== 'True') return condition('Programmed', 'False', 'Invalid', analysis.resolvedRefs.message);
+  if (certificateProblem !== undefined) return condition('Programmed', 'False', 'Invalid', certificateProblem);
   if (network.state !== 'found') return condition('Programmed', 'False', 'Pending', 'Waiting for the service network');
   return condition('Programmed', 'True', 'Programmed');
 }
@@ -106,7 +109,7 @@ export function buildGatewayStatus(facts: GatewayFacts, options: { generation: n
 
   const previous = existingListeners(current);
   status.listeners = facts.analyses.map((analysis) => {
-    const desired = [analysis.accepted, analysis.resolvedRefs, listenerProgrammed(analysis, facts.network)];
+    const desired = [analysis.accepted, analysis.resolvedRefs, listenerProgrammed(analysis, facts.network, facts.certificateProblems?.get(analysis.listener.name))];
     if (analysis.conflicted) desired.push(analysis.conflicted);
     const before = previous.get(analysis.listener.name);
     return {

@@ -1,4 +1,6 @@
 import { condition, type DesiredCondition } from '../metacontroller/conditions';
+import type { CertificateRefResolution } from './certificateRefs';
+import { importedCertificateArn } from './importedCertificates';
 import { KEY_PREFIX } from './ourKeys';
 import { GATEWAY_GROUP, type Gateway, type Listener, type RouteGroupKind, type RouteKind } from './types';
 
@@ -27,6 +29,8 @@ export interface ListenerAnalysis {
   conflicted: DesiredCondition | undefined;
   supportedKinds: { group: string; kind: RouteKind }[];
   certificateArn: string | undefined;
+  /** The certificate comes from the listener's certificateRefs (imported by the Gateway hook), not from ACM discovery. */
+  certificateFromSecret: boolean;
   /** Accepted and not conflicted: routes may attach and Lattice listeners may be built from it. */
   usable: boolean;
 }
@@ -66,14 +70,27 @@ function kindsOf(listener: Listener, protocol: LatticeListenerProtocol): { suppo
   return { supported, invalid };
 }
 
-function certificateCondition(listener: Listener, protocol: LatticeListenerProtocol): { resolvedRefs: DesiredCondition; certificateArn?: string } {
+/** Resolves a listener's certificateRefs (the Gateway hook, which has the Secrets); route hooks pass none. */
+export type CertificateRefResolver = (listener: Listener) => CertificateRefResolution;
+
+function certificateCondition(
+  gateway: Gateway,
+  listener: Listener,
+  protocol: LatticeListenerProtocol,
+  resolveRefs: CertificateRefResolver | undefined,
+): { resolvedRefs: DesiredCondition; certificateArn?: string } {
   if (protocol !== 'HTTPS') return { resolvedRefs: condition('ResolvedRefs', 'True', 'ResolvedRefs') };
   const arn = listener.tls?.options?.[CERTIFICATE_ARN_OPTION];
-  const secretsNote = (listener.tls?.certificateRefs?.length ?? 0) > 0 ? '; certificateRefs are not used: VPC Lattice takes ACM certificates only' : '';
+  const refs = listener.tls?.certificateRefs ?? [];
+  if (arn === undefined && refs.length > 0) {
+    const resolution = resolveRefs?.(listener);
+    if (resolution?.state === 'invalid') return { resolvedRefs: condition('ResolvedRefs', 'False', resolution.reason, resolution.message) };
+    const imported = importedCertificateArn(gateway, listener);
+    return { resolvedRefs: condition('ResolvedRefs', 'True', 'ResolvedRefs', 'certificate from certificateRefs, imported into ACM'), ...(imported ? { certificateArn: imported } : {}) };
+  }
+  const secretsNote = refs.length > 0 ? `; certificateRefs are not used: the ${CERTIFICATE_ARN_OPTION} option names the certificate` : '';
   if (arn === undefined) {
-    return {
-      resolvedRefs: condition('ResolvedRefs', 'True', 'ResolvedRefs', `no ${CERTIFICATE_ARN_OPTION} option: the certificate is found in ACM from each route's hostname${secretsNote}`),
-    };
+    return { resolvedRefs: condition('ResolvedRefs', 'True', 'ResolvedRefs', `no ${CERTIFICATE_ARN_OPTION} option: the certificate is found in ACM from each route's hostname`) };
   }
   if (!ACM_CERTIFICATE_ARN.test(arn)) {
     return { resolvedRefs: condition('ResolvedRefs', 'False', 'InvalidCertificateRef', `tls.options ${CERTIFICATE_ARN_OPTION} "${arn}" is not an ACM certificate ARN`) };
@@ -97,7 +114,7 @@ function protocolConflicts(analyses: { listener: Listener; protocol?: LatticeLis
   return conflicted;
 }
 
-export function analyzeListeners(gateway: Gateway): ListenerAnalysis[] {
+export function analyzeListeners(gateway: Gateway, resolveRefs?: CertificateRefResolver): ListenerAnalysis[] {
   const listeners = gateway.spec?.listeners ?? [];
   const protocols = listeners.map((listener) => ({ listener, ...latticeProtocolOf(listener) }));
   const conflicts = protocolConflicts(protocols);
@@ -111,11 +128,12 @@ export function analyzeListeners(gateway: Gateway): ListenerAnalysis[] {
         conflicted: undefined,
         supportedKinds: [],
         certificateArn: undefined,
+        certificateFromSecret: false,
         usable: false,
       };
     }
     const kinds = kindsOf(listener, protocol);
-    const certificate = certificateCondition(listener, protocol);
+    const certificate = certificateCondition(gateway, listener, protocol, resolveRefs);
     const resolvedRefs =
       kinds.invalid.length > 0
         ? condition('ResolvedRefs', 'False', 'InvalidRouteKinds', `unsupported route kinds for a ${listener.protocol} listener: ${kinds.invalid.join(', ')}`)
@@ -134,6 +152,7 @@ export function analyzeListeners(gateway: Gateway): ListenerAnalysis[] {
       conflicted,
       supportedKinds: kinds.supported,
       certificateArn: certificate.certificateArn,
+      certificateFromSecret: protocol === 'HTTPS' && listener.tls?.options?.[CERTIFICATE_ARN_OPTION] === undefined && (listener.tls?.certificateRefs?.length ?? 0) > 0,
       usable: conflicted === undefined,
     };
   });

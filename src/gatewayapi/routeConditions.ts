@@ -14,6 +14,8 @@ export type ProgrammingOutcome =
   | { state: 'programmed'; serviceArn: string; dnsName: string | undefined }
   | { state: 'pending'; waits: string[] }
   | { state: 'refused' | 'conflicted' | 'error'; message: string }
+  /** Valid, accepted, but Lattice cannot serve it as asked (its hostname is another service's in the network). */
+  | { state: 'hostnameTaken'; message: string }
   | { state: 'none' };
 
 /** What resolving the route found, as far as its status is concerned. */
@@ -42,6 +44,16 @@ function acceptedCondition(parent: RouteParent, findings: RouteFindings, outcome
   if (attachment.reason !== 'Accepted') return condition('Accepted', 'False', attachment.reason, attachment.message);
   if (findings.routeProblem) return condition('Accepted', 'False', 'UnsupportedValue', findings.routeProblem);
   if (findings.certificateNeededFor) {
+    const fromSecret = attachment.listeners.find((l) => l.analysis.latticeProtocol === 'HTTPS' && l.analysis.certificateFromSecret);
+    if (fromSecret) {
+      const gw = parent.gateway.metadata;
+      return condition(
+        'Accepted',
+        'Unknown',
+        'Pending',
+        `Waiting for Gateway ${gw.namespace}/${gw.name} to import the certificate of listener ${fromSecret.analysis.listener.name}'s certificateRefs into ACM (see that listener's ResolvedRefs and Programmed conditions)`,
+      );
+    }
     return condition(
       'Accepted',
       'False',
@@ -68,6 +80,8 @@ function programmedCondition(outcome: ProgrammingOutcome): DesiredCondition | un
       return condition(PROGRAMMED_CONDITION, 'False', 'Error', outcome.message);
     case 'refused':
       return condition(PROGRAMMED_CONDITION, 'False', 'ImmutableField', outcome.message);
+    case 'hostnameTaken':
+      return condition(PROGRAMMED_CONDITION, 'False', 'HostnameConflict', outcome.message);
     default:
       return undefined;
   }

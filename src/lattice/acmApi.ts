@@ -1,7 +1,15 @@
-import { ACMClient, DescribeCertificateCommand, ListCertificatesCommand, type CertificateSummary } from '@aws-sdk/client-acm';
+import {
+  ACMClient,
+  DeleteCertificateCommand,
+  DescribeCertificateCommand,
+  ImportCertificateCommand,
+  ListCertificatesCommand,
+  ListTagsForCertificateCommand,
+  type CertificateSummary,
+} from '@aws-sdk/client-acm';
 import type { CallSession } from './callSession';
 
-/** The ACM operations certificate discovery uses (the IAM policy is derived from this list too). */
+/** The ACM operations of certificate discovery and Secret import (the IAM policy is derived from this list too). */
 export class AcmApi {
   readonly #client: ACMClient;
   readonly #session: CallSession;
@@ -27,5 +35,31 @@ export class AcmApi {
 
   describeCertificate(certificateArn: string) {
     return this.#session.run('DescribeCertificate', (o) => this.#client.send(new DescribeCertificateCommand({ CertificateArn: certificateArn }), o));
+  }
+
+  /**
+   * Imports a certificate, or re-imports onto `certificateArn` (same ARN; ACM takes no tags then).
+   * The request carries the private key: it is never logged, and ACM's errors do not quote it.
+   */
+  async importCertificate(input: { certificate: string; chain: string | undefined; privateKey: string; certificateArn?: string; tags?: Record<string, string> }): Promise<string> {
+    const encode = (pem: string) => new TextEncoder().encode(pem);
+    const command = new ImportCertificateCommand({
+      Certificate: encode(input.certificate),
+      PrivateKey: encode(input.privateKey),
+      ...(input.chain ? { CertificateChain: encode(input.chain) } : {}),
+      ...(input.certificateArn ? { CertificateArn: input.certificateArn } : {}),
+      ...(input.tags ? { Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
+    });
+    const out = await this.#session.run('ImportCertificate', (o) => this.#client.send(command, o));
+    return out.CertificateArn ?? input.certificateArn ?? '';
+  }
+
+  async deleteCertificate(certificateArn: string): Promise<void> {
+    await this.#session.run('DeleteCertificate', (o) => this.#client.send(new DeleteCertificateCommand({ CertificateArn: certificateArn }), o));
+  }
+
+  async listTags(certificateArn: string): Promise<Record<string, string>> {
+    const out = await this.#session.run('ListTagsForCertificate', (o) => this.#client.send(new ListTagsForCertificateCommand({ CertificateArn: certificateArn }), o));
+    return Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
   }
 }

@@ -7,6 +7,7 @@ import type { LatticeApi } from './api';
 import type { LambdaApi } from './lambdaApi';
 import { awsErrorMessage, isConflict, isNotFound, LatticeRefusal, orUndefinedIfNotFound, targetGroupRefusal } from './awsErrors';
 import { clientToken } from './clientToken';
+import { customDomainHolder } from './domainConflicts';
 import type { RouteOwner } from './ownership';
 import type { PlanOp, RouteOp } from './routePlan';
 import type { ObservedRoute } from './routeState';
@@ -21,6 +22,8 @@ export interface ApplyResult {
   waits: string[];
   /** Set when the service name belongs to another route or owner: nothing else was done. */
   conflict: string | undefined;
+  /** Networks the service cannot join because another service there has its custom domain. */
+  domainConflicts: string[];
   /** The error that stopped the apply; the operations before it took effect. */
   error?: unknown;
 }
@@ -55,6 +58,8 @@ export class RouteApplier {
   readonly #nameOfKey: Map<string, string>;
   readonly #external: Readonly<Record<string, { arn: string; id: string }>>;
   readonly #waits: string[] = [];
+  readonly #domainConflicts: string[] = [];
+  #customDomain: string | undefined;
 
   constructor(
     api: LatticeApi,
@@ -71,6 +76,7 @@ export class RouteApplier {
     this.#targetGroups = new TargetGroupApplier(api, owner, observed.targetGroups, targetGroups, ownTargetGroupArns, lambda);
     this.#nameOfKey = new Map(targetGroups.map((g) => [g.key, g.name]));
     this.#external = external;
+    this.#customDomain = observed.service?.customDomainName;
   }
 
   /** Runs `ops` in order; stops at the first error and returns it with what was done before. */
@@ -80,6 +86,7 @@ export class RouteApplier {
       targetGroupArns: this.#targetGroups.targetGroupArns(),
       waits: [...this.#targetGroups.waits, ...this.#waits],
       conflict: undefined,
+      domainConflicts: [...this.#domainConflicts],
       ...extra,
     });
     try {
@@ -143,6 +150,7 @@ export class RouteApplier {
   }
 
   async #createService(service: ServiceModel): Promise<void> {
+    this.#customDomain = service.customDomainName;
     const input = {
       name: service.name,
       tags: service.tags,
@@ -190,7 +198,9 @@ export class RouteApplier {
       await this.#api.createServiceNetworkServiceAssociation({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) });
     } catch (error) {
       if (!isConflict(error)) throw error;
-      this.#waits.push(`association with ${serviceNetworkArn} not possible yet: ${awsErrorMessage(error)}`);
+      const domainConflict = await customDomainHolder(this.#api, serviceNetworkArn, this.#customDomain, serviceIdentifier);
+      if (domainConflict !== undefined) this.#domainConflicts.push(domainConflict);
+      else this.#waits.push(`association with ${serviceNetworkArn} not possible yet: ${awsErrorMessage(error)}`);
     }
   }
 

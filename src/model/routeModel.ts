@@ -15,6 +15,9 @@ import type { RouteKindAdapter } from './routeKinds';
 import { describeRule, orderRules, priorityOverrides, type DroppedRule, type LatticeRuleModel, type MatchEntry, type RuleAction } from './rules';
 import { lambdaTargetGroupModel, targetGroupModel, type TargetGroupModel } from './targetGroups';
 import { targetsFor } from './targets';
+import { customDomainOf } from './customDomain';
+
+export { customDomainOf } from './customDomain';
 
 export const SERVICE_NAME_OVERRIDE_ANNOTATION = `${KEY_PREFIX}service-name-override`;
 export const STANDALONE_ANNOTATION = `${KEY_PREFIX}standalone`;
@@ -79,14 +82,10 @@ export interface BuiltRoute {
   notes: string[];
 }
 
-/**
- * The custom domain of the route's service: its first hostname that is not a wildcard (Lattice
- * has one custom domain per service). The other hostnames are reported, never silently dropped.
- */
-export function customDomainOf(route: AnyRoute): { domain: string | undefined; ignored: string[] } {
-  const hostnames = route.spec?.hostnames ?? [];
-  const domain = hostnames.find((h) => !h.startsWith('*'));
-  return { domain: domain?.toLowerCase(), ignored: hostnames.filter((h) => h !== domain) };
+/** TLS passthrough is routed by the service's custom domain: a route whose names are all wildcards cannot be served. */
+function passthroughDomainProblem(adapter: RouteKindAdapter, wildcardsOnly: readonly string[] | undefined): string | undefined {
+  if (adapter.mode !== 'defaultAction' || wildcardsOnly === undefined) return undefined;
+  return `VPC Lattice routes TLS passthrough by the service's custom domain, an exact hostname: the names this route has on its listeners (${wildcardsOnly.join(', ')}) are all wildcards; give the route or the listener an exact hostname`;
 }
 
 /** Whether the route serves HTTPS, and the certificate a Gateway listener names for it. */
@@ -202,7 +201,8 @@ export function buildRouteModel(
   const passthroughAction = adapter.mode === 'defaultAction' ? actions[0] : undefined;
   const usedActions = adapter.mode === 'rules' ? ordered.rules.map((r) => r.action) : passthroughAction ? [passthroughAction] : [];
   const usedKeys = new Set(usedActions.flatMap((a) => ('forward' in a ? a.forward.map((f) => f.key) : [])));
-  const domain = customDomainOf(route);
+  const accepted = parents.filter((p) => p.attachment.reason === 'Accepted');
+  const domain = customDomainOf(route, accepted);
   if (domain.ignored.length > 0) notes.push(`VPC Lattice serves one custom domain per service: ${domain.domain ?? 'no hostname'} is used; ${domain.ignored.join(', ')} ${domain.ignored.length > 1 ? 'are' : 'is'} not`);
 
   const base = {
@@ -211,10 +211,9 @@ export function buildRouteModel(
     noValidRule: adapter.mode === 'rules' ? rules.length > 0 && ordered.rules.length === 0 : dropped.length > 0,
     notes,
   };
-  const accepted = parents.filter((p) => p.attachment.reason === 'Accepted');
   const override = route.metadata.annotations?.[SERVICE_NAME_OVERRIDE_ANNOTATION];
   const nameProblem = override === undefined ? undefined : serviceNameProblem(override);
-  const routeProblem = nameProblem !== undefined ? `service-name-override "${override}" ${nameProblem}` : adapter.routeProblem(route);
+  const routeProblem = nameProblem !== undefined ? `service-name-override "${override}" ${nameProblem}` : (adapter.routeProblem(route) ?? passthroughDomainProblem(adapter, domain.wildcardsOnly));
   const parentsWithoutNetwork = accepted.filter((p) => !p.gateway.metadata.annotations?.[SERVICE_NETWORK_ARN_ANNOTATION]);
   const certificate = httpsCertificateOf(accepted);
   const certificateArn = certificate.certificateArn ?? options.discoveredCertificateArn;

@@ -15,4 +15,11 @@ describe('supportedFeatures', () => {
     const declared = new Set(controllers.flatMap((c) => [...(c.features ?? [])]));
     expect(new Set(published)).toEqual(declared);
   });
+
+  it('does not claim GRPCRoute: every upstream GRPCRoute test attaches to an HTTP listener, which takes no GRPCRoute by default', () => {
+    const names = supportedFeatures(createControllers().map((c) => c.features)).map((f) => f.name);
+    expect(names).not.toContain('GRPCRoute');
+    expect(names).not.toContain('GRPCRouteNamedRouteRule');
+    expect(names).toEqual(['Gateway', 'GatewayPort8080', 'HTTPRoute', 'HTTPRouteMethodMatching', 'HTTPRouteNamedRouteRule', 'HTTPRouteParentRefPort', 'ReferenceGrant', 'TLSRoute']);
+  });
 });

@@ -51,12 +51,12 @@ describe('deriving IAM actions from SDK command usage', () => {
 });
 
 describe('dependent permissions', () => {
-  it('each has a documented source and a statement, and is needed by Lattice operations', () => {
+  it('each has a documented source and a statement, and is needed by Lattice or ACM operations', () => {
     for (const permission of DEPENDENT_PERMISSIONS) {
       expect(permission.source).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
       expect(Object.keys(DEPENDENT_STATEMENTS)).toContain(permission.statement);
       expect(permission.neededBy.length).toBeGreaterThan(0);
-      for (const action of permission.neededBy) expect(action).toMatch(/^vpc-lattice:[A-Z][A-Za-z]+$/);
+      for (const action of permission.neededBy) expect(action).toMatch(/^(vpc-lattice|acm):[A-Z][A-Za-z]+$/);
     }
   });
 

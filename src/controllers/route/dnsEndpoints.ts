@@ -1,4 +1,5 @@
 import { customDomainOf } from '../../model/routeModel';
+import type { RouteParent } from '../../gatewayapi/routeParents';
 import type { AnyRoute } from '../../gatewayapi/types';
 import type { KubeObject } from '../../metacontroller/types';
 
@@ -10,8 +11,8 @@ const DNS_TTL_SECONDS = 300;
  * name. Returned while the service exists, also when this sync failed: the record must not go
  * while the service still answers.
  */
-export function dnsEndpoints(route: AnyRoute, serviceDnsName: string | undefined): KubeObject[] {
-  const domain = customDomainOf(route).domain;
+export function dnsEndpoints(route: AnyRoute, serviceDnsName: string | undefined, parents: readonly RouteParent[] = []): KubeObject[] {
+  const domain = customDomainOf(route, parents).domain;
   if (!domain || !serviceDnsName) return [];
   return [
     {

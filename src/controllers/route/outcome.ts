@@ -36,6 +36,8 @@ export function outcomeOf(plan: RoutePlan, result: ApplyResult): LatticeOutcome 
   if (!result.service) return { state: 'pending', waits: ['the Lattice service is being created'], serviceArn: undefined, dnsName: undefined, targetGroupArns };
   const { arn: serviceArn, dnsName } = result.service;
   if (plan.refusals.length > 0) return { state: 'refused', message: plan.refusals.join('; '), serviceArn, dnsName, targetGroupArns };
+  // The service is kept, outside the network; no DNS record may point at it meanwhile.
+  if (result.domainConflicts.length > 0) return { state: 'hostnameTaken', message: result.domainConflicts.join('; '), serviceArn, dnsName: undefined, targetGroupArns };
   if (waits.length > 0) return { state: 'pending', waits, serviceArn, dnsName, targetGroupArns };
   return { state: 'programmed', serviceArn, dnsName, targetGroupArns };
 }
@@ -64,7 +66,7 @@ export function annotationsFor(route: AnyRoute, outcome: LatticeOutcome, discove
 export function resyncOf(outcome: LatticeOutcome, built: BuiltRoute): number | undefined {
   if (built.certificateNeededFor) return CERTIFICATE_RESYNC_SECONDS;
   if (outcome.state === 'pending') return PENDING_RESYNC_SECONDS;
-  if (outcome.state === 'error' || outcome.state === 'conflicted') return ERROR_RESYNC_SECONDS;
+  if (outcome.state === 'error' || outcome.state === 'conflicted' || outcome.state === 'hostnameTaken') return ERROR_RESYNC_SECONDS;
   if (built.parentsWithoutNetwork.length > 0) return NETWORK_RESYNC_SECONDS;
   return undefined;
 }

@@ -56,7 +56,7 @@ async function sync(request: DecoratorHookRequest, ctx: HookContext, adapter: Ro
   return {
     status: stale ? null : statusIfChanged(route.status, status),
     annotations: annotationsFor(route, outcome, certificate.memo),
-    ...(withDns ? { attachments: dnsEndpoints(route, outcome.dnsName) } : {}),
+    ...(withDns ? { attachments: dnsEndpoints(route, outcome.dnsName, parents) } : {}),
     ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}),
   };
 }

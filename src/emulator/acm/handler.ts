@@ -24,6 +24,8 @@ async function runAcmCall(runtime: EmulatorRuntime, request: RawRequest, target:
     lattice: runtime.store,
     region: callerRegion(runtime, request),
     defaultPageSize: runtime.settings.defaultPageSize,
+    accountId: runtime.accountId,
+    now: runtime.clock,
   };
   return { name: operation.name, output: operation.run(context, parseJsonBody(request.body)) };
 }

@@ -1,5 +1,6 @@
 /**
- * The ACM operations the emulator serves: ListCertificates and DescribeCertificate. Each takes the
+ * The ACM operations the emulator serves: ListCertificates and DescribeCertificate here,
+ * ImportCertificate, DeleteCertificate and ListTagsForCertificate in imports.ts. Each takes the
  * parsed JSON body and returns the JSON response body.
  */
 import type { LatticeStore } from '../state';
@@ -16,6 +17,7 @@ import {
   KEY_PAIR_ORIGINS,
   KEY_USAGE_NAMES,
 } from './model';
+import { ACM_IMPORT_OPERATIONS } from './imports';
 import { certificatePage } from './paging';
 import { certificateUsers, type CertificateRecord, type CertificateStore } from './store';
 import { certificateDetail, certificateSummary, epochSeconds, keyPairOrigin } from './views';
@@ -28,6 +30,9 @@ export interface AcmContext {
   readonly region: string;
   /** Page size of ListCertificates without MaxItems (the emulator's `defaultPageSize`). */
   readonly defaultPageSize: number;
+  /** Account of new certificate ARNs, and the emulator's clock. */
+  readonly accountId: string;
+  readonly now: () => number;
 }
 
 export interface AcmOperation {
@@ -102,5 +107,5 @@ const describeCertificate: AcmOperation = {
 };
 
 export const ACM_OPERATIONS: ReadonlyMap<string, AcmOperation> = new Map(
-  [listCertificates, describeCertificate].map((operation) => [operation.name, operation]),
+  [listCertificates, describeCertificate, ...ACM_IMPORT_OPERATIONS].map((operation) => [operation.name, operation]),
 );

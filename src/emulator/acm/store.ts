@@ -1,6 +1,7 @@
 /**
- * The emulator's ACM: seeded certificates in insertion order (`seq` orders ListCertificates and
- * anchors its tokens). Certificates are never issued, renewed or deleted through the API.
+ * The emulator's ACM: seeded and imported certificates in insertion order (`seq` orders
+ * ListCertificates and anchors its tokens). Imported ones are re-imported and deleted through the
+ * API; Amazon-issued ones are never issued or renewed.
  */
 import type { LatticeStore } from '../state';
 import type { CertificateStatus, CertificateType, KeyAlgorithm } from './model';
@@ -20,6 +21,8 @@ export interface CertificateRecord {
   readonly issuedAt: number | undefined;
   readonly notAfter: number | undefined;
   readonly revokedAt: number | undefined;
+  /** Tags (ImportCertificate's Tags); an imported certificate keeps them across re-imports. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export type NewCertificate = Omit<CertificateRecord, 'seq'>;
@@ -33,6 +36,15 @@ export class CertificateStore {
     const record = { ...certificate, seq: this.lastSeq };
     this.records.set(record.arn, record);
     return record;
+  }
+
+  /** Replaces a certificate in place (re-import): same ARN, same position. */
+  replace(record: CertificateRecord): void {
+    this.records.set(record.arn, record);
+  }
+
+  delete(arn: string): void {
+    this.records.delete(arn);
   }
 
   get(arn: string): CertificateRecord | undefined {

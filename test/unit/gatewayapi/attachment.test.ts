@@ -1,6 +1,7 @@
 import { attachToGateway, countAttachedRoutes } from '../../../src/gatewayapi/attachment';
 import { analyzeListeners } from '../../../src/gatewayapi/listeners';
 import { normalizeParentRef } from '../../../src/gatewayapi/parentRefs';
+import { acceptedFor } from '../../../src/gatewayapi/routeAcceptance';
 import type { AnyRoute, Gateway } from '../../../src/gatewayapi/types';
 import type { KubeObject } from '../../../src/metacontroller/types';
 import { gateway, route } from '../../support/objects';
@@ -24,6 +25,14 @@ function attach(r: KubeObject, ref: Record<string, unknown>) {
 }
 
 describe('attachment', () => {
+  it('refuses a GRPCRoute on an HTTP listener without GRPCRoute in its kinds (the upstream GRPCRoute tests), saying why', () => {
+    const result = attach(route('GRPCRoute', 'prod', 'g', []), { sectionName: 'http' });
+    expect(result.reason).toBe('NotAllowedByListeners');
+    expect(result.message).toContain('negotiates HTTP/2, which gRPC needs, with ALPN on HTTPS listeners');
+    // Other refusals keep the plain message.
+    expect(attach(route('HTTPRoute', 'prod', 'h', []), { sectionName: 'tls' }).message).not.toContain('gRPC');
+  });
+
   it('attaches to every relevant listener that admits the route', () => {
     const result = attach(route('HTTPRoute', 'prod', 'r', []), {});
     expect(result.reason).toBe('Accepted');
@@ -65,5 +74,28 @@ describe('attachment', () => {
       route('TLSRoute', 'prod', 't', [{ name: 'edge', namespace: 'infra' }]),
     ] as AnyRoute[];
     expect(Object.fromEntries(countAttachedRoutes(gw, analyses, routes, lookup))).toEqual({ http: 1, same: 1, tls: 1, sel: 1 });
+  });
+
+  it('counts only routes whose status says Accepted=True for that parentRef (the last written one, also while a new generation syncs)', () => {
+    const withStatus = (name: string, sectionName: string | undefined, status: string, observedGeneration = 1, generation = 1) => {
+      const parentRef = { name: 'edge', namespace: 'infra', ...(sectionName ? { sectionName } : {}) };
+      const r = route('HTTPRoute', 'prod', name, [parentRef]);
+      r.metadata.generation = generation;
+      return {
+        ...r,
+        status: { parents: [{ controllerName: 'ours', parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', ...parentRef }, conditions: [{ type: 'Accepted', status, reason: 'x', observedGeneration }] }] },
+      } as AnyRoute;
+    };
+    const routes = [
+      withStatus('accepted', 'http', 'True'),
+      withStatus('dropped-all-rules', 'http', 'False'),
+      withStatus('stale', 'http', 'True', 1, 2),
+      withStatus('other-section', 'sel', 'True'),
+      route('HTTPRoute', 'prod', 'never-synced', [{ name: 'edge', namespace: 'infra', sectionName: 'http' }]) as AnyRoute,
+    ];
+    const counted = countAttachedRoutes(gw, analyses, routes, lookup, (r, ref) => acceptedFor(r, ref, 'ours'));
+    expect(Object.fromEntries(counted)).toEqual({ http: 2, same: 0, tls: 0, sel: 1 });
+    // Another controller's entry does not count.
+    expect(acceptedFor(routes[0] as AnyRoute, normalizeParentRef({ name: 'edge', namespace: 'infra', sectionName: 'http' }, 'prod'), 'theirs')).toBe(false);
   });
 });

@@ -61,12 +61,21 @@ describe('listener analysis', () => {
     ]);
   });
 
-  it('refuses a malformed certificate ARN, and notes that Secret certificateRefs are not used', () => {
-    const [bad, secrets] = analyze([
+  it('refuses a malformed certificate ARN; the ARN option wins over certificateRefs, said so', () => {
+    const [bad, both] = analyze([
       { name: 'bad', protocol: 'HTTPS', port: 443, tls: { options: { 'application-networking.k8s.aws/certificate-arn': 'not-an-arn' } } },
-      { name: 'secrets', protocol: 'HTTPS', port: 8443, tls: { certificateRefs: [{ name: 'tls-secret' }] } },
+      { name: 'both', protocol: 'HTTPS', port: 8443, tls: { certificateRefs: [{ name: 'tls-secret' }], options: { 'application-networking.k8s.aws/certificate-arn': CERT } } },
     ]);
     expect(bad?.resolvedRefs).toMatchObject({ status: 'False', reason: 'InvalidCertificateRef' });
-    expect(secrets?.resolvedRefs).toMatchObject({ status: 'True', message: expect.stringContaining('certificateRefs are not used') });
+    expect(both).toMatchObject({ certificateArn: CERT, resolvedRefs: { status: 'True', message: expect.stringContaining('certificateRefs are not used') } });
+  });
+
+  it('takes the certificate of a certificateRefs listener from the ARN the Gateway recorded when it imported the Secret', () => {
+    const listeners = [{ name: 'secrets', protocol: 'HTTPS', port: 8443, tls: { certificateRefs: [{ name: 'tls-secret' }] } }];
+    const annotations = { 'application-networking.k8s.aws/imported-certificates': JSON.stringify({ 'infra/tls-secret': { arn: CERT, fingerprint: 'f' } }) };
+    const [before] = analyze(listeners);
+    const [after] = analyzeListeners({ ...gateway('infra', 'edge', 'lattice', listeners), metadata: { name: 'edge', namespace: 'infra', annotations } } as unknown as Gateway);
+    expect(before?.certificateArn).toBeUndefined();
+    expect(after).toMatchObject({ certificateArn: CERT, resolvedRefs: { status: 'True' } });
   });
 });

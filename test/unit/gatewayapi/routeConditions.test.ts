@@ -64,6 +64,24 @@ describe('route conditions from findings and the Lattice outcome', () => {
     expect(summary(clean, { state: 'none' })[0]).toHaveLength(2);
   });
 
+  it('waits (Accepted=Unknown/Pending) for the Gateway to import a certificateRefs certificate, instead of CertificateNotFound', () => {
+    const waiting = parent('edge');
+    const analysis = { latticeProtocol: 'HTTPS', certificateFromSecret: true, listener: { name: 'https' } };
+    (waiting.attachment as { listeners: unknown[] }).listeners = [{ analysis, hostnames: [] }];
+    const [status] = routeParentConditions([waiting], { ...clean, certificateNeededFor: 'shop.example.com' }, { state: 'none' }, options);
+    expect(status?.conditions[0]).toMatchObject({ type: 'Accepted', status: 'Unknown', reason: 'Pending' });
+    expect(status?.conditions[0]?.message).toContain("listener https's certificateRefs into ACM");
+    expect(summary({ ...clean, certificateNeededFor: 'shop.example.com' }, { state: 'none' })[0]?.[0]).toBe('Accepted=False/CertificateNotFound');
+  });
+
+  it('keeps a route whose hostname another service of the network holds Accepted, but not Programmed (HostnameConflict)', () => {
+    expect(summary(clean, { state: 'hostnameTaken', message: 'custom domain example.com is already served' })[0]).toEqual([
+      'Accepted=True/Accepted',
+      'ResolvedRefs=True/ResolvedRefs',
+      `${PROGRAMMED_CONDITION}=False/HostnameConflict`,
+    ]);
+  });
+
   it('removes a Programmed condition of an earlier generation once the route is no longer accepted', () => {
     const route = {
       apiVersion: 'gateway.networking.k8s.io/v1',
