@@ -118,7 +118,7 @@
         el('tr', {}, el('td', {}, g.name), el('td', {}, t ? t.id + (t.port ? ':' + t.port : '') : 'no targets'), el('td', {}, t ? t.status + (t.reasonCode ? ' (' + t.reasonCode + ')' : '') : '—')))))));
     const findings = findingsOf(directory, service);
     body.push(el('h3', {}, 'Findings'));
-    body.push(findings.length ? el('ul', {}, ...findings.map((f) => el('li', { class: 'sev-' + f.severity }, f.severity + ' ' + f.code + ': ' + f.reason))) : el('p', {}, 'none'));
+    body.push(findings.length ? el('ul', {}, ...findings.map((f) => el('li', { class: 'sev-' + f.severity }, f.severity + ' ' + f.code + ' (' + f.resourceType + ' ' + f.resourceName + '): ' + f.reason))) : el('p', {}, 'none'));
     $('detail-body').replaceChildren(...body);
   }
 
@@ -168,6 +168,7 @@
 
   function poll() {
     load().catch((error) => {
+      console.error(error);
       $('error').hidden = false;
       $('error').textContent = String(error.message || error);
     });
