@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../log';
+import type { ErrorCode } from '../../errors';
 import { bearerTokenMatches } from '../../server/auth';
 import type { Refresher } from './refresher';
 
@@ -51,7 +52,7 @@ export async function buildDirectoryPage(options: DirectoryPageOptions): Promise
   app.get('/api/directory', async (request, reply) => {
     reply.headers(securityHeaders);
     if (options.authToken !== undefined && !bearerTokenMatches(request.headers.authorization, options.authToken)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ code: 'LGW_DIRECTORY_UNAUTHORIZED', message: 'missing or wrong bearer token (DIRECTORY_AUTH_TOKEN)' });
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ code: 'LGW_DIRECTORY_UNAUTHORIZED' satisfies ErrorCode, message: 'missing or wrong bearer token (DIRECTORY_AUTH_TOKEN)' });
     }
     const snapshot = options.refresher.snapshot();
     const ageSeconds = snapshot.refreshedAt === null ? null : Math.max(0, Math.round((now() - Date.parse(snapshot.refreshedAt)) / 1000));
