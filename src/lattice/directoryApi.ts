@@ -4,7 +4,6 @@ import {
   GetRuleCommand,
   GetServiceCommand,
   GetServiceNetworkCommand,
-  GetTargetGroupCommand,
   ListAccessLogSubscriptionsCommand,
   ListListenersCommand,
   ListRulesCommand,
@@ -107,9 +106,6 @@ export class DirectoryApi {
   }
   listTargetGroups() {
     return this.#all('ListTargetGroups', (nextToken) => this.#client.send(new ListTargetGroupsCommand({ maxResults: PAGE_SIZE, nextToken })));
-  }
-  getTargetGroup(id: string) {
-    return this.#run('GetTargetGroup', () => this.#client.send(new GetTargetGroupCommand({ targetGroupIdentifier: id })));
   }
   listTargets(targetGroupIdentifier: string) {
     return this.#all('ListTargets', (nextToken) => this.#client.send(new ListTargetsCommand({ targetGroupIdentifier, maxResults: PAGE_SIZE, nextToken })));
