@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { ListServiceNetworksCommand, type VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
+import { startEnvironment, type DemoEnvironment } from '../../demo/environment';
+import { loadExampleManifests } from '../../demo/manifests';
 import type { Directory } from '../../src/directory/types';
 import { AdminApi } from '../support/emulatorAdmin';
-import { closeOpenService, SEED, seedAccount, type SeededIds } from '../support/directorySeed';
+import { closeOpenService, SEED, seedForeign, type ForeignIds } from '../support/directorySeed';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -29,19 +30,35 @@ function directory(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
-describe('lattice-gw directory against an emulator seeded like a real account', () => {
-  let emulator: RunningEmulator;
+const OURS = 'application-networking.k8s.aws';
+
+describe('lattice-gw directory against the demo\'s resources and foreign ones in the same emulator', () => {
+  let environment: DemoEnvironment;
   let lattice: VPCLatticeClient;
-  let ids: SeededIds;
+  let foreign: ForeignIds;
   let env: Record<string, string>;
 
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: `npm test` builds it first (npm run build)');
-    emulator = await startEmulator({ port: 0 });
-    lattice = new VPCLatticeClient({ endpoint: emulator.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    ids = await seedAccount(lattice);
+    // The demo's routes, programmed by the hooks through the Metacontroller driver, with an
+    // IAMAuthPolicy on its Gateway (so that only the seeded open service is open).
+    environment = await startEnvironment({ root: ROOT, transitionMs: 10, timeScale: 0.005 });
+    for (const file of loadExampleManifests(ROOT)) for (const object of file.objects) environment.cluster.apply(object);
+    environment.cluster.apply({
+      apiVersion: `${OURS}/v1alpha1`,
+      kind: 'IAMAuthPolicy',
+      metadata: { name: 'protect-network', namespace: 'infra' },
+      spec: { targetRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'demo-network' }, policy: SEED.policy },
+    });
+    await environment.driver.runUntilStable();
+    lattice = environment.lattice;
+    const demoNetwork = (await lattice.send(new ListServiceNetworksCommand({}))).items?.find((n) => n.name === 'demo-network')?.id;
+    if (!demoNetwork) throw new Error('the demo did not create its service network');
+    // Resources the seed makes are usable at once (no CREATE_IN_PROGRESS), like long-standing ones.
+    await new AdminApi(environment.emulatorEndpoint).config({ transitionMs: 0 });
+    foreign = await seedForeign(lattice, demoNetwork);
     env = {
-      AWS_ENDPOINT_URL: emulator.endpoint,
+      AWS_ENDPOINT_URL: environment.emulatorEndpoint,
       AWS_REGION: 'us-west-2',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
@@ -53,8 +70,7 @@ describe('lattice-gw directory against an emulator seeded like a real account', 
   });
 
   afterAll(async () => {
-    lattice?.destroy();
-    await emulator?.close();
+    await environment?.close();
   });
 
   const json = async (extra: Record<string, string> = {}) => {
@@ -73,14 +89,15 @@ describe('lattice-gw directory against an emulator seeded like a real account', 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const row = (name: string) => run.stdout.split('\n').find((l) => l.startsWith(`${name} `)) ?? '';
-    expect(row('storefront-store')).toContain('lattice-gateway-hooks (this cluster): HTTPRoute store/storefront');
+    expect(row('storefront-store')).toMatch(/lattice-gateway-hooks \(this cluster\): HTTPRoute store\/storefront\s+demo-network\s+NONE\s+none\s+healthy\s+SERVICE_NO_ACCESS_LOGS\s/);
+    expect(row('inventory-inventory')).toContain('lattice-gateway-hooks (this cluster): HTTPRoute inventory/inventory');
     expect(row('checkout-shop')).toContain('lattice-gateway-hooks (cluster east in 123456789012): HTTPRoute shop/checkout');
     expect(row('parking-default')).toMatch(/AWS Gateway API controller \(Go\) \(cluster legacy .*GO_CONTROLLER_MANAGED/);
     expect(row('payments-open')).toMatch(/^payments-open\s+nobody\s+open-network\s+NONE\s+none\s+no-targets\s+SERVICE_UNAUTHENTICATED/);
     expect(row('orphan-svc')).toContain('SERVICE_NOT_IN_NETWORK');
     expect(run.stdout).toMatch(/high\s+SERVICE_UNAUTHENTICATED\s+service payments-open\s+auth type NONE on the service and on its network open-network/);
     expect(run.stdout).toMatch(/medium\s+TARGET_GROUP_UNUSED\s+target-group k8s-oldroute-gone-80-fedcba987654/);
-    expect(run.stdout).toContain('6 services, 6 target groups, 7 of 7 targets healthy');
+    expect(run.stdout).toContain('2 service networks, 6 services, 8 target groups, 10 of 10 targets healthy');
   });
 
   it('prints JSON that validates against docs/directory.schema.json, and the schema refuses a broken document', async () => {
@@ -102,16 +119,32 @@ describe('lattice-gw directory against an emulator seeded like a real account', 
     expect(byName(d, 'payments-open').owner.manager).toBe('none');
     const storefront = byName(d, 'storefront-store');
     expect(storefront.networks.map((n) => n.serviceNetworkName)).toEqual(['demo-network']);
-    expect(storefront.listeners[0]?.rules.map((r) => [r.priority, r.match, r.action.type === 'forward' ? r.action.targetGroups.map((t) => `${t.targetGroupName}:${t.weight}`) : r.action])).toEqual([
-      [1, 'prefix /inventory', ['k8s-storefront-inventory-80-abcdef012345:1']],
-      [2, 'prefix /', ['k8s-storefront-frontend-80-0123456789ab:1']],
-      [null, 'anything else', { type: 'fixed-response', statusCode: 404 }],
+    const rules = storefront.listeners[0]?.rules ?? [];
+    expect(rules.map((r) => [r.priority, r.match])).toEqual([
+      [1, 'exact /inventory'],
+      [2, 'prefix /inventory/'],
+      [3, 'exact /cart'],
+      [4, 'prefix /cart/'],
+      [5, 'prefix /'],
+      [null, 'anything else'],
     ]);
+    expect(rules[0]?.action).toEqual({ type: 'forward', targetGroups: [{ targetGroupId: expect.stringMatching(/^tg-/), targetGroupName: expect.stringMatching(/^k8s-storefront-inventory-inventory-80-[0-9a-f]{12}$/), weight: 1 }] });
+    expect(rules[5]?.action).toEqual({ type: 'fixed-response', statusCode: 404 });
     expect(storefront.health).toBe('healthy');
-    const demo = d.serviceNetworks.find((n) => n.name === 'demo-network');
-    expect(demo).toMatchObject({ authType: 'AWS_IAM', authPolicy: true, vpcs: [expect.objectContaining({ vpcId: SEED.vpc })], accessLogDestinations: ['arn:aws:logs:us-west-2:123456789012:log-group:lattice-demo'] });
-    expect(d.targetGroups.find((g) => g.id === ids.targetGroups.leaked)).toMatchObject({ usedByRules: false, targets: [] });
-    expect(d.targetGroups.find((g) => g.id === ids.targetGroups.frontend)?.targets.map((t) => t.status)).toEqual(['HEALTHY', 'HEALTHY']);
+    expect(d.serviceNetworks.find((n) => n.name === 'demo-network')).toMatchObject({
+      authType: 'AWS_IAM',
+      authPolicy: true,
+      vpcs: [expect.objectContaining({ vpcId: SEED.vpc })],
+      owner: { manager: 'lattice-gateway-hooks', thisCluster: true },
+    });
+    expect(d.targetGroups.find((g) => g.id === foreign.targetGroups.leaked)).toMatchObject({ usedByRules: false, targets: [] });
+    expect(d.targetGroups.filter((g) => g.owner.thisCluster && g.usedByRules).map((g) => g.owner.source).sort()).toEqual([
+      'HTTPRoute inventory/inventory → Service inventory/inventory',
+      'HTTPRoute inventory/inventory → Service inventory/inventory-v2',
+      'HTTPRoute store/storefront → Service inventory/inventory',
+      'HTTPRoute store/storefront → Service store/cart',
+      'HTTPRoute store/storefront → Service store/frontend',
+    ]);
   });
 
   it('prints one CSV row per service', async () => {
@@ -124,10 +157,11 @@ describe('lattice-gw directory against an emulator seeded like a real account', 
   });
 
   it('leaves out a resource deleted while it is read, and says so', async () => {
-    const admin = new AdminApi(emulator.endpoint);
+    const admin = new AdminApi(environment.emulatorEndpoint);
     await admin.addFault({ operation: 'GetService', error: 'ResourceNotFoundException', afterCalls: 2, times: 1 });
     const d = await json();
     expect(d.services).toHaveLength(5);
+    expect(d.summary.services).toBe(5);
     expect(d.skipped).toEqual([{ resourceType: 'service', id: expect.stringMatching(/^svc-/), reason: 'deleted while it was being read' }]);
     await admin.ok('DELETE', 'faults');
   });
@@ -144,7 +178,7 @@ describe('lattice-gw directory against an emulator seeded like a real account', 
     const open = await directory(['--fail-on', 'high'], env);
     expect(open.code).toBe(1);
     expect(open.stderr).toContain('findings at high severity or worse');
-    await closeOpenService(lattice, ids.services.open);
+    await closeOpenService(lattice, foreign.services.open);
     const closed = await directory(['--fail-on', 'high'], env);
     expect(closed.stderr).toBe('');
     expect(closed.code).toBe(0);

@@ -13,13 +13,7 @@ import {
   type VPCLatticeClient,
 } from '@aws-sdk/client-vpc-lattice';
 
-/**
- * An account as a directory would find it: this cluster's routes (made the way the hooks make
- * them: ManagedBy, route tags, `http-80` listeners, `k8s-<hash>` rules and target groups), a
- * route of another cluster, a service the AWS Go controller still manages (its listener, rule and
- * target group names), an unmanaged service with auth NONE in a network with auth NONE (open),
- * a target group of ours no rule uses (a leak), and a service in no network.
- */
+/** Accounts, clusters and the policy of the seeded account (the emulator's account, the demo's cluster). */
 export const SEED = {
   account: '123456789012',
   thisCluster: '123456789012/local/vpc-0a1b2c3d4e5f60718',
@@ -49,70 +43,102 @@ const tgTags = (managedBy: string, cluster: string, namespace: string, route: st
   [`${P}ProtocolVersion`]: 'HTTP1',
 });
 
-export async function seedAccount(lattice: VPCLatticeClient): Promise<SeededIds> {
-  const network = async (name: string, authType: 'NONE' | 'AWS_IAM', tags?: Record<string, string>) =>
-    (await lattice.send(new CreateServiceNetworkCommand({ name, authType, ...(tags ? { tags } : {}) }))).id as string;
-  const service = async (name: string, tags?: Record<string, string>) =>
-    (await lattice.send(new CreateServiceCommand({ name, authType: 'NONE', ...(tags ? { tags } : {}) }))).id as string;
-  const targetGroup = async (name: string, tags: Record<string, string> | undefined, targets: string[]) => {
-    const id = (await lattice.send(new CreateTargetGroupCommand({ name, type: 'IP', config: { port: 8080, protocol: 'HTTP', vpcIdentifier: SEED.vpc }, ...(tags ? { tags } : {}) }))).id as string;
-    if (targets.length > 0) await lattice.send(new RegisterTargetsCommand({ targetGroupIdentifier: id, targets: targets.map((ip) => ({ id: ip, port: 8080 })) }));
-    return id;
-  };
-  const listener = async (serviceIdentifier: string, name: string, rules: { name: string; priority: number; path: string; group: string }[]) => {
-    const created = await lattice.send(new CreateListenerCommand({ serviceIdentifier, name, protocol: 'HTTP', port: 80, defaultAction: { fixedResponse: { statusCode: 404 } } }));
-    for (const rule of rules) {
-      await lattice.send(
-        new CreateRuleCommand({
-          serviceIdentifier,
-          listenerIdentifier: created.id as string,
-          name: rule.name,
-          priority: rule.priority,
-          match: { httpMatch: { pathMatch: { match: { prefix: rule.path }, caseSensitive: true } } },
-          action: { forward: { targetGroups: [{ targetGroupIdentifier: rule.group, weight: 1 }] } },
-        }),
-      );
-    }
-  };
-  const associate = (serviceIdentifier: string, serviceNetworkIdentifier: string) =>
-    lattice.send(new CreateServiceNetworkServiceAssociationCommand({ serviceIdentifier, serviceNetworkIdentifier }));
+type Lattice = VPCLatticeClient;
 
-  const demo = await network('demo-network', 'AWS_IAM', { [`${P}ManagedBy`]: SEED.thisCluster });
+async function network(lattice: Lattice, name: string, authType: 'NONE' | 'AWS_IAM', tags?: Record<string, string>): Promise<string> {
+  return (await lattice.send(new CreateServiceNetworkCommand({ name, authType, ...(tags ? { tags } : {}) }))).id as string;
+}
+
+async function service(lattice: Lattice, name: string, tags?: Record<string, string>): Promise<string> {
+  return (await lattice.send(new CreateServiceCommand({ name, authType: 'NONE', ...(tags ? { tags } : {}) }))).id as string;
+}
+
+async function targetGroup(lattice: Lattice, name: string, tags: Record<string, string> | undefined, targets: string[]): Promise<string> {
+  const id = (await lattice.send(new CreateTargetGroupCommand({ name, type: 'IP', config: { port: 8080, protocol: 'HTTP', vpcIdentifier: SEED.vpc }, ...(tags ? { tags } : {}) }))).id as string;
+  if (targets.length > 0) await lattice.send(new RegisterTargetsCommand({ targetGroupIdentifier: id, targets: targets.map((ip) => ({ id: ip, port: 8080 })) }));
+  return id;
+}
+
+async function listener(lattice: Lattice, serviceIdentifier: string, name: string, rules: { name: string; priority: number; path: string; group: string }[]): Promise<void> {
+  const created = await lattice.send(new CreateListenerCommand({ serviceIdentifier, name, protocol: 'HTTP', port: 80, defaultAction: { fixedResponse: { statusCode: 404 } } }));
+  for (const rule of rules) {
+    await lattice.send(
+      new CreateRuleCommand({
+        serviceIdentifier,
+        listenerIdentifier: created.id as string,
+        name: rule.name,
+        priority: rule.priority,
+        match: { httpMatch: { pathMatch: { match: { prefix: rule.path }, caseSensitive: true } } },
+        action: { forward: { targetGroups: [{ targetGroupIdentifier: rule.group, weight: 1 }] } },
+      }),
+    );
+  }
+}
+
+async function associate(lattice: Lattice, serviceIdentifier: string, serviceNetworkIdentifier: string): Promise<void> {
+  await lattice.send(new CreateServiceNetworkServiceAssociationCommand({ serviceIdentifier, serviceNetworkIdentifier }));
+}
+
+export interface ForeignIds {
+  openNetwork: string;
+  services: Record<'east' | 'legacy' | 'open' | 'orphan', string>;
+  targetGroups: Record<'east' | 'legacy' | 'leaked', string>;
+}
+
+/**
+ * What other parties made in the account, next to this cluster's routes: a route of another
+ * cluster and one the Go controller manages (both in `sharedNetwork`), an unmanaged service in a
+ * network, both with auth NONE (open), an unmanaged service in no network, and a target group of
+ * this cluster that no rule uses (a leak).
+ */
+export async function seedForeign(lattice: Lattice, sharedNetwork: string): Promise<ForeignIds> {
+  const open = await network(lattice, 'open-network', 'NONE');
+  const leaked = await targetGroup(lattice, 'k8s-oldroute-gone-80-fedcba987654', tgTags(SEED.thisCluster, 'local', 'store', 'oldroute', 'gone'), []);
+  const east = await targetGroup(lattice, 'k8s-checkout-checkout-80-0a0b0c0d0e0f', tgTags(SEED.otherCluster, 'east', 'shop', 'checkout', 'checkout'), ['10.1.0.5']);
+  const legacy = await targetGroup(lattice, 'k8s-default-parking-qmsuilsxyq', tgTags(SEED.goCluster, 'legacy', 'default', 'parking', 'parking'), ['10.0.2.7']);
+
+  const eastSvc = await service(lattice, 'checkout-shop', routeTags(SEED.otherCluster, 'shop', 'checkout'));
+  await listener(lattice, eastSvc, 'http-80', [{ name: 'k8s-aabbccddeeff0011', priority: 1, path: '/', group: east }]);
+  await associate(lattice, eastSvc, sharedNetwork);
+  const legacySvc = await service(lattice, 'parking-default', routeTags(SEED.goCluster, 'default', 'parking'));
+  await listener(lattice, legacySvc, 'parking-default-80-http', [{ name: 'k8s-1693522631-rule-1', priority: 1, path: '/', group: legacy }]);
+  await associate(lattice, legacySvc, sharedNetwork);
+  const openSvc = await service(lattice, 'payments-open');
+  await associate(lattice, openSvc, open);
+  const orphan = await service(lattice, 'orphan-svc');
+  return { openNetwork: open, services: { east: eastSvc, legacy: legacySvc, open: openSvc, orphan }, targetGroups: { east, legacy, leaked } };
+}
+
+/**
+ * This cluster's part, made the way the hooks make it (ManagedBy, route tags, `http-80`
+ * listeners, `k8s-<hash>` rules and target groups) in an IAM-protected network with access logs;
+ * with the foreign part, a whole account for tests that do not run the hooks.
+ */
+export async function seedAccount(lattice: Lattice): Promise<SeededIds> {
+  const demo = await network(lattice, 'demo-network', 'AWS_IAM', { [`${P}ManagedBy`]: SEED.thisCluster });
   await lattice.send(new PutAuthPolicyCommand({ resourceIdentifier: demo, policy: SEED.policy }));
   await lattice.send(new CreateServiceNetworkVpcAssociationCommand({ serviceNetworkIdentifier: demo, vpcIdentifier: SEED.vpc }));
   await lattice.send(new CreateAccessLogSubscriptionCommand({ resourceIdentifier: demo, destinationArn: 'arn:aws:logs:us-west-2:123456789012:log-group:lattice-demo' }));
-  const open = await network('open-network', 'NONE');
 
-  const frontend = await targetGroup('k8s-storefront-frontend-80-0123456789ab', tgTags(SEED.thisCluster, 'local', 'store', 'storefront', 'frontend'), ['10.0.1.10', '10.0.1.11']);
-  const inventory = await targetGroup('k8s-storefront-inventory-80-abcdef012345', tgTags(SEED.thisCluster, 'local', 'store', 'storefront', 'inventory'), ['10.0.1.20']);
-  const inventoryV1 = await targetGroup('k8s-inventory-inventory-80-1234567890ab', tgTags(SEED.thisCluster, 'local', 'inventory', 'inventory', 'inventory'), ['10.0.1.30', '10.0.1.31']);
-  const leaked = await targetGroup('k8s-oldroute-gone-80-fedcba987654', tgTags(SEED.thisCluster, 'local', 'store', 'oldroute', 'gone'), []);
-  const east = await targetGroup('k8s-checkout-checkout-80-0a0b0c0d0e0f', tgTags(SEED.otherCluster, 'east', 'shop', 'checkout', 'checkout'), ['10.1.0.5']);
-  const legacy = await targetGroup('k8s-default-parking-qmsuilsxyq', tgTags(SEED.goCluster, 'legacy', 'default', 'parking', 'parking'), ['10.0.2.7']);
+  const frontend = await targetGroup(lattice, 'k8s-storefront-frontend-80-0123456789ab', tgTags(SEED.thisCluster, 'local', 'store', 'storefront', 'frontend'), ['10.0.1.10', '10.0.1.11']);
+  const inventory = await targetGroup(lattice, 'k8s-storefront-inventory-80-abcdef012345', tgTags(SEED.thisCluster, 'local', 'store', 'storefront', 'inventory'), ['10.0.1.20']);
+  const inventoryV1 = await targetGroup(lattice, 'k8s-inventory-inventory-80-1234567890ab', tgTags(SEED.thisCluster, 'local', 'inventory', 'inventory', 'inventory'), ['10.0.1.30', '10.0.1.31']);
 
-  const storefront = await service('storefront-store', routeTags(SEED.thisCluster, 'store', 'storefront'));
-  await listener(storefront, 'http-80', [
+  const storefront = await service(lattice, 'storefront-store', routeTags(SEED.thisCluster, 'store', 'storefront'));
+  await listener(lattice, storefront, 'http-80', [
     { name: 'k8s-0123456789abcdef', priority: 1, path: '/inventory', group: inventory },
     { name: 'k8s-fedcba9876543210', priority: 2, path: '/', group: frontend },
   ]);
-  await associate(storefront, demo);
-  const inventorySvc = await service('inventory-inventory', routeTags(SEED.thisCluster, 'inventory', 'inventory'));
-  await listener(inventorySvc, 'http-80', [{ name: 'k8s-00112233445566aa', priority: 1, path: '/', group: inventoryV1 }]);
-  await associate(inventorySvc, demo);
-  const eastSvc = await service('checkout-shop', routeTags(SEED.otherCluster, 'shop', 'checkout'));
-  await listener(eastSvc, 'http-80', [{ name: 'k8s-aabbccddeeff0011', priority: 1, path: '/', group: east }]);
-  await associate(eastSvc, demo);
-  const legacySvc = await service('parking-default', routeTags(SEED.goCluster, 'default', 'parking'));
-  await listener(legacySvc, 'parking-default-80-http', [{ name: 'k8s-1693522631-rule-1', priority: 1, path: '/', group: legacy }]);
-  await associate(legacySvc, demo);
-  const openSvc = await service('payments-open');
-  await associate(openSvc, open);
-  const orphan = await service('orphan-svc');
+  await associate(lattice, storefront, demo);
+  const inventorySvc = await service(lattice, 'inventory-inventory', routeTags(SEED.thisCluster, 'inventory', 'inventory'));
+  await listener(lattice, inventorySvc, 'http-80', [{ name: 'k8s-00112233445566aa', priority: 1, path: '/', group: inventoryV1 }]);
+  await associate(lattice, inventorySvc, demo);
 
+  const foreign = await seedForeign(lattice, demo);
   return {
-    networks: { demo, open },
-    services: { storefront, inventory: inventorySvc, east: eastSvc, legacy: legacySvc, open: openSvc, orphan },
-    targetGroups: { frontend, inventory, inventoryV1, east, legacy, leaked },
+    networks: { demo, open: foreign.openNetwork },
+    services: { storefront, inventory: inventorySvc, ...foreign.services },
+    targetGroups: { frontend, inventory, inventoryV1, ...foreign.targetGroups },
   };
 }
 

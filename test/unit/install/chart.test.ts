@@ -473,7 +473,7 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
       const env = envOf(directory);
       const hooks = envOf(only<Deployment>(rendered, 'Deployment', DEFAULT_HOOK_SERVICE.name));
       for (const name of ['CLUSTER_NAME', 'CLUSTER_VPC_ID', 'LATTICE_RULES_PER_LISTENER', 'LOG_LEVEL']) expect([name, env.get(name)]).toEqual([name, hooks.get(name)]);
-      expect(container(directory).env.find((e: { name: string }) => e.name === 'DIRECTORY_AUTH_TOKEN')).toEqual({ name: 'DIRECTORY_AUTH_TOKEN', valueFrom: { secretKeyRef: { name: 'directory-auth', key: 'token' } } });
+      expect((container(directory).env ?? []).find((e: { name: string }) => e.name === 'DIRECTORY_AUTH_TOKEN')).toEqual({ name: 'DIRECTORY_AUTH_TOKEN', valueFrom: { secretKeyRef: { name: 'directory-auth', key: 'token' } } });
       const account = only(rendered, 'ServiceAccount', 'lattice-gateway-hooks-directory');
       expect(account.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': ROLE });
       expect(directory.spec.template.spec.serviceAccountName).toBe(account.metadata.name);
