@@ -173,6 +173,41 @@ describe('lattice-gw directory against the demo\'s resources and foreign ones in
     expect((await directory(['--fail-on', 'critical'], env)).code).toBe(2);
   });
 
+  it('--serve runs the page on loopback with a bearer token on its API, until SIGTERM', async () => {
+    const token = 'directory-token-0123456789';
+    const child = spawn(process.execPath, [CLI, 'directory', '--serve', '--port', '0', '--refresh-seconds', '5'], {
+      env: { PATH: process.env.PATH ?? '', ...env, DIRECTORY_AUTH_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      let buffered = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        for (const line of buffered.split('\n')) {
+          const entry = line.startsWith('{') ? (JSON.parse(line) as { msg?: string; url?: string }) : {};
+          if (entry.msg === 'service directory page listening' && entry.url) resolve(entry.url);
+        }
+      });
+      void exited.then((code) => reject(new Error(`directory --serve exited with ${code}`)));
+    });
+    try {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect((await fetch(`${url}api/directory`)).status).toBe(401);
+      // The page listens at once and reads the account in the background.
+      let answer: { directory: Directory | null; refreshing: boolean } = { directory: null, refreshing: true };
+      while (answer.directory === null) {
+        answer = (await (await fetch(`${url}api/directory`, { headers: { authorization: `Bearer ${token}` } })).json()) as typeof answer;
+        if (answer.directory === null) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(answer.directory.services.map((s) => s.name)).toContain('payments-open');
+      expect((await fetch(url)).headers.get('content-type')).toBe('text/html; charset=utf-8');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
   // Last: it changes the account.
   it('--fail-on high exits 1 while the open service is open, and 0 once it requires IAM auth', async () => {
     const open = await directory(['--fail-on', 'high'], env);
