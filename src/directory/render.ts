@@ -1,4 +1,5 @@
 import { MANAGER_LABELS } from './owner';
+import { accountOfArn } from './shapes';
 import { SEVERITIES, type Directory, type Finding, type Owner, type Service } from './types';
 
 /** Text renderings of a directory (pure): the CLI's table and CSV, and the demo's summary. */
@@ -44,10 +45,15 @@ export function findingLines(findings: readonly Finding[], indent = ''): string[
   return columns([['SEVERITY', 'CODE', 'RESOURCE', 'REASON'], ...findings.map((f) => [f.severity, f.code, `${f.resourceType} ${f.resourceName}`, f.reason])], indent);
 }
 
+/** The owner, and the account that shares the service when it is not this one. */
+function serviceOwnerText(service: Service): string {
+  return service.shared ? `${ownerText(service.owner)}, shared by account ${accountOfArn(service.arn)}` : ownerText(service.owner);
+}
+
 export function serviceLines(directory: Directory, indent = ''): string[] {
   const rows = directory.services.map((s) => [
     s.name,
-    ownerText(s.owner),
+    serviceOwnerText(s),
     s.networks.map((n) => n.serviceNetworkName).join(',') || '-',
     authText(s),
     logsText(s, directory),

@@ -55,8 +55,9 @@ describe('lattice-gw directory against the demo\'s resources and foreign ones in
     const demoNetwork = (await lattice.send(new ListServiceNetworksCommand({}))).items?.find((n) => n.name === 'demo-network')?.id;
     if (!demoNetwork) throw new Error('the demo did not create its service network');
     // Resources the seed makes are usable at once (no CREATE_IN_PROGRESS), like long-standing ones.
-    await new AdminApi(environment.emulatorEndpoint).config({ transitionMs: 0 });
-    foreign = await seedForeign(lattice, demoNetwork);
+    const admin = new AdminApi(environment.emulatorEndpoint);
+    await admin.config({ transitionMs: 0 });
+    foreign = await seedForeign(lattice, demoNetwork, admin);
     env = {
       AWS_ENDPOINT_URL: environment.emulatorEndpoint,
       AWS_REGION: 'us-west-2',
@@ -95,9 +96,10 @@ describe('lattice-gw directory against the demo\'s resources and foreign ones in
     expect(row('parking-default')).toMatch(/AWS Gateway API controller \(Go\) \(cluster legacy .*GO_CONTROLLER_MANAGED/);
     expect(row('payments-open')).toMatch(/^payments-open\s+nobody\s+open-network\s+NONE\s+none\s+no-targets\s+SERVICE_UNAUTHENTICATED/);
     expect(row('orphan-svc')).toContain('SERVICE_NOT_IN_NETWORK');
+    expect(row('partner-api')).toMatch(/^partner-api\s+nobody, shared by account 999988887777\s+demo-network\s+IAM\s/);
     expect(run.stdout).toMatch(/high\s+SERVICE_UNAUTHENTICATED\s+service payments-open\s+auth type NONE on the service and on its network open-network/);
     expect(run.stdout).toMatch(/medium\s+TARGET_GROUP_UNUSED\s+target-group k8s-oldroute-gone-80-fedcba987654/);
-    expect(run.stdout).toContain('2 service networks, 6 services, 8 target groups, 10 of 10 targets healthy');
+    expect(run.stdout).toContain('3 service networks, 7 services, 8 target groups, 10 of 10 targets healthy');
   });
 
   it('prints JSON that validates against docs/directory.schema.json, and the schema refuses a broken document', async () => {
@@ -117,6 +119,10 @@ describe('lattice-gw directory against the demo\'s resources and foreign ones in
     expect(byName(d, 'checkout-shop').owner).toMatchObject({ manager: 'lattice-gateway-hooks', thisCluster: false, cluster: 'east' });
     expect(byName(d, 'parking-default').owner).toMatchObject({ manager: 'aws-gateway-api-controller', cluster: 'legacy' });
     expect(byName(d, 'payments-open').owner.manager).toBe('none');
+    // Shared from a partner account through RAM: listed, marked shared, in this account's network.
+    expect(byName(d, 'partner-api')).toMatchObject({ shared: true, arn: expect.stringContaining(':999988887777:'), networks: [expect.objectContaining({ serviceNetworkName: 'demo-network' })] });
+    expect(d.serviceNetworks.find((n) => n.name === 'partner-network')).toMatchObject({ shared: true, authType: 'AWS_IAM' });
+    expect(d.serviceNetworks.find((n) => n.name === 'demo-network')?.shared).toBe(false);
     const storefront = byName(d, 'storefront-store');
     expect(storefront.networks.map((n) => n.serviceNetworkName)).toEqual(['demo-network']);
     const rules = storefront.listeners[0]?.rules ?? [];
@@ -152,7 +158,7 @@ describe('lattice-gw directory against the demo\'s resources and foreign ones in
     expect(run.code).toBe(0);
     const rows = run.stdout.trimEnd().split('\r\n').map((line) => line.split(','));
     expect(rows[0]?.slice(0, 6)).toEqual(['service', 'id', 'arn', 'status', 'shared', 'manager']);
-    expect(rows.slice(1).map((r) => r[0])).toEqual(['checkout-shop', 'inventory-inventory', 'orphan-svc', 'parking-default', 'payments-open', 'storefront-store']);
+    expect(rows.slice(1).map((r) => r[0])).toEqual(['checkout-shop', 'inventory-inventory', 'orphan-svc', 'parking-default', 'partner-api', 'payments-open', 'storefront-store']);
     expect(rows.find((r) => r[0] === 'payments-open')?.at(-1)).toBe('high:SERVICE_UNAUTHENTICATED;medium:SERVICE_NO_ACCESS_LOGS;info:SERVICE_UNMANAGED');
   });
 
@@ -160,8 +166,8 @@ describe('lattice-gw directory against the demo\'s resources and foreign ones in
     const admin = new AdminApi(environment.emulatorEndpoint);
     await admin.addFault({ operation: 'GetService', error: 'ResourceNotFoundException', afterCalls: 2, times: 1 });
     const d = await json();
-    expect(d.services).toHaveLength(5);
-    expect(d.summary.services).toBe(5);
+    expect(d.services).toHaveLength(6);
+    expect(d.summary.services).toBe(6);
     expect(d.skipped).toEqual([{ resourceType: 'service', id: expect.stringMatching(/^svc-/), reason: 'deleted while it was being read' }]);
     await admin.ok('DELETE', 'faults');
   });

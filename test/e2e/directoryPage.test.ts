@@ -10,6 +10,7 @@ import { CallBudget } from '../../src/lattice/callBudget';
 import { DirectoryApi } from '../../src/lattice/directoryApi';
 import { createLogger } from '../../src/log';
 import { SEED, seedAccount, type SeededIds } from '../support/directorySeed';
+import { AdminApi } from '../support/emulatorAdmin';
 
 /** Debian's package; `.ci/run` installs it on a fresh machine. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -31,7 +32,7 @@ describe('the directory page in a real headless Chromium', () => {
     }
     emulator = await startEmulator({ port: 0 });
     lattice = new VPCLatticeClient({ endpoint: emulator.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    ids = await seedAccount(lattice);
+    ids = await seedAccount(lattice, new AdminApi(emulator.endpoint));
     const api = new DirectoryApi(lattice, new CallBudget({ ratePerSecond: 1000, burst: 1000 }));
     const read = async () => buildDirectory(await readAccount(api, { account: SEED.account }), { thisCluster: SEED.thisCluster, rulesPerListener: 10 });
     refresher = startRefresher(read, 60_000, createLogger('silent'));
@@ -60,7 +61,7 @@ describe('the directory page in a real headless Chromium', () => {
   const rowNames = () => page.locator('#services tbody tr td:first-child').allTextContents();
 
   it('loads with no console error and says how old the data is', async () => {
-    expect(await rowNames()).toEqual(['checkout-shop', 'inventory-inventory', 'orphan-svc', 'parking-default', 'payments-open', 'storefront-store']);
+    expect(await rowNames()).toEqual(['checkout-shop', 'inventory-inventory', 'orphan-svc', 'parking-default', 'partner-api', 'payments-open', 'storefront-store']);
     await expect(page.locator('#age').textContent()).resolves.toMatch(/^data read \d+ s ago \(.+\), refreshed every 60 s$/);
     expect(await page.locator('#account').textContent()).toBe(`Account ${SEED.account}, cluster ${SEED.thisCluster}`);
     expect(await page.locator('#error').isHidden()).toBe(true);
@@ -72,19 +73,21 @@ describe('the directory page in a real headless Chromium', () => {
     expect(await rowNames()).toEqual(['payments-open']);
     await page.fill('#search', 'open-network');
     expect(await rowNames()).toEqual(['payments-open']);
+    await page.fill('#search', 'shared by account 999988887777');
+    expect(await rowNames()).toEqual(['partner-api']);
     await page.fill('#search', '');
     await page.selectOption('#filter-owner', 'none');
-    expect(await rowNames()).toEqual(['orphan-svc', 'payments-open']);
+    expect(await rowNames()).toEqual(['orphan-svc', 'partner-api', 'payments-open']);
     await page.selectOption('#filter-owner', 'aws-gateway-api-controller');
     expect(await rowNames()).toEqual(['parking-default']);
     await page.selectOption('#filter-owner', '');
     await page.selectOption('#filter-auth', 'AWS_IAM');
-    expect(await rowNames()).toEqual([]);
+    expect(await rowNames()).toEqual(['partner-api']);
     await page.selectOption('#filter-auth', '');
     await page.check('#filter-findings');
-    expect(await rowNames()).toEqual(['orphan-svc', 'parking-default', 'payments-open']);
+    expect(await rowNames()).toEqual(['orphan-svc', 'parking-default', 'partner-api', 'payments-open']);
     await page.uncheck('#filter-findings');
-    expect(await page.locator('#shown').textContent()).toBe('6 of 6 services');
+    expect(await page.locator('#shown').textContent()).toBe('7 of 7 services');
   });
 
   it("opens a service's detail: rules in priority order with targets and weights, target health", async () => {
@@ -109,7 +112,7 @@ describe('the directory page in a real headless Chromium', () => {
 
   it('draws the topology as SVG: a node per network and per service, joined by lines', async () => {
     const nodeIds = (kind: string) => page.locator(`#topology svg g.node[data-kind="${kind}"]`).evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')).sort());
-    expect(await nodeIds('network')).toEqual([ids.networks.demo, ids.networks.open].sort());
+    expect(await nodeIds('network')).toEqual(Object.values(ids.networks).sort());
     expect(await nodeIds('service')).toEqual(Object.values(ids.services).sort());
     expect(await page.locator(`#topology svg path.edge[data-from="network:${ids.networks.open}"][data-to="service:${ids.services.open}"]`).count()).toBe(1);
     expect(await page.locator(`#topology svg g.node.high[data-id="${ids.services.open}"]`).count()).toBe(1);

@@ -12,6 +12,7 @@ import {
   UpdateServiceCommand,
   type VPCLatticeClient,
 } from '@aws-sdk/client-vpc-lattice';
+import type { AdminApi } from './emulatorAdmin';
 
 /** Accounts, clusters and the policy of the seeded account (the emulator's account, the demo's cluster). */
 export const SEED = {
@@ -19,6 +20,7 @@ export const SEED = {
   thisCluster: '123456789012/local/vpc-0a1b2c3d4e5f60718',
   otherCluster: '123456789012/east/vpc-0fedcba9876543210',
   goCluster: '123456789012/legacy/vpc-0a1b2c3d4e5f60718',
+  partnerAccount: '999988887777',
   vpc: 'vpc-0a1b2c3d4e5f60718',
   policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }] }),
 } as const;
@@ -26,8 +28,8 @@ export const SEED = {
 const P = 'application-networking.k8s.aws/';
 
 export interface SeededIds {
-  networks: Record<'demo' | 'open', string>;
-  services: Record<'storefront' | 'inventory' | 'east' | 'legacy' | 'open' | 'orphan', string>;
+  networks: Record<'demo' | 'open' | 'partner', string>;
+  services: Record<'storefront' | 'inventory' | 'east' | 'legacy' | 'open' | 'orphan' | 'partner', string>;
   targetGroups: Record<'frontend' | 'inventory' | 'inventoryV1' | 'east' | 'legacy' | 'leaked', string>;
 }
 
@@ -81,7 +83,8 @@ async function associate(lattice: Lattice, serviceIdentifier: string, serviceNet
 
 export interface ForeignIds {
   openNetwork: string;
-  services: Record<'east' | 'legacy' | 'open' | 'orphan', string>;
+  partnerNetwork: string;
+  services: Record<'east' | 'legacy' | 'open' | 'orphan' | 'partner', string>;
   targetGroups: Record<'east' | 'legacy' | 'leaked', string>;
 }
 
@@ -89,9 +92,16 @@ export interface ForeignIds {
  * What other parties made in the account, next to this cluster's routes: a route of another
  * cluster and one the Go controller manages (both in `sharedNetwork`), an unmanaged service in a
  * network, both with auth NONE (open), an unmanaged service in no network, and a target group of
- * this cluster that no rule uses (a leak).
+ * this cluster that no rule uses (a leak); and, made as a partner account (shared with this one,
+ * as through AWS RAM), a service network and a service associated with `sharedNetwork`.
  */
-export async function seedForeign(lattice: Lattice, sharedNetwork: string): Promise<ForeignIds> {
+export async function seedForeign(lattice: Lattice, sharedNetwork: string, admin: AdminApi): Promise<ForeignIds> {
+  await admin.config({ callerAccountId: SEED.partnerAccount });
+  const partnerNetwork = await network(lattice, 'partner-network', 'AWS_IAM');
+  const partner = (await lattice.send(new CreateServiceCommand({ name: 'partner-api', authType: 'AWS_IAM' }))).id as string;
+  await admin.config({ callerAccountId: null });
+  await associate(lattice, partner, sharedNetwork);
+
   const open = await network(lattice, 'open-network', 'NONE');
   const leaked = await targetGroup(lattice, 'k8s-oldroute-gone-80-fedcba987654', tgTags(SEED.thisCluster, 'local', 'store', 'oldroute', 'gone'), []);
   const east = await targetGroup(lattice, 'k8s-checkout-checkout-80-0a0b0c0d0e0f', tgTags(SEED.otherCluster, 'east', 'shop', 'checkout', 'checkout'), ['10.1.0.5']);
@@ -106,7 +116,7 @@ export async function seedForeign(lattice: Lattice, sharedNetwork: string): Prom
   const openSvc = await service(lattice, 'payments-open');
   await associate(lattice, openSvc, open);
   const orphan = await service(lattice, 'orphan-svc');
-  return { openNetwork: open, services: { east: eastSvc, legacy: legacySvc, open: openSvc, orphan }, targetGroups: { east, legacy, leaked } };
+  return { openNetwork: open, partnerNetwork, services: { east: eastSvc, legacy: legacySvc, open: openSvc, orphan, partner }, targetGroups: { east, legacy, leaked } };
 }
 
 /**
@@ -114,7 +124,7 @@ export async function seedForeign(lattice: Lattice, sharedNetwork: string): Prom
  * listeners, `k8s-<hash>` rules and target groups) in an IAM-protected network with access logs;
  * with the foreign part, a whole account for tests that do not run the hooks.
  */
-export async function seedAccount(lattice: Lattice): Promise<SeededIds> {
+export async function seedAccount(lattice: Lattice, admin: AdminApi): Promise<SeededIds> {
   const demo = await network(lattice, 'demo-network', 'AWS_IAM', { [`${P}ManagedBy`]: SEED.thisCluster });
   await lattice.send(new PutAuthPolicyCommand({ resourceIdentifier: demo, policy: SEED.policy }));
   await lattice.send(new CreateServiceNetworkVpcAssociationCommand({ serviceNetworkIdentifier: demo, vpcIdentifier: SEED.vpc }));
@@ -134,9 +144,9 @@ export async function seedAccount(lattice: Lattice): Promise<SeededIds> {
   await listener(lattice, inventorySvc, 'http-80', [{ name: 'k8s-00112233445566aa', priority: 1, path: '/', group: inventoryV1 }]);
   await associate(lattice, inventorySvc, demo);
 
-  const foreign = await seedForeign(lattice, demo);
+  const foreign = await seedForeign(lattice, demo, admin);
   return {
-    networks: { demo, open: foreign.openNetwork },
+    networks: { demo, open: foreign.openNetwork, partner: foreign.partnerNetwork },
     services: { storefront, inventory: inventorySvc, ...foreign.services },
     targetGroups: { frontend, inventory, inventoryV1, ...foreign.targetGroups },
   };

@@ -52,6 +52,6 @@ describe('directory model and renderings', () => {
     const table = renderTable(directory);
     expect(table).toContain('Service directory of account 111122223333, read 2026-12-05T05:00:00.000Z (0 AWS calls)');
     expect(table).toMatch(/^web\s+lattice-gateway-hooks \(this cluster\): HTTPRoute ns\/svc-a\s+prod, "east"\s+NONE\s+network\s+degraded\s+-/m);
-    expect(table).toMatch(/^shared-in\s+nobody\s+-\s+NONE\s+none\s+no-targets\s+SERVICE_NO_ACCESS_LOGS,SERVICE_NOT_IN_NETWORK,SERVICE_UNMANAGED/m);
+    expect(table).toMatch(/^shared-in\s+nobody, shared by account 999988887777\s+-\s+NONE\s+none\s+no-targets\s+SERVICE_NO_ACCESS_LOGS,SERVICE_NOT_IN_NETWORK,SERVICE_UNMANAGED/m);
   });
 });

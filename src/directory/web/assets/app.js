@@ -24,6 +24,10 @@
     return OWNER_LABELS[owner.manager] + ' (' + where + ')' + (owner.source ? ': ' + owner.source : '');
   }
 
+  function serviceOwnerText(service) {
+    return ownerText(service.owner) + (service.shared ? ', shared by account ' + service.arn.split(':')[4] : '');
+  }
+
   function findingsOf(directory, service) {
     const listenerIds = new Set(service.listeners.map((l) => l.id));
     const groupIds = new Set(service.targetGroupIds);
@@ -64,7 +68,7 @@
     if (auth && service.authType !== auth) return false;
     if ($('filter-findings').checked && findingsOf(directory, service).length === 0) return false;
     if (!query) return true;
-    const haystack = [service.name, service.id, service.dnsName || '', service.customDomainName || '', ownerText(service.owner), ...service.networks.map((n) => n.serviceNetworkName)].join(' ').toLowerCase();
+    const haystack = [service.name, service.id, service.dnsName || '', service.customDomainName || '', serviceOwnerText(service), ...service.networks.map((n) => n.serviceNetworkName)].join(' ').toLowerCase();
     return haystack.includes(query);
   }
 
@@ -74,7 +78,7 @@
       const worst = ['high', 'medium', 'low', 'info'].find((sev) => findings.some((f) => f.severity === sev));
       return el('tr', { 'data-service-id': s.id, class: s.id === state.selected ? 'selected' : '' },
         el('td', {}, el('button', { class: 'link', type: 'button', onclick: () => select(s.id) }, s.name)),
-        el('td', {}, ownerText(s.owner)),
+        el('td', {}, serviceOwnerText(s)),
         el('td', {}, s.networks.map((n) => n.serviceNetworkName).join(', ') || '—'),
         el('td', {}, s.dnsName || '—'),
         el('td', {}, s.authType + (s.authPolicy ? ' + policy' : '')),
@@ -98,7 +102,7 @@
     if (!service) return;
     $('detail-title').textContent = 'Service ' + service.name;
     const facts = [
-      ['Id', service.id], ['Status', service.status], ['Owner', ownerText(service.owner)], ['DNS name', service.dnsName || '—'],
+      ['Id', service.id], ['Status', service.status], ['Owner', serviceOwnerText(service)], ['DNS name', service.dnsName || '—'],
       ['Custom domain', service.customDomainName || '—'], ['Auth', service.authType + (service.authPolicy ? ' with an auth policy' : '')],
       ['Access logs', service.accessLogDestinations.join(', ') || logsText(directory, service)],
       ['Networks', service.networks.map((n) => n.serviceNetworkName + ' (' + n.status + ')').join(', ') || 'none'],
