@@ -26,14 +26,21 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T
   return results;
 }
 
-/** Tags of a resource; a resource shared from another account may refuse them: then none are known. */
-async function tagsOf(api: DirectoryApi, arn: string): Promise<Record<string, string>> {
+/**
+ * A read that the owner of a resource shared from another account may refuse this one (its tags,
+ * access log subscriptions, associations): refused, nothing is known, and the rest is still read.
+ */
+async function unlessDenied<T>(read: Promise<T>, fallback: T): Promise<T> {
   try {
-    return await api.listTags(arn);
+    return await read;
   } catch (error) {
-    if (isAccessDenied(error)) return {};
+    if (isAccessDenied(error)) return fallback;
     throw error;
   }
+}
+
+function tagsOf(api: DirectoryApi, arn: string): Promise<Record<string, string>> {
+  return unlessDenied(api.listTags(arn), {});
 }
 
 async function hasAuthPolicy(api: DirectoryApi, id: string, authType: string): Promise<boolean> {
@@ -48,7 +55,7 @@ async function hasAuthPolicy(api: DirectoryApi, id: string, authType: string): P
 }
 
 async function accessLogs(api: DirectoryApi, id: string): Promise<string[]> {
-  const subscriptions = await api.listAccessLogSubscriptions(id);
+  const subscriptions = await unlessDenied(api.listAccessLogSubscriptions(id), []);
   return subscriptions.map((s) => s.destinationArn ?? '').filter(Boolean).sort();
 }
 
@@ -57,8 +64,8 @@ async function readNetwork(api: DirectoryApi, summary: ServiceNetworkSummary): P
   const network = await api.getServiceNetwork(id);
   const [tags, vpcs, services, logs, authPolicy] = await Promise.all([
     tagsOf(api, summary.arn ?? ''),
-    api.listVpcAssociations(id),
-    api.listServiceAssociations(id),
+    unlessDenied(api.listVpcAssociations(id), []),
+    unlessDenied(api.listServiceAssociations(id), []),
     accessLogs(api, id),
     hasAuthPolicy(api, id, network.authType ?? 'NONE'),
   ]);

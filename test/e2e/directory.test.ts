@@ -172,6 +172,21 @@ describe('lattice-gw directory against the demo\'s resources and foreign ones in
     await admin.ok('DELETE', 'faults');
   });
 
+  it('reads on when the owner of a shared resource refuses its tags or access logs (AccessDenied), and stops on other errors', async () => {
+    const admin = new AdminApi(environment.emulatorEndpoint);
+    await admin.addFault({ operation: 'ListTagsForResource', error: 'AccessDeniedException', times: 1 });
+    await admin.addFault({ operation: 'ListAccessLogSubscriptions', error: 'AccessDeniedException', times: 1 });
+    const d = await json();
+    expect(d.services).toHaveLength(7);
+    expect(d.skipped).toEqual([]);
+    await admin.ok('DELETE', 'faults');
+    await admin.addFault({ operation: 'ListTargets', error: 'ValidationException', times: 1 });
+    const failed = await directory([], env);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^lattice-gw: .*Fault injected by the emulator/);
+    await admin.ok('DELETE', 'faults');
+  });
+
   it('refuses unknown options and values with exit code 2', async () => {
     const run = await directory(['--output', 'xml'], env);
     expect(run.code).toBe(2);
