@@ -30,13 +30,15 @@ function authText(service: Service): string {
   return service.authType === 'AWS_IAM' ? (service.authPolicy ? 'IAM+policy' : 'IAM') : 'NONE';
 }
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export function summaryLines(directory: Directory): string[] {
   const s = directory.summary;
   const bySeverity = [...SEVERITIES].reverse().map((severity) => `${s.findingsBySeverity[severity]} ${severity}`).join(', ');
   return [
     `Service directory of account ${directory.account}, read ${directory.generatedAt} (${directory.awsCalls} AWS calls)`,
-    `  ${s.serviceNetworks} service networks, ${s.services} services, ${s.targetGroups} target groups, ${s.healthyTargets} of ${s.targets} targets healthy`,
-    `  findings: ${bySeverity}${directory.skipped.length > 0 ? `; ${directory.skipped.length} resources deleted while read (left out)` : ''}`,
+    `  ${count(s.serviceNetworks, 'service network')}, ${count(s.services, 'service')}, ${count(s.targetGroups, 'target group')}, ${s.healthyTargets} of ${count(s.targets, 'target')} healthy`,
+    `  findings: ${bySeverity}${directory.skipped.length > 0 ? `; ${count(directory.skipped.length, 'resource')} deleted while read (left out)` : ''}`,
   ];
 }
 
