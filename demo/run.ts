@@ -3,6 +3,7 @@ import type { KubeObject } from '../src/metacontroller/types';
 import { refOf, type FakeCluster } from '../tools/metacontroller/cluster';
 import { startEnvironment } from './environment';
 import { createDemoFunction } from './lambdaFunction';
+import { DEMO_DIRECTORY_PORT, demoDirectoryReader, directoryLines, serveDirectoryPage } from './directory';
 import { countsOf, describeCounts, isEmpty, latticeLines, type LatticeCounts } from './latticeReport';
 import { readLattice } from './latticeView';
 import { EXAMPLES_DIR, loadExampleManifests } from './manifests';
@@ -18,6 +19,8 @@ export interface DemoOptions {
   transitionMs?: number;
   /** Multiplies the resync delays the hooks ask for. */
   timeScale?: number;
+  /** When set, the directory page is served once everything is programmed, until this resolves. */
+  browseUntil?: Promise<void>;
 }
 
 export interface DemoResult {
@@ -27,6 +30,8 @@ export interface DemoResult {
   left: LatticeCounts;
   hookCalls: number;
   syncErrors: number;
+  /** Findings of the directory read while everything was programmed, by code. */
+  findings: string[];
 }
 
 const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
@@ -109,6 +114,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     out('  /thumbnails goes to a Lambda function: a LAMBDA target group holds it, and the function\'s resource policy');
     out('  lets VPC Lattice invoke it from that target group alone.');
 
+    const readDirectory = demoDirectoryReader(env.lattice, env.identity);
+    const directory = await readDirectory();
+    if (options.browseUntil) await serveDirectoryPage(readDirectory, out, options.browseUntil);
+
     heading(out, `4. kubectl delete -f ${EXAMPLES_DIR}/ (routes first)`);
     for (const object of [...applied].reverse()) env.cluster.delete(refOf(object));
     await env.driver.runUntil(() => current(env.cluster, applied).every((o) => o === undefined));
@@ -121,7 +130,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       out('  Metacontroller recorded these SyncError events:');
       for (const event of env.driver.events) out(`    ${event.object}: ${event.message}`);
     }
-    return { created: countsOf(created), left, hookCalls: env.driver.calls.length, syncErrors: env.driver.events.length };
+
+    heading(out, '5. The service directory and audit of what the demo created (lattice-gw directory)');
+    for (const line of directoryLines(directory)) out(line);
+    out('');
+    out('  The same as a web page (searchable services, rule details, findings, topology), served before the clean-up:');
+    out(`    npm run demo -- --directory      then open http://127.0.0.1:${DEMO_DIRECTORY_PORT}/`);
+    out('  Against AWS, or an emulator at AWS_ENDPOINT_URL: lattice-gw directory [--output json|csv] [--fail-on high] [--serve]');
+    return { created: countsOf(created), left, hookCalls: env.driver.calls.length, syncErrors: env.driver.events.length, findings: directory.findings.map((f) => f.code) };
   } finally {
     await env.close();
   }

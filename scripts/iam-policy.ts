@@ -1,11 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deriveActions } from './iam/derive';
+import { deriveActions, deriveDirectoryActions, type DerivedAction } from './iam/derive';
 import { actionsInPolicy, buildPolicy, describeDiff, diffActions, POLICY_FILE, renderPolicy, requiredActions } from './iam/policy';
 import { repositoryRoot } from './repositoryRoot';
 
+/** The read-only policy of `lattice-gw directory` (its own role in the chart). */
+export const DIRECTORY_POLICY_FILE = 'docs/iam-policy-directory.json';
+
 const USAGE = `usage: npm run iam-policy [-- --check]
-  writes ${POLICY_FILE} from the AWS SDK commands sent under src/lattice/
+  writes ${POLICY_FILE} from the AWS SDK commands sent under src/lattice/, and
+  ${DIRECTORY_POLICY_FILE} from those the directory sends
   --check  only compare, exit 1 when the file is stale
 `;
 
@@ -16,21 +20,29 @@ export function main(argv: readonly string[], root: string, out: (text: string) 
     out(`unknown argument ${unknown[0]}\n${USAGE}`);
     return 2;
   }
-  const derived = deriveActions(root);
+  const check = argv.includes('--check');
+  const results = [
+    onePolicy(root, POLICY_FILE, deriveActions(root), check, out),
+    onePolicy(root, DIRECTORY_POLICY_FILE, deriveDirectoryActions(root), check, out),
+  ];
+  return Math.max(...results);
+}
+
+function onePolicy(root: string, file: string, derived: DerivedAction[], check: boolean, out: (text: string) => void): number {
   const rendered = renderPolicy(buildPolicy(derived));
-  const path = join(root, POLICY_FILE);
-  if (argv.includes('--check')) {
+  const path = join(root, file);
+  if (check) {
     const current = readFileSync(path, 'utf8');
     if (current === rendered) {
-      out(`${POLICY_FILE} is up to date\n`);
+      out(`${file} is up to date\n`);
       return 0;
     }
     const diff = diffActions(requiredActions(derived), actionsInPolicy(JSON.parse(current) as unknown));
-    out(diff.missing.length + diff.extra.length > 0 ? `${describeDiff(diff, derived)}\n` : `${POLICY_FILE} is stale (resources or layout); run \`npm run iam-policy\`\n`);
+    out(diff.missing.length + diff.extra.length > 0 ? `${file}: ${describeDiff(diff, derived)}\n` : `${file} is stale (resources or layout); run \`npm run iam-policy\`\n`);
     return 1;
   }
   writeFileSync(path, rendered);
-  out(`wrote ${POLICY_FILE}: ${requiredActions(derived).size} actions (${derived.length} called by src/lattice/)\n`);
+  out(`wrote ${file}: ${requiredActions(derived).size} actions\n`);
   return 0;
 }
 

@@ -10,6 +10,7 @@ import { crdManifests } from './crds';
 import { readTlsFiles, startServer } from './server/serve';
 import { startLatticeBackend } from './lattice/backend';
 import { startEmulator } from './emulator';
+import { directoryCommand, DirectoryUsageError } from './directory/command';
 
 const USAGE = `usage: lattice-gw <command> [options]
 
@@ -18,12 +19,19 @@ commands:
   emulator [--port 8181] [--host H]   run the local VPC Lattice + STS emulator
   manifests [--out DIR] [--chart DIR] write the kustomize install (metacontroller/) to DIR and the Helm
                                       chart's generated files into the chart at DIR (default: print the former)
+  directory [--output table|json|csv] [--fail-on info|low|medium|high]
+                                      read-only service directory and audit of the account's Lattice services
+                                      (exit 1 when a finding is at --fail-on severity or worse)
+  directory --serve [--port 8282] [--host 127.0.0.1] [--refresh-seconds 60]
+                                      the same as a web page, refreshed in the background
 `;
 
 export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Where progress bars are drawn (when it is a terminal). */
+  progress?: { isTTY?: boolean; write(text: string): unknown };
   /** Called with the shutdown function once a long-running command has started. */
   onStarted?: (stop: (signal: string) => Promise<void>) => void;
 }
@@ -128,6 +136,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await emulator(args, io);
       case 'manifests':
         return manifests(args, io);
+      case 'directory':
+        return await directoryCommand(args, io);
       case undefined:
       case '--help':
       case '-h':
@@ -138,7 +148,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof DirectoryUsageError) {
       io.stderr(`lattice-gw: ${error.message}\n${USAGE}`);
       return 2;
     }
@@ -161,6 +171,7 @@ if (require.main === module) {
     env: process.env,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    progress: process.stderr,
     onStarted: (stop) => {
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {
         process.once(signal, () => {

@@ -37,6 +37,10 @@ export const ERROR_CODES = {
     description:
       'No controller or hook is served at this path (a path that is not valid URL encoding included). Under /hooks/ the message lists the served controllers, once the caller has passed authentication.',
   },
+  LGW_DIRECTORY_UNAUTHORIZED: {
+    statusCode: 401,
+    description: 'DIRECTORY_AUTH_TOKEN is set and a request to the directory page API (/api/) does not carry Authorization: Bearer <token>.',
+  },
   LGW_HOOK_UNAUTHORIZED: {
     statusCode: 401,
     description:

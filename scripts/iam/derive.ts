@@ -65,3 +65,14 @@ export function actionsOf(uses: readonly SdkCommandUse[]): DerivedAction[] {
 export function deriveActions(root: string): DerivedAction[] {
   return actionsOf(sdkCommandsUnder(root, AWS_CALL_DIR));
 }
+
+/**
+ * The directory (`lattice-gw directory`) reads through these files only: its own policy, read-only,
+ * can be given to a role separate from the hooks'.
+ */
+export const DIRECTORY_CALL_FILES = [join('src', 'lattice', 'directoryApi.ts'), join('src', 'lattice', 'clients.ts')];
+
+/** The IAM actions of the directory's calls. */
+export function deriveDirectoryActions(root: string): DerivedAction[] {
+  return actionsOf(DIRECTORY_CALL_FILES.flatMap((file) => sdkCommandsIn(file.split(sep).join('/'), readFileSync(join(root, file), 'utf8'))));
+}

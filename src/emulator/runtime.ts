@@ -52,6 +52,11 @@ export class EmulatorRuntime {
     return this.currentSettings;
   }
 
+  /** The account of the calls being made now (`callerAccountId`, else the emulator's). */
+  get callerAccountId(): string {
+    return this.currentSettings.callerAccountId ?? this.accountId;
+  }
+
   /** Applies a `POST /_emulator/config` body; a new throttle setting starts with a full bucket. */
   configure(body: unknown): EmulatorSettings {
     const next = applyConfigUpdate(this.currentSettings, body);

@@ -52,7 +52,7 @@ async function handleLattice(runtime: EmulatorRuntime, request: RawRequest, resp
   const { store, settings } = runtime;
   store.sweep(now);
   const output = operation.run(
-    { store, now, settings, scope: { region: callerRegion(runtime, request), accountId: runtime.accountId } },
+    { store, now, settings, scope: { region: callerRegion(runtime, request), accountId: runtime.callerAccountId } },
     gatherInput(match, request.query, request.body),
   );
   store.refreshTargetGroupUsage(now, settings.transitionMs);
@@ -71,7 +71,7 @@ async function handleSts(runtime: EmulatorRuntime, request: RawRequest, response
       return;
     }
     await admitCall(runtime, request, action, false);
-    send(response, 200, headers, callerIdentityXml(runtime.accountId, callerRegion(runtime, request), request.requestId));
+    send(response, 200, headers, callerIdentityXml(runtime.callerAccountId, callerRegion(runtime, request), request.requestId));
   } catch (error) {
     if (!(error instanceof LatticeApiError)) throw error;
     const code = error instanceof AccessDeniedError ? 'MissingAuthenticationToken' : error.errorType;

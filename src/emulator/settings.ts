@@ -18,6 +18,12 @@ export interface EmulatorSettings {
   readonly throttle: ThrottleSettings | null;
   /** Page size of List operations called without maxResults/MaxItems (AWS does not document its own). */
   readonly defaultPageSize: number;
+  /**
+   * The account calls are made as (owner of what they create, STS identity); null: the
+   * emulator's own. Resources made as another account stay listed for every caller, the way
+   * resources shared through AWS RAM are.
+   */
+  readonly callerAccountId: string | null;
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -29,6 +35,7 @@ export function initialSettings(options: { latencyMs?: number; transitionMs?: nu
     quotas: defaultQuotas(),
     throttle: null,
     defaultPageSize: DEFAULT_PAGE_SIZE,
+    callerAccountId: null,
   };
 }
 
@@ -57,6 +64,12 @@ function positiveNumber(value: unknown, name: string): number {
   return value;
 }
 
+function accountId(value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || !/^\d{12}$/.test(value)) throw new AdminInputError('callerAccountId must be 12 digits or null');
+  return value;
+}
+
 function parseQuotas(value: unknown, current: Quotas): Quotas {
   if (!isRecord(value)) throw new AdminInputError('quotas must be an object');
   rejectUnknownKeys(value, QUOTA_KEYS, 'quotas');
@@ -78,7 +91,7 @@ function parseThrottle(value: unknown): ThrottleSettings | null {
 /** Applies a partial update; keys left out keep their value. */
 export function applyConfigUpdate(current: EmulatorSettings, body: unknown): EmulatorSettings {
   if (!isRecord(body)) throw new AdminInputError('the body must be a JSON object');
-  rejectUnknownKeys(body, ['latencyMs', 'transitionMs', 'quotas', 'throttle', 'defaultPageSize'], 'config');
+  rejectUnknownKeys(body, ['latencyMs', 'transitionMs', 'quotas', 'throttle', 'defaultPageSize', 'callerAccountId'], 'config');
   return {
     latencyMs: body.latencyMs === undefined ? current.latencyMs : wholeNumber(body.latencyMs, 'latencyMs', 0),
     transitionMs: body.transitionMs === undefined ? current.transitionMs : wholeNumber(body.transitionMs, 'transitionMs', 0),
@@ -86,5 +99,6 @@ export function applyConfigUpdate(current: EmulatorSettings, body: unknown): Emu
     throttle: body.throttle === undefined ? current.throttle : parseThrottle(body.throttle),
     defaultPageSize:
       body.defaultPageSize === undefined ? current.defaultPageSize : wholeNumber(body.defaultPageSize, 'defaultPageSize', 1),
+    callerAccountId: body.callerAccountId === undefined ? current.callerAccountId : accountId(body.callerAccountId),
   };
 }

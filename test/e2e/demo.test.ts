@@ -74,7 +74,16 @@ describe('npm run demo (run in-process, so that it cannot rot)', () => {
 
   it('deletes everything and ends with an empty Lattice', () => {
     expect(result.left).toEqual({ serviceNetworks: 0, services: 0, listeners: 0, rules: 0, targetGroups: 0, vpcAssociations: 0, invokePermissions: 0 });
-    expect(lines[lines.length - 1]).toMatch(/VPC Lattice now holds 0 service networks, 0 services, .*: clean\.$/);
+    expect(section(lines, 4).join('\n')).toMatch(/VPC Lattice now holds 0 service networks, 0 services, .*: clean\.$/m);
+  });
+
+  it('ends with the service directory of what it created, its findings, and how to open the page', () => {
+    const directory = section(lines, 5).join('\n');
+    expect(directory).toMatch(/1 service network, 2 services, 5 target groups, 8 of 8 targets healthy/);
+    expect(directory).toMatch(/storefront-store\s+lattice-gateway-hooks \(this cluster\): HTTPRoute store\/storefront\s+demo-network\s+NONE/);
+    expect(directory).toMatch(/high\s+SERVICE_UNAUTHENTICATED\s+service inventory-inventory/);
+    expect(result.findings).toEqual(['SERVICE_UNAUTHENTICATED', 'SERVICE_UNAUTHENTICATED', 'SERVICE_NO_ACCESS_LOGS', 'SERVICE_NO_ACCESS_LOGS']);
+    expect(lines.at(-2)).toContain('npm run demo -- --directory');
   });
 
   it('prints no JSON and no log lines', () => {

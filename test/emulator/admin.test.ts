@@ -144,6 +144,18 @@ describe('admin API', () => {
     expect(config.quotas).toMatchObject({ listenersPerService: 5, rulesPerListener: 10 });
   });
 
+  it('makes calls as another account (callerAccountId): what they create stays listed, like a RAM share', async () => {
+    await h.admin.config({ callerAccountId: '999988887777' });
+    const shared = await h.lattice.send(new CreateServiceNetworkCommand({ name: 'partner-network' }));
+    await h.admin.config({ callerAccountId: null });
+    const own = await h.lattice.send(new CreateServiceNetworkCommand({ name: 'own-network' }));
+    expect(shared.arn).toMatch(/^arn:aws:vpc-lattice:us-west-2:999988887777:servicenetwork\/sn-/);
+    expect(own.arn).toMatch(/^arn:aws:vpc-lattice:us-west-2:123456789012:servicenetwork\//);
+    const listed = (await h.lattice.send(new ListServiceNetworksCommand({}))).items?.map((n) => n.name).sort();
+    expect(listed).toEqual(['own-network', 'partner-network']);
+    expect((await h.admin.request('POST', 'config', { callerAccountId: '42' })).status).toBe(400);
+  });
+
   it('pages List results by the configured default page size', async () => {
     await h.admin.config({ defaultPageSize: 2 });
     for (const name of ['one-net', 'two-net', 'three-net']) await h.lattice.send(new CreateServiceNetworkCommand({ name }));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sdkCommandsIn } from '../../scripts/iam/sdkCommands';
-import { actionsOf, AWS_CALL_DIR, deriveActions, sdkCommandsUnder, typeScriptFiles, UnknownSdkClientError } from '../../scripts/iam/derive';
+import { actionsOf, AWS_CALL_DIR, deriveActions, deriveDirectoryActions, sdkCommandsUnder, typeScriptFiles, UnknownSdkClientError } from '../../scripts/iam/derive';
 import { DEPENDENT_PERMISSIONS, DEPENDENT_STATEMENTS } from '../../scripts/iam/dependentPermissions';
 import { actionsInPolicy, buildPolicy, describeDiff, diffActions, POLICY_FILE, renderPolicy, requiredActions } from '../../scripts/iam/policy';
 
@@ -103,5 +103,16 @@ describe(POLICY_FILE, () => {
     expect(message).toContain('missing: vpc-lattice:GetService (called at src/lattice/api.ts:90)');
     expect(message).toContain('extra:   vpc-lattice:DeleteService (no code calls it)');
     expect(message).toContain('npm run iam-policy');
+  });
+});
+
+describe('docs/iam-policy-directory.json', () => {
+  it('is what the directory\'s calls need, read-only (npm run iam-policy writes it)', () => {
+    const derived = deriveDirectoryActions(ROOT);
+    const file = readFileSync(join(ROOT, 'docs', 'iam-policy-directory.json'), 'utf8');
+    if (file !== renderPolicy(buildPolicy(derived))) throw new Error('docs/iam-policy-directory.json is stale: run `npm run iam-policy` to regenerate it.');
+    const actions = [...actionsInPolicy(JSON.parse(file) as unknown)];
+    expect(actions.filter((a) => !/^vpc-lattice:(Get|List)|^sts:GetCallerIdentity$/.test(a))).toEqual([]);
+    expect(actions).toEqual(expect.arrayContaining(['vpc-lattice:ListServices', 'vpc-lattice:ListTargets', 'vpc-lattice:GetRule']));
   });
 });

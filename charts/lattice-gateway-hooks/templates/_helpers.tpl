@@ -92,3 +92,29 @@ endpointConfigs:
 {{- fail "config.hookDeadlineMs must stay below Metacontroller's 10s hook timeout" -}}
 {{- end -}}
 {{- end -}}
+
+{{/* The directory page's pods: the hook Service and its NetworkPolicy select hook-server pods only. */}}
+{{- define "lattice-gateway-hooks.directorySelectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: directory
+{{- end -}}
+
+{{- define "lattice-gateway-hooks.directoryLabels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{ include "lattice-gateway-hooks.directorySelectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{- define "lattice-gateway-hooks.directoryName" -}}
+{{- printf "%s-directory" (include "lattice-gateway-hooks.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "lattice-gateway-hooks.directoryServiceAccountName" -}}
+{{- if .Values.directory.serviceAccount.create -}}
+{{- default (include "lattice-gateway-hooks.directoryName" .) .Values.directory.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.directory.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}

@@ -462,4 +462,33 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
       expect(render({ gatewayClass: { create: false } }).objects.filter((o) => o.kind === 'GatewayClass')).toEqual([]);
     });
   });
+  describe('the directory page (off by default)', () => {
+    const ROLE = 'arn:aws:iam::123456789012:role/lattice-directory';
+    const rendered = render({ directory: { enabled: true, authSecret: 'directory-auth', serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': ROLE } } } }).objects;
+    const directory = only<Deployment>(rendered, 'Deployment', 'lattice-gateway-hooks-directory');
+
+    it('is not installed unless enabled', () => {
+      expect(render().objects.filter((o) => o.metadata.name.endsWith('-directory'))).toEqual([]);
+    });
+
+    it('serves `lattice-gw directory --serve` in its own pods, with its own ServiceAccount for a read-only IAM role', () => {
+      expect(container(directory).args).toEqual(['directory', '--serve', '--host', '0.0.0.0', '--port', '8282', '--refresh-seconds', '300']);
+      const env = envOf(directory);
+      const hooks = envOf(only<Deployment>(rendered, 'Deployment', DEFAULT_HOOK_SERVICE.name));
+      for (const name of ['CLUSTER_NAME', 'CLUSTER_VPC_ID', 'LATTICE_RULES_PER_LISTENER', 'LOG_LEVEL']) expect([name, env.get(name)]).toEqual([name, hooks.get(name)]);
+      expect((container(directory).env ?? []).find((e: { name: string }) => e.name === 'DIRECTORY_AUTH_TOKEN')).toEqual({ name: 'DIRECTORY_AUTH_TOKEN', valueFrom: { secretKeyRef: { name: 'directory-auth', key: 'token' } } });
+      const account = only(rendered, 'ServiceAccount', 'lattice-gateway-hooks-directory');
+      expect(account.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': ROLE });
+      expect(directory.spec.template.spec.serviceAccountName).toBe(account.metadata.name);
+      expect(container(directory).securityContext).toMatchObject({ readOnlyRootFilesystem: true });
+    });
+
+    it('is reached through its own Service, and the hook Service never selects its pods', () => {
+      const hookService = only<Service>(rendered, 'Service', DEFAULT_HOOK_SERVICE.name);
+      const pageService = only<Service>(rendered, 'Service', 'lattice-gateway-hooks-directory');
+      const labels = directory.spec.template.metadata.labels as Record<string, string>;
+      expect(pageService.spec.selector).toEqual(directory.spec.selector.matchLabels);
+      expect(Object.entries(hookService.spec.selector).every(([k, v]) => labels[k] === v)).toBe(false);
+    });
+  });
 });
