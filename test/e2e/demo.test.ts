@@ -79,7 +79,7 @@ describe('npm run demo (run in-process, so that it cannot rot)', () => {
 
   it('ends with the service directory of what it created, its findings, and how to open the page', () => {
     const directory = section(lines, 5).join('\n');
-    expect(directory).toMatch(/1 service network, 2 services, 5 target groups, 8 of 8 targets healthy/);
+    expect(directory).toMatch(/1 service network, 2 services, 6 target groups, 9 of 9 targets healthy/);
     expect(directory).toMatch(/storefront-store\s+lattice-gateway-hooks \(this cluster\): HTTPRoute store\/storefront\s+demo-network\s+NONE/);
     expect(directory).toMatch(/high\s+SERVICE_UNAUTHENTICATED\s+service inventory-inventory/);
     expect(result.findings).toEqual(['SERVICE_UNAUTHENTICATED', 'SERVICE_UNAUTHENTICATED', 'SERVICE_NO_ACCESS_LOGS', 'SERVICE_NO_ACCESS_LOGS']);

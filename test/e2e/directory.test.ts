@@ -127,15 +127,17 @@ describe('lattice-gw directory against the demo\'s resources and foreign ones in
     expect(storefront.networks.map((n) => n.serviceNetworkName)).toEqual(['demo-network']);
     const rules = storefront.listeners[0]?.rules ?? [];
     expect(rules.map((r) => [r.priority, r.match])).toEqual([
-      [1, 'exact /inventory'],
-      [2, 'prefix /inventory/'],
-      [3, 'exact /cart'],
-      [4, 'prefix /cart/'],
-      [5, 'prefix /'],
+      [1, 'exact /thumbnails'],
+      [2, 'prefix /thumbnails/'],
+      [3, 'exact /inventory'],
+      [4, 'prefix /inventory/'],
+      [5, 'exact /cart'],
+      [6, 'prefix /cart/'],
+      [7, 'prefix /'],
       [null, 'anything else'],
     ]);
-    expect(rules[0]?.action).toEqual({ type: 'forward', targetGroups: [{ targetGroupId: expect.stringMatching(/^tg-/), targetGroupName: expect.stringMatching(/^k8s-storefront-inventory-inventory-80-[0-9a-f]{12}$/), weight: 1 }] });
-    expect(rules[5]?.action).toEqual({ type: 'fixed-response', statusCode: 404 });
+    expect(rules[2]?.action).toEqual({ type: 'forward', targetGroups: [{ targetGroupId: expect.stringMatching(/^tg-/), targetGroupName: expect.stringMatching(/^k8s-storefront-inventory-inventory-80-[0-9a-f]{12}$/), weight: 1 }] });
+    expect(rules[7]?.action).toEqual({ type: 'fixed-response', statusCode: 404 });
     expect(storefront.health).toBe('healthy');
     expect(d.serviceNetworks.find((n) => n.name === 'demo-network')).toMatchObject({
       authType: 'AWS_IAM',

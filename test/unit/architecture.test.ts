@@ -34,13 +34,17 @@ const ALLOWED: Record<string, readonly string[]> = {
   // Renders metacontroller/ and the chart from the controllers' wiring (controllers/types and the
   // registry, with and without each variant) and the server's configuration defaults.
   install: ['metacontroller', 'crds', 'model', 'controllers', 'errors', 'config'],
-  cli: ['errors', 'log', 'config', ...LAYERS, 'crds', 'emulator', 'install'],
+  // The read-only service directory: reads Lattice through lattice/, knows our tag keys, renders.
+  directory: ['gatewayapi', 'model', 'lattice', 'errors', ...PROCESS],
+  cli: ['errors', 'log', 'config', ...LAYERS, 'crds', 'emulator', 'install', 'directory'],
 };
 
 /** Single files allowed one more area, each with its reason. */
 const FILE_EXCEPTIONS: Record<string, readonly string[]> = {
   // `serve --backend emulator` starts the emulator in-process as the AWS side of the hooks.
   'lattice/backend.ts': ['emulator'],
+  // The directory page checks its bearer token exactly as the hook server does.
+  'directory/web/server.ts': ['server'],
 };
 
 /**
