@@ -1,4 +1,4 @@
-import type { Action, AuthType, ResourceType, Skipped, Target, VpcAssociation } from './types';
+import type { Action, AuthType, ResourceType, Skipped, TargetGroup, VpcAssociation } from './types';
 
 /** What one read of the account saw, before ownership, links and findings are worked out. */
 export interface ObservedServiceAssociation {
@@ -52,19 +52,8 @@ export interface ObservedService {
   tags: Record<string, string>;
 }
 
-export interface ObservedTargetGroup {
-  id: string;
-  arn: string;
-  name: string;
-  type: string;
-  protocol: string | null;
-  port: number | null;
-  vpcId: string | null;
-  status: string;
-  serviceArns: string[];
-  targets: Target[];
-  tags: Record<string, string>;
-}
+/** A target group as read, before the directory links it to rules and owners. */
+export type ObservedTargetGroup = Omit<TargetGroup, 'usedByRules' | 'owner'>;
 
 export interface Observed {
   account: string;
