@@ -31,6 +31,8 @@ export interface Config {
   readonly listenersPerService: number;
   /** Route hooks return external-dns DNSEndpoint attachments (the DNSEndpoint CRD must exist). */
   readonly externalDnsEndpoints: boolean;
+  /** Longest time an object goes without a full look at Lattice (0: look on every sync). */
+  readonly driftCheckSeconds: number;
   /** The process's AWS call budget: calls per second and burst, shared by all concurrent hooks. */
   readonly apiRatePerSecond: number;
   readonly apiBurst: number;
@@ -164,6 +166,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     rulesPerListener: integer(env, 'LATTICE_RULES_PER_LISTENER', 10, 1, 1999),
     listenersPerService: integer(env, 'LATTICE_LISTENERS_PER_SERVICE', 2, 1, 100),
     externalDnsEndpoints: boolean(env, 'EXTERNAL_DNS_ENDPOINTS', false),
+    driftCheckSeconds: integer(env, 'DRIFT_CHECK_SECONDS', 600, 0, 86400),
     // Lattice publishes no per-API rate: stay well under what an account's other tools leave free.
     // The embedded emulator is local and unthrottled unless told otherwise.
     apiRatePerSecond: integer(env, 'LATTICE_API_RPS', onAws ? 10 : 1000, 1, 10000),

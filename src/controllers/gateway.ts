@@ -11,7 +11,16 @@ import { generationOf } from '../metacontroller/objects';
 import { metadataPatch, statusIfChanged } from '../metacontroller/response';
 import type { DecoratorHookResponse, KubeObject, RelatedResourceRule } from '../metacontroller/types';
 import { resolveServiceNetwork } from '../lattice/serviceNetworks';
-import { CERTIFICATE_DELETE_RETRY_SECONDS as CERTIFICATE_RETRY_SECONDS, certificateResolver, certificateResources, IMPORTED_CERTIFICATES_ANNOTATION, releaseGatewayCertificates, syncGatewayCertificates } from './gatewayCertificates';
+import { driftView, earliest, fingerprintOf, forgetVerification, skipDecision, withVerification } from './driftCheck';
+import {
+  CERTIFICATE_DELETE_RETRY_SECONDS as CERTIFICATE_RETRY_SECONDS,
+  certificateResolver,
+  certificateResources,
+  IMPORTED_CERTIFICATES_ANNOTATION,
+  releaseGatewayCertificates,
+  syncGatewayCertificates,
+  type GatewayCertificates,
+} from './gatewayCertificates';
 import type { DecoratorHandlers, DecoratorWiring, HookController } from './types';
 
 const MANAGED = { matchLabels: { [MANAGED_LABEL]: MANAGED_LABEL_VALUE } };
@@ -27,6 +36,18 @@ export const gatewayWiring: DecoratorWiring = {
 function routeResources(): RelatedResourceRule[] {
   // Only routes the classifier marked as belonging to a Lattice Gateway can attach to this one.
   return ['httproutes', 'grpcroutes', 'tlsroutes'].map((resource) => ({ apiVersion: GATEWAY_API_VERSION, resource, labelSelector: MANAGED }));
+}
+
+/**
+ * What the Gateway's Lattice work (network resolution, certificate imports) depends on: the
+ * Gateway without its status (routes attaching change only that), its listeners as analysed, and
+ * the Secrets they use (a rotated certificate is imported again).
+ */
+function latticeFingerprint(gateway: Gateway, index: ObjectIndex, problem: string | undefined): string {
+  const resolveRefs = certificateResolver(gateway, index);
+  const analyses = analyzeListeners(gateway, resolveRefs);
+  const secrets = analyses.map((a) => (a.latticeProtocol === 'HTTPS' ? resolveRefs(a.listener) : null));
+  return fingerprintOf({ gateway: driftView(gateway), problem: problem ?? null, analyses, secrets });
 }
 
 function classProblem(gateway: Gateway, index: ObjectIndex): string | undefined {
@@ -60,11 +81,18 @@ export function createGatewayController(): HookController {
       const resolveRefs = certificateResolver(gateway, index);
       const analyses = analyzeListeners(gateway, resolveRefs);
       const problem = classProblem(gateway, index);
-      const certificates = problem === undefined ? await syncGatewayCertificates(ctx, gateway, analyses, resolveRefs) : undefined;
       const knownArn = gateway.metadata.annotations?.[SERVICE_NETWORK_ARN_ANNOTATION];
+      const fingerprint = (next: Gateway) => latticeFingerprint(next, index, problem);
+      const decision = problem === undefined && knownArn ? skipDecision(gateway, fingerprint(gateway), ctx.now().getTime(), ctx.config.driftCheckSeconds) : { skip: false as const };
 
       let network: NetworkResolution = { state: 'missing', retryAfterSeconds: 0 };
-      if (problem === undefined) {
+      let certificates: GatewayCertificates | undefined;
+      if (decision.skip && knownArn) {
+        // Verified within its drift window: the network and certificates are as recorded.
+        network = { state: 'found', arn: knownArn, id: knownArn.slice(knownArn.lastIndexOf('/') + 1), name: gateway.metadata.name };
+        certificates = { annotation: gateway.metadata.annotations?.[IMPORTED_CERTIFICATES_ANNOTATION] ?? null, problems: new Map(), resyncAfterSeconds: undefined };
+      } else if (problem === undefined) {
+        certificates = await syncGatewayCertificates(ctx, gateway, analyses, resolveRefs);
         network = await resolveServiceNetwork(ctx.aws.api, gateway.metadata.name, ctx.aws.identity.vpcId, knownArn);
       }
 
@@ -84,12 +112,11 @@ export function createGatewayController(): HookController {
         [SERVICE_NETWORK_ARN_ANNOTATION]: network.state === 'found' ? network.arn : null,
         ...(certificates ? { [IMPORTED_CERTIFICATES_ANNOTATION]: certificates.annotation } : {}),
       });
-      const resync = [network.state === 'missing' && problem === undefined ? network.retryAfterSeconds : undefined, certificates?.resyncAfterSeconds].filter((s): s is number => s !== undefined);
-      return {
-        status: statusIfChanged(gateway.status, status),
-        annotations,
-        ...(resync.length > 0 ? { resyncAfterSeconds: Math.min(...resync) } : {}),
-      };
+      const resync = earliest(network.state === 'missing' && problem === undefined ? network.retryAfterSeconds : undefined, certificates?.resyncAfterSeconds);
+      const answer: DecoratorHookResponse = { status: statusIfChanged(gateway.status, status), annotations, ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}) };
+      if (decision.skip) return { ...answer, resyncAfterSeconds: earliest(resync, decision.resyncAfterSeconds) };
+      const verified = problem === undefined && network.state === 'found' && certificates?.problems.size === 0 && resync === undefined;
+      return withVerification(ctx, gateway, answer, (next) => fingerprint(next as Gateway), verified);
     },
 
     async finalize(request, ctx) {
@@ -98,7 +125,7 @@ export function createGatewayController(): HookController {
       // Secrets. Our annotations are removed; the status is left to whoever manages it next.
       const gateway = request.object as Gateway;
       const released = await releaseGatewayCertificates(ctx, gateway);
-      const annotations = metadataPatch(gateway.metadata.annotations, { [SERVICE_NETWORK_ARN_ANNOTATION]: null, [IMPORTED_CERTIFICATES_ANNOTATION]: released.annotation });
+      const annotations = { ...metadataPatch(gateway.metadata.annotations, { [SERVICE_NETWORK_ARN_ANNOTATION]: null, [IMPORTED_CERTIFICATES_ANNOTATION]: released.annotation }), ...forgetVerification(gateway) };
       if (!released.done) return { annotations, resyncAfterSeconds: CERTIFICATE_RETRY_SECONDS };
       return { annotations, finalized: true };
     },

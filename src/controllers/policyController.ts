@@ -17,6 +17,7 @@ import { ObjectIndex } from '../metacontroller/objectIndex';
 import { generationOf } from '../metacontroller/objects';
 import { metadataPatch, statusIfChanged } from '../metacontroller/response';
 import type { DecoratorHookRequest, DecoratorHookResponse, KubeObject, MetadataPatch } from '../metacontroller/types';
+import { driftView, fingerprintOf, forgetVerification, skipDecision, withVerification } from './driftCheck';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from './types';
 
 /**
@@ -168,10 +169,25 @@ function withTarget<P extends PolicyObject, T extends KubeObject>(kind: PolicyKi
   return successor && resolved?.state === 'found' ? { successor: { policy: successor, target: resolved.target } } : {};
 }
 
-async function sync<P extends PolicyObject, T extends KubeObject>(kind: PolicyKind<P, T>, request: DecoratorHookRequest, ctx: HookContext): Promise<DecoratorHookResponse> {
-  const policy = request.object as P;
-  const index = ObjectIndex.fromDecoratorRequest(request);
-  const policies = policiesOf<P>(kind, index);
+/**
+ * What a policy's Lattice work depends on: the policy, where it attaches (its target without
+ * status, the policy holding the target), and the other policies of its kind.
+ */
+function policyFingerprint<P extends PolicyObject, T extends KubeObject>(kind: PolicyKind<P, T>, policy: P, policies: readonly P[], index: ObjectIndex): string {
+  const others = policies.filter((p) => p.metadata.uid !== policy.metadata.uid || p.metadata.name !== policy.metadata.name);
+  const attachment = attachPolicy<P, T>(policy, [...others, policy], index, kind);
+  return fingerprintOf({
+    policy: driftView(policy),
+    attachment: {
+      state: attachment.state,
+      ...(attachment.state !== 'rejected' ? { ref: attachment.ref, target: driftView(attachment.target) } : {}),
+      ...(attachment.state !== 'attached' ? { condition: attachment.condition } : {}),
+    },
+    others: others.map(driftView),
+  });
+}
+
+async function decide<P extends PolicyObject, T extends KubeObject>(kind: PolicyKind<P, T>, policy: P, policies: readonly P[], index: ObjectIndex, ctx: HookContext): Promise<DecoratorHookResponse> {
   const attachment = attachPolicy<P, T>(policy, policies, index, kind);
   if (attachment.state === 'rejected') {
     const conditions = [attachment.condition];
@@ -187,6 +203,19 @@ async function sync<P extends PolicyObject, T extends KubeObject>(kind: PolicyKi
   return answerPolicy(policy, ctx, { ...(await reportingAwsRefusals([ACCEPTED], () => kind.apply(policy, attached, ctx))), ancestors });
 }
 
+/** A policy verified within its drift window whose inputs did not change answers without AWS; otherwise it is decided in full. */
+async function sync<P extends PolicyObject, T extends KubeObject>(kind: PolicyKind<P, T>, request: DecoratorHookRequest, ctx: HookContext): Promise<DecoratorHookResponse> {
+  const policy = request.object as P;
+  const index = ObjectIndex.fromDecoratorRequest(request);
+  const policies = policiesOf<P>(kind, index);
+  const fingerprint = (next: KubeObject) => policyFingerprint(kind, next as P, policies, index);
+  const decision = skipDecision(policy, fingerprint(policy), ctx.now().getTime(), ctx.config.driftCheckSeconds);
+  if (decision.skip) return { status: null, annotations: {}, resyncAfterSeconds: decision.resyncAfterSeconds };
+  const answer = await decide(kind, policy, policies, index, ctx);
+  // Settled: applied or released, nothing left to wait for.
+  return withVerification(ctx, policy, answer, fingerprint, answer.resyncAfterSeconds === undefined);
+}
+
 async function finalize<P extends PolicyObject, T extends KubeObject>(kind: PolicyKind<P, T>, request: DecoratorHookRequest, ctx: HookContext): Promise<DecoratorHookResponse> {
   const policy = request.object as P;
   const index = ObjectIndex.fromDecoratorRequest(request);
@@ -200,7 +229,8 @@ async function finalize<P extends PolicyObject, T extends KubeObject>(kind: Poli
   const leaving = { ...(target ? { target } : {}), ...withTarget(kind, successor, index), deleting: true };
   const outcome = await reportingAwsRefusals(conditions, () => releasing(kind, policy, ctx, conditions, leaving));
   // Released or handed over, unless that is still in progress (then it is looked at again).
-  return answerPolicy(policy, ctx, { ...outcome, ancestors, finalized: outcome.resyncAfterSeconds === undefined });
+  const answer = answerPolicy(policy, ctx, { ...outcome, ancestors, finalized: outcome.resyncAfterSeconds === undefined });
+  return { ...answer, annotations: { ...answer.annotations, ...forgetVerification(policy) } };
 }
 
 /** The DecoratorController of one policy kind, with customize and finalize hooks. */

@@ -16,3 +16,8 @@ export const ASSIGNED_DOMAIN_ANNOTATION = `${KEY_PREFIX}lattice-assigned-domain-
 
 /** Route parent condition saying whether VPC Lattice holds what the route describes. */
 export const PROGRAMMED_CONDITION = `${KEY_PREFIX}Programmed`;
+
+/** `<fingerprint> <unix seconds>`: what an object's Lattice work depended on when Lattice was last verified to hold it (drift check). */
+export const VERIFIED_ANNOTATION = `${KEY_PREFIX}lattice-verified`;
+/** Any value: the object's next sync observes Lattice in full (drift check), then removes the annotation. */
+export const VERIFY_NOW_ANNOTATION = `${KEY_PREFIX}verify-now`;

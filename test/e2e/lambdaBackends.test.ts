@@ -1,6 +1,6 @@
 import { AddPermissionCommand, CreateAliasCommand, CreateFunctionCommand, DeleteFunctionCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListTargetsCommand } from '@aws-sdk/client-vpc-lattice';
-import { PROGRAMMED_CONDITION, SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
+import { PROGRAMMED_CONDITION, SERVICE_ARN_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
 import { GW, OURS, statusOf, summary, writeCalls } from '../support/assertions';
 import type { StateEntry } from '../support/emulatorAdmin';
@@ -140,11 +140,12 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
     await h.driver.runUntilStable();
     expect(writeCalls((await h.admin.calls()).byOperation)).toEqual({});
 
-    // A sync that misses our statement (here: one GetPolicy answers "no policy") adds it again:
-    // Lambda says the statement id exists, which is ours, so it is no error and no duplicate.
+    // A full check (verify-now) that misses our statement (here: one GetPolicy answers "no policy") adds it
+    // again: Lambda says the statement id exists, which is ours, so it is no error and no duplicate.
     await h.admin.resetCalls();
     await h.admin.addFault({ operation: 'GetPolicy', error: 'ResourceNotFoundException', times: 1 });
-    h.cluster.apply({ ...route, metadata: { ...route.metadata, labels: { touch: 'once more' } } });
+    const synced = h.cluster.mustGet(routeRef);
+    h.cluster.apply({ ...synced, metadata: { ...synced.metadata, annotations: { ...synced.metadata.annotations, [VERIFY_NOW_ANNOTATION]: 'yes' } } });
     await h.driver.runUntilStable();
     expect((await h.admin.calls()).byOperation).toMatchObject({ GetPolicy: 2, AddPermission: 1 });
     expect(routeConditions()[PROGRAMMED_CONDITION]).toBe('True/Programmed');

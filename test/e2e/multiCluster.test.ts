@@ -1,6 +1,6 @@
 import { CreateTargetGroupCommand, GetTargetGroupCommand } from '@aws-sdk/client-vpc-lattice';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { PROGRAMMED_CONDITION } from '../../src/gatewayapi/ourKeys';
+import { PROGRAMMED_CONDITION, VERIFY_NOW_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { GW, OURS, statusOf, summary, writeCalls } from '../support/assertions';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
@@ -164,11 +164,11 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
       },
     ]);
 
-    // Imports are resolved by the ServiceImport's hook, not per route sync: a route sync lists no target groups.
+    // Imports are resolved by the ServiceImport's hook, not per route sync: a full route sync lists no target groups.
     const callsBefore = a.driver.calls.length;
     await a.admin.resetCalls();
     const route = a.cluster.mustGet(routeRef);
-    a.cluster.apply({ ...route, metadata: { ...route.metadata, labels: { ...route.metadata.labels, touch: 'once' } } });
+    a.cluster.apply({ ...route, metadata: { ...route.metadata, annotations: { ...route.metadata.annotations, [VERIFY_NOW_ANNOTATION]: 'yes' } } });
     await a.driver.runUntil(() => a.driver.calls.slice(callsBefore).some((c) => c.controller === 'lattice-httproute' && c.hook === 'sync'));
     const importSyncs = a.driver.calls.slice(callsBefore).filter((c) => c.controller === 'lattice-serviceimport').length;
     const calls = (await a.admin.calls()).byOperation;

@@ -11,7 +11,7 @@ import { assertConditionsObserved } from './observedGeneration';
 import { describeObject, refOf, type Ref } from './refs';
 import { customizeRequest, syncRequest } from './requests';
 import { candidates, isSelected, observedOwned, selectRelated, targetRule } from './selection';
-import { SyncQueue } from './syncQueue';
+import { PERIODIC_RESYNC_SECONDS, SyncQueue } from './syncQueue';
 
 export type { HookCall } from './hookClient';
 
@@ -218,6 +218,7 @@ export class MetacontrollerDriver {
         wrote: applied.wrote,
         byResync,
         resyncAfterMs: typeof resync === 'number' && resync > 0 ? this.#scaled(resync) : undefined,
+        periodic: typeof resync === 'number' && resync >= PERIODIC_RESYNC_SECONDS,
       });
     } catch (error) {
       if (!(error instanceof HookError) && !(error instanceof ApiNotFoundError) && !(error instanceof ApiConflictError)) throw error;

@@ -3,6 +3,11 @@
  * the world counts as stable. Fewer quiet calls may still be waiting for Lattice to converge.
  */
 const QUIET_POLLS = 3;
+/**
+ * A resync asked for this far ahead (unscaled seconds) is a periodic check — a drift check, a
+ * poll for something outside the cluster — not convergence in progress: it counts as a poll at once.
+ */
+export const PERIODIC_RESYNC_SECONDS = 120;
 /** Rate-limited requeue after a sync error: 5 ms doubling (client-go's default), capped for tests. */
 const BACKOFF_BASE_MS = 5;
 const BACKOFF_CAP_MS = 2000;
@@ -21,6 +26,8 @@ export interface SyncOutcome {
   byResync: boolean;
   /** resyncAfterSeconds of the answer, scaled; undefined when the hook asked for none. */
   resyncAfterMs: number | undefined;
+  /** The resync is at least PERIODIC_RESYNC_SECONDS away (unscaled). */
+  periodic?: boolean;
 }
 
 /**
@@ -61,7 +68,7 @@ export class SyncQueue {
     // Only resyncs that changed nothing count as quiet polls; any change starts over.
     const quiet = outcome.wrote || !outcome.byResync ? 0 : (this.#quietCalls.get(key) ?? 0) + 1;
     this.#quietCalls.set(key, quiet);
-    if (outcome.resyncAfterMs !== undefined) this.#schedules.set(key, { dueAt: Date.now() + outcome.resyncAfterMs, polling: quiet >= QUIET_POLLS });
+    if (outcome.resyncAfterMs !== undefined) this.#schedules.set(key, { dueAt: Date.now() + outcome.resyncAfterMs, polling: outcome.periodic === true || quiet >= QUIET_POLLS });
   }
 
   failed(key: string): void {

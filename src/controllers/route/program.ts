@@ -10,10 +10,12 @@ import { lookUpFunctions } from '../../lattice/lambdaFunctions';
 import { observeInvokePermissions } from '../../lattice/lambdaPermissions';
 import type { ObjectIndex } from '../../metacontroller/objectIndex';
 import { importedTargetGroupArns, lambdaFunctionArns } from '../../model/backends';
-import type { FunctionLookup } from '../../model/lambdaTargets';
+import { LAMBDA_TARGET_KIND, type FunctionLookup, type LambdaTarget } from '../../model/lambdaTargets';
+import { OUR_API_GROUP } from '../../gatewayapi/ourKeys';
 import { unavailableImports, type ObservedImport } from '../../model/importCandidates';
 import { buildRouteModel, type BuiltRoute, type RouteModel, type RouteModelOptions } from '../../model/routeModel';
 import type { RouteKindAdapter } from '../../model/routeKinds';
+import { driftView, fingerprintOf } from '../driftCheck';
 import { recordedTargetGroups } from '../targetGroupRecord';
 import type { HookContext } from '../types';
 import { errorOutcome, nothingInLattice, outcomeOf, type LatticeOutcome } from './outcome';
@@ -26,6 +28,36 @@ export interface RouteInputs {
   parents: readonly RouteParent[];
   index: ObjectIndex;
   options: RouteModelOptions;
+}
+
+/** What one sync did in Lattice. */
+export interface RouteSync {
+  built: BuiltRoute;
+  outcome: LatticeOutcome;
+  /** Lattice was verified to hold the whole model, and the model depends on nothing only Lattice knows (unusable imports, missing functions). */
+  verified: boolean;
+}
+
+/**
+ * Everything the route's Lattice work depends on, without reading AWS: the route (with what it
+ * records of Lattice: a hand-edited record must be verified), its parents as attached, and the model
+ * built from them before imports and functions are read. The same fingerprint means the same plan.
+ */
+function conditionSummary(conditions: unknown): string[] {
+  return Array.isArray(conditions) ? conditions.map((c: { type?: unknown; status?: unknown; reason?: unknown }) => `${String(c.type)}=${String(c.status)}/${String(c.reason)}`) : [];
+}
+
+export function routeFingerprint(inputs: RouteInputs): string {
+  const { route, adapter, parents, index, options } = inputs;
+  const { parentsWithoutNetwork, ...built } = buildRouteModel(route, adapter, parents, index, options);
+  return fingerprintOf({
+    route: driftView(route),
+    parents: parents.map((p) => ({ gateway: driftView(p.gateway), ref: p.specRef, attachment: p.attachment })),
+    built,
+    withoutNetwork: parentsWithoutNetwork.map((p) => `${p.gateway.metadata.namespace}/${p.gateway.metadata.name}`),
+    // A function found or lost shows in its LambdaTarget's status (that hook polls Lambda): then the route looks again.
+    functions: index.list<LambdaTarget>(OUR_API_GROUP, LAMBDA_TARGET_KIND).map((t) => [t.metadata.namespace, t.metadata.name, conditionSummary((t.status as { conditions?: unknown } | undefined)?.conditions)]),
+  });
 }
 
 /** `imports`: the imported groups, already read; a rule forwarding to one does not read it again. */
@@ -66,15 +98,22 @@ function hasLatticeState(route: AnyRoute): boolean {
  * applies; a route with nothing to program is removed from Lattice. User-actionable AWS refusals
  * become an `error` outcome; anything else fails the hook.
  */
-export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promise<{ built: BuiltRoute; outcome: LatticeOutcome }> {
+export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promise<RouteSync> {
   const { route, adapter, parents, index, options } = inputs;
   const build = (unavailable: ReadonlyMap<string, string>, functions: ReadonlyMap<string, FunctionLookup> = new Map()) =>
     buildRouteModel(route, adapter, parents, index, { ...options, unavailableTargetGroups: unavailable, functions });
   let built: BuiltRoute | undefined;
   try {
     const { imports, unavailable } = await readImports(ctx, inputs);
-    built = build(unavailable, await readFunctions(ctx, inputs));
-    if (!built.model || built.noValidRule) return { built, outcome: hasLatticeState(route) ? await tearDown(ctx, route, adapter) : nothingInLattice() };
+    const functions = await readFunctions(ctx, inputs);
+    built = build(unavailable, functions);
+    // What only Lattice knows (an import gone unusable, a function missing) is read on every sync until it is fixed.
+    const definite = unavailable.size === 0 && [...functions.values()].every((f) => f.exists);
+    if (!built.model || built.noValidRule) {
+      if (!hasLatticeState(route)) return { built, outcome: nothingInLattice(), verified: definite };
+      const outcome = await tearDown(ctx, route, adapter);
+      return { built, outcome, verified: definite && outcome.done };
+    }
     const model = built.model;
     const recorded = new Set(recordedTargetGroups(route));
     const observed = await observe(ctx, route, model, imports);
@@ -84,13 +123,14 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promi
     if (result.error !== undefined) {
       if (!isUserActionable(result.error)) throw result.error;
       ctx.log.warn({ err: result.error }, 'VPC Lattice refused a change');
-      return { built, outcome: errorOutcome(route, result.error, result) };
+      return { built, outcome: errorOutcome(route, result.error, result), verified: false };
     }
     if (plan.ops.length > 0) ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
-    return { built, outcome: outcomeOf(plan, result) };
+    const outcome = outcomeOf(plan, result);
+    return { built, outcome, verified: definite && outcome.state === 'programmed' };
   } catch (error) {
     if (!isUserActionable(error)) throw error;
     ctx.log.warn({ err: error }, 'VPC Lattice refused a read');
-    return { built: built ?? build(new Map()), outcome: errorOutcome(route, error) };
+    return { built: built ?? build(new Map()), outcome: errorOutcome(route, error), verified: false };
   }
 }

@@ -1,6 +1,6 @@
 import type { AnyRoute } from '../../gatewayapi/types';
 import { GATEWAY_API_VERSION } from '../../gatewayapi/types';
-import { MANAGED_LABEL, MANAGED_LABEL_VALUE } from '../../gatewayapi/ourKeys';
+import { ASSIGNED_DOMAIN_ANNOTATION, MANAGED_LABEL, MANAGED_LABEL_VALUE } from '../../gatewayapi/ourKeys';
 import { routeParentConditions } from '../../gatewayapi/routeConditions';
 import { routeParents } from '../../gatewayapi/routeParents';
 import { buildRouteStatus } from '../../gatewayapi/routeStatus';
@@ -14,7 +14,8 @@ import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } 
 import { certificateFor } from './certificate';
 import { DNS_ENDPOINT_API_VERSION, dnsEndpoints } from './dnsEndpoints';
 import { annotationsFor, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
-import { programRoute } from './program';
+import { forgetVerification, skipDecision, withVerification } from '../driftCheck';
+import { programRoute, routeFingerprint, type RouteInputs } from './program';
 import { relatedResources } from './relatedResources';
 import { tearDown } from './teardown';
 
@@ -43,7 +44,15 @@ async function sync(request: DecoratorHookRequest, ctx: HookContext, adapter: Ro
     maxListenersPerService: ctx.config.listenersPerService,
     ...(certificate.arn ? { discoveredCertificateArn: certificate.arn } : {}),
   };
-  const { built, outcome } = await programRoute(ctx, { route, adapter, parents, index, options });
+  const inputs: RouteInputs = { route, adapter, parents, index, options };
+  const fingerprint = (next: AnyRoute) => routeFingerprint({ ...inputs, route: next });
+  const decision = skipDecision(route, fingerprint(route), ctx.now().getTime(), ctx.config.driftCheckSeconds);
+  if (decision.skip) {
+    // Verified within its drift window and nothing it depends on changed: status and record stand as they are.
+    const dnsName = route.metadata.annotations?.[ASSIGNED_DOMAIN_ANNOTATION];
+    return { status: null, annotations: {}, ...(withDns ? { attachments: dnsEndpoints(route, dnsName, parents) } : {}), resyncAfterSeconds: decision.resyncAfterSeconds };
+  }
+  const { built, outcome, verified } = await programRoute(ctx, inputs);
 
   const stale = hasNewerObservedGeneration(
     (route.status?.parents as { controllerName?: string; conditions?: unknown[] }[] | undefined)?.filter((p) => p.controllerName === ctx.config.controllerName).flatMap((p) => p.conditions ?? []),
@@ -53,18 +62,20 @@ async function sync(request: DecoratorHookRequest, ctx: HookContext, adapter: Ro
   const conditions = routeParentConditions(parents, built, outcome, { certificateRecheckSeconds: CERTIFICATE_RESYNC_SECONDS });
   const status = buildRouteStatus(route, conditions, { controllerName: ctx.config.controllerName, generation, now: ctx.now().toISOString() });
   const resync = resyncOf(outcome, built);
-  return {
+  const answer = {
     status: stale ? null : statusIfChanged(route.status, status),
     annotations: annotationsFor(route, outcome, certificate.memo),
     ...(withDns ? { attachments: dnsEndpoints(route, outcome.dnsName, parents) } : {}),
     ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}),
   };
+  // A stale status write is refused: the next sync (the newer generation's) decides again.
+  return withVerification(ctx, route, answer, (next) => fingerprint(next as AnyRoute), verified && resync === undefined && !stale);
 }
 
 async function finalize(request: DecoratorHookRequest, ctx: HookContext, adapter: RouteKindAdapter, withDns: boolean): Promise<DecoratorHookResponse> {
   const route = request.object as AnyRoute;
   const outcome = await tearDown(ctx, route, adapter);
-  const annotations = annotationsFor(route, outcome);
+  const annotations = { ...annotationsFor(route, outcome), ...forgetVerification(route) };
   // The DNS record goes with the first finalize pass, before the service it points to.
   if (!outcome.done) return { annotations, ...(withDns ? { attachments: [] } : {}), resyncAfterSeconds: PENDING_RESYNC_SECONDS };
   // Clean: our parent entries go too (another implementation may own the route now).

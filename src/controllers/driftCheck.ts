@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { MANAGED_LABEL, VERIFIED_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../gatewayapi/ourKeys';
+import type { DecoratorHookResponse, KubeObject, MetadataPatch } from '../metacontroller/types';
+import { canonicalJson } from '../model/canonicalJson';
+import type { HookContext } from './types';
+
+/**
+ * When a sync may skip Lattice. Metacontroller re-syncs an object whenever any related object
+ * changes (a Gateway's status re-syncs all its routes), and most of those syncs change nothing the
+ * object asks of Lattice. An object that converged records a fingerprint of what its Lattice work
+ * depends on and when Lattice was last verified to hold it; a later sync with the same
+ * fingerprint, within the object's drift window, answers from that record without an AWS call.
+ *
+ * Drift made out of band is still repaired: each object verifies at least every
+ * DRIFT_CHECK_SECONDS, at a per-object offset so that a fleet converged together does not verify
+ * together, and `verify-now` forces a full check at once.
+ */
+
+/** Stable digest of everything a sync's Lattice work depends on. */
+export function fingerprintOf(inputs: unknown): string {
+  return createHash('sha256').update(canonicalJson(inputs)).digest('hex').slice(0, 32);
+}
+
+/**
+ * The part of an object a controller's Lattice work may depend on: identity, generation, spec and
+ * annotations (without the drift record itself) and our classification label. Status, other labels
+ * and bookkeeping fields (resourceVersion, managedFields) are left out: they change without
+ * changing anything in Lattice.
+ */
+export function driftView(object: KubeObject | undefined): unknown {
+  if (object === undefined) return null;
+  const { [VERIFIED_ANNOTATION]: _verified, [VERIFY_NOW_ANNOTATION]: _now, ...annotations } = object.metadata.annotations ?? {};
+  const { metadata, status: _status, ...body } = object;
+  return {
+    ...body,
+    metadata: {
+      namespace: metadata.namespace ?? null,
+      name: metadata.name,
+      uid: metadata.uid ?? null,
+      generation: metadata.generation ?? null,
+      deleting: metadata.deletionTimestamp !== undefined,
+      managed: metadata.labels?.[MANAGED_LABEL] ?? null,
+      annotations,
+    },
+  };
+}
+
+function recordOf(object: KubeObject): { fingerprint: string; verifiedAt: number } | undefined {
+  const [fingerprint, at] = (object.metadata.annotations?.[VERIFIED_ANNOTATION] ?? '').split(' ');
+  const verifiedAt = Number(at);
+  return fingerprint && Number.isSafeInteger(verifiedAt) ? { fingerprint, verifiedAt } : undefined;
+}
+
+/**
+ * The object's own drift window: between half and all of DRIFT_CHECK_SECONDS, fixed per object
+ * (by uid), so that objects verified together drift apart and then stay apart.
+ */
+export function driftWindowSeconds(object: KubeObject, driftCheckSeconds: number): number {
+  const identity = object.metadata.uid ?? `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+  const spread = createHash('sha256').update(identity).digest().readUInt32BE(0) / 2 ** 32;
+  return Math.max(1, Math.floor(driftCheckSeconds * (0.5 + spread / 2)));
+}
+
+export type SkipDecision = { skip: true; resyncAfterSeconds: number } | { skip: false };
+
+/** Whether this sync may answer from the record: same fingerprint, verified within the window, no verify-now. */
+export function skipDecision(object: KubeObject, fingerprint: string | undefined, nowMs: number, driftCheckSeconds: number): SkipDecision {
+  if (fingerprint === undefined || driftCheckSeconds <= 0 || object.metadata.annotations?.[VERIFY_NOW_ANNOTATION] !== undefined) return { skip: false };
+  const record = recordOf(object);
+  if (record?.fingerprint !== fingerprint) return { skip: false };
+  const due = record.verifiedAt + driftWindowSeconds(object, driftCheckSeconds);
+  const now = Math.floor(nowMs / 1000);
+  return now < due && record.verifiedAt <= now ? { skip: true, resyncAfterSeconds: due - now } : { skip: false };
+}
+
+/**
+ * The record after a full sync: `fingerprint` when Lattice was verified to hold what the object
+ * asks, none when it is still converging or failed; `verify-now` is done. A record with the same
+ * fingerprint that is still fresh is kept as it is, so a full sync never rewrites the object only
+ * to move a timestamp (each write would trigger another sync). DRIFT_CHECK_SECONDS=0 records nothing.
+ */
+export function recordPatch(object: KubeObject, fingerprint: string | undefined, nowMs: number, driftCheckSeconds: number): MetadataPatch {
+  const done = { [VERIFY_NOW_ANNOTATION]: null };
+  if (fingerprint === undefined || driftCheckSeconds <= 0) return { ...done, [VERIFIED_ANNOTATION]: null };
+  const record = recordOf(object);
+  const now = Math.floor(nowMs / 1000);
+  if (record?.fingerprint === fingerprint && record.verifiedAt <= now && now < record.verifiedAt + driftWindowSeconds(object, driftCheckSeconds)) return done;
+  return { ...done, [VERIFIED_ANNOTATION]: `${fingerprint} ${now}` };
+}
+
+/** The object as the next sync will see it: with the answer's annotations applied. */
+export function afterAnswer(object: KubeObject, patch: MetadataPatch | undefined): KubeObject {
+  const annotations: Record<string, string> = { ...(object.metadata.annotations ?? {}) };
+  for (const [key, value] of Object.entries(patch ?? {})) {
+    if (value === null) delete annotations[key];
+    else annotations[key] = value;
+  }
+  return { ...object, metadata: { ...object.metadata, annotations } };
+}
+
+/** The earliest of the resyncs asked for, if any. */
+export function earliest(...seconds: (number | undefined)[]): number | undefined {
+  const defined = seconds.filter((s): s is number => s !== undefined && s > 0);
+  return defined.length > 0 ? Math.min(...defined) : undefined;
+}
+
+/**
+ * Adds the drift record to a full sync's answer. `fingerprint` is computed on the object as the
+ * next sync will see it (our annotations applied), so that an unchanged object skips next time;
+ * `verified` says Lattice now holds what the object asks. A verified object is asked back when its
+ * drift window ends.
+ */
+export function withVerification(
+  ctx: HookContext,
+  object: KubeObject,
+  answer: DecoratorHookResponse,
+  fingerprint: (next: KubeObject) => string | undefined,
+  verified: boolean,
+): DecoratorHookResponse {
+  const drift = ctx.config.driftCheckSeconds;
+  const nowMs = ctx.now().getTime();
+  const next = afterAnswer(object, answer.annotations);
+  const record = recordPatch(object, verified ? fingerprint(next) : undefined, nowMs, drift);
+  const annotations = { ...(answer.annotations ?? {}), ...metadataChanges(object, record) };
+  const resync = earliest(answer.resyncAfterSeconds, verified && drift > 0 ? driftWindowSeconds(object, drift) : undefined);
+  const { resyncAfterSeconds: _resync, ...rest } = answer;
+  return { ...rest, annotations, ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}) };
+}
+
+/** Only the keys that change: removing an absent annotation is no change. */
+function metadataChanges(object: KubeObject, patch: MetadataPatch): MetadataPatch {
+  const current = object.metadata.annotations ?? {};
+  return Object.fromEntries(Object.entries(patch).filter(([key, value]) => (value === null ? key in current : current[key] !== value)));
+}
+
+/** The record removed, as an object's finalize leaves it. */
+export function forgetVerification(object: KubeObject): MetadataPatch {
+  return metadataChanges(object, { [VERIFIED_ANNOTATION]: null, [VERIFY_NOW_ANNOTATION]: null });
+}
