@@ -45,8 +45,13 @@ export function driftView(object: KubeObject | undefined): unknown {
   };
 }
 
-function recordOf(object: KubeObject): { fingerprint: string; verifiedAt: number } | undefined {
-  const [fingerprint, at] = (object.metadata.annotations?.[VERIFIED_ANNOTATION] ?? '').split(' ');
+/** Where the record lives: an annotation of decorated objects (a composite parent keeps it in its status). */
+function recordedOn(object: KubeObject): string | undefined {
+  return object.metadata.annotations?.[VERIFIED_ANNOTATION];
+}
+
+function parseRecord(value: string | undefined): { fingerprint: string; verifiedAt: number } | undefined {
+  const [fingerprint, at] = (value ?? '').split(' ');
   const verifiedAt = Number(at);
   return fingerprint && Number.isSafeInteger(verifiedAt) ? { fingerprint, verifiedAt } : undefined;
 }
@@ -64,9 +69,9 @@ export function driftWindowSeconds(object: KubeObject, driftCheckSeconds: number
 export type SkipDecision = { skip: true; resyncAfterSeconds: number } | { skip: false };
 
 /** Whether this sync may answer from the record: same fingerprint, verified within the window, no verify-now. */
-export function skipDecision(object: KubeObject, fingerprint: string | undefined, nowMs: number, driftCheckSeconds: number): SkipDecision {
+export function skipDecision(object: KubeObject, fingerprint: string | undefined, nowMs: number, driftCheckSeconds: number, recorded = recordedOn(object)): SkipDecision {
   if (fingerprint === undefined || driftCheckSeconds <= 0 || object.metadata.annotations?.[VERIFY_NOW_ANNOTATION] !== undefined) return { skip: false };
-  const record = recordOf(object);
+  const record = parseRecord(recorded);
   if (record?.fingerprint !== fingerprint) return { skip: false };
   const due = record.verifiedAt + driftWindowSeconds(object, driftCheckSeconds);
   const now = Math.floor(nowMs / 1000);
@@ -75,17 +80,21 @@ export function skipDecision(object: KubeObject, fingerprint: string | undefined
 
 /**
  * The record after a full sync: `fingerprint` when Lattice was verified to hold what the object
- * asks, none when it is still converging or failed; `verify-now` is done. A record with the same
- * fingerprint that is still fresh is kept as it is, so a full sync never rewrites the object only
- * to move a timestamp (each write would trigger another sync). DRIFT_CHECK_SECONDS=0 records nothing.
+ * asks, none (null) when it is still converging or failed. A record with the same fingerprint that
+ * is still fresh is kept as it is, so a full sync never rewrites the object only to move a
+ * timestamp (each write would trigger another sync). DRIFT_CHECK_SECONDS=0 records nothing.
  */
-export function recordPatch(object: KubeObject, fingerprint: string | undefined, nowMs: number, driftCheckSeconds: number): MetadataPatch {
-  const done = { [VERIFY_NOW_ANNOTATION]: null };
-  if (fingerprint === undefined || driftCheckSeconds <= 0) return { ...done, [VERIFIED_ANNOTATION]: null };
-  const record = recordOf(object);
+export function nextRecord(object: KubeObject, fingerprint: string | undefined, nowMs: number, driftCheckSeconds: number, recorded = recordedOn(object)): string | null {
+  if (fingerprint === undefined || driftCheckSeconds <= 0) return null;
+  const record = parseRecord(recorded);
   const now = Math.floor(nowMs / 1000);
-  if (record?.fingerprint === fingerprint && record.verifiedAt <= now && now < record.verifiedAt + driftWindowSeconds(object, driftCheckSeconds)) return done;
-  return { ...done, [VERIFIED_ANNOTATION]: `${fingerprint} ${now}` };
+  if (recorded !== undefined && record?.fingerprint === fingerprint && record.verifiedAt <= now && now < record.verifiedAt + driftWindowSeconds(object, driftCheckSeconds)) return recorded;
+  return `${fingerprint} ${now}`;
+}
+
+/** The record annotations after a full sync (see nextRecord); `verify-now` is done. */
+export function recordPatch(object: KubeObject, fingerprint: string | undefined, nowMs: number, driftCheckSeconds: number): MetadataPatch {
+  return { [VERIFY_NOW_ANNOTATION]: null, [VERIFIED_ANNOTATION]: nextRecord(object, fingerprint, nowMs, driftCheckSeconds) };
 }
 
 /** The object as the next sync will see it: with the answer's annotations applied. */
@@ -136,4 +145,16 @@ function metadataChanges(object: KubeObject, patch: MetadataPatch): MetadataPatc
 /** The record removed, as an object's finalize leaves it. */
 export function forgetVerification(object: KubeObject): MetadataPatch {
   return metadataChanges(object, { [VERIFIED_ANNOTATION]: null, [VERIFY_NOW_ANNOTATION]: null });
+}
+
+/**
+ * When the object was last verified (unix seconds), or undefined. Client tokens of creates are
+ * salted with it: Lattice answers a create whose token it has seen with the resource it made then,
+ * even when that resource was deleted since (out of band). A resource found missing after a verified
+ * pass is so created again for real, while a create retried within one pass sequence (a lost
+ * response) keeps its token and is not duplicated.
+ */
+export function verificationEpoch(object: KubeObject): string | undefined {
+  const record = parseRecord(recordedOn(object));
+  return record ? String(record.verifiedAt) : undefined;
 }

@@ -5,7 +5,7 @@ import { condition, mergeConditions, type DesiredCondition } from '../metacontro
 import { ObjectIndex } from '../metacontroller/objectIndex';
 import { generationOf } from '../metacontroller/objects';
 import { copyStatus, metadataPatch, statusIfChanged } from '../metacontroller/response';
-import type { DecoratorHookRequest, DecoratorHookResponse } from '../metacontroller/types';
+import type { DecoratorHookRequest, DecoratorHookResponse, KubeObject } from '../metacontroller/types';
 import { awsErrorMessage, isUserActionable } from '../lattice/awsErrors';
 import { awaitingImporters, planExportVisibility, planWithdrawals } from '../lattice/exportPlan';
 import { findExportGroupArns, observeExportGroups } from '../lattice/exportState';
@@ -16,6 +16,7 @@ import type { ObservedTargetGroup } from '../lattice/targetGroupState';
 import { ownershipOf, TAG } from '../model/tags';
 import { exportedPorts, exportedServiceName, exportTargetGroups, FEDERATION_ANNOTATION, FEDERATION_VALUE, SERVICE_EXPORT_SOURCE, type ServiceExport } from '../model/exports';
 import type { TargetGroupModel } from '../model/targetGroups';
+import { driftView, fingerprintOf, forgetVerification, skipDecision, verificationEpoch, withVerification } from './driftCheck';
 import { recordedTargetGroups, targetGroupsPatch } from './targetGroupRecord';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from './types';
 
@@ -41,13 +42,19 @@ const PENDING_RESYNC_SECONDS = 5;
 const IN_USE_RESYNC_SECONDS = 30;
 const ERROR_RESYNC_SECONDS = 60;
 
+function epochSuffix(serviceExport: ServiceExport): string {
+  const epoch = verificationEpoch(serviceExport);
+  return epoch !== undefined ? `@${epoch}` : '';
+}
+
 function ownerOf(serviceExport: ServiceExport, ctx: HookContext): LatticeOwner {
   const { identity } = ctx.aws;
   const namespace = serviceExport.metadata.namespace ?? '';
   return {
     managedBy: identity.managedBy,
     vpcId: identity.vpcId,
-    tokenOwner: `${identity.managedBy}/ServiceExport/${serviceExport.metadata.uid ?? `${namespace}/${serviceExport.metadata.name}`}`,
+    // A new token after each verification: a group deleted out of band is created again (see verificationEpoch).
+    tokenOwner: `${identity.managedBy}/ServiceExport/${serviceExport.metadata.uid ?? `${namespace}/${serviceExport.metadata.name}`}${epochSuffix(serviceExport)}`,
     ownsTargetGroup: (tags) =>
       ownershipOf(tags, identity.managedBy) === 'ours' &&
       tags[TAG.sourceTypeKey] === SERVICE_EXPORT_SOURCE &&
@@ -87,9 +94,8 @@ function failed(error: unknown, targetGroupArns: string[]): Outcome {
   return { conditions: [condition('Accepted', 'True', 'Accepted'), condition('Programmed', 'False', 'Error', awsErrorMessage(error))], targetGroupArns, resyncAfterSeconds: ERROR_RESYNC_SECONDS };
 }
 
-async function reconcile(request: DecoratorHookRequest, ctx: HookContext): Promise<Outcome> {
-  const serviceExport = request.object as ServiceExport;
-  const index = ObjectIndex.fromDecoratorRequest(request);
+/** What the export asks of Lattice, from Kubernetes alone. */
+function exportInputs(serviceExport: ServiceExport, index: ObjectIndex, ctx: HookContext) {
   const namespace = serviceExport.metadata.namespace ?? '';
   const serviceName = exportedServiceName(serviceExport);
   const service = index.get<Service>({ group: '', kind: 'Service', namespace, name: serviceName });
@@ -99,6 +105,19 @@ async function reconcile(request: DecoratorHookRequest, ctx: HookContext): Promi
     : condition('Accepted', 'True', 'Accepted', problems.length > 0 ? `Not exported: ${problems.join('; ')}` : 'Accepted');
   // Without its Service the export serves nothing: its groups are withdrawn, not left with stale targets.
   const desired = service ? exportTargetGroups(serviceExport, service, ports, index, ctx.aws.identity) : [];
+  return { namespace, serviceName, service, accepted, desired };
+}
+
+/** The export's Lattice work depends on the export (with its record) and the groups it asks for. */
+function exportFingerprint(serviceExport: ServiceExport, index: ObjectIndex, ctx: HookContext): string {
+  const { service, accepted, desired } = exportInputs(serviceExport, index, ctx);
+  return fingerprintOf({ export: driftView(serviceExport), service: service !== undefined, accepted, desired });
+}
+
+async function reconcile(request: DecoratorHookRequest, ctx: HookContext): Promise<Outcome> {
+  const serviceExport = request.object as ServiceExport;
+  const index = ObjectIndex.fromDecoratorRequest(request);
+  const { namespace, serviceName, service, accepted, desired } = exportInputs(serviceExport, index, ctx);
   const owner = ownerOf(serviceExport, ctx);
   const wanted = new Set(desired.map((g) => g.name));
   const recorded = recordedTargetGroups(serviceExport);
@@ -170,11 +189,18 @@ export function createServiceExportController(): HookController {
     },
     async sync(request, ctx) {
       const serviceExport = request.object as ServiceExport;
-      return answer(serviceExport, ctx, await reporting(serviceExport, () => reconcile(request, ctx)));
+      const index = ObjectIndex.fromDecoratorRequest(request);
+      const fingerprint = (next: KubeObject) => exportFingerprint(next as ServiceExport, index, ctx);
+      const decision = skipDecision(serviceExport, fingerprint(serviceExport), ctx.now().getTime(), ctx.config.driftCheckSeconds);
+      if (decision.skip) return { status: null, annotations: {}, resyncAfterSeconds: decision.resyncAfterSeconds };
+      const outcome = await reporting(serviceExport, () => reconcile(request, ctx));
+      // Settled: nothing left to wait for (a missing Service shows in the fingerprint when it comes).
+      return withVerification(ctx, serviceExport, answer(serviceExport, ctx, outcome), fingerprint, outcome.resyncAfterSeconds === undefined);
     },
     async finalize(request, ctx) {
       const serviceExport = request.object as ServiceExport;
-      return answer(serviceExport, ctx, await reporting(serviceExport, () => withdraw(request, ctx)));
+      const answered = answer(serviceExport, ctx, await reporting(serviceExport, () => withdraw(request, ctx)));
+      return { ...answered, annotations: { ...answered.annotations, ...forgetVerification(serviceExport) } };
     },
   };
   return { wiring: serviceExportWiring, handlers };

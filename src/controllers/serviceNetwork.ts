@@ -4,12 +4,13 @@ import { condition, mergeConditions, type DesiredCondition } from '../metacontro
 import { ObjectIndex } from '../metacontroller/objectIndex';
 import { generationOf } from '../metacontroller/objects';
 import { copyStatus } from '../metacontroller/response';
-import type { CompositeHookRequest, CompositeHookResponse } from '../metacontroller/types';
+import type { CompositeHookRequest, CompositeHookResponse, KubeObject } from '../metacontroller/types';
 import type { LatticeApi } from '../lattice/api';
 import { awsErrorMessage, isConflict, isNotFound, isUserActionable, orUndefinedIfNotFound } from '../lattice/awsErrors';
 import { clientToken } from '../lattice/clientToken';
 import { findServiceNetworkByName } from '../lattice/serviceNetworks';
 import { ownershipOf, parseTagsAnnotation, TAG, TAGS_ANNOTATION, tagChanges } from '../model/tags';
+import { driftView, driftWindowSeconds, earliest, fingerprintOf, nextRecord, skipDecision } from './driftCheck';
 import type { CompositeHandlers, CompositeWiring, HookContext, HookController } from './types';
 
 export const serviceNetworkWiring: CompositeWiring = {
@@ -32,7 +33,18 @@ interface Outcome {
   finalized?: boolean;
 }
 
-function response(request: CompositeHookRequest, ctx: HookContext, outcome: Outcome): CompositeHookResponse {
+/** The drift check's record, kept in the status (a composite controller cannot annotate its parent). */
+function recordedVerification(parent: KubeObject): string | undefined {
+  const value = copyStatus(parent.status).latticeVerified;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The network's Lattice work depends on the object (name, tags annotation) and the network it resolved to. */
+function networkFingerprint(parent: KubeObject, networkId: unknown): string {
+  return fingerprintOf({ network: driftView(parent), id: typeof networkId === 'string' ? networkId : null });
+}
+
+function response(request: CompositeHookRequest, ctx: HookContext, outcome: Outcome, verification: string | null = null): CompositeHookResponse {
   const parent = request.parent;
   const current = copyStatus(parent.status);
   const status: Record<string, unknown> = {
@@ -47,6 +59,7 @@ function response(request: CompositeHookRequest, ctx: HookContext, outcome: Outc
     status.serviceNetworkARN = network.arn;
     status.serviceNetworkID = network.id;
   }
+  if (verification !== null) status.latticeVerified = verification;
   return {
     status,
     children: [],
@@ -173,8 +186,17 @@ export function createServiceNetworkController(): HookController {
       };
     },
     async sync(request, ctx) {
+      const parent = request.parent;
+      const recorded = recordedVerification(parent);
+      const nowMs = ctx.now().getTime();
+      const drift = ctx.config.driftCheckSeconds;
+      const decision = skipDecision(parent, networkFingerprint(parent, copyStatus(parent.status).serviceNetworkID), nowMs, drift, recorded);
+      if (decision.skip) return { status: copyStatus(parent.status), children: [], resyncAfterSeconds: decision.resyncAfterSeconds };
       const outcome = await reportingErrors(() => ensureNetwork(ctx.aws.api, ctx, request), 'ReconcileError');
-      return response(request, ctx, outcome);
+      const verified = outcome.network !== undefined && outcome.resyncAfterSeconds === undefined;
+      const verification = nextRecord(parent, verified ? networkFingerprint(parent, outcome.network?.id) : undefined, nowMs, drift, recorded);
+      const answer = response(request, ctx, outcome, verification);
+      return verified && drift > 0 ? { ...answer, resyncAfterSeconds: earliest(answer.resyncAfterSeconds, driftWindowSeconds(parent, drift)) } : answer;
     },
     async finalize(request, ctx) {
       const outcome = await reportingErrors(() => deleteNetwork(ctx.aws.api, ctx, request), 'DeleteError');

@@ -14,6 +14,7 @@ const serviceNetwork: CrdDefinition = {
       conditions: conditionsSchema('Accepted and Programmed.'),
       serviceNetworkARN: { type: 'string', description: 'ARN of the VPC Lattice service network.' },
       serviceNetworkID: { type: 'string', description: 'ID of the VPC Lattice service network.' },
+      latticeVerified: { type: 'string', description: 'Drift check record: "<fingerprint> <unix seconds>" of the last sync that verified the network in VPC Lattice.' },
       observedGeneration: { type: 'integer', format: 'int64', minimum: 0 },
     },
   },

@@ -103,6 +103,7 @@ describe('loadConfig', () => {
       EXTERNAL_DNS_ENDPOINTS: 'true',
       LATTICE_API_RPS: '25',
       LATTICE_API_BURST: '50',
+      DRIFT_CHECK_SECONDS: '120',
     });
     expect(config).toEqual({
       port: 9443,
@@ -125,6 +126,7 @@ describe('loadConfig', () => {
       externalDnsEndpoints: true,
       apiRatePerSecond: 25,
       apiBurst: 50,
+      driftCheckSeconds: 120,
     });
   });
 });

@@ -1,0 +1,141 @@
+import { DeleteRuleCommand, DeregisterTargetsCommand, ListListenersCommand, ListRulesCommand } from '@aws-sdk/client-vpc-lattice';
+import { PROGRAMMED_CONDITION, SERVICE_ARN_ANNOTATION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
+import { GW, statusOf, summary } from '../support/assertions';
+import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
+import { counts, endpointSlice, httpRoute, service, targetsOf } from '../support/routeFixtures';
+
+/**
+ * What a change costs as the fleet grows: Metacontroller re-syncs every route of a Gateway when the
+ * Gateway's status changes, and each of those syncs must cost no AWS call (the drift check).
+ */
+
+const routeRef = (name: string) => ({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name });
+const gatewayRef = { group: GW, kind: 'Gateway', namespace: 'infra', name: 'edge' };
+
+const SPEC = {
+  parentRefs: [{ name: 'edge', namespace: 'infra' }],
+  rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'api', port: 80 }] }, { backendRefs: [{ name: 'web', port: 80 }] }],
+};
+
+function programmed(h: Harness, name: string): boolean {
+  const parents = (statusOf(h.cluster.get(routeRef(name))).parents as { conditions: unknown }[] | undefined) ?? [];
+  return summary(parents[0]?.conditions)[PROGRAMMED_CONDITION] === 'True/Programmed';
+}
+
+async function fleet(env: Record<string, string> = {}): Promise<Harness> {
+  // Lattice resources are ACTIVE at once: the number of polls does not depend on timing.
+  const h = await startHarness({ transitionMs: 0, env });
+  installGatewayApi(h.cluster);
+  await sharedNetworkGateway(h, 'infra', 'edge');
+  h.cluster.apply(service('apps', 'api'));
+  h.cluster.apply(service('apps', 'web'));
+  h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1', '10.0.1.2']));
+  h.cluster.apply(endpointSlice('apps', 'web', ['10.0.2.1']));
+  return h;
+}
+
+async function addRoutes(h: Harness, names: string[]): Promise<void> {
+  for (const name of names) h.cluster.apply(httpRoute('apps', name, SPEC));
+  await h.driver.runUntil(() => names.every((n) => programmed(h, n)), { timeoutMs: 120_000 });
+  await h.driver.runUntilStable({ timeoutMs: 120_000 });
+}
+
+/** AWS calls (by operation) and route syncs made while one more route joins a Gateway that carries `n`. */
+async function costOfOneMoreRoute(n: number): Promise<{ calls: Record<string, number>; routeSyncs: number }> {
+  const h = await fleet();
+  try {
+    await addRoutes(h, Array.from({ length: n }, (_, i) => `r${i}`));
+    await h.admin.resetCalls();
+    const before = h.driver.calls.length;
+    await addRoutes(h, ['newcomer']);
+    const routeSyncs = h.driver.calls.slice(before).filter((c) => c.controller === 'lattice-httproute' && c.hook === 'sync').length;
+    return { calls: (await h.admin.calls()).byOperation, routeSyncs };
+  } finally {
+    await h.close();
+  }
+}
+
+describe('fleet scale: AWS calls per change do not grow with the fleet (driver + emulator)', () => {
+  it('adding route N+1 costs the same AWS calls at N = 5 and at N = 50, though every route is synced again', async () => {
+    const small = await costOfOneMoreRoute(5);
+    const large = await costOfOneMoreRoute(50);
+    // The Gateway's attachedRoutes changed: Metacontroller re-synced the whole fleet…
+    expect(small.routeSyncs).toBeGreaterThan(5);
+    expect(large.routeSyncs).toBeGreaterThan(50);
+    // …and only the newcomer called AWS.
+    expect(large.calls).toEqual(small.calls);
+    expect(small.calls.CreateService).toBe(1);
+    const total = Object.values(large.calls).reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThanOrEqual(40);
+  }, 240_000);
+
+  describe('a converged fleet', () => {
+    let h: Harness;
+    const names = Array.from({ length: 12 }, (_, i) => `r${i}`);
+    afterEach(async () => h.close());
+
+    it('re-syncs every route on a Gateway label change with no AWS call and no write back', async () => {
+      h = await fleet();
+      await addRoutes(h, names);
+      await h.admin.resetCalls();
+      const before = h.driver.calls.length;
+      const gateway = h.cluster.mustGet(gatewayRef);
+      h.cluster.apply({ ...gateway, metadata: { ...gateway.metadata, labels: { ...gateway.metadata.labels, team: 'edge' } } });
+      await h.driver.runUntilStable();
+      const calls = h.driver.calls.slice(before);
+      const routeSyncs = calls.filter((c) => c.controller === 'lattice-httproute' && c.hook === 'sync');
+      expect(new Set(routeSyncs.map((c) => c.object)).size).toBe(names.length);
+      expect(calls.filter((c) => c.wrote)).toEqual([]);
+      expect((await h.admin.calls()).total).toBe(0);
+    }, 120_000);
+
+    it('with DRIFT_CHECK_SECONDS=0 every re-sync observes Lattice again (today the verification costs reads)', async () => {
+      h = await fleet({ DRIFT_CHECK_SECONDS: '0' });
+      await addRoutes(h, names.slice(0, 3));
+      expect(h.cluster.mustGet(routeRef('r0')).metadata.annotations?.[VERIFIED_ANNOTATION]).toBeUndefined();
+      await h.admin.resetCalls();
+      const gateway = h.cluster.mustGet(gatewayRef);
+      h.cluster.apply({ ...gateway, metadata: { ...gateway.metadata, labels: { ...gateway.metadata.labels, team: 'edge' } } });
+      await h.driver.runUntilStable();
+      const calls = await h.admin.calls();
+      expect(calls.byOperation.GetService).toBeGreaterThanOrEqual(3);
+      expect(calls.byOperation.CreateRule).toBeUndefined();
+    }, 120_000);
+
+    it('restores a rule deleted and a target deregistered out of band once the drift window ends', async () => {
+      // A 2 s window: each route verifies again 1–2 s after its last verification.
+      h = await fleet({ DRIFT_CHECK_SECONDS: '2' });
+      await addRoutes(h, names.slice(0, 2));
+      const serviceArn = h.cluster.mustGet(routeRef('r0')).metadata.annotations?.[SERVICE_ARN_ANNOTATION] ?? '';
+      const [listener] = (await h.lattice.send(new ListListenersCommand({ serviceIdentifier: serviceArn }))).items ?? [];
+      const rules = await h.lattice.send(new ListRulesCommand({ serviceIdentifier: serviceArn, listenerIdentifier: listener?.id }));
+      const victim = rules.items?.find((r) => !r.isDefault);
+      await h.lattice.send(new DeleteRuleCommand({ serviceIdentifier: serviceArn, listenerIdentifier: listener?.id, ruleIdentifier: victim?.id }));
+      const group = (await h.admin.state()).targetGroups.find((g) => String(g.name).includes('-api-'));
+      await h.lattice.send(new DeregisterTargetsCommand({ targetGroupIdentifier: group?.id as string, targets: [{ id: '10.0.1.1', port: 8080 }] }));
+      const before = counts(await h.admin.state());
+
+      // Nothing changed in Kubernetes: the route's own resync (asked for by its verified sync) repairs it.
+      await waitFor(h, async () => (await targetsOf(h.lattice, group?.id as string)).length === 2 && (await ruleCount(h, serviceArn, listener?.id)) === rules.items?.length);
+      expect(counts(await h.admin.state())).toEqual({ ...before, rules: (before.rules ?? 0) + 1 });
+    }, 120_000);
+  });
+});
+
+async function ruleCount(h: Harness, serviceArn: string, listenerId: string | undefined): Promise<number> {
+  return (await h.lattice.send(new ListRulesCommand({ serviceIdentifier: serviceArn, listenerIdentifier: listenerId }))).items?.length ?? 0;
+}
+
+/** Lets the driver run (resyncs included) until `check` holds, looking between runs. */
+async function waitFor(h: Harness, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('Lattice was not repaired within 30 s');
+    await runFor(h, 250);
+  }
+}
+
+/** Runs the driver's due work for about `ms` (runUntil returns at its timeout with an error we expect). */
+async function runFor(h: Harness, ms: number): Promise<void> {
+  await h.driver.runUntil(() => false, { timeoutMs: ms }).catch(() => undefined);
+}
