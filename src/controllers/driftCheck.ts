@@ -128,7 +128,7 @@ export function withVerification(
 ): DecoratorHookResponse {
   const drift = ctx.config.driftCheckSeconds;
   const nowMs = ctx.now().getTime();
-  const next = afterAnswer(object, answer.annotations);
+  const next = afterAnswer(object, { ...answer.annotations, [VERIFY_NOW_ANNOTATION]: null });
   const record = recordPatch(object, verified ? fingerprint(next) : undefined, nowMs, drift);
   const annotations = { ...(answer.annotations ?? {}), ...metadataChanges(object, record) };
   const resync = earliest(answer.resyncAfterSeconds, verified && drift > 0 ? driftWindowSeconds(object, drift) : undefined);

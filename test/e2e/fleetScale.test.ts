@@ -1,6 +1,7 @@
 import { DeleteRuleCommand, DeregisterTargetsCommand, ListListenersCommand, ListRulesCommand } from '@aws-sdk/client-vpc-lattice';
 import { PROGRAMMED_CONDITION, SERVICE_ARN_ANNOTATION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
-import { GW, statusOf, summary } from '../support/assertions';
+import type { KubeObject } from '../../src/metacontroller/types';
+import { conditionsOf, GW, OURS, statusOf, summary } from '../support/assertions';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
 import { counts, endpointSlice, httpRoute, service, targetsOf } from '../support/routeFixtures';
 
@@ -40,6 +41,12 @@ async function addRoutes(h: Harness, names: string[]): Promise<void> {
   await h.driver.runUntilStable({ timeoutMs: 120_000 });
 }
 
+const READ_ONLY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }] });
+
+function policy(kind: string, spec: Record<string, unknown>): KubeObject {
+  return { apiVersion: `${OURS}/v1alpha1`, kind, metadata: { namespace: 'infra', name: `edge-${kind.toLowerCase()}` }, spec };
+}
+
 /** AWS calls (by operation) and route syncs made while one more route joins a Gateway that carries `n`. */
 async function costOfOneMoreRoute(n: number): Promise<{ calls: Record<string, number>; routeSyncs: number }> {
   const h = await fleet();
@@ -74,9 +81,19 @@ describe('fleet scale: AWS calls per change do not grow with the fleet (driver +
     const names = Array.from({ length: 12 }, (_, i) => `r${i}`);
     afterEach(async () => h.close());
 
-    it('re-syncs every route on a Gateway label change with no AWS call and no write back', async () => {
+    it('re-syncs every route, the ServiceNetwork and the policies on a Gateway label change with no AWS call and no write back', async () => {
       h = await fleet();
+      // Every controller that calls AWS and is re-synced by a Gateway change: the network object, policies on the Gateway and a route.
+      h.cluster.apply({ apiVersion: `${OURS}/v1alpha1`, kind: 'ServiceNetwork', metadata: { name: 'edge' }, spec: {} });
+      h.cluster.apply(policy('IAMAuthPolicy', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' }, policy: READ_ONLY }));
+      h.cluster.apply(policy('VpcAssociationPolicy', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' }, associateWithVpc: true }));
       await addRoutes(h, names);
+      h.cluster.apply({ ...policy('IAMAuthPolicy', { targetRef: { group: GW, kind: 'HTTPRoute', name: 'r0' }, policy: READ_ONLY }), metadata: { namespace: 'apps', name: 'r0-auth' } });
+      await h.driver.runUntilStable();
+      for (const kind of ['IAMAuthPolicy', 'VpcAssociationPolicy']) {
+        expect(conditionsOf(h.cluster, { group: OURS, kind, namespace: 'infra', name: `edge-${kind.toLowerCase()}` })).toMatchObject({ Accepted: 'True/Accepted', Programmed: 'True/Programmed' });
+      }
+      const resynced = ['lattice-servicenetwork', 'lattice-iamauthpolicy', 'lattice-vpcassociationpolicy', 'lattice-gateway', 'lattice-httproute'];
       await h.admin.resetCalls();
       const before = h.driver.calls.length;
       const gateway = h.cluster.mustGet(gatewayRef);
@@ -85,6 +102,7 @@ describe('fleet scale: AWS calls per change do not grow with the fleet (driver +
       const calls = h.driver.calls.slice(before);
       const routeSyncs = calls.filter((c) => c.controller === 'lattice-httproute' && c.hook === 'sync');
       expect(new Set(routeSyncs.map((c) => c.object)).size).toBe(names.length);
+      expect(resynced.filter((controller) => !calls.some((c) => c.controller === controller))).toEqual([]);
       expect(calls.filter((c) => c.wrote)).toEqual([]);
       expect((await h.admin.calls()).total).toBe(0);
     }, 120_000);

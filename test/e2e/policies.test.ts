@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-vpc-lattice';
 import { SUBSCRIPTION_ARN_ANNOTATION, SUBSCRIPTION_RESOURCE_NAME_ANNOTATION } from '../../src/controllers/accessLogPolicy';
 import { IAM_RESOURCE_ID_ANNOTATION, IAM_RESOURCE_NAME_ANNOTATION, IAM_RESOURCE_TYPE_ANNOTATION } from '../../src/controllers/iamAuthPolicy';
-import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
+import { SERVICE_ARN_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { ACCESS_LOG_POLICY_TAG } from '../../src/lattice/accessLogSubscriptions';
 import type { KubeObject } from '../../src/metacontroller/types';
 import { condition, conditionsOf, GW, OURS, statusOf, summary, writeCalls } from '../support/assertions';
@@ -546,7 +546,7 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       expect((await subscriptions(shop)).map((s) => s.arn)).toEqual([other.arn]);
     });
 
-    it('is steady with one read per sync', async () => {
+    it('is steady: no AWS call while verified, one read for a full check (verify-now)', async () => {
       await routeWithService('shop');
       h.cluster.apply(alp('apps', 'logs', toRoute('shop'), BUCKET));
       await converge(alpRef('apps', 'logs'));
@@ -554,7 +554,12 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       const current = h.cluster.mustGet(alpRef('apps', 'logs'));
       h.cluster.apply({ ...current, metadata: { ...current.metadata, labels: { touched: 'yes' } } });
       await h.driver.runUntilStable();
+      expect((await h.admin.calls()).byOperation).toEqual({});
+      const touched = h.cluster.mustGet(alpRef('apps', 'logs'));
+      h.cluster.apply({ ...touched, metadata: { ...touched.metadata, annotations: { ...touched.metadata.annotations, [VERIFY_NOW_ANNOTATION]: 'yes' } } });
+      await h.driver.runUntilStable();
       expect((await h.admin.calls()).byOperation).toEqual({ GetAccessLogSubscription: 1 });
+      expect(h.cluster.mustGet(alpRef('apps', 'logs')).metadata.annotations?.[VERIFY_NOW_ANNOTATION]).toBeUndefined();
     });
 
     it('recognises its own subscription after a lost answer, and never takes over another owner’s', async () => {

@@ -1,0 +1,144 @@
+import { MANAGED_LABEL, VERIFIED_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../../src/gatewayapi/ourKeys';
+import {
+  driftView,
+  driftWindowSeconds,
+  fingerprintOf,
+  forgetVerification,
+  nextRecord,
+  skipDecision,
+  verificationEpoch,
+  withVerification,
+} from '../../../src/controllers/driftCheck';
+import type { HookContext } from '../../../src/controllers/types';
+import type { KubeObject } from '../../../src/metacontroller/types';
+
+const T0 = 1_800_000_000; // unix seconds
+const at = (seconds: number) => (T0 + seconds) * 1000;
+
+function route(annotations: Record<string, string> = {}, uid = 'uid-1'): KubeObject {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { namespace: 'apps', name: 'shop', uid, generation: 3, resourceVersion: '17', labels: { [MANAGED_LABEL]: 'true', team: 'a' }, annotations },
+    spec: { hostnames: ['shop.example.com'] },
+    status: { parents: [] },
+  };
+}
+
+function context(driftCheckSeconds: number, nowMs: number): HookContext {
+  return { config: { driftCheckSeconds }, now: () => new Date(nowMs) } as unknown as HookContext;
+}
+
+describe('drift check', () => {
+  it('fingerprints canonical JSON: key order does not matter, values do', () => {
+    expect(fingerprintOf({ a: 1, b: [1, 2] })).toBe(fingerprintOf({ b: [1, 2], a: 1 }));
+    expect(fingerprintOf({ a: 1, b: [1, 2] })).not.toBe(fingerprintOf({ a: 1, b: [2, 1] }));
+    expect(fingerprintOf({})).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('views an object without status, unrelated labels, bookkeeping or the drift record', () => {
+    const base = route({ note: 'x' });
+    const noise: KubeObject = {
+      ...base,
+      metadata: { ...base.metadata, resourceVersion: '99', labels: { ...base.metadata.labels, team: 'b' }, annotations: { note: 'x', [VERIFIED_ANNOTATION]: 'f 1', [VERIFY_NOW_ANNOTATION]: '1' } },
+      status: { parents: [{ conditions: [] }] },
+    };
+    expect(fingerprintOf(driftView(noise))).toBe(fingerprintOf(driftView(base)));
+    // What the Lattice work depends on changes the view.
+    expect(driftView({ ...base, spec: { hostnames: ['other.example.com'] } })).not.toEqual(driftView(base));
+    expect(driftView({ ...base, metadata: { ...base.metadata, generation: 4 } })).not.toEqual(driftView(base));
+    expect(driftView(route({ note: 'y' }))).not.toEqual(driftView(base));
+    expect(driftView({ ...base, metadata: { ...base.metadata, labels: {} } })).not.toEqual(driftView(base));
+    expect(driftView({ ...base, metadata: { ...base.metadata, deletionTimestamp: '2026-12-05T00:00:00Z' } })).not.toEqual(driftView(base));
+    expect(driftView(undefined)).toBeNull();
+  });
+
+  it('spreads drift windows over 50–100% of DRIFT_CHECK_SECONDS, fixed per object', () => {
+    const windows = Array.from({ length: 1000 }, (_, i) => driftWindowSeconds(route({}, `uid-${i}`), 600));
+    expect(Math.min(...windows)).toBeGreaterThanOrEqual(300);
+    expect(Math.max(...windows)).toBeLessThanOrEqual(600);
+    // Spread out, not bunched: every 50 s slice of the range holds some objects.
+    for (let from = 300; from < 600; from += 50) expect(windows.filter((w) => w >= from && w < from + 50).length).toBeGreaterThan(100);
+    expect(driftWindowSeconds(route({}, 'uid-7'), 600)).toBe(windows[7]);
+    expect(driftWindowSeconds(route({}, 'uid-7'), 1)).toBe(1);
+  });
+
+  describe('skipDecision', () => {
+    const window = driftWindowSeconds(route(), 600);
+    const verified = (fp: string, seconds: number, extra: Record<string, string> = {}) => route({ [VERIFIED_ANNOTATION]: `${fp} ${T0 + seconds}`, ...extra });
+
+    it('skips with the same fingerprint inside the window, and asks back when it ends', () => {
+      expect(skipDecision(verified('fp', 0), 'fp', at(10), 600)).toEqual({ skip: true, resyncAfterSeconds: window - 10 });
+    });
+
+    it('does not skip without a record, with another fingerprint, after the window, or when asked to verify', () => {
+      expect(skipDecision(route(), 'fp', at(10), 600)).toEqual({ skip: false });
+      expect(skipDecision(verified('fp', 0), 'other', at(10), 600)).toEqual({ skip: false });
+      expect(skipDecision(verified('fp', 0), 'fp', at(window), 600)).toEqual({ skip: false });
+      expect(skipDecision(verified('fp', 0, { [VERIFY_NOW_ANNOTATION]: '' }), 'fp', at(10), 600)).toEqual({ skip: false });
+      expect(skipDecision(verified('fp', 0), undefined, at(10), 600)).toEqual({ skip: false });
+      expect(skipDecision(verified('fp', 0), 'fp', at(10), 0)).toEqual({ skip: false });
+    });
+
+    it('trusts no record from the future (a clock moved back) and no malformed record', () => {
+      expect(skipDecision(verified('fp', 100), 'fp', at(10), 600)).toEqual({ skip: false });
+      expect(skipDecision(route({ [VERIFIED_ANNOTATION]: 'fp soon' }), 'fp', at(10), 600)).toEqual({ skip: false });
+      expect(skipDecision(route({ [VERIFIED_ANNOTATION]: '' }), '', at(10), 600)).toEqual({ skip: false });
+    });
+
+    it('reads a record kept elsewhere (a composite parent keeps it in its status)', () => {
+      expect(skipDecision(route(), 'fp', at(10), 600, `fp ${T0}`)).toEqual({ skip: true, resyncAfterSeconds: window - 10 });
+    });
+  });
+
+  describe('nextRecord', () => {
+    it('keeps a fresh record of the same fingerprint as it is (no write only to move a timestamp)', () => {
+      const object = route({ [VERIFIED_ANNOTATION]: `fp ${T0}` });
+      expect(nextRecord(object, 'fp', at(10), 600)).toBe(`fp ${T0}`);
+    });
+
+    it('writes a new record for a new fingerprint or an expired one, and none when not verified', () => {
+      const object = route({ [VERIFIED_ANNOTATION]: `fp ${T0}` });
+      expect(nextRecord(object, 'other', at(10), 600)).toBe(`other ${T0 + 10}`);
+      expect(nextRecord(object, 'fp', at(600), 600)).toBe(`fp ${T0 + 600}`);
+      expect(nextRecord(object, undefined, at(10), 600)).toBeNull();
+      expect(nextRecord(object, 'fp', at(10), 0)).toBeNull();
+    });
+  });
+
+  describe('withVerification', () => {
+    it('records a verified sync on the object as the next sync sees it, and asks back at the end of the window', () => {
+      const object = route({ [VERIFY_NOW_ANNOTATION]: 'yes' });
+      const seen: KubeObject[] = [];
+      const answer = withVerification(context(600, at(0)), object, { status: null, annotations: { recorded: 'arn' } }, (next) => (seen.push(next), 'fp'), true);
+      expect(seen[0]?.metadata.annotations).toEqual({ recorded: 'arn' });
+      expect(answer).toEqual({
+        status: null,
+        annotations: { recorded: 'arn', [VERIFIED_ANNOTATION]: `fp ${T0}`, [VERIFY_NOW_ANNOTATION]: null },
+        resyncAfterSeconds: driftWindowSeconds(object, 600),
+      });
+    });
+
+    it('keeps an earlier resync the sync asked for', () => {
+      const answer = withVerification(context(600, at(0)), route(), { resyncAfterSeconds: 5 }, () => 'fp', true);
+      expect(answer.resyncAfterSeconds).toBe(5);
+    });
+
+    it('drops the record of an object that is not verified, and writes nothing when there is none', () => {
+      const stale = route({ [VERIFIED_ANNOTATION]: `fp ${T0}` });
+      expect(withVerification(context(600, at(0)), stale, { annotations: {} }, () => 'fp', false)).toEqual({ annotations: { [VERIFIED_ANNOTATION]: null } });
+      expect(withVerification(context(600, at(0)), route(), { annotations: {} }, () => 'fp', false)).toEqual({ annotations: {} });
+    });
+
+    it('records nothing with DRIFT_CHECK_SECONDS=0', () => {
+      expect(withVerification(context(0, at(0)), route(), {}, () => 'fp', true)).toEqual({ annotations: {} });
+    });
+  });
+
+  it('forgets the record on finalize, and salts client tokens with the last verification', () => {
+    expect(forgetVerification(route({ [VERIFIED_ANNOTATION]: `fp ${T0}` }))).toEqual({ [VERIFIED_ANNOTATION]: null });
+    expect(forgetVerification(route())).toEqual({});
+    expect(verificationEpoch(route({ [VERIFIED_ANNOTATION]: `fp ${T0}` }))).toBe(String(T0));
+    expect(verificationEpoch(route())).toBeUndefined();
+  });
+});
