@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-vpc-lattice';
 import { ASSOCIATION_ARN_ANNOTATION } from '../../src/controllers/vpcAssociationPolicy';
 import { SERVICE_NETWORK_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
-import { condition, conditionsOf, GW, OURS, statusOf, summary, writeCalls } from '../support/assertions';
+import { condition, conditionsOf, GW, OURS, statusOf, summary } from '../support/assertions';
 import { type Harness, installGatewayApi, startHarness } from '../support/harness';
 import { gateway, route } from '../support/objects';
 
