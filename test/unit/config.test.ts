@@ -103,6 +103,8 @@ describe('loadConfig', () => {
       EXTERNAL_DNS_ENDPOINTS: 'true',
       LATTICE_API_RPS: '25',
       LATTICE_API_BURST: '50',
+      ORPHAN_SWEEP_SECONDS: '900',
+      ORPHAN_GRACE_SECONDS: '0',
     });
     expect(config).toEqual({
       port: 9443,
@@ -125,6 +127,8 @@ describe('loadConfig', () => {
       externalDnsEndpoints: true,
       apiRatePerSecond: 25,
       apiBurst: 50,
+      orphanSweepSeconds: 900,
+      orphanGraceSeconds: 0,
     });
   });
 });

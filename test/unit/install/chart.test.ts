@@ -99,6 +99,8 @@ const CUSTOM_CONFIG: Record<string, string | number> = {
   latticeListenersPerService: 3,
   latticeApiRps: 25,
   latticeApiBurst: 50,
+  orphanSweepSeconds: 900,
+  orphanGraceSeconds: 300,
 };
 
 /** The server's environment from a rendered Deployment, with the Secret's token filled in. */
