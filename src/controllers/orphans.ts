@@ -13,6 +13,11 @@ export const ORPHAN_SWEEP_ANNOTATION = `${KEY_PREFIX}orphan-sweep-completed`;
 
 /** A pass that left work (its deadline came, removals are under way) is continued this soon. */
 export const CONTINUE_SECONDS = 10;
+/**
+ * Metacontroller's periodic resync of the class: when the next sweep is due is checked this
+ * often (and on every change of a route or export). A due sweep starts at most this late.
+ */
+export const CHECK_PERIOD_SECONDS = 300;
 /** How long a resource found not ours is not asked about again. */
 const NOT_OURS_TTL_MS = 24 * 3600 * 1000;
 const NOT_OURS_MAX = 100_000;
@@ -27,9 +32,10 @@ export const orphansWiring: DecoratorWiring = {
   kind: 'DecoratorController',
   name: 'orphans',
   description:
-    'Removes Lattice resources of this cluster whose route or export no longer exists: a sweep every ORPHAN_SWEEP_SECONDS, run by one GatewayClass of ours, whose related objects are every route and export.',
+    'Removes Lattice resources of this cluster whose route or export no longer exists: a sweep every ORPHAN_SWEEP_SECONDS (checked at each resync), run by one GatewayClass of ours, whose related objects are every route and export.',
   resources: [{ apiVersion: GATEWAY_API_VERSION, resource: 'gatewayclasses', ignoreStatusChanges: true }],
   hooks: { customize: true, finalize: false },
+  resyncPeriodSeconds: CHECK_PERIOD_SECONDS,
 };
 
 /**
@@ -100,11 +106,11 @@ export function createOrphanController(): HookController {
       const index = ObjectIndex.fromDecoratorRequest(request);
       if (!isSweeper(gatewayClass, index, ctx.config.controllerName)) return {};
 
-      // Every route change re-syncs this class: between sweeps that costs no AWS call.
+      // Every route change and the periodic resync come here: between sweeps that costs no AWS
+      // call. No resyncAfterSeconds either: the periodic resync (CHECK_PERIOD_SECONDS) is the clock.
       const now = ctx.now();
       const last = Date.parse(gatewayClass.metadata.annotations?.[ORPHAN_SWEEP_ANNOTATION] ?? '');
-      const dueInMs = Number.isNaN(last) ? 0 : last + period * 1000 - now.getTime();
-      if (dueInMs > 0) return { resyncAfterSeconds: Math.ceil(dueInMs / 1000) };
+      if (!Number.isNaN(last) && last + period * 1000 > now.getTime()) return {};
 
       const { liveOwners, recorded } = liveOwnersOf(index);
       const margin = Math.min(2000, ctx.config.hookDeadlineMs / 4);
@@ -125,7 +131,7 @@ export function createOrphanController(): HookController {
       for (const arn of result.inUse) ctx.log.warn({ event: 'orphan-in-use', arn }, `target group ${arn} has no owner but a service that is not an orphan still uses it: kept`);
       ctx.log.info({ event: 'orphan-sweep', ...result, inUse: result.inUse.length, owners: liveOwners.size, awsCalls: api.session.calls.length }, done ? 'orphan sweep complete' : 'orphan sweep continues');
       if (!done) return { resyncAfterSeconds: CONTINUE_SECONDS };
-      return { annotations: { [ORPHAN_SWEEP_ANNOTATION]: now.toISOString() }, resyncAfterSeconds: period };
+      return { annotations: { [ORPHAN_SWEEP_ANNOTATION]: now.toISOString() } };
     },
   };
   return { wiring: orphansWiring, handlers };
