@@ -1,9 +1,10 @@
 import { CreateServiceCommand, CreateTargetGroupCommand } from '@aws-sdk/client-vpc-lattice';
+import { startEmulator } from '../../src/emulator';
 import { PROGRAMMED_CONDITION, SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { ORPHAN_SWEEP_ANNOTATION } from '../../src/controllers/orphans';
 import { TAG } from '../../src/model/tags';
 import type { KubeObject } from '../../src/metacontroller/types';
-import { GW, statusOf, summary } from '../support/assertions';
+import { GW, OURS, statusOf, summary } from '../support/assertions';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
 import { endpointSlice, httpRoute, service } from '../support/routeFixtures';
 
@@ -19,10 +20,11 @@ function programmed(h: Harness, name: string): boolean {
 }
 
 /** What a cluster admin does to a stuck object: delete it, then strip its finalizers by hand. */
-function forceDelete(h: Harness, name: string): void {
-  h.cluster.delete(routeRef(name));
-  const stuck = h.cluster.mustGet(routeRef(name));
+function forceDelete(h: Harness, name: string, ref = routeRef(name)): void {
+  h.cluster.delete(ref);
+  const stuck = h.cluster.mustGet(ref);
   h.cluster.update({ ...stuck, metadata: { ...stuck.metadata, finalizers: [] } } as KubeObject);
+  expect(h.cluster.get(ref)).toBeUndefined();
 }
 
 /** Makes a sweep due now, as `kubectl annotate gatewayclass … orphan-sweep-completed-` does, and runs it to the end. */
@@ -50,7 +52,7 @@ const names = (entries: Record<string, unknown>[]) => entries.map((e) => e.name 
 describe('orphan collector, end to end (driver + emulator over HTTP)', () => {
   let h: Harness;
 
-  afterEach(async () => h.close());
+  afterEach(async () => h?.close());
 
   async function setUp(env: Record<string, string>) {
     h = await startHarness({ env: { DRIFT_CHECK_SECONDS: '0', ...env } });
@@ -82,7 +84,6 @@ describe('orphan collector, end to end (driver + emulator over HTTP)', () => {
     await h.lattice.send(new CreateServiceCommand({ name: 'ours-no-owner', tags: { [TAG.managedBy]: h.identity.managedBy } }));
 
     forceDelete(h, 'lost');
-    expect(h.cluster.get(routeRef('lost'))).toBeUndefined();
     await h.driver.runUntilStable();
     // No hook ran for the route any more: Lattice still holds all of it.
     expect(names((await h.admin.state()).services)).toEqual(['foreign-lost', 'keep-apps', 'lost-apps', 'ours-no-owner', 'untagged']);
@@ -141,5 +142,46 @@ describe('orphan collector, end to end (driver + emulator over HTTP)', () => {
     expect(names((await h.admin.state()).services)).toEqual(['keep-apps', 'lost-apps']);
     expect(h.driver.callsTo('lattice-orphans', 'sync').length).toBeGreaterThan(0);
     expect(h.logs.filter((l) => l.event === 'orphan-sweep')).toEqual([]);
+  });
+
+  it('removes the target group of a force-deleted ServiceExport in its own cluster only, in an account shared with another', async () => {
+    const emulator = await startEmulator({ port: 0, transitionMs: 20 });
+    const env = { DRIFT_CHECK_SECONDS: '0', ORPHAN_GRACE_SECONDS: '0' };
+    h = await startHarness({ emulator, env: { ...env, CLUSTER_NAME: 'cluster-a', CLUSTER_VPC_ID: 'vpc-0aaaaaaaaaaaaaaa1' } });
+    const b = await startHarness({ emulator, env: { ...env, CLUSTER_NAME: 'cluster-b', CLUSTER_VPC_ID: 'vpc-0bbbbbbbbbbbbbbb2' } });
+    try {
+      for (const cluster of [h, b]) installGatewayApi(cluster.cluster);
+      const exportRef = { group: OURS, kind: 'ServiceExport', namespace: 'shop', name: 'reviews' };
+      b.cluster.apply(service('shop', 'reviews'));
+      b.cluster.apply(endpointSlice('shop', 'reviews', ['10.2.0.1']));
+      b.cluster.apply({
+        apiVersion: `${OURS}/v1alpha1`,
+        kind: 'ServiceExport',
+        metadata: { name: 'reviews', namespace: 'shop', annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' } },
+        spec: { exportedPorts: [{ port: 80, routeType: 'HTTP' }] },
+      });
+      await b.driver.runUntil(() => summary(statusOf(b.cluster.get(exportRef)).conditions).Programmed === 'True/Programmed');
+      await b.driver.runUntilStable();
+      const exported = names((await b.admin.state()).targetGroups);
+      expect(exported).toHaveLength(1);
+
+      forceDelete(b, 'reviews', exportRef);
+      // Cluster A sweeps first: the group is an orphan, but cluster B's.
+      await sweep(h);
+      expect(names((await h.admin.state()).targetGroups)).toEqual(exported);
+      expect(lastSweep(h)).toMatchObject({ tagReads: 1, orphans: 0 });
+
+      await sweep(b);
+      expect((await b.admin.state()).targetGroups).toEqual([]);
+      expect(await metric(b, 'lattice_gw_orphans_removed_total{resource="target-group"}')).toBe(1);
+      expect(b.logs.filter((l) => l.event === 'orphan-removed')).toEqual([
+        expect.objectContaining({ resourceType: 'target-group', owner: { kind: 'ServiceExport', namespace: 'shop', name: 'reviews' } }),
+      ]);
+    } finally {
+      await b.close();
+      await h.close();
+      await emulator.close();
+      h = undefined as unknown as Harness;
+    }
   });
 });
