@@ -8,8 +8,8 @@ import { NotOursMemo, sweepOrphans, type OrphanRemoval } from '../lattice/orphan
 import { recordedTargetGroups } from './targetGroupRecord';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from './types';
 
-/** When the last complete sweep ended (ISO 8601). Removing it makes a sweep due at once. */
-export const ORPHAN_SWEEP_ANNOTATION = `${KEY_PREFIX}orphan-sweep-completed`;
+/** Set on the GatewayClass to a new value (a timestamp, say) to ask for a sweep now. */
+export const ORPHAN_SWEEP_REQUEST_ANNOTATION = `${KEY_PREFIX}orphan-sweep-now`;
 
 /** A pass that left work (its deadline came, removals are under way) is continued this soon. */
 export const CONTINUE_SECONDS = 10;
@@ -51,6 +51,28 @@ function isSweeper(gatewayClass: GatewayClass, index: ObjectIndex, controllerNam
   return ours[0] === gatewayClass.metadata.name;
 }
 
+/**
+ * When this process last completed a sweep, and the sweep request it honoured. Kept in memory,
+ * not on the GatewayClass: every Gateway and route relates the GatewayClasses, so a write there
+ * would re-sync the whole fleet after each sweep. A process that starts sweeps at its first
+ * check; with several replicas, each sweeps at most once per period.
+ */
+export class SweepSchedule {
+  #lastAt: number | undefined;
+  #honoured: string | undefined;
+
+  due(now: number, periodSeconds: number, requested: string | undefined): boolean {
+    if (this.#lastAt === undefined) return true;
+    if (requested !== undefined && requested !== this.#honoured) return true;
+    return now - this.#lastAt >= periodSeconds * 1000;
+  }
+
+  completed(now: number, requested: string | undefined): void {
+    this.#lastAt = now;
+    this.#honoured = requested;
+  }
+}
+
 /** Every route and export that exists, and the ARNs they record. */
 function liveOwnersOf(index: ObjectIndex): { liveOwners: Set<string>; recorded: Set<string> } {
   const liveOwners = new Set<string>();
@@ -85,6 +107,7 @@ function logRemoval(ctx: HookContext, removal: OrphanRemoval): void {
 export function createOrphanController(): HookController {
   // Per process: only ever a reason to skip a resource, never to delete one.
   const notOurs = new NotOursMemo(NOT_OURS_TTL_MS, NOT_OURS_MAX);
+  const schedule = new SweepSchedule();
 
   const handlers: DecoratorHandlers = {
     customize(request, ctx) {
@@ -109,8 +132,8 @@ export function createOrphanController(): HookController {
       // Every route change and the periodic resync come here: between sweeps that costs no AWS
       // call. No resyncAfterSeconds either: the periodic resync (CHECK_PERIOD_SECONDS) is the clock.
       const now = ctx.now();
-      const last = Date.parse(gatewayClass.metadata.annotations?.[ORPHAN_SWEEP_ANNOTATION] ?? '');
-      if (!Number.isNaN(last) && last + period * 1000 > now.getTime()) return {};
+      const requested = gatewayClass.metadata.annotations?.[ORPHAN_SWEEP_REQUEST_ANNOTATION];
+      if (!schedule.due(now.getTime(), period, requested)) return {};
 
       const { liveOwners, recorded } = liveOwnersOf(index);
       const margin = Math.min(2000, ctx.config.hookDeadlineMs / 4);
@@ -131,7 +154,8 @@ export function createOrphanController(): HookController {
       for (const arn of result.inUse) ctx.log.warn({ event: 'orphan-in-use', arn }, `target group ${arn} has no owner but a service that is not an orphan still uses it: kept`);
       ctx.log.info({ event: 'orphan-sweep', ...result, inUse: result.inUse.length, owners: liveOwners.size, awsCalls: api.session.calls.length }, done ? 'orphan sweep complete' : 'orphan sweep continues');
       if (!done) return { resyncAfterSeconds: CONTINUE_SECONDS };
-      return { annotations: { [ORPHAN_SWEEP_ANNOTATION]: now.toISOString() } };
+      schedule.completed(now.getTime(), requested);
+      return {};
     },
   };
   return { wiring: orphansWiring, handlers };

@@ -1,7 +1,7 @@
 import { CreateServiceCommand, CreateTargetGroupCommand } from '@aws-sdk/client-vpc-lattice';
 import { startEmulator } from '../../src/emulator';
 import { PROGRAMMED_CONDITION, SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
-import { ORPHAN_SWEEP_ANNOTATION } from '../../src/controllers/orphans';
+import { ORPHAN_SWEEP_REQUEST_ANNOTATION } from '../../src/controllers/orphans';
 import { TAG } from '../../src/model/tags';
 import type { KubeObject } from '../../src/metacontroller/types';
 import { GW, OURS, statusOf, summary } from '../support/assertions';
@@ -27,12 +27,17 @@ function forceDelete(h: Harness, name: string, ref = routeRef(name)): void {
   expect(h.cluster.get(ref)).toBeUndefined();
 }
 
-/** Makes a sweep due now, as `kubectl annotate gatewayclass … orphan-sweep-completed-` does, and runs it to the end. */
+const completeSweeps = (h: Harness) => h.logs.filter((l) => l.event === 'orphan-sweep' && l.msg === 'orphan sweep complete').length;
+
+let requests = 0;
+
+/** Asks for a sweep now, as `kubectl annotate gatewayclass … orphan-sweep-now=…` does, and runs it to the end. */
 async function sweep(h: Harness): Promise<void> {
+  const before = completeSweeps(h);
   const gatewayClass = h.cluster.mustGet(CLASS);
-  const { [ORPHAN_SWEEP_ANNOTATION]: _, ...annotations } = gatewayClass.metadata.annotations ?? {};
-  h.cluster.update({ ...gatewayClass, metadata: { ...gatewayClass.metadata, annotations } });
-  await h.driver.runUntil(() => h.cluster.mustGet(CLASS).metadata.annotations?.[ORPHAN_SWEEP_ANNOTATION] !== undefined);
+  requests += 1;
+  h.cluster.update({ ...gatewayClass, metadata: { ...gatewayClass.metadata, annotations: { ...gatewayClass.metadata.annotations, [ORPHAN_SWEEP_REQUEST_ANNOTATION]: `request-${requests}` } } });
+  await h.driver.runUntil(() => completeSweeps(h) > before);
   await h.driver.runUntilStable();
 }
 
@@ -88,6 +93,15 @@ describe('orphan collector, end to end (driver + emulator over HTTP)', () => {
     // No hook ran for the route any more: Lattice still holds all of it.
     expect(names((await h.admin.state()).services)).toEqual(['foreign-lost', 'keep-apps', 'lost-apps', 'ours-no-owner', 'untagged']);
 
+    // Between sweeps, changes of routes re-sync the class but start no sweep.
+    const sweepsBefore = h.logs.filter((l) => l.event === 'orphan-sweep').length;
+    const classSyncs = h.driver.callsTo('lattice-orphans', 'sync').length;
+    const keep = h.cluster.mustGet(routeRef('keep'));
+    h.cluster.update({ ...keep, metadata: { ...keep.metadata, labels: { ...keep.metadata.labels, team: 'checkout' } } });
+    await h.driver.runUntilStable();
+    expect(h.driver.callsTo('lattice-orphans', 'sync').length).toBeGreaterThan(classSyncs);
+    expect(h.logs.filter((l) => l.event === 'orphan-sweep')).toHaveLength(sweepsBefore);
+
     await h.admin.resetCalls();
     await sweep(h);
 
@@ -138,7 +152,6 @@ describe('orphan collector, end to end (driver + emulator over HTTP)', () => {
     await h.admin.resetCalls();
     h.driver.resyncAll();
     await h.driver.runUntilStable();
-    expect(h.cluster.mustGet(CLASS).metadata.annotations?.[ORPHAN_SWEEP_ANNOTATION]).toBeUndefined();
     expect(names((await h.admin.state()).services)).toEqual(['keep-apps', 'lost-apps']);
     expect(h.driver.callsTo('lattice-orphans', 'sync').length).toBeGreaterThan(0);
     expect(h.logs.filter((l) => l.event === 'orphan-sweep')).toEqual([]);

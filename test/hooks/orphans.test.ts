@@ -1,10 +1,7 @@
-import { ORPHAN_SWEEP_ANNOTATION } from '../../src/controllers/orphans';
 import { FIXED_NOW, testApp, type TestApp } from '../support/app';
 import { decoratorSyncBody, FOREIGN_CONTROLLER, gatewayClass } from '../support/objects';
 
 type Class = ReturnType<typeof gatewayClass>;
-
-const swept = (at: string): Partial<Class> => ({ metadata: { name: 'a', annotations: { [ORPHAN_SWEEP_ANNOTATION]: at } } });
 
 /**
  * The app of these tests has no AWS: a sync that would sweep fails with 500 (LGW_AWS_UNAVAILABLE),
@@ -51,15 +48,6 @@ describe('orphans hook', () => {
     expect(sweeps(t, await sync(t, b, [leaving, b]))).toBe(true);
     // Another controller's class never sweeps.
     expect((await sync(t, foreign, [foreign, a])).json()).toEqual({});
-  });
-
-  it('makes no AWS call between sweeps, and sweeps once ORPHAN_SWEEP_SECONDS have passed', async () => {
-    t = await testApp({ env: { ORPHAN_SWEEP_SECONDS: '600' } });
-    const recent = new Date(FIXED_NOW.getTime() - 599_000).toISOString();
-    const due = new Date(FIXED_NOW.getTime() - 600_000).toISOString();
-    expect((await sync(t, gatewayClass('a', undefined, {}, swept(recent)))).json()).toEqual({});
-    expect(sweeps(t, await sync(t, gatewayClass('a', undefined, {}, swept(due))))).toBe(true);
-    expect(sweeps(t, await sync(t, gatewayClass('a', undefined, {}, swept('not a time'))))).toBe(true);
   });
 
   it('does nothing at all with ORPHAN_SWEEP_SECONDS=0', async () => {
