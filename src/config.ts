@@ -36,6 +36,9 @@ export interface Config {
   /** The process's AWS call budget: calls per second and burst, shared by all concurrent hooks. */
   readonly apiRatePerSecond: number;
   readonly apiBurst: number;
+  /** Period of the orphan collector in seconds (0: off), and the age under which nothing is collected. */
+  readonly orphanSweepSeconds: number;
+  readonly orphanGraceSeconds: number;
 }
 
 /** Defaults that make the embedded emulator work without any AWS or cluster identity. */
@@ -171,5 +174,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     // The embedded emulator is local and unthrottled unless told otherwise.
     apiRatePerSecond: integer(env, 'LATTICE_API_RPS', onAws ? 10 : 1000, 1, 10000),
     apiBurst: integer(env, 'LATTICE_API_BURST', onAws ? 20 : 1000, 1, 10000),
+    orphanSweepSeconds: integer(env, 'ORPHAN_SWEEP_SECONDS', 3600, 0, 604800),
+    orphanGraceSeconds: integer(env, 'ORPHAN_GRACE_SECONDS', 600, 0, 86400),
   });
 }

@@ -11,6 +11,7 @@ import { createServiceExportController } from './serviceExport';
 import { createServiceImportController } from './serviceImport';
 import { createTargetGroupPolicyController } from './targetGroupPolicy';
 import { createLambdaTargetController } from './lambdaTarget';
+import { createOrphanController } from './orphans';
 import { grpcRouteAdapter, httpRouteAdapter, tlsRouteAdapter } from '../model/routeKinds';
 import type { HookController } from './types';
 
@@ -43,5 +44,5 @@ export function createControllers(options: ControllerOptions = {}): HookControll
     createLambdaTargetController(),
   ];
   const features = supportedFeatures(featureControllers.map((c) => c.features));
-  return [createGatewayClassController(features), ...featureControllers];
+  return [createGatewayClassController(features), ...featureControllers, createOrphanController()];
 }

@@ -25,6 +25,13 @@ export interface HookContext {
   readonly deadline: number;
   /** Lattice, bound to this hook's deadline and call accounting. Throws when the server runs without AWS. */
   readonly aws: HookAws;
+  /** Counters a controller reports besides the server's own (absent where a test builds the context). */
+  readonly metrics?: ControllerMetrics;
+}
+
+export interface ControllerMetrics {
+  orphanRemoved(resourceType: string): void;
+  orphanSweep(outcome: 'complete' | 'continued'): void;
 }
 
 export interface HookAws {

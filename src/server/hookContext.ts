@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { LatticeGwError } from '../errors';
 import type { Logger } from '../log';
-import type { HookAws, HookContext } from '../controllers/types';
+import type { ControllerMetrics, HookAws, HookContext } from '../controllers/types';
 import { AcmApi } from '../lattice/acmApi';
 import { LambdaApi } from '../lattice/lambdaApi';
 import { LatticeApi } from '../lattice/api';
@@ -25,6 +25,7 @@ export interface HookContextOptions {
   session: CallSession;
   /** Absent on a server without AWS: hooks that do not touch `aws` still work. */
   aws: AwsAccess | undefined;
+  metrics?: ControllerMetrics;
 }
 
 /**
@@ -32,13 +33,14 @@ export interface HookContextOptions {
  * so a hook that never needs AWS costs nothing and works on a server without AWS clients.
  */
 export function createHookContext(options: HookContextOptions): HookContext {
-  const { config, log, now, deadline, session, aws } = options;
+  const { config, log, now, deadline, session, aws, metrics } = options;
   let hookAws: HookAws | undefined;
   return {
     config,
     log,
     now,
     deadline,
+    ...(metrics ? { metrics } : {}),
     get aws(): HookAws {
       if (!aws) throw new LatticeGwError('LGW_AWS_UNAVAILABLE', 'this server runs without AWS clients');
       hookAws ??= {

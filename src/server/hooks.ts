@@ -68,7 +68,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
         });
         const deadline = Date.now() + config.hookDeadlineMs;
         const session = new CallSession({ deadline, log, onCall: metrics.observeAwsCall, budget });
-        const ctx = createHookContext({ config, log, now, deadline, session, aws });
+        const ctx = createHookContext({ config, log, now, deadline, session, aws, metrics });
         const response = await dispatch(controller, hook, request.body, ctx);
         if (session.calls.length > 0) log.debug({ awsCalls: session.calls.length, awsWrites: session.writes }, 'AWS calls of this hook');
         return response;

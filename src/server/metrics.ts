@@ -1,9 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallBudget, CallBudgetStats } from '../lattice/callBudget';
+import type { ControllerMetrics } from '../controllers/types';
 
 export type HookOutcome = 'success' | 'invalid' | 'unauthorized' | 'not_found' | 'retry_later' | 'error';
 
-export interface HookMetrics {
+export interface HookMetrics extends ControllerMetrics {
   readonly registry: Registry;
   observeHook(controller: string, hook: string, outcome: HookOutcome, seconds: number): void;
   observeAwsCall(operation: string, ok: boolean): void;
@@ -84,6 +85,18 @@ export function createHookMetrics(options: { processMetrics?: boolean } = {}): H
     labelNames: ['operation', 'outcome'] as const,
     registers: [registry],
   });
+  const orphansRemoved = new Counter({
+    name: 'lattice_gw_orphans_removed_total',
+    help: 'Lattice resources removed because the Kubernetes object named by their tags no longer exists, by resource type.',
+    labelNames: ['resource'] as const,
+    registers: [registry],
+  });
+  const orphanSweeps = new Counter({
+    name: 'lattice_gw_orphan_sweeps_total',
+    help: 'Passes of the orphan collector: complete (nothing left to do until the next period) or continued (resumed shortly).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   let watched: CallBudget | undefined;
   return {
     registry,
@@ -93,6 +106,12 @@ export function createHookMetrics(options: { processMetrics?: boolean } = {}): H
     },
     observeAwsCall(operation, ok) {
       awsCalls.inc({ operation, outcome: ok ? 'success' : 'error' });
+    },
+    orphanRemoved(resourceType) {
+      orphansRemoved.inc({ resource: resourceType });
+    },
+    orphanSweep(outcome) {
+      orphanSweeps.inc({ outcome });
     },
     observeHook(controller, hook, outcome, seconds) {
       requests.inc({ controller, hook, outcome });

@@ -104,6 +104,8 @@ describe('loadConfig', () => {
       LATTICE_API_RPS: '25',
       LATTICE_API_BURST: '50',
       DRIFT_CHECK_SECONDS: '120',
+      ORPHAN_SWEEP_SECONDS: '900',
+      ORPHAN_GRACE_SECONDS: '0',
     });
     expect(config).toEqual({
       port: 9443,
@@ -127,6 +129,8 @@ describe('loadConfig', () => {
       apiRatePerSecond: 25,
       apiBurst: 50,
       driftCheckSeconds: 120,
+      orphanSweepSeconds: 900,
+      orphanGraceSeconds: 0,
     });
   });
 });

@@ -100,6 +100,8 @@ const CUSTOM_CONFIG: Record<string, string | number> = {
   latticeApiRps: 25,
   latticeApiBurst: 50,
   driftCheckSeconds: 120,
+  orphanSweepSeconds: 900,
+  orphanGraceSeconds: 300,
 };
 
 /** The server's environment from a rendered Deployment, with the Secret's token filled in. */
