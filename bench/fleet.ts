@@ -35,16 +35,21 @@ export function fleetRoute(i: number, extraRules: readonly unknown[] = []): Kube
   };
 }
 
+/** What a team applies for route `i`: its two Services with their EndpointSlices, then the route. */
+export function fleetMember(i: number): KubeObject[] {
+  const octet = (n: number) => `10.1.${i % 250}.${n}`;
+  return [...service(`app-${i}-api`, [octet(10), octet(11)]), ...service(`app-${i}-web`, [octet(20), octet(21)]), fleetRoute(i)];
+}
+
 /**
  * `routes` HTTPRoutes on the demo Gateway, each with two Services of two endpoints: the objects a
  * team would apply, in dependency order (namespace, backends, routes).
  */
 export function fleet(routes: number): KubeObject[] {
-  const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLEET_NAMESPACE } }];
-  for (let i = 0; i < routes; i++) {
-    const octet = (n: number) => `10.1.${i % 250}.${n}`;
-    objects.push(...service(`app-${i}-api`, [octet(10), octet(11)]), ...service(`app-${i}-web`, [octet(20), octet(21)]));
-  }
-  for (let i = 0; i < routes; i++) objects.push(fleetRoute(i));
-  return objects;
+  const members = Array.from({ length: routes }, (_, i) => fleetMember(i));
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLEET_NAMESPACE } },
+    ...members.flatMap((m) => m.filter((o) => o.kind !== 'HTTPRoute')),
+    ...members.flatMap((m) => m.filter((o) => o.kind === 'HTTPRoute')),
+  ];
 }
