@@ -58,7 +58,8 @@ function byKey(entries: readonly StateEntry[], key: string): Map<string, StateEn
 }
 
 function settable(entry: StateEntry): string {
-  return JSON.stringify(Object.entries(entry).filter(([k]) => !VOLATILE.has(k)).sort(([a], [b]) => a.localeCompare(b)));
+  // `numberOfAssociatedServices` and the like count other resources.
+  return JSON.stringify(Object.entries(entry).filter(([k]) => !VOLATILE.has(k) && !k.startsWith('numberOf')).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function tagCalls(before: StateEntry, after: StateEntry): number {
