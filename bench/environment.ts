@@ -24,6 +24,8 @@ export interface BenchEnvironmentOptions {
    * compiled benchmark. `in-process`: server, emulator and driver share this process.
    */
   server: 'child' | 'in-process';
+  /** Emulator quotas to raise (a big fleet needs more target groups than Lattice's default 500). */
+  quotas?: Record<string, number>;
 }
 
 export interface BenchEnvironment {
@@ -114,6 +116,7 @@ export async function startBenchEnvironment(options: BenchEnvironmentOptions): P
     const emulator = await startEmulator({ port: 0, transitionMs: options.transitionMs });
     closers.push(() => emulator.close());
     const admin = new AdminApi(emulator.endpoint);
+    if (options.quotas && Object.keys(options.quotas).length > 0) await admin.config({ quotas: options.quotas });
     if (options.rate) await admin.config({ throttle: { ratePerSecond: options.rate.perSecond, burst: options.rate.burst } });
     const env = serverEnv(options);
     const server = options.server === 'child' ? await childServer(env, emulator.endpoint, closers) : await inProcessServer(env, emulator.endpoint, closers);

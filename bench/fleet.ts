@@ -53,3 +53,21 @@ export function fleet(routes: number): KubeObject[] {
     ...members.flatMap((m) => m.filter((o) => o.kind === 'HTTPRoute')),
   ];
 }
+
+/** Lattice's default quotas a fleet can reach (the emulator enforces them as AWS does). */
+const DEFAULT_QUOTAS = { targetGroupsPerRegion: 500, serviceAssociationsPerServiceNetwork: 500, servicesPerRegion: 2000 };
+
+/**
+ * The account quotas a fleet of `routes` needs above Lattice's defaults (2 target groups and one
+ * service associated with the one network per route), as an account gets them from a Service
+ * Quotas increase; empty when the defaults do.
+ */
+export function fleetQuotas(routes: number): Partial<typeof DEFAULT_QUOTAS> {
+  const needed = { targetGroupsPerRegion: 2 * routes, serviceAssociationsPerServiceNetwork: routes, servicesPerRegion: routes };
+  const raised: Partial<typeof DEFAULT_QUOTAS> = {};
+  for (const key of Object.keys(needed) as (keyof typeof DEFAULT_QUOTAS)[]) {
+    // Headroom for resources still being deleted while new ones are made.
+    if (needed[key] > DEFAULT_QUOTAS[key]) raised[key] = Math.ceil(needed[key] * 1.1);
+  }
+  return raised;
+}

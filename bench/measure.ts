@@ -5,7 +5,7 @@ import { loadExampleManifests } from '../demo/manifests';
 import { refOf } from '../tools/metacontroller/cluster';
 import { startBenchEnvironment, type BenchEnvironment } from './environment';
 import { callsBetween, mean, spread, type CallCounts, type Spread } from './figures';
-import { fleet, fleetMember, fleetRoute } from './fleet';
+import { fleet, fleetMember, fleetQuotas, fleetRoute } from './fleet';
 import type { MemoryPeak } from './memory';
 import { minimumCalls, type LatticeState, type MinimumCalls } from './minimumCalls';
 import { Recorder, type CallRecord } from './recorder';
@@ -30,6 +30,8 @@ export interface BenchOptions {
   rate?: { perSecond: number; burst: number };
   /** Where the hook server runs (see BenchEnvironmentOptions). */
   server: 'child' | 'in-process';
+  /** Told when each phase ends (a big fleet runs for minutes). */
+  progress?: (line: string) => void;
 }
 
 /** One phase: from a change in the cluster until nothing is left to sync. */
@@ -57,6 +59,8 @@ export interface HookFigures {
 
 export interface BenchResult {
   options: BenchOptions;
+  /** Emulator quotas raised above Lattice's defaults for the fleet. */
+  quotas: Record<string, number>;
   objects: number;
   phases: PhaseFigures[];
   /** Every route reported Programmed on its Gateway after the cold start (and after the rollout). */
@@ -121,6 +125,7 @@ class Run {
       rateBoundMs: rate ? (minimum.total / rate.perSecond) * 1000 : undefined,
     };
     if (keep) this.phases.push(figures);
+    this.options.progress?.(`${name}: ${(wallMs / 1000).toFixed(1)} s, ${figures.hookCalls} hook calls, ${figures.aws.reads + figures.aws.writes} AWS calls (minimum ${minimum.total})`);
     return figures;
   }
 
@@ -246,7 +251,8 @@ export function phaseTimeoutMs(options: Pick<BenchOptions, 'routes' | 'rate'>): 
  * deletion of everything.
  */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
-  const env = await startBenchEnvironment(options);
+  const quotas = fleetQuotas(options.routes + options.rollout);
+  const env = await startBenchEnvironment({ ...options, quotas });
   const recorder = new Recorder(env.driver, env.admin);
   const run = new Run(env, recorder, options, phaseTimeoutMs(options));
   try {
@@ -290,6 +296,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const noopAll = { controller: 'all', hook: 'sync', ...figuresOf(noopSyncs) };
     return {
       options,
+      quotas,
       objects: everything.length,
       phases: run.phases,
       allProgrammed,

@@ -48,6 +48,8 @@ export function benchReport(result: BenchResult): string[] {
   lines.push('lattice-gateway-hooks benchmark');
   lines.push(`  ${options.routes} HTTPRoutes (2 Services, 3 Lattice rules each) on one Gateway; ${result.objects} objects applied in all; ${rate}`);
   lines.push(`  emulator transitions ${options.transitionMs} ms; resync delays x${options.timeScale}; server ${options.server === 'child' ? 'in its own process' : 'in the benchmark process'}`);
+  const raised = Object.entries(result.quotas).map(([key, value]) => `${key} ${value}`);
+  if (raised.length > 0) lines.push(`  emulator quotas raised above Lattice's defaults, as a Service Quotas increase would: ${raised.join(', ')}`);
   lines.push('');
   lines.push('Phases: AWS calls made vs the minimum the phase needs (creates, deletes, updates, target changes, from the emulator state diff);');
   lines.push('wall time vs the rate lower bound (minimum calls / emulator rate; wall includes emulator transitions and scaled resync waits)');

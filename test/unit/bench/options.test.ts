@@ -1,4 +1,5 @@
 import { parseBenchArgs } from '../../../bench/options';
+import { fleetQuotas } from '../../../bench/fleet';
 
 describe('npm run bench -- options', () => {
   it('defaults to a small, fast run', () => {
@@ -22,5 +23,13 @@ describe('npm run bench -- options', () => {
     expect(() => parseBenchArgs(['--routes'])).toThrow(/--routes needs a non-negative number/);
     expect(() => parseBenchArgs(['--emulator-rps', '0'])).toThrow(/positive/);
     expect(() => parseBenchArgs(['--emulator-burst', '5'])).toThrow(/needs --emulator-rps/);
+  });
+});
+
+describe('the quotas a fleet needs', () => {
+  it('raises only what Lattice\'s defaults do not cover, with headroom', () => {
+    expect(fleetQuotas(20)).toEqual({});
+    expect(fleetQuotas(250)).toEqual({});
+    expect(fleetQuotas(1000)).toEqual({ targetGroupsPerRegion: 2200, serviceAssociationsPerServiceNetwork: 1100 });
   });
 });
