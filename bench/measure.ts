@@ -78,7 +78,7 @@ export interface BenchResult {
   rollout: { calls: Spread; minimum: Spread; wallMs: Spread } | undefined;
   serverMemory: MemoryPeak;
   hookDeadlineMs: number;
-  /** Hook calls that took longer than the server's deadline, and than Metacontroller's webhook timeout. */
+  /** Hook calls that took longer than the server's deadline; longer than Metacontroller's webhook timeout or unanswered. */
   pastDeadline: number;
   pastTimeout: number;
   slowestHookMs: number;

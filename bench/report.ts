@@ -52,7 +52,8 @@ export function benchReport(result: BenchResult): string[] {
   if (raised.length > 0) lines.push(`  emulator quotas raised above Lattice's defaults, as a Service Quotas increase would: ${raised.join(', ')}`);
   lines.push('');
   lines.push('Phases: AWS calls made vs the minimum the phase needs (creates, deletes, updates, target changes, from the emulator state diff);');
-  lines.push('wall time vs the rate lower bound (minimum calls / emulator rate; wall includes emulator transitions and scaled resync waits)');
+  lines.push('AWS calls are every call the emulator received, throttled (429) ones included; wall time vs the rate lower bound');
+  lines.push('(minimum calls / emulator rate; wall includes emulator transitions and scaled resync waits)');
   lines.push(...table(['PHASE', 'HOOK CALLS', '429s', 'AWS READS', 'AWS WRITES', 'MINIMUM', 'CALLS/MIN', 'WALL', 'RATE BOUND', 'WALL/BOUND'], result.phases.map(phaseRow)));
   for (const p of result.phases) lines.push(`  ${p.name}: ${topOperations(p.aws)}`);
   if (result.rollout) {
@@ -70,7 +71,7 @@ export function benchReport(result: BenchResult): string[] {
   lines.push(...table(['CONTROLLER', 'HOOK', 'CALLS', 'BODY P50', 'BODY MAX', 'LATENCY P50', 'P99', 'MAX'], result.bodies.map((h) => [h.controller, h.hook, String(h.latency.count), kb(h.requestBytes.p50), kb(h.requestBytes.max), ...spreadMs(h.latency)])));
   lines.push('');
   lines.push(`Server peak memory: RSS ${mb(result.serverMemory.rssBytes)}, heap used ${mb(result.serverMemory.heapUsedBytes)}${options.server === 'child' ? '' : ' (benchmark process: server, emulator and driver together)'}`);
-  lines.push(`Hook past the server deadline (${result.hookDeadlineMs} ms): ${yesNo(result.pastDeadline)}; past Metacontroller's webhook timeout: ${yesNo(result.pastTimeout)}; slowest hook ${ms(result.slowestHookMs)}`);
+  lines.push(`Hook past the server deadline (${result.hookDeadlineMs} ms): ${yesNo(result.pastDeadline)}; past Metacontroller's webhook timeout or unanswered: ${yesNo(result.pastTimeout)}; slowest hook ${ms(result.slowestHookMs)}`);
   lines.push(`SyncError events: ${yesNo(result.syncErrors)}; failed hook calls (neither 200 nor 429): ${yesNo(result.failedHooks)}`);
   lines.push('');
   lines.push(`Lattice after the cold start: ${describeCounts(result.created)}`);
