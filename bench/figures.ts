@@ -36,3 +36,20 @@ export function callsBetween(before: Record<string, number>, after: Record<strin
   }
   return { reads, writes, byOperation };
 }
+
+export interface Spread {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** Median, 99th percentile (nearest rank) and maximum. */
+export function spread(values: readonly number[]): Spread {
+  return { count: values.length, p50: percentile(values, 50), p99: percentile(values, 99), max: values.reduce((a, b) => Math.max(a, b), 0) };
+}
+
+/** `wall / bound`, or undefined when there is no bound (nothing had to be called, or no rate limit). */
+export function ratio(value: number, bound: number | undefined): number | undefined {
+  return bound === undefined || bound <= 0 ? undefined : value / bound;
+}

@@ -35,16 +35,39 @@ export function fleetRoute(i: number, extraRules: readonly unknown[] = []): Kube
   };
 }
 
+/** What a team applies for route `i`: its two Services with their EndpointSlices, then the route. */
+export function fleetMember(i: number): KubeObject[] {
+  const octet = (n: number) => `10.1.${i % 250}.${n}`;
+  return [...service(`app-${i}-api`, [octet(10), octet(11)]), ...service(`app-${i}-web`, [octet(20), octet(21)]), fleetRoute(i)];
+}
+
 /**
  * `routes` HTTPRoutes on the demo Gateway, each with two Services of two endpoints: the objects a
  * team would apply, in dependency order (namespace, backends, routes).
  */
 export function fleet(routes: number): KubeObject[] {
-  const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLEET_NAMESPACE } }];
-  for (let i = 0; i < routes; i++) {
-    const octet = (n: number) => `10.1.${i % 250}.${n}`;
-    objects.push(...service(`app-${i}-api`, [octet(10), octet(11)]), ...service(`app-${i}-web`, [octet(20), octet(21)]));
+  const members = Array.from({ length: routes }, (_, i) => fleetMember(i));
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLEET_NAMESPACE } },
+    ...members.flatMap((m) => m.filter((o) => o.kind !== 'HTTPRoute')),
+    ...members.flatMap((m) => m.filter((o) => o.kind === 'HTTPRoute')),
+  ];
+}
+
+/** Lattice's default quotas a fleet can reach (the emulator enforces them as AWS does). */
+const DEFAULT_QUOTAS = { targetGroupsPerRegion: 500, serviceAssociationsPerServiceNetwork: 500, servicesPerRegion: 2000 };
+
+/**
+ * The account quotas a fleet of `routes` needs above Lattice's defaults (2 target groups and one
+ * service associated with the one network per route), as an account gets them from a Service
+ * Quotas increase; empty when the defaults do.
+ */
+export function fleetQuotas(routes: number): Partial<typeof DEFAULT_QUOTAS> {
+  const needed = { targetGroupsPerRegion: 2 * routes, serviceAssociationsPerServiceNetwork: routes, servicesPerRegion: routes };
+  const raised: Partial<typeof DEFAULT_QUOTAS> = {};
+  for (const key of Object.keys(needed) as (keyof typeof DEFAULT_QUOTAS)[]) {
+    // Headroom for resources still being deleted while new ones are made.
+    if (needed[key] > DEFAULT_QUOTAS[key]) raised[key] = Math.ceil(needed[key] * 1.1);
   }
-  for (let i = 0; i < routes; i++) objects.push(fleetRoute(i));
-  return objects;
+  return raised;
 }

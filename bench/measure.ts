@@ -1,153 +1,320 @@
+import { request } from 'undici';
 import { PROGRAMMED_CONDITION } from '../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../src/metacontroller/types';
-import { startEnvironment, type DemoEnvironment } from '../demo/environment';
-import { countsOf, isEmpty, type LatticeCounts } from '../demo/latticeReport';
-import { readLattice } from '../demo/latticeView';
 import { loadExampleManifests } from '../demo/manifests';
-import { AdminApi } from '../test/support/emulatorAdmin';
 import { refOf } from '../tools/metacontroller/cluster';
-import type { HookCall } from '../tools/metacontroller/driver';
-import { callsBetween, mean, percentile, type CallCounts } from './figures';
-import { fleet, fleetRoute } from './fleet';
+import { startBenchEnvironment, type BenchEnvironment } from './environment';
+import { callsBetween, mean, spread, type CallCounts, type Spread } from './figures';
+import { fleet, fleetMember, fleetQuotas, fleetRoute } from './fleet';
+import type { MemoryPeak } from './memory';
+import { minimumCalls, type LatticeState, type MinimumCalls } from './minimumCalls';
+import { Recorder, type CallRecord } from './recorder';
+import { countsOfState, isEmpty, type LatticeCounts } from './state';
 
 export interface BenchOptions {
   /** Repository root (metacontroller/ and examples/demo/ are read from it). */
   root: string;
   /** HTTPRoutes in the fleet. */
   routes: number;
-  /** Periodic resyncs of everything measured in steady state. */
+  /** Periodic resyncs of everything measured in steady state (the no-op syncs). */
   rounds: number;
+  /** Routes added one at a time to the converged fleet (0: no rollout phase). */
+  rollout: number;
+  /** Replays of the Gateway's sync hook, for its latency with every route related. */
+  gatewaySamples: number;
   /** Emulator *_IN_PROGRESS time. */
   transitionMs: number;
   /** Multiplies the resync delays hooks ask for (a 5 s "look again" becomes 5 s × timeScale). */
   timeScale: number;
+  /** Emulator throttle, also the server's LATTICE_API_RPS / LATTICE_API_BURST; undefined: unthrottled. */
+  rate?: { perSecond: number; burst: number };
+  /** Where the hook server runs (see BenchEnvironmentOptions). */
+  server: 'child' | 'in-process';
+  /** Told when each phase ends (a big fleet runs for minutes). */
+  progress?: (line: string) => void;
 }
 
 /** One phase: from a change in the cluster until nothing is left to sync. */
 export interface PhaseFigures {
+  name: string;
   wallMs: number;
   hookCalls: number;
-  /** Hook calls answered 429 (Lattice still converging, or throttled). */
+  /** Hook calls answered 429 (Lattice still converging, or no call budget before the deadline). */
   retries: number;
   aws: CallCounts;
+  /** The creates, deletes, updates and target changes the phase needed (from the emulator's state). */
+  minimum: MinimumCalls;
+  /** minimum ÷ the emulator's rate, when it is throttled. */
+  rateBoundMs: number | undefined;
 }
 
 export interface HookFigures {
   controller: string;
-  syncs: number;
-  p50Ms: number;
-  p95Ms: number;
-  maxMs: number;
-  awsReadsPerSync: number;
-  awsWritesPerSync: number;
+  hook: string;
+  latency: Spread;
+  requestBytes: Spread;
+  /** AWS calls per call (no-op syncs only). */
+  awsPerCall?: { mean: number; max: number; writes: number };
 }
 
 export interface BenchResult {
   options: BenchOptions;
-  /** Objects applied (the demo's infrastructure and the fleet). */
+  /** Emulator quotas raised above Lattice's defaults for the fleet. */
+  quotas: Record<string, number>;
   objects: number;
-  converge: PhaseFigures;
-  /** Every route reported Programmed on its Gateway after convergence. */
+  phases: PhaseFigures[];
+  /** Every route reported Programmed on its Gateway after the cold start (and after the rollout). */
   allProgrammed: boolean;
   created: LatticeCounts;
-  /** Periodic resyncs of a converged world: per controller, latency and AWS calls per sync. */
-  steady: HookFigures[];
-  /** One route gains a rule. */
-  change: PhaseFigures;
-  /** Everything deleted. */
-  teardown: PhaseFigures;
   left: LatticeCounts;
+  /** No-op syncs (periodic resyncs of a converged world), per controller, and all together. */
+  noop: HookFigures[];
+  noopAll: HookFigures;
+  /** The Gateway's sync hook replayed with every route related. */
+  gatewayHook: { relatedRoutes: number; latency: Spread; awsPerCall: number } | undefined;
+  /** Every hook call of the run, per controller and hook. */
+  bodies: HookFigures[];
+  /** Rollout: AWS calls and wall time per added route. */
+  rollout: { calls: Spread; minimum: Spread; wallMs: Spread } | undefined;
+  serverMemory: MemoryPeak;
+  hookDeadlineMs: number;
+  /** Hook calls that took longer than the server's deadline; longer than Metacontroller's webhook timeout or unanswered. */
+  pastDeadline: number;
+  pastTimeout: number;
+  slowestHookMs: number;
+  /** Hook calls answered neither 200 nor 429 (errors, timeouts). */
+  failedHooks: number;
   syncErrors: number;
 }
 
-async function phase(env: DemoEnvironment, admin: AdminApi, run: () => Promise<void>): Promise<PhaseFigures> {
-  const before = (await admin.calls()).byOperation;
-  const firstCall = env.driver.calls.length;
-  const started = performance.now();
-  await run();
-  const wallMs = performance.now() - started;
-  const calls = env.driver.calls.slice(firstCall);
-  return { wallMs, hookCalls: calls.length, retries: calls.filter((c) => c.statusCode === 429).length, aws: callsBetween(before, (await admin.calls()).byOperation) };
-}
+const HTTP_ROUTE = 'HTTPRoute';
 
 function programmed(route: KubeObject | undefined): boolean {
   const parents = ((route?.status as { parents?: { conditions?: { type?: string; status?: string }[] }[] } | undefined)?.parents ?? []);
   return parents.length > 0 && parents.every((p) => (p.conditions ?? []).some((c) => c.type === PROGRAMMED_CONDITION && c.status === 'True'));
 }
 
-/**
- * Steady state: `rounds` periodic resyncs of a converged world. Each sync's AWS calls are read
- * from the emulator's counters right after it (syncs run one at a time, so nothing else counts).
- */
-async function steadyState(env: DemoEnvironment, admin: AdminApi, rounds: number): Promise<HookFigures[]> {
-  const measured: { call: HookCall; aws: CallCounts }[] = [];
-  let counters = (await admin.calls()).byOperation;
-  env.driver.afterEachCall = async () => {
-    const now = (await admin.calls()).byOperation;
-    const call = env.driver.calls[env.driver.calls.length - 1];
-    if (call?.hook === 'sync') measured.push({ call, aws: callsBetween(counters, now) });
-    counters = now;
-  };
-  try {
-    for (let round = 0; round < rounds; round++) {
-      env.driver.resyncAll();
-      await env.driver.runUntilStable();
-    }
-  } finally {
-    env.driver.afterEachCall = undefined;
-  }
-  const controllers = [...new Set(measured.map((m) => m.call.controller))].sort();
-  return controllers.map((controller) => {
-    const mine = measured.filter((m) => m.call.controller === controller);
-    const durations = mine.map((m) => m.call.durationMs);
-    return {
-      controller,
-      syncs: mine.length,
-      p50Ms: percentile(durations, 50),
-      p95Ms: percentile(durations, 95),
-      maxMs: Math.max(...durations),
-      awsReadsPerSync: mean(mine.map((m) => m.aws.reads)),
-      awsWritesPerSync: mean(mine.map((m) => m.aws.writes)),
+class Run {
+  readonly phases: PhaseFigures[] = [];
+  constructor(
+    readonly env: BenchEnvironment,
+    readonly recorder: Recorder,
+    readonly options: BenchOptions,
+    readonly timeoutMs: number,
+  ) {}
+
+  async phase(name: string, run: () => Promise<void>, keep = true): Promise<PhaseFigures> {
+    const { admin } = this.env;
+    const before = await admin.state();
+    const counters = (await admin.calls()).byOperation;
+    const first = this.recorder.records.length;
+    const started = performance.now();
+    await run();
+    const wallMs = performance.now() - started;
+    await this.recorder.flush();
+    const calls = this.recorder.records.slice(first);
+    const minimum = minimumCalls(before as unknown as LatticeState, (await admin.state()) as unknown as LatticeState);
+    const rate = this.options.rate;
+    const figures: PhaseFigures = {
+      name,
+      wallMs,
+      hookCalls: calls.length,
+      retries: calls.filter((c) => c.statusCode === 429).length,
+      aws: callsBetween(counters, (await admin.calls()).byOperation),
+      minimum,
+      rateBoundMs: rate ? (minimum.total / rate.perSecond) * 1000 : undefined,
     };
+    if (keep) this.phases.push(figures);
+    this.options.progress?.(`${name}: ${(wallMs / 1000).toFixed(1)} s, ${figures.hookCalls} hook calls, ${figures.aws.reads + figures.aws.writes} AWS calls (minimum ${minimum.total})`);
+    return figures;
+  }
+
+  async converge(routes: readonly KubeObject[]): Promise<void> {
+    const { driver, cluster } = this.env;
+    await driver.runUntil(() => routes.every((r) => programmed(cluster.get(refOf(r)))), { timeoutMs: this.timeoutMs });
+    await driver.runUntilStable({ timeoutMs: this.timeoutMs });
+  }
+}
+
+function hookFigures(records: readonly CallRecord[]): HookFigures[] {
+  const keys = [...new Set(records.map((r) => `${r.controller} ${r.hook}`))].sort();
+  return keys.map((key) => {
+    const [controller = '', hook = ''] = key.split(' ');
+    const mine = records.filter((r) => r.controller === controller && r.hook === hook);
+    return { controller, hook, ...figuresOf(mine) };
   });
 }
 
+function figuresOf(records: readonly CallRecord[]): Omit<HookFigures, 'controller' | 'hook'> {
+  const aws = records.map((r) => r.aws).filter((a): a is CallCounts => a !== undefined);
+  return {
+    latency: spread(records.map((r) => r.durationMs)),
+    requestBytes: spread(records.map((r) => r.requestBytes)),
+    ...(aws.length > 0
+      ? { awsPerCall: { mean: mean(aws.map((a) => a.reads + a.writes)), max: aws.reduce((m, a) => Math.max(m, a.reads + a.writes), 0), writes: aws.reduce((s, a) => s + a.writes, 0) } }
+      : {}),
+  };
+}
+
+/** Posts the last Gateway sync request again `samples` times, one at a time. */
+async function replayGateway(run: Run, body: unknown, samples: number): Promise<BenchResult['gatewayHook']> {
+  const { env } = run;
+  const path = env.driver.controller('lattice-gateway').hooks.sync?.path;
+  if (body === undefined || path === undefined || samples === 0) return undefined;
+  const payload = JSON.stringify(body);
+  const before = (await env.admin.calls()).byOperation;
+  const durations: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    const response = await request(`${env.serverUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+    await response.body.text();
+    durations.push(performance.now() - started);
+  }
+  const aws = callsBetween(before, (await env.admin.calls()).byOperation);
+  const related = (JSON.stringify((body as { related?: unknown }).related ?? {}).match(/"kind":"HTTPRoute"/g) ?? []).length;
+  return { relatedRoutes: related, latency: spread(durations), awsPerCall: (aws.reads + aws.writes) / samples };
+}
+
+async function steady(run: Run): Promise<CallRecord[]> {
+  const { env, recorder, options } = run;
+  const first = recorder.records.length;
+  await run.phase('no-op resync', async () => {
+    await recorder.attribute(true);
+    for (let round = 0; round < options.rounds; round++) {
+      env.driver.resyncAll();
+      await env.driver.runUntilStable({ timeoutMs: run.timeoutMs });
+    }
+    await recorder.attribute(false);
+  });
+  return recorder.records.slice(first).filter((r) => r.hook === 'sync');
+}
+
+async function rollout(run: Run): Promise<BenchResult['rollout']> {
+  const { env, options } = run;
+  if (options.rollout === 0) return undefined;
+  const steps: PhaseFigures[] = [];
+  const added: KubeObject[] = [];
+  for (let k = 0; k < options.rollout; k++) {
+    const member = fleetMember(options.routes + k);
+    steps.push(
+      await run.phase(
+        'rollout',
+        async () => {
+          for (const object of member) env.cluster.apply(object);
+          await run.converge(member.filter((o) => o.kind === HTTP_ROUTE));
+        },
+        false,
+      ),
+    );
+    added.push(...member);
+  }
+  const total = (pick: (p: PhaseFigures) => number) => steps.reduce((s, p) => s + pick(p), 0);
+  const aws = steps.map((p) => p.aws);
+  run.phases.push({
+    name: `rollout (${options.rollout} routes)`,
+    wallMs: total((p) => p.wallMs),
+    hookCalls: total((p) => p.hookCalls),
+    retries: total((p) => p.retries),
+    aws: { reads: total((p) => p.aws.reads), writes: total((p) => p.aws.writes), byOperation: mergeOperations(aws) },
+    minimum: sumMinimum(steps.map((p) => p.minimum)),
+    rateBoundMs: options.rate ? total((p) => p.rateBoundMs ?? 0) : undefined,
+  });
+  return {
+    calls: spread(steps.map((p) => p.aws.reads + p.aws.writes)),
+    minimum: spread(steps.map((p) => p.minimum.total)),
+    wallMs: spread(steps.map((p) => p.wallMs)),
+  };
+}
+
+function mergeOperations(all: readonly CallCounts[]): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const counts of all) for (const [op, n] of Object.entries(counts.byOperation)) merged[op] = (merged[op] ?? 0) + n;
+  return merged;
+}
+
+function sumMinimum(all: readonly MinimumCalls[]): MinimumCalls {
+  const sum: MinimumCalls = { creates: 0, deletes: 0, updates: 0, targets: 0, tags: 0, total: 0 };
+  for (const m of all) for (const key of Object.keys(sum) as (keyof MinimumCalls)[]) sum[key] += m[key];
+  return sum;
+}
+
+/** How long a phase may take before the run is called failed (the big fleet behind a slow rate takes long). */
+export function phaseTimeoutMs(options: Pick<BenchOptions, 'routes' | 'rate'>): number {
+  const perRoute = options.rate ? Math.max(2_000, 60_000 / options.rate.perSecond) : 2_000;
+  return 120_000 + options.routes * perRoute;
+}
+
 /**
- * Applies the demo's infrastructure (namespaces, GatewayClass, ServiceNetwork, Gateway,
- * VpcAssociationPolicy) and a fleet of HTTPRoutes, then measures convergence, steady-state
- * resyncs, one route change and the teardown, against the emulator through the real AWS SDK and
- * the Metacontroller driver reading `metacontroller/`.
+ * Applies the demo's infrastructure and a fleet of HTTPRoutes, then measures, against the emulator
+ * through the real AWS SDK and the Metacontroller driver reading `metacontroller/`: the cold start,
+ * no-op resyncs, the Gateway hook, a Gateway label change, a rollout, one route change and the
+ * deletion of everything.
  */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
-  const env = await startEnvironment({ root: options.root, transitionMs: options.transitionMs, timeScale: options.timeScale });
-  const admin = new AdminApi(env.emulatorEndpoint);
+  const quotas = fleetQuotas(options.routes + options.rollout);
+  const env = await startBenchEnvironment({ ...options, quotas });
+  const recorder = new Recorder(env.driver, env.admin);
+  const run = new Run(env, recorder, options, phaseTimeoutMs(options));
   try {
     const infrastructure = loadExampleManifests(options.root)
       .filter((file) => !/backends|routes/.test(file.file))
       .flatMap((file) => file.objects);
     const objects = [...infrastructure, ...fleet(options.routes)];
-    const routes = objects.filter((o) => o.kind === 'HTTPRoute');
-    const converge = await phase(env, admin, async () => {
+    const routes = objects.filter((o) => o.kind === HTTP_ROUTE);
+    await run.phase('cold start', async () => {
       for (const object of objects) env.cluster.apply(object);
-      await env.driver.runUntil(() => routes.every((r) => programmed(env.cluster.get(refOf(r)))), { timeoutMs: 120_000 });
-      await env.driver.runUntilStable({ timeoutMs: 120_000 });
+      await run.converge(routes);
     });
-    const allProgrammed = routes.every((r) => programmed(env.cluster.get(refOf(r))));
-    const created = countsOf(await readLattice(env.lattice, env.identity.vpcId));
+    let allProgrammed = routes.every((r) => programmed(env.cluster.get(refOf(r))));
+    const created = countsOfState(await env.admin.state());
 
-    const steady = await steadyState(env, admin, options.rounds);
+    const noopSyncs = await steady(run);
+    const gatewayHook = await replayGateway(run, recorder.lastGatewaySync, options.gatewaySamples);
 
-    const change = await phase(env, admin, async () => {
+    const gateway = infrastructure.find((o) => o.kind === 'Gateway') as KubeObject;
+    await run.phase('Gateway label change', async () => {
+      env.cluster.apply({ ...gateway, metadata: { ...gateway.metadata, labels: { ...gateway.metadata.labels, 'bench.example.com/touched': 'yes' } } });
+      await env.driver.runUntilStable({ timeoutMs: run.timeoutMs });
+    });
+
+    const rolledOut = await rollout(run);
+    const added = Array.from({ length: options.rollout }, (_, k) => fleetMember(options.routes + k)).flat();
+    allProgrammed &&= added.filter((o) => o.kind === HTTP_ROUTE).every((r) => programmed(env.cluster.get(refOf(r))));
+
+    await run.phase('change one route', async () => {
       env.cluster.apply(fleetRoute(0, [{ matches: [{ path: { type: 'Exact', value: '/health' } }], backendRefs: [{ name: 'app-0-web', port: 80 }] }]));
-      await env.driver.runUntilStable({ timeoutMs: 60_000 });
+      await env.driver.runUntilStable({ timeoutMs: run.timeoutMs });
     });
 
-    const teardown = await phase(env, admin, async () => {
-      for (const object of [...objects].reverse()) env.cluster.delete(refOf(object));
-      await env.driver.runUntil(() => objects.every((o) => env.cluster.get(refOf(o)) === undefined), { timeoutMs: 120_000 });
+    const everything = [...objects, ...added];
+    await run.phase('deletion', async () => {
+      for (const object of [...everything].reverse()) env.cluster.delete(refOf(object));
+      await env.driver.runUntil(() => everything.every((o) => env.cluster.get(refOf(o)) === undefined), { timeoutMs: run.timeoutMs });
     });
-    const left = countsOf(await readLattice(env.lattice, env.identity.vpcId));
-    return { options, objects: objects.length, converge, allProgrammed, created, steady, change, teardown, left, syncErrors: env.driver.events.length };
+    const left = countsOfState(await env.admin.state());
+    const records = recorder.records;
+    const noopAll = { controller: 'all', hook: 'sync', ...figuresOf(noopSyncs) };
+    return {
+      options,
+      quotas,
+      objects: everything.length,
+      phases: run.phases,
+      allProgrammed,
+      created,
+      left,
+      noop: hookFigures(noopSyncs),
+      noopAll,
+      gatewayHook,
+      bodies: hookFigures(records),
+      rollout: rolledOut,
+      serverMemory: await env.peakMemory(),
+      hookDeadlineMs: env.hookDeadlineMs,
+      pastDeadline: records.filter((r) => r.durationMs > env.hookDeadlineMs).length,
+      pastTimeout: records.filter((r) => r.durationMs > r.timeoutMs || r.statusCode === 0).length,
+      slowestHookMs: records.reduce((m, r) => Math.max(m, r.durationMs), 0),
+      failedHooks: records.filter((r) => r.statusCode !== 200 && r.statusCode !== 429).length,
+      syncErrors: env.driver.events.length,
+    };
   } finally {
     await env.close();
   }
@@ -157,9 +324,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 export function benchProblems(result: BenchResult): string[] {
   const problems: string[] = [];
   if (!result.allProgrammed) problems.push('not every route became Programmed');
-  if (!isEmpty(result.left)) problems.push('Lattice was not empty after the teardown');
+  if (!isEmpty(result.left)) problems.push('Lattice was not empty after the deletion');
   if (result.syncErrors > 0) problems.push(`${result.syncErrors} SyncError events`);
-  const writing = result.steady.filter((h) => h.awsWritesPerSync > 0).map((h) => h.controller);
-  if (writing.length > 0) problems.push(`steady-state syncs wrote to Lattice: ${writing.join(', ')}`);
+  if (result.failedHooks > 0) problems.push(`${result.failedHooks} hook calls failed (neither 200 nor 429)`);
+  const writing = result.noop.filter((h) => (h.awsPerCall?.writes ?? 0) > 0).map((h) => h.controller);
+  if (writing.length > 0) problems.push(`no-op syncs wrote to Lattice: ${writing.join(', ')}`);
   return problems;
 }

@@ -43,7 +43,7 @@ const GATEWAY_API_BUNDLE = 'v1.6.1';
  * Stand-ins for the Gateway API CRDs a real cluster gets from the Gateway API release: only the
  * name and the bundle-version annotation, which is all the GatewayClass hook reads.
  */
-function gatewayApiCrds(): KubeObject[] {
+export function gatewayApiCrds(): KubeObject[] {
   return GATEWAY_API_CRD_NAMES.map((name) => ({
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',

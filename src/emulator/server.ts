@@ -55,7 +55,8 @@ async function handleLattice(runtime: EmulatorRuntime, request: RawRequest, resp
     { store, now, settings, scope: { region: callerRegion(runtime, request), accountId: runtime.callerAccountId } },
     gatherInput(match, request.query, request.body),
   );
-  store.refreshTargetGroupUsage(now, settings.transitionMs);
+  // Only a write can change which target groups rules forward to; a fleet's reads skip the scan.
+  if (!/^(Get|List)/.test(operation.name)) store.refreshTargetGroupUsage(now, settings.transitionMs);
   const headers = { 'x-amzn-requestid': request.requestId };
   if (operation.successCode === 204 || output === undefined) send(response, operation.successCode, headers);
   else sendJson(response, operation.successCode, output, headers);

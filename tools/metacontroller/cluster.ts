@@ -51,6 +51,8 @@ export interface ChangeEvent {
 export class FakeCluster {
   readonly types: ResourceTypes;
   readonly #objects = new Map<string, KubeObject>();
+  /** The same objects by `group/kind`, so that a list reads only its kind (fleets of thousands of objects). */
+  readonly #byKind = new Map<string, Map<string, KubeObject>>();
   #resourceVersion = 0;
   readonly #listeners: ((event: ChangeEvent) => void)[] = [];
   readonly now: () => Date;
@@ -81,12 +83,11 @@ export class FakeCluster {
     return found;
   }
 
-  list(group: string, kind: string, namespace?: string): KubeObject[] {
+  /** Copies of the objects of a kind (in a namespace), optionally only those `filter` keeps: it sees the stored object and must not change it. */
+  list(group: string, kind: string, namespace?: string, filter?: (object: Readonly<KubeObject>) => boolean): KubeObject[] {
     const out: KubeObject[] = [];
-    for (const object of this.#objects.values()) {
-      if (groupOf(object.apiVersion) === group && object.kind === kind && (namespace === undefined || object.metadata.namespace === namespace)) {
-        out.push(clone(object));
-      }
+    for (const object of this.#byKind.get(`${group}/${kind}`)?.values() ?? []) {
+      if ((namespace === undefined || object.metadata.namespace === namespace) && (filter === undefined || filter(object))) out.push(clone(object));
     }
     return out.sort((a, b) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`));
   }
@@ -207,6 +208,9 @@ export class FakeCluster {
     object.metadata.resourceVersion = String(this.#resourceVersion);
     const ref = this.#normalize(refOf(object));
     this.#objects.set(keyOf(ref), object);
+    const kindKey = `${ref.group}/${ref.kind}`;
+    if (!this.#byKind.has(kindKey)) this.#byKind.set(kindKey, new Map());
+    this.#byKind.get(kindKey)?.set(keyOf(ref), object);
     for (const listener of this.#listeners) listener({ ref, type });
     return clone(object);
   }
@@ -214,6 +218,7 @@ export class FakeCluster {
   #remove(object: KubeObject): void {
     const ref = this.#normalize(refOf(object));
     this.#objects.delete(keyOf(ref));
+    this.#byKind.get(`${ref.group}/${ref.kind}`)?.delete(keyOf(ref));
     this.#resourceVersion += 1;
     for (const listener of this.#listeners) listener({ ref, type: 'deleted' });
     // Background garbage collection of dependents.

@@ -47,18 +47,19 @@ export function selectRelated(cluster: FakeCluster, rules: readonly RelatedResou
   for (const rule of rules) {
     const group = groupOf(rule.apiVersion);
     const type = cluster.types.byResource(group, rule.resource);
-    let objects = cluster.list(group, type.kind);
+    // Filtered before the cluster copies them: a fleet has thousands of objects of a kind.
+    let keep: (o: Readonly<KubeObject>) => boolean;
     if (rule.namespaceSelector) {
       const namespaces = new Set(cluster.list('', 'Namespace').filter((ns) => selectorMatches(rule.namespaceSelector, ns.metadata.labels)).map((ns) => ns.metadata.name));
-      objects = objects.filter((o) => namespaces.has(o.metadata.namespace ?? '') && selectorMatches(rule.labelSelector, o.metadata.labels));
+      keep = (o) => namespaces.has(o.metadata.namespace ?? '') && selectorMatches(rule.labelSelector, o.metadata.labels);
     } else if (rule.labelSelector && rule.namespace) {
-      objects = objects.filter((o) => o.metadata.namespace === rule.namespace && selectorMatches(rule.labelSelector, o.metadata.labels));
+      keep = (o) => o.metadata.namespace === rule.namespace && selectorMatches(rule.labelSelector, o.metadata.labels);
     } else if (rule.namespace !== undefined || rule.names !== undefined) {
-      if (rule.namespace && type.namespaced) objects = objects.filter((o) => o.metadata.namespace === rule.namespace);
-      if (rule.names) objects = objects.filter((o) => rule.names?.includes(o.metadata.name));
+      keep = (o) => (!rule.namespace || !type.namespaced || o.metadata.namespace === rule.namespace) && (!rule.names || rule.names.includes(o.metadata.name));
     } else {
-      objects = objects.filter((o) => selectorMatches(rule.labelSelector, o.metadata.labels));
+      keep = (o) => selectorMatches(rule.labelSelector, o.metadata.labels);
     }
+    const objects = cluster.list(group, type.kind, undefined, keep);
     for (const object of objects) {
       object.apiVersion = rule.apiVersion;
       out.push(object);
@@ -74,10 +75,10 @@ export function observedOwned(cluster: FakeCluster, controller: LoadedController
     const group = groupOf(rule.apiVersion);
     const type = cluster.types.byResource(group, rule.resource);
     const namespace = target.metadata.namespace;
-    for (const object of cluster.list(group, type.kind, namespace || undefined)) {
-      const owner = (object.metadata.ownerReferences ?? []).find((o) => o.controller === true);
-      if (owner?.uid !== target.metadata.uid) continue;
-      if (controller.kind === 'DecoratorController' && object.metadata.annotations?.[DECORATOR_ANNOTATION] !== controller.name) continue;
+    const owns = (object: Readonly<KubeObject>) =>
+      (object.metadata.ownerReferences ?? []).find((o) => o.controller === true)?.uid === target.metadata.uid &&
+      (controller.kind !== 'DecoratorController' || object.metadata.annotations?.[DECORATOR_ANNOTATION] === controller.name);
+    for (const object of cluster.list(group, type.kind, namespace || undefined, owns)) {
       object.apiVersion = rule.apiVersion;
       out.push(object);
     }

@@ -1,4 +1,4 @@
-import { callsBetween, isRead, mean, percentile } from '../../../bench/figures';
+import { callsBetween, isRead, mean, percentile, ratio, spread } from '../../../bench/figures';
 
 describe('benchmark figures', () => {
   it('percentiles by nearest rank', () => {
@@ -19,5 +19,19 @@ describe('benchmark figures', () => {
       writes: 2,
       byOperation: { GetRule: 2, RegisterTargets: 2, ListTargets: 1 },
     });
+  });
+});
+
+describe('spread and ratio', () => {
+  it('gives the median, the 99th percentile by nearest rank and the maximum', () => {
+    const values = Array.from({ length: 200 }, (_, i) => 200 - i); // 1..200, unsorted
+    expect(spread(values)).toEqual({ count: 200, p50: 100, p99: 198, max: 200 });
+    expect(spread([])).toEqual({ count: 0, p50: 0, p99: 0, max: 0 });
+  });
+
+  it('has no ratio without a positive bound', () => {
+    expect(ratio(30, 10)).toBe(3);
+    expect(ratio(30, 0)).toBeUndefined();
+    expect(ratio(30, undefined)).toBeUndefined();
   });
 });

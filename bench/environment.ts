@@ -1,0 +1,132 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config';
+import { createControllers } from '../src/controllers/registry';
+import { startEmulator } from '../src/emulator';
+import { createAwsClients, resolveIdentity } from '../src/lattice/clients';
+import { createLogger } from '../src/log';
+import { createHookMetrics } from '../src/server/metrics';
+import { startServer } from '../src/server/serve';
+import { AdminApi } from '../test/support/emulatorAdmin';
+import { FakeCluster } from '../tools/metacontroller/cluster';
+import { MetacontrollerDriver } from '../tools/metacontroller/driver';
+import { gatewayApiCrds } from '../demo/environment';
+import { MemorySampler, type MemoryPeak } from './memory';
+
+export interface BenchEnvironmentOptions {
+  root: string;
+  transitionMs: number;
+  timeScale: number;
+  /** Emulator throttle and the server's LATTICE_API_RPS / LATTICE_API_BURST; none: unthrottled. */
+  rate?: { perSecond: number; burst: number };
+  /**
+   * `child`: the server runs alone in a forked process (its memory is its own); needs the
+   * compiled benchmark. `in-process`: server, emulator and driver share this process.
+   */
+  server: 'child' | 'in-process';
+  /** Emulator quotas to raise (a big fleet needs more target groups than Lattice's default 500). */
+  quotas?: Record<string, number>;
+}
+
+export interface BenchEnvironment {
+  cluster: FakeCluster;
+  driver: MetacontrollerDriver;
+  admin: AdminApi;
+  serverUrl: string;
+  /** The server's HOOK_DEADLINE_MS. */
+  hookDeadlineMs: number;
+  /** Peak memory of the server's process (in-process: of the whole benchmark). */
+  peakMemory(): Promise<MemoryPeak>;
+  close(): Promise<void>;
+}
+
+function serverEnv(options: BenchEnvironmentOptions): Record<string, string> {
+  const env: Record<string, string> = { LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+  if (options.rate) {
+    env.LATTICE_API_RPS = String(options.rate.perSecond);
+    env.LATTICE_API_BURST = String(options.rate.burst);
+  }
+  return env;
+}
+
+async function inProcessServer(env: Record<string, string>, endpoint: string, closers: (() => Promise<void> | void)[]): Promise<{ url: string; peak: () => Promise<MemoryPeak> }> {
+  const sampler = new MemorySampler();
+  closers.push(() => sampler.stop());
+  const config = loadConfig(env);
+  const clients = createAwsClients(config, endpoint);
+  closers.push(() => {
+    clients.lattice.destroy();
+    clients.sts.destroy();
+    clients.acm.destroy();
+    clients.lambda.destroy();
+  });
+  const identity = await resolveIdentity(config, clients, await clients.lattice.config.region());
+  const server = await startServer(config, createLogger(config.logLevel), {
+    controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
+    metrics: createHookMetrics({ processMetrics: false }),
+    aws: { clients, identity },
+  });
+  closers.push(() => server.close());
+  return { url: server.url, peak: async () => sampler.peak() };
+}
+
+function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type?: string }) => {
+      if (message?.type !== type) return;
+      child.off('exit', onExit);
+      child.off('message', onMessage);
+      resolve(message as T);
+    };
+    const onExit = (code: number | null) => reject(new Error(`the bench server exited (${code}) before answering ${type}`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+async function childServer(env: Record<string, string>, endpoint: string, closers: (() => Promise<void> | void)[]): Promise<{ url: string; peak: () => Promise<MemoryPeak> }> {
+  const child = fork(join(__dirname, 'serverProcess.js'), [], {
+    env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env, BENCH_EMULATOR_ENDPOINT: endpoint },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  closers.push(async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.send('close');
+    await exited;
+  });
+  const { url } = await nextMessage<{ url: string }>(child, 'ready');
+  return {
+    url,
+    peak: async () => {
+      const answer = nextMessage<{ peak: MemoryPeak }>(child, 'memory');
+      child.send('memory');
+      return (await answer).peak;
+    },
+  };
+}
+
+/** The emulator (here), the hook server (here or in a child) and a Metacontroller driver reading `metacontroller/`. */
+export async function startBenchEnvironment(options: BenchEnvironmentOptions): Promise<BenchEnvironment> {
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const emulator = await startEmulator({ port: 0, transitionMs: options.transitionMs });
+    closers.push(() => emulator.close());
+    const admin = new AdminApi(emulator.endpoint);
+    if (options.quotas && Object.keys(options.quotas).length > 0) await admin.config({ quotas: options.quotas });
+    if (options.rate) await admin.config({ throttle: { ratePerSecond: options.rate.perSecond, burst: options.rate.burst } });
+    const env = serverEnv(options);
+    const server = options.server === 'child' ? await childServer(env, emulator.endpoint, closers) : await inProcessServer(env, emulator.endpoint, closers);
+    const cluster = new FakeCluster();
+    for (const crd of gatewayApiCrds()) cluster.apply(crd);
+    const driver = new MetacontrollerDriver({ cluster, baseUrl: server.url, manifestsDir: join(options.root, 'metacontroller'), timeScale: options.timeScale });
+    closers.push(() => driver.close());
+    return { cluster, driver, admin, serverUrl: server.url, hookDeadlineMs: loadConfig(env).hookDeadlineMs, peakMemory: server.peak, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+import { loadConfig } from '../src/config';
+import { createControllers } from '../src/controllers/registry';
+import { createAwsClients, resolveIdentity } from '../src/lattice/clients';
+import { createLogger } from '../src/log';
+import { createHookMetrics } from '../src/server/metrics';
+import { startServer } from '../src/server/serve';
+import { MemorySampler } from './memory';
+
+/**
+ * The hook server alone in a process of its own (started by the benchmark with fork()), so that
+ * the memory it reports is the server's, not the emulator's or the driver's. Configured by the
+ * environment like `lattice-gw serve`; BENCH_EMULATOR_ENDPOINT says where the emulator listens.
+ * Messages: it sends `{ type: 'ready', url }`; it answers `'memory'` with `{ type: 'memory', peak }`
+ * and exits on `'close'`.
+ */
+async function main(): Promise<void> {
+  const sampler = new MemorySampler();
+  const config = loadConfig(process.env);
+  const clients = createAwsClients(config, process.env.BENCH_EMULATOR_ENDPOINT);
+  const identity = await resolveIdentity(config, clients, await clients.lattice.config.region());
+  const server = await startServer(config, createLogger(config.logLevel), {
+    controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
+    metrics: createHookMetrics({ processMetrics: false }),
+    aws: { clients, identity },
+  });
+  process.on('message', (message: unknown) => {
+    if (message === 'memory') process.send?.({ type: 'memory', peak: sampler.peak() });
+    if (message === 'close') {
+      sampler.stop();
+      void server.close().then(() => process.exit(0));
+    }
+  });
+  process.send?.({ type: 'ready', url: server.url });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench server failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
