@@ -1,0 +1,234 @@
+import type { KubeObject } from '../../src/metacontroller/types';
+import { GW, OURS } from '../support/assertions';
+import type { EmulatorState } from '../support/emulatorAdmin';
+import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
+import { gateway } from '../support/objects';
+import { endpointSlice, httpRoute, service } from '../support/routeFixtures';
+
+/**
+ * Lost responses: each write the hooks make, applied by Lattice and then failed anyway (the
+ * connection reset, or a 500), once, while the driver converges a small set of objects through
+ * create, update and delete. The SDK retries such a call itself (maxAttempts 3): a create must
+ * come back as the resource the lost attempt made (clientToken), a delete must take "not found"
+ * for done. Every run must end where a run without faults ends, and leave nothing after deletion.
+ */
+
+const READER = 'arn:aws:iam::111122223333:role/reader';
+const WRITER = 'arn:aws:iam::111122223333:role/writer';
+const SG1 = 'sg-0123456789abcdef0';
+const SG2 = 'sg-0fedcba9876543210';
+const BUCKET = 'arn:aws:s3:::shop-access-logs';
+
+const ours = (kind: string, namespace: string | undefined, name: string, spec: Record<string, unknown>, annotations?: Record<string, string>): KubeObject => ({
+  apiVersion: `${OURS}/v1alpha1`,
+  kind,
+  metadata: { name, ...(namespace ? { namespace } : {}), ...(annotations ? { annotations } : {}) },
+  spec,
+});
+const authDocument = (principal: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }] });
+const toRoute = { group: GW, kind: 'HTTPRoute', name: 'shop' };
+const toGateway = { group: GW, kind: 'Gateway', name: 'edge' };
+const parentRefs = [{ name: 'edge', namespace: 'infra' }];
+const httpListener = { name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } };
+const simpleRoute = () => httpRoute('apps', 'shop', { parentRefs, rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] });
+
+/**
+ * A small set of objects, created, changed, then deleted kind by kind; `writes` are the Lattice
+ * writes its run makes, each of which the sweep makes lose its response.
+ */
+interface Scenario {
+  /** Made before the objects (a network created by hand stays after deletion). */
+  prepare?: (h: Harness) => Promise<unknown>;
+  initial: KubeObject[];
+  changed: KubeObject[];
+  deletionOrder: string[];
+  writes: string[];
+}
+
+const SCENARIOS: Record<string, Scenario> = {
+  /** A route on a Gateway whose network was made by hand: service, association, listener, rules, target groups, targets. */
+  route: {
+    prepare: (h) => sharedNetworkGateway(h, 'infra', 'edge'),
+    initial: [
+      service('apps', 'api'),
+      service('apps', 'web'),
+      endpointSlice('apps', 'api', ['10.0.1.1', '10.0.1.2']),
+      endpointSlice('apps', 'web', ['10.0.2.1']),
+      httpRoute('apps', 'shop', {
+        parentRefs,
+        rules: [
+          { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'api', port: 80 }] },
+          { matches: [{ path: { type: 'PathPrefix', value: '/old' } }], backendRefs: [{ name: 'web', port: 80 }] },
+          { backendRefs: [{ name: 'web', port: 80 }] },
+        ],
+      }),
+    ],
+    // A rule goes, one comes, priorities and weights move, a backend (its target group) goes, targets move.
+    changed: [
+      endpointSlice('apps', 'api', ['10.0.1.2', '10.0.1.3']),
+      httpRoute('apps', 'shop', {
+        parentRefs,
+        rules: [
+          { matches: [{ path: { type: 'Exact', value: '/login' } }], backendRefs: [{ name: 'api', port: 80 }] },
+          { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'api', port: 80, weight: 90 }] },
+          { backendRefs: [{ name: 'api', port: 80 }] },
+        ],
+      }),
+    ],
+    deletionOrder: ['HTTPRoute'],
+    writes: [
+      'CreateService',
+      'CreateServiceNetworkServiceAssociation',
+      'CreateListener',
+      'CreateRule',
+      'CreateTargetGroup',
+      'RegisterTargets',
+      'BatchUpdateRule',
+      'DeleteRule',
+      'DeregisterTargets',
+      'DeleteTargetGroup',
+      'DeleteServiceNetworkServiceAssociation',
+      'DeleteService',
+    ],
+  },
+  /** A network of our own for a Gateway, and its association with the cluster's VPC. */
+  gateway: {
+    initial: [ours('ServiceNetwork', undefined, 'edge', {}), gateway('infra', 'edge', 'amazon-vpc-lattice', [httpListener]), ours('VpcAssociationPolicy', 'infra', 'assoc', { targetRef: toGateway, securityGroupIds: [SG1] })],
+    changed: [ours('VpcAssociationPolicy', 'infra', 'assoc', { targetRef: toGateway, securityGroupIds: [SG1, SG2] })],
+    deletionOrder: ['VpcAssociationPolicy', 'Gateway', 'ServiceNetwork'],
+    writes: ['CreateServiceNetwork', 'CreateServiceNetworkVpcAssociation', 'UpdateServiceNetworkVpcAssociation', 'DeleteServiceNetworkVpcAssociation', 'DeleteServiceNetwork'],
+  },
+  /** An auth policy and an access log subscription on a route's service. */
+  policies: {
+    prepare: (h) => sharedNetworkGateway(h, 'infra', 'edge'),
+    initial: [
+      service('apps', 'api'),
+      endpointSlice('apps', 'api', ['10.0.1.1']),
+      simpleRoute(),
+      ours('IAMAuthPolicy', 'apps', 'shop-auth', { targetRef: toRoute, policy: authDocument(READER) }),
+      ours('AccessLogPolicy', 'apps', 'shop-logs', { targetRef: toRoute, destinationArn: BUCKET }),
+    ],
+    changed: [
+      ours('IAMAuthPolicy', 'apps', 'shop-auth', { targetRef: toRoute, policy: authDocument(WRITER) }),
+      ours('AccessLogPolicy', 'apps', 'shop-logs', { targetRef: toRoute, destinationArn: `${BUCKET}-archive` }),
+    ],
+    deletionOrder: ['AccessLogPolicy', 'IAMAuthPolicy', 'HTTPRoute'],
+    writes: ['PutAuthPolicy', 'UpdateService', 'DeleteAuthPolicy', 'CreateAccessLogSubscription', 'UpdateAccessLogSubscription', 'DeleteAccessLogSubscription'],
+  },
+  /** A Service exported to other clusters: its target group and targets. */
+  export: {
+    initial: [service('apps', 'api'), endpointSlice('apps', 'api', ['10.0.1.1', '10.0.1.2']), ours('ServiceExport', 'apps', 'api', { exportedPorts: [{ port: 80, routeType: 'HTTP' }] }, { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' })],
+    changed: [endpointSlice('apps', 'api', ['10.0.1.2', '10.0.1.3'])],
+    deletionOrder: ['ServiceExport'],
+    writes: ['CreateTargetGroup', 'RegisterTargets', 'DeregisterTargets', 'UntagResource', 'DeleteTargetGroup'],
+  },
+};
+
+const refOf = (o: KubeObject) => ({ group: o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '', kind: o.kind, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name });
+
+const ID = /\b(?:svc|tg|listener|rule|sn|snsa|snva|als)-[0-9a-z]{17}\b/g;
+const ARN = /arn:aws:vpc-lattice:[^"\s,]+/g;
+
+type Snapshot = Record<string, string[]>;
+
+/**
+ * The state with ids and ARNs replaced by the names of what they identify (ids are random; two
+ * runs that made the same resources compare equal), times dropped, lists sorted.
+ */
+function normalize(state: EmulatorState): Snapshot {
+  const names = new Map<string, string>();
+  for (const [kind, list] of Object.entries(state) as [string, Record<string, unknown>[]][]) {
+    for (const entry of list) {
+      const label = `${kind}/${String(entry.name ?? entry.destinationArn ?? entry.serviceName ?? entry.vpcId ?? '?')}`;
+      if (typeof entry.id === 'string') names.set(entry.id, label);
+      if (typeof entry.arn === 'string') names.set(entry.arn, label);
+    }
+  }
+  const out: Snapshot = {};
+  for (const [kind, list] of Object.entries(state) as [string, Record<string, unknown>[]][]) {
+    out[kind] = list
+      .map((entry) =>
+        JSON.stringify(entry, (key, value: unknown) => (/At$/.test(key) ? undefined : value))
+          .replace(ARN, (arn) => names.get(arn) ?? '<arn>')
+          .replace(ID, (id) => names.get(id) ?? '<id>'),
+      )
+      .sort();
+  }
+  return out;
+}
+
+interface Run {
+  before: Snapshot;
+  created: Snapshot;
+  changed: Snapshot;
+  deleted: Snapshot;
+  /** Hook answers other than 200 and 429 (429: retry later, which Metacontroller does). */
+  failedHooks: string[];
+  calls: Record<string, number>;
+}
+
+const TIMEOUT = { timeoutMs: 20_000 };
+
+async function lifecycle(scenario: Scenario, fault?: Record<string, unknown>): Promise<Run> {
+  const h = await startHarness({ env: { DRIFT_CHECK_SECONDS: '0', LOG_LEVEL: 'warn' }, transitionMs: 5, timeScale: 0.002 });
+  try {
+    installGatewayApi(h.cluster);
+    await scenario.prepare?.(h);
+    const before = normalize(await h.admin.state());
+    await h.admin.resetCalls();
+    if (fault) await h.admin.addFault(fault);
+    for (const object of scenario.initial) h.cluster.apply(object);
+    await h.driver.runUntilStable(TIMEOUT);
+    const created = normalize(await h.admin.state());
+    for (const object of scenario.changed) h.cluster.apply(object);
+    await h.driver.runUntilStable(TIMEOUT);
+    const changed = normalize(await h.admin.state());
+    const doomed = scenario.deletionOrder.flatMap((kind) => scenario.initial.filter((o) => o.kind === kind)).map(refOf);
+    for (const ref of doomed) h.cluster.delete(ref);
+    await h.driver.runUntil(() => doomed.every((ref) => h.cluster.get(ref) === undefined), TIMEOUT);
+    const deleted = normalize(await h.admin.state());
+    const failedHooks = h.driver.calls.filter((c) => c.statusCode !== 200 && c.statusCode !== 429).map((c) => `${c.controller}/${c.hook} ${c.object} -> ${c.statusCode}`);
+    return { before, created, changed, deleted, failedHooks, calls: (await h.admin.calls()).byOperation };
+  } finally {
+    await h.close();
+  }
+}
+
+const writesOf = (calls: Record<string, number>) => Object.keys(calls).filter((op) => !/^(Get|List)/.test(op)).sort();
+
+/** The fault-free run of each scenario, made once and shared by its cases. */
+const baselines = new Map<string, Promise<Run>>();
+const baselineOf = (name: string): Promise<Run> => {
+  let run = baselines.get(name);
+  if (!run) {
+    run = lifecycle(SCENARIOS[name] as Scenario);
+    baselines.set(name, run);
+  }
+  return run;
+};
+
+/** SDK attempts per call (the hooks' clients use maxAttempts 3): a fault this many times loses every attempt. */
+const SDK_ATTEMPTS = 3;
+const FAULTS = (process.env.SWEEP_FAULTS ?? 'ConnectionReset:1,InternalServerException:1').split(',').map((f) => f.split(':')).map(([error, times]) => ({ error: error as string, times: Number(times) }));
+const CASES = Object.entries(SCENARIOS).flatMap(([name, scenario]) => scenario.writes.flatMap((operation) => FAULTS.map((f) => [name, operation, f.error, f.times] as const)));
+
+describe('lost responses: every write applied and then failed once converges like a run without faults', () => {
+  it.concurrent.each(Object.keys(SCENARIOS))('the %s scenario without faults makes exactly the writes swept, and leaves nothing', async (name) => {
+    const baseline = await baselineOf(name);
+    expect(baseline.failedHooks).toEqual([]);
+    expect(writesOf(baseline.calls)).toEqual(expect.arrayContaining((SCENARIOS[name] as Scenario).writes));
+    expect(baseline.deleted).toEqual(baseline.before);
+    expect(baseline.created).not.toEqual(baseline.before);
+  });
+
+  it.concurrent.each(CASES)('%s: %s applied, then %s (%d times)', async (name, operation, error, times) => {
+    const baseline = await baselineOf(name);
+    const run = await lifecycle(SCENARIOS[name] as Scenario, { operation, error, commit: true, times });
+    // The fault fired: the lost call was made again (by the SDK's retry or by a later pass).
+    expect(run.calls[operation] ?? 0).toBeGreaterThan(baseline.calls[operation] ?? 0);
+    expect(run.failedHooks).toEqual([]);
+    expect(run.created).toEqual(baseline.created);
+    expect(run.changed).toEqual(baseline.changed);
+    expect(run.deleted).toEqual(baseline.before);
+  });
+});
