@@ -6,11 +6,12 @@ import { gateway } from '../support/objects';
 import { endpointSlice, httpRoute, service } from '../support/routeFixtures';
 
 /**
- * Lost responses: each write the hooks make, applied by Lattice and then failed anyway (the
- * connection reset, or a 500), once, while the driver converges a small set of objects through
- * create, update and delete. The SDK retries such a call itself (maxAttempts 3): a create must
- * come back as the resource the lost attempt made (clientToken), a delete must take "not found"
- * for done. Every run must end where a run without faults ends, and leave nothing after deletion.
+ * Lost responses: each write the hooks make, applied by Lattice and then failed anyway, while the
+ * driver converges a small set of objects through create, change and delete. Reset once, the SDK
+ * retries the call itself (maxAttempts 3): a create must come back as the resource the lost attempt
+ * made (clientToken), a delete must take "not found" for done. Failed on every attempt, the pass
+ * ends in 429 and a later pass must find what the call did. Every run must end where a run without
+ * faults ends, with no duplicate, and leave nothing after deletion.
  */
 
 const READER = 'arn:aws:iam::111122223333:role/reader';
@@ -226,6 +227,8 @@ describe('lost responses: every write applied and then failed once converges lik
     const baseline = await baselineOf(name);
     expect(baseline.failedHooks).toEqual([]);
     expect(writesOf(baseline.calls)).toEqual(expect.arrayContaining((SCENARIOS[name] as Scenario).writes));
+    // Every write the scenario makes is swept, here or in the scenario it belongs to.
+    expect(Object.values(SCENARIOS).flatMap((s) => s.writes)).toEqual(expect.arrayContaining(writesOf(baseline.calls)));
     expect(baseline.deleted).toEqual(baseline.before);
     expect(baseline.created).not.toEqual(baseline.before);
   }, SWEEP_TIMEOUT_MS);
