@@ -123,7 +123,7 @@ function parseFaultRule(body: unknown, id: string, operations: ReadonlySet<strin
 }
 
 export class FaultInjector {
-  private rules: { readonly rule: FaultRule; matched: number }[] = [];
+  private rules: { readonly rule: FaultRule; matched: number; fired: number }[] = [];
   private lastId = 0;
 
   constructor(private readonly random: () => number = Math.random) {}
@@ -131,12 +131,13 @@ export class FaultInjector {
   add(body: unknown, operations: ReadonlySet<string>): FaultRule {
     const rule = parseFaultRule(body, `fault-${this.lastId + 1}`, operations);
     this.lastId += 1;
-    this.rules.push({ rule, matched: 0 });
+    this.rules.push({ rule, matched: 0, fired: 0 });
     return rule;
   }
 
-  list(): FaultRule[] {
-    return this.rules.map((entry) => entry.rule);
+  /** The rules, each with `fired`: how many calls it has hit so far. */
+  list(): (FaultRule & { fired: number })[] {
+    return this.rules.map((entry) => ({ ...entry.rule, fired: entry.fired }));
   }
 
   clear(): void {
@@ -158,6 +159,7 @@ export class FaultInjector {
       const position = entry.matched - rule.afterCalls;
       if (position < 1 || (rule.times !== null && position > rule.times)) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;
+      entry.fired += 1;
       delayMs += rule.delayMs;
       if (failure === undefined && rule.error !== undefined) {
         failure = faultError(rule, rule.error, operation);

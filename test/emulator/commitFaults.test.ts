@@ -46,6 +46,8 @@ describe('faults that commit (lost responses)', () => {
     expect(`${error.name} ${error.message} ${error.code ?? ''}`).toMatch(/ECONNRESET|socket hang up/);
     expect(await networkNames()).toEqual(['landed']);
     expect((await h.admin.calls()).byOperation.CreateServiceNetwork).toBe(1);
+    await h.lattice.send(new CreateServiceNetworkCommand({ name: 'answered' }));
+    expect(await h.admin.ok('GET', 'faults')).toEqual({ faults: [expect.objectContaining({ operation: 'CreateServiceNetwork', commit: true, fired: 1 })] });
   });
 
   it('drops the connection before applying anything without commit', async () => {
