@@ -3,6 +3,7 @@ import type { LambdaApi } from './lambdaApi';
 import { awsErrorMessage, isAccessDenied, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
 import { idFromArn } from './arn';
 import { routeTargetGroupPrefix } from '../model/names';
+import { TAG } from '../model/tags';
 import { routeOwns, type RouteOwner } from './ownership';
 import { referencedTargetGroupIds } from './routePlan';
 import { observeListeners } from './routeState';
@@ -86,14 +87,16 @@ export async function teardownRoute(
 }
 
 async function teardownTargetGroups(api: LatticeApi, owner: RouteOwner, arns: readonly string[], waits: string[], serviceArn: string | undefined, lambda: LambdaApi | undefined): Promise<TeardownResult> {
-  const remaining = await retireOurs(api, owner, arns, waits, lambda);
+  const remaining = await retireOurs(api, (tags) => owner.ownsTargetGroup(tags), arns, waits, lambda);
   let searchSkipped: string | undefined;
   if (remaining.length === 0 && waits.length === 0) {
     // Everything recorded is gone. Before saying so, look for groups a pass created and never
     // recorded (it ended in a retry, or the process died before answering): by name, then tags.
     try {
       const unrecorded = await unrecordedTargetGroups(api, owner, new Set(arns.map(idFromArn)));
-      remaining.push(...(await retireOurs(api, owner, unrecorded, waits, lambda)));
+      // Found by name alone: a route of another kind with this name and namespace shares the prefix.
+      const sameKind = (tags: Readonly<Record<string, string>>) => owner.ownsTargetGroup(tags) && (tags[TAG.routeType] ?? owner.routeType) === owner.routeType;
+      remaining.push(...(await retireOurs(api, sameKind, unrecorded, waits, lambda)));
     } catch (error) {
       // A policy without ListTargetGroups must not hold the route's deletion forever.
       if (!isAccessDenied(error)) throw error;
@@ -105,11 +108,11 @@ async function teardownTargetGroups(api: LatticeApi, owner: RouteOwner, arns: re
 }
 
 /** Retires the groups of `arns` that are really ours (the ARNs come from an annotation anyone can edit); returns those not gone yet. */
-async function retireOurs(api: LatticeApi, owner: RouteOwner, arns: readonly string[], waits: string[], lambda: LambdaApi | undefined): Promise<string[]> {
+async function retireOurs(api: LatticeApi, ours: (tags: Readonly<Record<string, string>>) => boolean, arns: readonly string[], waits: string[], lambda: LambdaApi | undefined): Promise<string[]> {
   const remaining: string[] = [];
   for (const arn of arns) {
     const tags = await orUndefinedIfNotFound(api.listTags(arn));
-    if (tags === undefined || !owner.ownsTargetGroup(tags)) continue;
+    if (tags === undefined || !ours(tags)) continue;
     const outcome = await retireTargetGroup(api, arn, lambda);
     if (!outcome.gone) {
       remaining.push(arn);
