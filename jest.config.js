@@ -11,6 +11,4 @@ module.exports = {
   // End-to-end suites start servers; two workers fit the 2-core CI machines.
   maxWorkers: 2,
   testTimeout: 30000,
-  // it.concurrent cases (the lost-response sweep) mostly wait on timers: let more of them overlap.
-  maxConcurrency: 12,
 };

@@ -171,7 +171,7 @@ interface Run {
 }
 
 const TIMEOUT = { timeoutMs: 60_000 };
-/** Cases run side by side (jest's maxConcurrency) and wait for their scenario's baseline. */
+/** Cases run side by side (it.concurrent, up to jest's maxConcurrency) and wait for their scenario's baseline. */
 const SWEEP_TIMEOUT_MS = 240_000;
 
 async function lifecycle(scenario: Scenario, fault?: Record<string, unknown>): Promise<Run> {
@@ -239,8 +239,8 @@ describe('lost responses: every write applied and then failed once converges lik
   it.concurrent.each(CASES)('%s: %s applied, then its response lost', async (name, operation) => {
     const baseline = await baselineOf(name);
     const scenario = SCENARIOS[name] as Scenario;
-    // The fault variants of one write run side by side: the sweep waits on timers more than it computes.
-    const runs = await Promise.all(FAULTS.map(({ error, times }) => lifecycle(scenario, { operation, error, commit: true, times })));
+    const runs: Run[] = [];
+    for (const { error, times } of FAULTS) runs.push(await lifecycle(scenario, { operation, error, commit: true, times }));
     const expected = { failedHooks: [], created: baseline.created, changed: baseline.changed, leftAfterDeletion: baseline.before };
     FAULTS.forEach(({ error, times }, i) => {
       const run = runs[i] as Run;
