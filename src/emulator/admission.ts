@@ -1,8 +1,10 @@
 /**
  * What every API call goes through before its operation runs, whichever protocol carries it:
- * count → latency → auth → throttle → faults. Throws the error to return, if any.
+ * count → latency → auth → throttle → faults. Throws the error to return, if any; returns the
+ * failure of a committing fault, which the caller raises once the operation has been applied.
  */
 import { AccessDeniedError, ThrottlingError } from './errors';
+import type { InjectedFailure } from './faults';
 import { sleep } from './http';
 import { regionFromAuthorization } from './ids';
 import type { EmulatorRuntime } from './runtime';
@@ -26,7 +28,7 @@ export function unsigned(): AccessDeniedError {
 }
 
 /** `throttled`: whether the call draws from the throttle's bucket (Lattice calls only). */
-export async function admitCall(runtime: EmulatorRuntime, request: RawRequest, operation: string, throttled: boolean): Promise<void> {
+export async function admitCall(runtime: EmulatorRuntime, request: RawRequest, operation: string, throttled: boolean): Promise<InjectedFailure | undefined> {
   runtime.calls.record(operation);
   await sleep(runtime.settings.latencyMs);
   if (request.authorization === undefined) throw unsigned();
@@ -34,5 +36,21 @@ export async function admitCall(runtime: EmulatorRuntime, request: RawRequest, o
   if (retryAfter !== undefined) throw new ThrottlingError('Rate exceeded', retryAfter);
   const fault = runtime.faults.decide(operation);
   await sleep(fault.delayMs);
-  if (fault.error !== undefined) throw fault.error;
+  if (fault.failure === undefined) return undefined;
+  if (!fault.commit) throw fault.failure;
+  return fault.failure;
+}
+
+/**
+ * Runs an admitted operation. With a committed failure the operation takes effect (its own error,
+ * if any, is swallowed) and the injected failure is what the caller sees: a lost response.
+ */
+export function applyThenFail<T>(committed: InjectedFailure | undefined, run: () => T): T {
+  if (committed === undefined) return run();
+  try {
+    run();
+  } catch {
+    // The injected failure answers instead.
+  }
+  throw committed;
 }

@@ -1,7 +1,7 @@
 /**
  * The HTTP front of the emulator: one node:http server for the admin API, ACM (awsJson1_1), STS
  * (awsQuery), Lambda (restJson1 under /2015-03-31/) and VPC Lattice (restJson1). A Lattice call goes: count → latency → auth → throttle →
- * faults → route/validate → operation.
+ * faults → route/validate → operation (→ a committed fault's failure).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -10,8 +10,9 @@ import { handleAcm } from './acm/handler';
 import { handleLambda, isLambdaRequest, LAMBDA_OPERATION_NAMES } from './lambda/handler';
 import { ACM_OPERATION_NAMES, isJsonRpcRequest } from './acm/protocol';
 import { ADMIN_PREFIX, handleAdmin } from './admin';
-import { admitCall, callerRegion, unsigned, type RawRequest } from './admission';
+import { admitCall, applyThenFail, callerRegion, unsigned, type RawRequest } from './admission';
 import { AccessDeniedError, InternalServerError, LatticeApiError, ValidationError } from './errors';
+import { ConnectionReset } from './faults';
 import { readBody, send, sendJson, sendLatticeError } from './http';
 import { LATTICE_OPERATIONS } from './operations';
 import { gatherInput, Router } from './router';
@@ -47,16 +48,19 @@ async function handleLattice(runtime: EmulatorRuntime, request: RawRequest, resp
     throw new ValidationError('unknownOperation', `No VPC Lattice operation is served at ${request.method} ${request.path}`);
   }
   const { operation } = match;
-  await admitCall(runtime, request, operation.name, true);
+  const committed = await admitCall(runtime, request, operation.name, true);
   const now = runtime.clock();
   const { store, settings } = runtime;
   store.sweep(now);
-  const output = operation.run(
-    { store, now, settings, scope: { region: callerRegion(runtime, request), accountId: runtime.callerAccountId } },
-    gatherInput(match, request.query, request.body),
-  );
-  // Only a write can change which target groups rules forward to; a fleet's reads skip the scan.
-  if (!/^(Get|List)/.test(operation.name)) store.refreshTargetGroupUsage(now, settings.transitionMs);
+  const output = applyThenFail(committed, () => {
+    const result = operation.run(
+      { store, now, settings, scope: { region: callerRegion(runtime, request), accountId: runtime.callerAccountId } },
+      gatherInput(match, request.query, request.body),
+    );
+    // Only a write can change which target groups rules forward to; a fleet's reads skip the scan.
+    if (!/^(Get|List)/.test(operation.name)) store.refreshTargetGroupUsage(now, settings.transitionMs);
+    return result;
+  });
   const headers = { 'x-amzn-requestid': request.requestId };
   if (operation.successCode === 204 || output === undefined) send(response, operation.successCode, headers);
   else sendJson(response, operation.successCode, output, headers);
@@ -71,7 +75,7 @@ async function handleSts(runtime: EmulatorRuntime, request: RawRequest, response
       send(response, 400, headers, stsErrorXml('InvalidAction', `Could not find operation ${action ?? '(none)'}`, 400, request.requestId));
       return;
     }
-    await admitCall(runtime, request, action, false);
+    applyThenFail(await admitCall(runtime, request, action, false), () => undefined);
     send(response, 200, headers, callerIdentityXml(runtime.callerAccountId, callerRegion(runtime, request), request.requestId));
   } catch (error) {
     if (!(error instanceof LatticeApiError)) throw error;
@@ -96,6 +100,12 @@ async function handle(runtime: EmulatorRuntime, incoming: IncomingMessage, respo
     else if (isLambdaRequest(path)) await handleLambda(runtime, request, response);
     else await handleLattice(runtime, request, response);
   } catch (error) {
+    if (error instanceof ConnectionReset) {
+      // No status line, no body: the client sees the socket close (ECONNRESET / socket hang up).
+      runtime.logger.debug({ requestId, message: error.message }, 'connection reset');
+      incoming.socket.destroy();
+      return;
+    }
     if (error instanceof LatticeApiError) {
       runtime.logger.debug({ requestId, errorType: error.errorType, message: error.message }, 'lattice call failed');
       sendLatticeError(response, requestId, error);

@@ -49,6 +49,7 @@ import {
   type ListServiceNetworkServiceAssociationsRequest,
   type ListServiceNetworkVpcAssociationsRequest,
   type Target,
+  type TargetGroupType,
   type UpdateListenerRequest,
   type UpdateRuleRequest,
   type UpdateServiceRequest,
@@ -197,10 +198,9 @@ export class LatticeApi {
   updateTargetGroup(input: UpdateTargetGroupRequest) {
     return this.#session.run('UpdateTargetGroup', (o) => this.#client.send(new UpdateTargetGroupCommand(input), o));
   }
-  listTargetGroups(vpcIdentifier?: string) {
-    return this.#session.all('ListTargetGroups', (nextToken, o) =>
-      this.#client.send(new ListTargetGroupsCommand({ ...(vpcIdentifier ? { vpcIdentifier } : {}), maxResults: PAGE_SIZE, nextToken }), o),
-    );
+  listTargetGroups(vpcIdentifier?: string, targetGroupType?: TargetGroupType) {
+    const filter = { ...(vpcIdentifier ? { vpcIdentifier } : {}), ...(targetGroupType ? { targetGroupType } : {}) };
+    return this.#session.all('ListTargetGroups', (nextToken, o) => this.#client.send(new ListTargetGroupsCommand({ ...filter, maxResults: PAGE_SIZE, nextToken }), o));
   }
   deleteTargetGroup(targetGroupIdentifier: string) {
     return this.#session.run('DeleteTargetGroup', (o) => this.#client.send(new DeleteTargetGroupCommand({ targetGroupIdentifier }), o));

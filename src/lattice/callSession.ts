@@ -10,10 +10,18 @@ function isThrottling(error: unknown): boolean {
   return e?.name === 'ThrottlingException' || e?.$retryable?.throttling === true || e?.$metadata?.httpStatusCode === 429;
 }
 
+/**
+ * The SDK's retry wraps a rejection that is no Error of its own realm (a node:http error seen from
+ * a vm context) into `AWS SDK error wrapper for <name>: <message>`, dropping name and code.
+ */
+const WRAPPED_NETWORK_ERROR = /^AWS SDK error wrapper for (?:TimeoutError|AbortError|.*\b(?:socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE)\b)/;
+
 /** Errors the SDK marks throttling or transient, and our own deadline: retry the whole hook later. */
 function retryDelaySeconds(error: unknown): number | undefined {
-  const e = error as { name?: string; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number }; retryAfterSeconds?: number; code?: string };
+  const e = error as { name?: string; message?: string; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number }; retryAfterSeconds?: number; code?: string };
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return 1;
+  // A connection lost mid-call: the call may have taken effect; the next pass finds out.
+  if (typeof e?.message === 'string' && WRAPPED_NETWORK_ERROR.test(e.message)) return 1;
   if (isThrottling(error)) return e.retryAfterSeconds ?? 5;
   const status = e?.$metadata?.httpStatusCode;
   if (e?.name === 'InternalServerException' || (status !== undefined && status >= 500)) return e.retryAfterSeconds ?? 2;

@@ -1,7 +1,9 @@
 import type { LatticeApi } from './api';
 import type { LambdaApi } from './lambdaApi';
-import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
+import { awsErrorMessage, isAccessDenied, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
 import { idFromArn } from './arn';
+import { routeTargetGroupPrefix } from '../model/names';
+import { TAG } from '../model/tags';
 import { routeOwns, type RouteOwner } from './ownership';
 import { referencedTargetGroupIds } from './routePlan';
 import { observeListeners } from './routeState';
@@ -18,6 +20,8 @@ export interface TeardownResult {
   serviceArn: string | undefined;
   /** Our target groups not yet gone. */
   targetGroupArns: string[];
+  /** Why the search for unrecorded target groups could not run (the teardown finishes anyway). */
+  searchSkipped?: string;
 }
 
 async function findService(api: LatticeApi, serviceArn: string | undefined, serviceName: string | undefined) {
@@ -83,17 +87,47 @@ export async function teardownRoute(
 }
 
 async function teardownTargetGroups(api: LatticeApi, owner: RouteOwner, arns: readonly string[], waits: string[], serviceArn: string | undefined, lambda: LambdaApi | undefined): Promise<TeardownResult> {
+  const remaining = await retireOurs(api, (tags) => owner.ownsTargetGroup(tags), arns, waits, lambda);
+  let searchSkipped: string | undefined;
+  if (remaining.length === 0 && waits.length === 0) {
+    // Everything recorded is gone. Before saying so, look for groups a pass created and never
+    // recorded (it ended in a retry, or the process died before answering): by name, then tags.
+    try {
+      const unrecorded = await unrecordedTargetGroups(api, owner, new Set(arns.map(idFromArn)));
+      // Found by name alone: a route of another kind with this name and namespace shares the prefix.
+      const sameKind = (tags: Readonly<Record<string, string>>) => owner.ownsTargetGroup(tags) && (tags[TAG.routeType] ?? owner.routeType) === owner.routeType;
+      remaining.push(...(await retireOurs(api, sameKind, unrecorded, waits, lambda)));
+    } catch (error) {
+      // A policy without ListTargetGroups must not hold the route's deletion forever.
+      if (!isAccessDenied(error)) throw error;
+      searchSkipped = awsErrorMessage(error);
+    }
+  }
+  const done = remaining.length === 0 && waits.length === 0;
+  return { done, waits, serviceArn: done ? undefined : serviceArn, targetGroupArns: remaining.sort(), ...(searchSkipped ? { searchSkipped } : {}) };
+}
+
+/** Retires the groups of `arns` that are really ours (the ARNs come from an annotation anyone can edit); returns those not gone yet. */
+async function retireOurs(api: LatticeApi, ours: (tags: Readonly<Record<string, string>>) => boolean, arns: readonly string[], waits: string[], lambda: LambdaApi | undefined): Promise<string[]> {
   const remaining: string[] = [];
   for (const arn of arns) {
-    // The ARNs come from an annotation anyone can edit: delete only what is really ours.
     const tags = await orUndefinedIfNotFound(api.listTags(arn));
-    if (tags === undefined || !owner.ownsTargetGroup(tags)) continue;
+    if (tags === undefined || !ours(tags)) continue;
     const outcome = await retireTargetGroup(api, arn, lambda);
     if (!outcome.gone) {
       remaining.push(arn);
       waits.push(`target group ${arn.slice(arn.lastIndexOf('/') + 1)}: ${outcome.message}`);
     }
   }
-  const done = remaining.length === 0 && waits.length === 0;
-  return { done, waits, serviceArn: done ? undefined : serviceArn, targetGroupArns: remaining.sort() };
+  return remaining;
+}
+
+/**
+ * Groups named like this route's (its deterministic prefix) that are not among `known`: in the
+ * cluster's VPC, and Lambda groups (which have no VPC). Tags decide later whether they are ours.
+ */
+async function unrecordedTargetGroups(api: LatticeApi, owner: RouteOwner, known: ReadonlySet<string>): Promise<string[]> {
+  const prefix = routeTargetGroupPrefix(owner.routeName);
+  const listed = [...(await api.listTargetGroups(owner.vpcId)), ...(await api.listTargetGroups(undefined, 'LAMBDA'))];
+  return listed.filter((g) => g.arn && g.id && g.name?.startsWith(prefix) && !known.has(g.id)).map((g) => g.arn as string);
 }

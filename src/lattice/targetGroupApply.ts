@@ -117,8 +117,10 @@ export class TargetGroupApplier {
       if (created.id && created.arn) this.#known.set(tg.name, { id: created.id, arn: created.arn });
     } catch (error) {
       if (!isConflict(error)) throw error;
-      // The name exists (created under other parameters, e.g. before a crash): adopt it if it is ours.
-      const found = (await this.#api.listTargetGroups(this.#owner.vpcId)).find((g) => g.name === tg.name);
+      // The name exists (created under other parameters, or by a call whose response was lost
+      // and whose clientToken has expired): adopt it if it is ours. Lambda groups have no VPC.
+      const listed = tg.type === 'LAMBDA' ? await this.#api.listTargetGroups(undefined, 'LAMBDA') : await this.#api.listTargetGroups(this.#owner.vpcId);
+      const found = listed.find((g) => g.name === tg.name);
       if (!found?.arn || !found.id || ownershipOf(await this.#api.listTags(found.arn), this.#owner.managedBy) !== 'ours') throw error;
       this.#known.set(tg.name, { id: found.id, arn: found.arn });
     }

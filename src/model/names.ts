@@ -68,6 +68,11 @@ export function targetGroupName(identity: TargetGroupIdentity): string {
   return `k8s-${readable}-${shortHash(canonicalJson(identity), 12)}`.slice(0, TARGET_GROUP_NAME_MAX);
 }
 
+/** The name prefix every target group of a route starts with (other routes may share it: check the tags). */
+export function routeTargetGroupPrefix(routeName: string): string {
+  return `k8s-${cut(sanitize(routeName), 30)}-`;
+}
+
 /** One Lattice listener per port of a service: `http-80`, `https-443`, `tls-8443`. */
 export function listenerName(protocol: 'HTTP' | 'HTTPS' | 'TLS_PASSTHROUGH', port: number): string {
   return `${protocol === 'TLS_PASSTHROUGH' ? 'tls' : protocol.toLowerCase()}-${port}`;

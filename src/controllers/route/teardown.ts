@@ -16,6 +16,7 @@ export async function tearDown(ctx: HookContext, route: AnyRoute, adapter: Route
     serviceName: recordedService ? undefined : latticeServiceName(route.metadata.namespace ?? '', route.metadata.name),
     targetGroupArns: recordedTargetGroups(route),
   }, ctx.aws.lambda);
+  if (result.searchSkipped) ctx.log.warn({ reason: result.searchSkipped }, 'could not look for target groups of the route that no pass recorded');
   return result.done
     ? { ...nothingInLattice(), done: true }
     : { state: 'pending', waits: result.waits, serviceArn: result.serviceArn, dnsName: undefined, targetGroupArns: result.targetGroupArns, done: false };

@@ -3,7 +3,7 @@
  * operation. Errors from the shared admission path are Lattice-typed and converted here.
  */
 import type { ServerResponse } from 'node:http';
-import { admitCall, callerRegion, unsigned, type RawRequest } from '../admission';
+import { admitCall, applyThenFail, callerRegion, unsigned, type RawRequest } from '../admission';
 import { LatticeApiError } from '../errors';
 import type { EmulatorRuntime } from '../runtime';
 import { AcmError, acmErrorFrom } from './errors';
@@ -16,7 +16,7 @@ async function runAcmCall(runtime: EmulatorRuntime, request: RawRequest, target:
     if (request.authorization === undefined) throw unsigned();
     throw new AcmError('UnknownOperationException', `The emulator serves no operation ${target}`);
   }
-  await admitCall(runtime, request, operation.name, false);
+  const committed = await admitCall(runtime, request, operation.name, false);
   const now = runtime.clock();
   runtime.store.sweep(now);
   const context = {
@@ -27,7 +27,7 @@ async function runAcmCall(runtime: EmulatorRuntime, request: RawRequest, target:
     accountId: runtime.accountId,
     now: runtime.clock,
   };
-  return { name: operation.name, output: operation.run(context, parseJsonBody(request.body)) };
+  return { name: operation.name, output: applyThenFail(committed, () => operation.run(context, parseJsonBody(request.body))) };
 }
 
 export async function handleAcm(runtime: EmulatorRuntime, request: RawRequest, target: string, response: ServerResponse): Promise<void> {

@@ -3,7 +3,7 @@
  * the Lattice throttle) → route → operation. Answers are JSON; errors are Lambda-typed.
  */
 import type { ServerResponse } from 'node:http';
-import { admitCall, callerRegion, unsigned, type RawRequest } from '../admission';
+import { admitCall, applyThenFail, callerRegion, unsigned, type RawRequest } from '../admission';
 import { LatticeApiError } from '../errors';
 import { send, sendJson } from '../http';
 import type { EmulatorRuntime } from '../runtime';
@@ -55,9 +55,10 @@ async function run(runtime: EmulatorRuntime, request: RawRequest): Promise<{ ope
     if (request.authorization === undefined) throw unsigned();
     throw new LambdaError('ResourceNotFoundException', `The emulator serves no Lambda operation at ${request.method} ${request.path}`);
   }
-  await admitCall(runtime, request, found.operation.name, false);
+  const committed = await admitCall(runtime, request, found.operation.name, false);
   const context = { store: runtime.lambda, region: callerRegion(runtime, request), accountId: runtime.accountId, now: runtime.clock() };
-  return { operation: found.operation, output: found.operation.run(context, { params: found.params, query: request.query, body: parseBody(request.body) }) };
+  const output = applyThenFail(committed, () => found.operation.run(context, { params: found.params, query: request.query, body: parseBody(request.body) }));
+  return { operation: found.operation, output };
 }
 
 export async function handleLambda(runtime: EmulatorRuntime, request: RawRequest, response: ServerResponse): Promise<void> {

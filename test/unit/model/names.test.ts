@@ -1,4 +1,4 @@
-import { latticeServiceName, listenerName, ruleName, serviceNameProblem, targetGroupName } from '../../../src/model/names';
+import { latticeServiceName, listenerName, routeTargetGroupPrefix, ruleName, serviceNameProblem, targetGroupName } from '../../../src/model/names';
 
 describe('Lattice names', () => {
   it('validates service-name-override like the Go controller', () => {
@@ -42,6 +42,15 @@ describe('Lattice names', () => {
     expect(targetGroupName({ ...identity, protocolVersion: 'HTTP2' })).not.toBe(name);
     expect(targetGroupName({ ...identity, owner: 'other' })).not.toBe(name);
     expect(targetGroupName({ ...identity, serviceName: 'x'.repeat(63), routeName: 'y'.repeat(63), serviceNamespace: 'z'.repeat(63) }).length).toBeLessThanOrEqual(128);
+  });
+
+  it('starts every target group name of a route with the prefix teardown searches for', () => {
+    const identity = { owner: 'o', routeKind: 'HTTPRoute', routeNamespace: 'apps', serviceNamespace: 'apps', serviceName: 'web', port: 80, protocol: 'HTTP', protocolVersion: '', ipAddressType: 'IPV4' };
+    for (const routeName of ['shop', 'My.Route--x', 'r'.repeat(63), `${'a'.repeat(29)}-b`]) {
+      expect(targetGroupName({ ...identity, routeName })).toMatch(new RegExp(`^${routeTargetGroupPrefix(routeName)}`));
+      expect(targetGroupName({ ...identity, routeName, port: 'lambda', protocol: 'LAMBDA' })).toMatch(new RegExp(`^${routeTargetGroupPrefix(routeName)}`));
+    }
+    expect(routeTargetGroupPrefix('shop')).toBe('k8s-shop-');
   });
 
   it('names listeners by protocol and port, and rules by their match', () => {

@@ -1,0 +1,57 @@
+import type { LatticeApi } from '../../../src/lattice/api';
+import { routeOwns, type RouteOwner } from '../../../src/lattice/ownership';
+import { teardownRoute } from '../../../src/lattice/routeTeardown';
+import { TAG } from '../../../src/model/tags';
+
+const base = { managedBy: 'me', vpcId: 'vpc-a', tokenOwner: 'me/HTTPRoute/uid', routeName: 'shop', routeNamespace: 'apps', routeType: 'http', allowTakeoverFrom: undefined };
+const owner: RouteOwner = { ...base, ownsTargetGroup: (tags) => routeOwns(base, tags) };
+const tagsOf = (namespace: string, type: string, managedBy = 'me') => ({ [TAG.managedBy]: managedBy, [TAG.routeName]: 'shop', [TAG.routeNamespace]: namespace, [TAG.routeType]: type });
+
+/** Lattice as teardown sees it once the route's service is gone: target groups, their tags, deletions. */
+function lattice(groups: { id: string; name: string; tags: Record<string, string>; type?: string }[]) {
+  const deleted: string[] = [];
+  const arn = (id: string) => `arn:aws:vpc-lattice:us-west-2:123456789012:targetgroup/${id}`;
+  const byArn = (a: string) => groups.find((g) => arn(g.id) === a || g.id === a);
+  const api = {
+    listServices: async () => [],
+    listTargetGroups: async (vpc?: string, type?: string) =>
+      groups.filter((g) => !deleted.includes(g.id) && (type ? g.type === type : g.type !== 'LAMBDA') && (vpc === undefined || vpc === 'vpc-a')).map((g) => ({ id: g.id, arn: arn(g.id), name: g.name })),
+    listTags: async (a: string) => byArn(a)?.tags ?? {},
+    getTargetGroup: async (a: string) => {
+      const g = byArn(a);
+      if (!g || deleted.includes(g.id)) throw Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });
+      return { id: g.id, arn: arn(g.id), status: 'ACTIVE', type: g.type ?? 'IP' };
+    },
+    listTargets: async () => [],
+    deleteTargetGroup: async (a: string) => {
+      deleted.push(byArn(a)?.id ?? a);
+    },
+  } as unknown as LatticeApi;
+  return { api, deleted, arn };
+}
+
+describe('teardownRoute: target groups no pass recorded', () => {
+  it('finds the route\'s groups by name prefix and tags, IP and Lambda, and leaves every other group alone', async () => {
+    const { api, deleted } = lattice([
+      { id: 'tg-ours', name: 'k8s-shop-apps-web-80-aaa', tags: tagsOf('apps', 'http') },
+      { id: 'tg-fn', name: 'k8s-shop-apps-fn-lambda-bbb', tags: tagsOf('apps', 'http'), type: 'LAMBDA' },
+      { id: 'tg-grpc', name: 'k8s-shop-apps-web-80-ccc', tags: tagsOf('apps', 'grpc') },
+      { id: 'tg-other-ns', name: 'k8s-shop-other-web-80-ddd', tags: tagsOf('other', 'http') },
+      { id: 'tg-foreign', name: 'k8s-shop-apps-web-80-eee', tags: tagsOf('apps', 'http', 'someone-else') },
+      { id: 'tg-shopping', name: 'k8s-shopping-apps-web-80-fff', tags: { ...tagsOf('apps', 'http'), [TAG.routeName]: 'shopping' } },
+    ]);
+    const first = await teardownRoute(api, owner, { serviceArn: undefined, serviceName: 'shop-apps', targetGroupArns: [] });
+    expect(deleted.sort()).toEqual(['tg-fn', 'tg-ours']);
+    // Deleted, not yet confirmed gone: the next pass checks them and then searches once more.
+    expect(first.done).toBe(false);
+    const second = await teardownRoute(api, owner, { serviceArn: first.serviceArn, serviceName: 'shop-apps', targetGroupArns: first.targetGroupArns });
+    expect(second).toMatchObject({ done: true, targetGroupArns: [] });
+    expect(deleted.sort()).toEqual(['tg-fn', 'tg-ours']);
+  });
+
+  it('finishes without the search when ListTargetGroups is denied, and says why', async () => {
+    const { api } = lattice([]);
+    (api as unknown as { listTargetGroups: () => Promise<never> }).listTargetGroups = async () => Promise.reject(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+    expect(await teardownRoute(api, owner, { serviceArn: undefined, serviceName: 'shop-apps', targetGroupArns: [] })).toMatchObject({ done: true, searchSkipped: 'AccessDeniedException: not allowed' });
+  });
+});
