@@ -6,7 +6,7 @@ import { ownershipOf, TAG, tagChanges } from '../model/tags';
 import type { LatticeApi } from './api';
 import type { LambdaApi } from './lambdaApi';
 import { awsErrorMessage, isConflict, isNotFound, LatticeRefusal, orUndefinedIfNotFound, targetGroupRefusal } from './awsErrors';
-import { clientToken } from './clientToken';
+import { createFresh, isAlive } from './freshCreate';
 import { customDomainHolder } from './domainConflicts';
 import type { RouteOwner } from './ownership';
 import type { PlanOp, RouteOp } from './routePlan';
@@ -158,7 +158,7 @@ export class RouteApplier {
       ...(service.certificateArn ? { certificateArn: service.certificateArn } : {}),
     };
     try {
-      const created = await this.#api.createService({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) });
+      const created = await createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createService(i), (c) => isAlive(this.#api.getService(c.arn ?? '')));
       if (created.arn && created.id) this.#known.service = { arn: created.arn, id: created.id, dnsName: created.dnsEntry?.domainName };
       this.#waits.push('the Lattice service is being created');
     } catch (error) {
@@ -195,13 +195,18 @@ export class RouteApplier {
     const serviceIdentifier = this.#serviceId();
     const input = { serviceIdentifier, serviceNetworkIdentifier: serviceNetworkArn, tags: { [TAG.managedBy]: this.#owner.managedBy } };
     try {
-      await this.#api.createServiceNetworkServiceAssociation({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) });
+      await createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createServiceNetworkServiceAssociation(i), (c) => this.#associationAlive(serviceIdentifier, c.arn));
     } catch (error) {
       if (!isConflict(error)) throw error;
       const domainConflict = await customDomainHolder(this.#api, serviceNetworkArn, this.#customDomain, serviceIdentifier);
       if (domainConflict !== undefined) this.#domainConflicts.push(domainConflict);
       else this.#waits.push(`association with ${serviceNetworkArn} not possible yet: ${awsErrorMessage(error)}`);
     }
+  }
+
+  async #associationAlive(serviceId: string, arn: string | undefined): Promise<boolean> {
+    const found = (await this.#api.listServiceNetworkServiceAssociations({ serviceIdentifier: serviceId })).find((a) => a.arn === arn);
+    return found !== undefined && found.status !== 'DELETE_IN_PROGRESS' && found.status !== 'DELETE_FAILED';
   }
 
   async #deleteAssociation(associationArn: string): Promise<void> {
@@ -232,7 +237,7 @@ export class RouteApplier {
       defaultAction: this.#sdkAction(listener.defaultAction),
       tags: { [TAG.managedBy]: this.#owner.managedBy },
     };
-    const created = await forwarding(this.#api.createListener({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) }));
+    const created = await forwarding(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createListener(i), (c) => isAlive(this.#api.getListener(input.serviceIdentifier, c.id ?? ''))));
     if (created.id) {
       this.#known.listeners.set(listener.port, created.id);
       this.#known.rules.set(listener.port, new Map());
@@ -257,7 +262,7 @@ export class RouteApplier {
       action: this.#sdkAction(action),
       tags: { [TAG.managedBy]: this.#owner.managedBy },
     };
-    const created = await forwarding(this.#api.createRule({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) }));
+    const created = await forwarding(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createRule(i), (c) => isAlive(this.#api.getRule(input.serviceIdentifier, input.listenerIdentifier, c.id ?? ''))));
     if (created.id) this.#known.rules.get(port)?.set(name, created.id);
   }
 

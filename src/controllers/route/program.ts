@@ -4,7 +4,7 @@ import type { AnyRoute } from '../../gatewayapi/types';
 import { isUserActionable } from '../../lattice/awsErrors';
 import { RouteApplier } from '../../lattice/routeApply';
 import { planRoute, referencedTargetGroupIds } from '../../lattice/routePlan';
-import { observeAssociations, observeImportedTargetGroups, observeListeners, observeService, type ObservedRoute } from '../../lattice/routeState';
+import { goneFromLattice, isDeleting, observeAssociations, observeImportedTargetGroups, observeListeners, observeService, type ObservedRoute } from '../../lattice/routeState';
 import { observeTargetGroups } from '../../lattice/targetGroupState';
 import { lookUpFunctions } from '../../lattice/lambdaFunctions';
 import { observeInvokePermissions } from '../../lattice/lambdaPermissions';
@@ -16,7 +16,7 @@ import { buildRouteModel, type BuiltRoute, type RouteModel, type RouteModelOptio
 import type { RouteKindAdapter } from '../../model/routeKinds';
 import { recordedTargetGroups } from '../targetGroupRecord';
 import type { HookContext } from '../types';
-import { errorOutcome, nothingInLattice, outcomeOf, type LatticeOutcome } from './outcome';
+import { errorOutcome, nothingInLattice, outcomeOf, serviceBeingDeleted, type LatticeOutcome } from './outcome';
 import { routeOwnerOf } from './owner';
 import { tearDown } from './teardown';
 
@@ -78,7 +78,13 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promi
     const model = built.model;
     const recorded = new Set(recordedTargetGroups(route));
     const observed = await observe(ctx, route, model, imports);
+    if (observed.service && isDeleting(observed.service.status)) return { built, outcome: serviceBeingDeleted(route, observed.service.arn) };
     const plan = planRoute(model, observed, recorded);
+    const gone = goneFromLattice(route.metadata.annotations?.[SERVICE_ARN_ANNOTATION], [...recorded], observed);
+    if (gone.length > 0) {
+      ctx.log.warn({ gone }, 'recorded Lattice resources were deleted outside the controller');
+      plan.waits.unshift(...gone);
+    }
     const applier = new RouteApplier(ctx.aws.api, routeOwnerOf(route, adapter, ctx), observed, model.targetGroups, model.externalTargetGroups, recorded, ctx.aws.lambda);
     const result = await applier.apply(plan.ops);
     if (result.error !== undefined) {

@@ -33,7 +33,7 @@ const createRule: PlanOp = {
 };
 
 function api(overrides: Partial<Record<keyof LatticeApi, unknown>>): LatticeApi {
-  return { createTargetGroup: async () => ({ id: 'tg-new', arn: 'arn:tg/tg-new' }), ...overrides } as unknown as LatticeApi;
+  return { createTargetGroup: async () => ({ id: 'tg-new', arn: 'arn:tg/tg-new' }), getTargetGroup: async () => ({ id: 'tg-new', status: 'ACTIVE' }), ...overrides } as unknown as LatticeApi;
 }
 
 function awsError(name: string, message: string, resourceType: string): Error {
