@@ -97,6 +97,7 @@ async function handle(runtime: EmulatorRuntime, incoming: IncomingMessage, respo
   } catch (error) {
     if (error instanceof LatticeApiError) {
       runtime.logger.debug({ requestId, errorType: error.errorType, message: error.message }, 'lattice call failed');
+      runtime.calls.recordError(error.errorType);
       sendLatticeError(response, requestId, error);
       return;
     }
