@@ -29,6 +29,8 @@ export interface ApplyResult {
 }
 
 class ServiceConflict extends Error {}
+/** Lattice holds what the pass did not observe (a service adopted, a rule or listener of that name): the next pass reads it. */
+class Unobserved extends Error {}
 
 /** Known ids of the route's resources, seeded from the observation and extended by creates. */
 interface Known {
@@ -93,6 +95,7 @@ export class RouteApplier {
       for (const op of ops) await (isTargetGroupOp(op) ? this.#targetGroups.run(op) : this.#run(op));
     } catch (error) {
       if (error instanceof ServiceConflict) return result({ service: undefined, waits: [], conflict: error.message });
+      if (error instanceof Unobserved) return result({ waits: [error.message] });
       return result({ error });
     }
     return result({});
@@ -188,25 +191,20 @@ export class RouteApplier {
     if (Object.keys(changes).length > 0) await this.#api.tagResource(summary.arn, changes);
     const full = await this.#api.getService(summary.arn);
     this.#known.service = { arn: summary.arn, id: summary.id, dnsName: full.dnsEntry?.domainName };
-    if (full.status !== 'ACTIVE') this.#waits.push(`the Lattice service is ${full.status}`);
+    throw new Unobserved(`adopted the existing Lattice service ${summary.arn} (${full.status}); it is programmed from what it holds next pass`);
   }
 
   async #createAssociation(serviceNetworkArn: string): Promise<void> {
     const serviceIdentifier = this.#serviceId();
     const input = { serviceIdentifier, serviceNetworkIdentifier: serviceNetworkArn, tags: { [TAG.managedBy]: this.#owner.managedBy } };
     try {
-      await createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createServiceNetworkServiceAssociation(i), (c) => this.#associationAlive(serviceIdentifier, c.arn));
+      await createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createServiceNetworkServiceAssociation(i), (c) => isAlive(this.#api.listServiceNetworkServiceAssociations({ serviceIdentifier }).then((all) => all.find((a) => a.arn === c.arn))));
     } catch (error) {
       if (!isConflict(error)) throw error;
       const domainConflict = await customDomainHolder(this.#api, serviceNetworkArn, this.#customDomain, serviceIdentifier);
       if (domainConflict !== undefined) this.#domainConflicts.push(domainConflict);
       else this.#waits.push(`association with ${serviceNetworkArn} not possible yet: ${awsErrorMessage(error)}`);
     }
-  }
-
-  async #associationAlive(serviceId: string, arn: string | undefined): Promise<boolean> {
-    const found = (await this.#api.listServiceNetworkServiceAssociations({ serviceIdentifier: serviceId })).find((a) => a.arn === arn);
-    return found !== undefined && found.status !== 'DELETE_IN_PROGRESS' && found.status !== 'DELETE_FAILED';
   }
 
   async #deleteAssociation(associationArn: string): Promise<void> {
@@ -289,6 +287,8 @@ async function forwarding<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
+    const type = (error as { resourceType?: unknown }).resourceType;
+    if (isConflict(error) && (type === 'RULE' || type === 'LISTENER')) throw new Unobserved(`VPC Lattice holds a ${String(type).toLowerCase()} this pass did not read (${awsErrorMessage(error)}); read again next pass`);
     throw targetGroupRefusal(error) ?? error;
   }
 }

@@ -122,7 +122,7 @@ export async function observeImportedTargetGroups(api: LatticeApi, arns: Iterabl
  */
 export function goneFromLattice(recordedServiceArn: string | undefined, recordedTargetGroups: readonly string[], observed: Pick<ObservedRoute, 'service' | 'targetGroups'>): string[] {
   const notes: string[] = [];
-  if (recordedServiceArn && !observed.service) notes.push(`the recorded Lattice service ${recordedServiceArn} no longer exists (deleted outside the controller); it is created again`);
+  if (recordedServiceArn && !observed.service) notes.push(`the recorded Lattice service ${recordedServiceArn} no longer exists (deleted outside the controller) or is not this route's; it is created again`);
   const found = new Set(observed.targetGroups.map((g) => g.arn));
   const missing = recordedTargetGroups.filter((arn) => !found.has(arn));
   if (missing.length > 0) notes.push(`recorded target group${missing.length > 1 ? 's' : ''} ${missing.join(', ')} no longer exist${missing.length > 1 ? '' : 's'}; created again where still wanted`);

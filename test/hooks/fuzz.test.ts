@@ -211,6 +211,7 @@ describe('hostile hook input (seeded fuzz)', () => {
         text = JSON.stringify({ ...(body as object), padding: 'x'.repeat(BODY_LIMIT) });
         steps.push('over the body limit');
       }
+      if (process.env.FUZZ_DUMP === String(i)) require('node:fs').writeFileSync('/tmp/fuzz-case.json', text);
       const res = await h.server.app.inject({ method: 'POST', url: seed.url, headers: { 'content-type': 'application/json' }, payload: text });
       statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
       let json = true;
