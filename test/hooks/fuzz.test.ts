@@ -13,7 +13,8 @@ import { type HookSeed, recordHookSeeds, REPOSITORY_ROOT } from '../support/hook
  */
 
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : randomInt(2 ** 31);
-const CASES = process.env.FUZZ_CASES !== undefined ? Number(process.env.FUZZ_CASES) : 10_000;
+// 3,000 keep the run under a minute on a loaded 2-core machine; each run draws a new seed.
+const CASES = process.env.FUZZ_CASES !== undefined ? Number(process.env.FUZZ_CASES) : 3_000;
 const ALLOWED = new Set([200, 400, 404, 413, 429]);
 const BODY_LIMIT = 1024 * 1024;
 
@@ -96,7 +97,7 @@ class Mutator {
         setOwn(parent, key, this.pick(SCALARS));
         return `retype ${key}`;
       case 2:
-        setOwn(parent, key, this.pick(['A', 'é', '𝕏', '\u0000']).repeat(1000 + this.int(200_000)));
+        setOwn(parent, key, this.pick(['A', 'é', '𝕏', '\u0000']).repeat(1000 + this.int(100_000)));
         return `huge ${key}`;
       case 3:
         // Deep, but within what JSON.stringify of the test itself survives when nests stack.
@@ -207,11 +208,10 @@ describe('hostile hook input (seeded fuzz)', () => {
         text = changed.text;
         steps.push(changed.what);
       }
-      if (mutator.int(200) === 0) {
+      if (mutator.int(400) === 0) {
         text = JSON.stringify({ ...(body as object), padding: 'x'.repeat(BODY_LIMIT) });
         steps.push('over the body limit');
       }
-      if (process.env.FUZZ_DUMP === String(i)) require('node:fs').writeFileSync('/tmp/fuzz-case.json', text);
       const res = await h.server.app.inject({ method: 'POST', url: seed.url, headers: { 'content-type': 'application/json' }, payload: text });
       statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
       let json = true;
