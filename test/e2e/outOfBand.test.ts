@@ -1,4 +1,8 @@
 import {
+  DeleteAccessLogSubscriptionCommand,
+  DeleteAuthPolicyCommand,
+  DeleteServiceNetworkCommand,
+  GetAuthPolicyCommand,
   DeleteListenerCommand,
   DeleteRuleCommand,
   DeleteServiceCommand,
@@ -11,9 +15,10 @@ import {
 } from '@aws-sdk/client-vpc-lattice';
 import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { PROGRAMMED_CONDITION } from '../../src/gatewayapi/ourKeys';
+import { SUBSCRIPTION_ARN_ANNOTATION } from '../../src/controllers/accessLogPolicy';
 import { recordedTargetGroups } from '../../src/controllers/targetGroupRecord';
 import type { AnyRoute } from '../../src/gatewayapi/types';
-import { condition, GW, statusOf, summary } from '../support/assertions';
+import { condition, conditionsOf, GW, statusOf, summary } from '../support/assertions';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
 import { endpointSlice, httpRoute, service } from '../support/routeFixtures';
 
@@ -171,5 +176,70 @@ describe('resources deleted out of band are treated as absent (driver + emulator
     noFailedHook();
     const state = await h.admin.state();
     expect([...state.services, ...state.targetGroups, ...state.listeners]).toEqual([]);
+  });
+
+  const OURS_GROUP = 'application-networking.k8s.aws';
+  const policyRef = (kind: string, name: string) => ({ group: OURS_GROUP, kind, namespace: 'apps', name });
+  const policyProgrammed = (kind: string, name: string) => conditionsOf(h.cluster, policyRef(kind, name)).Programmed === 'True/Programmed';
+  const toRoute = { group: GW, kind: 'HTTPRoute', name: 'shop' };
+
+  it("re-puts a route's auth policy and recreates its access log subscription deleted by hand", async () => {
+    const serviceArn = await programmedRoute('shop');
+    await h.admin.ok('POST', 'destinations', { arns: ['arn:aws:s3:::shop-logs'] });
+    const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }] });
+    h.cluster.apply({ apiVersion: `${OURS_GROUP}/v1alpha1`, kind: 'IAMAuthPolicy', metadata: { name: 'auth', namespace: 'apps' }, spec: { targetRef: toRoute, policy: document } });
+    h.cluster.apply({ apiVersion: `${OURS_GROUP}/v1alpha1`, kind: 'AccessLogPolicy', metadata: { name: 'logs', namespace: 'apps' }, spec: { targetRef: toRoute, destinationArn: 'arn:aws:s3:::shop-logs' } });
+    await h.driver.runUntil(() => policyProgrammed('IAMAuthPolicy', 'auth') && policyProgrammed('AccessLogPolicy', 'logs'), { timeoutMs: 8000 });
+    await h.driver.runUntilStable();
+    const subscription = h.cluster.mustGet(policyRef('AccessLogPolicy', 'logs')).metadata.annotations?.[SUBSCRIPTION_ARN_ANNOTATION] ?? '';
+    expect(subscription).toMatch(/^arn:/);
+
+    await h.lattice.send(new DeleteAuthPolicyCommand({ resourceIdentifier: serviceArn }));
+    await h.lattice.send(new DeleteAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier: subscription }));
+    h.driver.resyncAll();
+    await h.driver.runUntil(() => h.cluster.mustGet(policyRef('AccessLogPolicy', 'logs')).metadata.annotations?.[SUBSCRIPTION_ARN_ANNOTATION] !== subscription, { timeoutMs: 8000 });
+    await h.driver.runUntilStable();
+    noFailedHook();
+    expect(JSON.parse((await h.lattice.send(new GetAuthPolicyCommand({ resourceIdentifier: serviceArn }))).policy ?? '{}')).toEqual(JSON.parse(document));
+    const state = await h.admin.state();
+    expect(state.accessLogSubscriptions.map((a) => a.arn)).toEqual([h.cluster.mustGet(policyRef('AccessLogPolicy', 'logs')).metadata.annotations?.[SUBSCRIPTION_ARN_ANNOTATION]]);
+    expect(policyProgrammed('IAMAuthPolicy', 'auth') && policyProgrammed('AccessLogPolicy', 'logs')).toBe(true);
+  });
+
+  it('recreates the service network of a ServiceNetwork deleted by hand and says so', async () => {
+    const ref = { group: OURS_GROUP, kind: 'ServiceNetwork', name: 'mesh' };
+    h.cluster.apply({ apiVersion: `${OURS_GROUP}/v1alpha1`, kind: 'ServiceNetwork', metadata: { name: 'mesh' }, spec: {} });
+    await h.driver.runUntil(() => conditionsOf(h.cluster, ref).Programmed === 'True/Programmed', { timeoutMs: 8000 });
+    const first = (statusOf(h.cluster.mustGet(ref)) as { serviceNetworkID?: string }).serviceNetworkID ?? '';
+    await h.lattice.send(new DeleteServiceNetworkCommand({ serviceNetworkIdentifier: first }));
+
+    h.driver.resyncAll();
+    const messages: string[] = [];
+    await h.driver.runUntil(() => {
+      messages.push(condition(statusOf(h.cluster.mustGet(ref)).conditions, 'Programmed')?.message ?? '');
+      return ((statusOf(h.cluster.mustGet(ref)) as { serviceNetworkID?: string }).serviceNetworkID ?? first) !== first;
+    }, { timeoutMs: 8000 });
+    await h.driver.runUntilStable();
+    noFailedHook();
+    const second = (statusOf(h.cluster.mustGet(ref)) as { serviceNetworkID?: string }).serviceNetworkID;
+    expect((await h.admin.state()).serviceNetworks.map((n) => n.id)).toContain(second);
+    expect(messages.some((m) => m.includes(`the recorded network ${first} no longer existed`))).toBe(true);
+  });
+
+  it("recreates an export's target group deleted by hand", async () => {
+    const exportRef = policyRef('ServiceExport', 'api');
+    h.cluster.apply({ apiVersion: `${OURS_GROUP}/v1alpha1`, kind: 'ServiceExport', metadata: { name: 'api', namespace: 'apps', annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' } }, spec: { exportedPorts: [{ port: 80, routeType: 'HTTP' }] } });
+    const recorded = () => recordedTargetGroups(h.cluster.mustGet(exportRef) as AnyRoute);
+    await h.driver.runUntil(() => recorded().length === 1 && conditionsOf(h.cluster, exportRef).Programmed === 'True/Programmed', { timeoutMs: 8000 });
+    await h.driver.runUntilStable();
+    const [first] = recorded();
+    await h.lattice.send(new DeleteTargetGroupCommand({ targetGroupIdentifier: first }));
+    await until(async () => (await h.admin.state()).targetGroups.length === 0);
+
+    h.driver.resyncAll();
+    await h.driver.runUntil(() => recorded().length === 1 && recorded()[0] !== first && conditionsOf(h.cluster, exportRef).Programmed === 'True/Programmed', { timeoutMs: 8000 });
+    await h.driver.runUntilStable();
+    noFailedHook();
+    expect((await h.admin.state()).targetGroups.map((g) => g.arn)).toEqual(recorded());
   });
 });
