@@ -1,4 +1,5 @@
 import {
+  DeleteServiceNetworkVpcAssociationCommand,
   DeleteAccessLogSubscriptionCommand,
   DeleteAuthPolicyCommand,
   DeleteServiceNetworkCommand,
@@ -17,6 +18,7 @@ import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { PROGRAMMED_CONDITION } from '../../src/gatewayapi/ourKeys';
 import { SUBSCRIPTION_ARN_ANNOTATION } from '../../src/controllers/accessLogPolicy';
 import { recordedTargetGroups } from '../../src/controllers/targetGroupRecord';
+import { ASSOCIATION_ARN_ANNOTATION } from '../../src/controllers/vpcAssociationPolicy';
 import type { AnyRoute } from '../../src/gatewayapi/types';
 import { condition, conditionsOf, GW, statusOf, summary } from '../support/assertions';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
@@ -241,5 +243,34 @@ describe('resources deleted out of band are treated as absent (driver + emulator
     await h.driver.runUntilStable();
     noFailedHook();
     expect((await h.admin.state()).targetGroups.map((g) => g.arn)).toEqual(recorded());
+  });
+
+  it("recreates a Gateway's VPC association deleted by hand, and waits (no 500) once the Gateway's network is gone", async () => {
+    const ref = { group: OURS_GROUP, kind: 'VpcAssociationPolicy', namespace: 'infra', name: 'edge' };
+    const recordedArn = () => h.cluster.mustGet(ref).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION];
+    h.cluster.apply({ apiVersion: `${OURS_GROUP}/v1alpha1`, kind: 'VpcAssociationPolicy', metadata: { name: 'edge', namespace: 'infra' }, spec: { targetRef: { group: GW, kind: 'Gateway', name: 'edge' }, associateWithVpc: true } });
+    await h.driver.runUntil(() => conditionsOf(h.cluster, ref).Programmed === 'True/Programmed', { timeoutMs: 8000 });
+    await h.driver.runUntilStable();
+    const first = recordedArn() ?? '';
+    await h.lattice.send(new DeleteServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier: first }));
+    await until(async () => (await h.admin.state()).serviceNetworkVpcAssociations.length === 0);
+
+    h.driver.resyncAll();
+    await h.driver.runUntil(() => recordedArn() !== first && conditionsOf(h.cluster, ref).Programmed === 'True/Programmed', { timeoutMs: 8000 });
+    await h.driver.runUntilStable();
+    noFailedHook();
+    expect((await h.admin.state()).serviceNetworkVpcAssociations.map((a) => a.arn)).toEqual([recordedArn()]);
+
+    // The network itself goes (its associations first, as Lattice insists): the policy waits and says why.
+    const networkArn = (await h.admin.state()).serviceNetworks[0]?.arn as string;
+    await h.lattice.send(new DeleteServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier: recordedArn() }));
+    await until(async () => (await h.admin.state()).serviceNetworkVpcAssociations.length === 0);
+    for (const a of (await h.admin.state()).serviceNetworkServiceAssociations) await h.lattice.send(new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: a.arn as string }));
+    await until(async () => (await h.admin.state()).serviceNetworkServiceAssociations.length === 0);
+    await h.lattice.send(new DeleteServiceNetworkCommand({ serviceNetworkIdentifier: networkArn }));
+    h.driver.resyncAll();
+    await h.driver.runUntil(() => conditionsOf(h.cluster, ref).Programmed !== 'True/Programmed', { timeoutMs: 8000 });
+    await h.driver.runUntilStable();
+    noFailedHook();
   });
 });
