@@ -273,4 +273,24 @@ describe('resources deleted out of band are treated as absent (driver + emulator
     await h.driver.runUntilStable();
     noFailedHook();
   });
+
+  it("moves a route's policies to the service recreated after the old one was deleted by hand", async () => {
+    const first = await programmedRoute('shop');
+    await h.admin.ok('POST', 'destinations', { arns: ['arn:aws:s3:::shop-logs'] });
+    const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }] });
+    h.cluster.apply({ apiVersion: `${OURS_GROUP}/v1alpha1`, kind: 'IAMAuthPolicy', metadata: { name: 'auth', namespace: 'apps' }, spec: { targetRef: toRoute, policy: document } });
+    h.cluster.apply({ apiVersion: `${OURS_GROUP}/v1alpha1`, kind: 'AccessLogPolicy', metadata: { name: 'logs', namespace: 'apps' }, spec: { targetRef: toRoute, destinationArn: 'arn:aws:s3:::shop-logs' } });
+    await h.driver.runUntil(() => policyProgrammed('IAMAuthPolicy', 'auth') && policyProgrammed('AccessLogPolicy', 'logs'), { timeoutMs: 8000 });
+    await h.driver.runUntilStable();
+
+    await deleteService(first);
+    await until(() => gone(() => h.lattice.send(new GetServiceCommand({ serviceIdentifier: first }))));
+    h.driver.resyncAll();
+    await h.driver.runUntil(() => serviceArnOf('shop') !== first && programmed('shop') && policyProgrammed('IAMAuthPolicy', 'auth') && policyProgrammed('AccessLogPolicy', 'logs'), { timeoutMs: 8000 });
+    await h.driver.runUntilStable();
+    noFailedHook();
+    const second = serviceArnOf('shop');
+    expect(JSON.parse((await h.lattice.send(new GetAuthPolicyCommand({ resourceIdentifier: second }))).policy ?? '{}')).toEqual(JSON.parse(document));
+    expect((await h.admin.state()).accessLogSubscriptions.map((a) => a.resourceArn)).toEqual([second]);
+  });
 });
