@@ -293,4 +293,16 @@ describe('resources deleted out of band are treated as absent (driver + emulator
     expect(JSON.parse((await h.lattice.send(new GetAuthPolicyCommand({ resourceIdentifier: second }))).policy ?? '{}')).toEqual(JSON.parse(document));
     expect((await h.admin.state()).accessLogSubscriptions.map((a) => a.resourceArn)).toEqual([second]);
   });
+
+  it('programs a route again after it was detached and its Lattice service deleted (same create tokens as the first time)', async () => {
+    const first = await programmedRoute('shop');
+    h.cluster.apply(httpRoute('apps', 'shop', { parentRefs: [{ name: 'elsewhere', namespace: 'infra' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] }));
+    await h.driver.runUntil(() => h.cluster.mustGet(routeRef('shop')).metadata.annotations?.[SERVICE_ARN_ANNOTATION] === undefined, { timeoutMs: 8000 });
+    await until(async () => (await h.admin.state()).services.length === 0);
+
+    const second = await programmedRoute('shop');
+    noFailedHook();
+    expect(second).not.toBe(first);
+    expect((await h.admin.state()).services.map((s) => s.arn)).toEqual([second]);
+  });
 });
