@@ -24,6 +24,11 @@ export const ERROR_CODES = {
     description:
       'The body does not have the shape of a Metacontroller hook request; path is a JSON pointer to the offending field, e.g. /object/metadata/name.',
   },
+  LGW_HOOK_INVALID_OBJECT: {
+    statusCode: 400,
+    description:
+      'An object of the request (the hook object or a related one) has a field of the wrong shape for its kind, e.g. spec.parentRefs that is not a list; path points at the field, e.g. /object/spec/parentRefs.',
+  },
   LGW_HOOK_BODY_TOO_LARGE: {
     statusCode: 413,
     description: 'The body exceeds BODY_LIMIT_BYTES (default 16 MiB). Metacontroller retries with backoff; raise the limit.',

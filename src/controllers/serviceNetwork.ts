@@ -7,7 +7,7 @@ import { copyStatus } from '../metacontroller/response';
 import type { CompositeHookRequest, CompositeHookResponse, KubeObject } from '../metacontroller/types';
 import type { LatticeApi } from '../lattice/api';
 import { awsErrorMessage, isConflict, isNotFound, isUserActionable, orUndefinedIfNotFound } from '../lattice/awsErrors';
-import { clientToken } from '../lattice/clientToken';
+import { createFresh, isAlive } from '../lattice/freshCreate';
 import { findServiceNetworkByName } from '../lattice/serviceNetworks';
 import { ownershipOf, parseTagsAnnotation, TAG, TAGS_ANNOTATION, tagChanges } from '../model/tags';
 import { driftView, driftWindowSeconds, earliest, fingerprintOf, nextRecord, skipDecision } from './driftCheck';
@@ -87,10 +87,13 @@ async function ensureNetwork(api: LatticeApi, ctx: HookContext, request: Composi
   network ??= await findServiceNetworkByName(api, name);
 
   let tags: Record<string, string> = {};
+  let recreated = '';
   if (!network) {
     try {
-      const token = clientToken(`${identity.managedBy}/${parent.metadata.uid ?? name}`, { name, tags: desiredTags });
-      const created = await api.createServiceNetwork({ name, tags: desiredTags, clientToken: token });
+      const created = await createFresh(`${identity.managedBy}/${parent.metadata.uid ?? name}`, { name, tags: desiredTags }, (input) => api.createServiceNetwork(input), (c) =>
+        isAlive(api.getServiceNetwork(c.arn ?? '')),
+      );
+      if (knownId) recreated = ` (the recorded network ${knownId} no longer existed, deleted outside the controller: created again)`;
       ctx.log.info({ serviceNetwork: created.arn }, 'service network created');
       network = created;
       tags = desiredTags;
@@ -121,7 +124,7 @@ async function ensureNetwork(api: LatticeApi, ctx: HookContext, request: Composi
   return {
     conditions: [
       condition('Accepted', 'True', 'Accepted'),
-      condition('Programmed', 'True', 'Programmed', `aws-service-network-arn: ${network.arn}`),
+      condition('Programmed', 'True', 'Programmed', `aws-service-network-arn: ${network.arn}${recreated}`),
     ],
     network: { arn: network.arn, id: network.id },
   };

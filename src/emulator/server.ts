@@ -108,6 +108,7 @@ async function handle(runtime: EmulatorRuntime, incoming: IncomingMessage, respo
     }
     if (error instanceof LatticeApiError) {
       runtime.logger.debug({ requestId, errorType: error.errorType, message: error.message }, 'lattice call failed');
+      runtime.calls.recordError(error.errorType);
       sendLatticeError(response, requestId, error);
       return;
     }

@@ -6,7 +6,7 @@ import { ownershipOf, TAG, tagChanges } from '../model/tags';
 import type { LatticeApi } from './api';
 import type { LambdaApi } from './lambdaApi';
 import { awsErrorMessage, isConflict, isNotFound, LatticeRefusal, orUndefinedIfNotFound, targetGroupRefusal } from './awsErrors';
-import { clientToken } from './clientToken';
+import { createFresh, isAlive } from './freshCreate';
 import { customDomainHolder } from './domainConflicts';
 import type { RouteOwner } from './ownership';
 import type { PlanOp, RouteOp } from './routePlan';
@@ -29,6 +29,8 @@ export interface ApplyResult {
 }
 
 class ServiceConflict extends Error {}
+/** Lattice holds what the pass did not observe (a service adopted, a rule or listener of that name): the next pass reads it. */
+class Unobserved extends Error {}
 
 /** Known ids of the route's resources, seeded from the observation and extended by creates. */
 interface Known {
@@ -93,6 +95,7 @@ export class RouteApplier {
       for (const op of ops) await (isTargetGroupOp(op) ? this.#targetGroups.run(op) : this.#run(op));
     } catch (error) {
       if (error instanceof ServiceConflict) return result({ service: undefined, waits: [], conflict: error.message });
+      if (error instanceof Unobserved) return result({ waits: [error.message] });
       return result({ error });
     }
     return result({});
@@ -158,7 +161,7 @@ export class RouteApplier {
       ...(service.certificateArn ? { certificateArn: service.certificateArn } : {}),
     };
     try {
-      const created = await this.#api.createService({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) });
+      const created = await createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createService(i), (c) => isAlive(this.#api.getService(c.arn ?? '')));
       if (created.arn && created.id) this.#known.service = { arn: created.arn, id: created.id, dnsName: created.dnsEntry?.domainName };
       this.#waits.push('the Lattice service is being created');
     } catch (error) {
@@ -188,14 +191,14 @@ export class RouteApplier {
     if (Object.keys(changes).length > 0) await this.#api.tagResource(summary.arn, changes);
     const full = await this.#api.getService(summary.arn);
     this.#known.service = { arn: summary.arn, id: summary.id, dnsName: full.dnsEntry?.domainName };
-    if (full.status !== 'ACTIVE') this.#waits.push(`the Lattice service is ${full.status}`);
+    throw new Unobserved(`adopted the existing Lattice service ${summary.arn} (${full.status}); it is programmed from what it holds next pass`);
   }
 
   async #createAssociation(serviceNetworkArn: string): Promise<void> {
     const serviceIdentifier = this.#serviceId();
     const input = { serviceIdentifier, serviceNetworkIdentifier: serviceNetworkArn, tags: { [TAG.managedBy]: this.#owner.managedBy } };
     try {
-      await this.#api.createServiceNetworkServiceAssociation({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) });
+      await createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createServiceNetworkServiceAssociation(i), (c) => isAlive(this.#api.listServiceNetworkServiceAssociations({ serviceIdentifier }).then((all) => all.find((a) => a.arn === c.arn))));
     } catch (error) {
       if (!isConflict(error)) throw error;
       const domainConflict = await customDomainHolder(this.#api, serviceNetworkArn, this.#customDomain, serviceIdentifier);
@@ -232,7 +235,7 @@ export class RouteApplier {
       defaultAction: this.#sdkAction(listener.defaultAction),
       tags: { [TAG.managedBy]: this.#owner.managedBy },
     };
-    const created = await forwarding(this.#api.createListener({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) }));
+    const created = await forwarding(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createListener(i), (c) => isAlive(this.#api.getListener(input.serviceIdentifier, c.id ?? ''))));
     if (created.id) {
       this.#known.listeners.set(listener.port, created.id);
       this.#known.rules.set(listener.port, new Map());
@@ -257,7 +260,7 @@ export class RouteApplier {
       action: this.#sdkAction(action),
       tags: { [TAG.managedBy]: this.#owner.managedBy },
     };
-    const created = await forwarding(this.#api.createRule({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) }));
+    const created = await forwarding(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createRule(i), (c) => isAlive(this.#api.getRule(input.serviceIdentifier, input.listenerIdentifier, c.id ?? ''))));
     if (created.id) this.#known.rules.get(port)?.set(name, created.id);
   }
 
@@ -284,6 +287,8 @@ async function forwarding<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
+    const type = (error as { resourceType?: unknown }).resourceType;
+    if (isConflict(error) && (type === 'RULE' || type === 'LISTENER')) throw new Unobserved(`VPC Lattice holds a ${String(type).toLowerCase()} this pass did not read (${awsErrorMessage(error)}); read again next pass`);
     throw targetGroupRefusal(error) ?? error;
   }
 }

@@ -115,3 +115,21 @@ export async function observeImportedTargetGroups(api: LatticeApi, arns: Iterabl
   }
   return imports;
 }
+
+/**
+ * What the route recorded that Lattice no longer has (deleted out of band): said in the route's
+ * status while it is created again, instead of failing every later sync.
+ */
+export function goneFromLattice(recordedServiceArn: string | undefined, recordedTargetGroups: readonly string[], observed: Pick<ObservedRoute, 'service' | 'targetGroups'>): string[] {
+  const notes: string[] = [];
+  if (recordedServiceArn && !observed.service) notes.push(`the recorded Lattice service ${recordedServiceArn} no longer exists (deleted outside the controller) or is not this route's; it is created again`);
+  const found = new Set(observed.targetGroups.map((g) => g.arn));
+  const missing = recordedTargetGroups.filter((arn) => !found.has(arn));
+  if (missing.length > 0) notes.push(`recorded target group${missing.length > 1 ? 's' : ''} ${missing.join(', ')} no longer exist${missing.length > 1 ? '' : 's'}; created again where still wanted`);
+  return notes;
+}
+
+/** A resource Lattice is deleting (or failed to delete): nothing can be built on it. */
+export function isDeleting(status: string | undefined): boolean {
+  return status === 'DELETE_IN_PROGRESS' || status === 'DELETE_FAILED';
+}

@@ -5,7 +5,7 @@ import type { LambdaApi } from './lambdaApi';
 import { grantInvoke, revokeInvoke } from './lambdaPermissions';
 import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
 import { chunks, TARGETS_PER_CALL } from './batches';
-import { clientToken } from './clientToken';
+import { createFresh, isAlive } from './freshCreate';
 import type { LatticeOwner } from './ownership';
 import type { TargetGroupOp } from './targetGroupPlan';
 import type { ObservedTargetGroup } from './targetGroupState';
@@ -113,7 +113,7 @@ export class TargetGroupApplier {
   async #create(tg: TargetGroupModel): Promise<void> {
     const input = { name: tg.name, type: tg.type ?? 'IP', config: tg.config, tags: tg.tags };
     try {
-      const created = await this.#api.createTargetGroup({ ...input, clientToken: clientToken(this.#owner.tokenOwner, input) });
+      const created = await createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createTargetGroup(i), (c) => isAlive(this.#api.getTargetGroup(c.arn ?? '')));
       if (created.id && created.arn) this.#known.set(tg.name, { id: created.id, arn: created.arn });
     } catch (error) {
       if (!isConflict(error)) throw error;

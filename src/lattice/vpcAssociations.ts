@@ -1,6 +1,6 @@
 import type { LatticeApi } from './api';
 import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
-import { clientToken } from './clientToken';
+import { createFresh, isAlive } from './freshCreate';
 import { ownershipOf, TAG, tagChanges } from '../model/tags';
 
 export type AssociationState =
@@ -31,16 +31,17 @@ async function find(api: LatticeApi, networkArn: string, vpcId: string): Promise
   return summary?.arn ? orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(summary.arn)) : undefined;
 }
 
-function stateOf(association: Association & { arn: string }): AssociationState {
+/** `note`: said first in a pending or failed state's message. */
+function stateOf(association: Association & { arn: string }, note = ''): AssociationState {
   switch (association.status) {
     case 'ACTIVE':
       return { state: 'active', arn: association.arn };
     case 'CREATE_FAILED':
     case 'UPDATE_FAILED':
     case 'DELETE_FAILED':
-      return { state: 'failed', arn: association.arn, message: `association ${association.arn} is ${association.status}` };
+      return { state: 'failed', arn: association.arn, message: `${note}association ${association.arn} is ${association.status}` };
     default:
-      return { state: 'pending', arn: association.arn, message: `association ${association.arn} is ${association.status ?? 'in progress'}` };
+      return { state: 'pending', arn: association.arn, message: `${note}association ${association.arn} is ${association.status ?? 'in progress'}` };
   }
 }
 
@@ -60,18 +61,19 @@ export async function ensureVpcAssociation(
     const removed = await removeAssociation(api, { ...known, arn: known.arn }, managedBy);
     if (!removed.done) return { state: 'pending', arn: known.arn, message: removed.message };
   }
-  const existing = known?.arn && known.serviceNetworkArn === networkArn && known.vpcId === vpcId ? known : await find(api, networkArn, vpcId);
+  // A network deleted out of band has no association to find; the create below says so.
+  const existing = known?.arn && known.serviceNetworkArn === networkArn && known.vpcId === vpcId ? known : await orUndefinedIfNotFound(find(api, networkArn, vpcId));
   if (!existing?.arn) {
     try {
-      const created = await api.createServiceNetworkVpcAssociation({
-        serviceNetworkIdentifier: networkArn,
-        vpcIdentifier: vpcId,
-        ...(securityGroupIds.length > 0 ? { securityGroupIds } : {}),
-        tags: { [TAG.managedBy]: managedBy },
-        clientToken: clientToken(options.owner, { networkArn, vpcId, securityGroupIds: [...securityGroupIds].sort() }),
-      });
-      return created.arn ? stateOf({ ...created, arn: created.arn }) : { state: 'pending', arn: undefined, message: 'association requested' };
+      const input = { serviceNetworkIdentifier: networkArn, vpcIdentifier: vpcId, ...(securityGroupIds.length > 0 ? { securityGroupIds } : {}), tags: { [TAG.managedBy]: managedBy } };
+      // The token's parameters stay what they always were, so earlier associations are found again.
+      const created = await createFresh(options.owner, { networkArn, vpcId, securityGroupIds: [...securityGroupIds].sort() }, (t) => api.createServiceNetworkVpcAssociation({ ...input, clientToken: t.clientToken }), (c) =>
+        isAlive(api.getServiceNetworkVpcAssociation(c.arn ?? '')),
+      );
+      const gone = options.knownArn && !known ? `the recorded association ${options.knownArn} no longer existed (deleted outside the controller); ` : '';
+      return created.arn ? stateOf({ ...created, arn: created.arn }, gone) : { state: 'pending', arn: undefined, message: `${gone}association requested` };
     } catch (error) {
+      if (isNotFound(error)) return { state: 'pending', arn: undefined, message: `service network ${networkArn} no longer exists (deleted outside the controller); waiting for the Gateway to create it again` };
       if (!isConflict(error)) throw error;
       const other = (await api.listServiceNetworkVpcAssociations({ vpcIdentifier: vpcId })).find((a) => a.serviceNetworkArn !== networkArn && a.status !== 'DELETE_IN_PROGRESS');
       return {

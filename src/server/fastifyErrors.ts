@@ -8,9 +8,16 @@ interface Translation {
   path?: string;
 }
 
+/**
+ * The parser's message quotes the body around the error, and a body may carry Secret data: only
+ * the position goes into our answer.
+ */
 const invalidJson: Translation = {
   code: 'LGW_HOOK_INVALID_JSON',
-  message: (error) => `request body is not valid JSON: ${error.message}`,
+  message: (error) => {
+    const position = /position (\d+)/.exec(error.message)?.[1];
+    return (error as { code?: string }).code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'request body is empty' : `request body is not valid JSON${position ? ` (at position ${position})` : ''}`;
+  },
   path: '/',
 };
 

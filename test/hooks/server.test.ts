@@ -2,7 +2,7 @@ import { HookRequestError, RetryLaterError } from '../../src/errors';
 import type { HookController } from '../../src/controllers/types';
 import { createControllers } from '../../src/controllers/registry';
 import { testApp, type TestApp } from '../support/app';
-import { decoratorSyncBody, gatewayClass } from '../support/objects';
+import { decoratorSyncBody, gateway, gatewayClass, route } from '../support/objects';
 
 const TOKEN = 'correct-horse-battery-staple';
 
@@ -106,6 +106,33 @@ describe('hook server', () => {
     const text = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', headers: { 'content-type': 'text/plain' }, payload: 'hello' });
     expect(text.statusCode).toBe(415);
     expect(text.json().code).toBe('LGW_HOOK_UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers 400 LGW_HOOK_INVALID_OBJECT, naming the field, for an object of the wrong shape (the hook object or a related one)', async () => {
+    t = await testApp();
+    const classed = gateway('infra', 'edge', 'lattice');
+    const notAList = route('HTTPRoute', 'apps', 'shop', [], {});
+    (notAList.spec as Record<string, unknown>).parentRefs = { name: 'edge' };
+    for (const url of ['/hooks/classifier/sync', '/hooks/httproute/sync']) {
+      const res = await t.app.inject({ method: 'POST', url, payload: decoratorSyncBody('x', notAList, [classed]) });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ code: 'LGW_HOOK_INVALID_OBJECT', message: 'HTTPRoute apps/shop: /object/spec/parentRefs must be array', path: '/object/spec/parentRefs' });
+    }
+    const listeners = gateway('infra', 'edge', 'lattice', 'http' as unknown as unknown[]);
+    const res = await t.app.inject({ method: 'POST', url: '/hooks/httproute/sync', payload: decoratorSyncBody('x', route('HTTPRoute', 'apps', 'shop', [{ name: 'edge', namespace: 'infra' }]), [listeners]) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/related/Gateway.gateway.networking.k8s.io~1v1/infra~1edge/spec/listeners' });
+  });
+
+  it('never echoes the body of a request that is not JSON (it may carry Secret data)', async () => {
+    t = await testApp();
+    for (const payload of ['{"object": {"data": {"tls.key": "c2VjcmV0LWtleS1ieXRlcw=="}}, oops', '{"key": s3cr3t-value}', '{"a": "b"} trailing-s3cr3t', 's3cr3t']) {
+      const res = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', headers: { 'content-type': 'application/json' }, payload });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('LGW_HOOK_INVALID_JSON');
+      expect(res.body).not.toMatch(/c2VjcmV0|s3cr3t|oops|trailing/);
+      expect(res.json().message).toMatch(/^request body is not valid JSON( \(at position \d+\))?$/);
+    }
   });
 
   it('answers 413 above BODY_LIMIT_BYTES and accepts large bodies below it', async () => {

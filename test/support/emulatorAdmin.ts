@@ -43,8 +43,8 @@ export class AdminApi {
     await this.ok('DELETE', 'calls');
   }
 
-  async calls(): Promise<{ total: number; byOperation: Record<string, number> }> {
-    return (await this.ok('GET', 'calls')) as { total: number; byOperation: Record<string, number> };
+  async calls(): Promise<{ total: number; byOperation: Record<string, number>; errors?: Record<string, number> }> {
+    return (await this.ok('GET', 'calls')) as { total: number; byOperation: Record<string, number>; errors?: Record<string, number> };
   }
 
   async addFault(rule: Record<string, unknown>): Promise<Record<string, unknown>> {

@@ -42,6 +42,12 @@ export function outcomeOf(plan: RoutePlan, result: ApplyResult): LatticeOutcome 
   return { state: 'programmed', serviceArn, dnsName, targetGroupArns };
 }
 
+/** The recorded service is being deleted out of band: wait for it to go, keeping the record (rechecked next pass). */
+export function serviceBeingDeleted(route: AnyRoute, serviceArn: string): LatticeOutcome {
+  const waits = [`the recorded Lattice service ${serviceArn} is being deleted outside the controller; it is created again once gone`];
+  return { state: 'pending', waits, serviceArn, dnsName: undefined, targetGroupArns: recordedTargetGroups(route) };
+}
+
 /**
  * A refusal the user can act on. What the failed pass knew is kept: the service (and so its DNS
  * name, recorded on the route when this pass did not read it) and the target groups it created.

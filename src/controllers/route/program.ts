@@ -2,9 +2,10 @@ import { SERVICE_ARN_ANNOTATION } from '../../gatewayapi/ourKeys';
 import type { RouteParent } from '../../gatewayapi/routeParents';
 import type { AnyRoute } from '../../gatewayapi/types';
 import { isUserActionable } from '../../lattice/awsErrors';
+import { routeOwns, type RouteOwner } from '../../lattice/ownership';
 import { RouteApplier } from '../../lattice/routeApply';
 import { planRoute, referencedTargetGroupIds } from '../../lattice/routePlan';
-import { observeAssociations, observeImportedTargetGroups, observeListeners, observeService, type ObservedRoute } from '../../lattice/routeState';
+import { goneFromLattice, isDeleting, observeAssociations, observeImportedTargetGroups, observeListeners, observeService, type ObservedRoute } from '../../lattice/routeState';
 import { observeTargetGroups } from '../../lattice/targetGroupState';
 import { lookUpFunctions } from '../../lattice/lambdaFunctions';
 import { observeInvokePermissions } from '../../lattice/lambdaPermissions';
@@ -18,7 +19,7 @@ import type { RouteKindAdapter } from '../../model/routeKinds';
 import { driftView, fingerprintOf } from '../driftCheck';
 import { recordedTargetGroups } from '../targetGroupRecord';
 import type { HookContext } from '../types';
-import { errorOutcome, nothingInLattice, outcomeOf, type LatticeOutcome } from './outcome';
+import { errorOutcome, nothingInLattice, outcomeOf, serviceBeingDeleted, type LatticeOutcome } from './outcome';
 import { routeOwnerOf } from './owner';
 import { tearDown } from './teardown';
 
@@ -61,9 +62,12 @@ export function routeFingerprint(inputs: RouteInputs): string {
 }
 
 /** `imports`: the imported groups, already read; a rule forwarding to one does not read it again. */
-async function observe(ctx: HookContext, route: AnyRoute, model: RouteModel, imports: readonly ObservedImport[]): Promise<ObservedRoute> {
+async function observe(ctx: HookContext, route: AnyRoute, model: RouteModel, imports: readonly ObservedImport[], owner: RouteOwner): Promise<ObservedRoute> {
   const api = ctx.aws.api;
-  const service = await observeService(api, route.metadata.annotations?.[SERVICE_ARN_ANNOTATION]);
+  const recorded = await observeService(api, route.metadata.annotations?.[SERVICE_ARN_ANNOTATION]);
+  // The annotation can be edited or copied: a service of another route or owner is not this route's.
+  const service = recorded && routeOwns(owner, recorded.tags) ? recorded : undefined;
+  if (recorded && !service) ctx.log.warn({ serviceArn: recorded.arn }, 'the recorded Lattice service belongs to another route or owner; not used');
   const listeners = service ? await observeListeners(api, service.id) : [];
   const wanted = new Set(model.targetGroups.map((g) => g.name));
   const imported = new Set(imports.map((i) => i.id));
@@ -116,9 +120,16 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promi
     }
     const model = built.model;
     const recorded = new Set(recordedTargetGroups(route));
-    const observed = await observe(ctx, route, model, imports);
+    const owner = routeOwnerOf(route, adapter, ctx);
+    const observed = await observe(ctx, route, model, imports, owner);
+    if (observed.service && isDeleting(observed.service.status)) return { built, outcome: serviceBeingDeleted(route, observed.service.arn), verified: false };
     const plan = planRoute(model, observed, recorded);
-    const applier = new RouteApplier(ctx.aws.api, routeOwnerOf(route, adapter, ctx), observed, model.targetGroups, model.externalTargetGroups, recorded, ctx.aws.lambda);
+    const gone = goneFromLattice(route.metadata.annotations?.[SERVICE_ARN_ANNOTATION], [...recorded], observed);
+    if (gone.length > 0) {
+      ctx.log.warn({ gone }, 'recorded Lattice resources were deleted outside the controller');
+      plan.waits.unshift(...gone);
+    }
+    const applier = new RouteApplier(ctx.aws.api, owner, observed, model.targetGroups, model.externalTargetGroups, recorded, ctx.aws.lambda);
     const result = await applier.apply(plan.ops);
     if (result.error !== undefined) {
       if (!isUserActionable(result.error)) throw result.error;

@@ -33,7 +33,7 @@ const createRule: PlanOp = {
 };
 
 function api(overrides: Partial<Record<keyof LatticeApi, unknown>>): LatticeApi {
-  return { createTargetGroup: async () => ({ id: 'tg-new', arn: 'arn:tg/tg-new' }), ...overrides } as unknown as LatticeApi;
+  return { createTargetGroup: async () => ({ id: 'tg-new', arn: 'arn:tg/tg-new' }), getTargetGroup: async () => ({ id: 'tg-new', status: 'ACTIVE' }), ...overrides } as unknown as LatticeApi;
 }
 
 function awsError(name: string, message: string, resourceType: string): Error {
@@ -56,11 +56,13 @@ describe('route applier: refusals and what a failed pass created', () => {
     expect(targetGroupArns).toEqual(['arn:tg/tg-new']);
   });
 
-  it('reports a target group deleted meanwhile the same way, and leaves other errors alone', async () => {
+  it('reports a target group deleted meanwhile the same way; a rule conflict ends the pass with a wait (the next pass reads what Lattice holds)', async () => {
     const gone = new RouteApplier(api({ createRule: async () => Promise.reject(awsError('ResourceNotFoundException', 'not found', 'TARGET_GROUP')) }), owner, observed, [TG], external);
     expect((await gone.apply([createTg, createRule])).error).toMatchObject({ code: 'TargetGroupUnavailable' });
     const listener = new RouteApplier(api({ createRule: async () => Promise.reject(awsError('ConflictException', 'priority taken', 'RULE')) }), owner, observed, [TG], external);
-    expect((await listener.apply([createTg, createRule])).error).toMatchObject({ name: 'ConflictException' });
+    const conflicted = await listener.apply([createTg, createRule]);
+    expect(conflicted.error).toBeUndefined();
+    expect(conflicted.waits).toEqual(['VPC Lattice holds a rule this pass did not read (ConflictException: priority taken); read again next pass']);
   });
 
   it('reports rules a BatchUpdateRule did not update instead of failing the hook', async () => {

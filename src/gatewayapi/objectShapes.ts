@@ -1,0 +1,86 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import { HookRequestError } from '../errors';
+import type { KubeObject } from '../metacontroller/types';
+
+/**
+ * The shape of the fields the readers of each kind rely on: which are lists, maps, strings,
+ * numbers. Only shapes, so that a malformed object (a list that is a string, a map that is a
+ * list) is refused with a path instead of throwing deep inside a reader; whether a value makes
+ * sense stays the readers' business, answered with status conditions. The API server enforces
+ * these shapes for objects it stored; a request that breaks them did not come from it.
+ */
+
+type Shape = Record<string, unknown>;
+const S: Shape = { type: 'string' };
+const I: Shape = { type: 'integer' };
+const B: Shape = { type: 'boolean' };
+const strings: Shape = { type: 'array', items: S };
+const map: Shape = { type: 'object', additionalProperties: S };
+const arr = (items: Shape): Shape => ({ type: 'array', items });
+const obj = (properties: Record<string, Shape>): Shape => ({ type: 'object', properties });
+
+const condition = obj({ type: S, status: S, reason: S, message: S, observedGeneration: I, lastTransitionTime: S });
+const conditions = arr(condition);
+const objectRef = obj({ group: S, kind: S, name: S, namespace: S, sectionName: S, port: I });
+const backendRef = obj({ group: S, kind: S, name: S, namespace: S, port: I, weight: I, filters: arr(obj({})) });
+const routeStatus = obj({ parents: arr(obj({ parentRef: objectRef, controllerName: S, conditions })) });
+const policyStatus = obj({ conditions, ancestors: arr(obj({ ancestorRef: objectRef, controllerName: S, conditions })) });
+const policySpec = (extra: Record<string, Shape>) => obj({ targetRef: objectRef, ...extra });
+
+function route(match: Shape): Shape {
+  const rule = obj({ name: S, matches: arr(match), filters: arr(obj({})), backendRefs: arr(backendRef), timeouts: obj({}) });
+  return obj({ spec: obj({ parentRefs: arr(objectRef), hostnames: strings, rules: arr(rule) }), status: routeStatus });
+}
+
+const httpMatch = obj({ path: obj({ type: S, value: S }), headers: arr(obj({ type: S, name: S, value: S })), queryParams: arr(obj({ type: S, name: S, value: S })), method: S });
+const grpcMatch = obj({ method: obj({ type: S, service: S, method: S }), headers: arr(obj({ type: S, name: S, value: S })) });
+
+const listener = obj({
+  name: S,
+  hostname: S,
+  port: I,
+  protocol: S,
+  tls: obj({ mode: S, certificateRefs: arr(objectRef), options: map }),
+  allowedRoutes: obj({ namespaces: obj({ from: S, selector: obj({ matchLabels: map, matchExpressions: arr(obj({ key: S, operator: S, values: strings })) }) }), kinds: arr(obj({ group: S, kind: S })) }),
+});
+
+const SHAPES: Record<string, Shape> = {
+  GatewayClass: obj({ spec: obj({ controllerName: S }), status: obj({ conditions }) }),
+  Gateway: obj({
+    spec: obj({ gatewayClassName: S, listeners: arr(listener), addresses: arr(obj({ type: S, value: S })) }),
+    status: obj({ conditions, addresses: arr(obj({ type: S, value: S })), listeners: arr(obj({ name: S, attachedRoutes: I, conditions, supportedKinds: arr(obj({ group: S, kind: S })) })) }),
+  }),
+  HTTPRoute: route(httpMatch),
+  GRPCRoute: route(grpcMatch),
+  TLSRoute: route(obj({})),
+  ReferenceGrant: obj({ spec: obj({ from: arr(obj({ group: S, kind: S, namespace: S })), to: arr(obj({ group: S, kind: S, name: S })) }) }),
+  Service: obj({ spec: obj({ type: S, ports: arr(obj({ name: S, port: I, protocol: S, appProtocol: S })) }) }),
+  EndpointSlice: obj({
+    addressType: S,
+    endpoints: arr(obj({ addresses: strings, conditions: obj({ ready: B, serving: B, terminating: B }), targetRef: obj({}) })),
+    ports: arr(obj({ name: S, port: I, protocol: S, appProtocol: S })),
+  }),
+  ServiceNetwork: obj({ status: obj({ conditions }) }),
+  ServiceExport: obj({ spec: obj({ exportedPorts: arr(obj({ port: I, routeType: S })) }), status: obj({ conditions }) }),
+  ServiceImport: obj({ spec: obj({ type: S, ports: arr(obj({ port: I, protocol: S, name: S })) }), status: obj({ conditions, clusters: arr(obj({})), targetGroups: arr(obj({})) }) }),
+  TargetGroupPolicy: obj({ spec: policySpec({ protocol: S, protocolVersion: S, healthCheck: obj({ enabled: B, path: S, port: I, protocol: S, statusMatch: S }) }), status: policyStatus }),
+  VpcAssociationPolicy: obj({ spec: policySpec({ associateWithVpc: B, securityGroupIds: strings }), status: policyStatus }),
+  IAMAuthPolicy: obj({ spec: policySpec({ policy: S }), status: policyStatus }),
+  AccessLogPolicy: obj({ spec: policySpec({ destinationArn: S }), status: policyStatus }),
+  LambdaTarget: obj({ spec: obj({ functionArn: S }), status: obj({ conditions }) }),
+};
+
+const ajv = new Ajv({ allErrors: false, ownProperties: true, strict: true });
+const validators = new Map<string, ValidateFunction>(Object.entries(SHAPES).map(([kind, shape]) => [kind, ajv.compile(shape)]));
+
+/**
+ * Refuses an object whose fields do not have the shapes the readers rely on (400
+ * LGW_HOOK_INVALID_OBJECT). `where` is the JSON pointer of the object in the request.
+ */
+export function checkObjectShape(object: KubeObject, where: string): void {
+  const validate = Object.hasOwn(SHAPES, object.kind) ? validators.get(object.kind) : undefined;
+  if (!validate || validate(object as unknown)) return;
+  const error = validate.errors?.[0];
+  const path = `${where}${error?.instancePath ?? ''}`;
+  throw new HookRequestError('LGW_HOOK_INVALID_OBJECT', `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}: ${path} ${error?.message ?? 'is invalid'}`, path);
+}

@@ -1,0 +1,45 @@
+import { clientToken } from '../../../src/lattice/clientToken';
+import { createFresh, isAlive } from '../../../src/lattice/freshCreate';
+
+const notFound = () => Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });
+
+/** A Lattice that replays a token's first answer, whether or not that resource still exists. */
+function latticeWithDead(deadIds: string[]) {
+  const byToken = new Map<string, string>();
+  const tokens: string[] = [];
+  let next = 0;
+  const create = async (input: { clientToken: string }) => {
+    tokens.push(input.clientToken);
+    const id = byToken.get(input.clientToken) ?? `new-${next++}`;
+    byToken.set(input.clientToken, id);
+    return { id, arn: `arn:${id}` };
+  };
+  const alive = async (c: { id?: string }) => isAlive(deadIds.includes(c.id ?? '') ? Promise.reject(notFound()) : Promise.resolve({ status: 'ACTIVE' }));
+  return { byToken, tokens, create, alive };
+}
+
+describe('createFresh: a create never answers with a dead resource', () => {
+  const input = { name: 'shop-apps' };
+
+  it('keeps the first answer when it is alive (one create, the usual token)', async () => {
+    const lattice = latticeWithDead([]);
+    expect(await createFresh('owner', input, lattice.create, lattice.alive)).toEqual({ id: 'new-0', arn: 'arn:new-0' });
+    expect(lattice.tokens).toEqual([clientToken('owner', input)]);
+  });
+
+  it('creates again under a token naming the dead resource, and finds that one again on the next pass', async () => {
+    const lattice = latticeWithDead(['old']);
+    lattice.byToken.set(clientToken('owner', input), 'old');
+    const first = await createFresh('owner', input, lattice.create, lattice.alive);
+    expect(first.id).toBe('new-0');
+    expect(lattice.tokens).toEqual([clientToken('owner', input), clientToken('owner', { ...input, replaces: 'arn:old' })]);
+    // A lost response, then the next pass: the same two tokens, the same resource, nothing new.
+    expect((await createFresh('owner', input, lattice.create, lattice.alive)).id).toBe('new-0');
+  });
+
+  it('treats a resource being deleted as dead and lets other read errors through', async () => {
+    expect(await isAlive(Promise.resolve({ status: 'DELETE_IN_PROGRESS' }))).toBe(false);
+    expect(await isAlive(Promise.resolve({ status: 'CREATE_IN_PROGRESS' }))).toBe(true);
+    await expect(isAlive(Promise.reject(Object.assign(new Error('slow'), { name: 'ThrottlingException' })))).rejects.toThrow('slow');
+  });
+});
