@@ -83,6 +83,19 @@ export class MetacontrollerDriver {
     await this.#client.close();
   }
 
+  /** Where hook calls go now. */
+  get baseUrl(): string {
+    return this.#client.baseUrl;
+  }
+
+  /**
+   * Points the following hook calls at another server, as a Service does when its endpoints change
+   * during a rolling update: a call in flight finishes on the server it was sent to.
+   */
+  switchServer(baseUrl: string): void {
+    this.#client.baseUrl = baseUrl;
+  }
+
   controller(name: string): LoadedController {
     const found = this.controllers.find((c) => c.name === name);
     if (!found) throw new Error(`no controller ${name} in the manifests`);
