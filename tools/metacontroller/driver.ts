@@ -165,9 +165,11 @@ export class MetacontrollerDriver {
   #dueWork(): Work[] {
     const work: Work[] = [];
     const now = Date.now();
+    const present = new Set<string>();
     for (const controller of this.controllers) {
       for (const object of candidates(this.cluster, controller)) {
         const key = keyOf(controller, refOf(object));
+        present.add(key);
         const hasFinalizer = (object.metadata.finalizers ?? []).includes(finalizerOf(controller));
         if (!isSelected(this.cluster, controller, object) && !hasFinalizer) {
           this.#queue.unschedule(key);
@@ -183,6 +185,9 @@ export class MetacontrollerDriver {
         if (due || changed) work.push({ controller, ref: refOf(object), byResync: !changed });
       }
     }
+    // A deleted object's retry (after a failure or a 429) is dropped, as Metacontroller's
+    // work queue finds the object gone: left scheduled, it would never let the world be stable.
+    this.#queue.retainOnly(present);
     return work;
   }
 
