@@ -43,7 +43,8 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   let pending = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': by then everything the process wrote to stdout has been read.
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       pending += chunk.toString();
