@@ -192,7 +192,7 @@ describe('swapped hook servers (new server up, the driver follows it, the old on
     }
   }
 
-  it('loses nothing: every hook answers 200 or 429 with Retry-After, and the old server finishes the hook it had', async () => {
+  it('loses nothing: every hook answers 200 or 429 with Retry-After, and the old server drains and exits 0', async () => {
     const w = (world = await startWorld({ LOG_LEVEL: 'debug' }));
     const random = seededRandom(SEED + 1);
     // Each AWS call takes a little while, so that a hook is in flight when the swap comes.
@@ -234,8 +234,9 @@ describe('swapped hook servers (new server up, the driver follows it, the old on
       const messages = old.logs.map((l) => l.msg);
       const shutdown = messages.indexOf('shutting down: finishing in-flight hooks');
       expect(shutdown).toBeGreaterThan(-1);
-      // The hook it was running when told to stop was answered, then it stopped.
-      expect(messages.slice(shutdown)).toContain('hook answered');
+      // Whether the hook it was running ends before or after the signal lands is a race: the
+      // answer arriving either way is what the driver's calls above assert (serve.test.ts checks
+      // the drain of a hook held open on purpose).
       expect(messages.at(-1)).toBe('stopped');
     }
     const servedBy = new Set(w.driver.calls.map((c) => c.server));
