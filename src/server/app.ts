@@ -76,6 +76,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Only JSON reaches the hooks; everything else is refused with 415 instead of being parsed as text.
   app.removeContentTypeParser('text/plain');
 
+  // A server that is not ready (shutting down) ends each connection with the answer it is sending:
+  // a kept-alive connection would otherwise bypass the Service's endpoint change and, idle after
+  // the last in-flight hook, hold close() open until its keep-alive timeout.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!readiness.ready) reply.header('connection', 'close');
+    return payload;
+  });
+
   await app.register(errorHandlingPlugin);
   await app.register(operationsPlugin, { metrics, readiness });
   await app.register(hooksPlugin, { prefix: '/hooks', config, controllers, metrics, now, aws: options.aws, budget });

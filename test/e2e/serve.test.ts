@@ -48,6 +48,38 @@ describe('serving', () => {
     await expect(request(`${server.url}/healthz`)).rejects.toThrow();
   });
 
+  it('closes a kept-alive connection with the last answer, so shutdown does not wait for the client to let it go', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let markStarted!: () => void;
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
+    const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    const server = await startServer(config, createLogger('silent'), { controllers: [slowController(released, markStarted)], metrics: createHookMetrics({ processMetrics: false }) });
+    // Metacontroller's client keeps connections for 90 s; the server's own keep-alive is longer still.
+    const agent = new Agent({ keepAliveTimeout: 90_000 });
+    try {
+      const inFlight = request(`${server.url}/hooks/slow/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(decoratorSyncBody('lattice-slow', gatewayClass('x'))),
+        dispatcher: agent,
+      });
+      await started;
+      const closing = server.close();
+      // The listening socket is closed and the hook still runs: its connection is busy, not idle.
+      while (server.app.server.listening) await new Promise((resolve) => setTimeout(resolve, 1));
+      release();
+      const res = await inFlight;
+      expect(res.statusCode).toBe(200);
+      expect(res.headers.connection).toBe('close');
+      await res.body.dump();
+      // Without the close above, this waits for the 120 s keep-alive timeout (past the test's).
+      await closing;
+    } finally {
+      await agent.close();
+    }
+  });
+
   it('speaks HTTPS with TLS_CERT_FILE and TLS_KEY_FILE', async () => {
     const config = loadConfig({
       LATTICE_BACKEND: 'emulator',

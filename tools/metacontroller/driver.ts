@@ -83,6 +83,19 @@ export class MetacontrollerDriver {
     await this.#client.close();
   }
 
+  /** Where hook calls go now. */
+  get baseUrl(): string {
+    return this.#client.baseUrl;
+  }
+
+  /**
+   * Points the following hook calls at another server, as a Service does when its endpoints change
+   * during a rolling update: a call in flight finishes on the server it was sent to.
+   */
+  switchServer(baseUrl: string): void {
+    this.#client.baseUrl = baseUrl;
+  }
+
   controller(name: string): LoadedController {
     const found = this.controllers.find((c) => c.name === name);
     if (!found) throw new Error(`no controller ${name} in the manifests`);
@@ -152,9 +165,11 @@ export class MetacontrollerDriver {
   #dueWork(): Work[] {
     const work: Work[] = [];
     const now = Date.now();
+    const present = new Set<string>();
     for (const controller of this.controllers) {
       for (const object of candidates(this.cluster, controller)) {
         const key = keyOf(controller, refOf(object));
+        present.add(key);
         const hasFinalizer = (object.metadata.finalizers ?? []).includes(finalizerOf(controller));
         if (!isSelected(this.cluster, controller, object) && !hasFinalizer) {
           this.#queue.unschedule(key);
@@ -170,6 +185,9 @@ export class MetacontrollerDriver {
         if (due || changed) work.push({ controller, ref: refOf(object), byResync: !changed });
       }
     }
+    // A deleted object's retry (after a failure or a 429) is dropped, as Metacontroller's
+    // work queue finds the object gone: left scheduled, it would never let the world be stable.
+    this.#queue.retainOnly(present);
     return work;
   }
 

@@ -9,6 +9,10 @@ export interface HookCall {
   hook: HookName;
   object: string;
   statusCode: number;
+  /** The Retry-After header of a 429 answer, as sent (absent when the server sent none). */
+  retryAfter?: string;
+  /** Base URL of the server the call went to. */
+  server?: string;
   /** Whether applying the answer wrote anything to the cluster. */
   wrote: boolean;
   /** Round trip of the HTTP call (benchmarks read it; tests do not assert on time). */
@@ -39,15 +43,29 @@ export class HookClient {
   readonly #options: HookClientOptions;
   readonly #agent: Agent;
   readonly #ownAgent: boolean;
+  #baseUrl: string;
 
   constructor(options: HookClientOptions) {
     this.#options = options;
+    this.#baseUrl = options.baseUrl;
     this.#ownAgent = options.agent === undefined;
     this.#agent = options.agent ?? new Agent({ keepAliveTimeout: 90_000 });
   }
 
   async close(): Promise<void> {
     if (this.#ownAgent) await this.#agent.close();
+  }
+
+  get baseUrl(): string {
+    return this.#baseUrl;
+  }
+
+  /**
+   * Sends the following calls to another server (its Service now resolves elsewhere); calls in
+   * flight finish where they were sent.
+   */
+  set baseUrl(url: string) {
+    this.#baseUrl = url;
   }
 
   /** Posts `call.request` to the hook and records status code, duration and answer on `call`. */
@@ -58,8 +76,10 @@ export class HookClient {
     let text: string;
     let retryAfter: string | undefined;
     const started = performance.now();
+    const server = this.#baseUrl;
+    call.server = server;
     try {
-      const res = await request(`${this.#options.baseUrl}${hook.path}`, {
+      const res = await request(`${server}${hook.path}`, {
         method: 'POST',
         headers,
         body: JSON.stringify(call.request),
@@ -78,6 +98,7 @@ export class HookClient {
     }
     call.statusCode = statusCode;
     if (statusCode === 429) {
+      if (retryAfter !== undefined) call.retryAfter = retryAfter;
       return { kind: 'retry-later', retryAfterSeconds: retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : 0 };
     }
     if (statusCode !== 200) throw new HookError(`unsupported status code: ${statusCode} body: ${text}`);

@@ -52,6 +52,13 @@ export class SyncQueue {
     this.#schedules.delete(key);
   }
 
+  /** Forgets every target not in `keys` (its object is gone): nothing is left waiting for it. */
+  retainOnly(keys: ReadonlySet<string>): void {
+    for (const map of [this.#schedules, this.#fingerprints, this.#failures, this.#quietCalls]) {
+      for (const key of map.keys()) if (!keys.has(key)) map.delete(key);
+    }
+  }
+
   /** A periodic resync, due now. */
   resyncNow(key: string, now: number): void {
     this.#schedules.set(key, { dueAt: now, polling: true });
