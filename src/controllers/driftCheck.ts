@@ -147,14 +147,3 @@ export function forgetVerification(object: KubeObject): MetadataPatch {
   return metadataChanges(object, { [VERIFIED_ANNOTATION]: null, [VERIFY_NOW_ANNOTATION]: null });
 }
 
-/**
- * When the object was last verified (unix seconds), or undefined. Client tokens of creates are
- * salted with it: Lattice answers a create whose token it has seen with the resource it made then,
- * even when that resource was deleted since (out of band). A resource found missing after a verified
- * pass is so created again for real, while a create retried within one pass sequence (a lost
- * response) keeps its token and is not duplicated.
- */
-export function verificationEpoch(object: KubeObject): string | undefined {
-  const record = parseRecord(recordedOn(object));
-  return record ? String(record.verifiedAt) : undefined;
-}

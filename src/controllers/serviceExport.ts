@@ -16,7 +16,7 @@ import type { ObservedTargetGroup } from '../lattice/targetGroupState';
 import { ownershipOf, TAG } from '../model/tags';
 import { exportedPorts, exportedServiceName, exportTargetGroups, FEDERATION_ANNOTATION, FEDERATION_VALUE, SERVICE_EXPORT_SOURCE, type ServiceExport } from '../model/exports';
 import type { TargetGroupModel } from '../model/targetGroups';
-import { driftView, fingerprintOf, forgetVerification, skipDecision, verificationEpoch, withVerification } from './driftCheck';
+import { driftView, fingerprintOf, forgetVerification, skipDecision, withVerification } from './driftCheck';
 import { recordedTargetGroups, targetGroupsPatch } from './targetGroupRecord';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from './types';
 
@@ -42,19 +42,13 @@ const PENDING_RESYNC_SECONDS = 5;
 const IN_USE_RESYNC_SECONDS = 30;
 const ERROR_RESYNC_SECONDS = 60;
 
-function epochSuffix(serviceExport: ServiceExport): string {
-  const epoch = verificationEpoch(serviceExport);
-  return epoch !== undefined ? `@${epoch}` : '';
-}
-
 function ownerOf(serviceExport: ServiceExport, ctx: HookContext): LatticeOwner {
   const { identity } = ctx.aws;
   const namespace = serviceExport.metadata.namespace ?? '';
   return {
     managedBy: identity.managedBy,
     vpcId: identity.vpcId,
-    // A new token after each verification: a group deleted out of band is created again (see verificationEpoch).
-    tokenOwner: `${identity.managedBy}/ServiceExport/${serviceExport.metadata.uid ?? `${namespace}/${serviceExport.metadata.name}`}${epochSuffix(serviceExport)}`,
+    tokenOwner: `${identity.managedBy}/ServiceExport/${serviceExport.metadata.uid ?? `${namespace}/${serviceExport.metadata.name}`}`,
     ownsTargetGroup: (tags) =>
       ownershipOf(tags, identity.managedBy) === 'ours' &&
       tags[TAG.sourceTypeKey] === SERVICE_EXPORT_SOURCE &&

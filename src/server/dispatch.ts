@@ -1,6 +1,7 @@
-import type { HookContext, HookController } from '../controllers/types';
+import type { ControllerWiring, HookContext, HookController } from '../controllers/types';
 import { parseCompositeHookRequest, parseCustomizeHookRequest, parseDecoratorHookRequest } from '../metacontroller/envelope';
 import { checkObjectShape } from '../gatewayapi/objectShapes';
+import { HookRequestError } from '../errors';
 import type { HookName, KubeObject, ObjectMap } from '../metacontroller/types';
 
 type DecoratorHandlers = Extract<HookController, { wiring: { kind: 'DecoratorController' } }>['handlers'];
@@ -14,8 +15,25 @@ export function rootObjectOf(body: unknown, hook: HookName): KubeObject | undefi
 
 const pointer = (part: string) => part.replaceAll('~', '~0').replaceAll('/', '~1');
 
+/** The Kubernetes plural a kind can have (`Gateway` → gateways, `GatewayClass` → gatewayclasses, `…Policy` → …policies). */
+function pluralsOf(kind: string): string[] {
+  const lower = kind.toLowerCase();
+  return [`${lower}s`, `${lower}es`, `${lower.slice(0, -1)}ies`];
+}
+
+/**
+ * The object a hook is about must be of a kind the controller watches: its shape is checked by
+ * its kind, so a kind that lies would reach the controller's readers unchecked.
+ */
+function checkRootKind(wiring: ControllerWiring, root: KubeObject, where: string): void {
+  const watched = wiring.kind === 'DecoratorController' ? wiring.resources.map((r) => r.resource) : [wiring.parentResource.resource];
+  if (typeof root.kind === 'string' && pluralsOf(root.kind).some((plural) => watched.includes(plural))) return;
+  throw new HookRequestError('LGW_HOOK_INVALID_OBJECT', `${where}/kind: ${JSON.stringify(root.kind)} is not a kind the ${wiring.name} hooks serve (${watched.join(', ')})`, `${where}/kind`);
+}
+
 /** Every object of the request with its JSON pointer, checked for the shapes the readers rely on. */
-function checkShapes(rootField: 'object' | 'parent', root: KubeObject, maps: Record<string, ObjectMap>): void {
+function checkShapes(wiring: ControllerWiring, rootField: 'object' | 'parent', root: KubeObject, maps: Record<string, ObjectMap>): void {
+  checkRootKind(wiring, root, `/${rootField}`);
   checkObjectShape(root, `/${rootField}`);
   for (const [field, map] of Object.entries(maps)) {
     for (const [group, objects] of Object.entries(map)) {
@@ -28,17 +46,17 @@ function checkShapes(rootField: 'object' | 'parent', root: KubeObject, maps: Rec
 export async function dispatch(controller: HookController, hook: HookName, body: unknown, ctx: HookContext): Promise<unknown> {
   if (hook === 'customize') {
     const request = parseCustomizeHookRequest(controller.wiring.kind, body);
-    checkShapes('parent', request.parent, {});
+    checkShapes(controller.wiring, 'parent', request.parent, {});
     return controller.handlers.customize?.(request, ctx);
   }
   if (controller.wiring.kind === 'DecoratorController') {
     const handlers = controller.handlers as DecoratorHandlers;
     const request = parseDecoratorHookRequest(hook, body);
-    checkShapes('object', request.object, { attachments: request.attachments, related: request.related });
+    checkShapes(controller.wiring, 'object', request.object, { attachments: request.attachments, related: request.related });
     return hook === 'finalize' && handlers.finalize ? handlers.finalize(request, ctx) : handlers.sync(request, ctx);
   }
   const handlers = controller.handlers as CompositeHandlers;
   const request = parseCompositeHookRequest(hook, body);
-  checkShapes('parent', request.parent, { children: request.children, related: request.related });
+  checkShapes(controller.wiring, 'parent', request.parent, { children: request.children, related: request.related });
   return hook === 'finalize' && handlers.finalize ? handlers.finalize(request, ctx) : handlers.sync(request, ctx);
 }

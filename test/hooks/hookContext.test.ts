@@ -21,7 +21,7 @@ const FAKE_AWS: NonNullable<AppOptions['aws']> = {
 
 function controller(name: string, sync: (ctx: HookContext) => unknown): HookController {
   return {
-    wiring: { kind: 'DecoratorController', name, description: 'test', resources: [], hooks: { customize: false, finalize: false } },
+    wiring: { kind: 'DecoratorController', name, description: 'test', resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }], hooks: { customize: false, finalize: false } },
     handlers: {
       sync(_request: DecoratorHookRequest, ctx: HookContext) {
         sync(ctx);

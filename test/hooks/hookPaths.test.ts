@@ -10,7 +10,7 @@ const HOOKS: readonly HookName[] = ['sync', 'customize', 'finalize'];
 /** A controller with every hook, counting the calls that reach a handler. */
 function probeController(reached: string[]): HookController {
   return {
-    wiring: { kind: 'DecoratorController', name: 'probe', description: 'test', resources: [], hooks: { customize: true, finalize: true } },
+    wiring: { kind: 'DecoratorController', name: 'probe', description: 'test', resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }], hooks: { customize: true, finalize: true } },
     handlers: {
       customize() {
         reached.push('customize');

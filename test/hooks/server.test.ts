@@ -8,7 +8,7 @@ const TOKEN = 'correct-horse-battery-staple';
 
 function throwingController(error: unknown): HookController {
   return {
-    wiring: { kind: 'DecoratorController', name: 'boom', description: 'test', resources: [], hooks: { customize: false, finalize: false } },
+    wiring: { kind: 'DecoratorController', name: 'boom', description: 'test', resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }], hooks: { customize: false, finalize: false } },
     handlers: {
       sync() {
         throw error;
@@ -122,6 +122,19 @@ describe('hook server', () => {
     const res = await t.app.inject({ method: 'POST', url: '/hooks/httproute/sync', payload: decoratorSyncBody('x', route('HTTPRoute', 'apps', 'shop', [{ name: 'edge', namespace: 'infra' }]), [listeners]) });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/related/Gateway.gateway.networking.k8s.io~1v1/infra~1edge/spec/listeners' });
+  });
+
+  it('answers 400 LGW_HOOK_INVALID_OBJECT for a hook object of a kind the hook does not serve (its shape would go unchecked)', async () => {
+    t = await testApp();
+    const classed = gateway('infra', 'edge', 'lattice');
+    const notRoutes = [classed, { ...route('HTTPRoute', 'apps', 'shop', []), kind: 'HTTPRoutez' }];
+    for (const object of notRoutes) {
+      const res = await t.app.inject({ method: 'POST', url: '/hooks/httproute/sync', payload: decoratorSyncBody('x', object as never, [classed]) });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/kind' });
+    }
+    const ok = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', payload: decoratorSyncBody('x', gatewayClass('lattice')) });
+    expect(ok.statusCode).toBe(200);
   });
 
   it('never echoes the body of a request that is not JSON (it may carry Secret data)', async () => {

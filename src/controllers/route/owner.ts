@@ -2,7 +2,6 @@ import type { AnyRoute } from '../../gatewayapi/types';
 import { KEY_PREFIX } from '../../gatewayapi/ourKeys';
 import { routeOwns, type RouteOwner } from '../../lattice/ownership';
 import type { RouteKindAdapter } from '../../model/routeKinds';
-import { verificationEpoch } from '../driftCheck';
 import type { HookContext } from '../types';
 
 export const ALLOW_TAKEOVER_ANNOTATION = `${KEY_PREFIX}allow-takeover-from`;
@@ -10,12 +9,10 @@ export const ALLOW_TAKEOVER_ANNOTATION = `${KEY_PREFIX}allow-takeover-from`;
 /** Whose the route's Lattice resources are: this installation, this route (by uid for client tokens). */
 export function routeOwnerOf(route: AnyRoute, adapter: RouteKindAdapter, ctx: HookContext): RouteOwner {
   const { identity } = ctx.aws;
-  // A new token after each verification: what was verified and is gone now is created again (see verificationEpoch).
-  const epoch = verificationEpoch(route);
   const owner = {
     managedBy: identity.managedBy,
     vpcId: identity.vpcId,
-    tokenOwner: `${identity.managedBy}/${route.kind}/${route.metadata.uid ?? `${route.metadata.namespace}/${route.metadata.name}`}${epoch !== undefined ? `@${epoch}` : ''}`,
+    tokenOwner: `${identity.managedBy}/${route.kind}/${route.metadata.uid ?? `${route.metadata.namespace}/${route.metadata.name}`}`,
     routeName: route.metadata.name,
     routeNamespace: route.metadata.namespace ?? '',
     routeType: adapter.routeType,
