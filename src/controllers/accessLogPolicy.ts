@@ -1,13 +1,5 @@
-import {
-  GATEWAY_TARGET,
-  GRPCROUTE_TARGET,
-  HTTPROUTE_TARGET,
-  policyTargetRefs,
-  sameLatticeResource,
-  TLSROUTE_TARGET,
-  type PolicyObject,
-  type PolicyTargetRef,
-} from '../gatewayapi/policy';
+import { policyTargetRefs, sameLatticeResource, type PolicyObject, type PolicyTargetRef } from '../gatewayapi/policy';
+import { GATEWAY_TARGET, GRPCROUTE_TARGET, HTTPROUTE_TARGET, TLSROUTE_TARGET } from '../gatewayapi/policyTargets';
 import { KEY_PREFIX } from '../gatewayapi/ourKeys';
 import { condition } from '../metacontroller/conditions';
 import { generationOf, qualifiedName } from '../metacontroller/objects';

@@ -1,4 +1,5 @@
-import { GATEWAY_TARGET, GRPCROUTE_TARGET, HTTPROUTE_TARGET, sameLatticeResource, type PolicyObject } from '../gatewayapi/policy';
+import { sameLatticeResource, type PolicyObject } from '../gatewayapi/policy';
+import { GATEWAY_TARGET, GRPCROUTE_TARGET, HTTPROUTE_TARGET } from '../gatewayapi/policyTargets';
 import { KEY_PREFIX } from '../gatewayapi/ourKeys';
 import { condition } from '../metacontroller/conditions';
 import { qualifiedName } from '../metacontroller/objects';

@@ -1,14 +1,5 @@
-import {
-  attachPolicy,
-  holderOf,
-  policyRelatedRules,
-  policyTargetRefs,
-  resolveAttachment,
-  type PolicyAttachmentRules,
-  type PolicyObject,
-  type PolicyTargetKind,
-  type PolicyTargetRef,
-} from '../gatewayapi/policy';
+import { attachPolicy, holderOf, policyTargetRefs, resolveAttachment, type PolicyAttachmentRules, type PolicyObject, type PolicyTargetRef } from '../gatewayapi/policy';
+import { policyRelatedRules, type PolicyTargetKind } from '../gatewayapi/policyTargets';
 import { policyAncestors, policyStatus, type PolicyAncestorRef } from '../gatewayapi/policyStatus';
 import { MANAGED_LABEL, MANAGED_LABEL_VALUE, OUR_API_GROUP, OUR_API_VERSION, SERVICE_ARN_ANNOTATION, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
 import { awsErrorMessage, isUserActionable } from '../lattice/awsErrors';

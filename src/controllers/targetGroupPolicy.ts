@@ -1,8 +1,5 @@
-import {
-  attachPolicy,
-  policyRelatedRules,
-  type PolicyTargetKind,
-} from '../gatewayapi/policy';
+import { attachPolicy } from '../gatewayapi/policy';
+import { policyRelatedRules, type PolicyTargetKind } from '../gatewayapi/policyTargets';
 import { policyStatus } from '../gatewayapi/policyStatus';
 import { OUR_API_GROUP, OUR_API_VERSION } from '../gatewayapi/ourKeys';
 import { condition } from '../metacontroller/conditions';

@@ -1,4 +1,5 @@
-import { GATEWAY_TARGET, sameLatticeResource, type PolicyObject } from '../gatewayapi/policy';
+import { sameLatticeResource, type PolicyObject } from '../gatewayapi/policy';
+import { GATEWAY_TARGET } from '../gatewayapi/policyTargets';
 import { KEY_PREFIX } from '../gatewayapi/ourKeys';
 import type { Gateway } from '../gatewayapi/types';
 import { condition } from '../metacontroller/conditions';

@@ -1,10 +1,9 @@
 import { condition, type DesiredCondition } from '../metacontroller/conditions';
 import type { ObjectIndex } from '../metacontroller/objectIndex';
 import { groupOf } from '../metacontroller/objects';
-import type { KubeObject, RelatedResourceRule } from '../metacontroller/types';
-import { OUR_API_VERSION } from './ourKeys';
+import type { KubeObject } from '../metacontroller/types';
 import { referencePermitted } from './referenceGrants';
-import { GATEWAY_API_VERSION, GATEWAY_GROUP, REFERENCE_GRANT_API_VERSION } from './types';
+import { GATEWAY_GROUP } from './types';
 
 /**
  * Policy attachment (GEP-713) shared by every policy kind: target references, target resolution
@@ -50,7 +49,7 @@ export function sameTarget(a: PolicyTargetRef, b: PolicyTargetRef): boolean {
   return a.group === b.group && a.kind === b.kind && a.namespace === b.namespace && a.name === b.name && a.sectionName === b.sectionName;
 }
 
-function isGatewayRef(ref: PolicyTargetRef): boolean {
+export function isGatewayRef(ref: PolicyTargetRef): boolean {
   return ref.group === GATEWAY_GROUP && ref.kind === 'Gateway';
 }
 
@@ -136,45 +135,6 @@ export function conflictedCondition(winner: PolicyObject, target: PolicyTargetRe
     'Conflicted',
     `${winner.kind} ${winner.metadata.namespace}/${winner.metadata.name} already targets ${held.kind} ${held.namespace}/${held.name}${shared} (the oldest policy wins)`,
   );
-}
-
-/** A kind a policy may target, with where Metacontroller finds it. */
-export interface PolicyTargetKind {
-  group: string;
-  kind: string;
-  apiVersion: string;
-  /** Lowercase plural, as in the Kubernetes API path. */
-  resource: string;
-}
-
-const targetKind = (kind: string, resource: string): PolicyTargetKind => ({ group: GATEWAY_GROUP, kind, apiVersion: GATEWAY_API_VERSION, resource });
-export const GATEWAY_TARGET = targetKind('Gateway', 'gateways');
-export const HTTPROUTE_TARGET = targetKind('HTTPRoute', 'httproutes');
-export const GRPCROUTE_TARGET = targetKind('GRPCRoute', 'grpcroutes');
-export const TLSROUTE_TARGET = targetKind('TLSRoute', 'tlsroutes');
-
-/** Every policy of one of our kinds: conflicts are decided across all of them. */
-export function policiesRule(resource: string): RelatedResourceRule {
-  return { apiVersion: OUR_API_VERSION, resource, labelSelector: {} };
-}
-
-/** Every ReferenceGrant: whether a policy of another namespace may compete for a target depends on them. */
-const REFERENCE_GRANTS_RULE: RelatedResourceRule = { apiVersion: REFERENCE_GRANT_API_VERSION, resource: 'referencegrants', labelSelector: {} };
-
-/**
- * What a policy's sync needs: its target by name (a Gateway in every namespace, as Gateways of
- * one name share a service network), every ReferenceGrant (a policy of another namespace competes
- * only if a grant lets it refer to its target), and every policy of its kind.
- */
-export function policyRelatedRules(policy: PolicyObject, kinds: readonly PolicyTargetKind[], ownResource: string): RelatedResourceRule[] {
-  const rules: RelatedResourceRule[] = [];
-  for (const ref of policyTargetRefs(policy)) {
-    const kind = kinds.find((k) => k.group === ref.group && k.kind === ref.kind);
-    if (!kind) continue;
-    rules.push({ apiVersion: kind.apiVersion, resource: kind.resource, ...(isGatewayRef(ref) ? {} : { namespace: ref.namespace }), names: [ref.name] });
-  }
-  rules.push(REFERENCE_GRANTS_RULE, policiesRule(ownResource));
-  return rules;
 }
 
 export type PolicyAttachment<P extends PolicyObject, T extends KubeObject> =

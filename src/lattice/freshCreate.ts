@@ -7,7 +7,8 @@ import { clientToken } from './clientToken';
  * before the object came back). Such an answer names a dead resource, and building on it fails
  * (or, for a rule, silently never converges). So every create is checked with one read, and made
  * again under a token that names the dead resource: still deterministic, so a lost response of
- * that second create is found again by the next pass.
+ * that second create is found again by the next pass. A caller that knows the token is new (its
+ * input names a parent made in the same pass) passes a check that reads nothing.
  */
 
 const ATTEMPTS = 3;

@@ -1,22 +1,23 @@
 import type { RuleAction as SdkRuleAction } from '@aws-sdk/client-vpc-lattice';
-import type { ListenerModel, ServiceModel } from '../model/routeModel';
+import type { ServiceModel } from '../model/routeModel';
+import type { ListenerModel } from '../model/routeListeners';
 import type { RuleAction } from '../model/rules';
 import type { TargetGroupModel } from '../model/targetGroups';
-import { ownershipOf, TAG, tagChanges } from '../model/tags';
+import { TAG } from '../model/tags';
 import type { LatticeApi } from './api';
 import type { LambdaApi } from './lambdaApi';
-import { awsErrorMessage, isConflict, isNotFound, LatticeRefusal, orUndefinedIfNotFound, targetGroupRefusal } from './awsErrors';
+import { awsErrorMessage, isConflict, LatticeRefusal, orUndefinedIfNotFound, targetGroupRefusal } from './awsErrors';
 import { createFresh, isAlive } from './freshCreate';
-import { customDomainHolder } from './domainConflicts';
 import type { RouteOwner } from './ownership';
 import type { PlanOp, RouteOp } from './routePlan';
 import type { ObservedRoute } from './routeState';
+import { adoptService, associateService, dissociateService, type KnownService, ServiceConflict, Unobserved } from './serviceApply';
 import { TargetGroupApplier } from './targetGroupApply';
 import { TARGET_GROUP_OP_KINDS, type TargetGroupOp } from './targetGroupPlan';
 
 /** What one apply left, also when it stopped early: a failure still records what it created. */
 export interface ApplyResult {
-  service: { arn: string; id: string; dnsName: string | undefined } | undefined;
+  service: KnownService | undefined;
   /** Our target groups that exist after the apply (wanted, or retiring and not yet gone). */
   targetGroupArns: string[];
   waits: string[];
@@ -28,13 +29,9 @@ export interface ApplyResult {
   error?: unknown;
 }
 
-class ServiceConflict extends Error {}
-/** Lattice holds what the pass did not observe (a service adopted, a rule or listener of that name): the next pass reads it. */
-class Unobserved extends Error {}
-
 /** Known ids of the route's resources, seeded from the observation and extended by creates. */
 interface Known {
-  service: { arn: string; id: string; dnsName: string | undefined } | undefined;
+  service: KnownService | undefined;
   listeners: Map<number, string>;
   rules: Map<number, Map<string, string>>;
 }
@@ -62,6 +59,11 @@ export class RouteApplier {
   readonly #waits: string[] = [];
   readonly #domainConflicts: string[] = [];
   #customDomain: string | undefined;
+  /**
+   * Services and listeners created by this pass. A create under one of them carries its new id in
+   * its token, so Lattice cannot answer it with a resource from an earlier lifetime: no read needed.
+   */
+  readonly #createdThisPass = new Set<string>();
 
   constructor(
     api: LatticeApi,
@@ -101,6 +103,11 @@ export class RouteApplier {
     return result({});
   }
 
+  /** The check of a create under `parentId`: none when this pass created the parent. */
+  #aliveUnder<T>(parentId: string, check: (created: T) => Promise<boolean>): (created: T) => Promise<boolean> {
+    return this.#createdThisPass.has(parentId) ? async () => true : check;
+  }
+
   #serviceId(): string {
     const service = this.#known.service;
     if (!service) throw new Error('no Lattice service to work on');
@@ -126,10 +133,18 @@ export class RouteApplier {
       case 'updateServiceCertificate':
         await this.#api.updateService({ serviceIdentifier: this.#serviceId(), certificateArn: op.certificateArn });
         return;
-      case 'createAssociation':
-        return this.#createAssociation(op.serviceNetworkArn);
-      case 'deleteAssociation':
-        return this.#deleteAssociation(op.associationArn);
+      case 'createAssociation': {
+        const serviceId = this.#serviceId();
+        const outcome = await associateService(this.#api, this.#owner, serviceId, op.serviceNetworkArn, this.#customDomain, this.#createdThisPass.has(serviceId));
+        if (outcome?.domainConflict !== undefined) this.#domainConflicts.push(outcome.domainConflict);
+        if (outcome?.wait !== undefined) this.#waits.push(outcome.wait);
+        return;
+      }
+      case 'deleteAssociation': {
+        const wait = await dissociateService(this.#api, this.#owner, op.associationArn);
+        if (wait !== undefined) this.#waits.push(wait);
+        return;
+      }
       case 'deleteListener':
         return this.#deleteListener(op.port);
       case 'createListener':
@@ -162,59 +177,16 @@ export class RouteApplier {
     };
     try {
       const created = await createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createService(i), (c) => isAlive(this.#api.getService(c.arn ?? '')));
-      if (created.arn && created.id) this.#known.service = { arn: created.arn, id: created.id, dnsName: created.dnsEntry?.domainName };
+      if (created.arn && created.id) {
+        this.#known.service = { arn: created.arn, id: created.id, dnsName: created.dnsEntry?.domainName };
+        this.#createdThisPass.add(created.id);
+      }
       this.#waits.push('the Lattice service is being created');
     } catch (error) {
       if (!isConflict(error)) throw error;
-      await this.#adoptService(service);
-    }
-  }
-
-  /** A service of that name exists: ours for this route → adopt; takeover allowed → retag; else conflict. */
-  async #adoptService(service: ServiceModel): Promise<void> {
-    const summary = (await this.#api.listServices()).find((s) => s.name === service.name);
-    if (!summary?.arn || !summary.id) throw new ServiceConflict(`Lattice service ${service.name} exists but cannot be read`);
-    const tags = await this.#api.listTags(summary.arn);
-    const owner = tags[TAG.managedBy];
-    const sameRoute =
-      this.#owner.routeName !== undefined &&
-      tags[TAG.routeName] === this.#owner.routeName &&
-      tags[TAG.routeNamespace] === this.#owner.routeNamespace &&
-      (tags[TAG.routeType] ?? this.#owner.routeType) === this.#owner.routeType;
-    const ours = owner === this.#owner.managedBy && sameRoute;
-    const takeover = owner !== undefined && owner !== this.#owner.managedBy && owner === this.#owner.allowTakeoverFrom;
-    if (!ours && !takeover) {
-      const holder = owner === undefined ? 'an untagged service (not managed by any controller)' : owner === this.#owner.managedBy ? `route ${tags[TAG.routeNamespace]}/${tags[TAG.routeName]}` : `owner ${owner}`;
-      throw new ServiceConflict(`Lattice service name ${service.name} is already used by ${holder}; set the service-name-override annotation${owner && owner !== this.#owner.managedBy ? ', or allow-takeover-from' : ''}`);
-    }
-    const changes = tagChanges(tags, service.tags);
-    if (Object.keys(changes).length > 0) await this.#api.tagResource(summary.arn, changes);
-    const full = await this.#api.getService(summary.arn);
-    this.#known.service = { arn: summary.arn, id: summary.id, dnsName: full.dnsEntry?.domainName };
-    throw new Unobserved(`adopted the existing Lattice service ${summary.arn} (${full.status}); it is programmed from what it holds next pass`);
-  }
-
-  async #createAssociation(serviceNetworkArn: string): Promise<void> {
-    const serviceIdentifier = this.#serviceId();
-    const input = { serviceIdentifier, serviceNetworkIdentifier: serviceNetworkArn, tags: { [TAG.managedBy]: this.#owner.managedBy } };
-    try {
-      await createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createServiceNetworkServiceAssociation(i), (c) => isAlive(this.#api.listServiceNetworkServiceAssociations({ serviceIdentifier }).then((all) => all.find((a) => a.arn === c.arn))));
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-      const domainConflict = await customDomainHolder(this.#api, serviceNetworkArn, this.#customDomain, serviceIdentifier);
-      if (domainConflict !== undefined) this.#domainConflicts.push(domainConflict);
-      else this.#waits.push(`association with ${serviceNetworkArn} not possible yet: ${awsErrorMessage(error)}`);
-    }
-  }
-
-  async #deleteAssociation(associationArn: string): Promise<void> {
-    if (ownershipOf(await this.#api.listTags(associationArn), this.#owner.managedBy) !== 'ours') return;
-    try {
-      await this.#api.deleteServiceNetworkServiceAssociation(associationArn);
-    } catch (error) {
-      if (isNotFound(error)) return;
-      if (!isConflict(error)) throw error;
-      this.#waits.push(`association ${associationArn} cannot be deleted yet`);
+      const adopted = await adoptService(this.#api, this.#owner, service);
+      this.#known.service = adopted.known;
+      throw new Unobserved(adopted.message);
     }
   }
 
@@ -235,8 +207,10 @@ export class RouteApplier {
       defaultAction: this.#sdkAction(listener.defaultAction),
       tags: { [TAG.managedBy]: this.#owner.managedBy },
     };
-    const created = await forwarding(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createListener(i), (c) => isAlive(this.#api.getListener(input.serviceIdentifier, c.id ?? ''))));
+    const alive = this.#aliveUnder(input.serviceIdentifier, (c: { id?: string }) => isAlive(this.#api.getListener(input.serviceIdentifier, c.id ?? '')));
+    const created = await forwarding(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createListener(i), alive));
     if (created.id) {
+      this.#createdThisPass.add(created.id);
       this.#known.listeners.set(listener.port, created.id);
       this.#known.rules.set(listener.port, new Map());
     }
@@ -260,7 +234,8 @@ export class RouteApplier {
       action: this.#sdkAction(action),
       tags: { [TAG.managedBy]: this.#owner.managedBy },
     };
-    const created = await forwarding(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createRule(i), (c) => isAlive(this.#api.getRule(input.serviceIdentifier, input.listenerIdentifier, c.id ?? ''))));
+    const alive = this.#aliveUnder(input.listenerIdentifier, (c: { id?: string }) => isAlive(this.#api.getRule(input.serviceIdentifier, input.listenerIdentifier, c.id ?? '')));
+    const created = await forwarding(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createRule(i), alive));
     if (created.id) this.#known.rules.get(port)?.set(name, created.id);
   }
 
@@ -279,7 +254,6 @@ export class RouteApplier {
     // Partial failure is no HTTP error: report it, and let the next pass plan the rest again.
     if (failed.length > 0) throw new LatticeRefusal('RulesNotUpdated', `rules not updated: ${failed.map((f) => `${f.ruleIdentifier}: ${f.failureMessage ?? f.failureCode}`).join('; ')}`);
   }
-
 }
 
 /** A rule or listener write; Lattice refusing a target group it names becomes a LatticeRefusal. */
@@ -292,4 +266,3 @@ async function forwarding<T>(call: Promise<T>): Promise<T> {
     throw targetGroupRefusal(error) ?? error;
   }
 }
-

@@ -1,4 +1,5 @@
-import type { ListenerModel, RouteModel, ServiceModel } from '../model/routeModel';
+import type { RouteModel, ServiceModel } from '../model/routeModel';
+import type { ListenerModel } from '../model/routeListeners';
 import type { LatticeRuleModel, RuleAction } from '../model/rules';
 import { canonicalJson } from '../model/canonicalJson';
 import { tagChanges } from '../model/tags';

@@ -1,7 +1,6 @@
 import { condition, type DesiredCondition } from '../metacontroller/conditions';
 import type { ObjectIndex } from '../metacontroller/objectIndex';
 import type { EndpointSlice } from '../gatewayapi/coreTypes';
-import type { LatticeListenerProtocol } from '../gatewayapi/listeners';
 import { KEY_PREFIX, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
 import type { RouteParent } from '../gatewayapi/routeParents';
 import type { AnyRoute } from '../gatewayapi/types';
@@ -10,12 +9,13 @@ import { parseTagsAnnotation, TAG, TAGS_ANNOTATION } from './tags';
 import { latticeWeights, resolveRuleBackends, type Backend, type BackendProblem, type ImportedBackend, type LambdaBackend, type ServiceBackend } from './backends';
 import type { FunctionLookup } from './lambdaTargets';
 import { applySettings, policyFor } from './targetGroupPolicy';
-import { latticeServiceName, listenerName, serviceNameProblem } from './names';
+import { latticeServiceName, serviceNameProblem } from './names';
 import type { RouteKindAdapter } from './routeKinds';
 import { describeRule, orderRules, priorityOverrides, type DroppedRule, type LatticeRuleModel, type MatchEntry, type RuleAction } from './rules';
 import { lambdaTargetGroupModel, targetGroupModel, type TargetGroupModel } from './targetGroups';
 import { targetsFor } from './targets';
 import { customDomainOf } from './customDomain';
+import { httpsCertificateOf, listenersOf, passthroughDomainProblem, type ListenerModel } from './routeListeners';
 
 export { customDomainOf } from './customDomain';
 
@@ -24,13 +24,6 @@ export const STANDALONE_ANNOTATION = `${KEY_PREFIX}standalone`;
 
 /** At most this many target groups in one forward action (Lattice). */
 const MAX_FORWARD_TARGET_GROUPS = 10;
-
-export interface ListenerModel {
-  name: string;
-  port: number;
-  protocol: LatticeListenerProtocol;
-  defaultAction: RuleAction;
-}
 
 export interface ServiceModel {
   name: string;
@@ -82,61 +75,10 @@ export interface BuiltRoute {
   notes: string[];
 }
 
-/** TLS passthrough is routed by the service's custom domain: a route whose names are all wildcards cannot be served. */
-function passthroughDomainProblem(adapter: RouteKindAdapter, wildcardsOnly: readonly string[] | undefined): string | undefined {
-  if (adapter.mode !== 'defaultAction' || wildcardsOnly === undefined) return undefined;
-  return `VPC Lattice routes TLS passthrough by the service's custom domain, an exact hostname: the names this route has on its listeners (${wildcardsOnly.join(', ')}) are all wildcards; give the route or the listener an exact hostname`;
-}
-
-/** Whether the route serves HTTPS, and the certificate a Gateway listener names for it. */
-export function httpsCertificateOf(parents: readonly RouteParent[]): { https: boolean; certificateArn: string | undefined } {
-  let https = false;
-  for (const parent of parents) {
-    if (parent.attachment.reason !== 'Accepted') continue;
-    for (const { analysis } of parent.attachment.listeners) {
-      if (analysis.latticeProtocol !== 'HTTPS' || !analysis.usable) continue;
-      https = true;
-      if (analysis.certificateArn) return { https, certificateArn: analysis.certificateArn };
-    }
-  }
-  return { https, certificateArn: undefined };
-}
-
 function isStandalone(route: AnyRoute, parents: readonly RouteParent[]): boolean {
   const own = route.metadata.annotations?.[STANDALONE_ANNOTATION];
   if (own === 'true' || own === 'false') return own === 'true';
   return parents.some((p) => p.gateway.metadata.annotations?.[STANDALONE_ANNOTATION] === 'true');
-}
-
-function listenersOf(parents: readonly RouteParent[], maxListeners: number, passthroughAction: RuleAction | undefined, notes: string[]): ListenerModel[] {
-  const byPort = new Map<number, ListenerModel>();
-  for (const parent of parents) {
-    for (const { analysis } of parent.attachment.listeners) {
-      const protocol = analysis.latticeProtocol;
-      if (!analysis.usable || protocol === undefined) continue;
-      const port = analysis.listener.port;
-      const existing = byPort.get(port);
-      if (existing && existing.protocol !== protocol) {
-        notes.push(`port ${port} is both ${existing.protocol} and ${protocol} on the parent Gateways; ${existing.protocol} is used`);
-        continue;
-      }
-      if (protocol === 'TLS_PASSTHROUGH') {
-        // A passthrough listener forwards everything to the route's one rule; it cannot answer a fixed status.
-        if (!passthroughAction || !('forward' in passthroughAction)) {
-          if (!notes.some((n) => n.startsWith('the TLS passthrough listener'))) notes.push('the TLS passthrough listener needs at least one valid backend');
-          continue;
-        }
-        byPort.set(port, { name: listenerName(protocol, port), port, protocol, defaultAction: passthroughAction });
-        continue;
-      }
-      byPort.set(port, { name: listenerName(protocol, port), port, protocol, defaultAction: { fixedResponse: 404 } });
-    }
-  }
-  const listeners = [...byPort.values()].sort((a, b) => a.port - b.port);
-  if (listeners.length > maxListeners) {
-    notes.push(`only ${maxListeners} Lattice listeners per service (the quota): ports ${listeners.slice(maxListeners).map((l) => l.port).join(', ')} are not programmed`);
-  }
-  return listeners.slice(0, maxListeners);
 }
 
 function resolvedRefsCondition(problems: readonly BackendProblem[]): DesiredCondition {

@@ -12,7 +12,7 @@ const FIXTURES = join(__dirname, '..', 'fixtures');
 
 function slowController(release: Promise<void>, started: () => void): HookController {
   return {
-    wiring: { kind: 'DecoratorController', name: 'slow', description: 'test', resources: [], hooks: { customize: false, finalize: false } },
+    wiring: { kind: 'DecoratorController', name: 'slow', description: 'test', resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }], hooks: { customize: false, finalize: false } },
     handlers: {
       async sync() {
         started();

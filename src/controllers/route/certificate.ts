@@ -2,7 +2,8 @@ import { KEY_PREFIX } from '../../gatewayapi/ourKeys';
 import type { RouteParent } from '../../gatewayapi/routeParents';
 import type { AnyRoute } from '../../gatewayapi/types';
 import { discoverCertificate } from '../../lattice/certificates';
-import { customDomainOf, httpsCertificateOf } from '../../model/routeModel';
+import { customDomainOf } from '../../model/routeModel';
+import { httpsCertificateOf } from '../../model/routeListeners';
 import type { HookContext } from '../types';
 
 /** `<hostname>=<certificate ARN>` found in ACM, so discovery (an account-wide list) runs once per hostname. */

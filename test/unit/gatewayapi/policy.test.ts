@@ -1,14 +1,5 @@
-import {
-  attachPolicy,
-  holderOf,
-  policyTargetRefs,
-  policyRelatedRules,
-  resolvePolicyTarget,
-  sameLatticeResource,
-  winningPolicy,
-  type PolicyAttachmentRules,
-  type PolicyObject,
-} from '../../../src/gatewayapi/policy';
+import { attachPolicy, holderOf, policyTargetRefs, resolvePolicyTarget, sameLatticeResource, winningPolicy, type PolicyAttachmentRules, type PolicyObject } from '../../../src/gatewayapi/policy';
+import { policyRelatedRules } from '../../../src/gatewayapi/policyTargets';
 import { mergePolicyAncestors, policyAncestors, policyStatus } from '../../../src/gatewayapi/policyStatus';
 import { referencePermitted } from '../../../src/gatewayapi/referenceGrants';
 import { ObjectIndex } from '../../../src/metacontroller/objectIndex';

@@ -1,0 +1,95 @@
+import type { ServiceModel } from '../model/routeModel';
+import { ownershipOf, TAG, tagChanges } from '../model/tags';
+import type { LatticeApi } from './api';
+import { awsErrorMessage, isConflict, isNotFound } from './awsErrors';
+import { customDomainHolder } from './domainConflicts';
+import { createFresh, isAlive } from './freshCreate';
+import type { RouteOwner } from './ownership';
+
+/** The service name belongs to another route or owner: the apply stops and the route reports it. */
+export class ServiceConflict extends Error {}
+/** Lattice holds what the pass did not observe (a service adopted, a rule or listener of that name): the next pass reads it. */
+export class Unobserved extends Error {}
+
+export interface KnownService {
+  arn: string;
+  id: string;
+  dnsName: string | undefined;
+}
+
+/**
+ * A service of that name exists: ours for this route → adopt; takeover allowed → retag; else ServiceConflict.
+ * An adopted service was not observed this pass, so the caller records it and stops with Unobserved(message).
+ */
+export async function adoptService(api: LatticeApi, owner: RouteOwner, service: ServiceModel): Promise<{ known: KnownService; message: string }> {
+  const summary = (await api.listServices()).find((s) => s.name === service.name);
+  if (!summary?.arn || !summary.id) throw new ServiceConflict(`Lattice service ${service.name} exists but cannot be read`);
+  const tags = await api.listTags(summary.arn);
+  const managedBy = tags[TAG.managedBy];
+  const sameRoute =
+    owner.routeName !== undefined &&
+    tags[TAG.routeName] === owner.routeName &&
+    tags[TAG.routeNamespace] === owner.routeNamespace &&
+    (tags[TAG.routeType] ?? owner.routeType) === owner.routeType;
+  const ours = managedBy === owner.managedBy && sameRoute;
+  const takeover = managedBy !== undefined && managedBy !== owner.managedBy && managedBy === owner.allowTakeoverFrom;
+  if (!ours && !takeover) {
+    const holder =
+      managedBy === undefined
+        ? 'an untagged service (not managed by any controller)'
+        : managedBy === owner.managedBy
+          ? `route ${tags[TAG.routeNamespace]}/${tags[TAG.routeName]}`
+          : `owner ${managedBy}`;
+    const takeoverHint = managedBy && managedBy !== owner.managedBy ? ', or allow-takeover-from' : '';
+    throw new ServiceConflict(`Lattice service name ${service.name} is already used by ${holder}; set the service-name-override annotation${takeoverHint}`);
+  }
+  const changes = tagChanges(tags, service.tags);
+  if (Object.keys(changes).length > 0) await api.tagResource(summary.arn, changes);
+  const full = await api.getService(summary.arn);
+  return {
+    known: { arn: summary.arn, id: summary.id, dnsName: full.dnsEntry?.domainName },
+    message: `adopted the existing Lattice service ${summary.arn} (${full.status}); it is programmed from what it holds next pass`,
+  };
+}
+
+/**
+ * Joins the service to a network; a refusal is a custom-domain conflict or something to wait for,
+ * not an error. A service created by this pass needs no check of the answer (see createFresh).
+ */
+export async function associateService(
+  api: LatticeApi,
+  owner: RouteOwner,
+  serviceIdentifier: string,
+  serviceNetworkArn: string,
+  customDomain: string | undefined,
+  serviceCreatedThisPass = false,
+): Promise<{ wait?: string; domainConflict?: string } | undefined> {
+  const input = { serviceIdentifier, serviceNetworkIdentifier: serviceNetworkArn, tags: { [TAG.managedBy]: owner.managedBy } };
+  try {
+    await createFresh(
+      owner.tokenOwner,
+      input,
+      (i) => api.createServiceNetworkServiceAssociation(i),
+      serviceCreatedThisPass ? async () => true : (c) => isAlive(api.listServiceNetworkServiceAssociations({ serviceIdentifier }).then((all) => all.find((a) => a.arn === c.arn))),
+    );
+    return undefined;
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+    const domainConflict = await customDomainHolder(api, serviceNetworkArn, customDomain, serviceIdentifier);
+    if (domainConflict !== undefined) return { domainConflict };
+    return { wait: `association with ${serviceNetworkArn} not possible yet: ${awsErrorMessage(error)}` };
+  }
+}
+
+/** Leaves a network; only an association tagged as ours is deleted. Returns what to wait for, if anything. */
+export async function dissociateService(api: LatticeApi, owner: RouteOwner, associationArn: string): Promise<string | undefined> {
+  if (ownershipOf(await api.listTags(associationArn), owner.managedBy) !== 'ours') return undefined;
+  try {
+    await api.deleteServiceNetworkServiceAssociation(associationArn);
+    return undefined;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    if (!isConflict(error)) throw error;
+    return `association ${associationArn} cannot be deleted yet`;
+  }
+}
