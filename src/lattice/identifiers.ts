@@ -29,7 +29,10 @@ export class ImpossibleIdentifierError extends Error {
 /** Returns the command, or throws ImpossibleIdentifierError when an identifier of its input cannot exist. */
 export function checked<C extends { input: object }>(command: C): C {
   for (const [member, value] of Object.entries(command.input)) {
-    if (typeof value === 'string' && namesLatticeResource(member) && !isLatticeIdentifier(value)) throw new ImpossibleIdentifierError(member);
+    // A number or an object where an identifier goes came from an edited record as well.
+    if (namesLatticeResource(member) && value !== undefined && (typeof value !== 'string' || !isLatticeIdentifier(value))) {
+      throw new ImpossibleIdentifierError(member);
+    }
   }
   return command;
 }

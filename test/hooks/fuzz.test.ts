@@ -167,7 +167,7 @@ describe('hostile hook input (seeded fuzz)', () => {
   let seeds: HookSeed[];
 
   beforeAll(async () => {
-    h = await startHarness({ env: { DRIFT_CHECK_SECONDS: '0', LOG_LEVEL: 'error', BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
+    h = await startHarness({ env: { DRIFT_CHECK_SECONDS: '0', LOG_LEVEL: 'warn', BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
     seeds = await recordHookSeeds(h, REPOSITORY_ROOT);
   }, 60_000);
   afterAll(async () => h.close());
@@ -189,6 +189,7 @@ describe('hostile hook input (seeded fuzz)', () => {
     const failures: string[] = [];
     const statuses: Record<number, number> = {};
     let baseline = 0;
+    let validations = 0;
     const started = Date.now();
     await h.admin.resetCalls();
     for (let i = 0; i < CASES; i++) {
@@ -197,7 +198,11 @@ describe('hostile hook input (seeded fuzz)', () => {
         baseline = process.memoryUsage().heapUsed;
       }
       // What the fuzz created in Lattice goes now and then, so the heap figure is the server's.
-      if (i > 0 && i % 1000 === 0) await h.admin.ok('POST', 'reset');
+      if (i > 0 && i % 1000 === 0) {
+        await h.admin.ok('POST', 'reset');
+        await h.admin.resetCalls();
+        validations = 0;
+      }
       const seed = mutator.pick(seeds);
       const body = structuredClone(seed.body) as Json;
       const steps: string[] = [];
@@ -222,10 +227,17 @@ describe('hostile hook input (seeded fuzz)', () => {
       }
       if (!ALLOWED.has(res.statusCode) || !json) {
         const logged = h.logs.find((l) => res.body.includes(String(l.errorId)))?.err as { message?: string; stack?: string } | undefined;
-        const where = logged?.stack?.split('\n').find((line) => line.includes('/src/'))?.trim() ?? '';
+        const where = logged?.stack?.split('\n').filter((line) => line.includes('/src/') && !line.includes('callSession') && !line.includes('/lattice/api.ts')).slice(0, 3).join(' < ').trim() ?? '';
         const signature = `${res.statusCode} ${logged?.message?.slice(0, 120) ?? res.body.slice(0, 120)} ${where}`;
         if (!failures.some((f) => f.endsWith(signature))) failures.push(`case ${i} ${seed.url} [${steps.join('; ')}]: ${signature}`);
       }
+      // Which case sent Lattice an invalid value: the counter is read after every case.
+      const now = (await h.admin.calls()).errors?.ValidationException ?? 0;
+      if (now > validations) {
+        const refusal = h.logs.map((l) => (l.err as { message?: string } | undefined)?.message ?? '').find((m) => m.includes('alidation')) ?? '';
+        failures.push(`case ${i} ${seed.url} [${steps.join('; ')}]: ValidationException reached Lattice ${refusal.slice(0, 200)}`);
+      }
+      validations = now;
       if (h.logs.length > 100) h.logs.splice(0, h.logs.length);
     }
     gc();
