@@ -29,7 +29,8 @@ export class ImpossibleIdentifierError extends Error {
 /** Returns the command, or throws ImpossibleIdentifierError when an identifier of its input cannot exist. */
 export function checked<C extends { input: object }>(command: C): C {
   for (const [member, value] of Object.entries(command.input)) {
-    if (typeof value === 'string' && namesLatticeResource(member) && !isLatticeIdentifier(value)) throw new ImpossibleIdentifierError(member);
+    if (typeof value === 'string' && namesLatticeResource(member) && !isLatticeIdentifier(value))
+      throw new ImpossibleIdentifierError(member);
   }
   return command;
 }
