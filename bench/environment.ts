@@ -49,7 +49,11 @@ function serverEnv(options: BenchEnvironmentOptions): Record<string, string> {
   return env;
 }
 
-async function inProcessServer(env: Record<string, string>, endpoint: string, closers: (() => Promise<void> | void)[]): Promise<{ url: string; peak: () => Promise<MemoryPeak> }> {
+async function inProcessServer(
+  env: Record<string, string>,
+  endpoint: string,
+  closers: (() => Promise<void> | void)[],
+): Promise<{ url: string; peak: () => Promise<MemoryPeak> }> {
   const sampler = new MemorySampler();
   closers.push(() => sampler.stop());
   const config = loadConfig(env);
@@ -84,9 +88,18 @@ function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
   });
 }
 
-async function childServer(env: Record<string, string>, endpoint: string, closers: (() => Promise<void> | void)[]): Promise<{ url: string; peak: () => Promise<MemoryPeak> }> {
+async function childServer(
+  env: Record<string, string>,
+  endpoint: string,
+  closers: (() => Promise<void> | void)[],
+): Promise<{ url: string; peak: () => Promise<MemoryPeak> }> {
   const child = fork(join(__dirname, 'serverProcess.js'), [], {
-    env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env, BENCH_EMULATOR_ENDPOINT: endpoint },
+    env: {
+      PATH: process.env.PATH ?? '',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...env,
+      BENCH_EMULATOR_ENDPOINT: endpoint,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   closers.push(async () => {
@@ -119,12 +132,28 @@ export async function startBenchEnvironment(options: BenchEnvironmentOptions): P
     if (options.quotas && Object.keys(options.quotas).length > 0) await admin.config({ quotas: options.quotas });
     if (options.rate) await admin.config({ throttle: { ratePerSecond: options.rate.perSecond, burst: options.rate.burst } });
     const env = serverEnv(options);
-    const server = options.server === 'child' ? await childServer(env, emulator.endpoint, closers) : await inProcessServer(env, emulator.endpoint, closers);
+    const server =
+      options.server === 'child'
+        ? await childServer(env, emulator.endpoint, closers)
+        : await inProcessServer(env, emulator.endpoint, closers);
     const cluster = new FakeCluster();
     for (const crd of gatewayApiCrds()) cluster.apply(crd);
-    const driver = new MetacontrollerDriver({ cluster, baseUrl: server.url, manifestsDir: join(options.root, 'metacontroller'), timeScale: options.timeScale });
+    const driver = new MetacontrollerDriver({
+      cluster,
+      baseUrl: server.url,
+      manifestsDir: join(options.root, 'metacontroller'),
+      timeScale: options.timeScale,
+    });
     closers.push(() => driver.close());
-    return { cluster, driver, admin, serverUrl: server.url, hookDeadlineMs: loadConfig(env).hookDeadlineMs, peakMemory: server.peak, close };
+    return {
+      cluster,
+      driver,
+      admin,
+      serverUrl: server.url,
+      hookDeadlineMs: loadConfig(env).hookDeadlineMs,
+      peakMemory: server.peak,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -46,7 +46,12 @@ export interface Spread {
 
 /** Median, 99th percentile (nearest rank) and maximum. */
 export function spread(values: readonly number[]): Spread {
-  return { count: values.length, p50: percentile(values, 50), p99: percentile(values, 99), max: values.reduce((a, b) => Math.max(a, b), 0) };
+  return {
+    count: values.length,
+    p50: percentile(values, 50),
+    p99: percentile(values, 99),
+    max: values.reduce((a, b) => Math.max(a, b), 0),
+  };
 }
 
 /** `wall / bound`, or undefined when there is no bound (nothing had to be called, or no rate limit). */

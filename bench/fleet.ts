@@ -6,7 +6,12 @@ const GATEWAY = { name: 'demo-network', namespace: 'infra' };
 
 function service(name: string, addresses: readonly string[]): KubeObject[] {
   return [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: FLEET_NAMESPACE }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: FLEET_NAMESPACE },
+      spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+    },
     {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',

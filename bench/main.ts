@@ -11,7 +11,12 @@ async function main(args: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const options: BenchOptions = { root: repositoryRoot(__dirname), server: 'child', ...parsed, progress: (line) => process.stderr.write(`bench: ${line}\n`) };
+  const options: BenchOptions = {
+    root: repositoryRoot(__dirname),
+    server: 'child',
+    ...parsed,
+    progress: (line) => process.stderr.write(`bench: ${line}\n`),
+  };
   const result = await runBench(options);
   for (const line of benchReport(result)) process.stdout.write(`${line}\n`);
   const problems = benchProblems(result);

@@ -90,8 +90,10 @@ export interface BenchResult {
 const HTTP_ROUTE = 'HTTPRoute';
 
 function programmed(route: KubeObject | undefined): boolean {
-  const parents = ((route?.status as { parents?: { conditions?: { type?: string; status?: string }[] }[] } | undefined)?.parents ?? []);
-  return parents.length > 0 && parents.every((p) => (p.conditions ?? []).some((c) => c.type === PROGRAMMED_CONDITION && c.status === 'True'));
+  const parents = (route?.status as { parents?: { conditions?: { type?: string; status?: string }[] }[] } | undefined)?.parents ?? [];
+  return (
+    parents.length > 0 && parents.every((p) => (p.conditions ?? []).some((c) => c.type === PROGRAMMED_CONDITION && c.status === 'True'))
+  );
 }
 
 class Run {
@@ -125,7 +127,9 @@ class Run {
       rateBoundMs: rate ? (minimum.total / rate.perSecond) * 1000 : undefined,
     };
     if (keep) this.phases.push(figures);
-    this.options.progress?.(`${name}: ${(wallMs / 1000).toFixed(1)} s, ${figures.hookCalls} hook calls, ${figures.aws.reads + figures.aws.writes} AWS calls (minimum ${minimum.total})`);
+    this.options.progress?.(
+      `${name}: ${(wallMs / 1000).toFixed(1)} s, ${figures.hookCalls} hook calls, ${figures.aws.reads + figures.aws.writes} AWS calls (minimum ${minimum.total})`,
+    );
     return figures;
   }
 
@@ -151,7 +155,13 @@ function figuresOf(records: readonly CallRecord[]): Omit<HookFigures, 'controlle
     latency: spread(records.map((r) => r.durationMs)),
     requestBytes: spread(records.map((r) => r.requestBytes)),
     ...(aws.length > 0
-      ? { awsPerCall: { mean: mean(aws.map((a) => a.reads + a.writes)), max: aws.reduce((m, a) => Math.max(m, a.reads + a.writes), 0), writes: aws.reduce((s, a) => s + a.writes, 0) } }
+      ? {
+          awsPerCall: {
+            mean: mean(aws.map((a) => a.reads + a.writes)),
+            max: aws.reduce((m, a) => Math.max(m, a.reads + a.writes), 0),
+            writes: aws.reduce((s, a) => s + a.writes, 0),
+          },
+        }
       : {}),
   };
 }
@@ -166,7 +176,11 @@ async function replayGateway(run: Run, body: unknown, samples: number): Promise<
   const durations: number[] = [];
   for (let i = 0; i < samples; i++) {
     const started = performance.now();
-    const response = await request(`${env.serverUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+    const response = await request(`${env.serverUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: payload,
+    });
     await response.body.text();
     durations.push(performance.now() - started);
   }
@@ -273,7 +287,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
     const gateway = infrastructure.find((o) => o.kind === 'Gateway') as KubeObject;
     await run.phase('Gateway label change', async () => {
-      env.cluster.apply({ ...gateway, metadata: { ...gateway.metadata, labels: { ...gateway.metadata.labels, 'bench.example.com/touched': 'yes' } } });
+      env.cluster.apply({
+        ...gateway,
+        metadata: { ...gateway.metadata, labels: { ...gateway.metadata.labels, 'bench.example.com/touched': 'yes' } },
+      });
       await env.driver.runUntilStable({ timeoutMs: run.timeoutMs });
     });
 
@@ -282,7 +299,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     allProgrammed &&= added.filter((o) => o.kind === HTTP_ROUTE).every((r) => programmed(env.cluster.get(refOf(r))));
 
     await run.phase('change one route', async () => {
-      env.cluster.apply(fleetRoute(0, [{ matches: [{ path: { type: 'Exact', value: '/health' } }], backendRefs: [{ name: 'app-0-web', port: 80 }] }]));
+      env.cluster.apply(
+        fleetRoute(0, [{ matches: [{ path: { type: 'Exact', value: '/health' } }], backendRefs: [{ name: 'app-0-web', port: 80 }] }]),
+      );
       await env.driver.runUntilStable({ timeoutMs: run.timeoutMs });
     });
 

@@ -44,7 +44,18 @@ const ID_KINDS = [
 ] as const;
 
 /** Fields that change by themselves or are derived from other resources: not something a call sets. */
-const VOLATILE = new Set(['status', 'createdAt', 'lastUpdatedAt', 'failureReason', 'failureMessage', 'failureCode', 'targets', 'serviceArns', 'tags', 'dnsEntry']);
+const VOLATILE = new Set([
+  'status',
+  'createdAt',
+  'lastUpdatedAt',
+  'failureReason',
+  'failureMessage',
+  'failureCode',
+  'targets',
+  'serviceArns',
+  'tags',
+  'dnsEntry',
+]);
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -59,7 +70,11 @@ function byKey(entries: readonly StateEntry[], key: string): Map<string, StateEn
 
 function settable(entry: StateEntry): string {
   // `numberOfAssociatedServices` and the like count other resources.
-  return JSON.stringify(Object.entries(entry).filter(([k]) => !VOLATILE.has(k) && !k.startsWith('numberOf')).sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify(
+    Object.entries(entry)
+      .filter(([k]) => !VOLATILE.has(k) && !k.startsWith('numberOf'))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 function tagCalls(before: StateEntry, after: StateEntry): number {

@@ -19,13 +19,25 @@ not empty after the deletion, a SyncError, a failed hook call, a no-op sync that
 
 export type ParsedOptions = Omit<BenchOptions, 'root' | 'server'>;
 
-const FLAGS = new Set(['--routes', '--fleet', '--rollout', '--rounds', '--gateway-samples', '--emulator-rps', '--emulator-burst', '--transition-ms', '--time-scale', '--help']);
+const FLAGS = new Set([
+  '--routes',
+  '--fleet',
+  '--rollout',
+  '--rounds',
+  '--gateway-samples',
+  '--emulator-rps',
+  '--emulator-burst',
+  '--transition-ms',
+  '--time-scale',
+  '--help',
+]);
 /** Flags whose value may be left out. */
 const OPTIONAL_VALUE: Record<string, number> = { '--fleet': 1000, '--rollout': 10 };
 
 function number(flag: string, text: string | undefined): number {
   const value = Number(text);
-  if (text === undefined || text === '' || !Number.isFinite(value) || value < 0) throw new Error(`${flag} needs a non-negative number\n${USAGE}`);
+  if (text === undefined || text === '' || !Number.isFinite(value) || value < 0)
+    throw new Error(`${flag} needs a non-negative number\n${USAGE}`);
   return value;
 }
 
@@ -56,6 +68,8 @@ export function parseBenchArgs(args: readonly string[]): ParsedOptions | 'help' 
     gatewaySamples: whole('--gateway-samples', fleet === undefined ? 20 : 100),
     transitionMs: given.get('--transition-ms') ?? 20,
     timeScale: given.get('--time-scale') ?? 0.01,
-    ...(rps === undefined ? {} : { rate: { perSecond: Math.max(1, Math.floor(rps)), burst: Math.max(1, Math.floor(given.get('--emulator-burst') ?? rps)) } }),
+    ...(rps === undefined
+      ? {}
+      : { rate: { perSecond: Math.max(1, Math.floor(rps)), burst: Math.max(1, Math.floor(given.get('--emulator-burst') ?? rps)) } }),
   };
 }

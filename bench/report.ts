@@ -37,41 +37,89 @@ function phaseRow(figures: PhaseFigures): string[] {
 const spreadMs = (s: Spread) => [ms(s.p50), ms(s.p99), ms(s.max)];
 
 function noopRow(h: HookFigures): string[] {
-  return [h.controller, String(h.latency.count), ...spreadMs(h.latency), per(h.awsPerCall?.mean ?? 0), String(h.awsPerCall?.max ?? 0), String(h.awsPerCall?.writes ?? 0)];
+  return [
+    h.controller,
+    String(h.latency.count),
+    ...spreadMs(h.latency),
+    per(h.awsPerCall?.mean ?? 0),
+    String(h.awsPerCall?.max ?? 0),
+    String(h.awsPerCall?.writes ?? 0),
+  ];
 }
 
 /** The benchmark's figures as printed lines (pure, so a test can check the report). */
 export function benchReport(result: BenchResult): string[] {
   const { options } = result;
-  const rate = options.rate ? `emulator throttled to ${options.rate.perSecond} calls/s (burst ${options.rate.burst}), server LATTICE_API_RPS=${options.rate.perSecond} LATTICE_API_BURST=${options.rate.burst}` : 'emulator not throttled';
+  const rate = options.rate
+    ? `emulator throttled to ${options.rate.perSecond} calls/s (burst ${options.rate.burst}), server LATTICE_API_RPS=${options.rate.perSecond} LATTICE_API_BURST=${options.rate.burst}`
+    : 'emulator not throttled';
   const lines: string[] = [];
   lines.push('lattice-gateway-hooks benchmark');
-  lines.push(`  ${options.routes} HTTPRoutes (2 Services, 3 Lattice rules each) on one Gateway; ${result.objects} objects applied in all; ${rate}`);
-  lines.push(`  emulator transitions ${options.transitionMs} ms; resync delays x${options.timeScale}; server ${options.server === 'child' ? 'in its own process' : 'in the benchmark process'}`);
+  lines.push(
+    `  ${options.routes} HTTPRoutes (2 Services, 3 Lattice rules each) on one Gateway; ${result.objects} objects applied in all; ${rate}`,
+  );
+  lines.push(
+    `  emulator transitions ${options.transitionMs} ms; resync delays x${options.timeScale}; server ${options.server === 'child' ? 'in its own process' : 'in the benchmark process'}`,
+  );
   const raised = Object.entries(result.quotas).map(([key, value]) => `${key} ${value}`);
-  if (raised.length > 0) lines.push(`  emulator quotas raised above Lattice's defaults, as a Service Quotas increase would: ${raised.join(', ')}`);
+  if (raised.length > 0)
+    lines.push(`  emulator quotas raised above Lattice's defaults, as a Service Quotas increase would: ${raised.join(', ')}`);
   lines.push('');
-  lines.push('Phases: AWS calls made vs the minimum the phase needs (creates, deletes, updates, target changes, from the emulator state diff);');
+  lines.push(
+    'Phases: AWS calls made vs the minimum the phase needs (creates, deletes, updates, target changes, from the emulator state diff);',
+  );
   lines.push('AWS calls are every call the emulator received, throttled (429) ones included; wall time vs the rate lower bound');
   lines.push('(minimum calls / emulator rate; wall includes emulator transitions and scaled resync waits)');
-  lines.push(...table(['PHASE', 'HOOK CALLS', '429s', 'AWS READS', 'AWS WRITES', 'MINIMUM', 'CALLS/MIN', 'WALL', 'RATE BOUND', 'WALL/BOUND'], result.phases.map(phaseRow)));
+  lines.push(
+    ...table(
+      ['PHASE', 'HOOK CALLS', '429s', 'AWS READS', 'AWS WRITES', 'MINIMUM', 'CALLS/MIN', 'WALL', 'RATE BOUND', 'WALL/BOUND'],
+      result.phases.map(phaseRow),
+    ),
+  );
   for (const p of result.phases) lines.push(`  ${p.name}: ${topOperations(p.aws)}`);
   if (result.rollout) {
     const r = result.rollout;
-    lines.push(`  rollout, per added route: AWS calls p50 ${r.calls.p50} max ${r.calls.max}; minimum p50 ${r.minimum.p50}; wall p50 ${ms(r.wallMs.p50)} max ${ms(r.wallMs.max)}`);
+    lines.push(
+      `  rollout, per added route: AWS calls p50 ${r.calls.p50} max ${r.calls.max}; minimum p50 ${r.minimum.p50}; wall p50 ${ms(r.wallMs.p50)} max ${ms(r.wallMs.max)}`,
+    );
   }
   lines.push('');
   lines.push(`No-op syncs: ${options.rounds} periodic resyncs of a converged world (latency is the HTTP round trip, AWS calls included)`);
-  lines.push(...table(['CONTROLLER', 'SYNCS', 'P50', 'P99', 'MAX', 'AWS CALLS/SYNC', 'MAX CALLS', 'WRITES'], [...result.noop.map(noopRow), noopRow(result.noopAll)]));
+  lines.push(
+    ...table(
+      ['CONTROLLER', 'SYNCS', 'P50', 'P99', 'MAX', 'AWS CALLS/SYNC', 'MAX CALLS', 'WRITES'],
+      [...result.noop.map(noopRow), noopRow(result.noopAll)],
+    ),
+  );
   lines.push('');
   const g = result.gatewayHook;
-  lines.push(g ? `Gateway sync hook with ${g.relatedRoutes} related routes (${g.latency.count} replays): p50 ${ms(g.latency.p50)}, p99 ${ms(g.latency.p99)}, max ${ms(g.latency.max)}; AWS calls per sync ${per(g.awsPerCall)}` : 'Gateway sync hook: not measured');
+  lines.push(
+    g
+      ? `Gateway sync hook with ${g.relatedRoutes} related routes (${g.latency.count} replays): p50 ${ms(g.latency.p50)}, p99 ${ms(g.latency.p99)}, max ${ms(g.latency.max)}; AWS calls per sync ${per(g.awsPerCall)}`
+      : 'Gateway sync hook: not measured',
+  );
   lines.push('');
   lines.push('Request bodies per hook (every call of the run)');
-  lines.push(...table(['CONTROLLER', 'HOOK', 'CALLS', 'BODY P50', 'BODY MAX', 'LATENCY P50', 'P99', 'MAX'], result.bodies.map((h) => [h.controller, h.hook, String(h.latency.count), kb(h.requestBytes.p50), kb(h.requestBytes.max), ...spreadMs(h.latency)])));
+  lines.push(
+    ...table(
+      ['CONTROLLER', 'HOOK', 'CALLS', 'BODY P50', 'BODY MAX', 'LATENCY P50', 'P99', 'MAX'],
+      result.bodies.map((h) => [
+        h.controller,
+        h.hook,
+        String(h.latency.count),
+        kb(h.requestBytes.p50),
+        kb(h.requestBytes.max),
+        ...spreadMs(h.latency),
+      ]),
+    ),
+  );
   lines.push('');
-  lines.push(`Server peak memory: RSS ${mb(result.serverMemory.rssBytes)}, heap used ${mb(result.serverMemory.heapUsedBytes)}${options.server === 'child' ? '' : ' (benchmark process: server, emulator and driver together)'}`);
-  lines.push(`Hook past the server deadline (${result.hookDeadlineMs} ms): ${yesNo(result.pastDeadline)}; past Metacontroller's webhook timeout or unanswered: ${yesNo(result.pastTimeout)}; slowest hook ${ms(result.slowestHookMs)}`);
+  lines.push(
+    `Server peak memory: RSS ${mb(result.serverMemory.rssBytes)}, heap used ${mb(result.serverMemory.heapUsedBytes)}${options.server === 'child' ? '' : ' (benchmark process: server, emulator and driver together)'}`,
+  );
+  lines.push(
+    `Hook past the server deadline (${result.hookDeadlineMs} ms): ${yesNo(result.pastDeadline)}; past Metacontroller's webhook timeout or unanswered: ${yesNo(result.pastTimeout)}; slowest hook ${ms(result.slowestHookMs)}`,
+  );
   lines.push(`SyncError events: ${yesNo(result.syncErrors)}; failed hook calls (neither 200 nor 429): ${yesNo(result.failedHooks)}`);
   lines.push('');
   lines.push(`Lattice after the cold start: ${describeCounts(result.created)}`);

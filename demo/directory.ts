@@ -16,11 +16,18 @@ export const DEMO_DIRECTORY_PORT = 8282;
 /** `lattice-gw directory`'s read of the demo's emulator, through the same code. */
 export function demoDirectoryReader(lattice: VPCLatticeClient, identity: AwsIdentity): () => Promise<Directory> {
   const api = new DirectoryApi(lattice, new CallBudget({ ratePerSecond: 1000, burst: 1000 }));
-  return async () => buildDirectory(await readAccount(api, { account: identity.accountId }), { thisCluster: identity.managedBy, rulesPerListener: 10 });
+  return async () =>
+    buildDirectory(await readAccount(api, { account: identity.accountId }), { thisCluster: identity.managedBy, rulesPerListener: 10 });
 }
 
 export function directoryLines(directory: Directory): string[] {
-  return [...summaryLines(directory).map((l) => `  ${l.trimStart()}`), '', ...serviceLines(directory, '  '), '', ...findingLines(directory.findings, '  ')];
+  return [
+    ...summaryLines(directory).map((l) => `  ${l.trimStart()}`),
+    '',
+    ...serviceLines(directory, '  '),
+    '',
+    ...findingLines(directory.findings, '  '),
+  ];
 }
 
 /** Serves the directory page on loopback until `done` resolves (Ctrl-C in `npm run demo -- --directory`). */

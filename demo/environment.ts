@@ -90,7 +90,16 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dem
       controllerName: config.controllerName,
     });
     closers.push(() => driver.close());
-    return { cluster, driver, lattice: clients.lattice, lambda: clients.lambda, identity, serverUrl: server.url, emulatorEndpoint: emulator.endpoint, close };
+    return {
+      cluster,
+      driver,
+      lattice: clients.lattice,
+      lambda: clients.lambda,
+      identity,
+      serverUrl: server.url,
+      emulatorEndpoint: emulator.endpoint,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

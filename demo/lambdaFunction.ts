@@ -30,8 +30,18 @@ export interface InvokeStatementView {
 export async function invokeStatements(lambda: LambdaClient, functionArn: string): Promise<InvokeStatementView[]> {
   try {
     const policy = await lambda.send(new GetPolicyCommand({ FunctionName: functionArn }));
-    const statements = (JSON.parse(policy.Policy ?? '{}') as { Statement?: { Sid?: string; Principal?: { Service?: string }; Condition?: { ArnLike?: Record<string, string> } }[] }).Statement ?? [];
-    return statements.map((s) => ({ functionArn, sid: s.Sid ?? '', principal: s.Principal?.Service ?? '', sourceArn: s.Condition?.ArnLike?.['AWS:SourceArn'] ?? '' }));
+    const statements =
+      (
+        JSON.parse(policy.Policy ?? '{}') as {
+          Statement?: { Sid?: string; Principal?: { Service?: string }; Condition?: { ArnLike?: Record<string, string> } }[];
+        }
+      ).Statement ?? [];
+    return statements.map((s) => ({
+      functionArn,
+      sid: s.Sid ?? '',
+      principal: s.Principal?.Service ?? '',
+      sourceArn: s.Condition?.ArnLike?.['AWS:SourceArn'] ?? '',
+    }));
   } catch (error) {
     if ((error as Error).name === 'ResourceNotFoundException') return [];
     throw error;

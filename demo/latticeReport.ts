@@ -26,7 +26,11 @@ function rulesOf(service: ServiceView, backends: ReadonlyMap<string, string>): s
     lines.push(
       ...table(
         ['PRIORITY', 'MATCH', 'ACTION'],
-        listener.rules.map((rule) => [rule.priority === undefined ? 'default' : String(rule.priority), rule.priority === undefined ? 'anything else' : describeMatch(rule.match), describeAction(rule.action, backends)]),
+        listener.rules.map((rule) => [
+          rule.priority === undefined ? 'default' : String(rule.priority),
+          rule.priority === undefined ? 'anything else' : describeMatch(rule.match),
+          describeAction(rule.action, backends),
+        ]),
       ),
     );
   }
@@ -44,14 +48,28 @@ export function latticeLines(snapshot: LatticeSnapshot): string[] {
   lines.push(
     ...table(
       ['NAME', 'ID', 'VPC ASSOCIATIONS'],
-      snapshot.networks.map((n) => [n.name, n.id, n.vpcAssociations.length === 0 ? '(none)' : n.vpcAssociations.map((a) => `${a.vpcId} ${a.status}`).join(', ')]),
+      snapshot.networks.map((n) => [
+        n.name,
+        n.id,
+        n.vpcAssociations.length === 0 ? '(none)' : n.vpcAssociations.map((a) => `${a.vpcId} ${a.status}`).join(', '),
+      ]),
     ),
   );
   lines.push('', 'Services (one per route)');
-  lines.push(...table(['NAME', 'STATUS', 'NETWORKS', 'DNS NAME'], snapshot.services.map((s) => [s.name, s.status, s.networks.join(', ') || '(none)', s.dnsName])));
+  lines.push(
+    ...table(
+      ['NAME', 'STATUS', 'NETWORKS', 'DNS NAME'],
+      snapshot.services.map((s) => [s.name, s.status, s.networks.join(', ') || '(none)', s.dnsName]),
+    ),
+  );
   for (const service of snapshot.services) lines.push(...rulesOf(service, backends));
   lines.push('', 'Target groups (one per route and backend Service port, or route and Lambda function)');
-  lines.push(...table(['ROUTE', 'BACKEND', 'PROTOCOL', 'TARGETS'], snapshot.targetGroups.map((g) => [g.route, g.backend, g.protocol, targetsOf(g)])));
+  lines.push(
+    ...table(
+      ['ROUTE', 'BACKEND', 'PROTOCOL', 'TARGETS'],
+      snapshot.targetGroups.map((g) => [g.route, g.backend, g.protocol, targetsOf(g)]),
+    ),
+  );
   if (snapshot.invokeStatements.length > 0) {
     const groups = new Map(snapshot.targetGroups.map((g) => [g.id, g]));
     lines.push('', 'Lambda invoke permissions (aws lambda get-policy): Lattice may invoke the function from its target group only');
@@ -60,7 +78,12 @@ export function latticeLines(snapshot: LatticeSnapshot): string[] {
         ['FUNCTION', 'STATEMENT ID', 'PRINCIPAL', 'SOURCE (TARGET GROUP)'],
         snapshot.invokeStatements.map((s) => {
           const group = groups.get(s.sourceArn.slice(s.sourceArn.lastIndexOf('/') + 1));
-          return [s.functionArn.slice(s.functionArn.indexOf(':function:') + ':function:'.length), s.sid, s.principal, group ? `${group.route} ${group.backend}` : s.sourceArn];
+          return [
+            s.functionArn.slice(s.functionArn.indexOf(':function:') + ':function:'.length),
+            s.sid,
+            s.principal,
+            group ? `${group.route} ${group.backend}` : s.sourceArn,
+          ];
         }),
       ),
     );

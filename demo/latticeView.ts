@@ -102,16 +102,30 @@ function matchView(match: HttpMatch | undefined): MatchView {
   const prefix = path && 'prefix' in path ? path.prefix : undefined;
   return {
     ...(match?.method ? { method: match.method } : {}),
-    ...(exact !== undefined ? { path: { type: 'exact' as const, value: exact } } : prefix !== undefined ? { path: { type: 'prefix' as const, value: prefix } } : {}),
+    ...(exact !== undefined
+      ? { path: { type: 'exact' as const, value: exact } }
+      : prefix !== undefined
+        ? { path: { type: 'prefix' as const, value: prefix } }
+        : {}),
     headers: (match?.headerMatches ?? []).map((h) => {
-      const value = h.match && 'exact' in h.match ? h.match.exact : h.match && 'prefix' in h.match ? `${h.match.prefix}*` : h.match && 'contains' in h.match ? `*${h.match.contains}*` : '';
+      const value =
+        h.match && 'exact' in h.match
+          ? h.match.exact
+          : h.match && 'prefix' in h.match
+            ? `${h.match.prefix}*`
+            : h.match && 'contains' in h.match
+              ? `*${h.match.contains}*`
+              : '';
       return { name: h.name ?? '', value: value ?? '' };
     }),
   };
 }
 
 function actionView(action: RuleAction | undefined): ActionView {
-  if (action?.forward) return { forward: (action.forward.targetGroups ?? []).map((t) => ({ targetGroupId: t.targetGroupIdentifier ?? '', weight: t.weight ?? 0 })) };
+  if (action?.forward)
+    return {
+      forward: (action.forward.targetGroups ?? []).map((t) => ({ targetGroupId: t.targetGroupIdentifier ?? '', weight: t.weight ?? 0 })),
+    };
   return { fixedResponse: action?.fixedResponse?.statusCode ?? 0 };
 }
 
@@ -119,11 +133,19 @@ async function listenersOf(lattice: VPCLatticeClient, serviceId: string): Promis
   const listeners = await all((nextToken) => lattice.send(new ListListenersCommand({ serviceIdentifier: serviceId, nextToken })));
   const views: ListenerView[] = [];
   for (const listener of listeners) {
-    const summaries = await all((nextToken) => lattice.send(new ListRulesCommand({ serviceIdentifier: serviceId, listenerIdentifier: listener.id, nextToken })));
+    const summaries = await all((nextToken) =>
+      lattice.send(new ListRulesCommand({ serviceIdentifier: serviceId, listenerIdentifier: listener.id, nextToken })),
+    );
     const rules: RuleView[] = [];
     for (const summary of summaries) {
-      const rule = await lattice.send(new GetRuleCommand({ serviceIdentifier: serviceId, listenerIdentifier: listener.id, ruleIdentifier: summary.id }));
-      rules.push({ priority: rule.isDefault ? undefined : rule.priority, match: matchView(rule.match?.httpMatch), action: actionView(rule.action) });
+      const rule = await lattice.send(
+        new GetRuleCommand({ serviceIdentifier: serviceId, listenerIdentifier: listener.id, ruleIdentifier: summary.id }),
+      );
+      rules.push({
+        priority: rule.isDefault ? undefined : rule.priority,
+        match: matchView(rule.match?.httpMatch),
+        action: actionView(rule.action),
+      });
     }
     rules.sort((a, b) => (a.priority ?? Number.MAX_SAFE_INTEGER) - (b.priority ?? Number.MAX_SAFE_INTEGER));
     views.push({ name: listener.name ?? '', protocol: listener.protocol ?? '', port: listener.port ?? 0, rules });
@@ -142,8 +164,12 @@ async function targetGroupView(lattice: VPCLatticeClient, id: string, name: stri
     name,
     backend: `${tags[TAG.serviceNamespace] ?? '?'}/${tags[TAG.serviceName] ?? '?'}${lambda ? ' (Lambda)' : `:${config?.port ?? '?'}`}`,
     route: `${tags[TAG.routeNamespace] ?? '?'}/${tags[TAG.routeName] ?? '?'}`,
-    protocol: lambda ? `LAMBDA event ${config?.lambdaEventStructureVersion ?? '?'}` : [config?.protocol, config?.protocolVersion].filter(Boolean).join('/'),
-    targets: targets.map((t) => ({ address: t.port === undefined ? (t.id ?? '') : `${t.id}:${t.port}`, status: t.status ?? '' })).sort((a, b) => a.address.localeCompare(b.address)),
+    protocol: lambda
+      ? `LAMBDA event ${config?.lambdaEventStructureVersion ?? '?'}`
+      : [config?.protocol, config?.protocolVersion].filter(Boolean).join('/'),
+    targets: targets
+      .map((t) => ({ address: t.port === undefined ? (t.id ?? '') : `${t.id}:${t.port}`, status: t.status ?? '' }))
+      .sort((a, b) => a.address.localeCompare(b.address)),
     ...(lambda && targets[0]?.id ? { functionArn: targets[0].id } : {}),
   };
 }
@@ -152,16 +178,28 @@ async function targetGroupView(lattice: VPCLatticeClient, id: string, name: stri
  * Reads everything the demo shows: networks, services with listeners and rules, target groups with
  * targets, and the hooks' invoke statements on the given Lambda functions.
  */
-export async function readLattice(lattice: VPCLatticeClient, vpcId: string, functions: { lambda: LambdaClient; arns: readonly string[] } | undefined = undefined): Promise<LatticeSnapshot> {
+export async function readLattice(
+  lattice: VPCLatticeClient,
+  vpcId: string,
+  functions: { lambda: LambdaClient; arns: readonly string[] } | undefined = undefined,
+): Promise<LatticeSnapshot> {
   const networks: NetworkView[] = [];
   for (const network of await all((nextToken) => lattice.send(new ListServiceNetworksCommand({ nextToken })))) {
-    const associations = await all((nextToken) => lattice.send(new ListServiceNetworkVpcAssociationsCommand({ serviceNetworkIdentifier: network.id, nextToken })));
-    networks.push({ name: network.name ?? '', id: network.id ?? '', vpcAssociations: associations.map((a) => ({ vpcId: a.vpcId ?? '', status: a.status ?? '' })) });
+    const associations = await all((nextToken) =>
+      lattice.send(new ListServiceNetworkVpcAssociationsCommand({ serviceNetworkIdentifier: network.id, nextToken })),
+    );
+    networks.push({
+      name: network.name ?? '',
+      id: network.id ?? '',
+      vpcAssociations: associations.map((a) => ({ vpcId: a.vpcId ?? '', status: a.status ?? '' })),
+    });
   }
   const services: ServiceView[] = [];
   for (const summary of await all((nextToken) => lattice.send(new ListServicesCommand({ nextToken })))) {
     const service = await lattice.send(new GetServiceCommand({ serviceIdentifier: summary.id }));
-    const associations = await all((nextToken) => lattice.send(new ListServiceNetworkServiceAssociationsCommand({ serviceIdentifier: summary.id, nextToken })));
+    const associations = await all((nextToken) =>
+      lattice.send(new ListServiceNetworkServiceAssociationsCommand({ serviceIdentifier: summary.id, nextToken })),
+    );
     services.push({
       name: service.name ?? '',
       status: service.status ?? '',
@@ -175,7 +213,9 @@ export async function readLattice(lattice: VPCLatticeClient, vpcId: string, func
   for (const summary of await all((nextToken) => lattice.send(new ListTargetGroupsCommand({ nextToken })))) {
     targetGroups.push(await targetGroupView(lattice, summary.id ?? '', summary.name ?? ''));
   }
-  const vpcAssociations = await all((nextToken) => lattice.send(new ListServiceNetworkVpcAssociationsCommand({ vpcIdentifier: vpcId, nextToken })));
+  const vpcAssociations = await all((nextToken) =>
+    lattice.send(new ListServiceNetworkVpcAssociationsCommand({ vpcIdentifier: vpcId, nextToken })),
+  );
   return {
     networks: networks.sort((a, b) => a.name.localeCompare(b.name)),
     services: services.sort((a, b) => a.name.localeCompare(b.name)),
@@ -187,6 +227,9 @@ export async function readLattice(lattice: VPCLatticeClient, vpcId: string, func
 
 async function ourStatements(functions: { lambda: LambdaClient; arns: readonly string[] } | undefined): Promise<InvokeStatementView[]> {
   const statements: InvokeStatementView[] = [];
-  for (const arn of functions?.arns ?? []) statements.push(...(await invokeStatements(functions?.lambda as LambdaClient, arn)).filter((s) => s.sid.startsWith(STATEMENT_ID_PREFIX)));
+  for (const arn of functions?.arns ?? [])
+    statements.push(
+      ...(await invokeStatements(functions?.lambda as LambdaClient, arn)).filter((s) => s.sid.startsWith(STATEMENT_ID_PREFIX)),
+    );
   return statements;
 }

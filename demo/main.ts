@@ -14,7 +14,11 @@ async function main(): Promise<number> {
   }
   // --directory: serve the directory page once everything is programmed, until Ctrl-C.
   const browseUntil = args.includes('--directory') ? new Promise<void>((resolve) => process.once('SIGINT', () => resolve())) : undefined;
-  const result = await runDemo({ root: repositoryRoot(__dirname), out: (line) => process.stdout.write(`${line}\n`), ...(browseUntil ? { browseUntil } : {}) });
+  const result = await runDemo({
+    root: repositoryRoot(__dirname),
+    out: (line) => process.stdout.write(`${line}\n`),
+    ...(browseUntil ? { browseUntil } : {}),
+  });
   return isEmpty(result.left) && result.syncErrors === 0 ? 0 : 1;
 }
 

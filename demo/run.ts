@@ -45,7 +45,11 @@ function conditionStatus(conditions: unknown, type: string): string | undefined 
 function settled(object: KubeObject | undefined): boolean {
   if (!object) return false;
   const status = (object.status ?? {}) as { conditions?: unknown; parents?: { conditions?: unknown }[] };
-  if (ROUTE_KINDS.has(object.kind)) return (status.parents ?? []).length > 0 && (status.parents ?? []).every((p) => conditionStatus(p.conditions, PROGRAMMED_CONDITION) === 'True');
+  if (ROUTE_KINDS.has(object.kind))
+    return (
+      (status.parents ?? []).length > 0 &&
+      (status.parents ?? []).every((p) => conditionStatus(p.conditions, PROGRAMMED_CONDITION) === 'True')
+    );
   if (PROGRAMMED_KINDS.has(object.kind)) return conditionStatus(status.conditions, 'Programmed') === 'True';
   if (object.kind === 'GatewayClass') return conditionStatus(status.conditions, 'Accepted') === 'True';
   return true;
@@ -70,12 +74,18 @@ function current(cluster: FakeCluster, applied: readonly KubeObject[]): (KubeObj
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { out } = options;
   const files = loadExampleManifests(options.root);
-  const env = await startEnvironment({ root: options.root, transitionMs: options.transitionMs ?? 20, timeScale: options.timeScale ?? 0.01 });
+  const env = await startEnvironment({
+    root: options.root,
+    transitionMs: options.transitionMs ?? 20,
+    timeScale: options.timeScale ?? 0.01,
+  });
   try {
     out('lattice-gateway-hooks demo: the Gateway API on VPC Lattice, with no cluster and no AWS account');
     out('');
     out(`  hook server        ${env.serverUrl}`);
-    out(`  VPC Lattice        an emulator at ${env.emulatorEndpoint} (account ${env.identity.accountId}, cluster VPC ${env.identity.vpcId})`);
+    out(
+      `  VPC Lattice        an emulator at ${env.emulatorEndpoint} (account ${env.identity.accountId}, cluster VPC ${env.identity.vpcId})`,
+    );
     out(`  Metacontroller     a stand-in that runs the ${env.driver.controllers.length} controllers of metacontroller/, as installed`);
     const functionArn = await createDemoFunction(env.lambda, env.identity.accountId);
     const functions = { lambda: env.lambda, arns: [functionArn] };
@@ -96,7 +106,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const retryNote = retries > 0 ? `, ${retries} of them answered "retry later" while Lattice was still creating resources` : '';
     out(`  Everything is programmed after ${programmedCalls} hook calls${retryNote}.`);
 
-    heading(out, '2. What the controllers wrote in each object\'s status (kubectl describe)');
+    heading(out, "2. What the controllers wrote in each object's status (kubectl describe)");
     for (const object of current(env.cluster, applied)) {
       const lines = object ? statusLines(object) : [];
       if (lines.length === 0) continue;
@@ -111,7 +121,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     out('');
     out('  Why /cart is there twice: a Gateway API PathPrefix matches whole path segments (/cart and /cart/x, not');
     out('  /cartoon) and a Lattice prefix does not, so PathPrefix /cart becomes "exact /cart" plus "prefix /cart/".');
-    out('  /thumbnails goes to a Lambda function: a LAMBDA target group holds it, and the function\'s resource policy');
+    out("  /thumbnails goes to a Lambda function: a LAMBDA target group holds it, and the function's resource policy");
     out('  lets VPC Lattice invoke it from that target group alone.');
 
     const readDirectory = demoDirectoryReader(env.lattice, env.identity);
@@ -121,7 +131,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     heading(out, `4. kubectl delete -f ${EXAMPLES_DIR}/ (routes first)`);
     for (const object of [...applied].reverse()) env.cluster.delete(refOf(object));
     await env.driver.runUntil(() => current(env.cluster, applied).every((o) => o === undefined));
-    out(`  Every object is gone; their finalize hooks removed what they had made in Lattice (${env.driver.calls.length - programmedCalls} hook calls).`);
+    out(
+      `  Every object is gone; their finalize hooks removed what they had made in Lattice (${env.driver.calls.length - programmedCalls} hook calls).`,
+    );
     const left = countsOf(await readLattice(env.lattice, env.identity.vpcId, functions));
     out('');
     out(`  VPC Lattice now holds ${describeCounts(left)}: ${isEmpty(left) ? 'clean.' : 'NOT clean!'}`);
@@ -137,7 +149,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     out('  The same as a web page (searchable services, rule details, findings, topology), served before the clean-up:');
     out(`    npm run demo -- --directory      then open http://127.0.0.1:${DEMO_DIRECTORY_PORT}/`);
     out('  Against AWS, or an emulator at AWS_ENDPOINT_URL: lattice-gw directory [--output json|csv] [--fail-on high] [--serve]');
-    return { created: countsOf(created), left, hookCalls: env.driver.calls.length, syncErrors: env.driver.events.length, findings: directory.findings.map((f) => f.code) };
+    return {
+      created: countsOf(created),
+      left,
+      hookCalls: env.driver.calls.length,
+      syncErrors: env.driver.events.length,
+      findings: directory.findings.map((f) => f.code),
+    };
   } finally {
     await env.close();
   }

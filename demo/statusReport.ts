@@ -39,18 +39,24 @@ interface ParentStatus {
  * then per Gateway listener or per route parent. Objects without a status are skipped.
  */
 export function statusLines(object: KubeObject): string[] {
-  const status = (object.status ?? undefined) as { conditions?: unknown; listeners?: ListenerStatus[]; parents?: ParentStatus[]; addresses?: { value?: string }[] } | undefined;
+  const status = (object.status ?? undefined) as
+    | { conditions?: unknown; listeners?: ListenerStatus[]; parents?: ParentStatus[]; addresses?: { value?: string }[] }
+    | undefined;
   if (!status) return [];
   const lines = [objectName(object)];
   if (status.conditions !== undefined) lines.push(...conditionTable(status.conditions, '  '));
   for (const listener of status.listeners ?? []) {
-    lines.push(`  listener ${listener.name ?? '?'} (${listener.attachedRoutes ?? 0} route${listener.attachedRoutes === 1 ? '' : 's'} attached)`);
+    lines.push(
+      `  listener ${listener.name ?? '?'} (${listener.attachedRoutes ?? 0} route${listener.attachedRoutes === 1 ? '' : 's'} attached)`,
+    );
     lines.push(...conditionTable(listener.conditions, '    '));
   }
   if ((status.addresses ?? []).length > 0) lines.push(`  addresses: ${(status.addresses ?? []).map((a) => a.value ?? '').join(', ')}`);
   for (const parent of status.parents ?? []) {
     const ref = parent.parentRef ?? {};
-    lines.push(`  parent Gateway ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name ?? '?'}${ref.sectionName ? ` (${ref.sectionName})` : ''}`);
+    lines.push(
+      `  parent Gateway ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name ?? '?'}${ref.sectionName ? ` (${ref.sectionName})` : ''}`,
+    );
     lines.push(...conditionTable(parent.conditions, '    '));
   }
   return lines;

@@ -39,7 +39,9 @@ export function main(argv: readonly string[], root: string, out: (text: string) 
   stale.push(...orphans);
   if (!check) for (const orphan of orphans) rmSync(join(root, orphan));
   if (check) {
-    out(stale.length === 0 ? `${wanted.size} golden renders are up to date\n` : `stale: ${stale.join(', ')}; run \`npm run chart-golden\`\n`);
+    out(
+      stale.length === 0 ? `${wanted.size} golden renders are up to date\n` : `stale: ${stale.join(', ')}; run \`npm run chart-golden\`\n`,
+    );
     return stale.length === 0 ? 0 : 1;
   }
   out(stale.length === 0 ? `${wanted.size} golden renders were up to date\n` : `wrote ${stale.join(', ')}\n`);

@@ -38,7 +38,11 @@ function onePolicy(root: string, file: string, derived: DerivedAction[], check: 
       return 0;
     }
     const diff = diffActions(requiredActions(derived), actionsInPolicy(JSON.parse(current) as unknown));
-    out(diff.missing.length + diff.extra.length > 0 ? `${file}: ${describeDiff(diff, derived)}\n` : `${file} is stale (resources or layout); run \`npm run iam-policy\`\n`);
+    out(
+      diff.missing.length + diff.extra.length > 0
+        ? `${file}: ${describeDiff(diff, derived)}\n`
+        : `${file} is stale (resources or layout); run \`npm run iam-policy\`\n`,
+    );
     return 1;
   }
   writeFileSync(path, rendered);

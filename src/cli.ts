@@ -57,7 +57,8 @@ function option(args: string[], name: string): string | undefined {
 function backendOption(args: string[]): LatticeBackend | undefined {
   onlyOptions(args, ['--backend']);
   const value = option(args, '--backend');
-  if (value !== undefined && value !== 'aws' && value !== 'emulator') throw new UsageError(`--backend must be aws or emulator, got "${value}"`);
+  if (value !== undefined && value !== 'aws' && value !== 'emulator')
+    throw new UsageError(`--backend must be aws or emulator, got "${value}"`);
   return value;
 }
 

@@ -58,8 +58,7 @@ const VPC_ID = /^vpc-([0-9a-z]{8}|[0-9a-z]{17})$/;
 const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z0-9]+)*-\d+$/;
-const CONTROLLER_NAME =
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
+const CONTROLLER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
 
 function present(env: Env, name: string): string | undefined {
   const value = env[name];
@@ -121,8 +120,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
   const backend = overrides.backend ?? oneOf<LatticeBackend>(env, 'LATTICE_BACKEND', ['aws', 'emulator'], 'aws');
   const onAws = backend === 'aws';
 
-  const awsRegion =
-    matching(env, 'AWS_REGION', REGION, 'us-west-2') ?? (onAws ? undefined : EMULATOR_DEFAULTS.awsRegion);
+  const awsRegion = matching(env, 'AWS_REGION', REGION, 'us-west-2') ?? (onAws ? undefined : EMULATOR_DEFAULTS.awsRegion);
   const clusterName =
     matching(env, 'CLUSTER_NAME', CLUSTER_NAME, 'my-cluster (letters, digits, - and _, at most 100)') ??
     (onAws ? undefined : EMULATOR_DEFAULTS.clusterName);

@@ -13,7 +13,8 @@ export interface ErrorDefinition {
 export const ERROR_CODES = {
   LGW_CONFIG_INVALID: {
     statusCode: null,
-    description: 'A configuration variable is missing or invalid. lattice-gw serve prints one line naming the variable and exits with code 2.',
+    description:
+      'A configuration variable is missing or invalid. lattice-gw serve prints one line naming the variable and exits with code 2.',
   },
   LGW_HOOK_INVALID_JSON: {
     statusCode: 400,
@@ -44,7 +45,8 @@ export const ERROR_CODES = {
   },
   LGW_DIRECTORY_UNAUTHORIZED: {
     statusCode: 401,
-    description: 'DIRECTORY_AUTH_TOKEN is set and a request to the directory page API (/api/) does not carry Authorization: Bearer <token>.',
+    description:
+      'DIRECTORY_AUTH_TOKEN is set and a request to the directory page API (/api/) does not carry Authorization: Bearer <token>.',
   },
   LGW_HOOK_UNAUTHORIZED: {
     statusCode: 401,

@@ -18,7 +18,9 @@ export function helmBinary(root: string, env: Readonly<Record<string, string | u
   const override = env.HELM_BINARY;
   if (override) return override;
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`the helm of ${LAYER_PACKAGE} runs on linux-x64 only (this is ${process.platform}-${process.arch}): set HELM_BINARY to a helm v3.17`);
+    throw new Error(
+      `the helm of ${LAYER_PACKAGE} runs on linux-x64 only (this is ${process.platform}-${process.arch}): set HELM_BINARY to a helm v3.17`,
+    );
   }
   const layerPackage = join(root, 'node_modules', LAYER_PACKAGE);
   const { version } = JSON.parse(readFileSync(join(layerPackage, 'package.json'), 'utf8')) as { version: string };
@@ -39,9 +41,21 @@ export class HelmError extends Error {}
 export function runHelm(helm: string, args: readonly string[], root: string, input?: string): string {
   // Helm's own cache and config stay in the repository, away from the user's repositories and plugins.
   const home = join(root, 'node_modules', '.cache', 'helm', 'home');
-  const env = { ...process.env, HELM_CACHE_HOME: join(home, 'cache'), HELM_CONFIG_HOME: join(home, 'config'), HELM_DATA_HOME: join(home, 'data') };
+  const env = {
+    ...process.env,
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_DATA_HOME: join(home, 'data'),
+  };
   try {
-    return execFileSync(helm, args, { cwd: root, encoding: 'utf8', input: input ?? '', stdio: ['pipe', 'pipe', 'pipe'], env, maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync(helm, args, {
+      cwd: root,
+      encoding: 'utf8',
+      input: input ?? '',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (error) {
     const stderr = (error as { stderr?: unknown }).stderr;
     throw new HelmError(typeof stderr === 'string' && stderr.trim() !== '' ? stderr.trim() : String(error));

@@ -44,25 +44,65 @@ const SETS_LOG_DESTINATION = ['vpc-lattice:CreateAccessLogSubscription', 'vpc-la
 
 export const DEPENDENT_PERMISSIONS: readonly DependentPermission[] = [
   // Lattice validates the VPC, its subnets (IP targets) and the security groups it is given.
-  { action: 'ec2:DescribeVpcs', statement: 'Ec2DescribeForLattice', neededBy: ['vpc-lattice:CreateTargetGroup', 'vpc-lattice:CreateServiceNetworkVpcAssociation', 'vpc-lattice:RegisterTargets'], source: LATTICE_API_PERMISSIONS },
-  { action: 'ec2:DescribeSubnets', statement: 'Ec2DescribeForLattice', neededBy: ['vpc-lattice:RegisterTargets'], source: LATTICE_API_PERMISSIONS },
-  { action: 'ec2:DescribeSecurityGroups', statement: 'Ec2DescribeForLattice', neededBy: ['vpc-lattice:CreateServiceNetworkVpcAssociation', 'vpc-lattice:UpdateServiceNetworkVpcAssociation'], source: LATTICE_API_PERMISSIONS },
+  {
+    action: 'ec2:DescribeVpcs',
+    statement: 'Ec2DescribeForLattice',
+    neededBy: ['vpc-lattice:CreateTargetGroup', 'vpc-lattice:CreateServiceNetworkVpcAssociation', 'vpc-lattice:RegisterTargets'],
+    source: LATTICE_API_PERMISSIONS,
+  },
+  {
+    action: 'ec2:DescribeSubnets',
+    statement: 'Ec2DescribeForLattice',
+    neededBy: ['vpc-lattice:RegisterTargets'],
+    source: LATTICE_API_PERMISSIONS,
+  },
+  {
+    action: 'ec2:DescribeSecurityGroups',
+    statement: 'Ec2DescribeForLattice',
+    neededBy: ['vpc-lattice:CreateServiceNetworkVpcAssociation', 'vpc-lattice:UpdateServiceNetworkVpcAssociation'],
+    source: LATTICE_API_PERMISSIONS,
+  },
   // The first Lattice resource of an account makes Lattice create its service-linked role as the caller.
-  { action: 'iam:CreateServiceLinkedRole', statement: 'VpcLatticeServiceLinkedRole', neededBy: CREATES_LATTICE_RESOURCES, source: LATTICE_SERVICE_LINKED_ROLE },
+  {
+    action: 'iam:CreateServiceLinkedRole',
+    statement: 'VpcLatticeServiceLinkedRole',
+    neededBy: CREATES_LATTICE_RESOURCES,
+    source: LATTICE_SERVICE_LINKED_ROLE,
+  },
   // Access log subscriptions are CloudWatch Logs "vended log" deliveries made as the caller.
   { action: 'logs:CreateLogDelivery', statement: 'AccessLogDelivery', neededBy: SETS_LOG_DESTINATION, source: LATTICE_ACCESS_LOGS },
   { action: 'logs:GetLogDelivery', statement: 'AccessLogDelivery', neededBy: ENABLES_ACCESS_LOGS, source: LATTICE_ACCESS_LOGS },
-  { action: 'logs:UpdateLogDelivery', statement: 'AccessLogDelivery', neededBy: ['vpc-lattice:CreateAccessLogSubscription', 'vpc-lattice:UpdateAccessLogSubscription'], source: LATTICE_ACCESS_LOGS },
-  { action: 'logs:DeleteLogDelivery', statement: 'AccessLogDelivery', neededBy: ['vpc-lattice:CreateAccessLogSubscription', 'vpc-lattice:DeleteAccessLogSubscription'], source: LATTICE_ACCESS_LOGS },
+  {
+    action: 'logs:UpdateLogDelivery',
+    statement: 'AccessLogDelivery',
+    neededBy: ['vpc-lattice:CreateAccessLogSubscription', 'vpc-lattice:UpdateAccessLogSubscription'],
+    source: LATTICE_ACCESS_LOGS,
+  },
+  {
+    action: 'logs:DeleteLogDelivery',
+    statement: 'AccessLogDelivery',
+    neededBy: ['vpc-lattice:CreateAccessLogSubscription', 'vpc-lattice:DeleteAccessLogSubscription'],
+    source: LATTICE_ACCESS_LOGS,
+  },
   { action: 'logs:ListLogDeliveries', statement: 'AccessLogDelivery', neededBy: ENABLES_ACCESS_LOGS, source: LATTICE_ACCESS_LOGS },
   // Per destination: AWS adds the log delivery service to the destination's policy (or role) on first use.
   { action: 'logs:PutResourcePolicy', statement: 'AccessLogsToCloudWatchLogs', neededBy: SETS_LOG_DESTINATION, source: LOGS_TO_CLOUDWATCH },
-  { action: 'logs:DescribeResourcePolicies', statement: 'AccessLogsToCloudWatchLogs', neededBy: SETS_LOG_DESTINATION, source: LOGS_TO_CLOUDWATCH },
+  {
+    action: 'logs:DescribeResourcePolicies',
+    statement: 'AccessLogsToCloudWatchLogs',
+    neededBy: SETS_LOG_DESTINATION,
+    source: LOGS_TO_CLOUDWATCH,
+  },
   { action: 'logs:DescribeLogGroups', statement: 'AccessLogsToCloudWatchLogs', neededBy: SETS_LOG_DESTINATION, source: LOGS_TO_CLOUDWATCH },
   { action: 's3:GetBucketPolicy', statement: 'AccessLogsToS3', neededBy: SETS_LOG_DESTINATION, source: LOGS_TO_S3 },
   { action: 's3:PutBucketPolicy', statement: 'AccessLogsToS3', neededBy: SETS_LOG_DESTINATION, source: LOGS_TO_S3 },
   { action: 'firehose:TagDeliveryStream', statement: 'AccessLogsToFirehose', neededBy: SETS_LOG_DESTINATION, source: LOGS_TO_FIREHOSE },
-  { action: 'iam:CreateServiceLinkedRole', statement: 'LogDeliveryServiceLinkedRole', neededBy: SETS_LOG_DESTINATION, source: LOGS_TO_FIREHOSE },
+  {
+    action: 'iam:CreateServiceLinkedRole',
+    statement: 'LogDeliveryServiceLinkedRole',
+    neededBy: SETS_LOG_DESTINATION,
+    source: LOGS_TO_FIREHOSE,
+  },
   // ImportCertificate with Tags (our ownership tags) also authorizes the tagging as the caller.
   { action: 'acm:AddTagsToCertificate', statement: 'AcmTagOnImport', neededBy: ['acm:ImportCertificate'], source: ACM_AUTHORIZATION },
 ];

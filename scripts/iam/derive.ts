@@ -74,5 +74,7 @@ export const DIRECTORY_CALL_FILES = [join('src', 'lattice', 'directoryApi.ts'), 
 
 /** The IAM actions of the directory's calls. */
 export function deriveDirectoryActions(root: string): DerivedAction[] {
-  return actionsOf(DIRECTORY_CALL_FILES.flatMap((file) => sdkCommandsIn(file.split(sep).join('/'), readFileSync(join(root, file), 'utf8'))));
+  return actionsOf(
+    DIRECTORY_CALL_FILES.flatMap((file) => sdkCommandsIn(file.split(sep).join('/'), readFileSync(join(root, file), 'utf8'))),
+  );
 }

@@ -51,7 +51,8 @@ function mayAdopt(policy: AccessLogPolicy, ref: PolicyTargetRef, policies: reado
 
 const accessLogPolicy: PolicyKind<AccessLogPolicy, KubeObject> = {
   name: 'accesslogpolicy',
-  description: "Delivers the access logs of a Gateway's service network or a route's VPC Lattice service to S3, CloudWatch Logs or Firehose.",
+  description:
+    "Delivers the access logs of a Gateway's service network or a route's VPC Lattice service to S3, CloudWatch Logs or Firehose.",
   kind: 'AccessLogPolicy',
   resource: 'accesslogpolicies',
   kinds: [GATEWAY_TARGET, HTTPROUTE_TARGET, GRPCROUTE_TARGET, TLSROUTE_TARGET],
@@ -97,9 +98,20 @@ const accessLogPolicy: PolicyKind<AccessLogPolicy, KubeObject> = {
     switch (result.state) {
       case 'active': {
         // In steady state the resource is not read: its name is the one recorded with the subscription.
-        const name = result.resource?.name ?? annotations[SUBSCRIPTION_RESOURCE_NAME_ANNOTATION] ?? resourceArn.slice(resourceArn.lastIndexOf('/') + 1);
+        const name =
+          result.resource?.name ??
+          annotations[SUBSCRIPTION_RESOURCE_NAME_ANNOTATION] ??
+          resourceArn.slice(resourceArn.lastIndexOf('/') + 1);
         return {
-          conditions: [ACCEPTED, condition('Programmed', 'True', 'Programmed', `access logs of ${policyResourceType(resourceArn) ?? 'resource'} ${name} go to ${destinationArn}`)],
+          conditions: [
+            ACCEPTED,
+            condition(
+              'Programmed',
+              'True',
+              'Programmed',
+              `access logs of ${policyResourceType(resourceArn) ?? 'resource'} ${name} go to ${destinationArn}`,
+            ),
+          ],
           record: { [SUBSCRIPTION_ARN_ANNOTATION]: result.arn, [SUBSCRIPTION_RESOURCE_NAME_ANNOTATION]: name },
         };
       }

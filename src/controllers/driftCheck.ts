@@ -69,8 +69,15 @@ export function driftWindowSeconds(object: KubeObject, driftCheckSeconds: number
 export type SkipDecision = { skip: true; resyncAfterSeconds: number } | { skip: false };
 
 /** Whether this sync may answer from the record: same fingerprint, verified within the window, no verify-now. */
-export function skipDecision(object: KubeObject, fingerprint: string | undefined, nowMs: number, driftCheckSeconds: number, recorded = recordedOn(object)): SkipDecision {
-  if (fingerprint === undefined || driftCheckSeconds <= 0 || object.metadata.annotations?.[VERIFY_NOW_ANNOTATION] !== undefined) return { skip: false };
+export function skipDecision(
+  object: KubeObject,
+  fingerprint: string | undefined,
+  nowMs: number,
+  driftCheckSeconds: number,
+  recorded = recordedOn(object),
+): SkipDecision {
+  if (fingerprint === undefined || driftCheckSeconds <= 0 || object.metadata.annotations?.[VERIFY_NOW_ANNOTATION] !== undefined)
+    return { skip: false };
   const record = parseRecord(recorded);
   if (record?.fingerprint !== fingerprint) return { skip: false };
   const due = record.verifiedAt + driftWindowSeconds(object, driftCheckSeconds);
@@ -84,11 +91,23 @@ export function skipDecision(object: KubeObject, fingerprint: string | undefined
  * is still fresh is kept as it is, so a full sync never rewrites the object only to move a
  * timestamp (each write would trigger another sync). DRIFT_CHECK_SECONDS=0 records nothing.
  */
-export function nextRecord(object: KubeObject, fingerprint: string | undefined, nowMs: number, driftCheckSeconds: number, recorded = recordedOn(object)): string | null {
+export function nextRecord(
+  object: KubeObject,
+  fingerprint: string | undefined,
+  nowMs: number,
+  driftCheckSeconds: number,
+  recorded = recordedOn(object),
+): string | null {
   if (fingerprint === undefined || driftCheckSeconds <= 0) return null;
   const record = parseRecord(recorded);
   const now = Math.floor(nowMs / 1000);
-  if (recorded !== undefined && record?.fingerprint === fingerprint && record.verifiedAt <= now && now < record.verifiedAt + driftWindowSeconds(object, driftCheckSeconds)) return recorded;
+  if (
+    recorded !== undefined &&
+    record?.fingerprint === fingerprint &&
+    record.verifiedAt <= now &&
+    now < record.verifiedAt + driftWindowSeconds(object, driftCheckSeconds)
+  )
+    return recorded;
   return `${fingerprint} ${now}`;
 }
 
@@ -146,4 +165,3 @@ function metadataChanges(object: KubeObject, patch: MetadataPatch): MetadataPatc
 export function forgetVerification(object: KubeObject): MetadataPatch {
   return metadataChanges(object, { [VERIFIED_ANNOTATION]: null, [VERIFY_NOW_ANNOTATION]: null });
 }
-

@@ -35,7 +35,11 @@ export const gatewayWiring: DecoratorWiring = {
 
 function routeResources(): RelatedResourceRule[] {
   // Only routes the classifier marked as belonging to a Lattice Gateway can attach to this one.
-  return ['httproutes', 'grpcroutes', 'tlsroutes'].map((resource) => ({ apiVersion: GATEWAY_API_VERSION, resource, labelSelector: MANAGED }));
+  return ['httproutes', 'grpcroutes', 'tlsroutes'].map((resource) => ({
+    apiVersion: GATEWAY_API_VERSION,
+    resource,
+    labelSelector: MANAGED,
+  }));
 }
 
 /**
@@ -53,7 +57,8 @@ function latticeFingerprint(gateway: Gateway, index: ObjectIndex, problem: strin
 function classProblem(gateway: Gateway, index: ObjectIndex): string | undefined {
   const gatewayClass = gatewayClassOf(gateway, index);
   if (!gatewayClass) return `GatewayClass ${gateway.spec.gatewayClassName} not found`;
-  if (gatewayClass.spec.parametersRef) return `GatewayClass ${gatewayClass.metadata.name} is not accepted: it has a parametersRef this controller does not support`;
+  if (gatewayClass.spec.parametersRef)
+    return `GatewayClass ${gatewayClass.metadata.name} is not accepted: it has a parametersRef this controller does not support`;
   return undefined;
 }
 
@@ -83,14 +88,21 @@ export function createGatewayController(): HookController {
       const problem = classProblem(gateway, index);
       const knownArn = gateway.metadata.annotations?.[SERVICE_NETWORK_ARN_ANNOTATION];
       const fingerprint = (next: Gateway) => latticeFingerprint(next, index, problem);
-      const decision = problem === undefined && knownArn ? skipDecision(gateway, fingerprint(gateway), ctx.now().getTime(), ctx.config.driftCheckSeconds) : { skip: false as const };
+      const decision =
+        problem === undefined && knownArn
+          ? skipDecision(gateway, fingerprint(gateway), ctx.now().getTime(), ctx.config.driftCheckSeconds)
+          : { skip: false as const };
 
       let network: NetworkResolution = { state: 'missing', retryAfterSeconds: 0 };
       let certificates: GatewayCertificates | undefined;
       if (decision.skip && knownArn) {
         // Verified within its drift window: the network and certificates are as recorded.
         network = { state: 'found', arn: knownArn, id: knownArn.slice(knownArn.lastIndexOf('/') + 1), name: gateway.metadata.name };
-        certificates = { annotation: gateway.metadata.annotations?.[IMPORTED_CERTIFICATES_ANNOTATION] ?? null, problems: new Map(), resyncAfterSeconds: undefined };
+        certificates = {
+          annotation: gateway.metadata.annotations?.[IMPORTED_CERTIFICATES_ANNOTATION] ?? null,
+          problems: new Map(),
+          resyncAfterSeconds: undefined,
+        };
       } else if (problem === undefined) {
         certificates = await syncGatewayCertificates(ctx, gateway, analyses, resolveRefs);
         network = await resolveServiceNetwork(ctx.aws.api, gateway.metadata.name, ctx.aws.identity.vpcId, knownArn);
@@ -99,21 +111,40 @@ export function createGatewayController(): HookController {
       const routes = ROUTE_KINDS.flatMap((kind) => index.list<AnyRoute>(GATEWAY_GROUP, kind));
       const addresses = routes
         .filter((route) =>
-          gatewayParentRefs(route).some((ref) => refersTo(ref, gateway) && attachToGateway(route, ref, gateway, analyses, namespaces).reason === 'Accepted'),
+          gatewayParentRefs(route).some(
+            (ref) => refersTo(ref, gateway) && attachToGateway(route, ref, gateway, analyses, namespaces).reason === 'Accepted',
+          ),
         )
         .map((route) => route.metadata.annotations?.[ASSIGNED_DOMAIN_ANNOTATION])
         .filter((name): name is string => typeof name === 'string' && name !== '');
 
       const status = buildGatewayStatus(
-        { gateway, classProblem: problem, analyses, certificateProblems: certificates?.problems, attachedRoutes: countAttachedRoutes(gateway, analyses, routes, namespaces, (route, ref) => acceptedFor(route, ref, ctx.config.controllerName)), network, addresses },
+        {
+          gateway,
+          classProblem: problem,
+          analyses,
+          certificateProblems: certificates?.problems,
+          attachedRoutes: countAttachedRoutes(gateway, analyses, routes, namespaces, (route, ref) =>
+            acceptedFor(route, ref, ctx.config.controllerName),
+          ),
+          network,
+          addresses,
+        },
         { generation, now: ctx.now().toISOString() },
       );
       const annotations = metadataPatch(gateway.metadata.annotations, {
         [SERVICE_NETWORK_ARN_ANNOTATION]: network.state === 'found' ? network.arn : null,
         ...(certificates ? { [IMPORTED_CERTIFICATES_ANNOTATION]: certificates.annotation } : {}),
       });
-      const resync = earliest(network.state === 'missing' && problem === undefined ? network.retryAfterSeconds : undefined, certificates?.resyncAfterSeconds);
-      const answer: DecoratorHookResponse = { status: statusIfChanged(gateway.status, status), annotations, ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}) };
+      const resync = earliest(
+        network.state === 'missing' && problem === undefined ? network.retryAfterSeconds : undefined,
+        certificates?.resyncAfterSeconds,
+      );
+      const answer: DecoratorHookResponse = {
+        status: statusIfChanged(gateway.status, status),
+        annotations,
+        ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}),
+      };
       if (decision.skip) return { ...answer, resyncAfterSeconds: earliest(resync, decision.resyncAfterSeconds) };
       const verified = problem === undefined && network.state === 'found' && certificates?.problems.size === 0 && resync === undefined;
       return withVerification(ctx, gateway, answer, (next) => fingerprint(next as Gateway), verified);
@@ -125,7 +156,13 @@ export function createGatewayController(): HookController {
       // Secrets. Our annotations are removed; the status is left to whoever manages it next.
       const gateway = request.object as Gateway;
       const released = await releaseGatewayCertificates(ctx, gateway);
-      const annotations = { ...metadataPatch(gateway.metadata.annotations, { [SERVICE_NETWORK_ARN_ANNOTATION]: null, [IMPORTED_CERTIFICATES_ANNOTATION]: released.annotation }), ...forgetVerification(gateway) };
+      const annotations = {
+        ...metadataPatch(gateway.metadata.annotations, {
+          [SERVICE_NETWORK_ARN_ANNOTATION]: null,
+          [IMPORTED_CERTIFICATES_ANNOTATION]: released.annotation,
+        }),
+        ...forgetVerification(gateway),
+      };
       if (!released.done) return { annotations, resyncAfterSeconds: CERTIFICATE_RETRY_SECONDS };
       return { annotations, finalized: true };
     },

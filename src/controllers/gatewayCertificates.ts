@@ -1,6 +1,11 @@
 import { referencedSecrets, resolveCertificateRefs } from '../gatewayapi/certificateRefs';
 import type { TlsMaterial } from '../gatewayapi/certificateRefs';
-import { IMPORTED_CERTIFICATES_ANNOTATION, importedCertificatesOf, importedCertificatesValue, listenerSecretKey } from '../gatewayapi/importedCertificates';
+import {
+  IMPORTED_CERTIFICATES_ANNOTATION,
+  importedCertificatesOf,
+  importedCertificatesValue,
+  listenerSecretKey,
+} from '../gatewayapi/importedCertificates';
 import type { CertificateRefResolver, ListenerAnalysis } from '../gatewayapi/listeners';
 import { REFERENCE_GRANT_API_VERSION, type Gateway } from '../gatewayapi/types';
 import { convergeImportedCertificates } from '../lattice/certificateImports';
@@ -22,7 +27,8 @@ export function certificateResources(gateway: Gateway): RelatedResourceRule[] {
   const rules: RelatedResourceRule[] = [];
   for (const [namespace, names] of byNamespace) {
     rules.push({ apiVersion: 'v1', resource: 'secrets', namespace, names });
-    if (namespace !== gateway.metadata.namespace) rules.push({ apiVersion: REFERENCE_GRANT_API_VERSION, resource: 'referencegrants', namespace });
+    if (namespace !== gateway.metadata.namespace)
+      rules.push({ apiVersion: REFERENCE_GRANT_API_VERSION, resource: 'referencegrants', namespace });
   }
   return rules;
 }
@@ -40,7 +46,12 @@ export interface GatewayCertificates {
 }
 
 /** Imports the Secrets of the usable HTTPS listeners into ACM and deletes what none uses any more. */
-export async function syncGatewayCertificates(ctx: HookContext, gateway: Gateway, analyses: readonly ListenerAnalysis[], resolve: CertificateRefResolver): Promise<GatewayCertificates> {
+export async function syncGatewayCertificates(
+  ctx: HookContext,
+  gateway: Gateway,
+  analyses: readonly ListenerAnalysis[],
+  resolve: CertificateRefResolver,
+): Promise<GatewayCertificates> {
   const wanted = new Map<string, TlsMaterial>();
   const listenersOf = new Map<string, string[]>();
   for (const analysis of analyses) {
@@ -52,7 +63,8 @@ export async function syncGatewayCertificates(ctx: HookContext, gateway: Gateway
     listenersOf.set(key, [...(listenersOf.get(key) ?? []), analysis.listener.name]);
   }
   const recorded = importedCertificatesOf(gateway);
-  if (wanted.size === 0 && Object.keys(recorded).length === 0) return { annotation: null, problems: new Map(), resyncAfterSeconds: undefined };
+  if (wanted.size === 0 && Object.keys(recorded).length === 0)
+    return { annotation: null, problems: new Map(), resyncAfterSeconds: undefined };
   const owner = { managedBy: ctx.aws.identity.managedBy, gateway: `${gateway.metadata.namespace}/${gateway.metadata.name}` };
   const outcome = await convergeImportedCertificates(ctx.aws.acm, owner, wanted, recorded);
   const problems = new Map<string, string>();
@@ -66,7 +78,10 @@ export async function syncGatewayCertificates(ctx: HookContext, gateway: Gateway
 }
 
 /** Finalize: every certificate imported for the Gateway is deleted; false while ACM refuses (still in use). */
-export async function releaseGatewayCertificates(ctx: HookContext, gateway: Gateway): Promise<{ annotation: string | null; done: boolean }> {
+export async function releaseGatewayCertificates(
+  ctx: HookContext,
+  gateway: Gateway,
+): Promise<{ annotation: string | null; done: boolean }> {
   const recorded = importedCertificatesOf(gateway);
   if (Object.keys(recorded).length === 0) return { annotation: null, done: true };
   const owner = { managedBy: ctx.aws.identity.managedBy, gateway: `${gateway.metadata.namespace}/${gateway.metadata.name}` };

@@ -27,7 +27,12 @@ function acceptedCondition(gatewayClass: GatewayClass): DesiredCondition {
   const ref = gatewayClass.spec.parametersRef;
   if (ref !== undefined) {
     const target = `${ref.group || 'core'}/${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
-    return condition('Accepted', 'False', 'InvalidParameters', `parametersRef ${target} is not supported: this controller takes no GatewayClass parameters`);
+    return condition(
+      'Accepted',
+      'False',
+      'InvalidParameters',
+      `parametersRef ${target} is not supported: this controller takes no GatewayClass parameters`,
+    );
   }
   return condition('Accepted', 'True', 'Accepted', 'Accepted by lattice-gateway-hooks');
 }
@@ -38,7 +43,9 @@ export function createGatewayClassController(features: readonly { name: string }
       const gatewayClass = request.parent as GatewayClass;
       if (!isOurGatewayClass(gatewayClass, ctx.config.controllerName)) return { relatedResources: [] };
       return {
-        relatedResources: [{ apiVersion: 'apiextensions.k8s.io/v1', resource: 'customresourcedefinitions', names: [...GATEWAY_API_CRD_NAMES] }],
+        relatedResources: [
+          { apiVersion: 'apiextensions.k8s.io/v1', resource: 'customresourcedefinitions', names: [...GATEWAY_API_CRD_NAMES] },
+        ],
       };
     },
 
@@ -52,11 +59,17 @@ export function createGatewayClassController(features: readonly { name: string }
       if (hasNewerObservedGeneration(current?.conditions, OWNED_TYPES, generation)) return { status: null };
 
       const index = ObjectIndex.fromDecoratorRequest(request);
-      const crds = index.list('apiextensions.k8s.io', 'CustomResourceDefinition').filter((crd) => crd.metadata.name.endsWith(`.${GATEWAY_GROUP}`));
+      const crds = index
+        .list('apiextensions.k8s.io', 'CustomResourceDefinition')
+        .filter((crd) => crd.metadata.name.endsWith(`.${GATEWAY_GROUP}`));
       const desired = [acceptedCondition(gatewayClass), supportedVersionCondition(crds)];
 
       const status = copyStatus(current);
-      status.conditions = mergeConditions(current?.conditions, desired, { generation, now: ctx.now().toISOString(), ownedTypes: OWNED_TYPES });
+      status.conditions = mergeConditions(current?.conditions, desired, {
+        generation,
+        now: ctx.now().toISOString(),
+        ownedTypes: OWNED_TYPES,
+      });
       status.supportedFeatures = features.map((f) => ({ ...f }));
       return { status: statusIfChanged(current, status) };
     },

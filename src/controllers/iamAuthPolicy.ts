@@ -38,7 +38,11 @@ function recordedResource(policy: IAMAuthPolicy): string | undefined {
 }
 
 function recordOf(resource: PolicyResource): MetadataPatch {
-  return { [IAM_RESOURCE_ID_ANNOTATION]: resource.id, [IAM_RESOURCE_TYPE_ANNOTATION]: resource.type, [IAM_RESOURCE_NAME_ANNOTATION]: resource.name };
+  return {
+    [IAM_RESOURCE_ID_ANNOTATION]: resource.id,
+    [IAM_RESOURCE_TYPE_ANNOTATION]: resource.type,
+    [IAM_RESOURCE_NAME_ANNOTATION]: resource.name,
+  };
 }
 
 /** `sn-…` or `svc-…` of the target's Lattice resource. */
@@ -57,7 +61,10 @@ export function recordIsTargets(policy: IAMAuthPolicy, target: KubeObject): bool
   const current = resourceIdOf(target);
   if (current || target.kind !== 'Gateway') return recorded === current;
   const annotations = policy.metadata.annotations ?? {};
-  return annotations[IAM_RESOURCE_TYPE_ANNOTATION] === 'ServiceNetwork' && (annotations[IAM_RESOURCE_NAME_ANNOTATION] === target.metadata.name || recorded === target.metadata.name);
+  return (
+    annotations[IAM_RESOURCE_TYPE_ANNOTATION] === 'ServiceNetwork' &&
+    (annotations[IAM_RESOURCE_NAME_ANNOTATION] === target.metadata.name || recorded === target.metadata.name)
+  );
 }
 
 /**
@@ -82,7 +89,8 @@ async function release(policy: IAMAuthPolicy, ctx: HookContext, leaving: Leaving
       return { done: true, message: `left to ${qualifiedName(leaving.successor?.policy ?? policy)}` };
     case 'wait':
       // Nothing to wait for once the resource is gone (it took its auth policy with it).
-      if (recorded && (await describePolicyResource(ctx.aws.api, recorded))) return { done: false, message: `waiting for ${qualifiedName(leaving.successor?.policy ?? policy)} to take ${recorded} over` };
+      if (recorded && (await describePolicyResource(ctx.aws.api, recorded)))
+        return { done: false, message: `waiting for ${qualifiedName(leaving.successor?.policy ?? policy)} to take ${recorded} over` };
       return { done: true, message: 'the resource no longer exists' };
     case 'release':
       break;
@@ -131,7 +139,10 @@ const iamAuthPolicy: PolicyKind<IAMAuthPolicy, KubeObject> = {
       case 'applied': {
         const { resource } = result;
         return {
-          conditions: [ACCEPTED, condition('Programmed', 'True', 'Programmed', `${resource.type} ${resource.name} requires AWS_IAM auth with this policy`)],
+          conditions: [
+            ACCEPTED,
+            condition('Programmed', 'True', 'Programmed', `${resource.type} ${resource.name} requires AWS_IAM auth with this policy`),
+          ],
           record: recordOf(resource),
         };
       }
@@ -139,7 +150,11 @@ const iamAuthPolicy: PolicyKind<IAMAuthPolicy, KubeObject> = {
         return { ...waitingForResource(ref), record };
       // Recorded even so: this policy now answers for the resource (release leaves another owner's alone).
       case 'conflicted':
-        return { conditions: [condition('Accepted', 'False', 'Conflicted', result.message)], record: recordOf(result.resource), resyncAfterSeconds: WAIT_RESYNC_SECONDS };
+        return {
+          conditions: [condition('Accepted', 'False', 'Conflicted', result.message)],
+          record: recordOf(result.resource),
+          resyncAfterSeconds: WAIT_RESYNC_SECONDS,
+        };
       case 'invalid':
         return { conditions: [condition('Accepted', 'False', 'Invalid', result.message)], record: recordOf(result.resource) };
       case 'failed':

@@ -26,14 +26,27 @@ async function conditionsOf(target: LambdaTarget, ctx: HookContext): Promise<Des
   const arn = target.spec?.functionArn;
   const problem = functionArnProblem(arn, ctx.aws.identity);
   if (problem !== undefined || arn === undefined) {
-    return [condition('Accepted', 'False', 'InvalidFunctionArn', problem ?? 'spec.functionArn is required'), condition('ResolvedRefs', 'False', 'InvalidFunctionArn', 'no function to look up')];
+    return [
+      condition('Accepted', 'False', 'InvalidFunctionArn', problem ?? 'spec.functionArn is required'),
+      condition('ResolvedRefs', 'False', 'InvalidFunctionArn', 'no function to look up'),
+    ];
   }
   const note = unqualifiedNote(arn);
   const accepted = condition('Accepted', 'True', 'Accepted', note ? `Accepted; ${note}` : 'Accepted');
   const lookup = await lookUpFunction(ctx.aws.lambda, arn);
-  if (!lookup.exists) return [accepted, condition('ResolvedRefs', 'False', 'FunctionNotFound', `function ${arn} ${lookup.message ?? 'not found'}`)];
-  if (lookup.state === 'Failed') return [accepted, condition('ResolvedRefs', 'False', 'FunctionFailed', `function ${arn} is in state Failed and cannot be invoked`)];
-  return [accepted, condition('ResolvedRefs', 'True', 'ResolvedRefs', `function ${arn} exists${lookup.state ? ` (${lookup.state})` : ''}; routes that use it grant VPC Lattice the right to invoke it`)];
+  if (!lookup.exists)
+    return [accepted, condition('ResolvedRefs', 'False', 'FunctionNotFound', `function ${arn} ${lookup.message ?? 'not found'}`)];
+  if (lookup.state === 'Failed')
+    return [accepted, condition('ResolvedRefs', 'False', 'FunctionFailed', `function ${arn} is in state Failed and cannot be invoked`)];
+  return [
+    accepted,
+    condition(
+      'ResolvedRefs',
+      'True',
+      'ResolvedRefs',
+      `function ${arn} exists${lookup.state ? ` (${lookup.state})` : ''}; routes that use it grant VPC Lattice the right to invoke it`,
+    ),
+  ];
 }
 
 export function createLambdaTargetController(): HookController {

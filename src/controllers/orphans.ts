@@ -89,7 +89,9 @@ function liveOwnersOf(index: ObjectIndex): { liveOwners: Set<string>; recorded: 
     }
   }
   for (const serviceExport of index.list(OUR_API_GROUP, 'ServiceExport')) {
-    liveOwners.add(ownerKey({ kind: 'ServiceExport', namespace: serviceExport.metadata.namespace ?? '', name: serviceExport.metadata.name }));
+    liveOwners.add(
+      ownerKey({ kind: 'ServiceExport', namespace: serviceExport.metadata.namespace ?? '', name: serviceExport.metadata.name }),
+    );
     record(serviceExport);
   }
   return { liveOwners, recorded };
@@ -99,7 +101,12 @@ function logRemoval(ctx: HookContext, removal: OrphanRemoval): void {
   const { owner } = removal;
   ctx.metrics?.orphanRemoved(removal.resourceType);
   ctx.log.info(
-    { event: 'orphan-removed', resourceType: removal.resourceType, arn: removal.arn, owner: { kind: owner.kind, namespace: owner.namespace, name: owner.name } },
+    {
+      event: 'orphan-removed',
+      resourceType: removal.resourceType,
+      arn: removal.arn,
+      owner: { kind: owner.kind, namespace: owner.namespace, name: owner.name },
+    },
     `removed ${removal.resourceType} ${removal.arn}: its owner ${owner.kind} ${owner.namespace}/${owner.name} no longer exists`,
   );
 }
@@ -112,7 +119,8 @@ export function createOrphanController(): HookController {
   const handlers: DecoratorHandlers = {
     customize(request, ctx) {
       const gatewayClass = request.parent as GatewayClass;
-      if (ctx.config.orphanSweepSeconds === 0 || !isOurGatewayClass(gatewayClass, ctx.config.controllerName)) return { relatedResources: [] };
+      if (ctx.config.orphanSweepSeconds === 0 || !isOurGatewayClass(gatewayClass, ctx.config.controllerName))
+        return { relatedResources: [] };
       return {
         relatedResources: [
           { apiVersion: GATEWAY_API_VERSION, resource: 'gatewayclasses', labelSelector: {} },
@@ -151,8 +159,15 @@ export function createOrphanController(): HookController {
       });
       const done = result.complete && result.pending === 0;
       ctx.metrics?.orphanSweep(done ? 'complete' : 'continued');
-      for (const arn of result.inUse) ctx.log.warn({ event: 'orphan-in-use', arn }, `target group ${arn} has no owner but a service that is not an orphan still uses it: kept`);
-      ctx.log.info({ event: 'orphan-sweep', ...result, inUse: result.inUse.length, owners: liveOwners.size, awsCalls: api.session.calls.length }, done ? 'orphan sweep complete' : 'orphan sweep continues');
+      for (const arn of result.inUse)
+        ctx.log.warn(
+          { event: 'orphan-in-use', arn },
+          `target group ${arn} has no owner but a service that is not an orphan still uses it: kept`,
+        );
+      ctx.log.info(
+        { event: 'orphan-sweep', ...result, inUse: result.inUse.length, owners: liveOwners.size, awsCalls: api.session.calls.length },
+        done ? 'orphan sweep complete' : 'orphan sweep continues',
+      );
       if (!done) return { resyncAfterSeconds: CONTINUE_SECONDS };
       schedule.completed(now.getTime(), requested);
       return {};

@@ -1,7 +1,22 @@
-import { attachPolicy, holderOf, policyTargetRefs, resolveAttachment, type PolicyAttachmentRules, type PolicyObject, type PolicyTargetRef } from '../gatewayapi/policy';
+import {
+  attachPolicy,
+  holderOf,
+  policyTargetRefs,
+  resolveAttachment,
+  type PolicyAttachmentRules,
+  type PolicyObject,
+  type PolicyTargetRef,
+} from '../gatewayapi/policy';
 import { policyRelatedRules, type PolicyTargetKind } from '../gatewayapi/policyTargets';
 import { policyAncestors, policyStatus, type PolicyAncestorRef } from '../gatewayapi/policyStatus';
-import { MANAGED_LABEL, MANAGED_LABEL_VALUE, OUR_API_GROUP, OUR_API_VERSION, SERVICE_ARN_ANNOTATION, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
+import {
+  MANAGED_LABEL,
+  MANAGED_LABEL_VALUE,
+  OUR_API_GROUP,
+  OUR_API_VERSION,
+  SERVICE_ARN_ANNOTATION,
+  SERVICE_NETWORK_ARN_ANNOTATION,
+} from '../gatewayapi/ourKeys';
 import { awsErrorMessage, isUserActionable } from '../lattice/awsErrors';
 import { condition, type DesiredCondition } from '../metacontroller/conditions';
 import { ObjectIndex } from '../metacontroller/objectIndex';
@@ -87,7 +102,10 @@ export function targetResourceArn(target: KubeObject): string | undefined {
 export function waitingForResource(ref: PolicyTargetRef): PolicyOutcome {
   const what = ref.kind === 'Gateway' ? 'service network' : 'VPC Lattice service';
   return {
-    conditions: [ACCEPTED, condition('Programmed', 'False', 'Pending', `Waiting for the ${what} of ${ref.kind} ${ref.namespace}/${ref.name}`)],
+    conditions: [
+      ACCEPTED,
+      condition('Programmed', 'False', 'Pending', `Waiting for the ${what} of ${ref.kind} ${ref.namespace}/${ref.name}`),
+    ],
     record: {},
     resyncAfterSeconds: WAIT_RESYNC_SECONDS,
   };
@@ -100,7 +118,11 @@ export function forgotten(recordKeys: readonly string[]): MetadataPatch {
 
 /** AWS refused a change a person must fix (permissions, quotas, refused input): the record stays, the policy looks again. */
 export function refusedByAws(conditions: readonly DesiredCondition[], message: string): PolicyOutcome {
-  return { conditions: [...conditions, condition('Programmed', 'False', 'Invalid', message)], record: {}, resyncAfterSeconds: WAIT_RESYNC_SECONDS };
+  return {
+    conditions: [...conditions, condition('Programmed', 'False', 'Invalid', message)],
+    record: {},
+    resyncAfterSeconds: WAIT_RESYNC_SECONDS,
+  };
 }
 
 /**
@@ -140,7 +162,12 @@ export function answerPolicy(
   const status = policyStatus(
     policy,
     { conditions: outcome.conditions, ancestors: outcome.ancestors },
-    { controllerName: ctx.config.controllerName, generation: generationOf(policy), now: ctx.now().toISOString(), ownedTypes: POLICY_CONDITIONS },
+    {
+      controllerName: ctx.config.controllerName,
+      generation: generationOf(policy),
+      now: ctx.now().toISOString(),
+      ownedTypes: POLICY_CONDITIONS,
+    },
   );
   return {
     status: statusIfChanged(policy.status, status),
@@ -155,7 +182,11 @@ function policiesOf<P extends PolicyObject>(kind: { kind: string }, index: Objec
 }
 
 /** A successor with its target, as `Leaving` takes it. */
-function withTarget<P extends PolicyObject, T extends KubeObject>(kind: PolicyKind<P, T>, successor: P | undefined, index: ObjectIndex): Pick<Leaving<P, T>, 'successor'> {
+function withTarget<P extends PolicyObject, T extends KubeObject>(
+  kind: PolicyKind<P, T>,
+  successor: P | undefined,
+  index: ObjectIndex,
+): Pick<Leaving<P, T>, 'successor'> {
   const resolved = successor && resolveAttachment<P, T>(successor, index, kind);
   return successor && resolved?.state === 'found' ? { successor: { policy: successor, target: resolved.target } } : {};
 }
@@ -164,7 +195,12 @@ function withTarget<P extends PolicyObject, T extends KubeObject>(kind: PolicyKi
  * What a policy's Lattice work depends on: the policy, where it attaches (its target without
  * status, the policy holding the target), and the other policies of its kind.
  */
-function policyFingerprint<P extends PolicyObject, T extends KubeObject>(kind: PolicyKind<P, T>, policy: P, policies: readonly P[], index: ObjectIndex): string {
+function policyFingerprint<P extends PolicyObject, T extends KubeObject>(
+  kind: PolicyKind<P, T>,
+  policy: P,
+  policies: readonly P[],
+  index: ObjectIndex,
+): string {
   const others = policies.filter((p) => p.metadata.uid !== policy.metadata.uid || p.metadata.name !== policy.metadata.name);
   const attachment = attachPolicy<P, T>(policy, [...others, policy], index, kind);
   return fingerprintOf({
@@ -178,24 +214,40 @@ function policyFingerprint<P extends PolicyObject, T extends KubeObject>(kind: P
   });
 }
 
-async function decide<P extends PolicyObject, T extends KubeObject>(kind: PolicyKind<P, T>, policy: P, policies: readonly P[], index: ObjectIndex, ctx: HookContext): Promise<DecoratorHookResponse> {
+async function decide<P extends PolicyObject, T extends KubeObject>(
+  kind: PolicyKind<P, T>,
+  policy: P,
+  policies: readonly P[],
+  index: ObjectIndex,
+  ctx: HookContext,
+): Promise<DecoratorHookResponse> {
   const attachment = attachPolicy<P, T>(policy, policies, index, kind);
   if (attachment.state === 'rejected') {
     const conditions = [attachment.condition];
-    return answerPolicy(policy, ctx, { ...(await reportingAwsRefusals(conditions, () => releasing(kind, policy, ctx, conditions))), ancestors: [] });
+    return answerPolicy(policy, ctx, {
+      ...(await reportingAwsRefusals(conditions, () => releasing(kind, policy, ctx, conditions))),
+      ancestors: [],
+    });
   }
   const ancestors = policyAncestors(attachment.ref, attachment.target, ctx.config.controllerName);
   if (attachment.state === 'conflicted') {
     const conditions = [attachment.condition];
     const leaving = { target: attachment.target, ...withTarget(kind, attachment.winner, index) };
-    return answerPolicy(policy, ctx, { ...(await reportingAwsRefusals(conditions, () => releasing(kind, policy, ctx, conditions, leaving))), ancestors });
+    return answerPolicy(policy, ctx, {
+      ...(await reportingAwsRefusals(conditions, () => releasing(kind, policy, ctx, conditions, leaving))),
+      ancestors,
+    });
   }
   const attached = { ref: attachment.ref, target: attachment.target, policies };
   return answerPolicy(policy, ctx, { ...(await reportingAwsRefusals([ACCEPTED], () => kind.apply(policy, attached, ctx))), ancestors });
 }
 
 /** A policy verified within its drift window whose inputs did not change answers without AWS; otherwise it is decided in full. */
-async function sync<P extends PolicyObject, T extends KubeObject>(kind: PolicyKind<P, T>, request: DecoratorHookRequest, ctx: HookContext): Promise<DecoratorHookResponse> {
+async function sync<P extends PolicyObject, T extends KubeObject>(
+  kind: PolicyKind<P, T>,
+  request: DecoratorHookRequest,
+  ctx: HookContext,
+): Promise<DecoratorHookResponse> {
   const policy = request.object as P;
   const index = ObjectIndex.fromDecoratorRequest(request);
   const policies = policiesOf<P>(kind, index);
@@ -207,7 +259,11 @@ async function sync<P extends PolicyObject, T extends KubeObject>(kind: PolicyKi
   return withVerification(ctx, policy, answer, fingerprint, answer.resyncAfterSeconds === undefined);
 }
 
-async function finalize<P extends PolicyObject, T extends KubeObject>(kind: PolicyKind<P, T>, request: DecoratorHookRequest, ctx: HookContext): Promise<DecoratorHookResponse> {
+async function finalize<P extends PolicyObject, T extends KubeObject>(
+  kind: PolicyKind<P, T>,
+  request: DecoratorHookRequest,
+  ctx: HookContext,
+): Promise<DecoratorHookResponse> {
   const policy = request.object as P;
   const index = ObjectIndex.fromDecoratorRequest(request);
   const refs = policyTargetRefs(policy);

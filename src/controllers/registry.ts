@@ -33,7 +33,12 @@ export function createControllers(options: ControllerOptions = {}): HookControll
     createVpcAssociationPolicyController(),
     createIAMAuthPolicyController(),
     createAccessLogPolicyController(),
-    createRouteController(httpRouteAdapter, 'httproute', ['HTTPRoute', 'HTTPRouteMethodMatching', 'HTTPRouteNamedRouteRule', 'HTTPRouteParentRefPort', 'ReferenceGrant'], routes),
+    createRouteController(
+      httpRouteAdapter,
+      'httproute',
+      ['HTTPRoute', 'HTTPRouteMethodMatching', 'HTTPRouteNamedRouteRule', 'HTTPRouteParentRefPort', 'ReferenceGrant'],
+      routes,
+    ),
     // GRPCRoute works on HTTPS listeners, but every upstream GRPCRoute conformance test attaches to an
     // HTTP listener, which does not take GRPCRoutes by default on Lattice: the feature is not claimed.
     createRouteController(grpcRouteAdapter, 'grpcroute', [], routes),

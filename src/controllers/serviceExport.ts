@@ -14,7 +14,15 @@ import { TargetGroupApplier, type TargetGroupApplyResult } from '../lattice/targ
 import { planTargetGroups, type TargetGroupOp } from '../lattice/targetGroupPlan';
 import type { ObservedTargetGroup } from '../lattice/targetGroupState';
 import { ownershipOf, TAG } from '../model/tags';
-import { exportedPorts, exportedServiceName, exportTargetGroups, FEDERATION_ANNOTATION, FEDERATION_VALUE, SERVICE_EXPORT_SOURCE, type ServiceExport } from '../model/exports';
+import {
+  exportedPorts,
+  exportedServiceName,
+  exportTargetGroups,
+  FEDERATION_ANNOTATION,
+  FEDERATION_VALUE,
+  SERVICE_EXPORT_SOURCE,
+  type ServiceExport,
+} from '../model/exports';
 import type { TargetGroupModel } from '../model/targetGroups';
 import { driftView, fingerprintOf, forgetVerification, skipDecision, withVerification } from './driftCheck';
 import { recordedTargetGroups, targetGroupsPatch } from './targetGroupRecord';
@@ -68,7 +76,11 @@ function answer(serviceExport: ServiceExport, ctx: HookContext, outcome: Outcome
   const current = copyStatus(serviceExport.status);
   const status = {
     ...current,
-    conditions: mergeConditions(current.conditions as unknown[] | undefined, outcome.conditions, { generation: generationOf(serviceExport), now: ctx.now().toISOString(), ownedTypes: OWNED }),
+    conditions: mergeConditions(current.conditions as unknown[] | undefined, outcome.conditions, {
+      generation: generationOf(serviceExport),
+      now: ctx.now().toISOString(),
+      ownedTypes: OWNED,
+    }),
   };
   return {
     status: statusIfChanged(serviceExport.status, status),
@@ -78,14 +90,25 @@ function answer(serviceExport: ServiceExport, ctx: HookContext, outcome: Outcome
   };
 }
 
-function applyOps(ctx: HookContext, owner: LatticeOwner, observed: ObservedTargetGroup[], desired: TargetGroupModel[], ownArns: readonly string[], ops: TargetGroupOp[]): Promise<TargetGroupApplyResult> {
+function applyOps(
+  ctx: HookContext,
+  owner: LatticeOwner,
+  observed: ObservedTargetGroup[],
+  desired: TargetGroupModel[],
+  ownArns: readonly string[],
+  ops: TargetGroupOp[],
+): Promise<TargetGroupApplyResult> {
   return new TargetGroupApplier(ctx.aws.api, owner, observed, desired, new Set(ownArns)).apply(ops);
 }
 
 /** AWS refusals the user can act on become a condition, recording the groups the failed pass created; anything else fails the hook. */
 function failed(error: unknown, targetGroupArns: string[]): Outcome {
   if (!isUserActionable(error)) throw error;
-  return { conditions: [condition('Accepted', 'True', 'Accepted'), condition('Programmed', 'False', 'Error', awsErrorMessage(error))], targetGroupArns, resyncAfterSeconds: ERROR_RESYNC_SECONDS };
+  return {
+    conditions: [condition('Accepted', 'True', 'Accepted'), condition('Programmed', 'False', 'Error', awsErrorMessage(error))],
+    targetGroupArns,
+    resyncAfterSeconds: ERROR_RESYNC_SECONDS,
+  };
 }
 
 /** What the export asks of Lattice, from Kubernetes alone. */
@@ -94,9 +117,10 @@ function exportInputs(serviceExport: ServiceExport, index: ObjectIndex, ctx: Hoo
   const serviceName = exportedServiceName(serviceExport);
   const service = index.get<Service>({ group: '', kind: 'Service', namespace, name: serviceName });
   const { ports, problems } = exportedPorts(serviceExport, service);
-  const accepted = problems.length > 0 && ports.length === 0
-    ? condition('Accepted', 'False', 'Invalid', problems.join('; '))
-    : condition('Accepted', 'True', 'Accepted', problems.length > 0 ? `Not exported: ${problems.join('; ')}` : 'Accepted');
+  const accepted =
+    problems.length > 0 && ports.length === 0
+      ? condition('Accepted', 'False', 'Invalid', problems.join('; '))
+      : condition('Accepted', 'True', 'Accepted', problems.length > 0 ? `Not exported: ${problems.join('; ')}` : 'Accepted');
   // Without its Service the export serves nothing: its groups are withdrawn, not left with stale targets.
   const desired = service ? exportTargetGroups(serviceExport, service, ports, index, ctx.aws.identity) : [];
   return { namespace, serviceName, service, accepted, desired };
@@ -123,13 +147,23 @@ async function reconcile(request: DecoratorHookRequest, ctx: HookContext): Promi
   const result = await applyOps(ctx, owner, observed, desired, recorded, ops);
   if (result.error !== undefined) return failed(result.error, result.targetGroupArns);
   const allWaits = [...waits, ...result.waits];
-  const resyncAfterSeconds = allWaits.length === 0 ? undefined : awaitingImporters(observed, wanted) ? IN_USE_RESYNC_SECONDS : PENDING_RESYNC_SECONDS;
+  const resyncAfterSeconds =
+    allWaits.length === 0 ? undefined : awaitingImporters(observed, wanted) ? IN_USE_RESYNC_SECONDS : PENDING_RESYNC_SECONDS;
   const targetGroupArns = result.targetGroupArns;
   if (!service) {
     const message = [`Service ${namespace}/${serviceName} not found`, ...allWaits].join('; ');
-    return { conditions: [accepted, condition('Programmed', 'False', 'ServiceNotFound', message)], targetGroupArns, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
+    return {
+      conditions: [accepted, condition('Programmed', 'False', 'ServiceNotFound', message)],
+      targetGroupArns,
+      ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}),
+    };
   }
-  if (allWaits.length > 0) return { conditions: [accepted, condition('Programmed', 'False', 'Pending', allWaits.join('; '))], targetGroupArns, ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}) };
+  if (allWaits.length > 0)
+    return {
+      conditions: [accepted, condition('Programmed', 'False', 'Pending', allWaits.join('; '))],
+      targetGroupArns,
+      ...(resyncAfterSeconds ? { resyncAfterSeconds } : {}),
+    };
   const names = desired.map((g) => `${g.name} (port ${g.config.port})`).join(', ');
   return { conditions: [accepted, condition('Programmed', 'True', 'Programmed', `Exported as ${names || 'nothing'}`)], targetGroupArns };
 }
@@ -147,12 +181,23 @@ async function withdraw(request: DecoratorHookRequest, ctx: HookContext): Promis
   const ops: TargetGroupOp[] = [];
   const waits: string[] = [];
   planWithdrawals(observed, ops, waits);
-  const result = await applyOps(ctx, owner, observed, [], observed.map((g) => g.arn), ops);
+  const result = await applyOps(
+    ctx,
+    owner,
+    observed,
+    [],
+    observed.map((g) => g.arn),
+    ops,
+  );
   if (result.error !== undefined) return failed(result.error, result.targetGroupArns);
   const allWaits = [...waits, ...result.waits];
-  if (result.targetGroupArns.length === 0 && allWaits.length === 0) return { conditions: [condition('Accepted', 'True', 'Accepted', 'Withdrawn')], targetGroupArns: [], finalized: true };
+  if (result.targetGroupArns.length === 0 && allWaits.length === 0)
+    return { conditions: [condition('Accepted', 'True', 'Accepted', 'Withdrawn')], targetGroupArns: [], finalized: true };
   return {
-    conditions: [condition('Accepted', 'True', 'Accepted', 'Withdrawing'), condition('Programmed', 'False', 'Withdrawing', allWaits.join('; ') || 'target groups are being deleted')],
+    conditions: [
+      condition('Accepted', 'True', 'Accepted', 'Withdrawing'),
+      condition('Programmed', 'False', 'Withdrawing', allWaits.join('; ') || 'target groups are being deleted'),
+    ],
     targetGroupArns: result.targetGroupArns,
     resyncAfterSeconds: awaitingImporters(observed, new Set()) ? IN_USE_RESYNC_SECONDS : PENDING_RESYNC_SECONDS,
   };
@@ -176,7 +221,12 @@ export function createServiceExportController(): HookController {
       return {
         relatedResources: [
           { apiVersion: 'v1', resource: 'services', namespace, names: [serviceName] },
-          { apiVersion: 'discovery.k8s.io/v1', resource: 'endpointslices', namespace, labelSelector: { matchLabels: { [SERVICE_NAME_LABEL]: serviceName } } },
+          {
+            apiVersion: 'discovery.k8s.io/v1',
+            resource: 'endpointslices',
+            namespace,
+            labelSelector: { matchLabels: { [SERVICE_NAME_LABEL]: serviceName } },
+          },
           { apiVersion: OUR_API_VERSION, resource: 'targetgrouppolicies', namespace, labelSelector: {} },
         ],
       };
@@ -189,7 +239,13 @@ export function createServiceExportController(): HookController {
       if (decision.skip) return { status: null, annotations: {}, resyncAfterSeconds: decision.resyncAfterSeconds };
       const outcome = await reporting(serviceExport, () => reconcile(request, ctx));
       // Settled: nothing left to wait for (a missing Service shows in the fingerprint when it comes).
-      return withVerification(ctx, serviceExport, answer(serviceExport, ctx, outcome), fingerprint, outcome.resyncAfterSeconds === undefined);
+      return withVerification(
+        ctx,
+        serviceExport,
+        answer(serviceExport, ctx, outcome),
+        fingerprint,
+        outcome.resyncAfterSeconds === undefined,
+      );
     },
     async finalize(request, ctx) {
       const serviceExport = request.object as ServiceExport;

@@ -37,11 +37,28 @@ async function resolve(serviceImport: KubeObject, ctx: HookContext): Promise<Res
   const arn = annotations[TARGET_GROUP_ARN_ANNOTATION];
   if (arn !== undefined) {
     const conflicting = [EXPORT_NAME_ANNOTATION, AWS_VPC_ANNOTATION, CLUSTER_ANNOTATION].filter((k) => k in annotations);
-    if (conflicting.length > 0) return { targetGroups: [], resolved: condition('Resolved', 'False', 'ConflictingServiceImportAnnotations', `${TARGET_GROUP_ARN_ANNOTATION} cannot be combined with ${conflicting.join(', ')}`) };
-    if (!TARGET_GROUP_ARN.test(arn)) return { targetGroups: [], resolved: condition('Resolved', 'False', 'InvalidExternalTargetGroup', `${arn} is not a VPC Lattice target group ARN`) };
+    if (conflicting.length > 0)
+      return {
+        targetGroups: [],
+        resolved: condition(
+          'Resolved',
+          'False',
+          'ConflictingServiceImportAnnotations',
+          `${TARGET_GROUP_ARN_ANNOTATION} cannot be combined with ${conflicting.join(', ')}`,
+        ),
+      };
+    if (!TARGET_GROUP_ARN.test(arn))
+      return {
+        targetGroups: [],
+        resolved: condition('Resolved', 'False', 'InvalidExternalTargetGroup', `${arn} is not a VPC Lattice target group ARN`),
+      };
     try {
       const group = await describeTargetGroup(ctx.aws.api, arn);
-      if (!group) return { targetGroups: [], resolved: condition('Resolved', 'False', 'ExternalTargetGroupNotFound', `target group ${arn} not found`) };
+      if (!group)
+        return {
+          targetGroups: [],
+          resolved: condition('Resolved', 'False', 'ExternalTargetGroupNotFound', `target group ${arn} not found`),
+        };
       return { targetGroups: [group], resolved: condition('Resolved', 'True', 'Resolved', `target group ${group.id}`) };
     } catch (error) {
       if (!isAccessDenied(error)) throw error;
@@ -55,13 +72,28 @@ async function resolve(serviceImport: KubeObject, ctx: HookContext): Promise<Res
     ...(annotations[CLUSTER_ANNOTATION] ? { clusterName: annotations[CLUSTER_ANNOTATION] } : {}),
     ...(annotations[AWS_VPC_ANNOTATION] ? { vpcId: annotations[AWS_VPC_ANNOTATION] } : {}),
   });
-  if (groups.length === 0) return { targetGroups: [], resolved: condition('Resolved', 'False', 'NotFound', `no cluster exports ${serviceImport.metadata.namespace}/${exportName} (yet)`) };
+  if (groups.length === 0)
+    return {
+      targetGroups: [],
+      resolved: condition('Resolved', 'False', 'NotFound', `no cluster exports ${serviceImport.metadata.namespace}/${exportName} (yet)`),
+    };
   const ambiguous = ambiguousExports(groups);
   if (ambiguous.length > 0) {
     const detail = ambiguous.map((a) => `port ${a.port}: ${describeCandidates(a.groups)}`).join('; ');
-    return { targetGroups: groups, resolved: condition('Resolved', 'False', 'Ambiguous', `several exports match (${detail}); narrow with ${CLUSTER_ANNOTATION} or ${AWS_VPC_ANNOTATION}`) };
+    return {
+      targetGroups: groups,
+      resolved: condition(
+        'Resolved',
+        'False',
+        'Ambiguous',
+        `several exports match (${detail}); narrow with ${CLUSTER_ANNOTATION} or ${AWS_VPC_ANNOTATION}`,
+      ),
+    };
   }
-  return { targetGroups: groups, resolved: condition('Resolved', 'True', 'Resolved', `exported target groups ${describeCandidates(groups)}`) };
+  return {
+    targetGroups: groups,
+    resolved: condition('Resolved', 'True', 'Resolved', `exported target groups ${describeCandidates(groups)}`),
+  };
 }
 
 /**
@@ -74,7 +106,15 @@ async function resolveReporting(serviceImport: KubeObject, ctx: HookContext): Pr
   } catch (error) {
     if (!isUserActionable(error)) throw error;
     const previous = (serviceImport.status as { targetGroups?: ImportedTargetGroup[] } | undefined)?.targetGroups ?? [];
-    return { targetGroups: previous, resolved: condition('Resolved', 'False', 'Error', `${awsErrorMessage(error)}${previous.length > 0 ? '; keeping the target groups resolved before' : ''}`) };
+    return {
+      targetGroups: previous,
+      resolved: condition(
+        'Resolved',
+        'False',
+        'Error',
+        `${awsErrorMessage(error)}${previous.length > 0 ? '; keeping the target groups resolved before' : ''}`,
+      ),
+    };
   }
 }
 
@@ -84,10 +124,16 @@ export function createServiceImportController(): HookController {
       const serviceImport = request.object;
       const { targetGroups, resolved } = await resolveReporting(serviceImport, ctx);
       const current = copyStatus(serviceImport.status);
-      const clusters = [...new Set(targetGroups.map((g) => g.clusterName).filter((c): c is string => !!c))].sort().map((cluster) => ({ cluster }));
+      const clusters = [...new Set(targetGroups.map((g) => g.clusterName).filter((c): c is string => !!c))]
+        .sort()
+        .map((cluster) => ({ cluster }));
       const status = {
         ...current,
-        conditions: mergeConditions(current.conditions as unknown[] | undefined, [resolved], { generation: generationOf(serviceImport), now: ctx.now().toISOString(), ownedTypes: ['Resolved'] }),
+        conditions: mergeConditions(current.conditions as unknown[] | undefined, [resolved], {
+          generation: generationOf(serviceImport),
+          now: ctx.now().toISOString(),
+          ownedTypes: ['Resolved'],
+        }),
         clusters,
         targetGroups,
       };

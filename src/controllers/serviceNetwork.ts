@@ -44,7 +44,12 @@ function networkFingerprint(parent: KubeObject, networkId: unknown): string {
   return fingerprintOf({ network: driftView(parent), id: typeof networkId === 'string' ? networkId : null });
 }
 
-function response(request: CompositeHookRequest, ctx: HookContext, outcome: Outcome, verification: string | null = null): CompositeHookResponse {
+function response(
+  request: CompositeHookRequest,
+  ctx: HookContext,
+  outcome: Outcome,
+  verification: string | null = null,
+): CompositeHookResponse {
   const parent = request.parent;
   const current = copyStatus(parent.status);
   const status: Record<string, unknown> = {
@@ -54,7 +59,9 @@ function response(request: CompositeHookRequest, ctx: HookContext, outcome: Outc
       ownedTypes: OWNED,
     }),
   };
-  const network = outcome.network ?? (typeof current.serviceNetworkID === 'string' ? { id: current.serviceNetworkID, arn: current.serviceNetworkARN as string } : undefined);
+  const network =
+    outcome.network ??
+    (typeof current.serviceNetworkID === 'string' ? { id: current.serviceNetworkID, arn: current.serviceNetworkARN as string } : undefined);
   if (network) {
     status.serviceNetworkARN = network.arn;
     status.serviceNetworkID = network.id;
@@ -75,14 +82,21 @@ async function ensureNetwork(api: LatticeApi, ctx: HookContext, request: Composi
   if (!NETWORK_NAME.test(name)) {
     return {
       conditions: [
-        condition('Accepted', 'False', 'Invalid', `"${name}" is not a valid service network name (3-63 of a-z, 0-9 and '-', no leading, trailing or double '-')`),
+        condition(
+          'Accepted',
+          'False',
+          'Invalid',
+          `"${name}" is not a valid service network name (3-63 of a-z, 0-9 and '-', no leading, trailing or double '-')`,
+        ),
         condition('Programmed', 'False', 'Invalid', 'Not accepted'),
       ],
     };
   }
   const desiredTags = { ...parseTagsAnnotation(parent.metadata.annotations?.[TAGS_ANNOTATION]), [TAG.managedBy]: identity.managedBy };
   const knownId = (parent.status as { serviceNetworkID?: string } | undefined)?.serviceNetworkID;
-  let network: { name?: string; arn?: string; id?: string } | undefined = knownId ? await orUndefinedIfNotFound(api.getServiceNetwork(knownId)) : undefined;
+  let network: { name?: string; arn?: string; id?: string } | undefined = knownId
+    ? await orUndefinedIfNotFound(api.getServiceNetwork(knownId))
+    : undefined;
   if (network && network.name !== name) network = undefined;
   network ??= await findServiceNetworkByName(api, name);
 
@@ -90,8 +104,11 @@ async function ensureNetwork(api: LatticeApi, ctx: HookContext, request: Composi
   let recreated = '';
   if (!network) {
     try {
-      const created = await createFresh(`${identity.managedBy}/${parent.metadata.uid ?? name}`, { name, tags: desiredTags }, (input) => api.createServiceNetwork(input), (c) =>
-        isAlive(api.getServiceNetwork(c.arn ?? '')),
+      const created = await createFresh(
+        `${identity.managedBy}/${parent.metadata.uid ?? name}`,
+        { name, tags: desiredTags },
+        (input) => api.createServiceNetwork(input),
+        (c) => isAlive(api.getServiceNetwork(c.arn ?? '')),
       );
       if (knownId) recreated = ` (the recorded network ${knownId} no longer existed, deleted outside the controller: created again)`;
       ctx.log.info({ serviceNetwork: created.arn }, 'service network created');
@@ -111,7 +128,12 @@ async function ensureNetwork(api: LatticeApi, ctx: HookContext, request: Composi
   if (ownership === 'foreign') {
     return {
       conditions: [
-        condition('Accepted', 'False', 'Conflicted', `service network ${network.arn} is managed by ${tags[TAG.managedBy]}; it is left untouched`),
+        condition(
+          'Accepted',
+          'False',
+          'Conflicted',
+          `service network ${network.arn} is managed by ${tags[TAG.managedBy]}; it is left untouched`,
+        ),
         condition('Programmed', 'False', 'Invalid', 'The service network belongs to another owner'),
       ],
     };
@@ -148,7 +170,12 @@ async function deleteNetwork(api: LatticeApi, ctx: HookContext, request: Composi
   const index = ObjectIndex.fromCompositeRequest(request);
   const gateways = index
     .list<Gateway>(GATEWAY_GROUP, 'Gateway')
-    .filter((g) => g.metadata.name === parent.metadata.name && g.metadata.labels?.[MANAGED_LABEL] === MANAGED_LABEL_VALUE && !g.metadata.deletionTimestamp);
+    .filter(
+      (g) =>
+        g.metadata.name === parent.metadata.name &&
+        g.metadata.labels?.[MANAGED_LABEL] === MANAGED_LABEL_VALUE &&
+        !g.metadata.deletionTimestamp,
+    );
   if (gateways.length > 0) {
     return blocked(`Not deleted while Gateway ${gateways.map((g) => `${g.metadata.namespace}/${g.metadata.name}`).join(', ')} uses it`);
   }
@@ -183,9 +210,7 @@ export function createServiceNetworkController(): HookController {
     customize(request) {
       // Gateways named like the network keep it from being deleted.
       return {
-        relatedResources: [
-          { apiVersion: GATEWAY_API_VERSION, resource: 'gateways', names: [request.parent.metadata.name] },
-        ],
+        relatedResources: [{ apiVersion: GATEWAY_API_VERSION, resource: 'gateways', names: [request.parent.metadata.name] }],
       };
     },
     async sync(request, ctx) {
@@ -197,9 +222,17 @@ export function createServiceNetworkController(): HookController {
       if (decision.skip) return { status: copyStatus(parent.status), children: [], resyncAfterSeconds: decision.resyncAfterSeconds };
       const outcome = await reportingErrors(() => ensureNetwork(ctx.aws.api, ctx, request), 'ReconcileError');
       const verified = outcome.network !== undefined && outcome.resyncAfterSeconds === undefined;
-      const verification = nextRecord(parent, verified ? networkFingerprint(parent, outcome.network?.id) : undefined, nowMs, drift, recorded);
+      const verification = nextRecord(
+        parent,
+        verified ? networkFingerprint(parent, outcome.network?.id) : undefined,
+        nowMs,
+        drift,
+        recorded,
+      );
       const answer = response(request, ctx, outcome, verification);
-      return verified && drift > 0 ? { ...answer, resyncAfterSeconds: earliest(answer.resyncAfterSeconds, driftWindowSeconds(parent, drift)) } : answer;
+      return verified && drift > 0
+        ? { ...answer, resyncAfterSeconds: earliest(answer.resyncAfterSeconds, driftWindowSeconds(parent, drift)) }
+        : answer;
     },
     async finalize(request, ctx) {
       const outcome = await reportingErrors(() => deleteNetwork(ctx.aws.api, ctx, request), 'DeleteError');

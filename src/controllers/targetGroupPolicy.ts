@@ -35,16 +35,31 @@ export function createTargetGroupPolicyController(): HookController {
     sync(request, ctx) {
       const policy = request.object as TargetGroupPolicy;
       const index = ObjectIndex.fromDecoratorRequest(request);
-      const attachment = attachPolicy(policy, index.list<TargetGroupPolicy>(OUR_API_GROUP, TARGET_GROUP_POLICY_KIND), index, targetGroupPolicyRules);
+      const attachment = attachPolicy(
+        policy,
+        index.list<TargetGroupPolicy>(OUR_API_GROUP, TARGET_GROUP_POLICY_KIND),
+        index,
+        targetGroupPolicyRules,
+      );
       const accepted =
         attachment.state === 'attached'
-          ? condition('Accepted', 'True', 'Accepted', `Applies to the target groups of ${attachment.ref.kind} ${attachment.ref.namespace}/${attachment.ref.name}`)
+          ? condition(
+              'Accepted',
+              'True',
+              'Accepted',
+              `Applies to the target groups of ${attachment.ref.kind} ${attachment.ref.namespace}/${attachment.ref.name}`,
+            )
           : attachment.condition;
       // A Service or ServiceExport is no Gateway ancestor: the policy reports in status.conditions only.
       const status = policyStatus(
         policy,
         { conditions: [accepted], ancestors: [] },
-        { controllerName: ctx.config.controllerName, generation: generationOf(policy), now: ctx.now().toISOString(), ownedTypes: ['Accepted'] },
+        {
+          controllerName: ctx.config.controllerName,
+          generation: generationOf(policy),
+          now: ctx.now().toISOString(),
+          ownedTypes: ['Accepted'],
+        },
       );
       return { status: statusIfChanged(policy.status, status) };
     },

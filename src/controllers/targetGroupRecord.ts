@@ -15,4 +15,3 @@ export function recordedTargetGroups(object: KubeObject): string[] {
 export function targetGroupsPatch(arns: readonly string[]): Record<string, string | null> {
   return { [TARGET_GROUPS_ANNOTATION]: arns.length > 0 ? arns.join(',') : null };
 }
-

@@ -39,14 +39,20 @@ const vpcAssociationPolicy: PolicyKind<VpcAssociationPolicy, Gateway> = {
     const knownArn = policy.metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION];
     if (!knownArn) return { done: true, message: 'no association' };
     // A successor that associates manages the same network ↔ VPC association: it takes it over as it is.
-    const successorNetworkArn = successor && successor.policy.spec?.associateWithVpc !== false ? targetResourceArn(successor.target) : undefined;
+    const successorNetworkArn =
+      successor && successor.policy.spec?.associateWithVpc !== false ? targetResourceArn(successor.target) : undefined;
     return removeVpcAssociation(ctx.aws.api, { managedBy: ctx.aws.identity.managedBy, knownArn, successorNetworkArn });
   },
 
   async apply(policy, { ref, target }, ctx) {
     if (policy.spec?.associateWithVpc === false) {
-      const outcome = await releasing(vpcAssociationPolicy, policy, ctx, [ACCEPTED, condition('Programmed', 'True', 'Programmed', 'Not associated (associateWithVpc: false)')]);
-      return outcome.resyncAfterSeconds ? { ...outcome, conditions: [ACCEPTED, condition('Programmed', 'False', 'Pending', 'Removing the association')] } : outcome;
+      const outcome = await releasing(vpcAssociationPolicy, policy, ctx, [
+        ACCEPTED,
+        condition('Programmed', 'True', 'Programmed', 'Not associated (associateWithVpc: false)'),
+      ]);
+      return outcome.resyncAfterSeconds
+        ? { ...outcome, conditions: [ACCEPTED, condition('Programmed', 'False', 'Pending', 'Removing the association')] }
+        : outcome;
     }
     const networkArn = targetResourceArn(target);
     if (!networkArn) return waitingForResource(ref);
@@ -62,14 +68,29 @@ const vpcAssociationPolicy: PolicyKind<VpcAssociationPolicy, Gateway> = {
     const record = (arn: string | undefined) => ({ [ASSOCIATION_ARN_ANNOTATION]: arn ?? null });
     switch (result.state) {
       case 'active':
-        return { conditions: [ACCEPTED, condition('Programmed', 'True', 'Programmed', `association ${result.arn}`)], record: record(result.arn) };
+        return {
+          conditions: [ACCEPTED, condition('Programmed', 'True', 'Programmed', `association ${result.arn}`)],
+          record: record(result.arn),
+        };
       case 'pending':
-        return { conditions: [ACCEPTED, condition('Programmed', 'False', 'Pending', result.message)], record: record(result.arn), resyncAfterSeconds: PENDING_RESYNC_SECONDS };
+        return {
+          conditions: [ACCEPTED, condition('Programmed', 'False', 'Pending', result.message)],
+          record: record(result.arn),
+          resyncAfterSeconds: PENDING_RESYNC_SECONDS,
+        };
       case 'failed':
-        return { conditions: [ACCEPTED, condition('Programmed', 'False', 'Invalid', result.message)], record: record(result.arn), resyncAfterSeconds: WAIT_RESYNC_SECONDS };
+        return {
+          conditions: [ACCEPTED, condition('Programmed', 'False', 'Invalid', result.message)],
+          record: record(result.arn),
+          resyncAfterSeconds: WAIT_RESYNC_SECONDS,
+        };
       // The record stays: release leaves another owner's association alone, and removes one of ours.
       case 'conflicted':
-        return { conditions: [condition('Accepted', 'False', 'Conflicted', result.message)], record: {}, resyncAfterSeconds: WAIT_RESYNC_SECONDS };
+        return {
+          conditions: [condition('Accepted', 'False', 'Conflicted', result.message)],
+          record: {},
+          resyncAfterSeconds: WAIT_RESYNC_SECONDS,
+        };
     }
   },
 };

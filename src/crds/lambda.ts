@@ -19,13 +19,20 @@ const lambdaTarget: CrdDefinition = {
         description:
           'The function, in the account and Region of the controller (VPC Lattice invokes no other). An alias- or version-qualified ARN is recommended: Lattice invokes exactly what is registered, $LATEST for an unqualified ARN.',
       },
-      eventStructureVersion: { type: 'string', enum: ['V1', 'V2'], default: 'V2', description: 'The structure of the event Lattice sends to the function.' },
+      eventStructureVersion: {
+        type: 'string',
+        enum: ['V1', 'V2'],
+        default: 'V2',
+        description: 'The structure of the event Lattice sends to the function.',
+      },
     },
   },
   status: {
     type: 'object',
     properties: {
-      conditions: conditionsSchema('Accepted (the ARN names a function Lattice may invoke: its account and Region) and ResolvedRefs (the function exists).'),
+      conditions: conditionsSchema(
+        'Accepted (the ARN names a function Lattice may invoke: its account and Region) and ResolvedRefs (the function exists).',
+      ),
     },
   },
   printerColumns: [

@@ -15,13 +15,19 @@ const serviceExport: CrdDefinition = {
     properties: {
       exportedPorts: {
         type: 'array',
-        description: 'One target group per entry. Without it, the legacy application-networking.k8s.aws/port annotation, else every Service port as HTTP.',
+        description:
+          'One target group per entry. Without it, the legacy application-networking.k8s.aws/port annotation, else every Service port as HTTP.',
         items: {
           type: 'object',
           required: ['port'],
           properties: {
             port: { ...port, description: 'A port of the Service.' },
-            routeType: { type: 'string', enum: ['HTTP', 'GRPC', 'TLS'], default: 'HTTP', description: 'The kind of route that will use it: HTTP/1 (HTTP), gRPC (GRPC) or TLS passthrough (TCP).' },
+            routeType: {
+              type: 'string',
+              enum: ['HTTP', 'GRPC', 'TLS'],
+              default: 'HTTP',
+              description: 'The kind of route that will use it: HTTP/1 (HTTP), gRPC (GRPC) or TLS passthrough (TCP).',
+            },
           },
         },
       },
@@ -64,14 +70,22 @@ const serviceImport: CrdDefinition = {
         items: {
           type: 'object',
           required: ['port'],
-          properties: { name: { type: 'string' }, port: { type: 'integer', format: 'int32' }, protocol: { type: 'string' }, appProtocol: { type: 'string' } },
+          properties: {
+            name: { type: 'string' },
+            port: { type: 'integer', format: 'int32' },
+            protocol: { type: 'string' },
+            appProtocol: { type: 'string' },
+          },
         },
         'x-kubernetes-list-type': 'atomic',
       },
       type: { type: 'string', enum: ['ClusterSetIP', 'Headless'] },
       ips: { type: 'array', maxItems: 1, items: { type: 'string' } },
       sessionAffinity: { type: 'string' },
-      sessionAffinityConfig: { type: 'object', properties: { clientIP: { type: 'object', properties: { timeoutSeconds: { type: 'integer', format: 'int32' } } } } },
+      sessionAffinityConfig: {
+        type: 'object',
+        properties: { clientIP: { type: 'object', properties: { timeoutSeconds: { type: 'integer', format: 'int32' } } } },
+      },
     },
   },
   status: {
@@ -85,7 +99,11 @@ const serviceImport: CrdDefinition = {
         'x-kubernetes-list-type': 'map',
         'x-kubernetes-list-map-keys': ['cluster'],
       },
-      targetGroups: { type: 'array', description: 'The exported target groups this import resolved to; routes read them from here.', items: importedTargetGroup },
+      targetGroups: {
+        type: 'array',
+        description: 'The exported target groups this import resolved to; routes read them from here.',
+        items: importedTargetGroup,
+      },
     },
   },
   printerColumns: [{ name: 'Resolved', type: 'string', jsonPath: '.status.conditions[?(@.type=="Resolved")].status' }],
@@ -120,7 +138,10 @@ const targetGroupPolicy: CrdDefinition = {
     required: ['targetRef'],
     properties: {
       protocol: { type: 'string', description: 'HTTP (default) or HTTPS. A change replaces the target groups.' },
-      protocolVersion: { type: 'string', description: 'HTTP1 (default) or HTTP2 (ignored behind GRPCRoutes). A change replaces the target groups.' },
+      protocolVersion: {
+        type: 'string',
+        description: 'HTTP1 (default) or HTTP2 (ignored behind GRPCRoutes). A change replaces the target groups.',
+      },
       healthCheck,
       targetRef: { ...policyTargetRefSchema, description: 'The Service or ServiceExport.' },
     },

@@ -6,15 +6,23 @@ const serviceNetwork: CrdDefinition = {
   singular: 'servicenetwork',
   shortNames: ['sn'],
   scope: 'Cluster',
-  description: 'A VPC Lattice service network managed from Kubernetes: created (or adopted when untagged) with the name of this object, deleted with it when it is ours and unused.',
-  spec: { type: 'object', description: 'No fields: the service network takes the name of the object; extra AWS tags come from the application-networking.k8s.aws/tags annotation.' },
+  description:
+    'A VPC Lattice service network managed from Kubernetes: created (or adopted when untagged) with the name of this object, deleted with it when it is ours and unused.',
+  spec: {
+    type: 'object',
+    description:
+      'No fields: the service network takes the name of the object; extra AWS tags come from the application-networking.k8s.aws/tags annotation.',
+  },
   status: {
     type: 'object',
     properties: {
       conditions: conditionsSchema('Accepted and Programmed.'),
       serviceNetworkARN: { type: 'string', description: 'ARN of the VPC Lattice service network.' },
       serviceNetworkID: { type: 'string', description: 'ID of the VPC Lattice service network.' },
-      latticeVerified: { type: 'string', description: 'Drift check record: "<fingerprint> <unix seconds>" of the last sync that verified the network in VPC Lattice.' },
+      latticeVerified: {
+        type: 'string',
+        description: 'Drift check record: "<fingerprint> <unix seconds>" of the last sync that verified the network in VPC Lattice.',
+      },
       observedGeneration: { type: 'integer', format: 'int64', minimum: 0 },
     },
   },
@@ -37,7 +45,8 @@ const vpcAssociationPolicy: CrdDefinition = {
     properties: {
       associateWithVpc: {
         type: 'boolean',
-        description: 'Whether the service network is associated with the cluster VPC (default true). false removes an association this controller made.',
+        description:
+          'Whether the service network is associated with the cluster VPC (default true). false removes an association this controller made.',
       },
       securityGroupIds: {
         type: 'array',

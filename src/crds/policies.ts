@@ -16,16 +16,20 @@ const iamAuthPolicy: CrdDefinition = {
   shortNames: ['iap'],
   scope: 'Namespaced',
   description:
-    "Requires IAM auth (auth type AWS_IAM) with this auth policy on the VPC Lattice service network of a Gateway or the VPC Lattice service of an HTTPRoute or GRPCRoute. Deleting it, or retargeting it, restores auth type NONE where it was put.",
+    'Requires IAM auth (auth type AWS_IAM) with this auth policy on the VPC Lattice service network of a Gateway or the VPC Lattice service of an HTTPRoute or GRPCRoute. Deleting it, or retargeting it, restores auth type NONE where it was put.',
   spec: {
     type: 'object',
     required: ['targetRef'],
     properties: {
       policy: {
         type: 'string',
-        description: 'The auth policy: an IAM policy document (JSON object, at most 10 KB once compacted; it is sent to VPC Lattice on one line).',
+        description:
+          'The auth policy: an IAM policy document (JSON object, at most 10 KB once compacted; it is sent to VPC Lattice on one line).',
       },
-      targetRef: { ...policyTargetRefSchema, description: 'The Gateway, HTTPRoute or GRPCRoute the policy protects (GEP-713 policy attachment).' },
+      targetRef: {
+        ...policyTargetRefSchema,
+        description: 'The Gateway, HTTPRoute or GRPCRoute the policy protects (GEP-713 policy attachment).',
+      },
     },
   },
   status: policyStatusSchema(POLICY_CONDITIONS),
@@ -50,7 +54,10 @@ const accessLogPolicy: CrdDefinition = {
           'ARN of the destination: arn:aws:s3:::bucket, arn:aws:logs:region:account:log-group:name or arn:aws:firehose:region:account:deliverystream/name. A change of type replaces the subscription; a change within the type updates it.',
         pattern: '^arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:([^/].*)?',
       },
-      targetRef: { ...policyTargetRefSchema, description: 'The Gateway, HTTPRoute, GRPCRoute or TLSRoute whose access logs are delivered (GEP-713 policy attachment).' },
+      targetRef: {
+        ...policyTargetRefSchema,
+        description: 'The Gateway, HTTPRoute, GRPCRoute or TLSRoute whose access logs are delivered (GEP-713 policy attachment).',
+      },
     },
   },
   status: policyStatusSchema(POLICY_CONDITIONS),

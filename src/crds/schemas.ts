@@ -40,7 +40,12 @@ export const policyTargetRefSchema: JsonSchema = {
     kind: { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$' },
     name: { type: 'string', minLength: 1, maxLength: 253 },
     namespace: { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
-    sectionName: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' },
+    sectionName: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 253,
+      pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+    },
   },
 };
 
@@ -49,11 +54,21 @@ const parentReferenceSchema: JsonSchema = {
   type: 'object',
   required: ['name'],
   properties: {
-    group: { type: 'string', default: 'gateway.networking.k8s.io', maxLength: 253, pattern: '^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' },
+    group: {
+      type: 'string',
+      default: 'gateway.networking.k8s.io',
+      maxLength: 253,
+      pattern: '^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+    },
     kind: { type: 'string', default: 'Gateway', minLength: 1, maxLength: 63, pattern: '^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$' },
     namespace: { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
     name: { type: 'string', minLength: 1, maxLength: 253 },
-    sectionName: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' },
+    sectionName: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 253,
+      pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+    },
     port: { type: 'integer', format: 'int32', minimum: 1, maximum: 65535 },
   },
 };
@@ -61,7 +76,8 @@ const parentReferenceSchema: JsonSchema = {
 /** GEP-713 `status.ancestors`: per Gateway through which the policy applies, each controller's conditions. */
 export const policyAncestorsSchema: JsonSchema = {
   type: 'array',
-  description: 'Per ancestor (the Gateway, or the Gateways of a route) and controller, the policy conditions (GEP-713 PolicyAncestorStatus).',
+  description:
+    'Per ancestor (the Gateway, or the Gateways of a route) and controller, the policy conditions (GEP-713 PolicyAncestorStatus).',
   maxItems: 16,
   items: {
     type: 'object',
@@ -72,7 +88,7 @@ export const policyAncestorsSchema: JsonSchema = {
         type: 'string',
         minLength: 1,
         maxLength: 253,
-        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9\\/\\-._~%!$&\'()*+,;=:]+$',
+        pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/[A-Za-z0-9\\/\\-._~%!$&'()*+,;=:]+$",
       },
       // A copy: a schema object used twice in one CRD would be rendered as a YAML alias.
       conditions: { ...structuredClone(conditionsSchema('The conditions of the policy for this ancestor.')), minItems: 1 },
@@ -122,7 +138,10 @@ export function customResourceDefinition(definition: CrdDefinition): Record<stri
           served: true,
           storage: true,
           subresources: { status: {} },
-          additionalPrinterColumns: [...(definition.printerColumns ?? []), { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
+          additionalPrinterColumns: [
+            ...(definition.printerColumns ?? []),
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+          ],
           schema: {
             openAPIV3Schema: {
               type: 'object',

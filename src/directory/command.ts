@@ -34,7 +34,8 @@ const FLAGS = new Set(['--serve']);
 const VALUED = new Set(['--output', '--fail-on', '--port', '--host', '--refresh-seconds']);
 
 function wholeNumber(name: string, text: string, min: number, max: number): number {
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new DirectoryUsageError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
+    throw new DirectoryUsageError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
   return Number(text);
 }
 
@@ -51,11 +52,15 @@ export function parseDirectoryArgs(args: readonly string[]): DirectoryOptions {
     } else throw new DirectoryUsageError(`unknown option "${name}" (known: ${[...FLAGS, ...VALUED].join(', ')})`);
   }
   const output = values.get('--output') ?? 'table';
-  if (output !== 'table' && output !== 'json' && output !== 'csv') throw new DirectoryUsageError(`--output must be table, json or csv, got "${output}"`);
+  if (output !== 'table' && output !== 'json' && output !== 'csv')
+    throw new DirectoryUsageError(`--output must be table, json or csv, got "${output}"`);
   const failOn = values.get('--fail-on');
-  if (failOn !== undefined && !(SEVERITIES as readonly string[]).includes(failOn)) throw new DirectoryUsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, got "${failOn}"`);
-  if (!serve && ['--port', '--host', '--refresh-seconds'].some((n) => values.has(n))) throw new DirectoryUsageError('--port, --host and --refresh-seconds go with --serve');
-  if (serve && (values.has('--output') || failOn !== undefined)) throw new DirectoryUsageError('--output and --fail-on do not go with --serve');
+  if (failOn !== undefined && !(SEVERITIES as readonly string[]).includes(failOn))
+    throw new DirectoryUsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}, got "${failOn}"`);
+  if (!serve && ['--port', '--host', '--refresh-seconds'].some((n) => values.has(n)))
+    throw new DirectoryUsageError('--port, --host and --refresh-seconds go with --serve');
+  if (serve && (values.has('--output') || failOn !== undefined))
+    throw new DirectoryUsageError('--output and --fail-on do not go with --serve');
   return {
     output,
     failOn: failOn as Severity | undefined,
@@ -86,14 +91,25 @@ async function printOnce(source: DirectorySource, options: DirectoryOptions, io:
 
 async function serveDirectory(source: DirectorySource, options: DirectoryOptions, io: DirectoryIo): Promise<number> {
   const token = io.env.DIRECTORY_AUTH_TOKEN?.trim() || undefined;
-  if (token !== undefined && (token.length < 16 || /\s/.test(token))) throw new DirectoryUsageError('DIRECTORY_AUTH_TOKEN must be at least 16 characters without whitespace');
-  const logger = createLogger(loadConfig({ CLUSTER_NAME: 'directory', CLUSTER_VPC_ID: 'vpc-00000000', ...io.env }, { backend: 'aws' }).logLevel);
+  if (token !== undefined && (token.length < 16 || /\s/.test(token)))
+    throw new DirectoryUsageError('DIRECTORY_AUTH_TOKEN must be at least 16 characters without whitespace');
+  const logger = createLogger(
+    loadConfig({ CLUSTER_NAME: 'directory', CLUSTER_VPC_ID: 'vpc-00000000', ...io.env }, { backend: 'aws' }).logLevel,
+  );
   const refresher = startRefresher(() => source.read(), options.refreshSeconds * 1000, logger);
-  const app = await buildDirectoryPage({ refresher, refreshSeconds: options.refreshSeconds, logger, ...(token ? { authToken: token } : {}) });
+  const app = await buildDirectoryPage({
+    refresher,
+    refreshSeconds: options.refreshSeconds,
+    logger,
+    ...(token ? { authToken: token } : {}),
+  });
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  logger.info({ url: `http://${options.host}:${port}/`, refreshSeconds: options.refreshSeconds, auth: token !== undefined }, 'service directory page listening');
+  logger.info(
+    { url: `http://${options.host}:${port}/`, refreshSeconds: options.refreshSeconds, auth: token !== undefined },
+    'service directory page listening',
+  );
   io.onStarted?.(async () => {
     refresher.stop();
     await app.close();

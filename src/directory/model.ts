@@ -35,7 +35,14 @@ function listenerOf(listener: ObservedListener, names: ReadonlyMap<string, strin
   const rules = [...listener.rules]
     .sort((a, b) => (a.priority ?? Infinity) - (b.priority ?? Infinity))
     .map((r) => ({ ...r, action: named(r.action, names) }));
-  const defaultRule = { id: `${listener.id}/default`, name: 'default', priority: null, isDefault: true, match: 'anything else', action: named(listener.defaultAction, names) };
+  const defaultRule = {
+    id: `${listener.id}/default`,
+    name: 'default',
+    priority: null,
+    isDefault: true,
+    match: 'anything else',
+    action: named(listener.defaultAction, names),
+  };
   return { id: listener.id, name: listener.name, protocol: listener.protocol, port: listener.port, rules: [...rules, defaultRule] };
 }
 
@@ -66,7 +73,11 @@ export function buildDirectory(observed: Observed, options: BuildOptions): Direc
     return account !== undefined && account !== observed.account;
   };
   const tgNames = new Map(observed.targetGroups.map((g) => [g.id, g.name]));
-  const used = new Set(observed.services.flatMap((s) => s.listeners.flatMap((l) => [...forwardedIds(l.defaultAction), ...l.rules.flatMap((r) => forwardedIds(r.action))])));
+  const used = new Set(
+    observed.services.flatMap((s) =>
+      s.listeners.flatMap((l) => [...forwardedIds(l.defaultAction), ...l.rules.flatMap((r) => forwardedIds(r.action))]),
+    ),
+  );
 
   const targetGroups: TargetGroup[] = observed.targetGroups
     .map((g) => ({ ...g, usedByRules: used.has(g.id), owner: ownerOf(g.tags, targetGroupNameEvidence(g.name), options.thisCluster) }))
@@ -94,9 +105,16 @@ export function buildDirectory(observed: Observed, options: BuildOptions): Direc
       const listeners = s.listeners.map((l) => listenerOf(l, tgNames)).sort((a, b) => a.port - b.port);
       const targetGroupIds = [...new Set(listeners.flatMap((l) => l.rules.flatMap((r) => forwardedIds(r.action))))].sort();
       const networks = observed.networks
-        .flatMap((n) => n.services.filter((a) => a.serviceId === s.id).map((a) => ({ serviceNetworkId: n.id, serviceNetworkName: n.name, associationId: a.id, status: a.status })))
+        .flatMap((n) =>
+          n.services
+            .filter((a) => a.serviceId === s.id)
+            .map((a) => ({ serviceNetworkId: n.id, serviceNetworkName: n.name, associationId: a.id, status: a.status })),
+        )
         .sort((a, b) => a.serviceNetworkName.localeCompare(b.serviceNetworkName));
-      const evidence = serviceNameEvidence(s.listeners.map((l) => l.name), s.listeners.flatMap((l) => l.rules.map((r) => r.name)));
+      const evidence = serviceNameEvidence(
+        s.listeners.map((l) => l.name),
+        s.listeners.flatMap((l) => l.rules.map((r) => r.name)),
+      );
       return {
         id: s.id,
         arn: s.arn,
@@ -132,8 +150,14 @@ export function buildDirectory(observed: Observed, options: BuildOptions): Direc
       targetGroups: targetGroups.length,
       targets: targets.length,
       healthyTargets: targets.filter((t) => t.status === 'HEALTHY').length,
-      servicesByManager: count(MANAGERS, services.map((s) => s.owner.manager)),
-      findingsBySeverity: count<Severity>(SEVERITIES, findings.map((f) => f.severity)),
+      servicesByManager: count(
+        MANAGERS,
+        services.map((s) => s.owner.manager),
+      ),
+      findingsBySeverity: count<Severity>(
+        SEVERITIES,
+        findings.map((f) => f.severity),
+      ),
     },
     serviceNetworks,
     services,

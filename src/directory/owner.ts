@@ -39,7 +39,8 @@ function sourceOf(tags: Readonly<Record<string, string>>): string | null {
   const routeNamespace = tags[TAG.routeNamespace];
   const sourceType = tags[TAG.sourceTypeKey];
   const routeKind = { http: 'HTTPRoute', grpc: 'GRPCRoute', tls: 'TLSRoute' }[tags[TAG.routeType] ?? ''] ?? sourceType ?? 'Route';
-  if (sourceType === 'ServiceExport' && tags[TAG.serviceName]) return `ServiceExport ${tags[TAG.serviceNamespace] ?? ''}/${tags[TAG.serviceName]}`;
+  if (sourceType === 'ServiceExport' && tags[TAG.serviceName])
+    return `ServiceExport ${tags[TAG.serviceNamespace] ?? ''}/${tags[TAG.serviceName]}`;
   if (routeName && routeNamespace) {
     const backend = tags[TAG.serviceName] ? ` → Service ${tags[TAG.serviceNamespace] ?? routeNamespace}/${tags[TAG.serviceName]}` : '';
     return `${routeKind} ${routeNamespace}/${routeName}${backend}`;
@@ -55,11 +56,21 @@ function sourceOf(tags: Readonly<Record<string, string>>): string | null {
  */
 export function ownerOf(tags: Readonly<Record<string, string>>, evidence: NameEvidence, thisCluster: string | null): Owner {
   const managedBy = tags[TAG.managedBy] || null;
-  if (managedBy === null) return { manager: 'none', managedBy: null, account: null, cluster: null, vpc: null, thisCluster: false, source: null };
+  if (managedBy === null)
+    return { manager: 'none', managedBy: null, account: null, cluster: null, vpc: null, thisCluster: false, source: null };
   const [account, cluster, vpc] = managedBy.split('/');
   const mine = thisCluster !== null && managedBy === thisCluster;
-  const manager: Manager = evidence === 'go' ? 'aws-gateway-api-controller' : evidence === 'ours' || mine ? 'lattice-gateway-hooks' : 'gateway-api-controller';
-  return { manager, managedBy, account: account || null, cluster: cluster || null, vpc: vpc || null, thisCluster: mine, source: sourceOf(tags) };
+  const manager: Manager =
+    evidence === 'go' ? 'aws-gateway-api-controller' : evidence === 'ours' || mine ? 'lattice-gateway-hooks' : 'gateway-api-controller';
+  return {
+    manager,
+    managedBy,
+    account: account || null,
+    cluster: cluster || null,
+    vpc: vpc || null,
+    thisCluster: mine,
+    source: sourceOf(tags),
+  };
 }
 
 export const MANAGER_LABELS: Record<Manager, string> = {

@@ -56,7 +56,10 @@ async function hasAuthPolicy(api: DirectoryApi, id: string, authType: string): P
 
 async function accessLogs(api: DirectoryApi, id: string): Promise<string[]> {
   const subscriptions = await unlessDenied(api.listAccessLogSubscriptions(id), []);
-  return subscriptions.map((s) => s.destinationArn ?? '').filter(Boolean).sort();
+  return subscriptions
+    .map((s) => s.destinationArn ?? '')
+    .filter(Boolean)
+    .sort();
 }
 
 async function readNetwork(api: DirectoryApi, summary: ServiceNetworkSummary): Promise<ObservedNetwork> {
@@ -85,7 +88,14 @@ async function readNetwork(api: DirectoryApi, summary: ServiceNetworkSummary): P
 async function readRule(api: DirectoryApi, serviceId: string, listenerId: string, summary: RuleSummary): Promise<ObservedRule | undefined> {
   try {
     const rule = await api.getRule(serviceId, listenerId, summary.id ?? '');
-    return { id: summary.id ?? '', name: summary.name ?? '', priority: rule.priority ?? null, isDefault: false, match: describeMatch(rule.match), action: toAction(rule.action) };
+    return {
+      id: summary.id ?? '',
+      name: summary.name ?? '',
+      priority: rule.priority ?? null,
+      isDefault: false,
+      match: describeMatch(rule.match),
+      action: toAction(rule.action),
+    };
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -150,7 +160,12 @@ async function readTargetGroup(api: DirectoryApi, summary: TargetGroupSummary): 
     vpcId: summary.vpcIdentifier ?? null,
     status: summary.status ?? '',
     serviceArns: [...(summary.serviceArns ?? [])].sort(),
-    targets: targets.map((t) => ({ id: t.id ?? '', port: t.port ?? null, status: t.status ?? 'UNKNOWN', reasonCode: t.reasonCode ?? null })),
+    targets: targets.map((t) => ({
+      id: t.id ?? '',
+      port: t.port ?? null,
+      status: t.status ?? 'UNKNOWN',
+      reasonCode: t.reasonCode ?? null,
+    })),
     tags,
   };
 }
@@ -163,30 +178,48 @@ async function readTargetGroup(api: DirectoryApi, summary: TargetGroupSummary): 
 export async function readAccount(api: DirectoryApi, options: ReadOptions): Promise<Observed> {
   const readAt = new Date();
   const callsBefore = api.calls;
-  const [networkSummaries, serviceSummaries, targetGroupSummaries] = await Promise.all([api.listServiceNetworks(), api.listServices(), api.listTargetGroups()]);
+  const [networkSummaries, serviceSummaries, targetGroupSummaries] = await Promise.all([
+    api.listServiceNetworks(),
+    api.listServices(),
+    api.listTargetGroups(),
+  ]);
   const total = networkSummaries.length + serviceSummaries.length + targetGroupSummaries.length;
   let done = 0;
   options.onProgress?.(done, total);
   const skipped: Skipped[] = [];
   const concurrency = options.concurrency ?? 4;
 
-  const tolerant = <S extends { id?: string }, R>(type: ResourceType, read: (summary: S) => Promise<R>) => async (summary: S): Promise<R | undefined> => {
-    try {
-      return await read(summary);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-      skipped.push({ resourceType: type, id: summary.id ?? '', reason: 'deleted while it was being read' });
-      return undefined;
-    } finally {
-      done += 1;
-      options.onProgress?.(done, total);
-    }
-  };
+  const tolerant =
+    <S extends { id?: string }, R>(type: ResourceType, read: (summary: S) => Promise<R>) =>
+    async (summary: S): Promise<R | undefined> => {
+      try {
+        return await read(summary);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        skipped.push({ resourceType: type, id: summary.id ?? '', reason: 'deleted while it was being read' });
+        return undefined;
+      } finally {
+        done += 1;
+        options.onProgress?.(done, total);
+      }
+    };
   const present = <T>(items: (T | undefined)[]): T[] => items.filter((i): i is T => i !== undefined);
 
-  const networks = await mapLimit(networkSummaries, concurrency, tolerant('service-network', (s: ServiceNetworkSummary) => readNetwork(api, s)));
-  const services = await mapLimit(serviceSummaries, concurrency, tolerant('service', (s: ServiceSummary) => readService(api, s)));
-  const targetGroups = await mapLimit(targetGroupSummaries, concurrency, tolerant('target-group', (s: TargetGroupSummary) => readTargetGroup(api, s)));
+  const networks = await mapLimit(
+    networkSummaries,
+    concurrency,
+    tolerant('service-network', (s: ServiceNetworkSummary) => readNetwork(api, s)),
+  );
+  const services = await mapLimit(
+    serviceSummaries,
+    concurrency,
+    tolerant('service', (s: ServiceSummary) => readService(api, s)),
+  );
+  const targetGroups = await mapLimit(
+    targetGroupSummaries,
+    concurrency,
+    tolerant('target-group', (s: TargetGroupSummary) => readTargetGroup(api, s)),
+  );
   return {
     account: options.account,
     readAt,

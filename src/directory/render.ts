@@ -7,7 +7,9 @@ import { SEVERITIES, type Directory, type Finding, type Owner, type Service } fr
 function columns(rows: readonly (readonly string[])[], indent = ''): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => `${indent}${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd());
+  return rows.map((row) =>
+    `${indent}${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd(),
+  );
 }
 
 export function ownerText(owner: Owner): string {
@@ -17,12 +19,18 @@ export function ownerText(owner: Owner): string {
 }
 
 function findingsOf(directory: Directory, id: string): Finding[] {
-  return directory.findings.filter((f) => f.resourceId === id || (f.resourceType === 'listener' && directory.services.find((s) => s.id === id)?.listeners.some((l) => l.id === f.resourceId)));
+  return directory.findings.filter(
+    (f) =>
+      f.resourceId === id ||
+      (f.resourceType === 'listener' && directory.services.find((s) => s.id === id)?.listeners.some((l) => l.id === f.resourceId)),
+  );
 }
 
 function logsText(service: Service, directory: Directory): string {
   if (service.accessLogDestinations.length > 0) return 'service';
-  const viaNetwork = service.networks.some((m) => (directory.serviceNetworks.find((n) => n.id === m.serviceNetworkId)?.accessLogDestinations.length ?? 0) > 0);
+  const viaNetwork = service.networks.some(
+    (m) => (directory.serviceNetworks.find((n) => n.id === m.serviceNetworkId)?.accessLogDestinations.length ?? 0) > 0,
+  );
   return viaNetwork ? 'network' : 'none';
 }
 
@@ -34,7 +42,10 @@ const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 export function summaryLines(directory: Directory): string[] {
   const s = directory.summary;
-  const bySeverity = [...SEVERITIES].reverse().map((severity) => `${s.findingsBySeverity[severity]} ${severity}`).join(', ');
+  const bySeverity = [...SEVERITIES]
+    .reverse()
+    .map((severity) => `${s.findingsBySeverity[severity]} ${severity}`)
+    .join(', ');
   return [
     `Service directory of account ${directory.account}, read ${directory.generatedAt} (${directory.awsCalls} AWS calls)`,
     `  ${count(s.serviceNetworks, 'service network')}, ${count(s.services, 'service')}, ${count(s.targetGroups, 'target group')}, ${s.healthyTargets} of ${count(s.targets, 'target')} healthy`,
@@ -44,7 +55,13 @@ export function summaryLines(directory: Directory): string[] {
 
 export function findingLines(findings: readonly Finding[], indent = ''): string[] {
   if (findings.length === 0) return [`${indent}no findings`];
-  return columns([['SEVERITY', 'CODE', 'RESOURCE', 'REASON'], ...findings.map((f) => [f.severity, f.code, `${f.resourceType} ${f.resourceName}`, f.reason])], indent);
+  return columns(
+    [
+      ['SEVERITY', 'CODE', 'RESOURCE', 'REASON'],
+      ...findings.map((f) => [f.severity, f.code, `${f.resourceType} ${f.resourceName}`, f.reason]),
+    ],
+    indent,
+  );
 }
 
 /** The owner, and the account that shares the service when it is not this one. */
@@ -60,7 +77,9 @@ export function serviceLines(directory: Directory, indent = ''): string[] {
     authText(s),
     logsText(s, directory),
     s.health,
-    findingsOf(directory, s.id).map((f) => f.code).join(',') || '-',
+    findingsOf(directory, s.id)
+      .map((f) => f.code)
+      .join(',') || '-',
     s.dnsName ?? '-',
   ]);
   return columns([['SERVICE', 'OWNER', 'NETWORKS', 'AUTH', 'LOGS', 'HEALTH', 'FINDINGS', 'DNS NAME'], ...rows], indent);
@@ -68,7 +87,14 @@ export function serviceLines(directory: Directory, indent = ''): string[] {
 
 /** The default output: summary, services (one line each, with owner and findings), then the findings. */
 export function renderTable(directory: Directory): string {
-  const lines = [...summaryLines(directory), '', ...serviceLines(directory), '', `Findings (${directory.findings.length})`, ...findingLines(directory.findings)];
+  const lines = [
+    ...summaryLines(directory),
+    '',
+    ...serviceLines(directory),
+    '',
+    `Findings (${directory.findings.length})`,
+    ...findingLines(directory.findings),
+  ];
   return `${lines.join('\n')}\n`;
 }
 
@@ -76,7 +102,24 @@ function csvCell(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-export const CSV_HEADER = ['service', 'id', 'arn', 'status', 'shared', 'manager', 'managedBy', 'source', 'networks', 'dnsName', 'customDomainName', 'authType', 'authPolicy', 'accessLogs', 'health', 'findings'];
+export const CSV_HEADER = [
+  'service',
+  'id',
+  'arn',
+  'status',
+  'shared',
+  'manager',
+  'managedBy',
+  'source',
+  'networks',
+  'dnsName',
+  'customDomainName',
+  'authType',
+  'authPolicy',
+  'accessLogs',
+  'health',
+  'findings',
+];
 
 /** One row per service (RFC 4180); lists inside a cell are separated by `;`. */
 export function renderCsv(directory: Directory): string {
@@ -96,7 +139,9 @@ export function renderCsv(directory: Directory): string {
     String(s.authPolicy),
     logsText(s, directory),
     s.health,
-    findingsOf(directory, s.id).map((f) => `${f.severity}:${f.code}`).join(';'),
+    findingsOf(directory, s.id)
+      .map((f) => `${f.severity}:${f.code}`)
+      .join(';'),
   ]);
   return [CSV_HEADER, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

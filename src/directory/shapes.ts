@@ -53,7 +53,11 @@ export function toAction(action: SdkAction | undefined): Action {
   if (action?.forward) {
     return {
       type: 'forward',
-      targetGroups: (action.forward.targetGroups ?? []).map((t) => ({ targetGroupId: targetGroupIdOf(t.targetGroupIdentifier ?? ''), targetGroupName: null, weight: t.weight ?? 1 })),
+      targetGroups: (action.forward.targetGroups ?? []).map((t) => ({
+        targetGroupId: targetGroupIdOf(t.targetGroupIdentifier ?? ''),
+        targetGroupName: null,
+        weight: t.weight ?? 1,
+      })),
     };
   }
   if (action?.fixedResponse) return { type: 'fixed-response', statusCode: action.fixedResponse.statusCode ?? 0 };

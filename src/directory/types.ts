@@ -57,7 +57,10 @@ export interface WeightedTarget {
   weight: number;
 }
 
-export type Action = { type: 'forward'; targetGroups: WeightedTarget[] } | { type: 'fixed-response'; statusCode: number } | { type: 'unknown' };
+export type Action =
+  | { type: 'forward'; targetGroups: WeightedTarget[] }
+  | { type: 'fixed-response'; statusCode: number }
+  | { type: 'unknown' };
 
 export interface Rule {
   id: string;

@@ -28,7 +28,12 @@ export function unsigned(): AccessDeniedError {
 }
 
 /** `throttled`: whether the call draws from the throttle's bucket (Lattice calls only). */
-export async function admitCall(runtime: EmulatorRuntime, request: RawRequest, operation: string, throttled: boolean): Promise<InjectedFailure | undefined> {
+export async function admitCall(
+  runtime: EmulatorRuntime,
+  request: RawRequest,
+  operation: string,
+  throttled: boolean,
+): Promise<InjectedFailure | undefined> {
   runtime.calls.record(operation);
   await sleep(runtime.settings.latencyMs);
   if (request.authorization === undefined) throw unsigned();

@@ -16,11 +16,7 @@ import type {
   TargetGroupRecord,
 } from './state';
 
-function lookup<R extends { readonly arn: string }>(
-  records: ReadonlyMap<string, R>,
-  identifier: string,
-  resourceType: ResourceType,
-): R {
+function lookup<R extends { readonly arn: string }>(records: ReadonlyMap<string, R>, identifier: string, resourceType: ResourceType): R {
   const record = records.get(idOf(identifier));
   if (record === undefined || (isArn(identifier) && record.arn !== identifier)) {
     throw new ResourceNotFoundError(resourceType, identifier);
@@ -53,10 +49,7 @@ export function findTargetGroup(store: LatticeStore, identifier: string): Target
   return lookup(store.targetGroups, identifier, 'TARGET_GROUP');
 }
 
-export function findServiceNetworkServiceAssociation(
-  store: LatticeStore,
-  identifier: string,
-): ServiceNetworkServiceAssociationRecord {
+export function findServiceNetworkServiceAssociation(store: LatticeStore, identifier: string): ServiceNetworkServiceAssociationRecord {
   return lookup(store.serviceNetworkServiceAssociations, identifier, 'SERVICE_NETWORK_SERVICE_ASSOCIATION');
 }
 

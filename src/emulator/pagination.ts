@@ -38,11 +38,7 @@ export interface PageRequest {
   readonly nextToken?: string;
 }
 
-function paginate<T extends { readonly seq: number }>(
-  items: Iterable<T>,
-  request: PageRequest,
-  defaultPageSize: number,
-): Page<T> {
+function paginate<T extends { readonly seq: number }>(items: Iterable<T>, request: PageRequest, defaultPageSize: number): Page<T> {
   const after = request.nextToken === undefined ? 0 : decodeToken(request.nextToken);
   const size = request.maxResults ?? defaultPageSize;
   const remaining = [...items].filter((item) => item.seq > after).sort((a, b) => a.seq - b.seq);

@@ -97,8 +97,7 @@ export function applyConfigUpdate(current: EmulatorSettings, body: unknown): Emu
     transitionMs: body.transitionMs === undefined ? current.transitionMs : wholeNumber(body.transitionMs, 'transitionMs', 0),
     quotas: body.quotas === undefined ? current.quotas : parseQuotas(body.quotas, current.quotas),
     throttle: body.throttle === undefined ? current.throttle : parseThrottle(body.throttle),
-    defaultPageSize:
-      body.defaultPageSize === undefined ? current.defaultPageSize : wholeNumber(body.defaultPageSize, 'defaultPageSize', 1),
+    defaultPageSize: body.defaultPageSize === undefined ? current.defaultPageSize : wholeNumber(body.defaultPageSize, 'defaultPageSize', 1),
     callerAccountId: body.callerAccountId === undefined ? current.callerAccountId : accountId(body.callerAccountId),
   };
 }

@@ -185,9 +185,7 @@ export function struct<S extends Shape>(shape: S): Schema<StructOf<S>> {
 }
 
 /** A Smithy union: a JSON object with exactly one member set. */
-export function union<S extends Readonly<Record<string, Schema<unknown>>>>(
-  members: S,
-): Schema<{ [K in keyof S]?: Infer<S[K]> }> {
+export function union<S extends Readonly<Record<string, Schema<unknown>>>>(members: S): Schema<{ [K in keyof S]?: Infer<S[K]> }> {
   const names = Object.keys(members);
   return schema((value, path, issues) => {
     if (!isPlainObject(value)) return wrongType(issues, path, value, 'a union');

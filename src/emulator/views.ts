@@ -156,11 +156,7 @@ export function serviceNetworkServiceAssociationView(
   };
 }
 
-export function serviceNetworkVpcAssociationView(
-  store: LatticeStore,
-  association: ServiceNetworkVpcAssociationRecord,
-  now: number,
-) {
+export function serviceNetworkVpcAssociationView(store: LatticeStore, association: ServiceNetworkVpcAssociationRecord, now: number) {
   const network = store.serviceNetworks.get(association.serviceNetworkId);
   return {
     id: association.id,

@@ -60,7 +60,9 @@ export function attachToGateway(
   namespaces: NamespaceLookup,
 ): ParentAttachment {
   const relevant = analyses.filter(
-    (a) => (parentRef.sectionName === undefined || a.listener.name === parentRef.sectionName) && (parentRef.port === undefined || a.listener.port === parentRef.port),
+    (a) =>
+      (parentRef.sectionName === undefined || a.listener.name === parentRef.sectionName) &&
+      (parentRef.port === undefined || a.listener.port === parentRef.port),
   );
   if (relevant.length === 0) {
     return { parentRef, reason: 'NoMatchingParent', message: `No listener matches ${describeRef(parentRef)}`, listeners: [] };
@@ -70,7 +72,9 @@ export function attachToGateway(
     (a) => a.supportedKinds.some((k) => k.kind === route.kind) && namespaceAllowed(a.listener, gateway, routeNamespace, namespaces),
   );
   if (allowed.length === 0) {
-    const grpcOnHttp = route.kind === 'GRPCRoute' && relevant.some((a) => a.latticeProtocol === 'HTTP' && !a.supportedKinds.some((k) => k.kind === 'GRPCRoute'));
+    const grpcOnHttp =
+      route.kind === 'GRPCRoute' &&
+      relevant.some((a) => a.latticeProtocol === 'HTTP' && !a.supportedKinds.some((k) => k.kind === 'GRPCRoute'));
     return {
       parentRef,
       reason: 'NotAllowedByListeners',
@@ -119,7 +123,8 @@ export function countAttachedRoutes(
     const attachedTo = new Set<string>();
     for (const parentRef of gatewayParentRefs(route)) {
       if (!refersTo(parentRef, gateway) || !accepted(route, parentRef)) continue;
-      for (const { analysis } of attachToGateway(route, parentRef, gateway, analyses, namespaces).listeners) attachedTo.add(analysis.listener.name);
+      for (const { analysis } of attachToGateway(route, parentRef, gateway, analyses, namespaces).listeners)
+        attachedTo.add(analysis.listener.name);
     }
     for (const name of attachedTo) counts.set(name, (counts.get(name) ?? 0) + 1);
   }

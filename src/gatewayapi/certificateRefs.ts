@@ -67,7 +67,8 @@ export function tlsMaterialOf(secret: Secret): TlsMaterial | string {
   let domainName: string | undefined;
   try {
     const certificate = new X509Certificate(pems[0] as string);
-    if (!certificate.checkPrivateKey(createPrivateKey(privateKey))) return `Secret ${key}: tls.key does not match the certificate in tls.crt`;
+    if (!certificate.checkPrivateKey(createPrivateKey(privateKey)))
+      return `Secret ${key}: tls.key does not match the certificate in tls.crt`;
     domainName = domainNameOf(certificate);
   } catch {
     return `Secret ${key} holds a malformed certificate or private key`;
@@ -83,20 +84,33 @@ function resolveRef(ref: SecretObjectReference, gateway: Gateway, index: ObjectI
   const gatewayNamespace = gateway.metadata.namespace ?? '';
   const namespace = ref.namespace || gatewayNamespace;
   if (group !== '' || kind !== 'Secret') {
-    return { state: 'invalid', reason: 'InvalidCertificateRef', message: `certificateRef ${group === '' ? 'core' : group}/${kind} ${ref.name} is not supported: only core Secrets` };
+    return {
+      state: 'invalid',
+      reason: 'InvalidCertificateRef',
+      message: `certificateRef ${group === '' ? 'core' : group}/${kind} ${ref.name} is not supported: only core Secrets`,
+    };
   }
   // Checked before existence: the message must not reveal whether a non-granted Secret exists.
   const permitted = referencePermitted(
-    { from: { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gatewayNamespace }, to: { group: '', kind: 'Secret', namespace, name: ref.name } },
+    {
+      from: { group: GATEWAY_GROUP, kind: 'Gateway', namespace: gatewayNamespace },
+      to: { group: '', kind: 'Secret', namespace, name: ref.name },
+    },
     index,
   );
   if (!permitted) {
-    return { state: 'invalid', reason: 'RefNotPermitted', message: `certificateRef to Secret ${namespace}/${ref.name} is not permitted by any ReferenceGrant in namespace ${namespace}` };
+    return {
+      state: 'invalid',
+      reason: 'RefNotPermitted',
+      message: `certificateRef to Secret ${namespace}/${ref.name} is not permitted by any ReferenceGrant in namespace ${namespace}`,
+    };
   }
   const secret = index.get<Secret>({ group: '', kind: 'Secret', namespace, name: ref.name });
   if (!secret) return { state: 'invalid', reason: 'InvalidCertificateRef', message: `Secret ${namespace}/${ref.name} not found` };
   const material = tlsMaterialOf(secret);
-  return typeof material === 'string' ? { state: 'invalid', reason: 'InvalidCertificateRef', message: material } : { state: 'resolved', material };
+  return typeof material === 'string'
+    ? { state: 'invalid', reason: 'InvalidCertificateRef', message: material }
+    : { state: 'resolved', material };
 }
 
 /**

@@ -30,9 +30,11 @@ const MAX_ADDRESSES = 16;
 function unusedFields(gateway: Gateway): string[] {
   const spec = gateway.spec as Gateway['spec'] & { tls?: unknown; allowedListeners?: unknown };
   const notes: string[] = [];
-  if (spec.tls !== undefined) notes.push('spec.tls (client certificate validation, backend TLS) is not supported by VPC Lattice and has no effect');
+  if (spec.tls !== undefined)
+    notes.push('spec.tls (client certificate validation, backend TLS) is not supported by VPC Lattice and has no effect');
   const infrastructure = spec.infrastructure;
-  if (infrastructure?.labels !== undefined || infrastructure?.annotations !== undefined) notes.push('spec.infrastructure labels and annotations have no effect: VPC Lattice runs no per-Gateway infrastructure');
+  if (infrastructure?.labels !== undefined || infrastructure?.annotations !== undefined)
+    notes.push('spec.infrastructure labels and annotations have no effect: VPC Lattice runs no per-Gateway infrastructure');
   if (spec.allowedListeners !== undefined) notes.push('spec.allowedListeners has no effect: ListenerSets are not supported');
   return notes;
 }
@@ -42,14 +44,30 @@ export function gatewayAccepted(facts: Pick<GatewayFacts, 'gateway' | 'classProb
   if (classProblem !== undefined) return condition('Accepted', 'False', 'Invalid', classProblem);
   const parametersRef = gateway.spec.infrastructure?.parametersRef;
   if (parametersRef) {
-    return condition('Accepted', 'False', 'InvalidParameters', `infrastructure.parametersRef ${parametersRef.group}/${parametersRef.kind} ${parametersRef.name} is not supported`);
+    return condition(
+      'Accepted',
+      'False',
+      'InvalidParameters',
+      `infrastructure.parametersRef ${parametersRef.group}/${parametersRef.kind} ${parametersRef.name} is not supported`,
+    );
   }
   if ((gateway.spec.addresses ?? []).length > 0) {
-    return condition('Accepted', 'False', 'UnsupportedAddress', 'spec.addresses is not supported: VPC Lattice assigns a DNS name to each route');
+    return condition(
+      'Accepted',
+      'False',
+      'UnsupportedAddress',
+      'spec.addresses is not supported: VPC Lattice assigns a DNS name to each route',
+    );
   }
   const invalid = analyses.filter((a) => !a.usable || a.accepted.status !== 'True').map((a) => a.listener.name);
   const notes = unusedFields(gateway);
-  if (invalid.length === 0) return condition('Accepted', 'True', 'Accepted', notes.length > 0 ? `Accepted; ${notes.join('; ')}` : 'Accepted by lattice-gateway-hooks');
+  if (invalid.length === 0)
+    return condition(
+      'Accepted',
+      'True',
+      'Accepted',
+      notes.length > 0 ? `Accepted; ${notes.join('; ')}` : 'Accepted by lattice-gateway-hooks',
+    );
   const message = [`Invalid listeners: ${invalid.join(', ')}`, ...notes].join('; ');
   return invalid.length === analyses.length
     ? condition('Accepted', 'False', 'ListenersNotValid', message)
@@ -78,8 +96,13 @@ export function gatewayProgrammed(accepted: DesiredCondition, network: NetworkRe
   }
 }
 
-function listenerProgrammed(analysis: ListenerAnalysis, network: NetworkResolution, certificateProblem: string | undefined): DesiredCondition {
-  if (!analysis.usable || analysis.accepted.status !== 'True') return condition('Programmed', 'False', 'Invalid', 'The listener is not accepted');
+function listenerProgrammed(
+  analysis: ListenerAnalysis,
+  network: NetworkResolution,
+  certificateProblem: string | undefined,
+): DesiredCondition {
+  if (!analysis.usable || analysis.accepted.status !== 'True')
+    return condition('Programmed', 'False', 'Invalid', 'The listener is not accepted');
   if (analysis.resolvedRefs.status !== 'True') return condition('Programmed', 'False', 'Invalid', analysis.resolvedRefs.message);
   if (certificateProblem !== undefined) return condition('Programmed', 'False', 'Invalid', certificateProblem);
   if (network.state !== 'found') return condition('Programmed', 'False', 'Pending', 'Waiting for the service network');
@@ -105,11 +128,18 @@ export function buildGatewayStatus(facts: GatewayFacts, options: { generation: n
   const accepted = gatewayAccepted(facts);
   const programmed = gatewayProgrammed(accepted, facts.network, facts.gateway.metadata.name);
   const status = current;
-  status.conditions = mergeConditions(current.conditions as unknown[] | undefined, [accepted, programmed], { ...options, ownedTypes: GATEWAY_CONDITIONS });
+  status.conditions = mergeConditions(current.conditions as unknown[] | undefined, [accepted, programmed], {
+    ...options,
+    ownedTypes: GATEWAY_CONDITIONS,
+  });
 
   const previous = existingListeners(current);
   status.listeners = facts.analyses.map((analysis) => {
-    const desired = [analysis.accepted, analysis.resolvedRefs, listenerProgrammed(analysis, facts.network, facts.certificateProblems?.get(analysis.listener.name))];
+    const desired = [
+      analysis.accepted,
+      analysis.resolvedRefs,
+      listenerProgrammed(analysis, facts.network, facts.certificateProblems?.get(analysis.listener.name)),
+    ];
     if (analysis.conflicted) desired.push(analysis.conflicted);
     const before = previous.get(analysis.listener.name);
     return {

@@ -47,15 +47,30 @@ function latticeProtocolOf(listener: Listener): { protocol?: LatticeListenerProt
     case 'TLS':
       return mode === 'Passthrough'
         ? { protocol: 'TLS_PASSTHROUGH' }
-        : { rejection: condition('Accepted', 'False', 'UnsupportedValue', 'TLS listeners support only tls.mode Passthrough: VPC Lattice cannot terminate TLS for TLSRoutes') };
+        : {
+            rejection: condition(
+              'Accepted',
+              'False',
+              'UnsupportedValue',
+              'TLS listeners support only tls.mode Passthrough: VPC Lattice cannot terminate TLS for TLSRoutes',
+            ),
+          };
     default:
       return {
-        rejection: condition('Accepted', 'False', 'UnsupportedProtocol', `protocol ${listener.protocol} is not supported by VPC Lattice (supported: HTTP, HTTPS, TLS with Passthrough)`),
+        rejection: condition(
+          'Accepted',
+          'False',
+          'UnsupportedProtocol',
+          `protocol ${listener.protocol} is not supported by VPC Lattice (supported: HTTP, HTTPS, TLS with Passthrough)`,
+        ),
       };
   }
 }
 
-function kindsOf(listener: Listener, protocol: LatticeListenerProtocol): { supported: { group: string; kind: RouteKind }[]; invalid: string[] } {
+function kindsOf(
+  listener: Listener,
+  protocol: LatticeListenerProtocol,
+): { supported: { group: string; kind: RouteKind }[]; invalid: string[] } {
   const { allowed, defaults } = KINDS_BY_PROTOCOL[protocol];
   const requested: RouteGroupKind[] = listener.allowedRoutes?.kinds ?? [];
   if (requested.length === 0) return { supported: defaults.map((kind) => ({ group: GATEWAY_GROUP, kind })), invalid: [] };
@@ -86,14 +101,31 @@ function certificateCondition(
     const resolution = resolveRefs?.(listener);
     if (resolution?.state === 'invalid') return { resolvedRefs: condition('ResolvedRefs', 'False', resolution.reason, resolution.message) };
     const imported = importedCertificateArn(gateway, listener);
-    return { resolvedRefs: condition('ResolvedRefs', 'True', 'ResolvedRefs', 'certificate from certificateRefs, imported into ACM'), ...(imported ? { certificateArn: imported } : {}) };
+    return {
+      resolvedRefs: condition('ResolvedRefs', 'True', 'ResolvedRefs', 'certificate from certificateRefs, imported into ACM'),
+      ...(imported ? { certificateArn: imported } : {}),
+    };
   }
   const secretsNote = refs.length > 0 ? `; certificateRefs are not used: the ${CERTIFICATE_ARN_OPTION} option names the certificate` : '';
   if (arn === undefined) {
-    return { resolvedRefs: condition('ResolvedRefs', 'True', 'ResolvedRefs', `no ${CERTIFICATE_ARN_OPTION} option: the certificate is found in ACM from each route's hostname`) };
+    return {
+      resolvedRefs: condition(
+        'ResolvedRefs',
+        'True',
+        'ResolvedRefs',
+        `no ${CERTIFICATE_ARN_OPTION} option: the certificate is found in ACM from each route's hostname`,
+      ),
+    };
   }
   if (!ACM_CERTIFICATE_ARN.test(arn)) {
-    return { resolvedRefs: condition('ResolvedRefs', 'False', 'InvalidCertificateRef', `tls.options ${CERTIFICATE_ARN_OPTION} "${arn}" is not an ACM certificate ARN`) };
+    return {
+      resolvedRefs: condition(
+        'ResolvedRefs',
+        'False',
+        'InvalidCertificateRef',
+        `tls.options ${CERTIFICATE_ARN_OPTION} "${arn}" is not an ACM certificate ARN`,
+      ),
+    };
   }
   return { resolvedRefs: condition('ResolvedRefs', 'True', 'ResolvedRefs', `ACM certificate ${arn}${secretsNote}`), certificateArn: arn };
 }
@@ -136,10 +168,20 @@ export function analyzeListeners(gateway: Gateway, resolveRefs?: CertificateRefR
     const certificate = certificateCondition(gateway, listener, protocol, resolveRefs);
     const resolvedRefs =
       kinds.invalid.length > 0
-        ? condition('ResolvedRefs', 'False', 'InvalidRouteKinds', `unsupported route kinds for a ${listener.protocol} listener: ${kinds.invalid.join(', ')}`)
+        ? condition(
+            'ResolvedRefs',
+            'False',
+            'InvalidRouteKinds',
+            `unsupported route kinds for a ${listener.protocol} listener: ${kinds.invalid.join(', ')}`,
+          )
         : certificate.resolvedRefs;
     const conflicted = conflicts.has(listener.name)
-      ? condition('Conflicted', 'True', 'ProtocolConflict', `another listener uses port ${listener.port} with a different protocol; VPC Lattice has one listener per port`)
+      ? condition(
+          'Conflicted',
+          'True',
+          'ProtocolConflict',
+          `another listener uses port ${listener.port} with a different protocol; VPC Lattice has one listener per port`,
+        )
       : undefined;
     const accepted = conflicted
       ? condition('Accepted', 'False', 'PortUnavailable', conflicted.message)
@@ -152,7 +194,10 @@ export function analyzeListeners(gateway: Gateway, resolveRefs?: CertificateRefR
       conflicted,
       supportedKinds: kinds.supported,
       certificateArn: certificate.certificateArn,
-      certificateFromSecret: protocol === 'HTTPS' && listener.tls?.options?.[CERTIFICATE_ARN_OPTION] === undefined && (listener.tls?.certificateRefs?.length ?? 0) > 0,
+      certificateFromSecret:
+        protocol === 'HTTPS' &&
+        listener.tls?.options?.[CERTIFICATE_ARN_OPTION] === undefined &&
+        (listener.tls?.certificateRefs?.length ?? 0) > 0,
       usable: conflicted === undefined,
     };
   });

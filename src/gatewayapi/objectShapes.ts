@@ -32,7 +32,12 @@ function route(match: Shape): Shape {
   return obj({ spec: obj({ parentRefs: arr(objectRef), hostnames: strings, rules: arr(rule) }), status: routeStatus });
 }
 
-const httpMatch = obj({ path: obj({ type: S, value: S }), headers: arr(obj({ type: S, name: S, value: S })), queryParams: arr(obj({ type: S, name: S, value: S })), method: S });
+const httpMatch = obj({
+  path: obj({ type: S, value: S }),
+  headers: arr(obj({ type: S, name: S, value: S })),
+  queryParams: arr(obj({ type: S, name: S, value: S })),
+  method: S,
+});
 const grpcMatch = obj({ method: obj({ type: S, service: S, method: S }), headers: arr(obj({ type: S, name: S, value: S })) });
 
 const listener = obj({
@@ -41,14 +46,21 @@ const listener = obj({
   port: I,
   protocol: S,
   tls: obj({ mode: S, certificateRefs: arr(objectRef), options: map }),
-  allowedRoutes: obj({ namespaces: obj({ from: S, selector: obj({ matchLabels: map, matchExpressions: arr(obj({ key: S, operator: S, values: strings })) }) }), kinds: arr(obj({ group: S, kind: S })) }),
+  allowedRoutes: obj({
+    namespaces: obj({ from: S, selector: obj({ matchLabels: map, matchExpressions: arr(obj({ key: S, operator: S, values: strings })) }) }),
+    kinds: arr(obj({ group: S, kind: S })),
+  }),
 });
 
 const SHAPES: Record<string, Shape> = {
   GatewayClass: obj({ spec: obj({ controllerName: S }), status: obj({ conditions }) }),
   Gateway: obj({
     spec: obj({ gatewayClassName: S, listeners: arr(listener), addresses: arr(obj({ type: S, value: S })) }),
-    status: obj({ conditions, addresses: arr(obj({ type: S, value: S })), listeners: arr(obj({ name: S, attachedRoutes: I, conditions, supportedKinds: arr(obj({ group: S, kind: S })) })) }),
+    status: obj({
+      conditions,
+      addresses: arr(obj({ type: S, value: S })),
+      listeners: arr(obj({ name: S, attachedRoutes: I, conditions, supportedKinds: arr(obj({ group: S, kind: S })) })),
+    }),
   }),
   HTTPRoute: route(httpMatch),
   GRPCRoute: route(grpcMatch),
@@ -62,8 +74,14 @@ const SHAPES: Record<string, Shape> = {
   }),
   ServiceNetwork: obj({ status: obj({ conditions }) }),
   ServiceExport: obj({ spec: obj({ exportedPorts: arr(obj({ port: I, routeType: S })) }), status: obj({ conditions }) }),
-  ServiceImport: obj({ spec: obj({ type: S, ports: arr(obj({ port: I, protocol: S, name: S })) }), status: obj({ conditions, clusters: arr(obj({})), targetGroups: arr(obj({})) }) }),
-  TargetGroupPolicy: obj({ spec: policySpec({ protocol: S, protocolVersion: S, healthCheck: obj({ enabled: B, path: S, port: I, protocol: S, statusMatch: S }) }), status: policyStatus }),
+  ServiceImport: obj({
+    spec: obj({ type: S, ports: arr(obj({ port: I, protocol: S, name: S })) }),
+    status: obj({ conditions, clusters: arr(obj({})), targetGroups: arr(obj({})) }),
+  }),
+  TargetGroupPolicy: obj({
+    spec: policySpec({ protocol: S, protocolVersion: S, healthCheck: obj({ enabled: B, path: S, port: I, protocol: S, statusMatch: S }) }),
+    status: policyStatus,
+  }),
   VpcAssociationPolicy: obj({ spec: policySpec({ associateWithVpc: B, securityGroupIds: strings }), status: policyStatus }),
   IAMAuthPolicy: obj({ spec: policySpec({ policy: S }), status: policyStatus }),
   AccessLogPolicy: obj({ spec: policySpec({ destinationArn: S }), status: policyStatus }),
@@ -82,5 +100,9 @@ export function checkObjectShape(object: KubeObject, where: string): void {
   if (!validate || validate(object as unknown)) return;
   const error = validate.errors?.[0];
   const path = `${where}${error?.instancePath ?? ''}`;
-  throw new HookRequestError('LGW_HOOK_INVALID_OBJECT', `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}: ${path} ${error?.message ?? 'is invalid'}`, path);
+  throw new HookRequestError(
+    'LGW_HOOK_INVALID_OBJECT',
+    `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}: ${path} ${error?.message ?? 'is invalid'}`,
+    path,
+  );
 }

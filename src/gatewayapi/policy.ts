@@ -69,17 +69,27 @@ export type TargetResolution<T extends KubeObject> =
 const invalid = (message: string): DesiredCondition => condition('Accepted', 'False', 'Invalid', message);
 
 /** Why a policy may not refer to this target (its kind, or another namespace without a ReferenceGrant); undefined when it may. */
-function referenceProblem(policy: PolicyObject, ref: PolicyTargetRef, index: ObjectIndex, kinds: readonly { group: string; kind: string }[]): DesiredCondition | undefined {
+function referenceProblem(
+  policy: PolicyObject,
+  ref: PolicyTargetRef,
+  index: ObjectIndex,
+  kinds: readonly { group: string; kind: string }[],
+): DesiredCondition | undefined {
   if (!kinds.some((k) => k.group === ref.group && k.kind === ref.kind)) {
     const allowed = kinds.map((k) => `${k.group || 'core'}/${k.kind}`).join(', ');
     return invalid(`targetRef ${ref.group || 'core'}/${ref.kind} is not supported; a ${policy.kind} targets ${allowed}`);
   }
   const fromNamespace = policy.metadata.namespace ?? '';
   const permitted = referencePermitted(
-    { from: { group: groupOf(policy.apiVersion), kind: policy.kind, namespace: fromNamespace }, to: { group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name } },
+    {
+      from: { group: groupOf(policy.apiVersion), kind: policy.kind, namespace: fromNamespace },
+      to: { group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name },
+    },
     index,
   );
-  return permitted ? undefined : invalid(`targetRef to ${ref.kind} ${ref.namespace}/${ref.name} in another namespace needs a ReferenceGrant in ${ref.namespace}`);
+  return permitted
+    ? undefined
+    : invalid(`targetRef to ${ref.kind} ${ref.namespace}/${ref.name} in another namespace needs a ReferenceGrant in ${ref.namespace}`);
 }
 
 /**
@@ -96,7 +106,15 @@ export function resolvePolicyTarget<T extends KubeObject>(
   if (problem) return { state: 'invalid', condition: problem };
   const target = index.get<T>({ group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name });
   if (!target || target.metadata.deletionTimestamp || (options.isOurs && !options.isOurs(target))) {
-    return { state: 'notFound', condition: condition('Accepted', 'False', 'TargetNotFound', `${ref.kind} ${ref.namespace}/${ref.name} not found, or not managed by this controller`) };
+    return {
+      state: 'notFound',
+      condition: condition(
+        'Accepted',
+        'False',
+        'TargetNotFound',
+        `${ref.kind} ${ref.namespace}/${ref.name} not found, or not managed by this controller`,
+      ),
+    };
   }
   return { state: 'found', target, ref };
 }
@@ -122,7 +140,9 @@ export function winningPolicy<P extends PolicyObject>(
   contends: (policy: P) => boolean = () => true,
   sameResource: (a: PolicyTargetRef, b: PolicyTargetRef) => boolean = sameTarget,
 ): P | undefined {
-  const contenders = policies.filter((p) => !p.metadata.deletionTimestamp && policyTargetRefs(p).some((r) => sameResource(r, target)) && contends(p));
+  const contenders = policies.filter(
+    (p) => !p.metadata.deletionTimestamp && policyTargetRefs(p).some((r) => sameResource(r, target)) && contends(p),
+  );
   return [...contenders].sort(olderFirst)[0];
 }
 
@@ -166,7 +186,11 @@ function sameObject(a: KubeObject, b: KubeObject): boolean {
  * The reference of a policy that may attach, whether or not its target exists: exactly one
  * targetRef, without sectionName, a valid spec, a supported kind, a permitted namespace.
  */
-function attachableRef<P extends PolicyObject, T extends KubeObject>(policy: P, index: ObjectIndex, rules: PolicyAttachmentRules<P, T>): { ref: PolicyTargetRef } | { condition: DesiredCondition } {
+function attachableRef<P extends PolicyObject, T extends KubeObject>(
+  policy: P,
+  index: ObjectIndex,
+  rules: PolicyAttachmentRules<P, T>,
+): { ref: PolicyTargetRef } | { condition: DesiredCondition } {
   const refs = policyTargetRefs(policy);
   const [ref] = refs;
   if (refs.length !== 1 || !ref) return { condition: invalid(`A ${policy.kind} needs exactly one targetRef`) };
@@ -179,7 +203,11 @@ function attachableRef<P extends PolicyObject, T extends KubeObject>(policy: P, 
 }
 
 /** Where a policy attaches (its target, found and ours), or the condition saying why it does not. */
-export function resolveAttachment<P extends PolicyObject, T extends KubeObject>(policy: P, index: ObjectIndex, rules: PolicyAttachmentRules<P, T>): TargetResolution<T> {
+export function resolveAttachment<P extends PolicyObject, T extends KubeObject>(
+  policy: P,
+  index: ObjectIndex,
+  rules: PolicyAttachmentRules<P, T>,
+): TargetResolution<T> {
   const checked = attachableRef(policy, index, rules);
   if ('condition' in checked) return { state: 'invalid', condition: checked.condition };
   return resolvePolicyTarget<T>(policy, checked.ref, index, rules);
@@ -189,7 +217,10 @@ export function resolveAttachment<P extends PolicyObject, T extends KubeObject>(
  * The policies that could attach to their target if it exists (the check the hooks that apply
  * TargetGroupPolicies make, where the target is theirs to judge).
  */
-export function attachable<P extends PolicyObject, T extends KubeObject>(rules: PolicyAttachmentRules<P, T>, index: ObjectIndex): (policy: P) => boolean {
+export function attachable<P extends PolicyObject, T extends KubeObject>(
+  rules: PolicyAttachmentRules<P, T>,
+  index: ObjectIndex,
+): (policy: P) => boolean {
   return (policy) => 'ref' in attachableRef(policy, index, rules);
 }
 
@@ -197,8 +228,14 @@ export function attachable<P extends PolicyObject, T extends KubeObject>(rules: 
  * The policies of this kind that compete with `policy` (itself included): those that attach
  * (a policy another one could not attach never takes a target from it) and contend with it.
  */
-export function contendersOf<P extends PolicyObject, T extends KubeObject>(policy: P, rules: PolicyAttachmentRules<P, T>, index: ObjectIndex): (other: P) => boolean {
-  return (other) => (sameObject(policy, other) || (rules.contends?.(policy, other) ?? true)) && resolveAttachment<P, T>(other, index, rules).state === 'found';
+export function contendersOf<P extends PolicyObject, T extends KubeObject>(
+  policy: P,
+  rules: PolicyAttachmentRules<P, T>,
+  index: ObjectIndex,
+): (other: P) => boolean {
+  return (other) =>
+    (sameObject(policy, other) || (rules.contends?.(policy, other) ?? true)) &&
+    resolveAttachment<P, T>(other, index, rules).state === 'found';
 }
 
 /**
@@ -231,7 +268,13 @@ export function attachPolicy<P extends PolicyObject, T extends KubeObject>(
   if (resolved.state !== 'found') return { state: 'rejected', condition: resolved.condition };
   const winner = holderOf(policy, resolved.ref, policies, index, rules);
   if (winner && !sameObject(winner, policy)) {
-    return { state: 'conflicted', ref: resolved.ref, target: resolved.target, winner, condition: conflictedCondition(winner, resolved.ref) };
+    return {
+      state: 'conflicted',
+      ref: resolved.ref,
+      target: resolved.target,
+      winner,
+      condition: conflictedCondition(winner, resolved.ref),
+    };
   }
   return { state: 'attached', ref: resolved.ref, target: resolved.target };
 }

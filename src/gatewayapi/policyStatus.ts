@@ -25,8 +25,12 @@ function ancestorKey(ref: Partial<PolicyAncestorRef>): string {
  * controllerName are written only for Gateways of our class).
  */
 export function policyAncestors(ref: PolicyTargetRef, target: KubeObject, controllerName: string): PolicyAncestorRef[] {
-  if (ref.group === GATEWAY_GROUP && ref.kind === 'Gateway') return [{ group: GATEWAY_GROUP, kind: 'Gateway', namespace: ref.namespace, name: ref.name }];
-  const parents = ((target.status as { parents?: unknown } | undefined)?.parents ?? []) as { controllerName?: string; parentRef?: ParentReference }[];
+  if (ref.group === GATEWAY_GROUP && ref.kind === 'Gateway')
+    return [{ group: GATEWAY_GROUP, kind: 'Gateway', namespace: ref.namespace, name: ref.name }];
+  const parents = ((target.status as { parents?: unknown } | undefined)?.parents ?? []) as {
+    controllerName?: string;
+    parentRef?: ParentReference;
+  }[];
   const ancestors = new Map<string, PolicyAncestorRef>();
   for (const parent of Array.isArray(parents) ? parents : []) {
     const parentRef = parent?.parentRef;

@@ -14,7 +14,12 @@ export interface PolicyTargetKind {
   resource: string;
 }
 
-const targetKind = (kind: string, resource: string): PolicyTargetKind => ({ group: GATEWAY_GROUP, kind, apiVersion: GATEWAY_API_VERSION, resource });
+const targetKind = (kind: string, resource: string): PolicyTargetKind => ({
+  group: GATEWAY_GROUP,
+  kind,
+  apiVersion: GATEWAY_API_VERSION,
+  resource,
+});
 export const GATEWAY_TARGET = targetKind('Gateway', 'gateways');
 export const HTTPROUTE_TARGET = targetKind('HTTPRoute', 'httproutes');
 export const GRPCROUTE_TARGET = targetKind('GRPCRoute', 'grpcroutes');
@@ -26,7 +31,11 @@ export function policiesRule(resource: string): RelatedResourceRule {
 }
 
 /** Every ReferenceGrant: whether a policy of another namespace may compete for a target depends on them. */
-const REFERENCE_GRANTS_RULE: RelatedResourceRule = { apiVersion: REFERENCE_GRANT_API_VERSION, resource: 'referencegrants', labelSelector: {} };
+const REFERENCE_GRANTS_RULE: RelatedResourceRule = {
+  apiVersion: REFERENCE_GRANT_API_VERSION,
+  resource: 'referencegrants',
+  labelSelector: {},
+};
 
 /**
  * What a policy's sync needs: its target by name (a Gateway in every namespace, as Gateways of
@@ -38,7 +47,12 @@ export function policyRelatedRules(policy: PolicyObject, kinds: readonly PolicyT
   for (const ref of policyTargetRefs(policy)) {
     const kind = kinds.find((k) => k.group === ref.group && k.kind === ref.kind);
     if (!kind) continue;
-    rules.push({ apiVersion: kind.apiVersion, resource: kind.resource, ...(isGatewayRef(ref) ? {} : { namespace: ref.namespace }), names: [ref.name] });
+    rules.push({
+      apiVersion: kind.apiVersion,
+      resource: kind.resource,
+      ...(isGatewayRef(ref) ? {} : { namespace: ref.namespace }),
+      names: [ref.name],
+    });
   }
   rules.push(REFERENCE_GRANTS_RULE, policiesRule(ownResource));
   return rules;

@@ -16,8 +16,15 @@ export function referencePermitted(request: GrantRequest, index: ObjectIndex): b
   const grants = index.list<ReferenceGrant>(GATEWAY_GROUP, 'ReferenceGrant', request.to.namespace);
   return grants.some((grant) => {
     const spec = grant.spec ?? { from: [], to: [] };
-    const fromOk = (spec.from ?? []).some((f) => (f.group ?? '') === request.from.group && f.kind === request.from.kind && f.namespace === request.from.namespace);
-    const toOk = (spec.to ?? []).some((t) => (t.group ?? '') === request.to.group && t.kind === request.to.kind && (t.name === undefined || t.name === '' || t.name === request.to.name));
+    const fromOk = (spec.from ?? []).some(
+      (f) => (f.group ?? '') === request.from.group && f.kind === request.from.kind && f.namespace === request.from.namespace,
+    );
+    const toOk = (spec.to ?? []).some(
+      (t) =>
+        (t.group ?? '') === request.to.group &&
+        t.kind === request.to.kind &&
+        (t.name === undefined || t.name === '' || t.name === request.to.name),
+    );
     return fromOk && toOk;
   });
 }

@@ -24,7 +24,8 @@ export function acceptedFor(route: AnyRoute, parentRef: ResolvedParentRef, contr
   const want = keyOf(parentRef);
   const parents = ((route.status as { parents?: StatusParent[] } | undefined)?.parents ?? []) as StatusParent[];
   return parents.some((entry) => {
-    if (entry?.controllerName !== controllerName || !entry.parentRef || keyOf(normalizeParentRef(entry.parentRef, namespace)) !== want) return false;
+    if (entry?.controllerName !== controllerName || !entry.parentRef || keyOf(normalizeParentRef(entry.parentRef, namespace)) !== want)
+      return false;
     const accepted = (entry.conditions ?? []).find((c) => c?.type === 'Accepted');
     return accepted?.status === 'True';
   });

@@ -39,7 +39,12 @@ export interface RouteConditionOptions {
   certificateRecheckSeconds: number;
 }
 
-function acceptedCondition(parent: RouteParent, findings: RouteFindings, outcome: ProgrammingOutcome, options: RouteConditionOptions): DesiredCondition {
+function acceptedCondition(
+  parent: RouteParent,
+  findings: RouteFindings,
+  outcome: ProgrammingOutcome,
+  options: RouteConditionOptions,
+): DesiredCondition {
   const { attachment } = parent;
   if (attachment.reason !== 'Accepted') return condition('Accepted', 'False', attachment.reason, attachment.message);
   if (findings.routeProblem) return condition('Accepted', 'False', 'UnsupportedValue', findings.routeProblem);
@@ -62,7 +67,13 @@ function acceptedCondition(parent: RouteParent, findings: RouteFindings, outcome
     );
   }
   if (outcome.state === 'conflicted') return condition('Accepted', 'False', 'Conflicted', outcome.message);
-  if (findings.noValidRule) return condition('Accepted', 'False', 'UnsupportedValue', `No rule can be programmed: ${findings.dropped.map((d) => d.message).join('; ')}`);
+  if (findings.noValidRule)
+    return condition(
+      'Accepted',
+      'False',
+      'UnsupportedValue',
+      `No rule can be programmed: ${findings.dropped.map((d) => d.message).join('; ')}`,
+    );
   if (findings.parentsWithoutNetwork.includes(parent)) {
     const gw = parent.gateway.metadata;
     return condition('Accepted', 'Unknown', 'Pending', `Waiting for the VPC Lattice service network of Gateway ${gw.namespace}/${gw.name}`);
@@ -73,7 +84,12 @@ function acceptedCondition(parent: RouteParent, findings: RouteFindings, outcome
 function programmedCondition(outcome: ProgrammingOutcome): DesiredCondition | undefined {
   switch (outcome.state) {
     case 'programmed':
-      return condition(PROGRAMMED_CONDITION, 'True', 'Programmed', `VPC Lattice service ${outcome.serviceArn}${outcome.dnsName ? ` (${outcome.dnsName})` : ''}`);
+      return condition(
+        PROGRAMMED_CONDITION,
+        'True',
+        'Programmed',
+        `VPC Lattice service ${outcome.serviceArn}${outcome.dnsName ? ` (${outcome.dnsName})` : ''}`,
+      );
     case 'pending':
       return condition(PROGRAMMED_CONDITION, 'False', 'Pending', outcome.waits.join('; '));
     case 'error':
@@ -91,14 +107,26 @@ function programmedCondition(outcome: ProgrammingOutcome): DesiredCondition | un
  * Accepted and ResolvedRefs for every parent; PartiallyInvalid and Programmed only where the parent
  * accepts the route (a route a parent refuses is not programmed for it, so no such condition stays).
  */
-export function routeParentConditions(parents: readonly RouteParent[], findings: RouteFindings, outcome: ProgrammingOutcome, options: RouteConditionOptions): ParentStatusInput[] {
+export function routeParentConditions(
+  parents: readonly RouteParent[],
+  findings: RouteFindings,
+  outcome: ProgrammingOutcome,
+  options: RouteConditionOptions,
+): ParentStatusInput[] {
   return parents.map((parent) => {
     const accepted = acceptedCondition(parent, findings, outcome, options);
     const conditions = [accepted, findings.resolvedRefs];
     if (accepted.status === 'True') {
       const { dropped } = findings;
       if (dropped.length > 0) {
-        conditions.push(condition('PartiallyInvalid', 'True', 'UnsupportedValue', `Dropped Rule${dropped.length > 1 ? 's' : ''}: ${dropped.map((d) => d.message).join('; ')}`));
+        conditions.push(
+          condition(
+            'PartiallyInvalid',
+            'True',
+            'UnsupportedValue',
+            `Dropped Rule${dropped.length > 1 ? 's' : ''}: ${dropped.map((d) => d.message).join('; ')}`,
+          ),
+        );
       }
       const programmed = programmedCondition(outcome);
       if (programmed) conditions.push(programmed);

@@ -8,14 +8,9 @@ export const BUNDLE_VERSION_ANNOTATION = 'gateway.networking.k8s.io/bundle-versi
  * The Gateway API CRDs the hooks read. Their bundle versions decide the GatewayClass
  * SupportedVersion condition.
  */
-export const GATEWAY_API_CRD_NAMES = [
-  'gatewayclasses',
-  'gateways',
-  'grpcroutes',
-  'httproutes',
-  'referencegrants',
-  'tlsroutes',
-].map((plural) => `${plural}.${GATEWAY_GROUP}`);
+export const GATEWAY_API_CRD_NAMES = ['gatewayclasses', 'gateways', 'grpcroutes', 'httproutes', 'referencegrants', 'tlsroutes'].map(
+  (plural) => `${plural}.${GATEWAY_GROUP}`,
+);
 
 /**
  * Bundle versions the hooks are written and tested against: v1.6 (the CRDs of the current
@@ -47,7 +42,12 @@ export function supportedVersionCondition(crds: readonly KubeObject[]): DesiredC
     }
   }
   if (problems.length > 0) {
-    return condition('SupportedVersion', 'False', 'UnsupportedVersion', `Unsupported Gateway API CRDs: ${problems.sort().join('; ')} (${supported})`);
+    return condition(
+      'SupportedVersion',
+      'False',
+      'UnsupportedVersion',
+      `Unsupported Gateway API CRDs: ${problems.sort().join('; ')} (${supported})`,
+    );
   }
   return condition('SupportedVersion', 'True', 'SupportedVersion', `Gateway API ${[...detected].sort().join(', ')} (${supported})`);
 }

@@ -67,7 +67,11 @@ export interface GatewaySpec {
   gatewayClassName: string;
   listeners: Listener[];
   addresses?: { type?: string; value?: string }[];
-  infrastructure?: { parametersRef?: { group: string; kind: string; name: string }; labels?: Record<string, string>; annotations?: Record<string, string> };
+  infrastructure?: {
+    parametersRef?: { group: string; kind: string; name: string };
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
 }
 
 export interface Gateway extends KubeObject {

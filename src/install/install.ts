@@ -139,7 +139,10 @@ export function installResources(service: HookService): Map<string, Record<strin
         apiVersion: 'v1',
         kind: 'Namespace',
         // The pod meets the restricted Pod Security Standard; enforcing it keeps it that way.
-        metadata: { name: service.namespace, labels: { 'app.kubernetes.io/name': APP_NAME, 'pod-security.kubernetes.io/enforce': 'restricted' } },
+        metadata: {
+          name: service.namespace,
+          labels: { 'app.kubernetes.io/name': APP_NAME, 'pod-security.kubernetes.io/enforce': 'restricted' },
+        },
       },
     ],
     ['serviceaccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(service) }],
@@ -203,13 +206,19 @@ export function hookAuthComponent(service: HookService): Record<string, unknown>
 }
 
 /** The kustomize component of a wiring variant: the changed spec fields of each controller, and the server's environment. */
-export function variantComponent(service: HookService, env: Readonly<Record<string, string>>, controllers: readonly ControllerChanges[]): Record<string, unknown> {
+export function variantComponent(
+  service: HookService,
+  env: Readonly<Record<string, string>>,
+  controllers: readonly ControllerChanges[],
+): Record<string, unknown> {
   return component([
     ...controllers.map(({ base, changes }) => ({
       target: { group: 'metacontroller.k8s.io', kind: base.kind, name: base.metadata.name },
       patch: jsonPatch(
         changes.map(({ field, value }) =>
-          value === undefined ? { op: 'remove', path: `/spec/${field}` } : { op: field in base.spec ? 'replace' : 'add', path: `/spec/${field}`, value },
+          value === undefined
+            ? { op: 'remove', path: `/spec/${field}` }
+            : { op: field in base.spec ? 'replace' : 'add', path: `/spec/${field}`, value },
         ),
       ),
     })),

@@ -55,7 +55,8 @@ export function variantChanges(base: readonly ControllerWiring[], variant: Wirin
   base.forEach((wiring, index) => {
     const before = controllerManifest(wiring);
     const after = controllerManifest(variant.wirings[index] as ControllerWiring);
-    if (!same({ ...before, spec: null }, { ...after, spec: null })) throw new Error(`variant ${variant.component} changes more than the spec of ${before.metadata.name}`);
+    if (!same({ ...before, spec: null }, { ...after, spec: null }))
+      throw new Error(`variant ${variant.component} changes more than the spec of ${before.metadata.name}`);
     const fields = [...new Set([...Object.keys(before.spec), ...Object.keys(after.spec)])];
     const changes = fields.filter((f) => !same(before.spec[f], after.spec[f])).map((field) => ({ field, value: after.spec[field] }));
     if (changes.length > 0) result.push({ base: before, variant: after, changes });

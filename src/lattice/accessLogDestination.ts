@@ -10,7 +10,12 @@ const ACCOUNT = '\\d{12}';
 
 const FORMS: readonly { type: DestinationType; service: string; pattern: RegExp; form: string }[] = [
   // A bucket name, optionally followed by a key prefix.
-  { type: 'S3', service: 's3', pattern: new RegExp(`^arn:${PARTITION}:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/.*)?$`), form: 'arn:aws:s3:::bucket' },
+  {
+    type: 'S3',
+    service: 's3',
+    pattern: new RegExp(`^arn:${PARTITION}:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/.*)?$`),
+    form: 'arn:aws:s3:::bucket',
+  },
   // Log group ARNs come with or without the `:*` CloudWatch appends to them.
   {
     type: 'CloudWatchLogs',
@@ -37,9 +42,13 @@ export function parseDestinationArn(arn: unknown): ParsedDestination {
   const form = FORMS.find((f) => f.service === serviceOf(arn));
   if (!form) {
     const forms = FORMS.map((f) => f.form).join(', ');
-    return { ok: false, problem: `spec.destinationArn ${arn} is not an S3 bucket, CloudWatch Logs group or Firehose delivery stream ARN (${forms})` };
+    return {
+      ok: false,
+      problem: `spec.destinationArn ${arn} is not an S3 bucket, CloudWatch Logs group or Firehose delivery stream ARN (${forms})`,
+    };
   }
-  if (arn.length > 2048 || !form.pattern.test(arn)) return { ok: false, problem: `spec.destinationArn ${arn} is not a valid ${form.type} destination ARN (${form.form})` };
+  if (arn.length > 2048 || !form.pattern.test(arn))
+    return { ok: false, problem: `spec.destinationArn ${arn} is not a valid ${form.type} destination ARN (${form.form})` };
   return { ok: true, type: form.type };
 }
 

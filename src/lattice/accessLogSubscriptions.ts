@@ -79,7 +79,10 @@ async function adopt(apis: PolicyApis, spec: SubscriptionSpec, conflict: unknown
   const tagged = tags[ACCESS_LOG_POLICY_TAG];
   if (ownershipOf(tags, spec.managedBy) !== 'ours' || !spec.mayAdopt(tagged)) {
     const holder = tagged ? `AccessLogPolicy ${tagged}` : `owner ${tags[TAG.managedBy] ?? 'unknown'}`;
-    return { state: 'conflicted', message: `access log subscription ${existing.arn} of ${holder} already delivers this destination type for the resource` };
+    return {
+      state: 'conflicted',
+      message: `access log subscription ${existing.arn} of ${holder} already delivers this destination type for the resource`,
+    };
   }
   if (tagged !== spec.policyName) await apis.api.tagResource(existing.arn, { [ACCESS_LOG_POLICY_TAG]: spec.policyName });
   if (existing.destinationArn === spec.destinationArn) return { state: 'active', arn: existing.arn };
@@ -95,9 +98,16 @@ async function create(apis: PolicyApis, spec: SubscriptionSpec): Promise<Subscri
       tags,
       // A retry after a lost answer returns the same subscription; the replaced ARN is part of the
       // token so that a subscription deleted behind our back is created anew, not replayed.
-      clientToken: clientToken(spec.owner, { resourceArn: spec.resourceArn, destinationArn: spec.destinationArn, tags, replaces: spec.knownArn ?? null }),
+      clientToken: clientToken(spec.owner, {
+        resourceArn: spec.resourceArn,
+        destinationArn: spec.destinationArn,
+        tags,
+        replaces: spec.knownArn ?? null,
+      }),
     });
-    return created.arn ? { state: 'active', arn: created.arn } : { state: 'invalid', message: 'CreateAccessLogSubscription returned no ARN' };
+    return created.arn
+      ? { state: 'active', arn: created.arn }
+      : { state: 'invalid', message: 'CreateAccessLogSubscription returned no ARN' };
   } catch (error) {
     if (isConflict(error)) return adopt(apis, spec, error);
     const refused = refusal(error, spec.destinationArn);
@@ -115,7 +125,10 @@ async function create(apis: PolicyApis, spec: SubscriptionSpec): Promise<Subscri
  */
 export async function ensureAccessLogSubscription(apis: PolicyApis, spec: SubscriptionSpec): Promise<SubscriptionState> {
   const known = spec.knownArn ? await orUndefinedIfNotFound(apis.policies.getAccessLogSubscription(spec.knownArn)) : undefined;
-  const sameSlot = known?.arn !== undefined && known.resourceArn === spec.resourceArn && sameDestinationType(known.destinationArn ?? '', spec.destinationArn);
+  const sameSlot =
+    known?.arn !== undefined &&
+    known.resourceArn === spec.resourceArn &&
+    sameDestinationType(known.destinationArn ?? '', spec.destinationArn);
   if (sameSlot && known?.arn && known.destinationArn === spec.destinationArn) return { state: 'active', arn: known.arn };
   const resource = await describePolicyResource(apis.api, spec.resourceArn);
   if (!resource) return { state: 'missing' };
@@ -124,7 +137,8 @@ export async function ensureAccessLogSubscription(apis: PolicyApis, spec: Subscr
   const updated = sameSlot && known?.arn ? await update(apis, known.arn, spec.destinationArn) : undefined;
   const result = updated ?? (await create(apis, { ...spec, resourceArn: resource.arn }));
   if (result.state !== 'active') return result;
-  if (known?.arn && known.arn !== result.arn) await removeAccessLogSubscription(apis, { arn: known.arn, managedBy: spec.managedBy, policyName: spec.policyName });
+  if (known?.arn && known.arn !== result.arn)
+    await removeAccessLogSubscription(apis, { arn: known.arn, managedBy: spec.managedBy, policyName: spec.policyName });
   return { ...result, resource };
 }
 
@@ -132,10 +146,14 @@ export async function ensureAccessLogSubscription(apis: PolicyApis, spec: Subscr
  * Deletes the subscriptions of a resource that are ours and tagged for this policy: what an
  * answer lost after a create left behind without a record.
  */
-export async function removeUnrecordedSubscriptions(apis: PolicyApis, options: { resourceArn: string; managedBy: string; policyName: string }): Promise<{ done: true; message: string }> {
+export async function removeUnrecordedSubscriptions(
+  apis: PolicyApis,
+  options: { resourceArn: string; managedBy: string; policyName: string },
+): Promise<{ done: true; message: string }> {
   const subscriptions = (await orUndefinedIfNotFound(apis.policies.listAccessLogSubscriptions(options.resourceArn))) ?? [];
   for (const subscription of subscriptions) {
-    if (subscription.arn) await removeAccessLogSubscription(apis, { arn: subscription.arn, managedBy: options.managedBy, policyName: options.policyName });
+    if (subscription.arn)
+      await removeAccessLogSubscription(apis, { arn: subscription.arn, managedBy: options.managedBy, policyName: options.policyName });
   }
   return { done: true, message: `no access log subscription of this policy left on ${options.resourceArn}` };
 }
@@ -144,7 +162,10 @@ export async function removeUnrecordedSubscriptions(apis: PolicyApis, options: {
  * Deletes a subscription if it is still this policy's (ours, and tagged for it): one another
  * policy took over, or one that is already gone, is left alone.
  */
-export async function removeAccessLogSubscription(apis: PolicyApis, options: { arn: string; managedBy: string; policyName: string }): Promise<{ done: true; message: string }> {
+export async function removeAccessLogSubscription(
+  apis: PolicyApis,
+  options: { arn: string; managedBy: string; policyName: string },
+): Promise<{ done: true; message: string }> {
   try {
     const tags = await apis.api.listTags(options.arn);
     if (ownershipOf(tags, options.managedBy) !== 'ours' || tags[ACCESS_LOG_POLICY_TAG] !== options.policyName) {

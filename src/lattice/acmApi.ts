@@ -34,14 +34,22 @@ export class AcmApi {
   }
 
   describeCertificate(certificateArn: string) {
-    return this.#session.run('DescribeCertificate', (o) => this.#client.send(new DescribeCertificateCommand({ CertificateArn: certificateArn }), o));
+    return this.#session.run('DescribeCertificate', (o) =>
+      this.#client.send(new DescribeCertificateCommand({ CertificateArn: certificateArn }), o),
+    );
   }
 
   /**
    * Imports a certificate, or re-imports onto `certificateArn` (same ARN; ACM takes no tags then).
    * The request carries the private key: it is never logged, and ACM's errors do not quote it.
    */
-  async importCertificate(input: { certificate: string; chain: string | undefined; privateKey: string; certificateArn?: string; tags?: Record<string, string> }): Promise<string> {
+  async importCertificate(input: {
+    certificate: string;
+    chain: string | undefined;
+    privateKey: string;
+    certificateArn?: string;
+    tags?: Record<string, string>;
+  }): Promise<string> {
     const encode = (pem: string) => new TextEncoder().encode(pem);
     const command = new ImportCertificateCommand({
       Certificate: encode(input.certificate),
@@ -55,11 +63,15 @@ export class AcmApi {
   }
 
   async deleteCertificate(certificateArn: string): Promise<void> {
-    await this.#session.run('DeleteCertificate', (o) => this.#client.send(new DeleteCertificateCommand({ CertificateArn: certificateArn }), o));
+    await this.#session.run('DeleteCertificate', (o) =>
+      this.#client.send(new DeleteCertificateCommand({ CertificateArn: certificateArn }), o),
+    );
   }
 
   async listTags(certificateArn: string): Promise<Record<string, string>> {
-    const out = await this.#session.run('ListTagsForCertificate', (o) => this.#client.send(new ListTagsForCertificateCommand({ CertificateArn: certificateArn }), o));
+    const out = await this.#session.run('ListTagsForCertificate', (o) =>
+      this.#client.send(new ListTagsForCertificateCommand({ CertificateArn: certificateArn }), o),
+    );
     return Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
   }
 }

@@ -84,18 +84,26 @@ export class LatticeApi {
     return this.#session.run('CreateServiceNetwork', (o) => this.#client.send(checked(new CreateServiceNetworkCommand(input)), o));
   }
   getServiceNetwork(serviceNetworkIdentifier: string) {
-    return this.#session.run('GetServiceNetwork', (o) => this.#client.send(checked(new GetServiceNetworkCommand({ serviceNetworkIdentifier })), o));
+    return this.#session.run('GetServiceNetwork', (o) =>
+      this.#client.send(checked(new GetServiceNetworkCommand({ serviceNetworkIdentifier })), o),
+    );
   }
   listServiceNetworks() {
-    return this.#session.all('ListServiceNetworks', (nextToken, o) => this.#client.send(checked(new ListServiceNetworksCommand({ maxResults: PAGE_SIZE, nextToken })), o));
+    return this.#session.all('ListServiceNetworks', (nextToken, o) =>
+      this.#client.send(checked(new ListServiceNetworksCommand({ maxResults: PAGE_SIZE, nextToken })), o),
+    );
   }
   deleteServiceNetwork(serviceNetworkIdentifier: string) {
-    return this.#session.run('DeleteServiceNetwork', (o) => this.#client.send(checked(new DeleteServiceNetworkCommand({ serviceNetworkIdentifier })), o));
+    return this.#session.run('DeleteServiceNetwork', (o) =>
+      this.#client.send(checked(new DeleteServiceNetworkCommand({ serviceNetworkIdentifier })), o),
+    );
   }
 
   // Service network ↔ VPC associations
   createServiceNetworkVpcAssociation(input: CreateServiceNetworkVpcAssociationRequest) {
-    return this.#session.run('CreateServiceNetworkVpcAssociation', (o) => this.#client.send(checked(new CreateServiceNetworkVpcAssociationCommand(input)), o));
+    return this.#session.run('CreateServiceNetworkVpcAssociation', (o) =>
+      this.#client.send(checked(new CreateServiceNetworkVpcAssociationCommand(input)), o),
+    );
   }
   getServiceNetworkVpcAssociation(serviceNetworkVpcAssociationIdentifier: string) {
     return this.#session.run('GetServiceNetworkVpcAssociation', (o) =>
@@ -109,7 +117,10 @@ export class LatticeApi {
   }
   updateServiceNetworkVpcAssociation(serviceNetworkVpcAssociationIdentifier: string, securityGroupIds: string[]) {
     return this.#session.run('UpdateServiceNetworkVpcAssociation', (o) =>
-      this.#client.send(checked(new UpdateServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier, securityGroupIds })), o),
+      this.#client.send(
+        checked(new UpdateServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier, securityGroupIds })),
+        o,
+      ),
     );
   }
   deleteServiceNetworkVpcAssociation(serviceNetworkVpcAssociationIdentifier: string) {
@@ -120,7 +131,9 @@ export class LatticeApi {
 
   // Service network ↔ service associations
   createServiceNetworkServiceAssociation(input: CreateServiceNetworkServiceAssociationRequest) {
-    return this.#session.run('CreateServiceNetworkServiceAssociation', (o) => this.#client.send(checked(new CreateServiceNetworkServiceAssociationCommand(input)), o));
+    return this.#session.run('CreateServiceNetworkServiceAssociation', (o) =>
+      this.#client.send(checked(new CreateServiceNetworkServiceAssociationCommand(input)), o),
+    );
   }
   listServiceNetworkServiceAssociations(filter: Omit<ListServiceNetworkServiceAssociationsRequest, 'maxResults' | 'nextToken'>) {
     return this.#session.all('ListServiceNetworkServiceAssociations', (nextToken, o) =>
@@ -144,7 +157,9 @@ export class LatticeApi {
     return this.#session.run('UpdateService', (o) => this.#client.send(checked(new UpdateServiceCommand(input)), o));
   }
   listServices() {
-    return this.#session.all('ListServices', (nextToken, o) => this.#client.send(checked(new ListServicesCommand({ maxResults: PAGE_SIZE, nextToken })), o));
+    return this.#session.all('ListServices', (nextToken, o) =>
+      this.#client.send(checked(new ListServicesCommand({ maxResults: PAGE_SIZE, nextToken })), o),
+    );
   }
   deleteService(serviceIdentifier: string) {
     return this.#session.run('DeleteService', (o) => this.#client.send(checked(new DeleteServiceCommand({ serviceIdentifier })), o));
@@ -155,21 +170,29 @@ export class LatticeApi {
     return this.#session.run('CreateListener', (o) => this.#client.send(checked(new CreateListenerCommand(input)), o));
   }
   getListener(serviceIdentifier: string, listenerIdentifier: string) {
-    return this.#session.run('GetListener', (o) => this.#client.send(checked(new GetListenerCommand({ serviceIdentifier, listenerIdentifier })), o));
+    return this.#session.run('GetListener', (o) =>
+      this.#client.send(checked(new GetListenerCommand({ serviceIdentifier, listenerIdentifier })), o),
+    );
   }
   listListeners(serviceIdentifier: string) {
-    return this.#session.all('ListListeners', (nextToken, o) => this.#client.send(checked(new ListListenersCommand({ serviceIdentifier, maxResults: PAGE_SIZE, nextToken })), o));
+    return this.#session.all('ListListeners', (nextToken, o) =>
+      this.#client.send(checked(new ListListenersCommand({ serviceIdentifier, maxResults: PAGE_SIZE, nextToken })), o),
+    );
   }
   updateListener(input: UpdateListenerRequest) {
     return this.#session.run('UpdateListener', (o) => this.#client.send(checked(new UpdateListenerCommand(input)), o));
   }
   deleteListener(serviceIdentifier: string, listenerIdentifier: string) {
-    return this.#session.run('DeleteListener', (o) => this.#client.send(checked(new DeleteListenerCommand({ serviceIdentifier, listenerIdentifier })), o));
+    return this.#session.run('DeleteListener', (o) =>
+      this.#client.send(checked(new DeleteListenerCommand({ serviceIdentifier, listenerIdentifier })), o),
+    );
   }
 
   // Rules
   getRule(serviceIdentifier: string, listenerIdentifier: string, ruleIdentifier: string) {
-    return this.#session.run('GetRule', (o) => this.#client.send(checked(new GetRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier })), o));
+    return this.#session.run('GetRule', (o) =>
+      this.#client.send(checked(new GetRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier })), o),
+    );
   }
   createRule(input: CreateRuleRequest) {
     return this.#session.run('CreateRule', (o) => this.#client.send(checked(new CreateRuleCommand(input)), o));
@@ -186,7 +209,9 @@ export class LatticeApi {
     return this.#session.run('BatchUpdateRule', (o) => this.#client.send(checked(new BatchUpdateRuleCommand(input)), o));
   }
   deleteRule(serviceIdentifier: string, listenerIdentifier: string, ruleIdentifier: string) {
-    return this.#session.run('DeleteRule', (o) => this.#client.send(checked(new DeleteRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier })), o));
+    return this.#session.run('DeleteRule', (o) =>
+      this.#client.send(checked(new DeleteRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier })), o),
+    );
   }
 
   // Target groups and targets
@@ -206,21 +231,31 @@ export class LatticeApi {
     );
   }
   deleteTargetGroup(targetGroupIdentifier: string) {
-    return this.#session.run('DeleteTargetGroup', (o) => this.#client.send(checked(new DeleteTargetGroupCommand({ targetGroupIdentifier })), o));
+    return this.#session.run('DeleteTargetGroup', (o) =>
+      this.#client.send(checked(new DeleteTargetGroupCommand({ targetGroupIdentifier })), o),
+    );
   }
   listTargets(targetGroupIdentifier: string) {
-    return this.#session.all('ListTargets', (nextToken, o) => this.#client.send(checked(new ListTargetsCommand({ targetGroupIdentifier, maxResults: PAGE_SIZE, nextToken })), o));
+    return this.#session.all('ListTargets', (nextToken, o) =>
+      this.#client.send(checked(new ListTargetsCommand({ targetGroupIdentifier, maxResults: PAGE_SIZE, nextToken })), o),
+    );
   }
   registerTargets(targetGroupIdentifier: string, targets: Target[]) {
-    return this.#session.run('RegisterTargets', (o) => this.#client.send(checked(new RegisterTargetsCommand({ targetGroupIdentifier, targets })), o));
+    return this.#session.run('RegisterTargets', (o) =>
+      this.#client.send(checked(new RegisterTargetsCommand({ targetGroupIdentifier, targets })), o),
+    );
   }
   deregisterTargets(targetGroupIdentifier: string, targets: Target[]) {
-    return this.#session.run('DeregisterTargets', (o) => this.#client.send(checked(new DeregisterTargetsCommand({ targetGroupIdentifier, targets })), o));
+    return this.#session.run('DeregisterTargets', (o) =>
+      this.#client.send(checked(new DeregisterTargetsCommand({ targetGroupIdentifier, targets })), o),
+    );
   }
 
   // Tags
   async listTags(resourceArn: string): Promise<Record<string, string>> {
-    const output = await this.#session.run('ListTagsForResource', (o) => this.#client.send(checked(new ListTagsForResourceCommand({ resourceArn })), o));
+    const output = await this.#session.run('ListTagsForResource', (o) =>
+      this.#client.send(checked(new ListTagsForResourceCommand({ resourceArn })), o),
+    );
     return output.tags ?? {};
   }
   tagResource(resourceArn: string, tags: Record<string, string>) {

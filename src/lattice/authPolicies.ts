@@ -20,7 +20,9 @@ export type AuthPolicyState =
   | { state: 'failed'; resource: PolicyResource; message: string };
 
 function setAuthType(policies: PolicyApi, resource: PolicyResource, authType: 'AWS_IAM' | 'NONE') {
-  return resource.type === 'ServiceNetwork' ? policies.updateServiceNetworkAuthType(resource.id, authType) : policies.updateServiceAuthType(resource.id, authType);
+  return resource.type === 'ServiceNetwork'
+    ? policies.updateServiceNetworkAuthType(resource.id, authType)
+    : policies.updateServiceAuthType(resource.id, authType);
 }
 
 /**
@@ -29,7 +31,10 @@ function setAuthType(policies: PolicyApi, resource: PolicyResource, authType: 'A
  * untagged ones (a network made by hand for a Gateway) are, but are not tagged: tagging would make
  * them look like ours to the ServiceNetwork controller.
  */
-export async function ensureAuthPolicy(apis: PolicyApis, options: { resourceArn: string; document: string; managedBy: string }): Promise<AuthPolicyState> {
+export async function ensureAuthPolicy(
+  apis: PolicyApis,
+  options: { resourceArn: string; document: string; managedBy: string },
+): Promise<AuthPolicyState> {
   const resource = await describePolicyResource(apis.api, options.resourceArn);
   if (!resource) return { state: 'missing' };
   try {
@@ -56,12 +61,16 @@ export async function ensureAuthPolicy(apis: PolicyApis, options: { resourceArn:
  * carrying exactly that document is restored. A resource that is gone took its policy with it; one
  * tagged by another owner since is left alone.
  */
-export async function removeAuthPolicy(apis: PolicyApis, options: { resource: string; managedBy: string; onlyIfDocument?: string }): Promise<{ done: true; message: string }> {
+export async function removeAuthPolicy(
+  apis: PolicyApis,
+  options: { resource: string; managedBy: string; onlyIfDocument?: string },
+): Promise<{ done: true; message: string }> {
   const resource = await describePolicyResource(apis.api, options.resource);
   if (!resource) return { done: true, message: 'the resource no longer exists' };
   if (options.onlyIfDocument !== undefined) {
     const current = await orUndefinedIfNotFound(apis.policies.getAuthPolicy(resource.id));
-    if (current?.policy === undefined || !sameAuthPolicy(current.policy, options.onlyIfDocument)) return { done: true, message: 'no auth policy of ours' };
+    if (current?.policy === undefined || !sameAuthPolicy(current.policy, options.onlyIfDocument))
+      return { done: true, message: 'no auth policy of ours' };
   }
   const foreign = await foreignOwnership(apis.api, resource, options.managedBy);
   if (foreign) return { done: true, message: foreign };

@@ -11,7 +11,8 @@ export type AuthPolicyDocument = { ok: true; document: string } | { ok: false; p
  * principals and conditions, and conditions end up in logs and events.
  */
 export function compactAuthPolicy(policy: unknown): AuthPolicyDocument {
-  if (typeof policy !== 'string' || policy.trim() === '') return { ok: false, problem: 'spec.policy is required: an IAM policy document (JSON)' };
+  if (typeof policy !== 'string' || policy.trim() === '')
+    return { ok: false, problem: 'spec.policy is required: an IAM policy document (JSON)' };
   let parsed: unknown;
   try {
     parsed = JSON.parse(policy);
@@ -24,7 +25,10 @@ export function compactAuthPolicy(policy: unknown): AuthPolicyDocument {
   const document = JSON.stringify(parsed);
   const bytes = Buffer.byteLength(document, 'utf8');
   if (bytes > MAX_AUTH_POLICY_BYTES) {
-    return { ok: false, problem: `spec.policy is ${bytes} bytes once compacted; VPC Lattice accepts at most ${MAX_AUTH_POLICY_BYTES} bytes (10 KB)` };
+    return {
+      ok: false,
+      problem: `spec.policy is ${bytes} bytes once compacted; VPC Lattice accepts at most ${MAX_AUTH_POLICY_BYTES} bytes (10 KB)`,
+    };
   }
   return { ok: true, document };
 }

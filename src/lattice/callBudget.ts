@@ -53,7 +53,8 @@ export class CallBudget {
   readonly #stats = { granted: 0, waited: 0, waitedMs: 0, refused: 0, throttled: 0 };
 
   constructor(options: CallBudgetOptions) {
-    if (!(options.ratePerSecond > 0) || !(options.burst >= 1)) throw new RangeError('a call budget needs a positive rate and a burst of at least 1');
+    if (!(options.ratePerSecond > 0) || !(options.burst >= 1))
+      throw new RangeError('a call budget needs a positive rate and a burst of at least 1');
     this.#maxRate = options.ratePerSecond;
     this.#minRate = Math.min(options.ratePerSecond, options.minRatePerSecond ?? Math.max(0.1, options.ratePerSecond / 10));
     this.#burst = options.burst;

@@ -14,11 +14,19 @@ function isThrottling(error: unknown): boolean {
  * The SDK's retry wraps a rejection that is no Error of its own realm (a node:http error seen from
  * a vm context) into `AWS SDK error wrapper for <name>: <message>`, dropping name and code.
  */
-const WRAPPED_NETWORK_ERROR = /^AWS SDK error wrapper for (?:TimeoutError|AbortError|.*\b(?:socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE)\b)/;
+const WRAPPED_NETWORK_ERROR =
+  /^AWS SDK error wrapper for (?:TimeoutError|AbortError|.*\b(?:socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE)\b)/;
 
 /** Errors the SDK marks throttling or transient, and our own deadline: retry the whole hook later. */
 function retryDelaySeconds(error: unknown): number | undefined {
-  const e = error as { name?: string; message?: string; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number }; retryAfterSeconds?: number; code?: string };
+  const e = error as {
+    name?: string;
+    message?: string;
+    $retryable?: { throttling?: boolean };
+    $metadata?: { httpStatusCode?: number };
+    retryAfterSeconds?: number;
+    code?: string;
+  };
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return 1;
   // A connection lost mid-call: the call may have taken effect; the next pass finds out.
   if (typeof e?.message === 'string' && WRAPPED_NETWORK_ERROR.test(e.message)) return 1;
@@ -60,7 +68,10 @@ export class CallSession {
       await this.#budget?.take(this.#deadline - MIN_CALL_MS);
     } catch (error) {
       if (!(error instanceof BudgetExhausted)) throw error;
-      this.#log.info({ operation, retryAfterMs: Math.ceil(error.retryAfterMs) }, 'AWS call budget exhausted before the deadline; retrying later');
+      this.#log.info(
+        { operation, retryAfterMs: Math.ceil(error.retryAfterMs) },
+        'AWS call budget exhausted before the deadline; retrying later',
+      );
       throw new RetryLaterError(`${operation}: ${error.message}`, error.retryAfterMs / 1000, error);
     }
   }
@@ -89,7 +100,10 @@ export class CallSession {
       if (isThrottling(error)) this.#budget?.throttled();
       const retryAfter = abortSignal.aborted ? 1 : retryDelaySeconds(error);
       if (retryAfter !== undefined) {
-        this.#log.warn({ operation, error: (error as Error).name, retryAfterSeconds: retryAfter }, 'AWS call failed transiently; retrying later');
+        this.#log.warn(
+          { operation, error: (error as Error).name, retryAfterSeconds: retryAfter },
+          'AWS call failed transiently; retrying later',
+        );
         throw new RetryLaterError(`${operation}: ${(error as Error).message}`, retryAfter, error);
       }
       throw error;
@@ -97,7 +111,10 @@ export class CallSession {
   }
 
   /** Every item of a paginated list: one `run` per page, following `nextToken` to the end. */
-  async all<T>(operation: string, page: (nextToken: string | undefined, options: { abortSignal: AbortSignal }) => Promise<{ items?: T[]; nextToken?: string }>): Promise<T[]> {
+  async all<T>(
+    operation: string,
+    page: (nextToken: string | undefined, options: { abortSignal: AbortSignal }) => Promise<{ items?: T[]; nextToken?: string }>,
+  ): Promise<T[]> {
     const items: T[] = [];
     let nextToken: string | undefined;
     do {

@@ -27,7 +27,14 @@ export interface ImportOutcome {
 /** ACM refusals a status can carry (bad certificate, quota, permissions); anything else fails the hook. */
 function isRefusal(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name ?? '';
-  return ['ValidationException', 'InvalidParameterException', 'LimitExceededException', 'AccessDeniedException', 'InvalidTagException', 'TagPolicyException'].includes(name);
+  return [
+    'ValidationException',
+    'InvalidParameterException',
+    'LimitExceededException',
+    'AccessDeniedException',
+    'InvalidTagException',
+    'TagPolicyException',
+  ].includes(name);
 }
 
 /**
@@ -38,10 +45,13 @@ function isRefusal(error: unknown): boolean {
  */
 async function findOrphan(acm: AcmApi, owner: ImportOwner, material: TlsMaterial): Promise<string | undefined> {
   if (material.domainName === undefined) return undefined;
-  const candidates = (await acm.listIssuedCertificates()).filter((c) => c.Type === 'IMPORTED' && c.DomainName === material.domainName && c.CertificateArn);
+  const candidates = (await acm.listIssuedCertificates()).filter(
+    (c) => c.Type === 'IMPORTED' && c.DomainName === material.domainName && c.CertificateArn,
+  );
   for (const candidate of candidates) {
     const tags = await acm.listTags(candidate.CertificateArn as string);
-    if (tags[TAG.managedBy] === owner.managedBy && tags[GATEWAY_TAG] === owner.gateway && tags[SECRET_TAG] === material.secret) return candidate.CertificateArn;
+    if (tags[TAG.managedBy] === owner.managedBy && tags[GATEWAY_TAG] === owner.gateway && tags[SECRET_TAG] === material.secret)
+      return candidate.CertificateArn;
   }
   return undefined;
 }

@@ -13,7 +13,6 @@ export interface AwsClients {
   lambda: LambdaClient;
 }
 
-
 const USER_AGENT = 'lattice-gateway-hooks';
 
 /**
@@ -28,7 +27,12 @@ export function createAwsClients(config: Config, emulatorEndpoint?: string): Aws
     maxAttempts: 3,
     ...(emulatorEndpoint ? { endpoint: emulatorEndpoint, credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' } } : {}),
   };
-  return { lattice: new VPCLatticeClient(common), sts: new STSClient(common), acm: new ACMClient(common), lambda: new LambdaClient(common) };
+  return {
+    lattice: new VPCLatticeClient(common),
+    sts: new STSClient(common),
+    acm: new ACMClient(common),
+    lambda: new LambdaClient(common),
+  };
 }
 
 /** Fails early, naming AWS_REGION, when neither the environment nor the SDK's sources give a region. */

@@ -71,7 +71,9 @@ export class DirectoryApi {
   }
 
   listServiceNetworks() {
-    return this.#all('ListServiceNetworks', (nextToken) => this.#client.send(new ListServiceNetworksCommand({ maxResults: PAGE_SIZE, nextToken })));
+    return this.#all('ListServiceNetworks', (nextToken) =>
+      this.#client.send(new ListServiceNetworksCommand({ maxResults: PAGE_SIZE, nextToken })),
+    );
   }
   getServiceNetwork(id: string) {
     return this.#run('GetServiceNetwork', () => this.#client.send(new GetServiceNetworkCommand({ serviceNetworkIdentifier: id })));
@@ -93,22 +95,30 @@ export class DirectoryApi {
     return this.#run('GetService', () => this.#client.send(new GetServiceCommand({ serviceIdentifier: id })));
   }
   listListeners(serviceIdentifier: string) {
-    return this.#all('ListListeners', (nextToken) => this.#client.send(new ListListenersCommand({ serviceIdentifier, maxResults: PAGE_SIZE, nextToken })));
+    return this.#all('ListListeners', (nextToken) =>
+      this.#client.send(new ListListenersCommand({ serviceIdentifier, maxResults: PAGE_SIZE, nextToken })),
+    );
   }
   getListener(serviceIdentifier: string, listenerIdentifier: string) {
     return this.#run('GetListener', () => this.#client.send(new GetListenerCommand({ serviceIdentifier, listenerIdentifier })));
   }
   listRules(serviceIdentifier: string, listenerIdentifier: string) {
-    return this.#all('ListRules', (nextToken) => this.#client.send(new ListRulesCommand({ serviceIdentifier, listenerIdentifier, maxResults: PAGE_SIZE, nextToken })));
+    return this.#all('ListRules', (nextToken) =>
+      this.#client.send(new ListRulesCommand({ serviceIdentifier, listenerIdentifier, maxResults: PAGE_SIZE, nextToken })),
+    );
   }
   getRule(serviceIdentifier: string, listenerIdentifier: string, ruleIdentifier: string) {
     return this.#run('GetRule', () => this.#client.send(new GetRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier })));
   }
   listTargetGroups() {
-    return this.#all('ListTargetGroups', (nextToken) => this.#client.send(new ListTargetGroupsCommand({ maxResults: PAGE_SIZE, nextToken })));
+    return this.#all('ListTargetGroups', (nextToken) =>
+      this.#client.send(new ListTargetGroupsCommand({ maxResults: PAGE_SIZE, nextToken })),
+    );
   }
   listTargets(targetGroupIdentifier: string) {
-    return this.#all('ListTargets', (nextToken) => this.#client.send(new ListTargetsCommand({ targetGroupIdentifier, maxResults: PAGE_SIZE, nextToken })));
+    return this.#all('ListTargets', (nextToken) =>
+      this.#client.send(new ListTargetsCommand({ targetGroupIdentifier, maxResults: PAGE_SIZE, nextToken })),
+    );
   }
   getAuthPolicy(resourceIdentifier: string) {
     return this.#run('GetAuthPolicy', () => this.#client.send(new GetAuthPolicyCommand({ resourceIdentifier })));

@@ -7,10 +7,17 @@ import type { LatticeApi } from './api';
  * ConflictException, so it costs nothing on the normal path. Undefined when the conflict is
  * something else (an association still being deleted, …).
  */
-export async function customDomainHolder(api: LatticeApi, serviceNetworkArn: string, customDomainName: string | undefined, ownServiceId: string): Promise<string | undefined> {
+export async function customDomainHolder(
+  api: LatticeApi,
+  serviceNetworkArn: string,
+  customDomainName: string | undefined,
+  ownServiceId: string,
+): Promise<string | undefined> {
   if (!customDomainName) return undefined;
   const associations = await api.listServiceNetworkServiceAssociations({ serviceNetworkIdentifier: serviceNetworkArn });
-  const holder = associations.find((a) => a.serviceId !== ownServiceId && a.customDomainName?.toLowerCase() === customDomainName.toLowerCase());
+  const holder = associations.find(
+    (a) => a.serviceId !== ownServiceId && a.customDomainName?.toLowerCase() === customDomainName.toLowerCase(),
+  );
   if (!holder) return undefined;
   return (
     `custom domain ${customDomainName} is already served in service network ${serviceNetworkArn} by Lattice service ${holder.serviceName ?? holder.serviceId}: ` +

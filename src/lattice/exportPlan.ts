@@ -20,7 +20,12 @@ function slotOf(config: TargetGroupConfig | undefined): string {
  * target, then withdraws what is no longer wanted. A group being replaced keeps serving its users
  * until the replacement is shown, so an importer never has nothing to forward to.
  */
-export function planExportVisibility(desired: readonly TargetGroupModel[], observed: readonly ObservedTargetGroup[], ops: OpSink, waits: string[]): void {
+export function planExportVisibility(
+  desired: readonly TargetGroupModel[],
+  observed: readonly ObservedTargetGroup[],
+  ops: OpSink,
+  waits: string[],
+): void {
   const byName = new Map(observed.map((g) => [g.name, g]));
   const filling = new Set<string>();
   for (const tg of desired) {
@@ -35,7 +40,12 @@ export function planExportVisibility(desired: readonly TargetGroupModel[], obser
     waits.push(`target group ${tg.name} is shown to importers once its targets are registered`);
   }
   const wanted = new Set(desired.map((g) => g.name));
-  planWithdrawals(observed.filter((g) => !wanted.has(g.name)), ops, waits, filling);
+  planWithdrawals(
+    observed.filter((g) => !wanted.has(g.name)),
+    ops,
+    waits,
+    filling,
+  );
 }
 
 /**
@@ -43,7 +53,12 @@ export function planExportVisibility(desired: readonly TargetGroupModel[], obser
  * Withdrawn, so its importers move their traffic away; once nothing uses it, it is deregistered,
  * drained and deleted. A group whose replacement is still `filling` is not withdrawn yet.
  */
-export function planWithdrawals(groups: readonly ObservedTargetGroup[], ops: OpSink, waits: string[], filling: ReadonlySet<string> = new Set()): void {
+export function planWithdrawals(
+  groups: readonly ObservedTargetGroup[],
+  ops: OpSink,
+  waits: string[],
+  filling: ReadonlySet<string> = new Set(),
+): void {
   for (const group of groups) {
     if (group.serviceArns.length === 0) {
       ops.push({ kind: 'retireTargetGroup', targetGroupArn: group.arn, targetGroupName: group.name });
@@ -54,7 +69,8 @@ export function planWithdrawals(groups: readonly ObservedTargetGroup[], ops: OpS
       waits.push(`target group ${group.name} keeps serving ${users} until its replacement holds its targets`);
       continue;
     }
-    if (group.tags?.[WITHDRAWN_TAG] !== 'true') ops.push({ kind: 'tagTargetGroup', targetGroupArn: group.arn, targetGroupName: group.name, tags: { [WITHDRAWN_TAG]: 'true' } });
+    if (group.tags?.[WITHDRAWN_TAG] !== 'true')
+      ops.push({ kind: 'tagTargetGroup', targetGroupArn: group.arn, targetGroupName: group.name, tags: { [WITHDRAWN_TAG]: 'true' } });
     waits.push(`target group ${group.name} is no longer exported but still used by ${users}; importers were told it is withdrawn`);
   }
 }

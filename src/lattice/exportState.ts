@@ -7,7 +7,12 @@ import { observeTargetGroups, type ObservedTargetGroup } from './targetGroupStat
  * An export's target groups with their tags (pending, withdrawn), only those its owner's tags
  * claim: the ARNs come from an annotation anyone can edit.
  */
-export async function observeExportGroups(api: LatticeApi, owner: LatticeOwner, arns: Iterable<string>, wanted: ReadonlySet<string>): Promise<ObservedTargetGroup[]> {
+export async function observeExportGroups(
+  api: LatticeApi,
+  owner: LatticeOwner,
+  arns: Iterable<string>,
+  wanted: ReadonlySet<string>,
+): Promise<ObservedTargetGroup[]> {
   const groups: ObservedTargetGroup[] = [];
   for (const group of await observeTargetGroups(api, arns, (name) => wanted.has(name))) {
     const tags = await api.listTags(group.arn);

@@ -26,7 +26,12 @@ export async function findExportedTargetGroups(api: LatticeApi, filter: ImportFi
   for (const summary of await api.listTargetGroups(filter.vpcId)) {
     if (!summary.name?.startsWith(prefix) || !summary.arn || !summary.id || summary.status !== 'ACTIVE') continue;
     const tags = await api.listTags(summary.arn);
-    if (tags[TAG.sourceTypeKey] !== SERVICE_EXPORT_SOURCE || tags[TAG.serviceName] !== filter.exportName || tags[TAG.serviceNamespace] !== filter.namespace) continue;
+    if (
+      tags[TAG.sourceTypeKey] !== SERVICE_EXPORT_SOURCE ||
+      tags[TAG.serviceName] !== filter.exportName ||
+      tags[TAG.serviceNamespace] !== filter.namespace
+    )
+      continue;
     if (tags[EXPORT_PENDING_TAG] === 'true') continue;
     if (filter.clusterName !== undefined && tags[TAG.clusterName] !== filter.clusterName) continue;
     const port = Number(tags[EXPORTED_PORT_TAG] ?? summary.port);

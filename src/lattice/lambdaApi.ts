@@ -24,13 +24,21 @@ export class LambdaApi {
   addInvokePermission(functionName: string, statementId: string, sourceArn: string) {
     return this.#session.run('AddPermission', (o) =>
       this.#client.send(
-        new AddPermissionCommand({ FunctionName: functionName, StatementId: statementId, Action: 'lambda:InvokeFunction', Principal: 'vpc-lattice.amazonaws.com', SourceArn: sourceArn }),
+        new AddPermissionCommand({
+          FunctionName: functionName,
+          StatementId: statementId,
+          Action: 'lambda:InvokeFunction',
+          Principal: 'vpc-lattice.amazonaws.com',
+          SourceArn: sourceArn,
+        }),
         o,
       ),
     );
   }
 
   removePermission(functionName: string, statementId: string) {
-    return this.#session.run('RemovePermission', (o) => this.#client.send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: statementId }), o));
+    return this.#session.run('RemovePermission', (o) =>
+      this.#client.send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: statementId }), o),
+    );
   }
 }

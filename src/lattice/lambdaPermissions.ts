@@ -40,13 +40,22 @@ export function hasInvokeStatement(policy: string | undefined, statementId: stri
   });
 }
 
-export async function invokePermitted(lambda: LambdaApi, functionArn: string, targetGroupId: string, targetGroupArn: string): Promise<boolean> {
+export async function invokePermitted(
+  lambda: LambdaApi,
+  functionArn: string,
+  targetGroupId: string,
+  targetGroupArn: string,
+): Promise<boolean> {
   const policy = await orUndefinedIfNotFound(lambda.getPolicy(functionArn));
   return hasInvokeStatement(policy?.Policy, invokeStatementId(targetGroupId), targetGroupArn);
 }
 
 /** Reads, for each wanted LAMBDA group that is ACTIVE, whether Lattice may invoke its function from it. */
-export async function observeInvokePermissions(lambda: LambdaApi, desired: readonly TargetGroupModel[], observed: ObservedTargetGroup[]): Promise<void> {
+export async function observeInvokePermissions(
+  lambda: LambdaApi,
+  desired: readonly TargetGroupModel[],
+  observed: ObservedTargetGroup[],
+): Promise<void> {
   const byName = new Map(observed.map((g) => [g.name, g]));
   for (const tg of desired) {
     const group = byName.get(tg.name);

@@ -72,7 +72,12 @@ export interface SweepResult {
 type Listed = { kind: 'service'; summary: ServiceSummary } | { kind: 'target-group'; summary: TargetGroupSummary };
 
 /** Associations first (Lattice refuses to delete an associated service), then the service with its listeners and rules. */
-async function removeService(api: LatticeApi, summary: ServiceSummary, owner: OrphanOwner, onRemoval: SweepOptions['onRemoval']): Promise<'pending' | 'gone'> {
+async function removeService(
+  api: LatticeApi,
+  summary: ServiceSummary,
+  owner: OrphanOwner,
+  onRemoval: SweepOptions['onRemoval'],
+): Promise<'pending' | 'gone'> {
   const associations = await api.listServiceNetworkServiceAssociations({ serviceIdentifier: summary.id ?? '' });
   if (associations.length > 0) {
     for (const association of associations) {
@@ -121,7 +126,10 @@ export async function sweepOrphans(api: LatticeApi, options: SweepOptions): Prom
   try {
     const [services, groups] = await Promise.all([api.listServices(), api.listTargetGroups()]);
     result.listed = services.length + groups.length;
-    const listed: Listed[] = [...services.map((summary) => ({ kind: 'service' as const, summary })), ...groups.map((summary) => ({ kind: 'target-group' as const, summary }))];
+    const listed: Listed[] = [
+      ...services.map((summary) => ({ kind: 'service' as const, summary })),
+      ...groups.map((summary) => ({ kind: 'target-group' as const, summary })),
+    ];
     const deleting = new Set(services.filter((s) => s.status === 'DELETE_IN_PROGRESS').map((s) => s.arn ?? ''));
     for (const item of listed) {
       const { arn, createdAt, status } = item.summary;

@@ -20,6 +20,13 @@ export interface RouteOwner extends LatticeOwner {
 }
 
 /** A route's resources (its service, its target groups) carry its ManagedBy, name and namespace. */
-export function routeOwns(owner: { managedBy: string; routeName: string; routeNamespace: string }, tags: Readonly<Record<string, string>>): boolean {
-  return ownershipOf(tags, owner.managedBy) === 'ours' && tags[TAG.routeName] === owner.routeName && tags[TAG.routeNamespace] === owner.routeNamespace;
+export function routeOwns(
+  owner: { managedBy: string; routeName: string; routeNamespace: string },
+  tags: Readonly<Record<string, string>>,
+): boolean {
+  return (
+    ownershipOf(tags, owner.managedBy) === 'ours' &&
+    tags[TAG.routeName] === owner.routeName &&
+    tags[TAG.routeNamespace] === owner.routeNamespace
+  );
 }

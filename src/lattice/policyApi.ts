@@ -17,7 +17,6 @@ import {
 import { PAGE_SIZE } from './api';
 import type { CallSession } from './callSession';
 
-
 /**
  * The VPC Lattice operations of the service policies (IAM auth, access logs), in the style of
  * LatticeApi: each call runs in the hook's CallSession (deadline, error classification, counting),
@@ -35,7 +34,9 @@ export class PolicyApi {
 
   // Auth type of the resource a policy protects
   updateServiceNetworkAuthType(serviceNetworkIdentifier: string, authType: AuthType) {
-    return this.#session.run('UpdateServiceNetwork', (o) => this.#client.send(new UpdateServiceNetworkCommand({ serviceNetworkIdentifier, authType }), o));
+    return this.#session.run('UpdateServiceNetwork', (o) =>
+      this.#client.send(new UpdateServiceNetworkCommand({ serviceNetworkIdentifier, authType }), o),
+    );
   }
   updateServiceAuthType(serviceIdentifier: string, authType: AuthType) {
     return this.#session.run('UpdateService', (o) => this.#client.send(new UpdateServiceCommand({ serviceIdentifier, authType }), o));
@@ -57,7 +58,9 @@ export class PolicyApi {
     return this.#session.run('CreateAccessLogSubscription', (o) => this.#client.send(new CreateAccessLogSubscriptionCommand(input), o));
   }
   getAccessLogSubscription(accessLogSubscriptionIdentifier: string) {
-    return this.#session.run('GetAccessLogSubscription', (o) => this.#client.send(new GetAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier }), o));
+    return this.#session.run('GetAccessLogSubscription', (o) =>
+      this.#client.send(new GetAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier }), o),
+    );
   }
   listAccessLogSubscriptions(resourceIdentifier: string): Promise<AccessLogSubscriptionSummary[]> {
     return this.#session.all('ListAccessLogSubscriptions', (nextToken, o) =>

@@ -51,5 +51,7 @@ export async function describePolicyResource(api: LatticeApi, arnOrId: string): 
  */
 export async function foreignOwnership(api: LatticeApi, resource: PolicyResource, managedBy: string): Promise<string | undefined> {
   const tags = await api.listTags(resource.arn);
-  return ownershipOf(tags, managedBy) === 'foreign' ? `${resource.type} ${resource.name} is managed by ${tags[TAG.managedBy]}: it is left alone` : undefined;
+  return ownershipOf(tags, managedBy) === 'foreign'
+    ? `${resource.type} ${resource.name} is managed by ${tags[TAG.managedBy]}: it is left alone`
+    : undefined;
 }

@@ -11,7 +11,7 @@ import { createFresh, isAlive } from './freshCreate';
 import type { RouteOwner } from './ownership';
 import type { PlanOp, RouteOp } from './routePlan';
 import type { ObservedRoute } from './routeState';
-import { adoptService, associateService, dissociateService, type KnownService, ServiceConflict, Unobserved } from './serviceApply';
+import { associateService, createService, dissociateService, type KnownService, ServiceConflict, Unobserved } from './serviceApply';
 import { TargetGroupApplier } from './targetGroupApply';
 import { TARGET_GROUP_OP_KINDS, type TargetGroupOp } from './targetGroupPlan';
 
@@ -118,7 +118,10 @@ export class RouteApplier {
     if ('fixedResponse' in action) return { fixedResponse: { statusCode: action.fixedResponse } };
     return {
       forward: {
-        targetGroups: action.forward.map((f) => ({ targetGroupIdentifier: this.#external[f.key]?.id ?? this.#targetGroups.idOf(this.#nameOfKey.get(f.key) ?? f.key), weight: f.weight })),
+        targetGroups: action.forward.map((f) => ({
+          targetGroupIdentifier: this.#external[f.key]?.id ?? this.#targetGroups.idOf(this.#nameOfKey.get(f.key) ?? f.key),
+          weight: f.weight,
+        })),
       },
     };
   }
@@ -135,7 +138,14 @@ export class RouteApplier {
         return;
       case 'createAssociation': {
         const serviceId = this.#serviceId();
-        const outcome = await associateService(this.#api, this.#owner, serviceId, op.serviceNetworkArn, this.#customDomain, this.#createdThisPass.has(serviceId));
+        const outcome = await associateService(
+          this.#api,
+          this.#owner,
+          serviceId,
+          op.serviceNetworkArn,
+          this.#customDomain,
+          this.#createdThisPass.has(serviceId),
+        );
         if (outcome?.domainConflict !== undefined) this.#domainConflicts.push(outcome.domainConflict);
         if (outcome?.wait !== undefined) this.#waits.push(outcome.wait);
         return;
@@ -150,7 +160,13 @@ export class RouteApplier {
       case 'createListener':
         return this.#createListener(op.listener);
       case 'updateListenerDefaultAction':
-        await forwarding(this.#api.updateListener({ serviceIdentifier: this.#serviceId(), listenerIdentifier: this.#listenerId(op.port), defaultAction: this.#sdkAction(op.action) }));
+        await forwarding(
+          this.#api.updateListener({
+            serviceIdentifier: this.#serviceId(),
+            listenerIdentifier: this.#listenerId(op.port),
+            defaultAction: this.#sdkAction(op.action),
+          }),
+        );
         return;
       case 'deleteRule':
         return this.#deleteRule(op.port, op.ruleName);
@@ -169,25 +185,11 @@ export class RouteApplier {
 
   async #createService(service: ServiceModel): Promise<void> {
     this.#customDomain = service.customDomainName;
-    const input = {
-      name: service.name,
-      tags: service.tags,
-      ...(service.customDomainName ? { customDomainName: service.customDomainName } : {}),
-      ...(service.certificateArn ? { certificateArn: service.certificateArn } : {}),
-    };
-    try {
-      const created = await createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createService(i), (c) => isAlive(this.#api.getService(c.arn ?? '')));
-      if (created.arn && created.id) {
-        this.#known.service = { arn: created.arn, id: created.id, dnsName: created.dnsEntry?.domainName };
-        this.#createdThisPass.add(created.id);
-      }
-      this.#waits.push('the Lattice service is being created');
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-      const adopted = await adoptService(this.#api, this.#owner, service);
-      this.#known.service = adopted.known;
-      throw new Unobserved(adopted.message);
-    }
+    const made = await createService(this.#api, this.#owner, service);
+    if (made.service) this.#known.service = made.service;
+    if (made.adopted !== undefined) throw new Unobserved(made.adopted);
+    if (made.service) this.#createdThisPass.add(made.service.id);
+    this.#waits.push('the Lattice service is being created');
   }
 
   async #deleteListener(port: number): Promise<void> {
@@ -207,7 +209,9 @@ export class RouteApplier {
       defaultAction: this.#sdkAction(listener.defaultAction),
       tags: { [TAG.managedBy]: this.#owner.managedBy },
     };
-    const alive = this.#aliveUnder(input.serviceIdentifier, (c: { id?: string }) => isAlive(this.#api.getListener(input.serviceIdentifier, c.id ?? '')));
+    const alive = this.#aliveUnder(input.serviceIdentifier, (c: { id?: string }) =>
+      isAlive(this.#api.getListener(input.serviceIdentifier, c.id ?? '')),
+    );
     const created = await forwarding(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createListener(i), alive));
     if (created.id) {
       this.#createdThisPass.add(created.id);
@@ -224,7 +228,13 @@ export class RouteApplier {
     rules?.delete(name);
   }
 
-  async #createRule(port: number, name: string, match: NonNullable<Parameters<LatticeApi['createRule']>[0]['match']>['httpMatch'], action: RuleAction, priority: number): Promise<void> {
+  async #createRule(
+    port: number,
+    name: string,
+    match: NonNullable<Parameters<LatticeApi['createRule']>[0]['match']>['httpMatch'],
+    action: RuleAction,
+    priority: number,
+  ): Promise<void> {
     const input = {
       serviceIdentifier: this.#serviceId(),
       listenerIdentifier: this.#listenerId(port),
@@ -234,25 +244,33 @@ export class RouteApplier {
       action: this.#sdkAction(action),
       tags: { [TAG.managedBy]: this.#owner.managedBy },
     };
-    const alive = this.#aliveUnder(input.listenerIdentifier, (c: { id?: string }) => isAlive(this.#api.getRule(input.serviceIdentifier, input.listenerIdentifier, c.id ?? '')));
+    const alive = this.#aliveUnder(input.listenerIdentifier, (c: { id?: string }) =>
+      isAlive(this.#api.getRule(input.serviceIdentifier, input.listenerIdentifier, c.id ?? '')),
+    );
     const created = await forwarding(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createRule(i), alive));
     if (created.id) this.#known.rules.get(port)?.set(name, created.id);
   }
 
   async #updateRules(port: number, updates: readonly { ruleName: string; priority?: number; action?: RuleAction }[]): Promise<void> {
     const rules = this.#known.rules.get(port);
-    const result = await forwarding(this.#api.batchUpdateRule({
-      serviceIdentifier: this.#serviceId(),
-      listenerIdentifier: this.#listenerId(port),
-      rules: updates.map((u) => ({
-        ruleIdentifier: rules?.get(u.ruleName) ?? u.ruleName,
-        ...(u.priority !== undefined ? { priority: u.priority } : {}),
-        ...(u.action !== undefined ? { action: this.#sdkAction(u.action) } : {}),
-      })),
-    }));
+    const result = await forwarding(
+      this.#api.batchUpdateRule({
+        serviceIdentifier: this.#serviceId(),
+        listenerIdentifier: this.#listenerId(port),
+        rules: updates.map((u) => ({
+          ruleIdentifier: rules?.get(u.ruleName) ?? u.ruleName,
+          ...(u.priority !== undefined ? { priority: u.priority } : {}),
+          ...(u.action !== undefined ? { action: this.#sdkAction(u.action) } : {}),
+        })),
+      }),
+    );
     const failed = result.unsuccessful ?? [];
     // Partial failure is no HTTP error: report it, and let the next pass plan the rest again.
-    if (failed.length > 0) throw new LatticeRefusal('RulesNotUpdated', `rules not updated: ${failed.map((f) => `${f.ruleIdentifier}: ${f.failureMessage ?? f.failureCode}`).join('; ')}`);
+    if (failed.length > 0)
+      throw new LatticeRefusal(
+        'RulesNotUpdated',
+        `rules not updated: ${failed.map((f) => `${f.ruleIdentifier}: ${f.failureMessage ?? f.failureCode}`).join('; ')}`,
+      );
   }
 }
 
@@ -262,7 +280,10 @@ async function forwarding<T>(call: Promise<T>): Promise<T> {
     return await call;
   } catch (error) {
     const type = (error as { resourceType?: unknown }).resourceType;
-    if (isConflict(error) && (type === 'RULE' || type === 'LISTENER')) throw new Unobserved(`VPC Lattice holds a ${String(type).toLowerCase()} this pass did not read (${awsErrorMessage(error)}); read again next pass`);
+    if (isConflict(error) && (type === 'RULE' || type === 'LISTENER'))
+      throw new Unobserved(
+        `VPC Lattice holds a ${String(type).toLowerCase()} this pass did not read (${awsErrorMessage(error)}); read again next pass`,
+      );
     throw targetGroupRefusal(error) ?? error;
   }
 }

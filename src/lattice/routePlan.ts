@@ -54,8 +54,12 @@ function actionEquals(desired: RuleAction, observed: ObservedRule['action'], idO
   if ('fixedResponse' in desired) return observed?.fixedResponse?.statusCode === desired.fixedResponse;
   const want = desired.forward.map((f) => ({ id: idOfKey(f.key), weight: f.weight }));
   if (want.some((w) => w.id === undefined)) return false;
-  const have = (observed?.forward?.targetGroups ?? []).map((t) => ({ id: t.targetGroupIdentifier, weight: t.weight ?? (want.length === 1 ? want[0]?.weight : undefined) }));
-  const sort = (list: { id: string | undefined; weight: number | undefined }[]) => canonicalJson([...list].sort((a, b) => ((a.id ?? '') < (b.id ?? '') ? -1 : 1)));
+  const have = (observed?.forward?.targetGroups ?? []).map((t) => ({
+    id: t.targetGroupIdentifier,
+    weight: t.weight ?? (want.length === 1 ? want[0]?.weight : undefined),
+  }));
+  const sort = (list: { id: string | undefined; weight: number | undefined }[]) =>
+    canonicalJson([...list].sort((a, b) => ((a.id ?? '') < (b.id ?? '') ? -1 : 1)));
   return sort(want) === sort(have);
 }
 
@@ -101,12 +105,20 @@ function keepCurrentAction(desired: RuleAction, current: ObservedRule['action'] 
   const notReady = desired.forward.filter((f) => !switching.isReady(f.key));
   if (notReady.length === 0) return false;
   for (const id of forwardTargetGroupIds(current)) switching.stillUsed.add(id);
-  switching.waits.push(`traffic moves to the new target group(s) of ${notReady.map((f) => f.key).join(', ')} once their targets are registered`);
+  switching.waits.push(
+    `traffic moves to the new target group(s) of ${notReady.map((f) => f.key).join(', ')} once their targets are registered`,
+  );
   return true;
 }
 
 /** Rule operations of an existing listener: delete, create (at a free priority), then one batch for priorities and actions. */
-function planRules(port: number, desiredRules: readonly LatticeRuleModel[], listener: ObservedListener, switching: Switching, ops: PlanOp[]): void {
+function planRules(
+  port: number,
+  desiredRules: readonly LatticeRuleModel[],
+  listener: ObservedListener,
+  switching: Switching,
+  ops: PlanOp[],
+): void {
   const idOfKey = switching.idOfKey;
   const observed = listener.rules.filter((r) => !r.isDefault);
   const desiredNames = new Set(desiredRules.map((r) => r.name));
@@ -135,8 +147,10 @@ function planRules(port: number, desiredRules: readonly LatticeRuleModel[], list
       if (!free) moves.push({ ruleName: rule.name, priority: rule.priority });
       continue;
     }
-    const actionChanged = !actionEquals(rule.action, existing.action, idOfKey) && !keepCurrentAction(rule.action, existing.action, switching);
-    if (existing.priority !== rule.priority) moves.push({ ruleName: rule.name, priority: rule.priority, ...(actionChanged ? { action: rule.action } : {}) });
+    const actionChanged =
+      !actionEquals(rule.action, existing.action, idOfKey) && !keepCurrentAction(rule.action, existing.action, switching);
+    if (existing.priority !== rule.priority)
+      moves.push({ ruleName: rule.name, priority: rule.priority, ...(actionChanged ? { action: rule.action } : {}) });
     else if (actionChanged) actionOnly.push({ ruleName: rule.name, action: rule.action });
   }
   if (moves.length + actionOnly.length <= BATCH_LIMIT) {
@@ -156,7 +170,8 @@ function planListeners(desired: RouteModel, observed: ObservedRoute, switching: 
   const wantedPorts = new Set(desired.listeners.map((l) => l.port));
   for (const listener of observed.listeners) {
     const want = desired.listeners.find((l) => l.port === listener.port);
-    if (!wantedPorts.has(listener.port) || (want && want.protocol !== listener.protocol)) ops.push({ kind: 'deleteListener', port: listener.port });
+    if (!wantedPorts.has(listener.port) || (want && want.protocol !== listener.protocol))
+      ops.push({ kind: 'deleteListener', port: listener.port });
   }
   for (const listener of desired.listeners) {
     const existing = byPort.get(listener.port);
@@ -168,7 +183,10 @@ function planListeners(desired: RouteModel, observed: ObservedRoute, switching: 
       continue;
     }
     if (listener.protocol === 'TLS_PASSTHROUGH') {
-      if (!actionEquals(listener.defaultAction, existing.defaultAction, idOfKey) && !keepCurrentAction(listener.defaultAction, existing.defaultAction, switching)) {
+      if (
+        !actionEquals(listener.defaultAction, existing.defaultAction, idOfKey) &&
+        !keepCurrentAction(listener.defaultAction, existing.defaultAction, switching)
+      ) {
         ops.push({ kind: 'updateListenerDefaultAction', port: listener.port, action: listener.defaultAction });
       }
       continue;
@@ -207,9 +225,12 @@ export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTarge
     const changes = tagChanges(current.tags, desired.service.tags);
     if (Object.keys(changes).length > 0) ops.push({ kind: 'tagService', tags: changes });
     const recreate = 'VPC Lattice cannot change it on an existing service: delete the route and apply it again to get a new service';
-    if (current.name !== desired.service.name) refusals.push(`the route's Lattice service is named ${current.name}, not ${desired.service.name}; ${recreate}`);
+    if (current.name !== desired.service.name)
+      refusals.push(`the route's Lattice service is named ${current.name}, not ${desired.service.name}; ${recreate}`);
     if ((current.customDomainName ?? '') !== (desired.service.customDomainName ?? '')) {
-      refusals.push(`the route's Lattice service has custom domain ${current.customDomainName ?? '(none)'}, not ${desired.service.customDomainName ?? '(none)'}; ${recreate}`);
+      refusals.push(
+        `the route's Lattice service has custom domain ${current.customDomainName ?? '(none)'}, not ${desired.service.customDomainName ?? '(none)'}; ${recreate}`,
+      );
     } else if (desired.service.certificateArn !== undefined && current.certificateArn !== desired.service.certificateArn) {
       ops.push({ kind: 'updateServiceCertificate', certificateArn: desired.service.certificateArn });
     }
@@ -223,5 +244,9 @@ export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTarge
 
 /** Every target group a listener of the observed route forwards to. */
 export function referencedTargetGroupIds(listeners: readonly ObservedListener[]): string[] {
-  return [...new Set(listeners.flatMap((l) => [...forwardTargetGroupIds(l.defaultAction), ...l.rules.flatMap((r) => forwardTargetGroupIds(r.action))]))];
+  return [
+    ...new Set(
+      listeners.flatMap((l) => [...forwardTargetGroupIds(l.defaultAction), ...l.rules.flatMap((r) => forwardTargetGroupIds(r.action))]),
+    ),
+  ];
 }

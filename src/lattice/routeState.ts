@@ -92,10 +92,25 @@ export async function observeListeners(api: LatticeApi, serviceId: string): Prom
         // Rule summaries carry neither match nor action: one Get per rule of this route.
         const full = await orUndefinedIfNotFound(api.getRule(serviceId, summary.id, rule.id));
         if (!full) continue;
-        rules.push({ id: rule.id, name: full.name ?? rule.name ?? '', priority: full.priority, isDefault: false, match: full.match?.httpMatch, action: full.action });
+        rules.push({
+          id: rule.id,
+          name: full.name ?? rule.name ?? '',
+          priority: full.priority,
+          isDefault: false,
+          match: full.match?.httpMatch,
+          action: full.action,
+        });
       }
     }
-    listeners.push({ id: summary.id, arn: summary.arn, name: summary.name ?? '', port: summary.port ?? 0, protocol: summary.protocol ?? '', rules, defaultAction });
+    listeners.push({
+      id: summary.id,
+      arn: summary.arn,
+      name: summary.name ?? '',
+      port: summary.port ?? 0,
+      protocol: summary.protocol ?? '',
+      rules,
+      defaultAction,
+    });
   }
   return listeners;
 }
@@ -103,7 +118,12 @@ export async function observeListeners(api: LatticeApi, serviceId: string): Prom
 export async function observeAssociations(api: LatticeApi, serviceId: string): Promise<ObservedAssociation[]> {
   return (await api.listServiceNetworkServiceAssociations({ serviceIdentifier: serviceId }))
     .filter((a) => a.arn && a.id && a.serviceNetworkArn)
-    .map((a) => ({ arn: a.arn as string, id: a.id as string, serviceNetworkArn: a.serviceNetworkArn as string, status: a.status ?? 'ACTIVE' }));
+    .map((a) => ({
+      arn: a.arn as string,
+      id: a.id as string,
+      serviceNetworkArn: a.serviceNetworkArn as string,
+      status: a.status ?? 'ACTIVE',
+    }));
 }
 
 /** The imported target groups a route forwards to: one Get each, since the import's status can be a minute old. */
@@ -111,7 +131,11 @@ export async function observeImportedTargetGroups(api: LatticeApi, arns: Iterabl
   const imports: ObservedImport[] = [];
   for (const arn of new Set(arns)) {
     const group = await orUndefinedIfNotFound(api.getTargetGroup(arn));
-    imports.push(group ? { arn, id: idFromArn(arn), missing: false, status: group.status ?? 'ACTIVE', serviceArns: group.serviceArns ?? [] } : { arn, id: idFromArn(arn), missing: true });
+    imports.push(
+      group
+        ? { arn, id: idFromArn(arn), missing: false, status: group.status ?? 'ACTIVE', serviceArns: group.serviceArns ?? [] }
+        : { arn, id: idFromArn(arn), missing: true },
+    );
   }
   return imports;
 }
@@ -120,12 +144,22 @@ export async function observeImportedTargetGroups(api: LatticeApi, arns: Iterabl
  * What the route recorded that Lattice no longer has (deleted out of band): said in the route's
  * status while it is created again, instead of failing every later sync.
  */
-export function goneFromLattice(recordedServiceArn: string | undefined, recordedTargetGroups: readonly string[], observed: Pick<ObservedRoute, 'service' | 'targetGroups'>): string[] {
+export function goneFromLattice(
+  recordedServiceArn: string | undefined,
+  recordedTargetGroups: readonly string[],
+  observed: Pick<ObservedRoute, 'service' | 'targetGroups'>,
+): string[] {
   const notes: string[] = [];
-  if (recordedServiceArn && !observed.service) notes.push(`the recorded Lattice service ${recordedServiceArn} no longer exists (deleted outside the controller) or is not this route's; it is created again`);
+  if (recordedServiceArn && !observed.service)
+    notes.push(
+      `the recorded Lattice service ${recordedServiceArn} no longer exists (deleted outside the controller) or is not this route's; it is created again`,
+    );
   const found = new Set(observed.targetGroups.map((g) => g.arn));
   const missing = recordedTargetGroups.filter((arn) => !found.has(arn));
-  if (missing.length > 0) notes.push(`recorded target group${missing.length > 1 ? 's' : ''} ${missing.join(', ')} no longer exist${missing.length > 1 ? '' : 's'}; created again where still wanted`);
+  if (missing.length > 0)
+    notes.push(
+      `recorded target group${missing.length > 1 ? 's' : ''} ${missing.join(', ')} no longer exist${missing.length > 1 ? '' : 's'}; created again where still wanted`,
+    );
   return notes;
 }
 

@@ -49,7 +49,12 @@ export async function teardownRoute(
   const service = await findService(api, known.serviceArn, known.serviceName);
   // Being deleted already: nothing to do but wait (and no need to read its tags on every pass).
   if (service?.arn && service.status === 'DELETE_IN_PROGRESS') {
-    return { done: false, waits: ['the Lattice service is being deleted'], serviceArn: service.arn, targetGroupArns: [...targetGroups].sort() };
+    return {
+      done: false,
+      waits: ['the Lattice service is being deleted'],
+      serviceArn: service.arn,
+      targetGroupArns: [...targetGroups].sort(),
+    };
   }
   if (service?.arn && service.id && routeOwns(owner, await api.listTags(service.arn))) {
     const associations = await api.listServiceNetworkServiceAssociations({ serviceIdentifier: service.id });
@@ -86,7 +91,14 @@ export async function teardownRoute(
   return teardownTargetGroups(api, owner, [...targetGroups], waits, known.serviceArn ?? service?.arn, lambda);
 }
 
-async function teardownTargetGroups(api: LatticeApi, owner: RouteOwner, arns: readonly string[], waits: string[], serviceArn: string | undefined, lambda: LambdaApi | undefined): Promise<TeardownResult> {
+async function teardownTargetGroups(
+  api: LatticeApi,
+  owner: RouteOwner,
+  arns: readonly string[],
+  waits: string[],
+  serviceArn: string | undefined,
+  lambda: LambdaApi | undefined,
+): Promise<TeardownResult> {
   const remaining = await retireOurs(api, (tags) => owner.ownsTargetGroup(tags), arns, waits, lambda);
   let searchSkipped: string | undefined;
   if (remaining.length === 0 && waits.length === 0) {
@@ -95,7 +107,8 @@ async function teardownTargetGroups(api: LatticeApi, owner: RouteOwner, arns: re
     try {
       const unrecorded = await unrecordedTargetGroups(api, owner, new Set(arns.map(idFromArn)));
       // Found by name alone: a route of another kind with this name and namespace shares the prefix.
-      const sameKind = (tags: Readonly<Record<string, string>>) => owner.ownsTargetGroup(tags) && (tags[TAG.routeType] ?? owner.routeType) === owner.routeType;
+      const sameKind = (tags: Readonly<Record<string, string>>) =>
+        owner.ownsTargetGroup(tags) && (tags[TAG.routeType] ?? owner.routeType) === owner.routeType;
       remaining.push(...(await retireOurs(api, sameKind, unrecorded, waits, lambda)));
     } catch (error) {
       // A policy without ListTargetGroups must not hold the route's deletion forever.
@@ -104,11 +117,23 @@ async function teardownTargetGroups(api: LatticeApi, owner: RouteOwner, arns: re
     }
   }
   const done = remaining.length === 0 && waits.length === 0;
-  return { done, waits, serviceArn: done ? undefined : serviceArn, targetGroupArns: remaining.sort(), ...(searchSkipped ? { searchSkipped } : {}) };
+  return {
+    done,
+    waits,
+    serviceArn: done ? undefined : serviceArn,
+    targetGroupArns: remaining.sort(),
+    ...(searchSkipped ? { searchSkipped } : {}),
+  };
 }
 
 /** Retires the groups of `arns` that are really ours (the ARNs come from an annotation anyone can edit); returns those not gone yet. */
-async function retireOurs(api: LatticeApi, ours: (tags: Readonly<Record<string, string>>) => boolean, arns: readonly string[], waits: string[], lambda: LambdaApi | undefined): Promise<string[]> {
+async function retireOurs(
+  api: LatticeApi,
+  ours: (tags: Readonly<Record<string, string>>) => boolean,
+  arns: readonly string[],
+  waits: string[],
+  lambda: LambdaApi | undefined,
+): Promise<string[]> {
   const remaining: string[] = [];
   for (const arn of arns) {
     const tags = await orUndefinedIfNotFound(api.listTags(arn));

@@ -18,10 +18,40 @@ export interface KnownService {
 }
 
 /**
+ * Creates the route's service. A name already taken is adopted when it is this route's (or a
+ * takeover is allowed): `adopted` then says so, and the pass stops since it did not observe it.
+ */
+export async function createService(
+  api: LatticeApi,
+  owner: RouteOwner,
+  service: ServiceModel,
+): Promise<{ service: KnownService | undefined; adopted?: string }> {
+  const input = {
+    name: service.name,
+    tags: service.tags,
+    ...(service.customDomainName ? { customDomainName: service.customDomainName } : {}),
+    ...(service.certificateArn ? { certificateArn: service.certificateArn } : {}),
+  };
+  try {
+    const created = await createFresh(
+      owner.tokenOwner,
+      input,
+      (i) => api.createService(i),
+      (c) => isAlive(api.getService(c.arn ?? '')),
+    );
+    return { service: created.arn && created.id ? { arn: created.arn, id: created.id, dnsName: created.dnsEntry?.domainName } : undefined };
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+    const adopted = await adoptService(api, owner, service);
+    return { service: adopted.known, adopted: adopted.message };
+  }
+}
+
+/**
  * A service of that name exists: ours for this route → adopt; takeover allowed → retag; else ServiceConflict.
  * An adopted service was not observed this pass, so the caller records it and stops with Unobserved(message).
  */
-export async function adoptService(api: LatticeApi, owner: RouteOwner, service: ServiceModel): Promise<{ known: KnownService; message: string }> {
+async function adoptService(api: LatticeApi, owner: RouteOwner, service: ServiceModel): Promise<{ known: KnownService; message: string }> {
   const summary = (await api.listServices()).find((s) => s.name === service.name);
   if (!summary?.arn || !summary.id) throw new ServiceConflict(`Lattice service ${service.name} exists but cannot be read`);
   const tags = await api.listTags(summary.arn);
@@ -41,7 +71,9 @@ export async function adoptService(api: LatticeApi, owner: RouteOwner, service: 
           ? `route ${tags[TAG.routeNamespace]}/${tags[TAG.routeName]}`
           : `owner ${managedBy}`;
     const takeoverHint = managedBy && managedBy !== owner.managedBy ? ', or allow-takeover-from' : '';
-    throw new ServiceConflict(`Lattice service name ${service.name} is already used by ${holder}; set the service-name-override annotation${takeoverHint}`);
+    throw new ServiceConflict(
+      `Lattice service name ${service.name} is already used by ${holder}; set the service-name-override annotation${takeoverHint}`,
+    );
   }
   const changes = tagChanges(tags, service.tags);
   if (Object.keys(changes).length > 0) await api.tagResource(summary.arn, changes);
@@ -70,7 +102,9 @@ export async function associateService(
       owner.tokenOwner,
       input,
       (i) => api.createServiceNetworkServiceAssociation(i),
-      serviceCreatedThisPass ? async () => true : (c) => isAlive(api.listServiceNetworkServiceAssociations({ serviceIdentifier }).then((all) => all.find((a) => a.arn === c.arn))),
+      serviceCreatedThisPass
+        ? async () => true
+        : (c) => isAlive(api.listServiceNetworkServiceAssociations({ serviceIdentifier }).then((all) => all.find((a) => a.arn === c.arn))),
     );
     return undefined;
   } catch (error) {

@@ -16,10 +16,16 @@ export function isServiceNetworkId(nameOrId: string): boolean {
  * the Gateway (one Get), else the account's networks by name or id, else — for networks shared
  * with this account through RAM, which the account cannot list — the cluster VPC's associations.
  */
-export async function resolveServiceNetwork(api: LatticeApi, nameOrId: string, vpcId: string, knownArn: string | undefined): Promise<NetworkResolution> {
+export async function resolveServiceNetwork(
+  api: LatticeApi,
+  nameOrId: string,
+  vpcId: string,
+  knownArn: string | undefined,
+): Promise<NetworkResolution> {
   if (knownArn) {
     const known = await orUndefinedIfNotFound(api.getServiceNetwork(knownArn));
-    if (known?.arn && known.id && (known.name === nameOrId || known.id === nameOrId)) return { state: 'found', arn: known.arn, id: known.id, name: known.name ?? nameOrId };
+    if (known?.arn && known.id && (known.name === nameOrId || known.id === nameOrId))
+      return { state: 'found', arn: known.arn, id: known.id, name: known.name ?? nameOrId };
   }
   const owned = (await api.listServiceNetworks()).filter((sn) => sn.name === nameOrId || sn.id === nameOrId);
   if (owned.length > 1) return { state: 'ambiguous', candidates: owned.map((sn) => sn.id ?? sn.arn ?? '?').sort() };
@@ -33,7 +39,12 @@ export async function resolveServiceNetwork(api: LatticeApi, nameOrId: string, v
   if (networks.length > 1) return { state: 'ambiguous', candidates: networks.map((a) => a.serviceNetworkId ?? '?').sort() };
   const [association] = networks;
   if (association?.serviceNetworkArn && association.serviceNetworkId) {
-    return { state: 'found', arn: association.serviceNetworkArn, id: association.serviceNetworkId, name: association.serviceNetworkName ?? nameOrId };
+    return {
+      state: 'found',
+      arn: association.serviceNetworkArn,
+      id: association.serviceNetworkId,
+      name: association.serviceNetworkName ?? nameOrId,
+    };
   }
   return { state: 'missing', retryAfterSeconds: MISSING_NETWORK_RESYNC_SECONDS };
 }

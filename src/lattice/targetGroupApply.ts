@@ -37,7 +37,14 @@ export class TargetGroupApplier {
 
   /** `ownTargetGroupArns`: what the object recorded as its own; only those of the observed groups are kept on record. */
   /** `lambda`: needed by owners with LAMBDA groups (routes), to grant and revoke invoke permissions. */
-  constructor(api: LatticeApi, owner: LatticeOwner, observed: readonly ObservedTargetGroup[], wanted: readonly TargetGroupModel[], ownTargetGroupArns: ReadonlySet<string>, lambda?: LambdaApi) {
+  constructor(
+    api: LatticeApi,
+    owner: LatticeOwner,
+    observed: readonly ObservedTargetGroup[],
+    wanted: readonly TargetGroupModel[],
+    ownTargetGroupArns: ReadonlySet<string>,
+    lambda?: LambdaApi,
+  ) {
     this.#api = api;
     this.#lambda = lambda;
     this.#owner = owner;
@@ -72,7 +79,10 @@ export class TargetGroupApplier {
         return revokeInvoke(lambdaOf(this.#lambda), op.functionArn, this.idOf(op.targetGroupName));
       case 'registerTargets': {
         const result = await this.#api.registerTargets(this.idOf(op.targetGroupName), op.targets);
-        for (const failure of result.unsuccessful ?? []) this.waits.push(`target ${failure.id}${failure.port !== undefined ? `:${failure.port}` : ''} of ${op.targetGroupName} not registered: ${failure.failureMessage ?? failure.failureCode}`);
+        for (const failure of result.unsuccessful ?? [])
+          this.waits.push(
+            `target ${failure.id}${failure.port !== undefined ? `:${failure.port}` : ''} of ${op.targetGroupName} not registered: ${failure.failureMessage ?? failure.failureCode}`,
+          );
         return;
       }
       case 'deregisterTargets':
@@ -113,13 +123,19 @@ export class TargetGroupApplier {
   async #create(tg: TargetGroupModel): Promise<void> {
     const input = { name: tg.name, type: tg.type ?? 'IP', config: tg.config, tags: tg.tags };
     try {
-      const created = await createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createTargetGroup(i), (c) => isAlive(this.#api.getTargetGroup(c.arn ?? '')));
+      const created = await createFresh(
+        this.#owner.tokenOwner,
+        input,
+        (i) => this.#api.createTargetGroup(i),
+        (c) => isAlive(this.#api.getTargetGroup(c.arn ?? '')),
+      );
       if (created.id && created.arn) this.#known.set(tg.name, { id: created.id, arn: created.arn });
     } catch (error) {
       if (!isConflict(error)) throw error;
       // The name exists (created under other parameters, or by a call whose response was lost
       // and whose clientToken has expired): adopt it if it is ours. Lambda groups have no VPC.
-      const listed = tg.type === 'LAMBDA' ? await this.#api.listTargetGroups(undefined, 'LAMBDA') : await this.#api.listTargetGroups(this.#owner.vpcId);
+      const listed =
+        tg.type === 'LAMBDA' ? await this.#api.listTargetGroups(undefined, 'LAMBDA') : await this.#api.listTargetGroups(this.#owner.vpcId);
       const found = listed.find((g) => g.name === tg.name);
       if (!found?.arn || !found.id || ownershipOf(await this.#api.listTags(found.arn), this.#owner.managedBy) !== 'ours') throw error;
       this.#known.set(tg.name, { id: found.id, arn: found.arn });

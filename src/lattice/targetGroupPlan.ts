@@ -53,11 +53,18 @@ export function hasEveryTarget(desired: TargetGroupModel, group: ObservedTargetG
 function healthCheckDrift(desired: HealthCheckConfig | undefined, observed: HealthCheckConfig | undefined): boolean {
   if (!desired) return false;
   const current = (observed ?? {}) as Record<string, unknown>;
-  return Object.entries(desired as Record<string, unknown>).some(([k, v]) => canonicalJson(current[k] ?? null) !== canonicalJson(v ?? null));
+  return Object.entries(desired as Record<string, unknown>).some(
+    ([k, v]) => canonicalJson(current[k] ?? null) !== canonicalJson(v ?? null),
+  );
 }
 
 /** Creates missing groups, repairs health checks, grants invoke permissions, registers missing and deregisters unwanted targets. */
-export function planTargetGroups(desired: readonly TargetGroupModel[], observed: readonly ObservedTargetGroup[], ops: OpSink, waits: string[]): void {
+export function planTargetGroups(
+  desired: readonly TargetGroupModel[],
+  observed: readonly ObservedTargetGroup[],
+  ops: OpSink,
+  waits: string[],
+): void {
   const byName = new Map(observed.map((g) => [g.name, g]));
   for (const tg of desired) {
     const existing = byName.get(tg.name);
@@ -74,15 +81,20 @@ export function planTargetGroups(desired: readonly TargetGroupModel[], observed:
       ops.push({ kind: 'updateHealthCheck', targetGroupName: tg.name, healthCheck: tg.config.healthCheck ?? {} });
     }
     // Lattice must be allowed to invoke a function before requests reach it.
-    if (tg.lambda && existing.invokePermitted !== true) ops.push({ kind: 'addInvokePermission', targetGroupName: tg.name, functionArn: tg.lambda.functionArn });
+    if (tg.lambda && existing.invokePermitted !== true)
+      ops.push({ kind: 'addInvokePermission', targetGroupName: tg.name, functionArn: tg.lambda.functionArn });
     const present = new Map((existing.targets ?? []).filter((t) => t.status !== 'DRAINING').map((t) => [targetKey(t), t]));
     const wanted = new Set(tg.targets.map(targetKey));
     const register = tg.targets.filter((t) => !present.has(targetKey(t)));
-    const deregister = [...present.values()].filter((t) => !wanted.has(targetKey(t))).map((t) => ({ id: t.id, ...(t.port !== undefined ? { port: t.port } : {}) }));
+    const deregister = [...present.values()]
+      .filter((t) => !wanted.has(targetKey(t)))
+      .map((t) => ({ id: t.id, ...(t.port !== undefined ? { port: t.port } : {}) }));
     for (const part of chunks(register, TARGETS_PER_CALL)) ops.push({ kind: 'registerTargets', targetGroupName: tg.name, targets: part });
     // A function leaving its group (it went missing) loses our statement first, as on retirement.
-    if (tg.type === 'LAMBDA') for (const t of deregister) ops.push({ kind: 'removeInvokePermission', targetGroupName: tg.name, functionArn: t.id });
-    for (const part of chunks(deregister, TARGETS_PER_CALL)) ops.push({ kind: 'deregisterTargets', targetGroupName: tg.name, targets: part });
+    if (tg.type === 'LAMBDA')
+      for (const t of deregister) ops.push({ kind: 'removeInvokePermission', targetGroupName: tg.name, functionArn: t.id });
+    for (const part of chunks(deregister, TARGETS_PER_CALL))
+      ops.push({ kind: 'deregisterTargets', targetGroupName: tg.name, targets: part });
   }
 }
 

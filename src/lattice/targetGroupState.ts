@@ -33,7 +33,11 @@ export interface ObservedTargetGroup {
  * Target groups by ARN or id (recorded on the object, or named by its rules), each read once; a
  * group that no longer exists is left out. The targets of `withTargets` (wanted, ACTIVE) are read too.
  */
-export async function observeTargetGroups(api: LatticeApi, identifiers: Iterable<string>, withTargets: (name: string) => boolean): Promise<ObservedTargetGroup[]> {
+export async function observeTargetGroups(
+  api: LatticeApi,
+  identifiers: Iterable<string>,
+  withTargets: (name: string) => boolean,
+): Promise<ObservedTargetGroup[]> {
   const seen = new Set<string>();
   const groups: ObservedTargetGroup[] = [];
   for (const identifier of identifiers) {
@@ -45,9 +49,22 @@ export async function observeTargetGroups(api: LatticeApi, identifiers: Iterable
     const status = group.status ?? 'ACTIVE';
     const targets =
       status === 'ACTIVE' && withTargets(group.name)
-        ? (await api.listTargets(group.arn)).map((t) => ({ id: t.id ?? '', ...(t.port !== undefined ? { port: t.port } : {}), status: t.status ?? 'UNAVAILABLE' }))
+        ? (await api.listTargets(group.arn)).map((t) => ({
+            id: t.id ?? '',
+            ...(t.port !== undefined ? { port: t.port } : {}),
+            status: t.status ?? 'UNAVAILABLE',
+          }))
         : undefined;
-    groups.push({ arn: group.arn, id: group.id, name: group.name, status, ...(group.type ? { type: group.type } : {}), config: group.config, serviceArns: group.serviceArns ?? [], targets });
+    groups.push({
+      arn: group.arn,
+      id: group.id,
+      name: group.name,
+      status,
+      ...(group.type ? { type: group.type } : {}),
+      config: group.config,
+      serviceArns: group.serviceArns ?? [],
+      targets,
+    });
   }
   return groups;
 }

@@ -41,7 +41,11 @@ function stateOf(association: Association & { arn: string }, note = ''): Associa
     case 'DELETE_FAILED':
       return { state: 'failed', arn: association.arn, message: `${note}association ${association.arn} is ${association.status}` };
     default:
-      return { state: 'pending', arn: association.arn, message: `${note}association ${association.arn} is ${association.status ?? 'in progress'}` };
+      return {
+        state: 'pending',
+        arn: association.arn,
+        message: `${note}association ${association.arn} is ${association.status ?? 'in progress'}`,
+      };
   }
 }
 
@@ -52,7 +56,14 @@ function stateOf(association: Association & { arn: string }, note = ''): Associa
  */
 export async function ensureVpcAssociation(
   api: LatticeApi,
-  options: { owner: string; managedBy: string; knownArn: string | undefined; networkArn: string; vpcId: string; securityGroupIds: string[] },
+  options: {
+    owner: string;
+    managedBy: string;
+    knownArn: string | undefined;
+    networkArn: string;
+    vpcId: string;
+    securityGroupIds: string[];
+  },
 ): Promise<AssociationState> {
   const { networkArn, vpcId, securityGroupIds, managedBy } = options;
   const known = options.knownArn ? await orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(options.knownArn)) : undefined;
@@ -62,23 +73,48 @@ export async function ensureVpcAssociation(
     if (!removed.done) return { state: 'pending', arn: known.arn, message: removed.message };
   }
   // A network deleted out of band has no association to find; the create below says so.
-  const existing = known?.arn && known.serviceNetworkArn === networkArn && known.vpcId === vpcId ? known : await orUndefinedIfNotFound(find(api, networkArn, vpcId));
+  const existing =
+    known?.arn && known.serviceNetworkArn === networkArn && known.vpcId === vpcId
+      ? known
+      : await orUndefinedIfNotFound(find(api, networkArn, vpcId));
   if (!existing?.arn) {
     try {
-      const input = { serviceNetworkIdentifier: networkArn, vpcIdentifier: vpcId, ...(securityGroupIds.length > 0 ? { securityGroupIds } : {}), tags: { [TAG.managedBy]: managedBy } };
+      const input = {
+        serviceNetworkIdentifier: networkArn,
+        vpcIdentifier: vpcId,
+        ...(securityGroupIds.length > 0 ? { securityGroupIds } : {}),
+        tags: { [TAG.managedBy]: managedBy },
+      };
       // The token's parameters stay what they always were, so earlier associations are found again.
-      const created = await createFresh(options.owner, { networkArn, vpcId, securityGroupIds: [...securityGroupIds].sort() }, (t) => api.createServiceNetworkVpcAssociation({ ...input, clientToken: t.clientToken }), (c) =>
-        isAlive(api.getServiceNetworkVpcAssociation(c.arn ?? '')),
+      const created = await createFresh(
+        options.owner,
+        { networkArn, vpcId, securityGroupIds: [...securityGroupIds].sort() },
+        (t) => api.createServiceNetworkVpcAssociation({ ...input, clientToken: t.clientToken }),
+        (c) => isAlive(api.getServiceNetworkVpcAssociation(c.arn ?? '')),
       );
-      const gone = options.knownArn && !known ? `the recorded association ${options.knownArn} no longer existed (deleted outside the controller); ` : '';
-      return created.arn ? stateOf({ ...created, arn: created.arn }, gone) : { state: 'pending', arn: undefined, message: `${gone}association requested` };
+      const gone =
+        options.knownArn && !known
+          ? `the recorded association ${options.knownArn} no longer existed (deleted outside the controller); `
+          : '';
+      return created.arn
+        ? stateOf({ ...created, arn: created.arn }, gone)
+        : { state: 'pending', arn: undefined, message: `${gone}association requested` };
     } catch (error) {
-      if (isNotFound(error)) return { state: 'pending', arn: undefined, message: `service network ${networkArn} no longer exists (deleted outside the controller); waiting for the Gateway to create it again` };
+      if (isNotFound(error))
+        return {
+          state: 'pending',
+          arn: undefined,
+          message: `service network ${networkArn} no longer exists (deleted outside the controller); waiting for the Gateway to create it again`,
+        };
       if (!isConflict(error)) throw error;
-      const other = (await api.listServiceNetworkVpcAssociations({ vpcIdentifier: vpcId })).find((a) => a.serviceNetworkArn !== networkArn && a.status !== 'DELETE_IN_PROGRESS');
+      const other = (await api.listServiceNetworkVpcAssociations({ vpcIdentifier: vpcId })).find(
+        (a) => a.serviceNetworkArn !== networkArn && a.status !== 'DELETE_IN_PROGRESS',
+      );
       return {
         state: 'conflicted',
-        message: other ? `VPC ${vpcId} is already associated with service network ${other.serviceNetworkName ?? other.serviceNetworkArn}` : awsErrorMessage(error),
+        message: other
+          ? `VPC ${vpcId} is already associated with service network ${other.serviceNetworkName ?? other.serviceNetworkArn}`
+          : awsErrorMessage(error),
       };
     }
   }
@@ -101,14 +137,20 @@ export async function ensureVpcAssociation(
 }
 
 /** Deletes an association if it is ours; `done` once it is gone. Other owners' associations are left alone. */
-async function removeAssociation(api: LatticeApi, association: Association & { arn: string }, managedBy: string): Promise<{ done: boolean; message: string }> {
+async function removeAssociation(
+  api: LatticeApi,
+  association: Association & { arn: string },
+  managedBy: string,
+): Promise<{ done: boolean; message: string }> {
   if (association.status === 'DELETE_IN_PROGRESS') return { done: false, message: `association ${association.arn} is being deleted` };
-  if (ownershipOf(await api.listTags(association.arn), managedBy) !== 'ours') return { done: true, message: 'the association is not ours: left in place' };
+  if (ownershipOf(await api.listTags(association.arn), managedBy) !== 'ours')
+    return { done: true, message: 'the association is not ours: left in place' };
   try {
     await api.deleteServiceNetworkVpcAssociation(association.arn);
   } catch (error) {
     if (isNotFound(error)) return { done: true, message: 'association deleted' };
-    if (isConflict(error)) return { done: false, message: `association ${association.arn} cannot be deleted yet: ${awsErrorMessage(error)}` };
+    if (isConflict(error))
+      return { done: false, message: `association ${association.arn} cannot be deleted yet: ${awsErrorMessage(error)}` };
     throw error;
   }
   return { done: false, message: `deleting association ${association.arn}` };

@@ -119,26 +119,38 @@ export function resolveBackendRef(
   const kind = ref.kind ?? 'Service';
   const isImport = group === OUR_API_GROUP && kind === SERVICE_IMPORT_KIND;
   const isLambda = group === OUR_API_GROUP && kind === LAMBDA_TARGET_KIND;
-  if (!isImport && !isLambda && (group !== '' || kind !== 'Service')) return { problem: { reason: 'InvalidKind', message: `${what}: kind ${group ? `${group}/` : ''}${kind} is not supported` } };
+  if (!isImport && !isLambda && (group !== '' || kind !== 'Service'))
+    return { problem: { reason: 'InvalidKind', message: `${what}: kind ${group ? `${group}/` : ''}${kind} is not supported` } };
   if (isLambda && !rules.acceptsLambda) {
-    return { problem: { reason: 'InvalidKind', message: `${what}: a ${route.kind} cannot forward to a Lambda function (VPC Lattice invokes Lambda functions over HTTP and HTTPS only)` } };
+    return {
+      problem: {
+        reason: 'InvalidKind',
+        message: `${what}: a ${route.kind} cannot forward to a Lambda function (VPC Lattice invokes Lambda functions over HTTP and HTTPS only)`,
+      },
+    };
   }
   const permitted = referencePermitted(
     { from: { group: GATEWAY_GROUP, kind: route.kind, namespace: routeNamespace }, to: { group, kind, namespace, name: ref.name } },
     index,
   );
-  if (!permitted) return { problem: { reason: 'RefNotPermitted', message: `${what}: no ReferenceGrant in namespace ${namespace} allows this reference` } };
+  if (!permitted)
+    return {
+      problem: { reason: 'RefNotPermitted', message: `${what}: no ReferenceGrant in namespace ${namespace} allows this reference` },
+    };
   if (isImport) return resolveImport(ref, namespace, what, index, rules, lookups.unavailable ?? new Map());
   if (isLambda) return resolveLambdaTarget(ref, namespace, what, index, lookups);
   const supportsAppProtocol = rules.supportsAppProtocol;
   const service = index.get<Service>({ group: '', kind: 'Service', namespace, name: ref.name });
   if (!service) return { problem: { reason: 'BackendNotFound', message: `${what}: Service not found` } };
-  if (service.spec?.type === 'ExternalName') return { problem: { reason: 'InvalidKind', message: `${what}: ExternalName Services are not supported` } };
+  if (service.spec?.type === 'ExternalName')
+    return { problem: { reason: 'InvalidKind', message: `${what}: ExternalName Services are not supported` } };
   if (ref.port === undefined) return { problem: { reason: 'BackendNotFound', message: `${what}: port is required for a Service backend` } };
   const port = service.spec?.ports?.find((p) => p.port === ref.port);
   if (!port) return { problem: { reason: 'BackendNotFound', message: `${what}: the Service has no port ${ref.port}` } };
   if (!supportsAppProtocol(port.appProtocol)) {
-    return { problem: { reason: 'UnsupportedProtocol', message: `${what}: appProtocol ${port.appProtocol} is not supported for a ${route.kind}` } };
+    return {
+      problem: { reason: 'UnsupportedProtocol', message: `${what}: appProtocol ${port.appProtocol} is not supported for a ${route.kind}` },
+    };
   }
   return {
     backend: {
@@ -158,19 +170,41 @@ export function resolveBackendRef(
  * and this route's protocol. No candidate, or several (the same export in two clusters), is
  * reported — never a silent pick; so is a group Lattice said the route cannot use (`unavailable`).
  */
-function resolveImport(ref: BackendRef, namespace: string, what: string, index: ObjectIndex, rules: BackendRules, unavailable: ReadonlyMap<string, string>): { backend: ImportedBackend } | { problem: BackendProblem } {
-  const serviceImport = index.get<KubeObject & { status?: { targetGroups?: ImportedTargetGroup[] } }>({ group: OUR_API_GROUP, kind: SERVICE_IMPORT_KIND, namespace, name: ref.name });
+function resolveImport(
+  ref: BackendRef,
+  namespace: string,
+  what: string,
+  index: ObjectIndex,
+  rules: BackendRules,
+  unavailable: ReadonlyMap<string, string>,
+): { backend: ImportedBackend } | { problem: BackendProblem } {
+  const serviceImport = index.get<KubeObject & { status?: { targetGroups?: ImportedTargetGroup[] } }>({
+    group: OUR_API_GROUP,
+    kind: SERVICE_IMPORT_KIND,
+    namespace,
+    name: ref.name,
+  });
   if (!serviceImport) return { problem: { reason: 'BackendNotFound', message: `${what}: ServiceImport not found` } };
   const all = serviceImport.status?.targetGroups ?? [];
   const onPort = all.filter((tg) => ref.port === undefined || tg.port === undefined || tg.port === ref.port);
   if (onPort.length === 0) {
-    return { problem: { reason: 'BackendNotFound', message: `${what}: no exported target group${ref.port !== undefined ? ` for port ${ref.port}` : ''} (is the Service exported with a ServiceExport?)` } };
+    return {
+      problem: {
+        reason: 'BackendNotFound',
+        message: `${what}: no exported target group${ref.port !== undefined ? ` for port ${ref.port}` : ''} (is the Service exported with a ServiceExport?)`,
+      },
+    };
   }
   // The same export as TLS and HTTP on one port is two groups, but only one fits this route.
   const candidates = onPort.filter((tg) => rules.acceptsTargetGroup(tg.protocol, tg.protocolVersion));
   const [first] = onPort as [ImportedTargetGroup];
   if (candidates.length === 0) {
-    return { problem: { reason: 'UnsupportedProtocol', message: `${what}: the exported target group speaks ${first.protocol}/${first.protocolVersion ?? '-'}` } };
+    return {
+      problem: {
+        reason: 'UnsupportedProtocol',
+        message: `${what}: the exported target group speaks ${first.protocol}/${first.protocolVersion ?? '-'}`,
+      },
+    };
   }
   if (candidates.length > 1) {
     return {
@@ -183,7 +217,14 @@ function resolveImport(ref: BackendRef, namespace: string, what: string, index: 
   const [targetGroup] = candidates as [ImportedTargetGroup];
   const why = unavailable.get(targetGroup.arn);
   if (why !== undefined) return { problem: { reason: 'BackendNotFound', message: `${what}: ${why}` } };
-  return { backend: { kind: 'import', key: `import:${namespace}/${ref.name}:${targetGroup.port ?? ref.port ?? 0}`, weight: ref.weight ?? 1, targetGroup } };
+  return {
+    backend: {
+      kind: 'import',
+      key: `import:${namespace}/${ref.name}:${targetGroup.port ?? ref.port ?? 0}`,
+      weight: ref.weight ?? 1,
+      targetGroup,
+    },
+  };
 }
 
 /** All backendRefs of one rule; several refs to one backend add up their weights. */
@@ -218,19 +259,32 @@ export function latticeWeights(weights: readonly number[]): number[] {
  * The exported target groups the route's ServiceImport backends resolve to. The route hook reads
  * them in Lattice before it builds the model, so the model is built once, knowing which it cannot use.
  */
-export function importedTargetGroupArns(route: AnyRoute, rules: readonly { backendRefs?: BackendRef[] }[], index: ObjectIndex, backendRules: BackendRules): string[] {
+export function importedTargetGroupArns(
+  route: AnyRoute,
+  rules: readonly { backendRefs?: BackendRef[] }[],
+  index: ObjectIndex,
+  backendRules: BackendRules,
+): string[] {
   const arns = new Set<string>();
   for (const rule of rules) {
-    for (const backend of resolveRuleBackends(route, rule.backendRefs ?? [], index, backendRules).backends) if (backend.kind === 'import') arns.add(backend.targetGroup.arn);
+    for (const backend of resolveRuleBackends(route, rule.backendRefs ?? [], index, backendRules).backends)
+      if (backend.kind === 'import') arns.add(backend.targetGroup.arn);
   }
   return [...arns].sort();
 }
 
 /** The functions the route's LambdaTarget backends name: read (GetFunction) before the model is built. */
-export function lambdaFunctionArns(route: AnyRoute, rules: readonly { backendRefs?: BackendRef[] }[], index: ObjectIndex, backendRules: BackendRules, identity: BackendLookups['identity']): string[] {
+export function lambdaFunctionArns(
+  route: AnyRoute,
+  rules: readonly { backendRefs?: BackendRef[] }[],
+  index: ObjectIndex,
+  backendRules: BackendRules,
+  identity: BackendLookups['identity'],
+): string[] {
   const arns = new Set<string>();
   for (const rule of rules) {
-    for (const backend of resolveRuleBackends(route, rule.backendRefs ?? [], index, backendRules, { identity }).backends) if (backend.kind === 'lambda') arns.add(backend.functionArn);
+    for (const backend of resolveRuleBackends(route, rule.backendRefs ?? [], index, backendRules, { identity }).backends)
+      if (backend.kind === 'lambda') arns.add(backend.functionArn);
   }
   return [...arns].sort();
 }

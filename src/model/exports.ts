@@ -77,7 +77,10 @@ export function exportedPorts(serviceExport: ServiceExport, service: Service | u
   return { ports, problems };
 }
 
-function protocolOf(routeType: ExportRouteType): { protocol: TargetGroupProtocol; protocolVersion: TargetGroupProtocolVersion | undefined } {
+function protocolOf(routeType: ExportRouteType): {
+  protocol: TargetGroupProtocol;
+  protocolVersion: TargetGroupProtocolVersion | undefined;
+} {
   if (routeType === 'GRPC') return { protocol: 'HTTP', protocolVersion: 'GRPC' };
   if (routeType === 'TLS') return { protocol: 'TCP', protocolVersion: undefined };
   return { protocol: 'HTTP', protocolVersion: 'HTTP1' };
@@ -89,7 +92,13 @@ function protocolOf(routeType: ExportRouteType): { protocol: TargetGroupProtocol
  * is in the group's configuration), and created pending (hidden) until their targets are in.
  * A TargetGroupPolicy on the Service or the export applies.
  */
-export function exportTargetGroups(serviceExport: ServiceExport, service: Service, ports: readonly ExportedPort[], index: ObjectIndex, identity: AwsIdentity): TargetGroupModel[] {
+export function exportTargetGroups(
+  serviceExport: ServiceExport,
+  service: Service,
+  ports: readonly ExportedPort[],
+  index: ObjectIndex,
+  identity: AwsIdentity,
+): TargetGroupModel[] {
   const namespace = serviceExport.metadata.namespace ?? '';
   const exportName = serviceExport.metadata.name;
   const settings: TargetGroupSettings | undefined =
@@ -102,8 +111,23 @@ export function exportTargetGroups(serviceExport: ServiceExport, service: Servic
     const { protocol, protocolVersion, healthCheck } = applySettings(protocolOf(exported.routeType), settings);
     return {
       key: `${namespace}/${exportName}:${exported.port}`,
-      name: exportTargetGroupName({ owner: identity.managedBy, namespace, exportName, port: exported.port, protocol, protocolVersion: protocolVersion ?? '', ipAddressType }),
-      config: { port: exported.port, protocol, ...(protocolVersion ? { protocolVersion } : {}), ipAddressType, vpcIdentifier: identity.vpcId, healthCheck },
+      name: exportTargetGroupName({
+        owner: identity.managedBy,
+        namespace,
+        exportName,
+        port: exported.port,
+        protocol,
+        protocolVersion: protocolVersion ?? '',
+        ipAddressType,
+      }),
+      config: {
+        port: exported.port,
+        protocol,
+        ...(protocolVersion ? { protocolVersion } : {}),
+        ipAddressType,
+        vpcIdentifier: identity.vpcId,
+        healthCheck,
+      },
       tags: {
         [TAG.managedBy]: identity.managedBy,
         [TAG.clusterName]: identity.clusterName,

@@ -15,7 +15,8 @@ function grpcMatch(match: GRPCRouteMatch): { match: HttpMatch; precedence: numbe
   const method = match.method;
   // Most characters in the service, then in the method, then most headers (GRPCRoute precedence).
   const precedence = [method?.service?.length ?? 0, method?.method?.length ?? 0, headers.headers.length];
-  if (!method || (!method.service && !method.method)) return { match: { ...common, pathMatch: { match: { prefix: '/' }, caseSensitive: true } }, precedence };
+  if (!method || (!method.service && !method.method))
+    return { match: { ...common, pathMatch: { match: { prefix: '/' }, caseSensitive: true } }, precedence };
   if ((method.type ?? 'Exact') !== 'Exact') return { problem: `method match type ${method.type} is not supported by VPC Lattice` };
   if (!method.service) return { problem: `a method match without a service (${method.method}) is not supported by VPC Lattice` };
   const path = method.method ? { exact: `/${method.service}/${method.method}` } : { prefix: `/${method.service}/` };

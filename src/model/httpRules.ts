@@ -13,11 +13,15 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', '
 export const DEFAULT_MATCH: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
 
 /** Rule-level features Lattice does not have; a rule using one is dropped with this reason. */
-export function unsupportedRuleFeatures(rule: HTTPRouteRule | { filters?: unknown[]; backendRefs?: { filters?: unknown[] }[]; [k: string]: unknown }): string[] {
+export function unsupportedRuleFeatures(
+  rule: HTTPRouteRule | { filters?: unknown[]; backendRefs?: { filters?: unknown[] }[]; [k: string]: unknown },
+): string[] {
   const problems: string[] = [];
   const filters = (rule.filters ?? []) as { type?: string }[];
-  if (filters.length > 0) problems.push(`filters (${[...new Set(filters.map((f) => f.type ?? 'unknown'))].join(', ')}) are not supported by VPC Lattice`);
-  if ((rule.backendRefs ?? []).some((b) => (b.filters ?? []).length > 0)) problems.push('backendRef filters are not supported by VPC Lattice');
+  if (filters.length > 0)
+    problems.push(`filters (${[...new Set(filters.map((f) => f.type ?? 'unknown'))].join(', ')}) are not supported by VPC Lattice`);
+  if ((rule.backendRefs ?? []).some((b) => (b.filters ?? []).length > 0))
+    problems.push('backendRef filters are not supported by VPC Lattice');
   for (const field of ['timeouts', 'retry', 'sessionPersistence']) {
     if (rule[field] !== undefined && rule[field] !== null) problems.push(`${field} are not supported by VPC Lattice`);
   }
@@ -53,7 +57,8 @@ function expandMatch(match: HTTPRouteMatch): { matches: HttpMatch[]; precedence:
   const type = match.path?.type ?? 'PathPrefix';
   const value = match.path?.value ?? '/';
   if (type !== 'Exact' && type !== 'PathPrefix') return { problem: `path match type ${type} is not supported by VPC Lattice` };
-  if (!PATH_PATTERN.test(value) || value.length > MAX_PATH) return { problem: `path ${value}: VPC Lattice accepts up to ${MAX_PATH} characters of [a-zA-Z0-9@:%_+.~#?&/=-] after a leading /` };
+  if (!PATH_PATTERN.test(value) || value.length > MAX_PATH)
+    return { problem: `path ${value}: VPC Lattice accepts up to ${MAX_PATH} characters of [a-zA-Z0-9@:%_+.~#?&/=-] after a leading /` };
   const common: HttpMatch = {
     ...(match.method !== undefined ? { method: match.method } : {}),
     ...(headers.headers.length > 0 ? { headerMatches: headers.headers } : {}),
@@ -61,7 +66,10 @@ function expandMatch(match: HTTPRouteMatch): { matches: HttpMatch[]; precedence:
   const trimmed = value.length > 1 ? value.replace(/\/+$/, '') : value;
   // Exact path, longest prefix, method, most headers (Gateway API match precedence).
   const precedence = [type === 'Exact' ? 1 : 0, trimmed.length, match.method !== undefined ? 1 : 0, headers.headers.length];
-  const path = (pathMatch: NonNullable<HttpMatch['pathMatch']>['match']): HttpMatch => ({ ...common, pathMatch: { match: pathMatch, caseSensitive: true } });
+  const path = (pathMatch: NonNullable<HttpMatch['pathMatch']>['match']): HttpMatch => ({
+    ...common,
+    pathMatch: { match: pathMatch, caseSensitive: true },
+  });
   if (type === 'Exact') return { matches: [path({ exact: value })], precedence };
   if (trimmed === '/') {
     // A method- or header-only match needs no path at all.

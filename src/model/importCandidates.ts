@@ -65,7 +65,9 @@ export function ambiguousExports(groups: readonly ImportedTargetGroup[]): { port
 }
 
 /** What the route hook saw of an imported group in Lattice (GetTargetGroup), or that it is gone. */
-export type ObservedImport = { arn: string; id: string; missing: true } | { arn: string; id: string; missing: false; status: string; serviceArns: string[] };
+export type ObservedImport =
+  | { arn: string; id: string; missing: true }
+  | { arn: string; id: string; missing: false; status: string; serviceArns: string[] };
 
 /**
  * Imported groups the route cannot forward to, with why: deleted (the import's status can be a
@@ -85,7 +87,10 @@ export function unavailableImports(imports: readonly ObservedImport[], ownServic
     }
     const other = group.serviceArns.find((arn) => arn !== ownServiceArn);
     if (other !== undefined) {
-      problems.set(group.arn, `target group ${group.id} is already used by service ${other} (a target group serves one VPC Lattice service)`);
+      problems.set(
+        group.arn,
+        `target group ${group.id} is already used by service ${other} (a target group serves one VPC Lattice service)`,
+      );
     }
   }
   return problems;

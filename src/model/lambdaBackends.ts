@@ -10,11 +10,21 @@ import { eventStructureVersionOf, functionArnProblem, LAMBDA_TARGET_KIND, parseF
  * keeps its backend — and so its weight — with a BackendNotFound problem: that share fails
  * instead of silently moving to the other backends.
  */
-export function resolveLambdaTarget(ref: BackendRef, namespace: string, what: string, index: ObjectIndex, lookups: BackendLookups): BackendResolution {
+export function resolveLambdaTarget(
+  ref: BackendRef,
+  namespace: string,
+  what: string,
+  index: ObjectIndex,
+  lookups: BackendLookups,
+): BackendResolution {
   const target = index.get<LambdaTarget>({ group: OUR_API_GROUP, kind: LAMBDA_TARGET_KIND, namespace, name: ref.name });
   if (!target) return { problem: { reason: 'BackendNotFound', message: `${what}: LambdaTarget not found` } };
   const functionArn = target.spec?.functionArn ?? '';
-  const arnProblem = lookups.identity ? functionArnProblem(functionArn, lookups.identity) : parseFunctionArn(functionArn) ? undefined : `${functionArn || '(no spec.functionArn)'} is not a Lambda function ARN`;
+  const arnProblem = lookups.identity
+    ? functionArnProblem(functionArn, lookups.identity)
+    : parseFunctionArn(functionArn)
+      ? undefined
+      : `${functionArn || '(no spec.functionArn)'} is not a Lambda function ARN`;
   if (arnProblem !== undefined) return { problem: { reason: 'BackendNotFound', message: `${what}: ${arnProblem}` } };
   const lookup = lookups.functions?.get(functionArn);
   const missing = lookup?.exists === false;
@@ -29,5 +39,11 @@ export function resolveLambdaTarget(ref: BackendRef, namespace: string, what: st
     missing,
   };
   if (!missing) return { backend };
-  return { backend, problem: { reason: 'BackendNotFound', message: `${what}: function ${functionArn} ${lookup?.message ?? 'not found'}; its share of requests fails` } };
+  return {
+    backend,
+    problem: {
+      reason: 'BackendNotFound',
+      message: `${what}: function ${functionArn} ${lookup?.message ?? 'not found'}; its share of requests fails`,
+    },
+  };
 }

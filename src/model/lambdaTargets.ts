@@ -39,10 +39,14 @@ export function eventStructureVersionOf(target: LambdaTarget): EventStructureVer
  * Why Lattice cannot invoke the function a LambdaTarget names, judged from its ARN alone: not a
  * function ARN, or in another account or Region (Lattice invokes only functions of its own).
  */
-export function functionArnProblem(functionArn: string | undefined, identity: Pick<AwsIdentity, 'accountId' | 'region'>): string | undefined {
+export function functionArnProblem(
+  functionArn: string | undefined,
+  identity: Pick<AwsIdentity, 'accountId' | 'region'>,
+): string | undefined {
   if (!functionArn) return 'spec.functionArn is required';
   const parsed = parseFunctionArn(functionArn);
-  if (!parsed) return `${functionArn} is not a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>[:<alias or version>])`;
+  if (!parsed)
+    return `${functionArn} is not a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>[:<alias or version>])`;
   if (parsed.accountId !== identity.accountId) {
     return `function ${parsed.name} is in account ${parsed.accountId}; VPC Lattice invokes only functions of its own account (${identity.accountId})`;
   }

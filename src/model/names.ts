@@ -16,7 +16,11 @@ function shortHash(value: string, length: number): string {
 
 /** Kubernetes names may hold '.', which Lattice refuses; runs of '-' collapse. */
 function sanitize(part: string): string {
-  return part.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+  return part
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 function cut(part: string, length: number): string {
@@ -39,7 +43,11 @@ export function serviceNameProblem(name: string): string | undefined {
 export function latticeServiceName(routeNamespace: string, routeName: string): string {
   const plain = `${routeName}-${routeNamespace}`;
   if (serviceNameProblem(plain) === undefined) return plain;
-  const hashed = `${cut(sanitize(routeName), 16)}-${cut(sanitize(routeNamespace), 14)}-${shortHash(`${routeNamespace}/${routeName}`, 8)}`.replace(/^-+/, '');
+  const hashed =
+    `${cut(sanitize(routeName), 16)}-${cut(sanitize(routeNamespace), 14)}-${shortHash(`${routeNamespace}/${routeName}`, 8)}`.replace(
+      /^-+/,
+      '',
+    );
   return hashed.startsWith('svc-') ? `k8s-${hashed}`.slice(0, SERVICE_NAME_MAX) : hashed;
 }
 
@@ -62,7 +70,12 @@ export interface TargetGroupIdentity {
 
 /** `k8s-<route>-<service>-<port>-<hash>`: readable, unique per identity, at most 128 characters. */
 export function targetGroupName(identity: TargetGroupIdentity): string {
-  const readable = [cut(sanitize(identity.routeName), 30), cut(sanitize(identity.serviceNamespace), 30), cut(sanitize(identity.serviceName), 30), String(identity.port)]
+  const readable = [
+    cut(sanitize(identity.routeName), 30),
+    cut(sanitize(identity.serviceNamespace), 30),
+    cut(sanitize(identity.serviceName), 30),
+    String(identity.port),
+  ]
     .filter((p) => p !== '')
     .join('-');
   return `k8s-${readable}-${shortHash(canonicalJson(identity), 12)}`.slice(0, TARGET_GROUP_NAME_MAX);
@@ -100,5 +113,8 @@ export interface ExportTargetGroupIdentity {
 
 /** `k8s-export-<namespace>-<export>-<port>-<hash>`: deterministic per cluster and configuration. */
 export function exportTargetGroupName(identity: ExportTargetGroupIdentity): string {
-  return `${exportTargetGroupPrefix(identity.namespace, identity.exportName)}${identity.port}-${shortHash(canonicalJson(identity), 12)}`.slice(0, TARGET_GROUP_NAME_MAX);
+  return `${exportTargetGroupPrefix(identity.namespace, identity.exportName)}${identity.port}-${shortHash(canonicalJson(identity), 12)}`.slice(
+    0,
+    TARGET_GROUP_NAME_MAX,
+  );
 }

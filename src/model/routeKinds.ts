@@ -76,9 +76,11 @@ export const tlsRouteAdapter: RouteKindAdapter = {
   routeProblem(route) {
     const tls = route as TLSRoute;
     // Lattice passes TLS through by SNI on the service's custom domain: a hostname is required.
-    if ((tls.spec?.hostnames ?? []).length === 0) return 'A TLSRoute needs at least one hostname: VPC Lattice routes TLS passthrough by the service custom domain';
+    if ((tls.spec?.hostnames ?? []).length === 0)
+      return 'A TLSRoute needs at least one hostname: VPC Lattice routes TLS passthrough by the service custom domain';
     const rules = tls.spec?.rules?.length ?? 0;
-    if (rules !== 1) return `A TLSRoute must have exactly one rule for VPC Lattice (it has ${rules}): the rule becomes the listener's default action`;
+    if (rules !== 1)
+      return `A TLSRoute must have exactly one rule for VPC Lattice (it has ${rules}): the rule becomes the listener's default action`;
     return undefined;
   },
   supportsAppProtocol: () => true,

@@ -33,7 +33,12 @@ export function httpsCertificateOf(parents: readonly RouteParent[]): { https: bo
   return { https, certificateArn: undefined };
 }
 
-export function listenersOf(parents: readonly RouteParent[], maxListeners: number, passthroughAction: RuleAction | undefined, notes: string[]): ListenerModel[] {
+export function listenersOf(
+  parents: readonly RouteParent[],
+  maxListeners: number,
+  passthroughAction: RuleAction | undefined,
+  notes: string[],
+): ListenerModel[] {
   const byPort = new Map<number, ListenerModel>();
   for (const parent of parents) {
     for (const { analysis } of parent.attachment.listeners) {
@@ -48,7 +53,8 @@ export function listenersOf(parents: readonly RouteParent[], maxListeners: numbe
       if (protocol === 'TLS_PASSTHROUGH') {
         // A passthrough listener forwards everything to the route's one rule; it cannot answer a fixed status.
         if (!passthroughAction || !('forward' in passthroughAction)) {
-          if (!notes.some((n) => n.startsWith('the TLS passthrough listener'))) notes.push('the TLS passthrough listener needs at least one valid backend');
+          if (!notes.some((n) => n.startsWith('the TLS passthrough listener')))
+            notes.push('the TLS passthrough listener needs at least one valid backend');
           continue;
         }
         byPort.set(port, { name: listenerName(protocol, port), port, protocol, defaultAction: passthroughAction });
@@ -59,7 +65,12 @@ export function listenersOf(parents: readonly RouteParent[], maxListeners: numbe
   }
   const listeners = [...byPort.values()].sort((a, b) => a.port - b.port);
   if (listeners.length > maxListeners) {
-    notes.push(`only ${maxListeners} Lattice listeners per service (the quota): ports ${listeners.slice(maxListeners).map((l) => l.port).join(', ')} are not programmed`);
+    notes.push(
+      `only ${maxListeners} Lattice listeners per service (the quota): ports ${listeners
+        .slice(maxListeners)
+        .map((l) => l.port)
+        .join(', ')} are not programmed`,
+    );
   }
   return listeners.slice(0, maxListeners);
 }

@@ -6,12 +6,28 @@ import type { RouteParent } from '../gatewayapi/routeParents';
 import type { AnyRoute } from '../gatewayapi/types';
 import type { AwsIdentity } from './identity';
 import { parseTagsAnnotation, TAG, TAGS_ANNOTATION } from './tags';
-import { latticeWeights, resolveRuleBackends, type Backend, type BackendProblem, type ImportedBackend, type LambdaBackend, type ServiceBackend } from './backends';
+import {
+  latticeWeights,
+  resolveRuleBackends,
+  type Backend,
+  type BackendProblem,
+  type ImportedBackend,
+  type LambdaBackend,
+  type ServiceBackend,
+} from './backends';
 import type { FunctionLookup } from './lambdaTargets';
 import { applySettings, policyFor } from './targetGroupPolicy';
 import { latticeServiceName, serviceNameProblem } from './names';
 import type { RouteKindAdapter } from './routeKinds';
-import { describeRule, orderRules, priorityOverrides, type DroppedRule, type LatticeRuleModel, type MatchEntry, type RuleAction } from './rules';
+import {
+  describeRule,
+  orderRules,
+  priorityOverrides,
+  type DroppedRule,
+  type LatticeRuleModel,
+  type MatchEntry,
+  type RuleAction,
+} from './rules';
 import { lambdaTargetGroupModel, targetGroupModel, type TargetGroupModel } from './targetGroups';
 import { targetsFor } from './targets';
 import { customDomainOf } from './customDomain';
@@ -109,14 +125,22 @@ export function buildRouteModel(
   const backendsByKey = new Map<string, Backend>();
 
   for (const [ruleIndex, rule] of rules.entries()) {
-    const lookups = { identity: options.identity, ...(options.unavailableTargetGroups ? { unavailable: options.unavailableTargetGroups } : {}), ...(options.functions ? { functions: options.functions } : {}) };
+    const lookups = {
+      identity: options.identity,
+      ...(options.unavailableTargetGroups ? { unavailable: options.unavailableTargetGroups } : {}),
+      ...(options.functions ? { functions: options.functions } : {}),
+    };
     const resolved = resolveRuleBackends(route, rule.backendRefs ?? [], index, adapter, lookups);
     problems.push(...resolved.problems);
     const live = resolved.backends.filter((b) => b.weight > 0);
     // A missing function keeps its share (its group has no target, so that share fails), but cannot serve a rule alone.
     const serving = live.filter((b) => b.kind !== 'lambda' || !b.missing);
     if (live.length > MAX_FORWARD_TARGET_GROUPS) {
-      dropped.push({ ruleIndex, ruleName: rule.name, message: `${describeRule(ruleIndex, rule.name)}: ${live.length} backends (VPC Lattice forwards to at most ${MAX_FORWARD_TARGET_GROUPS})` });
+      dropped.push({
+        ruleIndex,
+        ruleName: rule.name,
+        message: `${describeRule(ruleIndex, rule.name)}: ${live.length} backends (VPC Lattice forwards to at most ${MAX_FORWARD_TARGET_GROUPS})`,
+      });
       actions.push({ fixedResponse: 500 });
       continue;
     }
@@ -129,7 +153,9 @@ export function buildRouteModel(
     for (const backend of live) backendsByKey.set(backend.key, backendsByKey.get(backend.key) ?? backend);
     const weights = latticeWeights(live.map((b) => b.weight));
     // No valid backend (or only zero weights): the Gateway API answers 500.
-    actions.push(serving.length === 0 ? { fixedResponse: 500 } : { forward: live.map((b, i) => ({ key: b.key, weight: weights[i] ?? 1 })) });
+    actions.push(
+      serving.length === 0 ? { fixedResponse: 500 } : { forward: live.map((b, i) => ({ key: b.key, weight: weights[i] ?? 1 })) },
+    );
     entries.push(...ruleEntries.entries);
   }
 
@@ -145,7 +171,10 @@ export function buildRouteModel(
   const usedKeys = new Set(usedActions.flatMap((a) => ('forward' in a ? a.forward.map((f) => f.key) : [])));
   const accepted = parents.filter((p) => p.attachment.reason === 'Accepted');
   const domain = customDomainOf(route, accepted);
-  if (domain.ignored.length > 0) notes.push(`VPC Lattice serves one custom domain per service: ${domain.domain ?? 'no hostname'} is used; ${domain.ignored.join(', ')} ${domain.ignored.length > 1 ? 'are' : 'is'} not`);
+  if (domain.ignored.length > 0)
+    notes.push(
+      `VPC Lattice serves one custom domain per service: ${domain.domain ?? 'no hostname'} is used; ${domain.ignored.join(', ')} ${domain.ignored.length > 1 ? 'are' : 'is'} not`,
+    );
 
   const base = {
     resolvedRefs: resolvedRefsCondition(problems),
@@ -155,7 +184,10 @@ export function buildRouteModel(
   };
   const override = route.metadata.annotations?.[SERVICE_NAME_OVERRIDE_ANNOTATION];
   const nameProblem = override === undefined ? undefined : serviceNameProblem(override);
-  const routeProblem = nameProblem !== undefined ? `service-name-override "${override}" ${nameProblem}` : (adapter.routeProblem(route) ?? passthroughDomainProblem(adapter, domain.wildcardsOnly));
+  const routeProblem =
+    nameProblem !== undefined
+      ? `service-name-override "${override}" ${nameProblem}`
+      : (adapter.routeProblem(route) ?? passthroughDomainProblem(adapter, domain.wildcardsOnly));
   const parentsWithoutNetwork = accepted.filter((p) => !p.gateway.metadata.annotations?.[SERVICE_NETWORK_ARN_ANNOTATION]);
   const certificate = httpsCertificateOf(accepted);
   const certificateArn = certificate.certificateArn ?? options.discoveredCertificateArn;
@@ -169,7 +201,12 @@ export function buildRouteModel(
   const targetGroups = used
     .filter((b): b is ServiceBackend => b.kind === 'service')
     .map((backend) => {
-      const settings = policyFor(index, { group: '', kind: 'Service', namespace: backend.service.metadata.namespace ?? '', name: backend.service.metadata.name });
+      const settings = policyFor(index, {
+        group: '',
+        kind: 'Service',
+        namespace: backend.service.metadata.namespace ?? '',
+        name: backend.service.metadata.name,
+      });
       return targetGroupModel({
         owner: options.identity.managedBy,
         vpcId: options.identity.vpcId,
@@ -186,14 +223,24 @@ export function buildRouteModel(
   const lambdaGroups = used
     .filter((b): b is LambdaBackend => b.kind === 'lambda')
     .map((backend) =>
-      lambdaTargetGroupModel({ owner: options.identity.managedBy, clusterName: options.identity.clusterName, routeKind: route.kind, routeType: adapter.routeType, routeNamespace, routeName, backend }),
+      lambdaTargetGroupModel({
+        owner: options.identity.managedBy,
+        clusterName: options.identity.clusterName,
+        routeKind: route.kind,
+        routeType: adapter.routeType,
+        routeNamespace,
+        routeName,
+        backend,
+      }),
     );
   const externalTargetGroups = Object.fromEntries(
     used.filter((b): b is ImportedBackend => b.kind === 'import').map((b) => [b.key, { arn: b.targetGroup.arn, id: b.targetGroup.id }]),
   );
   const networks = isStandalone(route, accepted)
     ? []
-    : [...new Set(accepted.map((p) => p.gateway.metadata.annotations?.[SERVICE_NETWORK_ARN_ANNOTATION]).filter((a): a is string => !!a))].sort();
+    : [
+        ...new Set(accepted.map((p) => p.gateway.metadata.annotations?.[SERVICE_NETWORK_ARN_ANNOTATION]).filter((a): a is string => !!a)),
+      ].sort();
 
   return {
     ...base,

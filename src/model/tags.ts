@@ -34,7 +34,8 @@ export function parseTagsAnnotation(value: string | undefined): Record<string, s
     const tagValue = entry.slice(at + 1).trim();
     if (!key || !tagValue || !TAG_KEY.test(key) || !TAG_VALUE.test(tagValue)) continue;
     if (key.startsWith(KEY_PREFIX) || key.toLowerCase().startsWith('aws:')) continue;
-    if (!Object.prototype.hasOwnProperty.call(tags, key)) Object.defineProperty(tags, key, { value: tagValue, enumerable: true, writable: true, configurable: true });
+    if (!Object.prototype.hasOwnProperty.call(tags, key))
+      Object.defineProperty(tags, key, { value: tagValue, enumerable: true, writable: true, configurable: true });
   }
   return tags;
 }

@@ -36,15 +36,18 @@ const PATH = /^\/[a-zA-Z0-9@:%_+.~#?&/=-]*$/;
 const STATUS_MATCH = /^[0-9]{3}([-,][0-9]{3})*$/;
 
 function inRange(value: number | undefined, min: number, max: number, name: string, problems: string[]): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) problems.push(`${name} must be ${min}-${max}, got ${value}`);
+  if (value !== undefined && (!Number.isInteger(value) || value < min || value > max))
+    problems.push(`${name} must be ${min}-${max}, got ${value}`);
 }
 
 /** A policy's settings as Lattice takes them, or what is wrong with it (ranges as the Lattice API allows). */
 export function targetGroupSettings(policy: TargetGroupPolicy): { settings: TargetGroupSettings } | { problem: string } {
   const spec = policy.spec ?? {};
   const problems: string[] = [];
-  if (spec.protocol !== undefined && spec.protocol !== 'HTTP' && spec.protocol !== 'HTTPS') problems.push(`protocol must be HTTP or HTTPS, got ${spec.protocol}`);
-  if (spec.protocolVersion !== undefined && spec.protocolVersion !== 'HTTP1' && spec.protocolVersion !== 'HTTP2') problems.push(`protocolVersion must be HTTP1 or HTTP2, got ${spec.protocolVersion}`);
+  if (spec.protocol !== undefined && spec.protocol !== 'HTTP' && spec.protocol !== 'HTTPS')
+    problems.push(`protocol must be HTTP or HTTPS, got ${spec.protocol}`);
+  if (spec.protocolVersion !== undefined && spec.protocolVersion !== 'HTTP1' && spec.protocolVersion !== 'HTTP2')
+    problems.push(`protocolVersion must be HTTP1 or HTTP2, got ${spec.protocolVersion}`);
   const hc = spec.healthCheck;
   let healthCheck: HealthCheckConfig | undefined;
   if (hc) {
@@ -53,10 +56,14 @@ export function targetGroupSettings(policy: TargetGroupPolicy): { settings: Targ
     inRange(hc.healthyThresholdCount, 2, 10, 'healthCheck.healthyThresholdCount', problems);
     inRange(hc.unhealthyThresholdCount, 2, 10, 'healthCheck.unhealthyThresholdCount', problems);
     inRange(hc.port, 1, 65535, 'healthCheck.port', problems);
-    if (hc.path !== undefined && (!PATH.test(hc.path) || hc.path.length > 2048)) problems.push(`healthCheck.path ${hc.path} is not a valid path`);
-    if (hc.statusMatch !== undefined && !STATUS_MATCH.test(hc.statusMatch)) problems.push(`healthCheck.statusMatch ${hc.statusMatch} must look like 200, 200-299 or 200,202`);
-    if (hc.protocol !== undefined && hc.protocol !== 'HTTP' && hc.protocol !== 'HTTPS') problems.push(`healthCheck.protocol must be HTTP or HTTPS`);
-    if (hc.protocolVersion !== undefined && hc.protocolVersion !== 'HTTP1' && hc.protocolVersion !== 'HTTP2') problems.push(`healthCheck.protocolVersion must be HTTP1 or HTTP2`);
+    if (hc.path !== undefined && (!PATH.test(hc.path) || hc.path.length > 2048))
+      problems.push(`healthCheck.path ${hc.path} is not a valid path`);
+    if (hc.statusMatch !== undefined && !STATUS_MATCH.test(hc.statusMatch))
+      problems.push(`healthCheck.statusMatch ${hc.statusMatch} must look like 200, 200-299 or 200,202`);
+    if (hc.protocol !== undefined && hc.protocol !== 'HTTP' && hc.protocol !== 'HTTPS')
+      problems.push(`healthCheck.protocol must be HTTP or HTTPS`);
+    if (hc.protocolVersion !== undefined && hc.protocolVersion !== 'HTTP1' && hc.protocolVersion !== 'HTTP2')
+      problems.push(`healthCheck.protocolVersion must be HTTP1 or HTTP2`);
     healthCheck = {
       ...(hc.enabled !== undefined ? { enabled: hc.enabled } : {}),
       ...(hc.intervalSeconds !== undefined ? { healthCheckIntervalSeconds: hc.intervalSeconds } : {}),
@@ -92,14 +99,18 @@ export const targetGroupPolicyRules: PolicyAttachmentRules<TargetGroupPolicy, Ku
   ],
   specProblem(policy) {
     const ref = policyTargetRefs(policy)[0];
-    if (ref && ref.namespace !== policy.metadata.namespace) return 'A TargetGroupPolicy applies only to a Service or ServiceExport of its own namespace';
+    if (ref && ref.namespace !== policy.metadata.namespace)
+      return 'A TargetGroupPolicy applies only to a Service or ServiceExport of its own namespace';
     const settings = targetGroupSettings(policy);
     return 'problem' in settings ? settings.problem : undefined;
   },
 };
 
 /** The settings of the policy that wins a Service or ServiceExport, among the request's objects. */
-export function policyFor(index: ObjectIndex, target: { group: string; kind: 'Service' | 'ServiceExport'; namespace: string; name: string }): TargetGroupSettings | undefined {
+export function policyFor(
+  index: ObjectIndex,
+  target: { group: string; kind: 'Service' | 'ServiceExport'; namespace: string; name: string },
+): TargetGroupSettings | undefined {
   const policies = index.list<TargetGroupPolicy>(OUR_API_GROUP, TARGET_GROUP_POLICY_KIND, target.namespace);
   const winner = winningPolicy(policies, { ...target }, attachable(targetGroupPolicyRules, index));
   if (!winner) return undefined;

@@ -26,7 +26,10 @@ export interface TargetGroupModel {
  * Default health checks, as the Go controller sets them: on for HTTP/1 (and
  * HTTPS), off for HTTP/2 and gRPC (Lattice cannot health-check those) and for TCP.
  */
-export function defaultHealthCheck(protocol: TargetGroupProtocol, protocolVersion: TargetGroupProtocolVersion | undefined): HealthCheckConfig {
+export function defaultHealthCheck(
+  protocol: TargetGroupProtocol,
+  protocolVersion: TargetGroupProtocolVersion | undefined,
+): HealthCheckConfig {
   if (protocol === 'TCP') return { enabled: false };
   const base: HealthCheckConfig = {
     enabled: true,

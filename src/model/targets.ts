@@ -11,13 +11,19 @@ export interface TargetModel {
  * family, with the port of the slice port named like the Service port. Ready and not-ready
  * endpoints are registered (Lattice health checks decide), terminating ones are not.
  */
-export function targetsFor(service: Service, servicePort: number, slices: readonly EndpointSlice[], family: 'IPv4' | 'IPv6'): TargetModel[] {
+export function targetsFor(
+  service: Service,
+  servicePort: number,
+  slices: readonly EndpointSlice[],
+  family: 'IPv4' | 'IPv6',
+): TargetModel[] {
   const port = service.spec?.ports?.find((p) => p.port === servicePort);
   if (!port) return [];
   const portName = port.name ?? '';
   const targets = new Map<string, TargetModel>();
   for (const slice of slices) {
-    if (slice.metadata.labels?.[SERVICE_NAME_LABEL] !== service.metadata.name || slice.metadata.namespace !== service.metadata.namespace) continue;
+    if (slice.metadata.labels?.[SERVICE_NAME_LABEL] !== service.metadata.name || slice.metadata.namespace !== service.metadata.namespace)
+      continue;
     if (slice.addressType !== family) continue;
     const slicePort = slice.ports?.find((p) => (p.name ?? '') === portName)?.port;
     if (slicePort === undefined) continue;

@@ -28,7 +28,11 @@ function pluralsOf(kind: string): string[] {
 function checkRootKind(wiring: ControllerWiring, root: KubeObject, where: string): void {
   const watched = wiring.kind === 'DecoratorController' ? wiring.resources.map((r) => r.resource) : [wiring.parentResource.resource];
   if (typeof root.kind === 'string' && pluralsOf(root.kind).some((plural) => watched.includes(plural))) return;
-  throw new HookRequestError('LGW_HOOK_INVALID_OBJECT', `${where}/kind: ${JSON.stringify(root.kind)} is not a kind the ${wiring.name} hooks serve (${watched.join(', ')})`, `${where}/kind`);
+  throw new HookRequestError(
+    'LGW_HOOK_INVALID_OBJECT',
+    `${where}/kind: ${JSON.stringify(root.kind)} is not a kind the ${wiring.name} hooks serve (${watched.join(', ')})`,
+    `${where}/kind`,
+  );
 }
 
 /** Every object of the request with its JSON pointer, checked for the shapes the readers rely on. */

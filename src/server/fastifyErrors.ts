@@ -16,7 +16,9 @@ const invalidJson: Translation = {
   code: 'LGW_HOOK_INVALID_JSON',
   message: (error) => {
     const position = /position (\d+)/.exec(error.message)?.[1];
-    return (error as { code?: string }).code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'request body is empty' : `request body is not valid JSON${position ? ` (at position ${position})` : ''}`;
+    return (error as { code?: string }).code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+      ? 'request body is empty'
+      : `request body is not valid JSON${position ? ` (at position ${position})` : ''}`;
   },
   path: '/',
 };
@@ -46,6 +48,7 @@ export const FASTIFY_ERROR_CODES: Readonly<Record<string, ErrorCode>> = Object.f
 export function translateFastifyError(error: unknown, request: FastifyRequest): ErrorBody | undefined {
   if (!(error instanceof Error)) return undefined;
   const fastifyCode = (error as { code?: unknown }).code;
-  const translation = typeof fastifyCode === 'string' && Object.hasOwn(FASTIFY_ERRORS, fastifyCode) ? FASTIFY_ERRORS[fastifyCode] : undefined;
+  const translation =
+    typeof fastifyCode === 'string' && Object.hasOwn(FASTIFY_ERRORS, fastifyCode) ? FASTIFY_ERRORS[fastifyCode] : undefined;
   return translation && { code: translation.code, message: translation.message(error, request), path: translation.path ?? '' };
 }

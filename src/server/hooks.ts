@@ -64,7 +64,9 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
         const log = (request.log as unknown as Logger).child({
           controller: controller.wiring.name,
           hook,
-          object: root?.metadata ? { kind: root.kind, namespace: root.metadata.namespace, name: root.metadata.name, uid: root.metadata.uid } : undefined,
+          object: root?.metadata
+            ? { kind: root.kind, namespace: root.metadata.namespace, name: root.metadata.name, uid: root.metadata.uid }
+            : undefined,
         });
         const deadline = Date.now() + config.hookDeadlineMs;
         const session = new CallSession({ deadline, log, onCall: metrics.observeAwsCall, budget });

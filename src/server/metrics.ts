@@ -16,7 +16,11 @@ export interface HookMetrics extends ControllerMetrics {
 const BUDGET_COUNTERS: readonly { name: string; help: string; stat: Exclude<keyof CallBudgetStats, 'ratePerSecond' | 'waitedMs'> }[] = [
   { name: 'lattice_gw_aws_budget_granted_total', help: 'AWS calls that got a token of the call budget.', stat: 'granted' },
   { name: 'lattice_gw_aws_budget_waits_total', help: 'AWS calls that waited for their token.', stat: 'waited' },
-  { name: 'lattice_gw_aws_budget_refused_total', help: 'AWS calls refused (the hook answered 429) because no token came before the deadline.', stat: 'refused' },
+  {
+    name: 'lattice_gw_aws_budget_refused_total',
+    help: 'AWS calls refused (the hook answered 429) because no token came before the deadline.',
+    stat: 'refused',
+  },
   { name: 'lattice_gw_aws_throttled_total', help: 'Throttling answers from AWS; each halves the budget rate.', stat: 'throttled' },
 ];
 

@@ -14,5 +14,7 @@ export async function operationsPlugin(app: FastifyInstance, options: Operations
   app.get('/readyz', async (_request, reply: FastifyReply) =>
     readiness.ready ? { status: 'ready' } : reply.code(503).send({ status: 'not ready', reason: readiness.reason }),
   );
-  app.get('/metrics', async (_request, reply: FastifyReply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/metrics', async (_request, reply: FastifyReply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 }

@@ -14,7 +14,16 @@ describe('npm run bench (a small run, so that it cannot rot; figures are call co
   let result: BenchResult;
 
   beforeAll(async () => {
-    result = await runBench({ root, routes: 3, rounds: 2, rollout: 2, gatewaySamples: 3, transitionMs: 5, timeScale: 0.005, server: 'in-process' });
+    result = await runBench({
+      root,
+      routes: 3,
+      rounds: 2,
+      rollout: 2,
+      gatewaySamples: 3,
+      transitionMs: 5,
+      timeScale: 0.005,
+      server: 'in-process',
+    });
   }, 60_000);
 
   it('converges, tears down to an empty Lattice, and finds nothing wrong with the run', () => {
@@ -68,13 +77,25 @@ describe('npm run bench (a small run, so that it cannot rot; figures are call co
         expect.stringMatching(/^SyncError events: no; failed hook calls \(neither 200 nor 429\): no$/),
       ]),
     );
-    expect(lines.at(-1)).toBe('Lattice after the deletion:   0 service networks, 0 services, 0 listeners, 0 rules, 0 target groups, 0 VPC associations, 0 Lambda invoke permissions');
+    expect(lines.at(-1)).toBe(
+      'Lattice after the deletion:   0 service networks, 0 services, 0 listeners, 0 rules, 0 target groups, 0 VPC associations, 0 Lambda invoke permissions',
+    );
   });
 });
 
 describe('npm run bench -- --emulator-rps (the emulator throttled, the server budgeted to the same rate)', () => {
   it('sets the wall time beside minimum calls / rate and still converges without a SyncError', async () => {
-    const result = await runBench({ root, routes: 1, rounds: 1, rollout: 0, gatewaySamples: 0, transitionMs: 5, timeScale: 0.005, server: 'in-process', rate: { perSecond: 50, burst: 5 } });
+    const result = await runBench({
+      root,
+      routes: 1,
+      rounds: 1,
+      rollout: 0,
+      gatewaySamples: 0,
+      transitionMs: 5,
+      timeScale: 0.005,
+      server: 'in-process',
+      rate: { perSecond: 50, burst: 5 },
+    });
     expect(benchProblems(result)).toEqual([]);
     const cold = phase(result, 'cold start');
     expect(cold.rateBoundMs).toBeCloseTo((cold.minimum.total / 50) * 1000);

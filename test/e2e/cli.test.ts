@@ -13,7 +13,10 @@ interface Run {
 
 function run(args: string[], env: Record<string, string>, onLine?: (line: string, kill: () => void) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -35,7 +38,10 @@ describe('lattice-gw command line (built)', () => {
     [{ LATTICE_BACKEND: 'aws' }, 'CLUSTER_NAME'],
     [{ LATTICE_BACKEND: 'aws', CLUSTER_NAME: 'c', CLUSTER_VPC_ID: 'vpc-nope' }, 'CLUSTER_VPC_ID'],
     [{ LATTICE_BACKEND: 'emulator', PORT: 'eighty' }, 'PORT'],
-    [{ LATTICE_BACKEND: 'emulator', PORT: '0', TLS_CERT_FILE: '/nonexistent/cert.pem', TLS_KEY_FILE: '/nonexistent/key.pem' }, 'TLS_CERT_FILE'],
+    [
+      { LATTICE_BACKEND: 'emulator', PORT: '0', TLS_CERT_FILE: '/nonexistent/cert.pem', TLS_KEY_FILE: '/nonexistent/key.pem' },
+      'TLS_CERT_FILE',
+    ],
   ])('serve stops with exit code 2 and one line naming the variable: %j', async (env, variable) => {
     const result = await run(['serve'], env);
     expect(result.code).toBe(2);
@@ -74,7 +80,7 @@ describe('lattice-gw command line (built)', () => {
       if (entry.msg === 'hook server listening' && entry.url) {
         void request(`${entry.url}/healthz`)
           .then(async (res) => {
-            healthy = res.statusCode === 200 && (await res.body.json() as { status: string }).status === 'ok';
+            healthy = res.statusCode === 200 && ((await res.body.json()) as { status: string }).status === 'ok';
           })
           .finally(kill);
       }

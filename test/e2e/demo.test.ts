@@ -30,13 +30,28 @@ describe('npm run demo (run in-process, so that it cannot rot)', () => {
   });
 
   it('programs the examples: one network with the cluster VPC, a service per route, a target group per route and backend', () => {
-    expect(result.created).toEqual({ serviceNetworks: 1, services: 2, listeners: 2, rules: 9, targetGroups: 6, vpcAssociations: 1, invokePermissions: 1 });
+    expect(result.created).toEqual({
+      serviceNetworks: 1,
+      services: 2,
+      listeners: 2,
+      rules: 9,
+      targetGroups: 6,
+      vpcAssociations: 1,
+      invokePermissions: 1,
+    });
     expect(result.syncErrors).toBe(0);
   });
 
   it('shows every object programmed in its status', () => {
     const status = section(lines, 2).join('\n');
-    for (const name of ['GatewayClass amazon-vpc-lattice', 'ServiceNetwork demo-network', 'Gateway infra/demo-network', 'VpcAssociationPolicy infra/demo-network', 'HTTPRoute store/storefront', 'HTTPRoute inventory/inventory']) {
+    for (const name of [
+      'GatewayClass amazon-vpc-lattice',
+      'ServiceNetwork demo-network',
+      'Gateway infra/demo-network',
+      'VpcAssociationPolicy infra/demo-network',
+      'HTTPRoute store/storefront',
+      'HTTPRoute inventory/inventory',
+    ]) {
       expect(status).toContain(name);
     }
     expect(status).toMatch(/SupportedVersion\s+True/);
@@ -47,7 +62,9 @@ describe('npm run demo (run in-process, so that it cannot rot)', () => {
   it('prints the Lattice rules in priority order, with the cross-namespace backend and the weights', () => {
     const lattice = section(lines, 3);
     expect(lattice.join('\n')).toMatch(/demo-network\s+sn-[0-9a-f]{17}\s+vpc-0a1b2c3d4e5f60718 ACTIVE/);
-    expect(lattice.join('\n')).toMatch(/storefront-store\s+ACTIVE\s+demo-network\s+storefront-store-svc-[0-9a-f]{17}\.[0-9a-f]{7}\.vpc-lattice-svcs\.us-west-2\.on\.aws/);
+    expect(lattice.join('\n')).toMatch(
+      /storefront-store\s+ACTIVE\s+demo-network\s+storefront-store-svc-[0-9a-f]{17}\.[0-9a-f]{7}\.vpc-lattice-svcs\.us-west-2\.on\.aws/,
+    );
     expect(ruleRows(lattice, 'storefront-store')).toEqual([
       ['1', 'exact /thumbnails', 'forward to store/thumbnails (Lambda)'],
       ['2', 'prefix /thumbnails/', 'forward to store/thumbnails (Lambda)'],
@@ -63,26 +80,47 @@ describe('npm run demo (run in-process, so that it cannot rot)', () => {
       ['2', 'prefix /', 'forward to inventory/inventory:80 90%, inventory/inventory-v2:80 10%'],
       ['default', 'anything else', 'fixed response 404'],
     ]);
-    expect(lattice.join('\n')).toMatch(/store\/storefront\s+store\/frontend:80\s+HTTP\/HTTP1\s+10\.0\.1\.10:8080 HEALTHY, 10\.0\.1\.11:8080 HEALTHY/);
+    expect(lattice.join('\n')).toMatch(
+      /store\/storefront\s+store\/frontend:80\s+HTTP\/HTTP1\s+10\.0\.1\.10:8080 HEALTHY, 10\.0\.1\.11:8080 HEALTHY/,
+    );
   });
 
   it('shows the Lambda backend: its LAMBDA target group holding the function, and the invoke permission from that group', () => {
     const lattice = section(lines, 3).join('\n');
-    expect(lattice).toMatch(/store\/storefront\s+store\/thumbnails \(Lambda\)\s+LAMBDA event V2\s+arn:aws:lambda:us-west-2:123456789012:function:thumbnails:live/);
-    expect(lattice).toMatch(/thumbnails:live\s+lattice-gateway-hooks-tg-[0-9a-f]{17}\s+vpc-lattice\.amazonaws\.com\s+store\/storefront store\/thumbnails \(Lambda\)/);
+    expect(lattice).toMatch(
+      /store\/storefront\s+store\/thumbnails \(Lambda\)\s+LAMBDA event V2\s+arn:aws:lambda:us-west-2:123456789012:function:thumbnails:live/,
+    );
+    expect(lattice).toMatch(
+      /thumbnails:live\s+lattice-gateway-hooks-tg-[0-9a-f]{17}\s+vpc-lattice\.amazonaws\.com\s+store\/storefront store\/thumbnails \(Lambda\)/,
+    );
   });
 
   it('deletes everything and ends with an empty Lattice', () => {
-    expect(result.left).toEqual({ serviceNetworks: 0, services: 0, listeners: 0, rules: 0, targetGroups: 0, vpcAssociations: 0, invokePermissions: 0 });
+    expect(result.left).toEqual({
+      serviceNetworks: 0,
+      services: 0,
+      listeners: 0,
+      rules: 0,
+      targetGroups: 0,
+      vpcAssociations: 0,
+      invokePermissions: 0,
+    });
     expect(section(lines, 4).join('\n')).toMatch(/VPC Lattice now holds 0 service networks, 0 services, .*: clean\.$/m);
   });
 
   it('ends with the service directory of what it created, its findings, and how to open the page', () => {
     const directory = section(lines, 5).join('\n');
     expect(directory).toMatch(/1 service network, 2 services, 6 target groups, 9 of 9 targets healthy/);
-    expect(directory).toMatch(/storefront-store\s+lattice-gateway-hooks \(this cluster\): HTTPRoute store\/storefront\s+demo-network\s+NONE/);
+    expect(directory).toMatch(
+      /storefront-store\s+lattice-gateway-hooks \(this cluster\): HTTPRoute store\/storefront\s+demo-network\s+NONE/,
+    );
     expect(directory).toMatch(/high\s+SERVICE_UNAUTHENTICATED\s+service inventory-inventory/);
-    expect(result.findings).toEqual(['SERVICE_UNAUTHENTICATED', 'SERVICE_UNAUTHENTICATED', 'SERVICE_NO_ACCESS_LOGS', 'SERVICE_NO_ACCESS_LOGS']);
+    expect(result.findings).toEqual([
+      'SERVICE_UNAUTHENTICATED',
+      'SERVICE_UNAUTHENTICATED',
+      'SERVICE_NO_ACCESS_LOGS',
+      'SERVICE_NO_ACCESS_LOGS',
+    ]);
     expect(lines.at(-2)).toContain('npm run demo -- --directory');
   });
 

@@ -20,7 +20,10 @@ interface Run {
 
 function directory(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'directory', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'directory', ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -32,7 +35,7 @@ function directory(args: string[], env: Record<string, string>): Promise<Run> {
 
 const OURS = 'application-networking.k8s.aws';
 
-describe('lattice-gw directory against the demo\'s resources and foreign ones in the same emulator', () => {
+describe("lattice-gw directory against the demo's resources and foreign ones in the same emulator", () => {
   let environment: DemoEnvironment;
   let lattice: VPCLatticeClient;
   let foreign: ForeignIds;
@@ -90,14 +93,18 @@ describe('lattice-gw directory against the demo\'s resources and foreign ones in
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const row = (name: string) => run.stdout.split('\n').find((l) => l.startsWith(`${name} `)) ?? '';
-    expect(row('storefront-store')).toMatch(/lattice-gateway-hooks \(this cluster\): HTTPRoute store\/storefront\s+demo-network\s+NONE\s+none\s+healthy\s+SERVICE_NO_ACCESS_LOGS\s/);
+    expect(row('storefront-store')).toMatch(
+      /lattice-gateway-hooks \(this cluster\): HTTPRoute store\/storefront\s+demo-network\s+NONE\s+none\s+healthy\s+SERVICE_NO_ACCESS_LOGS\s/,
+    );
     expect(row('inventory-inventory')).toContain('lattice-gateway-hooks (this cluster): HTTPRoute inventory/inventory');
     expect(row('checkout-shop')).toContain('lattice-gateway-hooks (cluster east in 123456789012): HTTPRoute shop/checkout');
     expect(row('parking-default')).toMatch(/AWS Gateway API controller \(Go\) \(cluster legacy .*GO_CONTROLLER_MANAGED/);
     expect(row('payments-open')).toMatch(/^payments-open\s+nobody\s+open-network\s+NONE\s+none\s+no-targets\s+SERVICE_UNAUTHENTICATED/);
     expect(row('orphan-svc')).toContain('SERVICE_NOT_IN_NETWORK');
     expect(row('partner-api')).toMatch(/^partner-api\s+nobody, shared by account 999988887777\s+demo-network\s+IAM\s/);
-    expect(run.stdout).toMatch(/high\s+SERVICE_UNAUTHENTICATED\s+service payments-open\s+auth type NONE on the service and on its network open-network/);
+    expect(run.stdout).toMatch(
+      /high\s+SERVICE_UNAUTHENTICATED\s+service payments-open\s+auth type NONE on the service and on its network open-network/,
+    );
     expect(run.stdout).toMatch(/medium\s+TARGET_GROUP_UNUSED\s+target-group k8s-oldroute-gone-80-fedcba987654/);
     expect(run.stdout).toContain('3 service networks, 7 services, 8 target groups, 10 of 10 targets healthy');
   });
@@ -115,12 +122,21 @@ describe('lattice-gw directory against the demo\'s resources and foreign ones in
   it('tells owners apart and links services, rules in priority order, target groups and targets', async () => {
     const d = await json();
     expect(d.thisCluster).toBe(SEED.thisCluster);
-    expect(byName(d, 'storefront-store').owner).toMatchObject({ manager: 'lattice-gateway-hooks', thisCluster: true, cluster: 'local', source: 'HTTPRoute store/storefront' });
+    expect(byName(d, 'storefront-store').owner).toMatchObject({
+      manager: 'lattice-gateway-hooks',
+      thisCluster: true,
+      cluster: 'local',
+      source: 'HTTPRoute store/storefront',
+    });
     expect(byName(d, 'checkout-shop').owner).toMatchObject({ manager: 'lattice-gateway-hooks', thisCluster: false, cluster: 'east' });
     expect(byName(d, 'parking-default').owner).toMatchObject({ manager: 'aws-gateway-api-controller', cluster: 'legacy' });
     expect(byName(d, 'payments-open').owner.manager).toBe('none');
     // Shared from a partner account through RAM: listed, marked shared, in this account's network.
-    expect(byName(d, 'partner-api')).toMatchObject({ shared: true, arn: expect.stringContaining(':999988887777:'), networks: [expect.objectContaining({ serviceNetworkName: 'demo-network' })] });
+    expect(byName(d, 'partner-api')).toMatchObject({
+      shared: true,
+      arn: expect.stringContaining(':999988887777:'),
+      networks: [expect.objectContaining({ serviceNetworkName: 'demo-network' })],
+    });
     expect(d.serviceNetworks.find((n) => n.name === 'partner-network')).toMatchObject({ shared: true, authType: 'AWS_IAM' });
     expect(d.serviceNetworks.find((n) => n.name === 'demo-network')?.shared).toBe(false);
     const storefront = byName(d, 'storefront-store');
@@ -136,7 +152,16 @@ describe('lattice-gw directory against the demo\'s resources and foreign ones in
       [7, 'prefix /'],
       [null, 'anything else'],
     ]);
-    expect(rules[2]?.action).toEqual({ type: 'forward', targetGroups: [{ targetGroupId: expect.stringMatching(/^tg-/), targetGroupName: expect.stringMatching(/^k8s-storefront-inventory-inventory-80-[0-9a-f]{12}$/), weight: 1 }] });
+    expect(rules[2]?.action).toEqual({
+      type: 'forward',
+      targetGroups: [
+        {
+          targetGroupId: expect.stringMatching(/^tg-/),
+          targetGroupName: expect.stringMatching(/^k8s-storefront-inventory-inventory-80-[0-9a-f]{12}$/),
+          weight: 1,
+        },
+      ],
+    });
     expect(rules[7]?.action).toEqual({ type: 'fixed-response', statusCode: 404 });
     expect(storefront.health).toBe('healthy');
     expect(d.serviceNetworks.find((n) => n.name === 'demo-network')).toMatchObject({
@@ -146,7 +171,12 @@ describe('lattice-gw directory against the demo\'s resources and foreign ones in
       owner: { manager: 'lattice-gateway-hooks', thisCluster: true },
     });
     expect(d.targetGroups.find((g) => g.id === foreign.targetGroups.leaked)).toMatchObject({ usedByRules: false, targets: [] });
-    expect(d.targetGroups.filter((g) => g.owner.thisCluster && g.usedByRules).map((g) => g.owner.source).sort()).toEqual([
+    expect(
+      d.targetGroups
+        .filter((g) => g.owner.thisCluster && g.usedByRules)
+        .map((g) => g.owner.source)
+        .sort(),
+    ).toEqual([
       'HTTPRoute inventory/inventory → Service inventory/inventory',
       'HTTPRoute inventory/inventory → Service inventory/inventory-v2',
       'HTTPRoute store/storefront → Service inventory/inventory',
@@ -158,10 +188,23 @@ describe('lattice-gw directory against the demo\'s resources and foreign ones in
   it('prints one CSV row per service', async () => {
     const run = await directory(['--output', 'csv'], env);
     expect(run.code).toBe(0);
-    const rows = run.stdout.trimEnd().split('\r\n').map((line) => line.split(','));
+    const rows = run.stdout
+      .trimEnd()
+      .split('\r\n')
+      .map((line) => line.split(','));
     expect(rows[0]?.slice(0, 6)).toEqual(['service', 'id', 'arn', 'status', 'shared', 'manager']);
-    expect(rows.slice(1).map((r) => r[0])).toEqual(['checkout-shop', 'inventory-inventory', 'orphan-svc', 'parking-default', 'partner-api', 'payments-open', 'storefront-store']);
-    expect(rows.find((r) => r[0] === 'payments-open')?.at(-1)).toBe('high:SERVICE_UNAUTHENTICATED;medium:SERVICE_NO_ACCESS_LOGS;info:SERVICE_UNMANAGED');
+    expect(rows.slice(1).map((r) => r[0])).toEqual([
+      'checkout-shop',
+      'inventory-inventory',
+      'orphan-svc',
+      'parking-default',
+      'partner-api',
+      'payments-open',
+      'storefront-store',
+    ]);
+    expect(rows.find((r) => r[0] === 'payments-open')?.at(-1)).toBe(
+      'high:SERVICE_UNAUTHENTICATED;medium:SERVICE_NO_ACCESS_LOGS;info:SERVICE_UNMANAGED',
+    );
   });
 
   it('leaves out a resource deleted while it is read, and says so', async () => {

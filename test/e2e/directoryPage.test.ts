@@ -31,10 +31,15 @@ describe('the directory page in a real headless Chromium', () => {
       throw new Error(`Chromium is missing at ${CHROMIUM}: the page test needs it (apt-get install -y chromium; .ci/run installs it)`);
     }
     emulator = await startEmulator({ port: 0 });
-    lattice = new VPCLatticeClient({ endpoint: emulator.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    lattice = new VPCLatticeClient({
+      endpoint: emulator.endpoint,
+      region: 'us-west-2',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     ids = await seedAccount(lattice, new AdminApi(emulator.endpoint));
     const api = new DirectoryApi(lattice, new CallBudget({ ratePerSecond: 1000, burst: 1000 }));
-    const read = async () => buildDirectory(await readAccount(api, { account: SEED.account }), { thisCluster: SEED.thisCluster, rulesPerListener: 10 });
+    const read = async () =>
+      buildDirectory(await readAccount(api, { account: SEED.account }), { thisCluster: SEED.thisCluster, rulesPerListener: 10 });
     refresher = startRefresher(read, 60_000, createLogger('silent'));
     await refresher.refresh();
     app = await buildDirectoryPage({ refresher, refreshSeconds: 60, logger: createLogger('silent') });
@@ -61,7 +66,15 @@ describe('the directory page in a real headless Chromium', () => {
   const rowNames = () => page.locator('#services tbody tr td:first-child').allTextContents();
 
   it('loads with no console error and says how old the data is', async () => {
-    expect(await rowNames()).toEqual(['checkout-shop', 'inventory-inventory', 'orphan-svc', 'parking-default', 'partner-api', 'payments-open', 'storefront-store']);
+    expect(await rowNames()).toEqual([
+      'checkout-shop',
+      'inventory-inventory',
+      'orphan-svc',
+      'parking-default',
+      'partner-api',
+      'payments-open',
+      'storefront-store',
+    ]);
     await expect(page.locator('#age').textContent()).resolves.toMatch(/^data read \d+ s ago \(.+\), refreshed every 60 s$/);
     expect(await page.locator('#account').textContent()).toBe(`Account ${SEED.account}, cluster ${SEED.thisCluster}`);
     expect(await page.locator('#error').isHidden()).toBe(true);
@@ -94,7 +107,9 @@ describe('the directory page in a real headless Chromium', () => {
     await page.click(`#services tr[data-service-id="${ids.services.storefront}"] button`);
     await page.locator('#detail').waitFor({ state: 'visible' });
     expect(await page.locator('#detail-title').textContent()).toBe('Service storefront-store');
-    const rules = await page.locator('#detail table.rules tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+    const rules = await page
+      .locator('#detail table.rules tbody tr')
+      .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
     expect(rules).toEqual([
       ['1', 'prefix /inventory', 'forward to k8s-storefront-inventory-80-abcdef012345 (weight 1)'],
       ['2', 'prefix /', 'forward to k8s-storefront-frontend-80-0123456789ab (weight 1)'],
@@ -111,10 +126,15 @@ describe('the directory page in a real headless Chromium', () => {
   });
 
   it('draws the topology as SVG: a node per network and per service, joined by lines', async () => {
-    const nodeIds = (kind: string) => page.locator(`#topology svg g.node[data-kind="${kind}"]`).evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')).sort());
+    const nodeIds = (kind: string) =>
+      page.locator(`#topology svg g.node[data-kind="${kind}"]`).evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')).sort());
     expect(await nodeIds('network')).toEqual(Object.values(ids.networks).sort());
     expect(await nodeIds('service')).toEqual(Object.values(ids.services).sort());
-    expect(await page.locator(`#topology svg path.edge[data-from="network:${ids.networks.open}"][data-to="service:${ids.services.open}"]`).count()).toBe(1);
+    expect(
+      await page
+        .locator(`#topology svg path.edge[data-from="network:${ids.networks.open}"][data-to="service:${ids.services.open}"]`)
+        .count(),
+    ).toBe(1);
     expect(await page.locator(`#topology svg g.node.high[data-id="${ids.services.open}"]`).count()).toBe(1);
     await page.click(`#topology svg g.node[data-id="${ids.services.legacy}"]`);
     expect(await page.locator('#detail-title').textContent()).toBe('Service parking-default');

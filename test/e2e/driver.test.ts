@@ -39,12 +39,17 @@ describe('Metacontroller driver', () => {
       const handler = handlers.get(path);
       if (!handler) return reply.code(404).send({ error: 'no handler' });
       const answer = handler(body);
-      return reply.code(answer.status ?? 200).headers(answer.headers ?? {}).send(answer.body);
+      return reply
+        .code(answer.status ?? 200)
+        .headers(answer.headers ?? {})
+        .send(answer.body);
     });
     await server.listen({ port: 0, host: '127.0.0.1' });
     cluster = new FakeCluster();
     driver = new MetacontrollerDriver({ cluster, baseUrl: baseUrl(), manifestsDir: MANIFESTS, timeScale: 0.01 });
-    handlers.set('/d/customize', () => ({ body: { relatedResources: [{ apiVersion: 'v1', resource: 'services', namespace: 'apps', names: ['web'] }] } }));
+    handlers.set('/d/customize', () => ({
+      body: { relatedResources: [{ apiVersion: 'v1', resource: 'services', namespace: 'apps', names: ['web'] }] },
+    }));
   });
 
   afterEach(async () => {
@@ -54,7 +59,13 @@ describe('Metacontroller driver', () => {
 
   it('loads hook definitions, resolving service-form URLs and timeouts', () => {
     const decorator = driver.controller('test-decorator');
-    expect(decorator.hooks.sync).toMatchObject({ version: 'v2', url: 'http://hooks.test:8080/d/sync', path: '/d/sync', timeoutMs: 5000, strict: true });
+    expect(decorator.hooks.sync).toMatchObject({
+      version: 'v2',
+      url: 'http://hooks.test:8080/d/sync',
+      path: '/d/sync',
+      timeoutMs: 5000,
+      strict: true,
+    });
     expect(decorator.hooks.finalize).toMatchObject({ timeoutMs: 10000 });
     expect(driver.controller('test-decorator-v1').hooks.sync).toMatchObject({ version: 'v1', strict: false });
   });
@@ -62,7 +73,10 @@ describe('Metacontroller driver', () => {
   it('adds the finalizer first, sends v2 maps, and applies labels, annotations, status and attachments', async () => {
     cluster.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'apps' }, spec: {} });
     cluster.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'other', namespace: 'apps' }, spec: {} });
-    cluster.apply({ ...httpRoute('shop', { managed: 'true', drop: 'me' }), metadata: { ...httpRoute('shop').metadata, labels: { managed: 'true', drop: 'me' }, annotations: { keep: 'yes' } } });
+    cluster.apply({
+      ...httpRoute('shop', { managed: 'true', drop: 'me' }),
+      metadata: { ...httpRoute('shop').metadata, labels: { managed: 'true', drop: 'me' }, annotations: { keep: 'yes' } },
+    });
     handlers.set('/d/sync', (body) => {
       const object = body.object as { metadata: { finalizers?: string[] } };
       expect(object.metadata.finalizers).toContain(FINALIZER);
@@ -88,13 +102,17 @@ describe('Metacontroller driver', () => {
     expect(route.metadata.annotations).toEqual({ keep: 'yes', note: 'n' });
     expect(route.status).toEqual({ parents: [{ controllerName: 'x' }] });
     const config = cluster.mustGet({ group: '', kind: 'ConfigMap', namespace: 'apps', name: 'shop-config' });
-    expect(config.metadata.ownerReferences).toEqual([{ apiVersion: `${GW}/v1`, kind: 'HTTPRoute', name: 'shop', uid: route.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    expect(config.metadata.ownerReferences).toEqual([
+      { apiVersion: `${GW}/v1`, kind: 'HTTPRoute', name: 'shop', uid: route.metadata.uid, controller: true, blockOwnerDeletion: true },
+    ]);
     expect(config.metadata.annotations).toEqual({ 'metacontroller.k8s.io/decorator-controller': 'test-decorator' });
 
     // Our own writes trigger one more sync, which sees the attachment; then it is stable.
     const syncs = driver.callsTo('test-decorator', 'sync');
     expect(syncs.length).toBeGreaterThanOrEqual(2);
-    expect((syncs[syncs.length - 1]?.request as { attachments: unknown }).attachments).toEqual({ 'ConfigMap.v1': { 'apps/shop-config': expect.any(Object) } });
+    expect((syncs[syncs.length - 1]?.request as { attachments: unknown }).attachments).toEqual({
+      'ConfigMap.v1': { 'apps/shop-config': expect.any(Object) },
+    });
   });
 
   it('re-syncs when a related object changes, and calls customize again only for a new generation', async () => {
@@ -118,13 +136,17 @@ describe('Metacontroller driver', () => {
   it('treats attachments as the full desired set', async () => {
     let names = ['a', 'b'];
     cluster.apply(httpRoute('shop'));
-    handlers.set('/d/sync', () => ({ body: { attachments: names.map((name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { v: names.join() } })) } }));
+    handlers.set('/d/sync', () => ({
+      body: { attachments: names.map((name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { v: names.join() } })) },
+    }));
     await driver.runUntilStable();
     expect(cluster.list('', 'ConfigMap', 'apps').map((c) => c.metadata.name)).toEqual(['a', 'b']);
     names = ['b'];
     cluster.apply({ ...httpRoute('shop'), spec: { parentRefs: [{ name: 'bump' }] } });
     await driver.runUntilStable();
-    expect(cluster.list('', 'ConfigMap', 'apps').map((c) => [c.metadata.name, (c as { data?: unknown }).data])).toEqual([['b', { v: 'b' }]]);
+    expect(cluster.list('', 'ConfigMap', 'apps').map((c) => [c.metadata.name, (c as { data?: unknown }).data])).toEqual([
+      ['b', { v: 'b' }],
+    ]);
   });
 
   it('finalizes a deleted object until the hook says finalized, then the object and its attachments are gone', async () => {
@@ -134,7 +156,12 @@ describe('Metacontroller driver', () => {
     handlers.set('/d/finalize', (body) => {
       finalizeCalls += 1;
       expect(body.finalizing).toBe(true);
-      return { body: finalizeCalls < 3 ? { resyncAfterSeconds: 1, attachments: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }] } : { finalized: true } };
+      return {
+        body:
+          finalizeCalls < 3
+            ? { resyncAfterSeconds: 1, attachments: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }] }
+            : { finalized: true },
+      };
     });
     await driver.runUntilStable();
     cluster.delete({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' });
@@ -211,7 +238,14 @@ describe('Metacontroller driver', () => {
   });
 
   it('fails when a status it applied has a condition of ours with an old observedGeneration, and not when the hook answered none', async () => {
-    const condition = (type: string, observedGeneration: number) => ({ type, status: 'True', reason: type, message: '', observedGeneration, lastTransitionTime: '2024-01-01T00:00:00Z' });
+    const condition = (type: string, observedGeneration: number) => ({
+      type,
+      status: 'True',
+      reason: type,
+      message: '',
+      observedGeneration,
+      lastTransitionTime: '2024-01-01T00:00:00Z',
+    });
     let answer: 'current' | 'none' | 'stale' = 'current';
     handlers.set('/d/sync', (body) => {
       const generation = (body.object as { metadata: { generation: number } }).metadata.generation;
@@ -221,7 +255,10 @@ describe('Metacontroller driver', () => {
         body: {
           status: {
             parents: [
-              { controllerName: OUR_CONTROLLER, conditions: [condition('Accepted', generation), condition(`${OURS}/Programmed`, programmedAt)] },
+              {
+                controllerName: OUR_CONTROLLER,
+                conditions: [condition('Accepted', generation), condition(`${OURS}/Programmed`, programmedAt)],
+              },
               // Another implementation's entry is not ours to check.
               { controllerName: 'example.com/other', conditions: [condition('Accepted', 1)] },
             ],
@@ -243,7 +280,13 @@ describe('Metacontroller driver', () => {
       `HTTPRoute apps/shop is at generation 3 but its status carries stale conditions: status.parents[0].conditions ${OURS}/Programmed: observedGeneration 1`,
     );
 
-    const unchecked = new MetacontrollerDriver({ cluster, baseUrl: baseUrl(), manifestsDir: MANIFESTS, timeScale: 0.01, checkObservedGeneration: false });
+    const unchecked = new MetacontrollerDriver({
+      cluster,
+      baseUrl: baseUrl(),
+      manifestsDir: MANIFESTS,
+      timeScale: 0.01,
+      checkObservedGeneration: false,
+    });
     try {
       await unchecked.runUntilStable();
       expect(unchecked.callsTo('test-decorator', 'sync').length).toBeGreaterThan(0);
@@ -256,7 +299,12 @@ describe('Metacontroller driver', () => {
     cluster.apply({ apiVersion: `${OURS}/v1alpha1`, kind: 'ServiceNetwork', metadata: { name: 'mesh' }, spec: {} });
     handlers.set('/c/sync', (body) => {
       expect(Object.keys(body).sort()).toEqual(['children', 'controller', 'finalizing', 'parent', 'related']);
-      return { body: { status: { ready: true }, children: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mesh', namespace: 'kube-system' } }] } };
+      return {
+        body: {
+          status: { ready: true },
+          children: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mesh', namespace: 'kube-system' } }],
+        },
+      };
     });
     handlers.set('/c/finalize', () => ({ body: { status: null, children: [], finalized: true } }));
     await driver.runUntilStable();

@@ -15,7 +15,10 @@ const gatewayRef = { group: GW, kind: 'Gateway', namespace: 'infra', name: 'edge
 
 const SPEC = {
   parentRefs: [{ name: 'edge', namespace: 'infra' }],
-  rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'api', port: 80 }] }, { backendRefs: [{ name: 'web', port: 80 }] }],
+  rules: [
+    { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'api', port: 80 }] },
+    { backendRefs: [{ name: 'web', port: 80 }] },
+  ],
 };
 
 function programmed(h: Harness, name: string): boolean {
@@ -41,7 +44,10 @@ async function addRoutes(h: Harness, names: string[]): Promise<void> {
   await h.driver.runUntilStable({ timeoutMs: 120_000 });
 }
 
-const READ_ONLY = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }] });
+const READ_ONLY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }],
+});
 
 function policy(kind: string, spec: Record<string, unknown>): KubeObject {
   return { apiVersion: `${OURS}/v1alpha1`, kind, metadata: { namespace: 'infra', name: `edge-${kind.toLowerCase()}` }, spec };
@@ -51,7 +57,10 @@ function policy(kind: string, spec: Record<string, unknown>): KubeObject {
 async function costOfOneMoreRoute(n: number): Promise<{ calls: Record<string, number>; routeSyncs: number }> {
   const h = await fleet();
   try {
-    await addRoutes(h, Array.from({ length: n }, (_, i) => `r${i}`));
+    await addRoutes(
+      h,
+      Array.from({ length: n }, (_, i) => `r${i}`),
+    );
     await h.admin.resetCalls();
     const before = h.driver.calls.length;
     await addRoutes(h, ['newcomer']);
@@ -88,12 +97,24 @@ describe('fleet scale: AWS calls per change do not grow with the fleet (driver +
       h.cluster.apply(policy('IAMAuthPolicy', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' }, policy: READ_ONLY }));
       h.cluster.apply(policy('VpcAssociationPolicy', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' }, associateWithVpc: true }));
       await addRoutes(h, names);
-      h.cluster.apply({ ...policy('IAMAuthPolicy', { targetRef: { group: GW, kind: 'HTTPRoute', name: 'r0' }, policy: READ_ONLY }), metadata: { namespace: 'apps', name: 'r0-auth' } });
+      h.cluster.apply({
+        ...policy('IAMAuthPolicy', { targetRef: { group: GW, kind: 'HTTPRoute', name: 'r0' }, policy: READ_ONLY }),
+        metadata: { namespace: 'apps', name: 'r0-auth' },
+      });
       await h.driver.runUntilStable();
       for (const kind of ['IAMAuthPolicy', 'VpcAssociationPolicy']) {
-        expect(conditionsOf(h.cluster, { group: OURS, kind, namespace: 'infra', name: `edge-${kind.toLowerCase()}` })).toMatchObject({ Accepted: 'True/Accepted', Programmed: 'True/Programmed' });
+        expect(conditionsOf(h.cluster, { group: OURS, kind, namespace: 'infra', name: `edge-${kind.toLowerCase()}` })).toMatchObject({
+          Accepted: 'True/Accepted',
+          Programmed: 'True/Programmed',
+        });
       }
-      const resynced = ['lattice-servicenetwork', 'lattice-iamauthpolicy', 'lattice-vpcassociationpolicy', 'lattice-gateway', 'lattice-httproute'];
+      const resynced = [
+        'lattice-servicenetwork',
+        'lattice-iamauthpolicy',
+        'lattice-vpcassociationpolicy',
+        'lattice-gateway',
+        'lattice-httproute',
+      ];
       await h.admin.resetCalls();
       const before = h.driver.calls.length;
       const gateway = h.cluster.mustGet(gatewayRef);
@@ -128,13 +149,22 @@ describe('fleet scale: AWS calls per change do not grow with the fleet (driver +
       const [listener] = (await h.lattice.send(new ListListenersCommand({ serviceIdentifier: serviceArn }))).items ?? [];
       const rules = await h.lattice.send(new ListRulesCommand({ serviceIdentifier: serviceArn, listenerIdentifier: listener?.id }));
       const victim = rules.items?.find((r) => !r.isDefault);
-      await h.lattice.send(new DeleteRuleCommand({ serviceIdentifier: serviceArn, listenerIdentifier: listener?.id, ruleIdentifier: victim?.id }));
+      await h.lattice.send(
+        new DeleteRuleCommand({ serviceIdentifier: serviceArn, listenerIdentifier: listener?.id, ruleIdentifier: victim?.id }),
+      );
       const group = (await h.admin.state()).targetGroups.find((g) => String(g.name).includes('-api-'));
-      await h.lattice.send(new DeregisterTargetsCommand({ targetGroupIdentifier: group?.id as string, targets: [{ id: '10.0.1.1', port: 8080 }] }));
+      await h.lattice.send(
+        new DeregisterTargetsCommand({ targetGroupIdentifier: group?.id as string, targets: [{ id: '10.0.1.1', port: 8080 }] }),
+      );
       const before = counts(await h.admin.state());
 
       // Nothing changed in Kubernetes: the route's own resync (asked for by its verified sync) repairs it.
-      await waitFor(h, async () => (await targetsOf(h.lattice, group?.id as string)).length === 2 && (await ruleCount(h, serviceArn, listener?.id)) === rules.items?.length);
+      await waitFor(
+        h,
+        async () =>
+          (await targetsOf(h.lattice, group?.id as string)).length === 2 &&
+          (await ruleCount(h, serviceArn, listener?.id)) === rules.items?.length,
+      );
       expect(counts(await h.admin.state())).toEqual({ ...before, rules: (before.rules ?? 0) + 1 });
     }, 120_000);
   });

@@ -24,9 +24,31 @@ describe('foundation, end to end through the Metacontroller driver', () => {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness();
-    for (const plural of ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'referencegrants']) h.cluster.apply(crd(plural, 'v1.6.1'));
+    for (const plural of ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'referencegrants'])
+      h.cluster.apply(crd(plural, 'v1.6.1'));
     h.cluster.apply(strip(gatewayClass('amazon-vpc-lattice')));
-    h.cluster.apply(strip(gatewayClass('envoy', FOREIGN_CONTROLLER, {}, { status: { conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'envoy says hi', lastTransitionTime: '2026-01-01T00:00:00Z' }] } })));
+    h.cluster.apply(
+      strip(
+        gatewayClass(
+          'envoy',
+          FOREIGN_CONTROLLER,
+          {},
+          {
+            status: {
+              conditions: [
+                {
+                  type: 'Accepted',
+                  status: 'True',
+                  reason: 'Accepted',
+                  message: 'envoy says hi',
+                  lastTransitionTime: '2026-01-01T00:00:00Z',
+                },
+              ],
+            },
+          },
+        ),
+      ),
+    );
   });
   afterEach(async () => h.close());
 

@@ -26,7 +26,9 @@ function listeners(h: Harness, name: string): Record<string, ListenerView & { su
 }
 
 function httpsGateway(name: string, certificateRefs: unknown[], extra: Record<string, unknown> = {}) {
-  return gateway(INFRA, name, 'amazon-vpc-lattice', [{ name: 'https', port: 443, protocol: 'HTTPS', allowedRoutes: { namespaces: { from: 'All' } }, tls: { certificateRefs }, ...extra }]);
+  return gateway(INFRA, name, 'amazon-vpc-lattice', [
+    { name: 'https', port: 443, protocol: 'HTTPS', allowedRoutes: { namespaces: { from: 'All' } }, tls: { certificateRefs }, ...extra },
+  ]);
 }
 
 function grant(name: string, to: Record<string, string>) {
@@ -45,8 +47,17 @@ describe('listener certificateRefs, end to end (driver + emulator)', () => {
   beforeEach(async () => {
     h = await startHarness();
     installGatewayApi(h.cluster);
-    acm = new ACMClient({ endpoint: h.emulator.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    for (const name of ['gateway-secret-missing-reference-grant', 'gateway-certificate-nonexistent-secret', 'gateway-secret-reference-grant-specific', 'tls-gw']) {
+    acm = new ACMClient({
+      endpoint: h.emulator.endpoint,
+      region: 'us-west-2',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    for (const name of [
+      'gateway-secret-missing-reference-grant',
+      'gateway-certificate-nonexistent-secret',
+      'gateway-secret-reference-grant-specific',
+      'tls-gw',
+    ]) {
       await h.lattice.send(new CreateServiceNetworkCommand({ name }));
     }
   });
@@ -56,31 +67,54 @@ describe('listener certificateRefs, end to end (driver + emulator)', () => {
   });
 
   it('GatewayInvalidTLSConfiguration / GatewaySecretMissingReferenceGrant: listener ResolvedRefs=False, not programmed, nothing read into ACM', async () => {
-    h.cluster.apply(httpsGateway('gateway-certificate-nonexistent-secret', [{ group: '', kind: 'Secret', name: 'nonexistent-certificate' }]));
+    h.cluster.apply(
+      httpsGateway('gateway-certificate-nonexistent-secret', [{ group: '', kind: 'Secret', name: 'nonexistent-certificate' }]),
+    );
     h.cluster.apply(
       gateway(INFRA, 'gateway-secret-missing-reference-grant', 'amazon-vpc-lattice', [
-        { name: 'https', port: 443, protocol: 'HTTPS', allowedRoutes: { namespaces: { from: 'All' } }, tls: { certificateRefs: [{ group: '', kind: 'Secret', name: 'certificate', namespace: WEB }] } },
-        { name: 'https-nonexistent-secret', port: 8443, protocol: 'HTTPS', allowedRoutes: { namespaces: { from: 'All' } }, tls: { certificateRefs: [{ group: '', kind: 'Secret', name: 'nonexistent', namespace: WEB }] } },
+        {
+          name: 'https',
+          port: 443,
+          protocol: 'HTTPS',
+          allowedRoutes: { namespaces: { from: 'All' } },
+          tls: { certificateRefs: [{ group: '', kind: 'Secret', name: 'certificate', namespace: WEB }] },
+        },
+        {
+          name: 'https-nonexistent-secret',
+          port: 8443,
+          protocol: 'HTTPS',
+          allowedRoutes: { namespaces: { from: 'All' } },
+          tls: { certificateRefs: [{ group: '', kind: 'Secret', name: 'nonexistent', namespace: WEB }] },
+        },
       ]),
     );
     h.cluster.apply(tlsSecret(WEB, 'certificate'));
     await h.driver.runUntilStable();
 
     const invalid = listeners(h, 'gateway-certificate-nonexistent-secret').https;
-    expect(invalid).toMatchObject({ supportedKinds: [{ group: GW, kind: 'HTTPRoute' }, { group: GW, kind: 'GRPCRoute' }], attachedRoutes: 0 });
+    expect(invalid).toMatchObject({
+      supportedKinds: [
+        { group: GW, kind: 'HTTPRoute' },
+        { group: GW, kind: 'GRPCRoute' },
+      ],
+      attachedRoutes: 0,
+    });
     expect(invalid?.summary).toMatchObject({ ResolvedRefs: 'False/InvalidCertificateRef', Programmed: 'False/Invalid' });
     const missing = listeners(h, 'gateway-secret-missing-reference-grant');
     expect(missing.https?.summary.ResolvedRefs).toBe('False/RefNotPermitted');
     expect(missing['https-nonexistent-secret']?.summary.ResolvedRefs).toBe('False/RefNotPermitted');
     expect(missing.https?.attachedRoutes).toBe(0);
-    const conditions = (statusOf(h.cluster.get(gwRef('gateway-secret-missing-reference-grant'))).conditions as { observedGeneration: number }[]) ?? [];
+    const conditions =
+      (statusOf(h.cluster.get(gwRef('gateway-secret-missing-reference-grant'))).conditions as { observedGeneration: number }[]) ?? [];
     expect(conditions.every((c) => c.observedGeneration === 1)).toBe(true);
     const calls = (await h.admin.calls()).byOperation;
     expect(calls.ImportCertificate).toBeUndefined();
   });
 
   it('GatewaySecretReferenceGrantSpecific: a granted Secret resolves, is imported once (tagged as ours), and the listener is Programmed', async () => {
-    h.cluster.apply(httpsGateway('gateway-secret-reference-grant-specific', [{ group: '', kind: 'Secret', name: 'certificate', namespace: WEB }]));
+    h.cluster.apply(
+      httpsGateway('gateway-secret-reference-grant-specific', [{ group: '', kind: 'Secret', name: 'certificate', namespace: WEB }]),
+    );
     h.cluster.apply(tlsSecret(WEB, 'certificate'));
     await h.driver.runUntilStable();
     expect(listeners(h, 'gateway-secret-reference-grant-specific').https?.summary.ResolvedRefs).toBe('False/RefNotPermitted');
@@ -91,7 +125,9 @@ describe('listener certificateRefs, end to end (driver + emulator)', () => {
     const https = listeners(h, 'gateway-secret-reference-grant-specific').https;
     expect(https?.summary).toMatchObject({ Accepted: 'True/Accepted', ResolvedRefs: 'True/ResolvedRefs', Programmed: 'True/Programmed' });
     expect(https?.attachedRoutes).toBe(0);
-    const recorded = JSON.parse(h.cluster.mustGet(gwRef('gateway-secret-reference-grant-specific')).metadata.annotations?.[IMPORTED_CERTIFICATES_ANNOTATION] ?? '{}');
+    const recorded = JSON.parse(
+      h.cluster.mustGet(gwRef('gateway-secret-reference-grant-specific')).metadata.annotations?.[IMPORTED_CERTIFICATES_ANNOTATION] ?? '{}',
+    );
     const arn = recorded[`${WEB}/certificate`]?.arn as string;
     expect(arn).toMatch(/^arn:aws:acm:us-west-2:\d{12}:certificate\//);
     const tags = (await acm.send(new ListTagsForCertificateCommand({ CertificateArn: arn }))).Tags ?? [];
@@ -118,13 +154,21 @@ describe('listener certificateRefs, end to end (driver + emulator)', () => {
       metadata: { name: 'shop', namespace: INFRA },
       spec: { parentRefs: [{ name: 'tls-gw' }], hostnames: ['shop.example.com'], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] },
     });
-    const routeProgrammed = () => summary(((statusOf(h.cluster.get(routeRef)).parents as { conditions: unknown }[] | undefined) ?? [])[0]?.conditions)[PROGRAMMED_CONDITION] === 'True/Programmed';
+    const routeProgrammed = () =>
+      summary(((statusOf(h.cluster.get(routeRef)).parents as { conditions: unknown }[] | undefined) ?? [])[0]?.conditions)[
+        PROGRAMMED_CONDITION
+      ] === 'True/Programmed';
     await h.driver.runUntil(routeProgrammed);
     await h.driver.runUntilStable();
-    const arnOf = () => JSON.parse(h.cluster.mustGet(gwRef('tls-gw')).metadata.annotations?.[IMPORTED_CERTIFICATES_ANNOTATION] ?? '{}')[`${INFRA}/shop-tls`]?.arn as string | undefined;
+    const arnOf = () =>
+      JSON.parse(h.cluster.mustGet(gwRef('tls-gw')).metadata.annotations?.[IMPORTED_CERTIFICATES_ANNOTATION] ?? '{}')[`${INFRA}/shop-tls`]
+        ?.arn as string | undefined;
     const arn = arnOf();
     const serviceArn = h.cluster.mustGet(routeRef).metadata.annotations?.[SERVICE_ARN_ANNOTATION] ?? '';
-    expect(await h.lattice.send(new GetServiceCommand({ serviceIdentifier: serviceArn }))).toMatchObject({ customDomainName: 'shop.example.com', certificateArn: arn });
+    expect(await h.lattice.send(new GetServiceCommand({ serviceIdentifier: serviceArn }))).toMatchObject({
+      customDomainName: 'shop.example.com',
+      certificateArn: arn,
+    });
     // One list: the first import looks for a copy a crashed pass may have left; routes never discover.
     expect((await h.admin.calls()).byOperation.ListCertificates).toBe(1);
 
@@ -146,7 +190,10 @@ describe('listener certificateRefs, end to end (driver + emulator)', () => {
     // The route goes, then the listener stops naming the Secret: the certificate is deleted.
     h.cluster.delete(routeRef);
     await h.driver.runUntilStable();
-    h.cluster.apply({ ...h.cluster.mustGet(gwRef('tls-gw')), spec: { gatewayClassName: 'amazon-vpc-lattice', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } });
+    h.cluster.apply({
+      ...h.cluster.mustGet(gwRef('tls-gw')),
+      spec: { gatewayClassName: 'amazon-vpc-lattice', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
+    });
     await h.driver.runUntilStable();
     expect(arnOf()).toBeUndefined();
     expect((await h.admin.calls()).byOperation.DeleteCertificate).toBe(1);

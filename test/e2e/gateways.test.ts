@@ -63,7 +63,9 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
 
     it('adopts an untagged network of that name, and never touches one tagged by another owner', async () => {
       const untagged = await h.lattice.send(new CreateServiceNetworkCommand({ name: 'legacy' }));
-      const foreign = await h.lattice.send(new CreateServiceNetworkCommand({ name: 'theirs', tags: { [MANAGED_BY_KEY]: '999999999999/other/vpc-0aaaaaaaaaaaaaaaa' } }));
+      const foreign = await h.lattice.send(
+        new CreateServiceNetworkCommand({ name: 'theirs', tags: { [MANAGED_BY_KEY]: '999999999999/other/vpc-0aaaaaaaaaaaaaaaa' } }),
+      );
       h.cluster.apply(serviceNetwork('legacy'));
       h.cluster.apply(serviceNetwork('theirs'));
       await h.driver.runUntilStable();
@@ -85,7 +87,9 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
       h.cluster.apply(gateway('infra', 'mesh', 'amazon-vpc-lattice'));
       await h.driver.runUntilStable();
       const network = await networkNamed(h, 'mesh');
-      const association = await h.lattice.send(new CreateServiceNetworkVpcAssociationCommand({ serviceNetworkIdentifier: network?.id, vpcIdentifier: OTHER_VPC }));
+      const association = await h.lattice.send(
+        new CreateServiceNetworkVpcAssociationCommand({ serviceNetworkIdentifier: network?.id, vpcIdentifier: OTHER_VPC }),
+      );
 
       h.cluster.delete(snRef('mesh'));
       await h.driver.runUntilStable();
@@ -96,7 +100,10 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
       });
 
       h.cluster.delete(gwRef('infra', 'mesh'));
-      await h.driver.runUntil(() => condition(statusOf(h.cluster.get(snRef('mesh'))).conditions, 'Programmed')?.message?.includes('1 VPC') === true, { timeoutMs: 5000 });
+      await h.driver.runUntil(
+        () => condition(statusOf(h.cluster.get(snRef('mesh'))).conditions, 'Programmed')?.message?.includes('1 VPC') === true,
+        { timeoutMs: 5000 },
+      );
       expect(h.cluster.get(snRef('mesh'))).toBeDefined();
 
       await h.lattice.send(new DeleteServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier: association.arn }));
@@ -127,22 +134,54 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
           { name: 'http', protocol: 'HTTP', port: 80 },
           { name: 'tcp', protocol: 'TCP', port: 9000 },
           { name: 'kinds', protocol: 'HTTP', port: 8080, allowedRoutes: { kinds: [{ kind: 'InvalidRoute' }, { kind: 'HTTPRoute' }] } },
-          { name: 'https', protocol: 'HTTPS', port: 443, tls: { mode: 'Terminate', options: { 'application-networking.k8s.aws/certificate-arn': 'arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789' } } },
+          {
+            name: 'https',
+            protocol: 'HTTPS',
+            port: 443,
+            tls: {
+              mode: 'Terminate',
+              options: {
+                'application-networking.k8s.aws/certificate-arn':
+                  'arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+              },
+            },
+          },
           { name: 'tls', protocol: 'TLS', port: 8443, tls: { mode: 'Passthrough' } },
         ]),
       );
       await h.driver.runUntilStable();
       const status = statusOf(h.cluster.get(gwRef('infra', 'edge')));
       expect(summary(status.conditions)).toEqual({ Accepted: 'True/ListenersNotValid', Programmed: 'True/Programmed' });
-      const listeners = Object.fromEntries((status.listeners as { name: string; conditions: unknown; supportedKinds: unknown }[]).map((l) => [l.name, l]));
-      expect(summary(listeners.http?.conditions)).toEqual({ Accepted: 'True/Accepted', ResolvedRefs: 'True/ResolvedRefs', Programmed: 'True/Programmed' });
+      const listeners = Object.fromEntries(
+        (status.listeners as { name: string; conditions: unknown; supportedKinds: unknown }[]).map((l) => [l.name, l]),
+      );
+      expect(summary(listeners.http?.conditions)).toEqual({
+        Accepted: 'True/Accepted',
+        ResolvedRefs: 'True/ResolvedRefs',
+        Programmed: 'True/Programmed',
+      });
       expect(listeners.http?.supportedKinds).toEqual([{ group: GW, kind: 'HTTPRoute' }]);
-      expect(summary(listeners.tcp?.conditions)).toEqual({ Accepted: 'False/UnsupportedProtocol', ResolvedRefs: 'True/ResolvedRefs', Programmed: 'False/Invalid' });
+      expect(summary(listeners.tcp?.conditions)).toEqual({
+        Accepted: 'False/UnsupportedProtocol',
+        ResolvedRefs: 'True/ResolvedRefs',
+        Programmed: 'False/Invalid',
+      });
       expect(listeners.tcp?.supportedKinds).toEqual([]);
-      expect(summary(listeners.kinds?.conditions)).toEqual({ Accepted: 'True/Accepted', ResolvedRefs: 'False/InvalidRouteKinds', Programmed: 'False/Invalid' });
+      expect(summary(listeners.kinds?.conditions)).toEqual({
+        Accepted: 'True/Accepted',
+        ResolvedRefs: 'False/InvalidRouteKinds',
+        Programmed: 'False/Invalid',
+      });
       expect(listeners.kinds?.supportedKinds).toEqual([{ group: GW, kind: 'HTTPRoute' }]);
-      expect(summary(listeners.https?.conditions)).toEqual({ Accepted: 'True/Accepted', ResolvedRefs: 'True/ResolvedRefs', Programmed: 'True/Programmed' });
-      expect(listeners.https?.supportedKinds).toEqual([{ group: GW, kind: 'HTTPRoute' }, { group: GW, kind: 'GRPCRoute' }]);
+      expect(summary(listeners.https?.conditions)).toEqual({
+        Accepted: 'True/Accepted',
+        ResolvedRefs: 'True/ResolvedRefs',
+        Programmed: 'True/Programmed',
+      });
+      expect(listeners.https?.supportedKinds).toEqual([
+        { group: GW, kind: 'HTTPRoute' },
+        { group: GW, kind: 'GRPCRoute' },
+      ]);
       expect(listeners.tls?.supportedKinds).toEqual([{ group: GW, kind: 'TLSRoute' }]);
       for (const c of status.conditions as { observedGeneration: number }[]) expect(c.observedGeneration).toBe(1);
     });
@@ -162,14 +201,22 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
         gateway('infra', 'edge', 'amazon-vpc-lattice', [
           { name: 'same', protocol: 'HTTP', port: 80 },
           { name: 'all', protocol: 'HTTP', port: 81, allowedRoutes: { namespaces: { from: 'All' } } },
-          { name: 'selector', protocol: 'HTTP', port: 82, allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'a' } } } } },
+          {
+            name: 'selector',
+            protocol: 'HTTP',
+            port: 82,
+            allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'a' } } } },
+          },
         ]),
       );
       h.cluster.apply(route('HTTPRoute', 'infra', 'local', [{ name: 'edge' }]));
       h.cluster.apply(route('HTTPRoute', 'team-a', 'a', [{ name: 'edge', namespace: 'infra' }]));
       h.cluster.apply(route('HTTPRoute', 'team-b', 'b', [{ name: 'edge', namespace: 'infra' }]));
       h.cluster.apply(route('HTTPRoute', 'team-b', 'b-on-same', [{ name: 'edge', namespace: 'infra', sectionName: 'same' }]));
-      h.cluster.apply({ ...route('HTTPRoute', 'team-a', 'elsewhere', [{ name: 'edge', namespace: 'infra' }]), spec: { parentRefs: [{ name: 'edge', namespace: 'infra' }], hostnames: ['x.example.com'] } });
+      h.cluster.apply({
+        ...route('HTTPRoute', 'team-a', 'elsewhere', [{ name: 'edge', namespace: 'infra' }]),
+        spec: { parentRefs: [{ name: 'edge', namespace: 'infra' }], hostnames: ['x.example.com'] },
+      });
       await h.driver.runUntilStable();
       const listeners = statusOf(h.cluster.get(gwRef('infra', 'edge'))).listeners as { name: string; attachedRoutes: number }[];
       // same: infra/local; all: local, a, b, elsewhere; selector: local? no (infra lacks team=a), a, elsewhere.
@@ -183,9 +230,13 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
     });
 
     it('uses a network owned by someone else without ever modifying it', async () => {
-      const foreign = await h.lattice.send(new CreateServiceNetworkCommand({ name: 'shared', tags: { [MANAGED_BY_KEY]: '999999999999/other/vpc-0aaaaaaaaaaaaaaaa' } }));
+      const foreign = await h.lattice.send(
+        new CreateServiceNetworkCommand({ name: 'shared', tags: { [MANAGED_BY_KEY]: '999999999999/other/vpc-0aaaaaaaaaaaaaaaa' } }),
+      );
       h.cluster.apply(gateway('infra', 'shared', 'amazon-vpc-lattice'));
-      h.cluster.apply(vap('infra', 'assoc', { targetRef: { group: GW, kind: 'Gateway', name: 'shared' }, securityGroupIds: ['sg-0123456789abcdef0'] }));
+      h.cluster.apply(
+        vap('infra', 'assoc', { targetRef: { group: GW, kind: 'Gateway', name: 'shared' }, securityGroupIds: ['sg-0123456789abcdef0'] }),
+      );
       await h.driver.runUntilStable();
       expect(conditionsOf(h.cluster, gwRef('infra', 'shared')).Programmed).toBe('True/Programmed');
       h.cluster.delete(gwRef('infra', 'shared'));
@@ -241,7 +292,11 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
       expect(await tagsOf(h, arn)).toEqual({ [MANAGED_BY_KEY]: h.identity.managedBy });
 
       h.cluster.apply(vap('infra', 'assoc', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' }, securityGroupIds: [SG1, SG2] }));
-      await h.driver.runUntil(() => conditionsOf(h.cluster, policyRef).Programmed === 'True/Programmed' && h.driver.callsTo('lattice-vpcassociationpolicy', 'sync').length > 3);
+      await h.driver.runUntil(
+        () =>
+          conditionsOf(h.cluster, policyRef).Programmed === 'True/Programmed' &&
+          h.driver.callsTo('lattice-vpcassociationpolicy', 'sync').length > 3,
+      );
       await h.driver.runUntilStable();
       expect(h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION]).toBe(arn);
       expect((await association(arn)).securityGroupIds?.sort()).toEqual([SG1, SG2].sort());
@@ -254,13 +309,19 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
       expect(conditionsOf(h.cluster, policyRef)).toEqual({ Accepted: 'True/Accepted', Programmed: 'True/Programmed' });
 
       h.cluster.apply(vap('infra', 'assoc', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' } }));
-      await h.driver.runUntil(() => conditionsOf(h.cluster, policyRef).Programmed === 'True/Programmed' && h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION] !== undefined);
+      await h.driver.runUntil(
+        () =>
+          conditionsOf(h.cluster, policyRef).Programmed === 'True/Programmed' &&
+          h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION] !== undefined,
+      );
       const again = h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION] ?? '';
       h.cluster.delete(policyRef);
       await h.driver.runUntil(() => h.cluster.get(policyRef) === undefined);
       await expect(association(again)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
       const network = await networkNamed(h, 'edge');
-      expect((await h.lattice.send(new GetServiceNetworkCommand({ serviceNetworkIdentifier: network?.id }))).numberOfAssociatedVPCs).toBe(0);
+      expect((await h.lattice.send(new GetServiceNetworkCommand({ serviceNetworkIdentifier: network?.id }))).numberOfAssociatedVPCs).toBe(
+        0,
+      );
     });
 
     it('removes the association when the Gateway goes away, leaving nothing of ours in Lattice', async () => {
@@ -268,7 +329,11 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
       await h.driver.runUntil(() => conditionsOf(h.cluster, policyRef).Programmed === 'True/Programmed');
       const arn = h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION] ?? '';
       h.cluster.delete(gwRef('infra', 'edge'));
-      await h.driver.runUntil(() => h.cluster.get(gwRef('infra', 'edge')) === undefined && h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION] === undefined);
+      await h.driver.runUntil(
+        () =>
+          h.cluster.get(gwRef('infra', 'edge')) === undefined &&
+          h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION] === undefined,
+      );
       await h.driver.runUntilStable();
       expect(conditionsOf(h.cluster, policyRef)).toEqual({ Accepted: 'False/TargetNotFound' });
       await expect(association(arn)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
@@ -288,11 +353,17 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
 
       h.cluster.apply(vap('infra', 'assoc', { targetRef: { group: GW, kind: 'Gateway', name: 'other' } }));
       const recorded = () => h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION];
-      await h.driver.runUntil(() => conditionsOf(h.cluster, policyRef).Programmed === 'True/Programmed' && recorded() !== undefined && recorded() !== arn);
+      await h.driver.runUntil(
+        () => conditionsOf(h.cluster, policyRef).Programmed === 'True/Programmed' && recorded() !== undefined && recorded() !== arn,
+      );
       await h.driver.runUntilStable();
       await expect(association(arn)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
       const other = await networkNamed(h, 'other');
-      expect(await association(recorded() ?? '')).toMatchObject({ status: 'ACTIVE', serviceNetworkArn: other?.arn, vpcId: h.identity.vpcId });
+      expect(await association(recorded() ?? '')).toMatchObject({
+        status: 'ACTIVE',
+        serviceNetworkArn: other?.arn,
+        vpcId: h.identity.vpcId,
+      });
 
       h.cluster.delete(policyRef);
       await h.driver.runUntil(() => h.cluster.get(policyRef) === undefined);
@@ -309,7 +380,9 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
       expect(conditionsOf(h.cluster, successor)).toEqual({ Accepted: 'False/Conflicted' });
 
       h.cluster.delete(policyRef);
-      await h.driver.runUntil(() => h.cluster.get(policyRef) === undefined && conditionsOf(h.cluster, successor).Programmed === 'True/Programmed');
+      await h.driver.runUntil(
+        () => h.cluster.get(policyRef) === undefined && conditionsOf(h.cluster, successor).Programmed === 'True/Programmed',
+      );
       await h.driver.runUntilStable();
       expect(h.cluster.mustGet(successor).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION]).toBe(arn);
       expect(await association(arn)).toMatchObject({ status: 'ACTIVE', securityGroupIds: [SG1] });

@@ -20,8 +20,17 @@ function programmed(h: Harness, namespace: string, name: string): boolean {
 const THREE_RULES = {
   parentRefs: [{ name: 'edge', namespace: 'infra' }],
   rules: [
-    { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'api', port: 80, weight: 80 }, { name: 'web', port: 80, weight: 20 }] },
-    { matches: [{ path: { type: 'Exact', value: '/healthz' } }, { method: 'POST', path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'web', port: 80 }] },
+    {
+      matches: [{ path: { type: 'PathPrefix', value: '/api' } }],
+      backendRefs: [
+        { name: 'api', port: 80, weight: 80 },
+        { name: 'web', port: 80, weight: 20 },
+      ],
+    },
+    {
+      matches: [{ path: { type: 'Exact', value: '/healthz' } }, { method: 'POST', path: { type: 'PathPrefix', value: '/' } }],
+      backendRefs: [{ name: 'web', port: 80 }],
+    },
     { backendRefs: [{ name: 'web', port: 80 }] },
   ],
 };
@@ -58,13 +67,25 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
   it('programs a route with 3 rules and 2 backends, follows its changes, and leaves nothing behind', async () => {
     h.cluster.apply(httpRoute('apps', 'shop', THREE_RULES));
     await converge();
-    expect(parentConditions(h, 'apps', 'shop')).toEqual({ Accepted: 'True/Accepted', ResolvedRefs: 'True/ResolvedRefs', [PROGRAMMED_CONDITION]: 'True/Programmed' });
+    expect(parentConditions(h, 'apps', 'shop')).toEqual({
+      Accepted: 'True/Accepted',
+      ResolvedRefs: 'True/ResolvedRefs',
+      [PROGRAMMED_CONDITION]: 'True/Programmed',
+    });
     const route = h.cluster.mustGet(routeRef('apps', 'shop'));
-    expect(route.metadata.annotations?.['application-networking.k8s.aws/lattice-assigned-domain-name']).toMatch(/^shop-apps-svc-[0-9a-z]{17}\.[0-9a-f]{7}\.vpc-lattice-svcs\.us-west-2\.on\.aws$/);
+    expect(route.metadata.annotations?.['application-networking.k8s.aws/lattice-assigned-domain-name']).toMatch(
+      /^shop-apps-svc-[0-9a-z]{17}\.[0-9a-f]{7}\.vpc-lattice-svcs\.us-west-2\.on\.aws$/,
+    );
 
     // Exactly one service, one association, one listener, 2 target groups, and the rules by precedence.
     const state = await h.admin.state();
-    expect(counts(state)).toMatchObject({ services: 1, serviceNetworkServiceAssociations: 1, listeners: 1, targetGroups: 2, serviceNetworks: 1 });
+    expect(counts(state)).toMatchObject({
+      services: 1,
+      serviceNetworkServiceAssociations: 1,
+      listeners: 1,
+      targetGroups: 2,
+      serviceNetworks: 1,
+    });
     const tgs = await targetGroupIdsByName();
     const api = Object.entries(tgs).find(([name]) => name.includes('-api-'))?.[1] ?? '';
     const web = Object.entries(tgs).find(([name]) => name.includes('-web-'))?.[1] ?? '';
@@ -75,11 +96,45 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
         port: 80,
         protocol: 'HTTP',
         rules: [
-          { priority: 1, match: { pathMatch: { match: { exact: '/healthz' }, caseSensitive: true } }, action: { forward: { targetGroups: [{ targetGroupIdentifier: web, weight: 1 }] } } },
-          { priority: 2, match: { pathMatch: { match: { exact: '/api' }, caseSensitive: true } }, action: { forward: { targetGroups: [{ targetGroupIdentifier: api, weight: 80 }, { targetGroupIdentifier: web, weight: 20 }] } } },
-          { priority: 3, match: { pathMatch: { match: { prefix: '/api/' }, caseSensitive: true } }, action: { forward: { targetGroups: [{ targetGroupIdentifier: api, weight: 80 }, { targetGroupIdentifier: web, weight: 20 }] } } },
-          { priority: 4, match: { method: 'POST', pathMatch: { match: { prefix: '/' }, caseSensitive: true } }, action: { forward: { targetGroups: [{ targetGroupIdentifier: web, weight: 1 }] } } },
-          { priority: 5, match: { pathMatch: { match: { prefix: '/' }, caseSensitive: true } }, action: { forward: { targetGroups: [{ targetGroupIdentifier: web, weight: 1 }] } } },
+          {
+            priority: 1,
+            match: { pathMatch: { match: { exact: '/healthz' }, caseSensitive: true } },
+            action: { forward: { targetGroups: [{ targetGroupIdentifier: web, weight: 1 }] } },
+          },
+          {
+            priority: 2,
+            match: { pathMatch: { match: { exact: '/api' }, caseSensitive: true } },
+            action: {
+              forward: {
+                targetGroups: [
+                  { targetGroupIdentifier: api, weight: 80 },
+                  { targetGroupIdentifier: web, weight: 20 },
+                ],
+              },
+            },
+          },
+          {
+            priority: 3,
+            match: { pathMatch: { match: { prefix: '/api/' }, caseSensitive: true } },
+            action: {
+              forward: {
+                targetGroups: [
+                  { targetGroupIdentifier: api, weight: 80 },
+                  { targetGroupIdentifier: web, weight: 20 },
+                ],
+              },
+            },
+          },
+          {
+            priority: 4,
+            match: { method: 'POST', pathMatch: { match: { prefix: '/' }, caseSensitive: true } },
+            action: { forward: { targetGroups: [{ targetGroupIdentifier: web, weight: 1 }] } },
+          },
+          {
+            priority: 5,
+            match: { pathMatch: { match: { prefix: '/' }, caseSensitive: true } },
+            action: { forward: { targetGroups: [{ targetGroupIdentifier: web, weight: 1 }] } },
+          },
         ],
       },
     ]);
@@ -87,7 +142,10 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
     expect(await targetsOf(h.lattice, web)).toEqual(['10.0.2.1:8080']);
 
     // Add a rule: only new rules are created, the rest is moved.
-    const withRule = { ...THREE_RULES, rules: [{ matches: [{ path: { type: 'Exact', value: '/login' } }], backendRefs: [{ name: 'web', port: 80 }] }, ...THREE_RULES.rules] };
+    const withRule = {
+      ...THREE_RULES,
+      rules: [{ matches: [{ path: { type: 'Exact', value: '/login' } }], backendRefs: [{ name: 'web', port: 80 }] }, ...THREE_RULES.rules],
+    };
     await h.admin.resetCalls();
     h.cluster.apply(httpRoute('apps', 'shop', withRule));
     await converge();
@@ -97,14 +155,37 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
     expect((await latticeView(h.lattice, serviceArn())).listeners[0]?.rules.map((r) => r.priority)).toEqual([1, 2, 3, 4, 5, 6]);
 
     // Change weights: the two /api rules are updated in place, nothing else is written.
-    const reweighted = { ...withRule, rules: withRule.rules.map((r, i) => (i === 1 ? { ...r, backendRefs: [{ name: 'api', port: 80, weight: 50 }, { name: 'web', port: 80, weight: 50 }] } : r)) };
+    const reweighted = {
+      ...withRule,
+      rules: withRule.rules.map((r, i) =>
+        i === 1
+          ? {
+              ...r,
+              backendRefs: [
+                { name: 'api', port: 80, weight: 50 },
+                { name: 'web', port: 80, weight: 50 },
+              ],
+            }
+          : r,
+      ),
+    };
     await h.admin.resetCalls();
     h.cluster.apply(httpRoute('apps', 'shop', reweighted));
     await converge();
     calls = (await h.admin.calls()).byOperation;
     expect(writeCalls(calls)).toEqual({ BatchUpdateRule: 1 });
-    const apiRules = (await latticeView(h.lattice, serviceArn())).listeners[0]?.rules.filter((r) => JSON.stringify(r.match).includes('/api'));
-    for (const r of apiRules ?? []) expect(r.action).toEqual({ forward: { targetGroups: [{ targetGroupIdentifier: api, weight: 50 }, { targetGroupIdentifier: web, weight: 50 }] } });
+    const apiRules = (await latticeView(h.lattice, serviceArn())).listeners[0]?.rules.filter((r) =>
+      JSON.stringify(r.match).includes('/api'),
+    );
+    for (const r of apiRules ?? [])
+      expect(r.action).toEqual({
+        forward: {
+          targetGroups: [
+            { targetGroupIdentifier: api, weight: 50 },
+            { targetGroupIdentifier: web, weight: 50 },
+          ],
+        },
+      });
 
     // Scale the api EndpointSlice: targets follow, nothing else is written.
     await h.admin.resetCalls();
@@ -116,13 +197,21 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
     // Move web to another namespace without a grant: RefNotPermitted, the rules that only had web answer 500.
     h.cluster.apply(service('shared', 'web'));
     h.cluster.apply(endpointSlice('shared', 'web', ['10.0.3.1']));
-    const moved = { ...reweighted, rules: reweighted.rules.map((r) => ({ ...r, backendRefs: r.backendRefs.map((b) => (b.name === 'web' ? { ...b, namespace: 'shared' } : b)) })) };
+    const moved = {
+      ...reweighted,
+      rules: reweighted.rules.map((r) => ({
+        ...r,
+        backendRefs: r.backendRefs.map((b) => (b.name === 'web' ? { ...b, namespace: 'shared' } : b)),
+      })),
+    };
     h.cluster.apply(httpRoute('apps', 'shop', moved));
     await h.driver.runUntil(() => parentConditions(h, 'apps', 'shop').ResolvedRefs === 'False/RefNotPermitted');
     await h.driver.runUntilStable();
     let rules = (await latticeView(h.lattice, serviceArn())).listeners[0]?.rules ?? [];
     expect(rules.find((r) => JSON.stringify(r.match).includes('/login'))?.action).toEqual({ fixedResponse: { statusCode: 500 } });
-    expect(rules.find((r) => JSON.stringify(r.match).includes('/api/'))?.action).toEqual({ forward: { targetGroups: [{ targetGroupIdentifier: api, weight: 50 }] } });
+    expect(rules.find((r) => JSON.stringify(r.match).includes('/api/'))?.action).toEqual({
+      forward: { targetGroups: [{ targetGroupIdentifier: api, weight: 50 }] },
+    });
     expect(await targetGroupIdsByName()).not.toHaveProperty(Object.keys(tgs).find((n) => n.includes('-web-')) ?? 'x');
 
     // With a ReferenceGrant the shared web is a new target group with its own targets.
@@ -132,12 +221,16 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
       metadata: { name: 'allow-apps', namespace: 'shared' },
       spec: { from: [{ group: GW, kind: 'HTTPRoute', namespace: 'apps' }], to: [{ group: '', kind: 'Service', name: 'web' }] },
     });
-    await h.driver.runUntil(() => parentConditions(h, 'apps', 'shop').ResolvedRefs === 'True/ResolvedRefs' && programmed(h, 'apps', 'shop'));
+    await h.driver.runUntil(
+      () => parentConditions(h, 'apps', 'shop').ResolvedRefs === 'True/ResolvedRefs' && programmed(h, 'apps', 'shop'),
+    );
     await h.driver.runUntilStable();
     const sharedWeb = Object.entries(await targetGroupIdsByName()).find(([name]) => name.includes('-shared-web-'))?.[1] ?? '';
     expect(await targetsOf(h.lattice, sharedWeb)).toEqual(['10.0.3.1:8080']);
     rules = (await latticeView(h.lattice, serviceArn())).listeners[0]?.rules ?? [];
-    expect(rules.find((r) => JSON.stringify(r.match).includes('/login'))?.action).toEqual({ forward: { targetGroups: [{ targetGroupIdentifier: sharedWeb, weight: 1 }] } });
+    expect(rules.find((r) => JSON.stringify(r.match).includes('/login'))?.action).toEqual({
+      forward: { targetGroups: [{ targetGroupIdentifier: sharedWeb, weight: 1 }] },
+    });
 
     // Delete: Lattice holds nothing of the route any more.
     h.cluster.delete(routeRef('apps', 'shop'));
@@ -172,7 +265,13 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
     expect(writeCalls(alone)).toEqual({});
     for (let i = 0; i < 300; i += 1) {
       await h.lattice.send(new CreateServiceCommand({ name: `unrelated-${i}` }));
-      await h.lattice.send(new CreateTargetGroupCommand({ name: `unrelated-${i}`, type: 'IP', config: { port: 80, protocol: 'HTTP', vpcIdentifier: 'vpc-0fedcba9876543210' } }));
+      await h.lattice.send(
+        new CreateTargetGroupCommand({
+          name: `unrelated-${i}`,
+          type: 'IP',
+          config: { port: 80, protocol: 'HTTP', vpcIdentifier: 'vpc-0fedcba9876543210' },
+        }),
+      );
     }
     const crowded = await steadyCalls();
     expect(crowded).toEqual(alone);
@@ -180,7 +279,14 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
   });
 
   it('recovers from a failure on any create call with no duplicate and nothing left over', async () => {
-    const operations = ['CreateTargetGroup', 'RegisterTargets', 'CreateService', 'CreateListener', 'CreateRule', 'CreateServiceNetworkServiceAssociation'];
+    const operations = [
+      'CreateTargetGroup',
+      'RegisterTargets',
+      'CreateService',
+      'CreateListener',
+      'CreateRule',
+      'CreateServiceNetworkServiceAssociation',
+    ];
     // Three failures in a row exhaust the SDK's own retries, so the hook itself must recover.
     for (const operation of operations) await h.admin.addFault({ operation, error: 'InternalServerException', times: 3 });
     const names = operations.map((op) => `r-${op.toLowerCase()}`);
@@ -190,12 +296,20 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
     expect(h.driver.calls.filter((c) => c.statusCode === 429).length).toBeGreaterThan(0);
     expect((await h.admin.calls()).byOperation.CreateService).toBeGreaterThan(6);
     const state = await h.admin.state();
-    expect(counts(state)).toMatchObject({ services: 6, listeners: 6, rules: 6 * 6, targetGroups: 12, serviceNetworkServiceAssociations: 6 });
+    expect(counts(state)).toMatchObject({
+      services: 6,
+      listeners: 6,
+      rules: 6 * 6,
+      targetGroups: 12,
+      serviceNetworkServiceAssociations: 6,
+    });
     expect(new Set(state.services.map((s) => s.name)).size).toBe(6);
     for (const name of ['r-createtargetgroup', 'r-createservice', 'r-createrule']) {
       h.cluster.delete(routeRef('apps', name));
     }
-    await h.driver.runUntil(() => ['r-createtargetgroup', 'r-createservice', 'r-createrule'].every((n) => h.cluster.get(routeRef('apps', n)) === undefined));
+    await h.driver.runUntil(() =>
+      ['r-createtargetgroup', 'r-createservice', 'r-createrule'].every((n) => h.cluster.get(routeRef('apps', n)) === undefined),
+    );
     expect(counts(await h.admin.state())).toMatchObject({ services: 3, targetGroups: 6 });
   });
 
@@ -212,14 +326,23 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
   });
 
   it('reports a service name held by another owner as Conflicted and leaves it alone', async () => {
-    await h.lattice.send(new CreateServiceCommand({ name: 'shop-apps', tags: { 'application-networking.k8s.aws/ManagedBy': '999999999999/other/vpc-0aaaaaaaaaaaaaaaa' } }));
+    await h.lattice.send(
+      new CreateServiceCommand({
+        name: 'shop-apps',
+        tags: { 'application-networking.k8s.aws/ManagedBy': '999999999999/other/vpc-0aaaaaaaaaaaaaaaa' },
+      }),
+    );
     h.cluster.apply(httpRoute('apps', 'shop', THREE_RULES));
     await h.driver.runUntil(() => parentConditions(h, 'apps', 'shop').Accepted === 'False/Conflicted');
     const state = await h.admin.state();
     expect(state.services).toHaveLength(1);
     expect(state.listeners).toHaveLength(0);
     // allow-takeover-from hands it over.
-    h.cluster.apply(httpRoute('apps', 'shop', THREE_RULES, { 'application-networking.k8s.aws/allow-takeover-from': '999999999999/other/vpc-0aaaaaaaaaaaaaaaa' }));
+    h.cluster.apply(
+      httpRoute('apps', 'shop', THREE_RULES, {
+        'application-networking.k8s.aws/allow-takeover-from': '999999999999/other/vpc-0aaaaaaaaaaaaaaaa',
+      }),
+    );
     await converge();
     expect((await h.admin.state()).services[0]?.tags).toMatchObject({ 'application-networking.k8s.aws/ManagedBy': h.identity.managedBy });
   });
@@ -232,7 +355,9 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
     h.cluster.apply(httpRoute('apps', 'shop', { ...THREE_RULES, rules: [regex] }));
     await h.driver.runUntil(() => parentConditions(h, 'apps', 'shop').Accepted === 'False/UnsupportedValue');
     // Nothing of the route stays in Lattice once its last target group is drained and deleted.
-    await h.driver.runUntil(() => !h.cluster.mustGet(routeRef('apps', 'shop')).metadata.annotations?.['application-networking.k8s.aws/lattice-target-group-arns']);
+    await h.driver.runUntil(
+      () => !h.cluster.mustGet(routeRef('apps', 'shop')).metadata.annotations?.['application-networking.k8s.aws/lattice-target-group-arns'],
+    );
     const route = h.cluster.mustGet(routeRef('apps', 'shop'));
     const [ours] = statusOf(route).parents as { conditions: { type: string; observedGeneration: number }[] }[];
     expect(ours?.conditions.map((c) => c.type)).toEqual(['Accepted', 'ResolvedRefs']);
@@ -250,7 +375,9 @@ describe('HTTPRoute → VPC Lattice, end to end (driver + emulator over HTTP)', 
     await h.driver.runUntil(() => (h.cluster.mustGet(routeRef('apps', 'shop')).metadata.finalizers ?? []).length === 0);
     const state = await h.admin.state();
     expect(counts(state)).toMatchObject({ services: 0, targetGroups: 0, listeners: 0 });
-    await expect(h.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: tgArn }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(h.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: tgArn }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
     expect(statusOf(h.cluster.get(routeRef('apps', 'shop'))).parents ?? []).toEqual([]);
   });
 });

@@ -1,4 +1,11 @@
-import { AddPermissionCommand, CreateAliasCommand, CreateFunctionCommand, DeleteFunctionCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  AddPermissionCommand,
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
+  GetPolicyCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
 import { ListTargetsCommand } from '@aws-sdk/client-vpc-lattice';
 import { PROGRAMMED_CONDITION, SERVICE_ARN_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
@@ -26,8 +33,16 @@ function lambdaTarget(functionArn: string, eventStructureVersion?: 'V1' | 'V2'):
 const MIXED = {
   parentRefs: [{ name: 'edge', namespace: 'infra' }],
   rules: [
-    { matches: [{ path: { type: 'PathPrefix', value: '/thumbnails' } }], backendRefs: [{ group: OURS, kind: 'LambdaTarget', name: 'thumbs' }] },
-    { backendRefs: [{ name: 'web', port: 80, weight: 75 }, { group: OURS, kind: 'LambdaTarget', name: 'thumbs', weight: 25 }] },
+    {
+      matches: [{ path: { type: 'PathPrefix', value: '/thumbnails' } }],
+      backendRefs: [{ group: OURS, kind: 'LambdaTarget', name: 'thumbs' }],
+    },
+    {
+      backendRefs: [
+        { name: 'web', port: 80, weight: 75 },
+        { group: OURS, kind: 'LambdaTarget', name: 'thumbs', weight: 25 },
+      ],
+    },
   ],
 };
 
@@ -45,17 +60,38 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
 
   beforeEach(async () => {
     h = await startHarness();
-    lambda = new LambdaClient({ endpoint: h.emulator.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    lambda = new LambdaClient({
+      endpoint: h.emulator.endpoint,
+      region: 'us-west-2',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     installGatewayApi(h.cluster);
     await sharedNetworkGateway(h, 'infra', 'edge');
     h.cluster.apply(service('apps', 'web'));
     h.cluster.apply(endpointSlice('apps', 'web', ['10.0.2.1']));
     for (const name of ['thumbnails', 'resizer']) {
-      await lambda.send(new CreateFunctionCommand({ FunctionName: name, Role: `arn:aws:iam::${ACCOUNT}:role/fn`, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: { ZipFile: new Uint8Array([80, 75]) }, Publish: true }));
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: name,
+          Role: `arn:aws:iam::${ACCOUNT}:role/fn`,
+          Runtime: 'nodejs20.x',
+          Handler: 'index.handler',
+          Code: { ZipFile: new Uint8Array([80, 75]) },
+          Publish: true,
+        }),
+      );
     }
     await lambda.send(new CreateAliasCommand({ FunctionName: 'resizer', Name: 'live', FunctionVersion: '1' }));
     // Someone else's statement on the function: never touched.
-    await lambda.send(new AddPermissionCommand({ FunctionName: 'thumbnails', StatementId: 'from-s3', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceArn: 'arn:aws:s3:::images' }));
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: 'thumbnails',
+        StatementId: 'from-s3',
+        Action: 'lambda:InvokeFunction',
+        Principal: 's3.amazonaws.com',
+        SourceArn: 'arn:aws:s3:::images',
+      }),
+    );
   });
   afterEach(async () => {
     lambda.destroy();
@@ -115,13 +151,21 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
     h.cluster.apply(lambdaTarget(THUMBS));
     h.cluster.apply(httpRoute('apps', 'shop', MIXED));
     await converge();
-    expect(routeConditions()).toEqual({ Accepted: 'True/Accepted', ResolvedRefs: 'True/ResolvedRefs', [PROGRAMMED_CONDITION]: 'True/Programmed' });
+    expect(routeConditions()).toEqual({
+      Accepted: 'True/Accepted',
+      ResolvedRefs: 'True/ResolvedRefs',
+      [PROGRAMMED_CONDITION]: 'True/Programmed',
+    });
     const targetStatus = summary(statusOf(h.cluster.get(targetRef)).conditions);
     expect(targetStatus).toEqual({ Accepted: 'True/Accepted', ResolvedRefs: 'True/ResolvedRefs' });
     expect(JSON.stringify(statusOf(h.cluster.get(targetRef)).conditions)).toContain('unqualified');
 
     const group = await expectOneGroupFor(THUMBS, 'thumbnails');
-    expect(group.tags).toMatchObject({ 'application-networking.k8s.aws/ManagedBy': h.identity.managedBy, 'application-networking.k8s.aws/RouteName': 'shop', 'application-networking.k8s.aws/RouteNamespace': 'apps' });
+    expect(group.tags).toMatchObject({
+      'application-networking.k8s.aws/ManagedBy': h.identity.managedBy,
+      'application-networking.k8s.aws/RouteName': 'shop',
+      'application-networking.k8s.aws/RouteNamespace': 'apps',
+    });
     const web = (await h.admin.state()).targetGroups.find((g) => g.type === 'IP');
     const serviceArn = h.cluster.mustGet(routeRef).metadata.annotations?.[SERVICE_ARN_ANNOTATION] ?? '';
     const [listener] = (await latticeView(h.lattice, serviceArn)).listeners;
@@ -130,7 +174,14 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
     expect(listener?.rules.map((r) => r.action)).toEqual([
       toFunction,
       toFunction,
-      { forward: { targetGroups: [{ targetGroupIdentifier: web?.id, weight: 75 }, { targetGroupIdentifier: group.id, weight: 25 }] } },
+      {
+        forward: {
+          targetGroups: [
+            { targetGroupIdentifier: web?.id, weight: 75 },
+            { targetGroupIdentifier: group.id, weight: 25 },
+          ],
+        },
+      },
     ]);
 
     // A sync that changes nothing writes nothing (to Lattice or to Lambda).
@@ -145,7 +196,10 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
     await h.admin.resetCalls();
     await h.admin.addFault({ operation: 'GetPolicy', error: 'ResourceNotFoundException', times: 1 });
     const synced = h.cluster.mustGet(routeRef);
-    h.cluster.apply({ ...synced, metadata: { ...synced.metadata, annotations: { ...synced.metadata.annotations, [VERIFY_NOW_ANNOTATION]: 'yes' } } });
+    h.cluster.apply({
+      ...synced,
+      metadata: { ...synced.metadata, annotations: { ...synced.metadata.annotations, [VERIFY_NOW_ANNOTATION]: 'yes' } },
+    });
     await h.driver.runUntilStable();
     expect((await h.admin.calls()).byOperation).toMatchObject({ GetPolicy: 2, AddPermission: 1 });
     expect(routeConditions()[PROGRAMMED_CONDITION]).toBe('True/Programmed');
@@ -153,7 +207,8 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
 
     // Another function (an alias): the old statement and group go, the new ones come.
     h.cluster.apply(lambdaTarget(RESIZER_LIVE));
-    const recorded = () => h.cluster.mustGet(routeRef).metadata.annotations?.['application-networking.k8s.aws/lattice-target-group-arns'] ?? '';
+    const recorded = () =>
+      h.cluster.mustGet(routeRef).metadata.annotations?.['application-networking.k8s.aws/lattice-target-group-arns'] ?? '';
     await h.driver.runUntil(() => recorded() !== '' && !recorded().includes(group.arn as string));
     await converge();
     await expectOneGroupFor(RESIZER_LIVE, 'resizer:live');
@@ -167,24 +222,31 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
     expect((await statements('thumbnails')).map((s) => s.Sid)).toEqual(['from-s3']);
   });
 
-  it.each(['AddPermission', 'RegisterTargets'])('converges after a failure at %s with no duplicate statement or group', async (operation) => {
-    // Three failures in a row exhaust the SDK's own retries, so the hook itself must recover.
-    await h.admin.addFault({ operation, error: 'InternalServerException', times: 3 });
-    h.cluster.apply(lambdaTarget(THUMBS));
-    h.cluster.apply(httpRoute('apps', 'shop', MIXED));
-    await converge();
-    expect(h.driver.calls.filter((c) => c.statusCode === 429).length).toBeGreaterThan(0);
-    expect((await h.admin.calls()).byOperation[operation]).toBeGreaterThanOrEqual(4);
-    await expectOneGroupFor(THUMBS, 'thumbnails');
-    expect((await statements('thumbnails')).map((s) => s.Sid).filter((sid) => sid === 'from-s3')).toHaveLength(1);
-  });
+  it.each(['AddPermission', 'RegisterTargets'])(
+    'converges after a failure at %s with no duplicate statement or group',
+    async (operation) => {
+      // Three failures in a row exhaust the SDK's own retries, so the hook itself must recover.
+      await h.admin.addFault({ operation, error: 'InternalServerException', times: 3 });
+      h.cluster.apply(lambdaTarget(THUMBS));
+      h.cluster.apply(httpRoute('apps', 'shop', MIXED));
+      await converge();
+      expect(h.driver.calls.filter((c) => c.statusCode === 429).length).toBeGreaterThan(0);
+      expect((await h.admin.calls()).byOperation[operation]).toBeGreaterThanOrEqual(4);
+      await expectOneGroupFor(THUMBS, 'thumbnails');
+      expect((await statements('thumbnails')).map((s) => s.Sid).filter((sid) => sid === 'from-s3')).toHaveLength(1);
+    },
+  );
 
-  it('says in a LambdaTarget\'s status why a function in another account cannot be used, and the route refuses it', async () => {
+  it("says in a LambdaTarget's status why a function in another account cannot be used, and the route refuses it", async () => {
     h.cluster.apply(lambdaTarget(`arn:aws:lambda:us-west-2:999999999999:function:thumbnails`));
     h.cluster.apply(httpRoute('apps', 'shop', MIXED));
     await converge();
     const conditions = statusOf(h.cluster.get(targetRef)).conditions as { type: string; status: string; reason: string; message: string }[];
-    expect(conditions.find((c) => c.type === 'Accepted')).toMatchObject({ status: 'False', reason: 'InvalidFunctionArn', message: expect.stringContaining('own account (123456789012)') });
+    expect(conditions.find((c) => c.type === 'Accepted')).toMatchObject({
+      status: 'False',
+      reason: 'InvalidFunctionArn',
+      message: expect.stringContaining('own account (123456789012)'),
+    });
     expect(routeConditions().ResolvedRefs).toBe('False/BackendNotFound');
     expect(await lambdaGroups()).toEqual([]);
     expect((await h.admin.calls()).byOperation.GetFunction).toBeUndefined();
@@ -196,7 +258,9 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
     h.cluster.apply(httpRoute('apps', 'shop', MIXED));
     await converge();
     expect(routeConditions().ResolvedRefs).toBe('False/BackendNotFound');
-    const message = (statusOf(h.cluster.get(routeRef)).parents as { conditions: { type: string; message: string }[] }[])[0]?.conditions.find((c) => c.type === 'ResolvedRefs')?.message;
+    const message = (
+      statusOf(h.cluster.get(routeRef)).parents as { conditions: { type: string; message: string }[] }[]
+    )[0]?.conditions.find((c) => c.type === 'ResolvedRefs')?.message;
     expect(message).toContain(missing);
     expect(summary(statusOf(h.cluster.get(targetRef)).conditions).ResolvedRefs).toBe('False/FunctionNotFound');
     const [group] = (await lambdaGroups()) as [StateEntry];
@@ -208,10 +272,23 @@ describe('Lambda backends: HTTPRoute → LAMBDA target groups and invoke permiss
     expect(listener?.rules.map((r) => r.action)).toEqual([
       { fixedResponse: { statusCode: 500 } },
       { fixedResponse: { statusCode: 500 } },
-      { forward: { targetGroups: [{ targetGroupIdentifier: web?.id, weight: 75 }, { targetGroupIdentifier: group.id, weight: 25 }] } },
+      {
+        forward: {
+          targetGroups: [
+            { targetGroupIdentifier: web?.id, weight: 75 },
+            { targetGroupIdentifier: group.id, weight: 25 },
+          ],
+        },
+      },
     ]);
 
-    await lambda.send(new CreateFunctionCommand({ FunctionName: 'later', Role: `arn:aws:iam::${ACCOUNT}:role/fn`, Code: { ZipFile: new Uint8Array([80, 75]) } }));
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'later',
+        Role: `arn:aws:iam::${ACCOUNT}:role/fn`,
+        Code: { ZipFile: new Uint8Array([80, 75]) },
+      }),
+    );
     await h.driver.runUntil(() => routeConditions().ResolvedRefs === 'True/ResolvedRefs');
     await converge();
     const ready = await expectOneGroupFor(missing, 'later');

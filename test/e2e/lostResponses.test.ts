@@ -20,13 +20,23 @@ const SG1 = 'sg-0123456789abcdef0';
 const SG2 = 'sg-0fedcba9876543210';
 const BUCKET = 'arn:aws:s3:::shop-access-logs';
 
-const ours = (kind: string, namespace: string | undefined, name: string, spec: Record<string, unknown>, annotations?: Record<string, string>): KubeObject => ({
+const ours = (
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+  spec: Record<string, unknown>,
+  annotations?: Record<string, string>,
+): KubeObject => ({
   apiVersion: `${OURS}/v1alpha1`,
   kind,
   metadata: { name, ...(namespace ? { namespace } : {}), ...(annotations ? { annotations } : {}) },
   spec,
 });
-const authDocument = (principal: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }] });
+const authDocument = (principal: string) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }],
+  });
 const toRoute = { group: GW, kind: 'HTTPRoute', name: 'shop' };
 const toGateway = { group: GW, kind: 'Gateway', name: 'edge' };
 const parentRefs = [{ name: 'edge', namespace: 'infra' }];
@@ -92,10 +102,20 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   /** A network of our own for a Gateway, and its association with the cluster's VPC. */
   gateway: {
-    initial: [ours('ServiceNetwork', undefined, 'edge', {}), gateway('infra', 'edge', 'amazon-vpc-lattice', [httpListener]), ours('VpcAssociationPolicy', 'infra', 'assoc', { targetRef: toGateway, securityGroupIds: [SG1] })],
+    initial: [
+      ours('ServiceNetwork', undefined, 'edge', {}),
+      gateway('infra', 'edge', 'amazon-vpc-lattice', [httpListener]),
+      ours('VpcAssociationPolicy', 'infra', 'assoc', { targetRef: toGateway, securityGroupIds: [SG1] }),
+    ],
     changed: [ours('VpcAssociationPolicy', 'infra', 'assoc', { targetRef: toGateway, securityGroupIds: [SG1, SG2] })],
     deletionOrder: ['VpcAssociationPolicy', 'Gateway', 'ServiceNetwork'],
-    writes: ['CreateServiceNetwork', 'CreateServiceNetworkVpcAssociation', 'UpdateServiceNetworkVpcAssociation', 'DeleteServiceNetworkVpcAssociation', 'DeleteServiceNetwork'],
+    writes: [
+      'CreateServiceNetwork',
+      'CreateServiceNetworkVpcAssociation',
+      'UpdateServiceNetworkVpcAssociation',
+      'DeleteServiceNetworkVpcAssociation',
+      'DeleteServiceNetwork',
+    ],
   },
   /** An auth policy and an access log subscription on a route's service. */
   policies: {
@@ -112,18 +132,40 @@ const SCENARIOS: Record<string, Scenario> = {
       ours('AccessLogPolicy', 'apps', 'shop-logs', { targetRef: toRoute, destinationArn: `${BUCKET}-archive` }),
     ],
     deletionOrder: ['AccessLogPolicy', 'IAMAuthPolicy', 'HTTPRoute'],
-    writes: ['PutAuthPolicy', 'UpdateService', 'DeleteAuthPolicy', 'CreateAccessLogSubscription', 'UpdateAccessLogSubscription', 'DeleteAccessLogSubscription'],
+    writes: [
+      'PutAuthPolicy',
+      'UpdateService',
+      'DeleteAuthPolicy',
+      'CreateAccessLogSubscription',
+      'UpdateAccessLogSubscription',
+      'DeleteAccessLogSubscription',
+    ],
   },
   /** A Service exported to other clusters: its target group and targets. */
   export: {
-    initial: [service('apps', 'api'), endpointSlice('apps', 'api', ['10.0.1.1', '10.0.1.2']), ours('ServiceExport', 'apps', 'api', { exportedPorts: [{ port: 80, routeType: 'HTTP' }] }, { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' })],
+    initial: [
+      service('apps', 'api'),
+      endpointSlice('apps', 'api', ['10.0.1.1', '10.0.1.2']),
+      ours(
+        'ServiceExport',
+        'apps',
+        'api',
+        { exportedPorts: [{ port: 80, routeType: 'HTTP' }] },
+        { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' },
+      ),
+    ],
     changed: [endpointSlice('apps', 'api', ['10.0.1.2', '10.0.1.3'])],
     deletionOrder: ['ServiceExport'],
     writes: ['CreateTargetGroup', 'RegisterTargets', 'DeregisterTargets', 'UntagResource', 'DeleteTargetGroup'],
   },
 };
 
-const refOf = (o: KubeObject) => ({ group: o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '', kind: o.kind, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name });
+const refOf = (o: KubeObject) => ({
+  group: o.apiVersion.includes('/') ? o.apiVersion.slice(0, o.apiVersion.indexOf('/')) : '',
+  kind: o.kind,
+  ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+  name: o.metadata.name,
+});
 
 const ID = /\b(?:svc|tg|listener|rule|sn|snsa|snva|als)-[0-9a-z]{17}\b/g;
 const ARN = /arn:aws:vpc-lattice:[^"\s,]+/g;
@@ -147,7 +189,11 @@ function normalize(state: EmulatorState): Snapshot {
   const out: Snapshot = {};
   for (const [kind, list] of Object.entries(state) as [string, Record<string, unknown>[]][]) {
     out[kind] = list
-      .map((entry) => (Array.isArray(entry.targets) ? { ...entry, targets: (entry.targets as { status?: string }[]).filter((t) => t.status !== 'DRAINING') } : entry))
+      .map((entry) =>
+        Array.isArray(entry.targets)
+          ? { ...entry, targets: (entry.targets as { status?: string }[]).filter((t) => t.status !== 'DRAINING') }
+          : entry,
+      )
       .map((entry) =>
         JSON.stringify(entry, (key, value: unknown) => (/At$/.test(key) ? undefined : value))
           .replace(ARN, (arn) => names.get(arn) ?? '<arn>')
@@ -192,7 +238,9 @@ async function lifecycle(scenario: Scenario, fault?: Record<string, unknown>): P
     for (const ref of doomed) h.cluster.delete(ref);
     await h.driver.runUntil(() => doomed.every((ref) => h.cluster.get(ref) === undefined), TIMEOUT);
     const deleted = normalize(await h.admin.state());
-    const failedHooks = h.driver.calls.filter((c) => c.statusCode !== 200 && c.statusCode !== 429).map((c) => `${c.controller}/${c.hook} ${c.object} -> ${c.statusCode}`);
+    const failedHooks = h.driver.calls
+      .filter((c) => c.statusCode !== 200 && c.statusCode !== 429)
+      .map((c) => `${c.controller}/${c.hook} ${c.object} -> ${c.statusCode}`);
     const faults = ((await h.admin.ok('GET', 'faults')) as { faults: { fired: number }[] }).faults;
     return { before, created, changed, deleted, failedHooks, calls: (await h.admin.calls()).byOperation, fired: faults[0]?.fired ?? 0 };
   } finally {
@@ -200,7 +248,10 @@ async function lifecycle(scenario: Scenario, fault?: Record<string, unknown>): P
   }
 }
 
-const writesOf = (calls: Record<string, number>) => Object.keys(calls).filter((op) => !/^(Get|List)/.test(op)).sort();
+const writesOf = (calls: Record<string, number>) =>
+  Object.keys(calls)
+    .filter((op) => !/^(Get|List)/.test(op))
+    .sort();
 
 /** The fault-free run of each scenario, made once and shared by its cases. */
 const baselines = new Map<string, Promise<Run>>();
@@ -226,27 +277,41 @@ const FAULTS = (process.env.SWEEP_FAULTS ?? 'ConnectionReset:1,InternalServerExc
 const CASES = Object.entries(SCENARIOS).flatMap(([name, scenario]) => scenario.writes.map((operation) => [name, operation] as const));
 
 describe('lost responses: every write applied and then failed once converges like a run without faults', () => {
-  it.concurrent.each(Object.keys(SCENARIOS))('the %s scenario without faults makes exactly the writes swept, and leaves nothing', async (name) => {
-    const baseline = await baselineOf(name);
-    expect(baseline.failedHooks).toEqual([]);
-    expect(writesOf(baseline.calls)).toEqual(expect.arrayContaining((SCENARIOS[name] as Scenario).writes));
-    // Every write the scenario makes is swept, here or in the scenario it belongs to.
-    expect(Object.values(SCENARIOS).flatMap((s) => s.writes)).toEqual(expect.arrayContaining(writesOf(baseline.calls)));
-    expect(baseline.deleted).toEqual(baseline.before);
-    expect(baseline.created).not.toEqual(baseline.before);
-  }, SWEEP_TIMEOUT_MS);
+  it.concurrent.each(Object.keys(SCENARIOS))(
+    'the %s scenario without faults makes exactly the writes swept, and leaves nothing',
+    async (name) => {
+      const baseline = await baselineOf(name);
+      expect(baseline.failedHooks).toEqual([]);
+      expect(writesOf(baseline.calls)).toEqual(expect.arrayContaining((SCENARIOS[name] as Scenario).writes));
+      // Every write the scenario makes is swept, here or in the scenario it belongs to.
+      expect(Object.values(SCENARIOS).flatMap((s) => s.writes)).toEqual(expect.arrayContaining(writesOf(baseline.calls)));
+      expect(baseline.deleted).toEqual(baseline.before);
+      expect(baseline.created).not.toEqual(baseline.before);
+    },
+    SWEEP_TIMEOUT_MS,
+  );
 
-  it.concurrent.each(CASES)('%s: %s applied, then its response lost', async (name, operation) => {
-    const baseline = await baselineOf(name);
-    const scenario = SCENARIOS[name] as Scenario;
-    const runs: Run[] = [];
-    for (const { error, times } of FAULTS) runs.push(await lifecycle(scenario, { operation, error, commit: true, times }));
-    const expected = { failedHooks: [], created: baseline.created, changed: baseline.changed, leftAfterDeletion: baseline.before };
-    FAULTS.forEach(({ error, times }, i) => {
-      const run = runs[i] as Run;
-      // The fault took place as many times as asked: the write really was lost that often.
-      expect({ fault: `${error} x${times}`, fired: run.fired }).toEqual({ fault: `${error} x${times}`, fired: times });
-      expect({ fault: `${error} x${times}`, failedHooks: run.failedHooks, created: run.created, changed: run.changed, leftAfterDeletion: run.deleted }).toEqual({ fault: `${error} x${times}`, ...expected });
-    });
-  }, SWEEP_TIMEOUT_MS);
+  it.concurrent.each(CASES)(
+    '%s: %s applied, then its response lost',
+    async (name, operation) => {
+      const baseline = await baselineOf(name);
+      const scenario = SCENARIOS[name] as Scenario;
+      const runs: Run[] = [];
+      for (const { error, times } of FAULTS) runs.push(await lifecycle(scenario, { operation, error, commit: true, times }));
+      const expected = { failedHooks: [], created: baseline.created, changed: baseline.changed, leftAfterDeletion: baseline.before };
+      FAULTS.forEach(({ error, times }, i) => {
+        const run = runs[i] as Run;
+        // The fault took place as many times as asked: the write really was lost that often.
+        expect({ fault: `${error} x${times}`, fired: run.fired }).toEqual({ fault: `${error} x${times}`, fired: times });
+        expect({
+          fault: `${error} x${times}`,
+          failedHooks: run.failedHooks,
+          created: run.created,
+          changed: run.changed,
+          leftAfterDeletion: run.deleted,
+        }).toEqual({ fault: `${error} x${times}`, ...expected });
+      });
+    },
+    SWEEP_TIMEOUT_MS,
+  );
 });

@@ -20,7 +20,12 @@ function serviceExport(namespace: string, name: string, extra: Record<string, un
 }
 
 function serviceImport(namespace: string, name: string, annotations: Record<string, string> = {}) {
-  return { apiVersion: `${OURS}/v1alpha1`, kind: 'ServiceImport', metadata: { name, namespace, annotations }, spec: { type: 'ClusterSetIP', ports: [{ port: 80 }] } };
+  return {
+    apiVersion: `${OURS}/v1alpha1`,
+    kind: 'ServiceImport',
+    metadata: { name, namespace, annotations },
+    spec: { type: 'ClusterSetIP', ports: [{ port: 80 }] },
+  };
 }
 
 function splitRoute(importName = 'reviews') {
@@ -30,7 +35,14 @@ function splitRoute(importName = 'reviews') {
     metadata: { name: 'reviews', namespace: 'shop' },
     spec: {
       parentRefs: [{ name: 'mesh', namespace: 'infra' }],
-      rules: [{ backendRefs: [{ name: 'reviews-local', port: 80, weight: 80 }, { group: OURS, kind: 'ServiceImport', name: importName, port: 80, weight: 20 }] }],
+      rules: [
+        {
+          backendRefs: [
+            { name: 'reviews-local', port: 80, weight: 80 },
+            { group: OURS, kind: 'ServiceImport', name: importName, port: 80, weight: 20 },
+          ],
+        },
+      ],
     },
   };
 }
@@ -41,7 +53,10 @@ function importOnlyRoute(name: string) {
     apiVersion: `${GW}/v1`,
     kind: 'HTTPRoute',
     metadata: { name, namespace: 'shop' },
-    spec: { parentRefs: [{ name: 'mesh', namespace: 'infra' }], rules: [{ backendRefs: [{ group: OURS, kind: 'ServiceImport', name: 'reviews', port: 80 }] }] },
+    spec: {
+      parentRefs: [{ name: 'mesh', namespace: 'infra' }],
+      rules: [{ backendRefs: [{ group: OURS, kind: 'ServiceImport', name: 'reviews', port: 80 }] }],
+    },
   };
 }
 
@@ -65,7 +80,11 @@ function exportConditions(h: Harness): Record<string, string> {
 }
 
 function exportMessage(h: Harness): string {
-  return ((statusOf(h.cluster.get(exportRef)).conditions as { type: string; message: string }[] | undefined) ?? []).find((c) => c.type === 'Programmed')?.message ?? '';
+  return (
+    ((statusOf(h.cluster.get(exportRef)).conditions as { type: string; message: string }[] | undefined) ?? []).find(
+      (c) => c.type === 'Programmed',
+    )?.message ?? ''
+  );
 }
 
 function recordedArns(h: Harness): string[] {
@@ -109,9 +128,16 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
 
   async function exportInB(): Promise<string> {
     b.cluster.apply(serviceExport('shop', 'reviews'));
-    await b.driver.runUntil(() => summary(statusOf(b.cluster.get({ group: OURS, kind: 'ServiceExport', namespace: 'shop', name: 'reviews' })).conditions).Programmed === 'True/Programmed');
+    await b.driver.runUntil(
+      () =>
+        summary(statusOf(b.cluster.get({ group: OURS, kind: 'ServiceExport', namespace: 'shop', name: 'reviews' })).conditions)
+          .Programmed === 'True/Programmed',
+    );
     await b.driver.runUntilStable();
-    const arn = b.cluster.mustGet({ group: OURS, kind: 'ServiceExport', namespace: 'shop', name: 'reviews' }).metadata.annotations?.['application-networking.k8s.aws/lattice-target-group-arns'] ?? '';
+    const arn =
+      b.cluster.mustGet({ group: OURS, kind: 'ServiceExport', namespace: 'shop', name: 'reviews' }).metadata.annotations?.[
+        'application-networking.k8s.aws/lattice-target-group-arns'
+      ] ?? '';
     return arn;
   }
 
@@ -130,12 +156,16 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
     await a.driver.runUntilStable();
     expect(await ruleActions(a)).toEqual([{ forward: { targetGroups: [{ targetGroupIdentifier: localId, weight: 80 }] } }]);
     await b.driver.runUntil(() => recordedArns(b).length === 0);
-    await expect(b.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: exportedArn }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(b.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: exportedArn }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   }
 
   async function localGroupId(): Promise<string> {
     const state = await a.admin.state();
-    return (state.targetGroups.find((g) => (g.config as { vpcIdentifier: string }).vpcIdentifier === VPC_A)?.id as string | undefined) ?? '';
+    return (
+      (state.targetGroups.find((g) => (g.config as { vpcIdentifier: string }).vpcIdentifier === VPC_A)?.id as string | undefined) ?? ''
+    );
   }
 
   it('splits one Lattice rule 80/20 between a local Service and a target group exported by the other cluster', async () => {
@@ -150,7 +180,10 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
     await a.driver.runUntilStable();
     expect(routeConditions(a)).toMatchObject({ Accepted: 'True/Accepted', ResolvedRefs: 'True/ResolvedRefs' });
     const imported = a.cluster.mustGet({ group: OURS, kind: 'ServiceImport', namespace: 'shop', name: 'reviews' });
-    expect(statusOf(imported)).toMatchObject({ clusters: [{ cluster: 'cluster-b' }], targetGroups: [{ arn: exportedArn, clusterName: 'cluster-b', vpcId: VPC_B, port: 80 }] });
+    expect(statusOf(imported)).toMatchObject({
+      clusters: [{ cluster: 'cluster-b' }],
+      targetGroups: [{ arn: exportedArn, clusterName: 'cluster-b', vpcId: VPC_B, port: 80 }],
+    });
 
     const state = await a.admin.state();
     expect(state.services).toHaveLength(1);
@@ -160,7 +193,14 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
       {
         priority: 1,
         match: { pathMatch: { match: { prefix: '/' }, caseSensitive: true } },
-        action: { forward: { targetGroups: [{ targetGroupIdentifier: local?.id, weight: 80 }, { targetGroupIdentifier: exported.id, weight: 20 }] } },
+        action: {
+          forward: {
+            targetGroups: [
+              { targetGroupIdentifier: local?.id, weight: 80 },
+              { targetGroupIdentifier: exported.id, weight: 20 },
+            ],
+          },
+        },
       },
     ]);
 
@@ -168,7 +208,10 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
     const callsBefore = a.driver.calls.length;
     await a.admin.resetCalls();
     const route = a.cluster.mustGet(routeRef);
-    a.cluster.apply({ ...route, metadata: { ...route.metadata, annotations: { ...route.metadata.annotations, [VERIFY_NOW_ANNOTATION]: 'yes' } } });
+    a.cluster.apply({
+      ...route,
+      metadata: { ...route.metadata, annotations: { ...route.metadata.annotations, [VERIFY_NOW_ANNOTATION]: 'yes' } },
+    });
     await a.driver.runUntil(() => a.driver.calls.slice(callsBefore).some((c) => c.controller === 'lattice-httproute' && c.hook === 'sync'));
     const importSyncs = a.driver.calls.slice(callsBefore).filter((c) => c.controller === 'lattice-serviceimport').length;
     const calls = (await a.admin.calls()).byOperation;
@@ -194,11 +237,14 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
     expect(withdrawing.find((c) => c.type === 'Programmed')?.message).toContain('still used by');
     await a.driver.runUntil(() => routeConditions(a).ResolvedRefs === 'False/BackendNotFound');
     await a.driver.runUntilStable();
-    const rules = (await latticeView(a.lattice, a.cluster.mustGet(routeRef).metadata.annotations?.[SERVICE_ARN_ANNOTATION] ?? '')).listeners[0]?.rules;
+    const rules = (await latticeView(a.lattice, a.cluster.mustGet(routeRef).metadata.annotations?.[SERVICE_ARN_ANNOTATION] ?? ''))
+      .listeners[0]?.rules;
     expect(rules?.[0]?.action).toEqual({ forward: { targetGroups: [{ targetGroupIdentifier: local?.id, weight: 80 }] } });
     expect(routeConditions(a)[PROGRAMMED_CONDITION]).toBe('True/Programmed');
     await b.driver.runUntil(() => b.cluster.get(exportRef) === undefined);
-    await expect(a.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: exportedArn }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(a.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: exportedArn }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 
   it('reports several exports of one name instead of picking one, and resolves when narrowed by cluster', async () => {
@@ -215,25 +261,48 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
     a.cluster.apply(serviceImport('shop', 'reviews'));
     a.cluster.apply(splitRoute());
     await a.driver.runUntil(() => routeConditions(a).ResolvedRefs === 'False/BackendNotFound');
-    const condition = ((statusOf(a.cluster.get(routeRef)).parents as { conditions: { type: string; message: string }[] }[])[0]?.conditions ?? []).find((x) => x.type === 'ResolvedRefs');
-    expect(condition?.message).toMatch(/2 exported target groups match \(tg-\w+ \(cluster cluster-[bc], vpc-\w+\), tg-\w+ \(cluster cluster-[bc], vpc-\w+\)\)/);
-    expect(summary(statusOf(a.cluster.get({ group: OURS, kind: 'ServiceImport', namespace: 'shop', name: 'reviews' })).conditions)).toEqual({ Resolved: 'False/Ambiguous' });
+    const condition = (
+      (statusOf(a.cluster.get(routeRef)).parents as { conditions: { type: string; message: string }[] }[])[0]?.conditions ?? []
+    ).find((x) => x.type === 'ResolvedRefs');
+    expect(condition?.message).toMatch(
+      /2 exported target groups match \(tg-\w+ \(cluster cluster-[bc], vpc-\w+\), tg-\w+ \(cluster cluster-[bc], vpc-\w+\)\)/,
+    );
+    expect(summary(statusOf(a.cluster.get({ group: OURS, kind: 'ServiceImport', namespace: 'shop', name: 'reviews' })).conditions)).toEqual(
+      { Resolved: 'False/Ambiguous' },
+    );
 
     a.cluster.apply(serviceImport('shop', 'reviews', { 'application-networking.k8s.aws/aws-eks-cluster-name': 'cluster-b' }));
-    await a.driver.runUntil(() => routeConditions(a).ResolvedRefs === 'True/ResolvedRefs' && routeConditions(a)[PROGRAMMED_CONDITION] === 'True/Programmed');
+    await a.driver.runUntil(
+      () => routeConditions(a).ResolvedRefs === 'True/ResolvedRefs' && routeConditions(a)[PROGRAMMED_CONDITION] === 'True/Programmed',
+    );
 
     // An import of another name finds the export by export-name; aws-vpc narrows it to cluster C's.
     const ratings = { ...importRef, name: 'ratings' };
-    a.cluster.apply(serviceImport('shop', 'ratings', { 'application-networking.k8s.aws/export-name': 'reviews', 'application-networking.k8s.aws/aws-vpc': 'vpc-0ccccccccccccccc3' }));
+    a.cluster.apply(
+      serviceImport('shop', 'ratings', {
+        'application-networking.k8s.aws/export-name': 'reviews',
+        'application-networking.k8s.aws/aws-vpc': 'vpc-0ccccccccccccccc3',
+      }),
+    );
     await a.driver.runUntil(() => summary(statusOf(a.cluster.get(ratings)).conditions).Resolved === 'True/Resolved');
-    expect(statusOf(a.cluster.get(ratings))).toMatchObject({ clusters: [{ cluster: 'cluster-c' }], targetGroups: [{ clusterName: 'cluster-c', vpcId: 'vpc-0ccccccccccccccc3', port: 80 }] });
-    a.cluster.apply(serviceImport('shop', 'ratings', { 'application-networking.k8s.aws/export-name': 'reviews', 'application-networking.k8s.aws/aws-vpc': VPC_A }));
+    expect(statusOf(a.cluster.get(ratings))).toMatchObject({
+      clusters: [{ cluster: 'cluster-c' }],
+      targetGroups: [{ clusterName: 'cluster-c', vpcId: 'vpc-0ccccccccccccccc3', port: 80 }],
+    });
+    a.cluster.apply(
+      serviceImport('shop', 'ratings', {
+        'application-networking.k8s.aws/export-name': 'reviews',
+        'application-networking.k8s.aws/aws-vpc': VPC_A,
+      }),
+    );
     await a.driver.runUntil(() => summary(statusOf(a.cluster.get(ratings)).conditions).Resolved === 'False/NotFound');
     expect(importedArns(a, ratings)).toEqual([]);
   });
 
   it('uses a target group named by ARN as it is, and refuses a malformed or conflicting one', async () => {
-    const external = await a.lattice.send(new CreateTargetGroupCommand({ name: 'made-by-hand', type: 'IP', config: { port: 80, protocol: 'HTTP', vpcIdentifier: VPC_B } }));
+    const external = await a.lattice.send(
+      new CreateTargetGroupCommand({ name: 'made-by-hand', type: 'IP', config: { port: 80, protocol: 'HTTP', vpcIdentifier: VPC_B } }),
+    );
     a.cluster.apply(serviceImport('shop', 'reviews', { 'application-networking.k8s.aws/target-group-arn': external.arn ?? '' }));
     a.cluster.apply(splitRoute());
     await a.driver.runUntil(() => routeConditions(a)[PROGRAMMED_CONDITION] === 'True/Programmed');
@@ -244,13 +313,28 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
     await a.driver.runUntil(() => a.cluster.get(routeRef) === undefined);
     expect((await a.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: external.arn }))).name).toBe('made-by-hand');
 
-    a.cluster.apply(serviceImport('shop', 'gone', { 'application-networking.k8s.aws/target-group-arn': (external.arn ?? '').replace(/tg-\w+$/, 'tg-0000000000000000a') }));
+    a.cluster.apply(
+      serviceImport('shop', 'gone', {
+        'application-networking.k8s.aws/target-group-arn': (external.arn ?? '').replace(/tg-\w+$/, 'tg-0000000000000000a'),
+      }),
+    );
     a.cluster.apply(serviceImport('shop', 'bad', { 'application-networking.k8s.aws/target-group-arn': 'arn:nope' }));
-    a.cluster.apply(serviceImport('shop', 'both', { 'application-networking.k8s.aws/target-group-arn': external.arn ?? '', 'application-networking.k8s.aws/export-name': 'x' }));
+    a.cluster.apply(
+      serviceImport('shop', 'both', {
+        'application-networking.k8s.aws/target-group-arn': external.arn ?? '',
+        'application-networking.k8s.aws/export-name': 'x',
+      }),
+    );
     await a.driver.runUntilStable();
-    expect(summary(statusOf(a.cluster.get({ group: OURS, kind: 'ServiceImport', namespace: 'shop', name: 'gone' })).conditions)).toEqual({ Resolved: 'False/ExternalTargetGroupNotFound' });
-    expect(summary(statusOf(a.cluster.get({ group: OURS, kind: 'ServiceImport', namespace: 'shop', name: 'bad' })).conditions)).toEqual({ Resolved: 'False/InvalidExternalTargetGroup' });
-    expect(summary(statusOf(a.cluster.get({ group: OURS, kind: 'ServiceImport', namespace: 'shop', name: 'both' })).conditions)).toEqual({ Resolved: 'False/ConflictingServiceImportAnnotations' });
+    expect(summary(statusOf(a.cluster.get({ group: OURS, kind: 'ServiceImport', namespace: 'shop', name: 'gone' })).conditions)).toEqual({
+      Resolved: 'False/ExternalTargetGroupNotFound',
+    });
+    expect(summary(statusOf(a.cluster.get({ group: OURS, kind: 'ServiceImport', namespace: 'shop', name: 'bad' })).conditions)).toEqual({
+      Resolved: 'False/InvalidExternalTargetGroup',
+    });
+    expect(summary(statusOf(a.cluster.get({ group: OURS, kind: 'ServiceImport', namespace: 'shop', name: 'both' })).conditions)).toEqual({
+      Resolved: 'False/ConflictingServiceImportAnnotations',
+    });
   });
   it('replaces an exported group for a TargetGroupPolicy while another cluster forwards to it, never leaving that rule without targets', async () => {
     const oldArn = await exportInB();
@@ -260,12 +344,19 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
       for (const action of await ruleActions(a)) {
         const groups = action.forward?.targetGroups ?? [];
         if (groups.length === 0) violations.push(`the importer's rule answers ${JSON.stringify(action)}`);
-        for (const g of groups) if ((await targetsOf(a.lattice, g.targetGroupIdentifier)).length === 0) violations.push(`the importer's rule forwards to ${g.targetGroupIdentifier}, which has no target`);
+        for (const g of groups)
+          if ((await targetsOf(a.lattice, g.targetGroupIdentifier)).length === 0)
+            violations.push(`the importer's rule forwards to ${g.targetGroupIdentifier}, which has no target`);
       }
     };
     a.driver.afterEachCall = check;
     b.driver.afterEachCall = check;
-    b.cluster.apply({ apiVersion: `${OURS}/v1alpha1`, kind: 'TargetGroupPolicy', metadata: { name: 'h2', namespace: 'shop' }, spec: { targetRef: { group: OURS, kind: 'ServiceExport', name: 'reviews' }, protocolVersion: 'HTTP2' } });
+    b.cluster.apply({
+      apiVersion: `${OURS}/v1alpha1`,
+      kind: 'TargetGroupPolicy',
+      metadata: { name: 'h2', namespace: 'shop' },
+      spec: { targetRef: { group: OURS, kind: 'ServiceExport', name: 'reviews' }, protocolVersion: 'HTTP2' },
+    });
     // B fills the replacement hidden from importers, shows it, then tells them the old group is withdrawn.
     await b.driver.runUntil(() => exportMessage(b).includes('importers were told it is withdrawn'));
     // A's import sees one export (the replacement wins), and its rule follows.
@@ -282,8 +373,12 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
     const replacement = await a.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: newArn }));
     expect(replacement.config?.protocolVersion).toBe('HTTP2');
     expect(await ruleActions(a)).toEqual([{ forward: { targetGroups: [{ targetGroupIdentifier: replacement.id, weight: 1 }] } }]);
-    await expect(a.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: oldArn }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    expect(summary(statusOf(b.cluster.get({ group: OURS, kind: 'TargetGroupPolicy', namespace: 'shop', name: 'h2' })).conditions)).toEqual({ Accepted: 'True/Accepted' });
+    await expect(a.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: oldArn }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+    expect(summary(statusOf(b.cluster.get({ group: OURS, kind: 'TargetGroupPolicy', namespace: 'shop', name: 'h2' })).conditions)).toEqual({
+      Accepted: 'True/Accepted',
+    });
     expect(violations).toEqual([]);
   });
 
@@ -315,7 +410,16 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
     expect(importedArns(a)).toEqual([exportedArn]);
     await a.driver.runUntilStable();
     expect(routeConditions(a)).toMatchObject({ ResolvedRefs: 'True/ResolvedRefs', [PROGRAMMED_CONDITION]: 'True/Programmed' });
-    expect(await ruleActions(a)).toEqual([{ forward: { targetGroups: [{ targetGroupIdentifier: local, weight: 80 }, { targetGroupIdentifier: exportedId, weight: 20 }] } }]);
+    expect(await ruleActions(a)).toEqual([
+      {
+        forward: {
+          targetGroups: [
+            { targetGroupIdentifier: local, weight: 80 },
+            { targetGroupIdentifier: exportedId, weight: 20 },
+          ],
+        },
+      },
+    ]);
 
     // The route goes, then B's export with its group; the import's status still names the group.
     a.cluster.delete(routeRef);
@@ -326,7 +430,9 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
     await a.admin.addFault({ operation: 'ListTargetGroups', error: 'AccessDeniedException', times: 1000 });
     const callsBefore = a.driver.calls.length;
     a.cluster.apply(splitRoute());
-    await a.driver.runUntil(() => routeConditions(a).ResolvedRefs === 'False/BackendNotFound' && routeConditions(a)[PROGRAMMED_CONDITION] === 'True/Programmed');
+    await a.driver.runUntil(
+      () => routeConditions(a).ResolvedRefs === 'False/BackendNotFound' && routeConditions(a)[PROGRAMMED_CONDITION] === 'True/Programmed',
+    );
     expect(importedArns(a)).toEqual([exportedArn]);
     expect(routeCondition(a, 'ResolvedRefs')).toContain(`target group ${exportedId} no longer exists`);
     expect((await ruleActions(a))[0]?.forward?.targetGroups.map((g) => g.targetGroupIdentifier)).toEqual([expect.stringMatching(/^tg-/)]);
@@ -340,8 +446,14 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
     const copyRef = { ...routeRef, name: 'reviews-copy' };
     const callsBefore = a.driver.calls.length;
     a.cluster.apply(importOnlyRoute('reviews-copy') as never);
-    await a.driver.runUntil(() => routeConditions(a, copyRef).ResolvedRefs === 'False/BackendNotFound' && routeConditions(a, copyRef)[PROGRAMMED_CONDITION] === 'True/Programmed');
-    expect(routeCondition(a, 'ResolvedRefs', copyRef)).toMatch(new RegExp(`target group tg-\\w+ is already used by service ${firstService}`));
+    await a.driver.runUntil(
+      () =>
+        routeConditions(a, copyRef).ResolvedRefs === 'False/BackendNotFound' &&
+        routeConditions(a, copyRef)[PROGRAMMED_CONDITION] === 'True/Programmed',
+    );
+    expect(routeCondition(a, 'ResolvedRefs', copyRef)).toMatch(
+      new RegExp(`target group tg-\\w+ is already used by service ${firstService}`),
+    );
     expect(await ruleActions(a, copyRef)).toEqual([{ fixedResponse: { statusCode: 500 } }]);
     expect(routeConditions(a)).toMatchObject({ ResolvedRefs: 'True/ResolvedRefs', [PROGRAMMED_CONDITION]: 'True/Programmed' });
     expect(a.driver.calls.slice(callsBefore).filter((c) => c.statusCode >= 500)).toEqual([]);
@@ -359,7 +471,10 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
     await b.admin.ok('DELETE', 'faults');
     b.cluster.delete(exportRef);
     await b.driver.runUntil(() => b.cluster.get(exportRef) === undefined);
-    for (const arn of recorded) await expect(b.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: arn }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    for (const arn of recorded)
+      await expect(b.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: arn }))).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+      });
   });
 
   it('deletes every target group of a deleted export, also one whose ARN was never recorded', async () => {
@@ -367,8 +482,13 @@ describe('multi-cluster: ServiceExport in cluster B, ServiceImport in cluster A,
     b.cluster.delete(exportRef);
     // As if a failed pass had never recorded the group: the finalize pass finds it by name.
     const deleting = b.cluster.mustGet(exportRef);
-    b.cluster.update({ ...deleting, metadata: { ...deleting.metadata, annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' } } });
+    b.cluster.update({
+      ...deleting,
+      metadata: { ...deleting.metadata, annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' } },
+    });
     await b.driver.runUntil(() => b.cluster.get(exportRef) === undefined);
-    await expect(b.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: exportedArn }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(b.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: exportedArn }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 });

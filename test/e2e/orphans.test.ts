@@ -12,7 +12,10 @@ const CLASS = { group: GW, kind: 'GatewayClass', name: 'amazon-vpc-lattice' };
 const routeRef = (name: string) => ({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name });
 const OTHER_CLUSTER = '123456789012/other-cluster/vpc-0fedcba9876543210';
 
-const spec = (backend: string) => ({ parentRefs: [{ name: 'edge', namespace: 'infra' }], rules: [{ backendRefs: [{ name: backend, port: 80 }] }] });
+const spec = (backend: string) => ({
+  parentRefs: [{ name: 'edge', namespace: 'infra' }],
+  rules: [{ backendRefs: [{ name: backend, port: 80 }] }],
+});
 
 function programmed(h: Harness, name: string): boolean {
   const parents = (statusOf(h.cluster.get(routeRef(name))).parents as { conditions: unknown }[] | undefined) ?? [];
@@ -36,7 +39,13 @@ async function sweep(h: Harness): Promise<void> {
   const before = completeSweeps(h);
   const gatewayClass = h.cluster.mustGet(CLASS);
   requests += 1;
-  h.cluster.update({ ...gatewayClass, metadata: { ...gatewayClass.metadata, annotations: { ...gatewayClass.metadata.annotations, [ORPHAN_SWEEP_REQUEST_ANNOTATION]: `request-${requests}` } } });
+  h.cluster.update({
+    ...gatewayClass,
+    metadata: {
+      ...gatewayClass.metadata,
+      annotations: { ...gatewayClass.metadata.annotations, [ORPHAN_SWEEP_REQUEST_ANNOTATION]: `request-${requests}` },
+    },
+  });
   await h.driver.runUntil(() => completeSweeps(h) > before);
   await h.driver.runUntilStable();
 }
@@ -84,7 +93,14 @@ describe('orphan collector, end to end (driver + emulator over HTTP)', () => {
     // tags at all, and one with our ManagedBy but no owner (as a service network has).
     const foreign = { [TAG.managedBy]: OTHER_CLUSTER, [TAG.routeName]: 'lost', [TAG.routeNamespace]: 'apps', [TAG.routeType]: 'http' };
     await h.lattice.send(new CreateServiceCommand({ name: 'foreign-lost', tags: foreign }));
-    await h.lattice.send(new CreateTargetGroupCommand({ name: 'foreign-lost-tg', type: 'IP', config: { port: 80, protocol: 'HTTP', vpcIdentifier: 'vpc-0fedcba9876543210' }, tags: foreign }));
+    await h.lattice.send(
+      new CreateTargetGroupCommand({
+        name: 'foreign-lost-tg',
+        type: 'IP',
+        config: { port: 80, protocol: 'HTTP', vpcIdentifier: 'vpc-0fedcba9876543210' },
+        tags: foreign,
+      }),
+    );
     await h.lattice.send(new CreateServiceCommand({ name: 'untagged' }));
     await h.lattice.send(new CreateServiceCommand({ name: 'ours-no-owner', tags: { [TAG.managedBy]: h.identity.managedBy } }));
 
@@ -170,7 +186,11 @@ describe('orphan collector, end to end (driver + emulator over HTTP)', () => {
       b.cluster.apply({
         apiVersion: `${OURS}/v1alpha1`,
         kind: 'ServiceExport',
-        metadata: { name: 'reviews', namespace: 'shop', annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' } },
+        metadata: {
+          name: 'reviews',
+          namespace: 'shop',
+          annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' },
+        },
         spec: { exportedPorts: [{ port: 80, routeType: 'HTTP' }] },
       });
       await b.driver.runUntil(() => summary(statusOf(b.cluster.get(exportRef)).conditions).Programmed === 'True/Programmed');

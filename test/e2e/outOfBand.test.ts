@@ -68,7 +68,12 @@ describe('resources deleted out of band are treated as absent (driver + emulator
   const serviceArnOf = (name: string) => h.cluster.mustGet(routeRef(name)).metadata.annotations?.[SERVICE_ARN_ANNOTATION] ?? '';
 
   async function programmedRoute(name: string): Promise<string> {
-    h.cluster.apply(httpRoute('apps', name, { parentRefs: [{ name: 'edge', namespace: 'infra' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] }));
+    h.cluster.apply(
+      httpRoute('apps', name, {
+        parentRefs: [{ name: 'edge', namespace: 'infra' }],
+        rules: [{ backendRefs: [{ name: 'api', port: 80 }] }],
+      }),
+    );
     await h.driver.runUntil(() => programmed(name));
     await h.driver.runUntilStable();
     return serviceArnOf(name);
@@ -77,22 +82,30 @@ describe('resources deleted out of band are treated as absent (driver + emulator
   /** As a person would in the console: the associations first (Lattice insists), then the service. */
   async function deleteService(arn: string): Promise<void> {
     const associations = (await h.lattice.send(new ListServiceNetworkServiceAssociationsCommand({ serviceIdentifier: arn }))).items ?? [];
-    for (const a of associations) await h.lattice.send(new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: a.arn }));
-    await until(async () => ((await h.lattice.send(new ListServiceNetworkServiceAssociationsCommand({ serviceIdentifier: arn }))).items ?? []).length === 0);
+    for (const a of associations)
+      await h.lattice.send(new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: a.arn }));
+    await until(
+      async () =>
+        ((await h.lattice.send(new ListServiceNetworkServiceAssociationsCommand({ serviceIdentifier: arn }))).items ?? []).length === 0,
+    );
     await h.lattice.send(new DeleteServiceCommand({ serviceIdentifier: arn }));
   }
 
   const programmedMessage = (name: string) => condition(parentConditions(name), PROGRAMMED_CONDITION)?.message ?? '';
-  const noFailedHook = () => expect(h.driver.calls.filter((c) => c.statusCode >= 500).map((c) => `${c.controller}/${c.hook} ${c.object}`)).toEqual([]);
+  const noFailedHook = () =>
+    expect(h.driver.calls.filter((c) => c.statusCode >= 500).map((c) => `${c.controller}/${c.hook} ${c.object}`)).toEqual([]);
 
   /** Resyncs (as Metacontroller's periodic resync would) until the route is programmed again. */
   async function repaired(name: string, seen: (message: string) => boolean = () => true): Promise<string[]> {
     const messages: string[] = [];
     h.driver.resyncAll();
-    await h.driver.runUntil(() => {
-      messages.push(programmedMessage(name));
-      return programmed(name) && messages.some(seen);
-    }, { timeoutMs: 8000 });
+    await h.driver.runUntil(
+      () => {
+        messages.push(programmedMessage(name));
+        return programmed(name) && messages.some(seen);
+      },
+      { timeoutMs: 8000 },
+    );
     await h.driver.runUntilStable();
     noFailedHook();
     return messages;
@@ -134,11 +147,14 @@ describe('resources deleted out of band are treated as absent (driver + emulator
   it('recreates a listener, a rule and an association deleted by hand', async () => {
     const arn = await programmedRoute('shop');
     const listeners = (await h.lattice.send(new ListListenersCommand({ serviceIdentifier: arn }))).items ?? [];
-    const rules = (await h.lattice.send(new ListRulesCommand({ serviceIdentifier: arn, listenerIdentifier: listeners[0]?.id }))).items ?? [];
+    const rules =
+      (await h.lattice.send(new ListRulesCommand({ serviceIdentifier: arn, listenerIdentifier: listeners[0]?.id }))).items ?? [];
     const rule = rules.find((r) => !r.isDefault);
     await h.lattice.send(new DeleteRuleCommand({ serviceIdentifier: arn, listenerIdentifier: listeners[0]?.id, ruleIdentifier: rule?.id }));
     await repaired('shop');
-    const again = ((await h.lattice.send(new ListRulesCommand({ serviceIdentifier: arn, listenerIdentifier: listeners[0]?.id }))).items ?? []).filter((r) => !r.isDefault);
+    const again = (
+      (await h.lattice.send(new ListRulesCommand({ serviceIdentifier: arn, listenerIdentifier: listeners[0]?.id }))).items ?? []
+    ).filter((r) => !r.isDefault);
     expect(again).toHaveLength(1);
     expect(again[0]?.id).not.toBe(rule?.id);
 
@@ -147,10 +163,16 @@ describe('resources deleted out of band are treated as absent (driver + emulator
     const listenersAgain = (await h.lattice.send(new ListListenersCommand({ serviceIdentifier: arn }))).items ?? [];
     expect(listenersAgain.map((l) => l.port)).toEqual([80]);
     expect(listenersAgain[0]?.id).not.toBe(listeners[0]?.id);
-    expect(((await h.lattice.send(new ListRulesCommand({ serviceIdentifier: arn, listenerIdentifier: listenersAgain[0]?.id }))).items ?? []).filter((r) => !r.isDefault)).toHaveLength(1);
+    expect(
+      (
+        (await h.lattice.send(new ListRulesCommand({ serviceIdentifier: arn, listenerIdentifier: listenersAgain[0]?.id }))).items ?? []
+      ).filter((r) => !r.isDefault),
+    ).toHaveLength(1);
 
     const associations = (await h.lattice.send(new ListServiceNetworkServiceAssociationsCommand({ serviceIdentifier: arn }))).items ?? [];
-    await h.lattice.send(new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: associations[0]?.arn }));
+    await h.lattice.send(
+      new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: associations[0]?.arn }),
+    );
     await until(async () => (await h.admin.state()).serviceNetworkServiceAssociations.length === 0);
     await repaired('shop');
     const state = await h.admin.state();
@@ -189,10 +211,25 @@ describe('resources deleted out of band are treated as absent (driver + emulator
   it("re-puts a route's auth policy and recreates its access log subscription deleted by hand", async () => {
     const serviceArn = await programmedRoute('shop');
     await h.admin.ok('POST', 'destinations', { arns: ['arn:aws:s3:::shop-logs'] });
-    const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }] });
-    h.cluster.apply({ apiVersion: `${OURS_GROUP}/v1alpha1`, kind: 'IAMAuthPolicy', metadata: { name: 'auth', namespace: 'apps' }, spec: { targetRef: toRoute, policy: document } });
-    h.cluster.apply({ apiVersion: `${OURS_GROUP}/v1alpha1`, kind: 'AccessLogPolicy', metadata: { name: 'logs', namespace: 'apps' }, spec: { targetRef: toRoute, destinationArn: 'arn:aws:s3:::shop-logs' } });
-    await h.driver.runUntil(() => policyProgrammed('IAMAuthPolicy', 'auth') && policyProgrammed('AccessLogPolicy', 'logs'), { timeoutMs: 8000 });
+    const document = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }],
+    });
+    h.cluster.apply({
+      apiVersion: `${OURS_GROUP}/v1alpha1`,
+      kind: 'IAMAuthPolicy',
+      metadata: { name: 'auth', namespace: 'apps' },
+      spec: { targetRef: toRoute, policy: document },
+    });
+    h.cluster.apply({
+      apiVersion: `${OURS_GROUP}/v1alpha1`,
+      kind: 'AccessLogPolicy',
+      metadata: { name: 'logs', namespace: 'apps' },
+      spec: { targetRef: toRoute, destinationArn: 'arn:aws:s3:::shop-logs' },
+    });
+    await h.driver.runUntil(() => policyProgrammed('IAMAuthPolicy', 'auth') && policyProgrammed('AccessLogPolicy', 'logs'), {
+      timeoutMs: 8000,
+    });
     await h.driver.runUntilStable();
     const subscription = h.cluster.mustGet(policyRef('AccessLogPolicy', 'logs')).metadata.annotations?.[SUBSCRIPTION_ARN_ANNOTATION] ?? '';
     expect(subscription).toMatch(/^arn:/);
@@ -200,12 +237,19 @@ describe('resources deleted out of band are treated as absent (driver + emulator
     await h.lattice.send(new DeleteAuthPolicyCommand({ resourceIdentifier: serviceArn }));
     await h.lattice.send(new DeleteAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier: subscription }));
     h.driver.resyncAll();
-    await h.driver.runUntil(() => h.cluster.mustGet(policyRef('AccessLogPolicy', 'logs')).metadata.annotations?.[SUBSCRIPTION_ARN_ANNOTATION] !== subscription, { timeoutMs: 8000 });
+    await h.driver.runUntil(
+      () => h.cluster.mustGet(policyRef('AccessLogPolicy', 'logs')).metadata.annotations?.[SUBSCRIPTION_ARN_ANNOTATION] !== subscription,
+      { timeoutMs: 8000 },
+    );
     await h.driver.runUntilStable();
     noFailedHook();
-    expect(JSON.parse((await h.lattice.send(new GetAuthPolicyCommand({ resourceIdentifier: serviceArn }))).policy ?? '{}')).toEqual(JSON.parse(document));
+    expect(JSON.parse((await h.lattice.send(new GetAuthPolicyCommand({ resourceIdentifier: serviceArn }))).policy ?? '{}')).toEqual(
+      JSON.parse(document),
+    );
     const state = await h.admin.state();
-    expect(state.accessLogSubscriptions.map((a) => a.arn)).toEqual([h.cluster.mustGet(policyRef('AccessLogPolicy', 'logs')).metadata.annotations?.[SUBSCRIPTION_ARN_ANNOTATION]]);
+    expect(state.accessLogSubscriptions.map((a) => a.arn)).toEqual([
+      h.cluster.mustGet(policyRef('AccessLogPolicy', 'logs')).metadata.annotations?.[SUBSCRIPTION_ARN_ANNOTATION],
+    ]);
     expect(policyProgrammed('IAMAuthPolicy', 'auth') && policyProgrammed('AccessLogPolicy', 'logs')).toBe(true);
   });
 
@@ -218,10 +262,13 @@ describe('resources deleted out of band are treated as absent (driver + emulator
 
     h.driver.resyncAll();
     const messages: string[] = [];
-    await h.driver.runUntil(() => {
-      messages.push(condition(statusOf(h.cluster.mustGet(ref)).conditions, 'Programmed')?.message ?? '');
-      return ((statusOf(h.cluster.mustGet(ref)) as { serviceNetworkID?: string }).serviceNetworkID ?? first) !== first;
-    }, { timeoutMs: 8000 });
+    await h.driver.runUntil(
+      () => {
+        messages.push(condition(statusOf(h.cluster.mustGet(ref)).conditions, 'Programmed')?.message ?? '');
+        return ((statusOf(h.cluster.mustGet(ref)) as { serviceNetworkID?: string }).serviceNetworkID ?? first) !== first;
+      },
+      { timeoutMs: 8000 },
+    );
     await h.driver.runUntilStable();
     noFailedHook();
     const second = (statusOf(h.cluster.mustGet(ref)) as { serviceNetworkID?: string }).serviceNetworkID;
@@ -231,16 +278,26 @@ describe('resources deleted out of band are treated as absent (driver + emulator
 
   it("recreates an export's target group deleted by hand", async () => {
     const exportRef = policyRef('ServiceExport', 'api');
-    h.cluster.apply({ apiVersion: `${OURS_GROUP}/v1alpha1`, kind: 'ServiceExport', metadata: { name: 'api', namespace: 'apps', annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' } }, spec: { exportedPorts: [{ port: 80, routeType: 'HTTP' }] } });
+    h.cluster.apply({
+      apiVersion: `${OURS_GROUP}/v1alpha1`,
+      kind: 'ServiceExport',
+      metadata: { name: 'api', namespace: 'apps', annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' } },
+      spec: { exportedPorts: [{ port: 80, routeType: 'HTTP' }] },
+    });
     const recorded = () => recordedTargetGroups(h.cluster.mustGet(exportRef) as AnyRoute);
-    await h.driver.runUntil(() => recorded().length === 1 && conditionsOf(h.cluster, exportRef).Programmed === 'True/Programmed', { timeoutMs: 8000 });
+    await h.driver.runUntil(() => recorded().length === 1 && conditionsOf(h.cluster, exportRef).Programmed === 'True/Programmed', {
+      timeoutMs: 8000,
+    });
     await h.driver.runUntilStable();
     const [first] = recorded();
     await h.lattice.send(new DeleteTargetGroupCommand({ targetGroupIdentifier: first }));
     await until(async () => (await h.admin.state()).targetGroups.length === 0);
 
     h.driver.resyncAll();
-    await h.driver.runUntil(() => recorded().length === 1 && recorded()[0] !== first && conditionsOf(h.cluster, exportRef).Programmed === 'True/Programmed', { timeoutMs: 8000 });
+    await h.driver.runUntil(
+      () => recorded().length === 1 && recorded()[0] !== first && conditionsOf(h.cluster, exportRef).Programmed === 'True/Programmed',
+      { timeoutMs: 8000 },
+    );
     await h.driver.runUntilStable();
     noFailedHook();
     expect((await h.admin.state()).targetGroups.map((g) => g.arn)).toEqual(recorded());
@@ -249,7 +306,12 @@ describe('resources deleted out of band are treated as absent (driver + emulator
   it("recreates a Gateway's VPC association deleted by hand, and waits (no 500) once the Gateway's network is gone", async () => {
     const ref = { group: OURS_GROUP, kind: 'VpcAssociationPolicy', namespace: 'infra', name: 'edge' };
     const recordedArn = () => h.cluster.mustGet(ref).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION];
-    h.cluster.apply({ apiVersion: `${OURS_GROUP}/v1alpha1`, kind: 'VpcAssociationPolicy', metadata: { name: 'edge', namespace: 'infra' }, spec: { targetRef: { group: GW, kind: 'Gateway', name: 'edge' }, associateWithVpc: true } });
+    h.cluster.apply({
+      apiVersion: `${OURS_GROUP}/v1alpha1`,
+      kind: 'VpcAssociationPolicy',
+      metadata: { name: 'edge', namespace: 'infra' },
+      spec: { targetRef: { group: GW, kind: 'Gateway', name: 'edge' }, associateWithVpc: true },
+    });
     await h.driver.runUntil(() => conditionsOf(h.cluster, ref).Programmed === 'True/Programmed', { timeoutMs: 8000 });
     await h.driver.runUntilStable();
     const first = recordedArn() ?? '';
@@ -257,7 +319,9 @@ describe('resources deleted out of band are treated as absent (driver + emulator
     await until(async () => (await h.admin.state()).serviceNetworkVpcAssociations.length === 0);
 
     h.driver.resyncAll();
-    await h.driver.runUntil(() => recordedArn() !== first && conditionsOf(h.cluster, ref).Programmed === 'True/Programmed', { timeoutMs: 8000 });
+    await h.driver.runUntil(() => recordedArn() !== first && conditionsOf(h.cluster, ref).Programmed === 'True/Programmed', {
+      timeoutMs: 8000,
+    });
     await h.driver.runUntilStable();
     noFailedHook();
     expect((await h.admin.state()).serviceNetworkVpcAssociations.map((a) => a.arn)).toEqual([recordedArn()]);
@@ -266,7 +330,10 @@ describe('resources deleted out of band are treated as absent (driver + emulator
     const networkArn = (await h.admin.state()).serviceNetworks[0]?.arn as string;
     await h.lattice.send(new DeleteServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier: recordedArn() }));
     await until(async () => (await h.admin.state()).serviceNetworkVpcAssociations.length === 0);
-    for (const a of (await h.admin.state()).serviceNetworkServiceAssociations) await h.lattice.send(new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: a.arn as string }));
+    for (const a of (await h.admin.state()).serviceNetworkServiceAssociations)
+      await h.lattice.send(
+        new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: a.arn as string }),
+      );
     await until(async () => (await h.admin.state()).serviceNetworkServiceAssociations.length === 0);
     await h.lattice.send(new DeleteServiceNetworkCommand({ serviceNetworkIdentifier: networkArn }));
     h.driver.resyncAll();
@@ -278,27 +345,58 @@ describe('resources deleted out of band are treated as absent (driver + emulator
   it("moves a route's policies to the service recreated after the old one was deleted by hand", async () => {
     const first = await programmedRoute('shop');
     await h.admin.ok('POST', 'destinations', { arns: ['arn:aws:s3:::shop-logs'] });
-    const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }] });
-    h.cluster.apply({ apiVersion: `${OURS_GROUP}/v1alpha1`, kind: 'IAMAuthPolicy', metadata: { name: 'auth', namespace: 'apps' }, spec: { targetRef: toRoute, policy: document } });
-    h.cluster.apply({ apiVersion: `${OURS_GROUP}/v1alpha1`, kind: 'AccessLogPolicy', metadata: { name: 'logs', namespace: 'apps' }, spec: { targetRef: toRoute, destinationArn: 'arn:aws:s3:::shop-logs' } });
-    await h.driver.runUntil(() => policyProgrammed('IAMAuthPolicy', 'auth') && policyProgrammed('AccessLogPolicy', 'logs'), { timeoutMs: 8000 });
+    const document = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }],
+    });
+    h.cluster.apply({
+      apiVersion: `${OURS_GROUP}/v1alpha1`,
+      kind: 'IAMAuthPolicy',
+      metadata: { name: 'auth', namespace: 'apps' },
+      spec: { targetRef: toRoute, policy: document },
+    });
+    h.cluster.apply({
+      apiVersion: `${OURS_GROUP}/v1alpha1`,
+      kind: 'AccessLogPolicy',
+      metadata: { name: 'logs', namespace: 'apps' },
+      spec: { targetRef: toRoute, destinationArn: 'arn:aws:s3:::shop-logs' },
+    });
+    await h.driver.runUntil(() => policyProgrammed('IAMAuthPolicy', 'auth') && policyProgrammed('AccessLogPolicy', 'logs'), {
+      timeoutMs: 8000,
+    });
     await h.driver.runUntilStable();
 
     await deleteService(first);
     await until(() => gone(() => h.lattice.send(new GetServiceCommand({ serviceIdentifier: first }))));
     h.driver.resyncAll();
-    await h.driver.runUntil(() => serviceArnOf('shop') !== first && programmed('shop') && policyProgrammed('IAMAuthPolicy', 'auth') && policyProgrammed('AccessLogPolicy', 'logs'), { timeoutMs: 8000 });
+    await h.driver.runUntil(
+      () =>
+        serviceArnOf('shop') !== first &&
+        programmed('shop') &&
+        policyProgrammed('IAMAuthPolicy', 'auth') &&
+        policyProgrammed('AccessLogPolicy', 'logs'),
+      { timeoutMs: 8000 },
+    );
     await h.driver.runUntilStable();
     noFailedHook();
     const second = serviceArnOf('shop');
-    expect(JSON.parse((await h.lattice.send(new GetAuthPolicyCommand({ resourceIdentifier: second }))).policy ?? '{}')).toEqual(JSON.parse(document));
+    expect(JSON.parse((await h.lattice.send(new GetAuthPolicyCommand({ resourceIdentifier: second }))).policy ?? '{}')).toEqual(
+      JSON.parse(document),
+    );
     expect((await h.admin.state()).accessLogSubscriptions.map((a) => a.resourceArn)).toEqual([second]);
   });
 
   it('programs a route again after it was detached and its Lattice service deleted (same create tokens as the first time)', async () => {
     const first = await programmedRoute('shop');
-    h.cluster.apply(httpRoute('apps', 'shop', { parentRefs: [{ name: 'elsewhere', namespace: 'infra' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] }));
-    await h.driver.runUntil(() => h.cluster.mustGet(routeRef('shop')).metadata.annotations?.[SERVICE_ARN_ANNOTATION] === undefined, { timeoutMs: 8000 });
+    h.cluster.apply(
+      httpRoute('apps', 'shop', {
+        parentRefs: [{ name: 'elsewhere', namespace: 'infra' }],
+        rules: [{ backendRefs: [{ name: 'api', port: 80 }] }],
+      }),
+    );
+    await h.driver.runUntil(() => h.cluster.mustGet(routeRef('shop')).metadata.annotations?.[SERVICE_ARN_ANNOTATION] === undefined, {
+      timeoutMs: 8000,
+    });
     await until(async () => (await h.admin.state()).services.length === 0);
 
     const second = await programmedRoute('shop');

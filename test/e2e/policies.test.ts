@@ -9,7 +9,11 @@ import {
   PutAuthPolicyCommand,
 } from '@aws-sdk/client-vpc-lattice';
 import { SUBSCRIPTION_ARN_ANNOTATION, SUBSCRIPTION_RESOURCE_NAME_ANNOTATION } from '../../src/controllers/accessLogPolicy';
-import { IAM_RESOURCE_ID_ANNOTATION, IAM_RESOURCE_NAME_ANNOTATION, IAM_RESOURCE_TYPE_ANNOTATION } from '../../src/controllers/iamAuthPolicy';
+import {
+  IAM_RESOURCE_ID_ANNOTATION,
+  IAM_RESOURCE_NAME_ANNOTATION,
+  IAM_RESOURCE_TYPE_ANNOTATION,
+} from '../../src/controllers/iamAuthPolicy';
 import { SERVICE_ARN_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { ACCESS_LOG_POLICY_TAG } from '../../src/lattice/accessLogSubscriptions';
 import type { KubeObject } from '../../src/metacontroller/types';
@@ -29,17 +33,31 @@ const STREAM = 'arn:aws:firehose:us-west-2:123456789012:deliverystream/shop-acce
 
 /** An auth policy as a person writes it: indented, on several lines. */
 function document(principal: string): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }] }, null, 2);
+  return JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }],
+    },
+    null,
+    2,
+  );
 }
 
 const compact = (text: string) => JSON.stringify(JSON.parse(text));
 
-function policyObject(kind: 'IAMAuthPolicy' | 'AccessLogPolicy', namespace: string, name: string, spec: Record<string, unknown>): KubeObject {
+function policyObject(
+  kind: 'IAMAuthPolicy' | 'AccessLogPolicy',
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+): KubeObject {
   return { apiVersion: `${OURS}/v1alpha1`, kind, metadata: { name, namespace }, spec };
 }
 
-const iap = (namespace: string, name: string, targetRef: Record<string, unknown>, policy: string) => policyObject('IAMAuthPolicy', namespace, name, { targetRef, policy });
-const alp = (namespace: string, name: string, targetRef: Record<string, unknown>, destinationArn: string) => policyObject('AccessLogPolicy', namespace, name, { targetRef, destinationArn });
+const iap = (namespace: string, name: string, targetRef: Record<string, unknown>, policy: string) =>
+  policyObject('IAMAuthPolicy', namespace, name, { targetRef, policy });
+const alp = (namespace: string, name: string, targetRef: Record<string, unknown>, destinationArn: string) =>
+  policyObject('AccessLogPolicy', namespace, name, { targetRef, destinationArn });
 const iapRef = (namespace: string, name: string) => ({ group: OURS, kind: 'IAMAuthPolicy', namespace, name });
 const alpRef = (namespace: string, name: string) => ({ group: OURS, kind: 'AccessLogPolicy', namespace, name });
 const toGateway = { group: GW, kind: 'Gateway', name: 'edge' };
@@ -71,8 +89,14 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
 
   /** A route of the Gateway, once its Lattice service exists; returns the service ARN. */
   async function routeWithService(name: string): Promise<string> {
-    h.cluster.apply(httpRoute('apps', name, { parentRefs: [{ name: 'edge', namespace: 'infra' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] }));
-    const arn = () => h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name })?.metadata.annotations?.[SERVICE_ARN_ANNOTATION];
+    h.cluster.apply(
+      httpRoute('apps', name, {
+        parentRefs: [{ name: 'edge', namespace: 'infra' }],
+        rules: [{ backendRefs: [{ name: 'api', port: 80 }] }],
+      }),
+    );
+    const arn = () =>
+      h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name })?.metadata.annotations?.[SERVICE_ARN_ANNOTATION];
     await h.driver.runUntil(() => arn() !== undefined);
     return arn() ?? '';
   }
@@ -85,9 +109,11 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
   const network = async () => h.lattice.send(new GetServiceNetworkCommand({ serviceNetworkIdentifier: networkArn }));
   const latticeService = async (arn: string) => h.lattice.send(new GetServiceCommand({ serviceIdentifier: arn }));
   const authPolicy = async (arn: string) => h.lattice.send(new GetAuthPolicyCommand({ resourceIdentifier: arn }));
-  const subscriptions = async (arn: string) => (await h.lattice.send(new ListAccessLogSubscriptionsCommand({ resourceIdentifier: arn }))).items ?? [];
+  const subscriptions = async (arn: string) =>
+    (await h.lattice.send(new ListAccessLogSubscriptionsCommand({ resourceIdentifier: arn }))).items ?? [];
   const tagsOf = async (arn: string) => (await h.lattice.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags ?? {};
-  const annotationsOf = (ref: { group: string; kind: string; namespace: string; name: string }) => h.cluster.mustGet(ref).metadata.annotations ?? {};
+  const annotationsOf = (ref: { group: string; kind: string; namespace: string; name: string }) =>
+    h.cluster.mustGet(ref).metadata.annotations ?? {};
   const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
   const programmedGeneration = (ref: { group: string; kind: string; namespace: string; name: string }) =>
     condition(statusOf(h.cluster.get(ref)).conditions, 'Programmed')?.observedGeneration;
@@ -103,7 +129,12 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
   /** A route whose Lattice service cannot be created (CreateService is refused from now on). */
   async function routeWithoutService(name: string) {
     await h.admin.addFault({ operation: 'CreateService', error: 'AccessDeniedException', times: 1000 });
-    h.cluster.apply(httpRoute('apps', name, { parentRefs: [{ name: 'edge', namespace: 'infra' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] }));
+    h.cluster.apply(
+      httpRoute('apps', name, {
+        parentRefs: [{ name: 'edge', namespace: 'infra' }],
+        rules: [{ backendRefs: [{ name: 'api', port: 80 }] }],
+      }),
+    );
   }
 
   describe('IAMAuthPolicy', () => {
@@ -123,7 +154,11 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       });
       const status = statusOf(h.cluster.get(iapRef('infra', 'protect')));
       expect(status.ancestors).toEqual([
-        { ancestorRef: { group: GW, kind: 'Gateway', namespace: 'infra', name: 'edge' }, controllerName: OUR_CONTROLLER, conditions: status.conditions },
+        {
+          ancestorRef: { group: GW, kind: 'Gateway', namespace: 'infra', name: 'edge' },
+          controllerName: OUR_CONTROLLER,
+          conditions: status.conditions,
+        },
       ]);
 
       // Synced again unchanged: nothing is written.
@@ -134,7 +169,9 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       expect(writeCalls((await h.admin.calls()).byOperation)).toEqual({});
 
       h.cluster.apply(iap('infra', 'protect', toGateway, document(WRITER)));
-      await h.driver.runUntil(() => condition(statusOf(h.cluster.get(iapRef('infra', 'protect'))).conditions, 'Programmed')?.observedGeneration === 2);
+      await h.driver.runUntil(
+        () => condition(statusOf(h.cluster.get(iapRef('infra', 'protect'))).conditions, 'Programmed')?.observedGeneration === 2,
+      );
       expect((await authPolicy(networkArn)).policy).toBe(compact(document(WRITER)));
       expect(writeCalls((await h.admin.calls()).byOperation)).toEqual({ PutAuthPolicy: 1 });
 
@@ -167,11 +204,16 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       // The route's ancestors are its Gateways of our class.
       const ancestors = statusOf(h.cluster.get(iapRef('apps', 'shop-auth'))).ancestors as { ancestorRef: unknown; conditions: unknown }[];
       expect(ancestors.map((a) => [a.ancestorRef, summary(a.conditions)])).toEqual([
-        [{ group: GW, kind: 'Gateway', namespace: 'infra', name: 'edge' }, { Accepted: 'True/Accepted', Programmed: 'True/Programmed' }],
+        [
+          { group: GW, kind: 'Gateway', namespace: 'infra', name: 'edge' },
+          { Accepted: 'True/Accepted', Programmed: 'True/Programmed' },
+        ],
       ]);
 
       h.cluster.apply(iap('apps', 'shop-auth', toRoute('cart'), document(READER)));
-      await h.driver.runUntil(() => annotationsOf(iapRef('apps', 'shop-auth'))[IAM_RESOURCE_ID_ANNOTATION] === cart.slice(cart.lastIndexOf('/') + 1));
+      await h.driver.runUntil(
+        () => annotationsOf(iapRef('apps', 'shop-auth'))[IAM_RESOURCE_ID_ANNOTATION] === cart.slice(cart.lastIndexOf('/') + 1),
+      );
       await h.driver.runUntilStable();
       expect(await latticeService(cart)).toMatchObject({ authType: 'AWS_IAM' });
       expect(await latticeService(shop)).toMatchObject({ authType: 'NONE' });
@@ -214,7 +256,9 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
     it('refuses a TLSRoute target, a bad document and a missing target with conditions, and waits for a network that does not exist yet', async () => {
       h.cluster.apply(iap('apps', 'tls', toRoute('db', 'TLSRoute'), document(READER)));
       h.cluster.apply(iap('apps', 'broken', toRoute('shop'), '{"Version": "2012-10-17", "Statement": ['));
-      h.cluster.apply(iap('apps', 'huge', toRoute('shop'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'x'.repeat(11000) }] })));
+      h.cluster.apply(
+        iap('apps', 'huge', toRoute('shop'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'x'.repeat(11000) }] })),
+      );
       h.cluster.apply(iap('apps', 'lost', toRoute('nowhere'), document(READER)));
       h.cluster.apply(gateway('infra', 'later', 'amazon-vpc-lattice'));
       h.cluster.apply(iap('infra', 'early', { group: GW, kind: 'Gateway', name: 'later' }, document(READER)));
@@ -222,7 +266,11 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       await h.driver.runUntilStable();
 
       expect(conditionsOf(h.cluster, iapRef('apps', 'tls'))).toEqual({ Accepted: 'False/Invalid' });
-      expect(condition(statusOf(h.cluster.get(iapRef('apps', 'broken'))).conditions, 'Accepted')).toMatchObject({ status: 'False', reason: 'Invalid', message: 'spec.policy is not valid JSON' });
+      expect(condition(statusOf(h.cluster.get(iapRef('apps', 'broken'))).conditions, 'Accepted')).toMatchObject({
+        status: 'False',
+        reason: 'Invalid',
+        message: 'spec.policy is not valid JSON',
+      });
       expect(condition(statusOf(h.cluster.get(iapRef('apps', 'huge'))).conditions, 'Accepted')?.message).toMatch(/at most 10240 bytes/);
       expect(conditionsOf(h.cluster, iapRef('apps', 'lost'))).toEqual({ Accepted: 'False/TargetNotFound' });
       expect(conditionsOf(h.cluster, iapRef('infra', 'early'))).toEqual({ Accepted: 'True/Accepted', Programmed: 'False/Pending' });
@@ -234,8 +282,19 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
     });
 
     it('protects a GRPCRoute’s service', async () => {
-      const tls = { mode: 'Terminate', options: { 'application-networking.k8s.aws/certificate-arn': 'arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789' } };
-      h.cluster.apply(gateway('infra', 'edge', 'amazon-vpc-lattice', [httpListener, { name: 'https', protocol: 'HTTPS', port: 443, tls, allowedRoutes: { namespaces: { from: 'All' } } }]));
+      const tls = {
+        mode: 'Terminate',
+        options: {
+          'application-networking.k8s.aws/certificate-arn':
+            'arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+        },
+      };
+      h.cluster.apply(
+        gateway('infra', 'edge', 'amazon-vpc-lattice', [
+          httpListener,
+          { name: 'https', protocol: 'HTTPS', port: 443, tls, allowedRoutes: { namespaces: { from: 'All' } } },
+        ]),
+      );
       h.cluster.apply({
         apiVersion: `${GW}/v1`,
         kind: 'GRPCRoute',
@@ -259,7 +318,9 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       await h.driver.runUntilStable();
 
       expect(conditionsOf(h.cluster, iapRef('team', 'second'))).toEqual({ Accepted: 'False/Conflicted' });
-      expect(condition(statusOf(h.cluster.get(iapRef('team', 'second'))).conditions, 'Accepted')?.message).toMatch(/^IAMAuthPolicy infra\/first already targets Gateway infra\/edge/);
+      expect(condition(statusOf(h.cluster.get(iapRef('team', 'second'))).conditions, 'Accepted')?.message).toMatch(
+        /^IAMAuthPolicy infra\/first already targets Gateway infra\/edge/,
+      );
       expect((await authPolicy(networkArn)).policy).toBe(compact(document(READER)));
       expect((await h.admin.calls()).byOperation.PutAuthPolicy).toBe(1);
     });
@@ -342,13 +403,20 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
 
       for (const ref of [iapRef('infra', 'theirs-auth'), alpRef('infra', 'theirs-logs')]) {
         expect(conditionsOf(h.cluster, ref)).toEqual({ Accepted: 'False/Conflicted' });
-        expect(condition(statusOf(h.cluster.get(ref)).conditions, 'Accepted')?.message).toBe(`ServiceNetwork theirs is managed by ${FOREIGN_OWNER}: it is left alone`);
+        expect(condition(statusOf(h.cluster.get(ref)).conditions, 'Accepted')?.message).toBe(
+          `ServiceNetwork theirs is managed by ${FOREIGN_OWNER}: it is left alone`,
+        );
       }
       h.cluster.delete(iapRef('infra', 'theirs-auth'));
       h.cluster.delete(alpRef('infra', 'theirs-logs'));
       await h.driver.runUntil(() => h.cluster.list(OURS, 'IAMAuthPolicy').length + h.cluster.list(OURS, 'AccessLogPolicy').length === 0);
       const calls = (await h.admin.calls()).byOperation;
-      expect([calls.PutAuthPolicy, calls.UpdateServiceNetwork, calls.DeleteAuthPolicy, calls.CreateAccessLogSubscription]).toEqual([undefined, undefined, undefined, undefined]);
+      expect([calls.PutAuthPolicy, calls.UpdateServiceNetwork, calls.DeleteAuthPolicy, calls.CreateAccessLogSubscription]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ]);
       expect((await h.lattice.send(new GetServiceNetworkCommand({ serviceNetworkIdentifier: theirs.arn }))).authType).toBe('NONE');
       expect(await subscriptions(theirs.arn ?? '')).toEqual([]);
     });
@@ -365,7 +433,9 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       await h.admin.addFault({ operation: 'GetAccessLogSubscription', error: 'AccessDeniedException', times: 1000 });
       h.cluster.apply(iap('apps', 'auth', toRoute('shop'), document(WRITER)));
       h.cluster.apply(alp('apps', 'logs', toRoute('shop'), `${BUCKET}-archive`));
-      await h.driver.runUntil(() => programmedGeneration(iapRef('apps', 'auth')) === 2 && programmedGeneration(alpRef('apps', 'logs')) === 2);
+      await h.driver.runUntil(
+        () => programmedGeneration(iapRef('apps', 'auth')) === 2 && programmedGeneration(alpRef('apps', 'logs')) === 2,
+      );
       for (const ref of [iapRef('apps', 'auth'), alpRef('apps', 'logs')]) {
         expect(conditionsOf(h.cluster, ref)).toEqual({ Accepted: 'True/Accepted', Programmed: 'False/Invalid' });
         expect(condition(statusOf(h.cluster.get(ref)).conditions, 'Programmed')?.message).toMatch(/^AccessDeniedException: /);
@@ -409,7 +479,9 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       // Another bucket: the subscription is updated in place.
       await h.admin.resetCalls();
       h.cluster.apply(alp('apps', 's3', toRoute('shop'), `${BUCKET}-archive`));
-      await h.driver.runUntil(() => condition(statusOf(h.cluster.get(alpRef('apps', 's3'))).conditions, 'Programmed')?.observedGeneration === 2);
+      await h.driver.runUntil(
+        () => condition(statusOf(h.cluster.get(alpRef('apps', 's3'))).conditions, 'Programmed')?.observedGeneration === 2,
+      );
       await h.driver.runUntilStable();
       expect(annotationsOf(alpRef('apps', 's3'))[SUBSCRIPTION_ARN_ANNOTATION]).toBe(s3Arn);
       expect(writeCalls((await h.admin.calls()).byOperation)).toEqual({ UpdateAccessLogSubscription: 1 });
@@ -435,11 +507,16 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       await h.driver.runUntilStable();
 
       expect((await subscriptions(networkArn)).map((s) => s.destinationArn)).toEqual([LOG_GROUP]);
-      expect(statusOf(h.cluster.get(alpRef('infra', 'network-logs'))).ancestors).toMatchObject([{ ancestorRef: { kind: 'Gateway', namespace: 'infra', name: 'edge' } }]);
+      expect(statusOf(h.cluster.get(alpRef('infra', 'network-logs'))).ancestors).toMatchObject([
+        { ancestorRef: { kind: 'Gateway', namespace: 'infra', name: 'edge' } },
+      ]);
       const missing = condition(statusOf(h.cluster.get(alpRef('infra', 'missing-bucket'))).conditions, 'Accepted');
       expect(missing).toMatchObject({ status: 'False', reason: 'Invalid' });
       expect(missing?.message).toMatch(/^ResourceNotFoundException: .*shop-access-logs/);
-      expect(condition(statusOf(h.cluster.get(alpRef('infra', 'not-an-arn'))).conditions, 'Accepted')).toMatchObject({ status: 'False', reason: 'Invalid' });
+      expect(condition(statusOf(h.cluster.get(alpRef('infra', 'not-an-arn'))).conditions, 'Accepted')).toMatchObject({
+        status: 'False',
+        reason: 'Invalid',
+      });
 
       await h.admin.ok('POST', 'destinations', { arns: [BUCKET] });
       await converge(alpRef('infra', 'missing-bucket'));
@@ -472,13 +549,20 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
 
     it('logs a TLSRoute’s service', async () => {
       h.cluster.apply(
-        gateway('infra', 'edge', 'amazon-vpc-lattice', [httpListener, { name: 'tls', protocol: 'TLS', port: 443, tls: { mode: 'Passthrough' }, allowedRoutes: { namespaces: { from: 'All' } } }]),
+        gateway('infra', 'edge', 'amazon-vpc-lattice', [
+          httpListener,
+          { name: 'tls', protocol: 'TLS', port: 443, tls: { mode: 'Passthrough' }, allowedRoutes: { namespaces: { from: 'All' } } },
+        ]),
       );
       h.cluster.apply({
         apiVersion: `${GW}/v1`,
         kind: 'TLSRoute',
         metadata: { name: 'db', namespace: 'apps' },
-        spec: { parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'tls' }], hostnames: ['db.example.com'], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] },
+        spec: {
+          parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'tls' }],
+          hostnames: ['db.example.com'],
+          rules: [{ backendRefs: [{ name: 'api', port: 80 }] }],
+        },
       });
       const dbRef = { group: GW, kind: 'TLSRoute', namespace: 'apps', name: 'db' };
       await h.driver.runUntil(() => annotationsOf(dbRef)[SERVICE_ARN_ANNOTATION] !== undefined);
@@ -495,7 +579,11 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       await converge(alpRef('apps', 'logs'));
 
       h.cluster.apply(alp('apps', 'logs', toRoute('cart'), BUCKET));
-      await h.driver.runUntil(() => programmedGeneration(alpRef('apps', 'logs')) === 2 && conditionsOf(h.cluster, alpRef('apps', 'logs')).Programmed === 'True/Programmed');
+      await h.driver.runUntil(
+        () =>
+          programmedGeneration(alpRef('apps', 'logs')) === 2 &&
+          conditionsOf(h.cluster, alpRef('apps', 'logs')).Programmed === 'True/Programmed',
+      );
       await h.driver.runUntilStable();
       expect(await subscriptions(shop)).toEqual([]);
       expect((await subscriptions(cart)).map((s) => s.destinationArn)).toEqual([BUCKET]);
@@ -519,10 +607,16 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       await h.admin.addFault({ operation: 'CreateAccessLogSubscription', error: 'ServiceQuotaExceededException', times: 1000 });
       h.cluster.apply(alp('apps', 'logs', toRoute('shop'), OTHER_BUCKET));
       await h.driver.runUntil(() => programmedGeneration(alpRef('apps', 'logs')) === 2);
-      expect(condition(statusOf(h.cluster.get(alpRef('apps', 'logs'))).conditions, 'Programmed')).toMatchObject({ status: 'False', reason: 'Invalid', message: expect.stringMatching(/^AccessDeniedException: /) });
+      expect(condition(statusOf(h.cluster.get(alpRef('apps', 'logs'))).conditions, 'Programmed')).toMatchObject({
+        status: 'False',
+        reason: 'Invalid',
+        message: expect.stringMatching(/^AccessDeniedException: /),
+      });
       h.cluster.apply(alp('apps', 'logs', toRoute('shop'), STREAM));
       await h.driver.runUntil(() => programmedGeneration(alpRef('apps', 'logs')) === 3);
-      expect(condition(statusOf(h.cluster.get(alpRef('apps', 'logs'))).conditions, 'Programmed')?.message).toMatch(/^ServiceQuotaExceededException: /);
+      expect(condition(statusOf(h.cluster.get(alpRef('apps', 'logs'))).conditions, 'Programmed')?.message).toMatch(
+        /^ServiceQuotaExceededException: /,
+      );
       expect(conditionsOf(h.cluster, alpRef('apps', 'logs')).Accepted).toBe('True/Accepted');
       expect(annotationsOf(alpRef('apps', 'logs'))[SUBSCRIPTION_ARN_ANNOTATION]).toBe(arn);
       expect((await subscriptions(shop)).map((s) => s.destinationArn)).toEqual([BUCKET]);
@@ -535,7 +629,11 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
     it('deletes its subscription on deletion even when the answer recording it was lost', async () => {
       const shop = await routeWithService('shop');
       const other = await h.lattice.send(
-        new CreateAccessLogSubscriptionCommand({ resourceIdentifier: shop, destinationArn: LOG_GROUP, tags: { [MANAGED_BY_KEY]: h.identity.managedBy, [ACCESS_LOG_POLICY_TAG]: 'apps/other' } }),
+        new CreateAccessLogSubscriptionCommand({
+          resourceIdentifier: shop,
+          destinationArn: LOG_GROUP,
+          tags: { [MANAGED_BY_KEY]: h.identity.managedBy, [ACCESS_LOG_POLICY_TAG]: 'apps/other' },
+        }),
       );
       h.cluster.apply(alp('apps', 's3', toRoute('shop'), BUCKET));
       await converge(alpRef('apps', 's3'));
@@ -556,7 +654,10 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       await h.driver.runUntilStable();
       expect((await h.admin.calls()).byOperation).toEqual({});
       const touched = h.cluster.mustGet(alpRef('apps', 'logs'));
-      h.cluster.apply({ ...touched, metadata: { ...touched.metadata, annotations: { ...touched.metadata.annotations, [VERIFY_NOW_ANNOTATION]: 'yes' } } });
+      h.cluster.apply({
+        ...touched,
+        metadata: { ...touched.metadata, annotations: { ...touched.metadata.annotations, [VERIFY_NOW_ANNOTATION]: 'yes' } },
+      });
       await h.driver.runUntilStable();
       expect((await h.admin.calls()).byOperation).toEqual({ GetAccessLogSubscription: 1 });
       expect(h.cluster.mustGet(alpRef('apps', 'logs')).metadata.annotations?.[VERIFY_NOW_ANNOTATION]).toBeUndefined();
@@ -565,10 +666,18 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
     it('recognises its own subscription after a lost answer, and never takes over another owner’s', async () => {
       const shop = await routeWithService('shop');
       const mine = await h.lattice.send(
-        new CreateAccessLogSubscriptionCommand({ resourceIdentifier: shop, destinationArn: BUCKET, tags: { [MANAGED_BY_KEY]: h.identity.managedBy, [ACCESS_LOG_POLICY_TAG]: 'apps/s3' } }),
+        new CreateAccessLogSubscriptionCommand({
+          resourceIdentifier: shop,
+          destinationArn: BUCKET,
+          tags: { [MANAGED_BY_KEY]: h.identity.managedBy, [ACCESS_LOG_POLICY_TAG]: 'apps/s3' },
+        }),
       );
       const theirs = await h.lattice.send(
-        new CreateAccessLogSubscriptionCommand({ resourceIdentifier: shop, destinationArn: LOG_GROUP, tags: { [MANAGED_BY_KEY]: '999999999999/other/vpc-0aaaaaaaaaaaaaaaa' } }),
+        new CreateAccessLogSubscriptionCommand({
+          resourceIdentifier: shop,
+          destinationArn: LOG_GROUP,
+          tags: { [MANAGED_BY_KEY]: '999999999999/other/vpc-0aaaaaaaaaaaaaaaa' },
+        }),
       );
       h.cluster.apply(alp('apps', 's3', toRoute('shop'), BUCKET));
       h.cluster.apply(alp('apps', 'cloudwatch', toRoute('shop'), LOG_GROUP));

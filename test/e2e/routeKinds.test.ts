@@ -10,11 +10,17 @@ const CERT_OPTION = 'application-networking.k8s.aws/certificate-arn';
 const LISTENER_CERT = 'arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 
 function routeObject(kind: 'GRPCRoute' | 'TLSRoute' | 'HTTPRoute', name: string, spec: Record<string, unknown>) {
-  return { apiVersion: `${GW}/v1`, kind, metadata: { name, namespace: 'apps' }, spec: { parentRefs: [{ name: 'edge', namespace: 'infra' }], ...spec } };
+  return {
+    apiVersion: `${GW}/v1`,
+    kind,
+    metadata: { name, namespace: 'apps' },
+    spec: { parentRefs: [{ name: 'edge', namespace: 'infra' }], ...spec },
+  };
 }
 
 function parent(h: Harness, kind: string, name: string): Record<string, string> {
-  const parents = (statusOf(h.cluster.get({ group: GW, kind, namespace: 'apps', name })).parents as { conditions: unknown }[] | undefined) ?? [];
+  const parents =
+    (statusOf(h.cluster.get({ group: GW, kind, namespace: 'apps', name })).parents as { conditions: unknown }[] | undefined) ?? [];
   return summary(parents[0]?.conditions);
 }
 
@@ -29,7 +35,13 @@ async function setUp(options: HarnessOptions = {}): Promise<Harness> {
   h.cluster.apply(
     gateway('infra', 'edge', 'amazon-vpc-lattice', [
       { name: 'https', protocol: 'HTTPS', port: 443, tls: { mode: 'Terminate' }, allowedRoutes: { namespaces: { from: 'All' } } },
-      { name: 'https-cert', protocol: 'HTTPS', port: 8443, tls: { mode: 'Terminate', options: { [CERT_OPTION]: LISTENER_CERT } }, allowedRoutes: { namespaces: { from: 'All' } } },
+      {
+        name: 'https-cert',
+        protocol: 'HTTPS',
+        port: 8443,
+        tls: { mode: 'Terminate', options: { [CERT_OPTION]: LISTENER_CERT } },
+        allowedRoutes: { namespaces: { from: 'All' } },
+      },
       { name: 'tls', protocol: 'TLS', port: 9443, tls: { mode: 'Passthrough' }, allowedRoutes: { namespaces: { from: 'All' } } },
     ]),
   );
@@ -51,7 +63,10 @@ describe('GRPCRoute, TLSRoute, custom domains and DNS, end to end', () => {
         parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'https-cert' }],
         rules: [
           { matches: [{ method: { service: 'echo.v1.Echo', method: 'Say' } }], backendRefs: [{ name: 'grpc-a', port: 80 }] },
-          { matches: [{ method: { service: 'echo.v1.Echo' }, headers: [{ name: 'x-tenant', value: 'a' }] }], backendRefs: [{ name: 'grpc-a', port: 80 }] },
+          {
+            matches: [{ method: { service: 'echo.v1.Echo' }, headers: [{ name: 'x-tenant', value: 'a' }] }],
+            backendRefs: [{ name: 'grpc-a', port: 80 }],
+          },
         ],
       }),
     );
@@ -61,7 +76,11 @@ describe('GRPCRoute, TLSRoute, custom domains and DNS, end to end', () => {
     expect(view.listeners.map((l) => [l.port, l.protocol])).toEqual([[8443, 'HTTPS']]);
     expect(view.listeners[0]?.rules.map((r) => r.match)).toEqual([
       { method: 'POST', pathMatch: { match: { exact: '/echo.v1.Echo/Say' }, caseSensitive: true } },
-      { method: 'POST', pathMatch: { match: { prefix: '/echo.v1.Echo/' }, caseSensitive: true }, headerMatches: [{ name: 'x-tenant', match: { exact: 'a' }, caseSensitive: true }] },
+      {
+        method: 'POST',
+        pathMatch: { match: { prefix: '/echo.v1.Echo/' }, caseSensitive: true },
+        headerMatches: [{ name: 'x-tenant', match: { exact: 'a' }, caseSensitive: true }],
+      },
     ]);
     const tg = (await h.admin.state()).targetGroups[0];
     expect(tg?.config).toMatchObject({ protocol: 'HTTP', protocolVersion: 'GRPC' });
@@ -72,7 +91,14 @@ describe('GRPCRoute, TLSRoute, custom domains and DNS, end to end', () => {
     const spec = (primary: number, replica: number) => ({
       parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'tls' }],
       hostnames: ['db.example.com'],
-      rules: [{ backendRefs: [{ name: 'db-primary', port: 80, weight: primary }, { name: 'db-replica', port: 80, weight: replica }] }],
+      rules: [
+        {
+          backendRefs: [
+            { name: 'db-primary', port: 80, weight: primary },
+            { name: 'db-replica', port: 80, weight: replica },
+          ],
+        },
+      ],
     });
     h.cluster.apply(routeObject('TLSRoute', 'db', spec(90, 10)));
     await h.driver.runUntil(() => parent(h, 'TLSRoute', 'db')[PROGRAMMED_CONDITION] === 'True/Programmed');
@@ -82,7 +108,12 @@ describe('GRPCRoute, TLSRoute, custom domains and DNS, end to end', () => {
     const [listener] = (await h.lattice.send(new ListListenersCommand({ serviceIdentifier: serviceArn }))).items ?? [];
     expect(listener).toMatchObject({ protocol: 'TLS_PASSTHROUGH', port: 9443 });
     const weights = async () =>
-      ((await h.lattice.send(new GetListenerCommand({ serviceIdentifier: serviceArn, listenerIdentifier: listener?.id }))).defaultAction?.forward?.targetGroups ?? []).map((t) => t.weight).sort();
+      (
+        (await h.lattice.send(new GetListenerCommand({ serviceIdentifier: serviceArn, listenerIdentifier: listener?.id }))).defaultAction
+          ?.forward?.targetGroups ?? []
+      )
+        .map((t) => t.weight)
+        .sort();
     expect(await weights()).toEqual([10, 90]);
     const tgs = (await h.admin.state()).targetGroups;
     expect(tgs.map((t) => (t.config as { protocol: string }).protocol)).toEqual(['TCP', 'TCP']);
@@ -96,7 +127,12 @@ describe('GRPCRoute, TLSRoute, custom domains and DNS, end to end', () => {
 
   it('refuses a TLSRoute without hostname and one with two rules, with clear conditions', async () => {
     h = await setUp();
-    h.cluster.apply(routeObject('TLSRoute', 'nohost', { parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'tls' }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] }));
+    h.cluster.apply(
+      routeObject('TLSRoute', 'nohost', {
+        parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'tls' }],
+        rules: [{ backendRefs: [{ name: 'web', port: 80 }] }],
+      }),
+    );
     h.cluster.apply(
       routeObject('TLSRoute', 'tworules', {
         parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'tls' }],
@@ -112,8 +148,14 @@ describe('GRPCRoute, TLSRoute, custom domains and DNS, end to end', () => {
 
   it('uses the first of two hostnames as custom domain with a discovered ACM certificate, and says so', async () => {
     h = await setUp();
-    const wildcard = (await h.admin.ok('POST', 'acm/certificates', { domainName: '*.example.com', issuedAt: '2026-01-01T00:00:00Z' })) as { certificateArn: string };
-    const exact = (await h.admin.ok('POST', 'acm/certificates', { domainName: 'other.example.org', subjectAlternativeNames: ['shop.example.com'], issuedAt: '2025-01-01T00:00:00Z' })) as { certificateArn: string };
+    const wildcard = (await h.admin.ok('POST', 'acm/certificates', { domainName: '*.example.com', issuedAt: '2026-01-01T00:00:00Z' })) as {
+      certificateArn: string;
+    };
+    const exact = (await h.admin.ok('POST', 'acm/certificates', {
+      domainName: 'other.example.org',
+      subjectAlternativeNames: ['shop.example.com'],
+      issuedAt: '2025-01-01T00:00:00Z',
+    })) as { certificateArn: string };
     h.cluster.apply(
       routeObject('HTTPRoute', 'shop', {
         parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'https' }],
@@ -126,7 +168,13 @@ describe('GRPCRoute, TLSRoute, custom domains and DNS, end to end', () => {
     const svc = await h.lattice.send(new GetServiceCommand({ serviceIdentifier: serviceArnOf(h, 'HTTPRoute', 'shop') }));
     expect(svc).toMatchObject({ customDomainName: 'shop.example.com', certificateArn: exact.certificateArn });
     expect(svc.certificateArn).not.toBe(wildcard.certificateArn);
-    const accepted = ((statusOf(h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' })).parents as { conditions: { type: string; message: string }[] }[])[0]?.conditions ?? []).find((c) => c.type === 'Accepted');
+    const accepted = (
+      (
+        statusOf(h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' })).parents as {
+          conditions: { type: string; message: string }[];
+        }[]
+      )[0]?.conditions ?? []
+    ).find((c) => c.type === 'Accepted');
     expect(accepted?.message).toContain('store.example.com is not');
     // Discovery ran once; later syncs reuse what the route remembers.
     await h.admin.resetCalls();
@@ -139,7 +187,11 @@ describe('GRPCRoute, TLSRoute, custom domains and DNS, end to end', () => {
   it('reports CertificateNotFound when no certificate matches, and recovers when one is issued', async () => {
     h = await setUp();
     h.cluster.apply(
-      routeObject('HTTPRoute', 'secure', { parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'https' }], hostnames: ['secure.example.net'], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] }),
+      routeObject('HTTPRoute', 'secure', {
+        parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'https' }],
+        hostnames: ['secure.example.net'],
+        rules: [{ backendRefs: [{ name: 'web', port: 80 }] }],
+      }),
     );
     await h.driver.runUntil(() => parent(h, 'HTTPRoute', 'secure').Accepted === 'False/CertificateNotFound');
     expect(counts(await h.admin.state()).services).toBe(0);
@@ -156,7 +208,9 @@ describe('GRPCRoute, TLSRoute, custom domains and DNS, end to end', () => {
       rules: [{ backendRefs: backends.map((name) => ({ name, port: 80 })) }],
     });
     h.cluster.apply(routeObject('HTTPRoute', 'shop', spec(['web'])));
-    await h.driver.runUntil(() => parent(h, 'HTTPRoute', 'shop')[PROGRAMMED_CONDITION] === 'True/Programmed' && h.cluster.get(endpointRef) !== undefined);
+    await h.driver.runUntil(
+      () => parent(h, 'HTTPRoute', 'shop')[PROGRAMMED_CONDITION] === 'True/Programmed' && h.cluster.get(endpointRef) !== undefined,
+    );
     await h.driver.runUntilStable();
     const before = h.cluster.mustGet(endpointRef).spec;
 
@@ -175,23 +229,41 @@ describe('GRPCRoute, TLSRoute, custom domains and DNS, end to end', () => {
 
   it('keeps a DNSEndpoint for the hostname, removes it with the hostname, and leaves nothing behind on delete', async () => {
     h = await setUp({ env: { EXTERNAL_DNS_ENDPOINTS: 'true' }, components: ['components/external-dns'] });
-    const spec = (hostnames: string[]) => ({ parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'https-cert' }], hostnames, rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] });
+    const spec = (hostnames: string[]) => ({
+      parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'https-cert' }],
+      hostnames,
+      rules: [{ backendRefs: [{ name: 'web', port: 80 }] }],
+    });
     h.cluster.apply(routeObject('HTTPRoute', 'blog', spec(['blog.example.com'])));
-    await h.driver.runUntil(() => h.cluster.get({ group: 'externaldns.k8s.io', kind: 'DNSEndpoint', namespace: 'apps', name: 'blog-dns' }) !== undefined);
+    await h.driver.runUntil(
+      () => h.cluster.get({ group: 'externaldns.k8s.io', kind: 'DNSEndpoint', namespace: 'apps', name: 'blog-dns' }) !== undefined,
+    );
     await h.driver.runUntilStable();
-    const dnsName = h.cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'blog' }).metadata.annotations?.['application-networking.k8s.aws/lattice-assigned-domain-name'];
+    const dnsName = h.cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'blog' }).metadata.annotations?.[
+      'application-networking.k8s.aws/lattice-assigned-domain-name'
+    ];
     const endpoint = h.cluster.mustGet({ group: 'externaldns.k8s.io', kind: 'DNSEndpoint', namespace: 'apps', name: 'blog-dns' });
-    expect(endpoint.spec).toEqual({ endpoints: [{ dnsName: 'blog.example.com', recordType: 'CNAME', recordTTL: 300, targets: [dnsName] }] });
+    expect(endpoint.spec).toEqual({
+      endpoints: [{ dnsName: 'blog.example.com', recordType: 'CNAME', recordTTL: 300, targets: [dnsName] }],
+    });
     expect(endpoint.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'HTTPRoute', name: 'blog', controller: true });
 
     // Without a hostname the record goes; the service keeps its custom domain (Lattice cannot drop it) and says so.
     h.cluster.apply(routeObject('HTTPRoute', 'blog', spec([])));
-    await h.driver.runUntil(() => h.cluster.get({ group: 'externaldns.k8s.io', kind: 'DNSEndpoint', namespace: 'apps', name: 'blog-dns' }) === undefined);
+    await h.driver.runUntil(
+      () => h.cluster.get({ group: 'externaldns.k8s.io', kind: 'DNSEndpoint', namespace: 'apps', name: 'blog-dns' }) === undefined,
+    );
     await h.driver.runUntilStable();
     expect(parent(h, 'HTTPRoute', 'blog')[PROGRAMMED_CONDITION]).toBe('False/ImmutableField');
 
     h.cluster.delete({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'blog' });
     await h.driver.runUntil(() => h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'blog' }) === undefined);
-    expect(counts(await h.admin.state())).toMatchObject({ services: 0, listeners: 0, rules: 0, targetGroups: 0, serviceNetworkServiceAssociations: 0 });
+    expect(counts(await h.admin.state())).toMatchObject({
+      services: 0,
+      listeners: 0,
+      rules: 0,
+      targetGroups: 0,
+      serviceNetworkServiceAssociations: 0,
+    });
   });
 });

@@ -12,7 +12,13 @@ const FIXTURES = join(__dirname, '..', 'fixtures');
 
 function slowController(release: Promise<void>, started: () => void): HookController {
   return {
-    wiring: { kind: 'DecoratorController', name: 'slow', description: 'test', resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }], hooks: { customize: false, finalize: false } },
+    wiring: {
+      kind: 'DecoratorController',
+      name: 'slow',
+      description: 'test',
+      resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }],
+      hooks: { customize: false, finalize: false },
+    },
     handlers: {
       async sync() {
         started();
@@ -30,7 +36,10 @@ describe('serving', () => {
     let markStarted!: () => void;
     const started = new Promise<void>((resolve) => (markStarted = resolve));
     const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    const server = await startServer(config, createLogger('silent'), { controllers: [slowController(released, markStarted)], metrics: createHookMetrics({ processMetrics: false }) });
+    const server = await startServer(config, createLogger('silent'), {
+      controllers: [slowController(released, markStarted)],
+      metrics: createHookMetrics({ processMetrics: false }),
+    });
 
     const inFlight = request(`${server.url}/hooks/slow/sync`, {
       method: 'POST',
@@ -54,7 +63,10 @@ describe('serving', () => {
     let markStarted!: () => void;
     const started = new Promise<void>((resolve) => (markStarted = resolve));
     const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    const server = await startServer(config, createLogger('silent'), { controllers: [slowController(released, markStarted)], metrics: createHookMetrics({ processMetrics: false }) });
+    const server = await startServer(config, createLogger('silent'), {
+      controllers: [slowController(released, markStarted)],
+      metrics: createHookMetrics({ processMetrics: false }),
+    });
     // Metacontroller's client keeps connections for 90 s; the server's own keep-alive is longer still.
     const agent = new Agent({ keepAliveTimeout: 90_000 });
     try {
@@ -88,7 +100,10 @@ describe('serving', () => {
       TLS_CERT_FILE: join(FIXTURES, 'tls-cert.pem'),
       TLS_KEY_FILE: join(FIXTURES, 'tls-key.pem'),
     });
-    const server = await startServer(config, createLogger('silent'), { controllers: [], metrics: createHookMetrics({ processMetrics: false }) });
+    const server = await startServer(config, createLogger('silent'), {
+      controllers: [],
+      metrics: createHookMetrics({ processMetrics: false }),
+    });
     const agent = new Agent({ connect: { ca: readFileSync(join(FIXTURES, 'tls-cert.pem')) } });
     try {
       expect(server.url.startsWith('https://')).toBe(true);
@@ -103,7 +118,10 @@ describe('serving', () => {
 
   it('keeps idle connections longer than Metacontroller does (90 s)', async () => {
     const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1' });
-    const server = await startServer(config, createLogger('silent'), { controllers: [], metrics: createHookMetrics({ processMetrics: false }) });
+    const server = await startServer(config, createLogger('silent'), {
+      controllers: [],
+      metrics: createHookMetrics({ processMetrics: false }),
+    });
     try {
       expect(server.app.server.keepAliveTimeout).toBeGreaterThan(90_000);
     } finally {

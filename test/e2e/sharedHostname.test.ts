@@ -21,7 +21,10 @@ function httpRoute(name: string, path: string, backend: string) {
 }
 
 function conditions(h: Harness, name: string): Record<string, { status: string; reason: string; message: string }> {
-  const parents = (statusOf(h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: NS, name })).parents as { conditions: { type: string; status: string; reason: string; message: string }[] }[] | undefined) ?? [];
+  const parents =
+    (statusOf(h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: NS, name })).parents as
+      | { conditions: { type: string; status: string; reason: string; message: string }[] }[]
+      | undefined) ?? [];
   return Object.fromEntries((parents[0]?.conditions ?? []).map((c) => [c.type, c]));
 }
 

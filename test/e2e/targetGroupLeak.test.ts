@@ -56,11 +56,25 @@ describe('target groups of an interrupted pass', () => {
 
   it('removes a group a later pass created and could not record, on a programmed route', async () => {
     h.cluster.apply(httpRoute('apps', 'shop', SPEC));
-    await h.driver.runUntil(() => (h.cluster.mustGet(ROUTE).metadata.annotations ?? {})['application-networking.k8s.aws/lattice-target-group-arns'] !== undefined);
+    await h.driver.runUntil(
+      () => (h.cluster.mustGet(ROUTE).metadata.annotations ?? {})['application-networking.k8s.aws/lattice-target-group-arns'] !== undefined,
+    );
     await h.driver.runUntilStable();
     // A second backend: its group is created, but every answer to CreateTargetGroup is lost (SDK retries included).
     await h.admin.addFault({ operation: 'CreateTargetGroup', error: 'InternalServerException', commit: true, times: 1000 });
-    h.cluster.apply(httpRoute('apps', 'shop', { ...SPEC, rules: [{ backendRefs: [{ name: 'api', port: 80 }, { name: 'web', port: 80 }] }] }));
+    h.cluster.apply(
+      httpRoute('apps', 'shop', {
+        ...SPEC,
+        rules: [
+          {
+            backendRefs: [
+              { name: 'api', port: 80 },
+              { name: 'web', port: 80 },
+            ],
+          },
+        ],
+      }),
+    );
     await h.driver.runUntil(lastSyncFailed);
     const recorded = h.cluster.mustGet(ROUTE).metadata.annotations?.['application-networking.k8s.aws/lattice-target-group-arns'] ?? '';
     const groups = (await h.admin.state()).targetGroups;

@@ -8,7 +8,12 @@ import { endpointSlice, httpRoute, latticeView, service } from '../support/route
 const routeRef = { group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'web' };
 
 function policy(name: string, spec: Record<string, unknown>, targetName = 'web') {
-  return { apiVersion: `${OURS}/v1alpha1`, kind: 'TargetGroupPolicy', metadata: { name, namespace: 'apps' }, spec: { targetRef: { group: '', kind: 'Service', name: targetName }, ...spec } };
+  return {
+    apiVersion: `${OURS}/v1alpha1`,
+    kind: 'TargetGroupPolicy',
+    metadata: { name, namespace: 'apps' },
+    spec: { targetRef: { group: '', kind: 'Service', name: targetName }, ...spec },
+  };
 }
 
 function programmed(h: Harness): boolean {
@@ -29,7 +34,12 @@ describe('TargetGroupPolicy, end to end', () => {
     await sharedNetworkGateway(h, 'infra', 'edge');
     h.cluster.apply(service('apps', 'web'));
     h.cluster.apply(endpointSlice('apps', 'web', ['10.0.0.1', '10.0.0.2']));
-    h.cluster.apply(httpRoute('apps', 'web', { parentRefs: [{ name: 'edge', namespace: 'infra' }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] }));
+    h.cluster.apply(
+      httpRoute('apps', 'web', {
+        parentRefs: [{ name: 'edge', namespace: 'infra' }],
+        rules: [{ backendRefs: [{ name: 'web', port: 80 }] }],
+      }),
+    );
     await h.driver.runUntil(() => programmed(h));
     await h.driver.runUntilStable();
   });
@@ -39,18 +49,29 @@ describe('TargetGroupPolicy, end to end', () => {
     const arn = h.cluster.get(routeRef)?.metadata.annotations?.[SERVICE_ARN_ANNOTATION];
     if (!arn) return [];
     const rules = (await latticeView(h.lattice, arn)).listeners[0]?.rules ?? [];
-    return rules.flatMap((r) => ((r.action as { forward?: { targetGroups?: { targetGroupIdentifier: string }[] } }).forward?.targetGroups ?? []).map((t) => t.targetGroupIdentifier));
+    return rules.flatMap((r) =>
+      ((r.action as { forward?: { targetGroups?: { targetGroupIdentifier: string }[] } }).forward?.targetGroups ?? []).map(
+        (t) => t.targetGroupIdentifier,
+      ),
+    );
   }
 
   it('updates the health check in place', async () => {
     const [before] = await forwardedGroups();
     await h.admin.resetCalls();
-    h.cluster.apply(policy('hc', { healthCheck: { path: '/ready', intervalSeconds: 10, healthyThresholdCount: 3, statusMatch: '200-299' } }));
+    h.cluster.apply(
+      policy('hc', { healthCheck: { path: '/ready', intervalSeconds: 10, healthyThresholdCount: 3, statusMatch: '200-299' } }),
+    );
     await h.driver.runUntilStable();
     expect(policyConditions(h, 'hc')).toEqual({ Accepted: 'True/Accepted' });
     expect(writeCalls((await h.admin.calls()).byOperation)).toEqual({ UpdateTargetGroup: 1 });
     const group = await h.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: before }));
-    expect(group.config?.healthCheck).toMatchObject({ path: '/ready', healthCheckIntervalSeconds: 10, healthyThresholdCount: 3, matcher: { httpCode: '200-299' } });
+    expect(group.config?.healthCheck).toMatchObject({
+      path: '/ready',
+      healthCheckIntervalSeconds: 10,
+      healthyThresholdCount: 3,
+      matcher: { httpCode: '200-299' },
+    });
     expect(await forwardedGroups()).toEqual([before]);
   });
 
@@ -69,9 +90,13 @@ describe('TargetGroupPolicy, end to end', () => {
     h.driver.afterEachCall = undefined;
     const [after] = await forwardedGroups();
     expect(after).not.toBe(before);
-    expect((await h.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: after }))).config).toMatchObject({ protocolVersion: 'HTTP2' });
+    expect((await h.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: after }))).config).toMatchObject({
+      protocolVersion: 'HTTP2',
+    });
     expect(violations).toEqual([]);
-    await expect(h.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: before }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(h.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: before }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 
   it('reports Conflicted, TargetNotFound and Invalid policies, and applies only the winner', async () => {

@@ -29,7 +29,10 @@ async function metric(h: Harness, name: string): Promise<number> {
 describe('a throttling storm', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ transitionMs: 0, env: { ...BUDGET, HOOK_DEADLINE_MS: String(HOOK_DEADLINE_MS), LOG_LEVEL: 'info', DRIFT_CHECK_SECONDS: '0' } });
+    h = await startHarness({
+      transitionMs: 0,
+      env: { ...BUDGET, HOOK_DEADLINE_MS: String(HOOK_DEADLINE_MS), LOG_LEVEL: 'info', DRIFT_CHECK_SECONDS: '0' },
+    });
     installGatewayApi(h.cluster);
     await h.admin.config({ throttle: LATTICE_RATE });
   });
@@ -37,39 +40,43 @@ describe('a throttling storm', () => {
     await h?.close();
   });
 
-  it(`creates and deletes ${ROUTES} routes with no leak, no duplicate, no failed hook and none past its deadline`, async () => {
-    const objects = fleetObjects(ROUTES);
-    for (const object of objects) h.cluster.apply(object);
-    await h.driver.runUntil(() => allConverged(h.cluster, objects), { timeoutMs: PHASE_TIMEOUT_MS });
-    await h.driver.runUntilStable({ timeoutMs: 30_000 });
+  it(
+    `creates and deletes ${ROUTES} routes with no leak, no duplicate, no failed hook and none past its deadline`,
+    async () => {
+      const objects = fleetObjects(ROUTES);
+      for (const object of objects) h.cluster.apply(object);
+      await h.driver.runUntil(() => allConverged(h.cluster, objects), { timeoutMs: PHASE_TIMEOUT_MS });
+      await h.driver.runUntilStable({ timeoutMs: 30_000 });
 
-    const state = await h.admin.state();
-    expect(duplicates(state)).toEqual([]);
-    expect(held(state)).toEqual({
-      serviceNetworks: 1,
-      serviceNetworkVpcAssociations: 1,
-      services: ROUTES,
-      listeners: ROUTES,
-      rules: 2 * ROUTES,
-      targetGroups: ROUTES,
-      serviceNetworkServiceAssociations: ROUTES,
-    });
+      const state = await h.admin.state();
+      expect(duplicates(state)).toEqual([]);
+      expect(held(state)).toEqual({
+        serviceNetworks: 1,
+        serviceNetworkVpcAssociations: 1,
+        services: ROUTES,
+        listeners: ROUTES,
+        rules: 2 * ROUTES,
+        targetGroups: ROUTES,
+        serviceNetworkServiceAssociations: ROUTES,
+      });
 
-    for (const object of [...objects].reverse()) h.cluster.delete(refOf(object));
-    await h.driver.runUntil(() => allDeleted(h.cluster, objects), { timeoutMs: PHASE_TIMEOUT_MS });
-    expect(held(await h.admin.state())).toEqual({});
+      for (const object of [...objects].reverse()) h.cluster.delete(refOf(object));
+      await h.driver.runUntil(() => allDeleted(h.cluster, objects), { timeoutMs: PHASE_TIMEOUT_MS });
+      expect(held(await h.admin.state())).toEqual({});
 
-    // It was a storm: Lattice answered more attempts than the hooks made calls (the SDK retried the
-    // throttled ones; no other fault was injected).
-    const counted = await h.admin.calls();
-    // The harness resolves the account through STS once, outside any hook.
-    const attempts = counted.total - (counted.byOperation.GetCallerIdentity ?? 0);
-    const calls = await metric(h, 'lattice_gw_aws_calls_total');
-    expect(attempts).toBeGreaterThan(calls);
-    // Every hook answered 200, or 429 with Retry-After (Metacontroller retries those without an
-    // error): none failed, and none ran into Metacontroller's own timeout (10 s, the hooks'
-    // deadline being 2 s), which the driver would have recorded as an error.
-    expect(h.driver.events).toEqual([]);
-    expect(h.driver.calls.filter((c) => c.statusCode !== 200 && !(c.statusCode === 429 && c.retryAfter !== undefined))).toEqual([]);
-  }, 2 * PHASE_TIMEOUT_MS + 60_000);
+      // It was a storm: Lattice answered more attempts than the hooks made calls (the SDK retried the
+      // throttled ones; no other fault was injected).
+      const counted = await h.admin.calls();
+      // The harness resolves the account through STS once, outside any hook.
+      const attempts = counted.total - (counted.byOperation.GetCallerIdentity ?? 0);
+      const calls = await metric(h, 'lattice_gw_aws_calls_total');
+      expect(attempts).toBeGreaterThan(calls);
+      // Every hook answered 200, or 429 with Retry-After (Metacontroller retries those without an
+      // error): none failed, and none ran into Metacontroller's own timeout (10 s, the hooks'
+      // deadline being 2 s), which the driver would have recorded as an error.
+      expect(h.driver.events).toEqual([]);
+      expect(h.driver.calls.filter((c) => c.statusCode !== 200 && !(c.statusCode === 429 && c.retryAfter !== undefined))).toEqual([]);
+    },
+    2 * PHASE_TIMEOUT_MS + 60_000,
+  );
 });

@@ -17,7 +17,8 @@ function tlsRoute(name: string, gatewayName: string, hostnames: string[]) {
 }
 
 function parentOf(h: Harness, name: string): Record<string, string> {
-  const parents = (statusOf(h.cluster.get({ group: GW, kind: 'TLSRoute', namespace: NS, name })).parents as { conditions: unknown }[] | undefined) ?? [];
+  const parents =
+    (statusOf(h.cluster.get({ group: GW, kind: 'TLSRoute', namespace: NS, name })).parents as { conditions: unknown }[] | undefined) ?? [];
   return summary(parents[0]?.conditions);
 }
 
@@ -33,7 +34,9 @@ describe('TLSRoute hostname intersection, end to end (upstream TLSRouteHostnameI
       ['gw-tlsroute-more-specific-wc-hostname-x-2', '*.example.com'],
     ] as const) {
       await h.lattice.send(new CreateServiceNetworkCommand({ name }));
-      h.cluster.apply(gateway(NS, name, 'amazon-vpc-lattice', [{ name: 'tls', protocol: 'TLS', port: 443, hostname, tls: { mode: 'Passthrough' } }]));
+      h.cluster.apply(
+        gateway(NS, name, 'amazon-vpc-lattice', [{ name: 'tls', protocol: 'TLS', port: 443, hostname, tls: { mode: 'Passthrough' } }]),
+      );
     }
     h.cluster.apply(service(NS, 'tls-backend', [{ port: 443, name: 'tls' }]));
     h.cluster.apply(endpointSlice(NS, 'tls-backend', ['10.0.0.9'], 443, 'tls'));
@@ -42,8 +45,13 @@ describe('TLSRoute hostname intersection, end to end (upstream TLSRouteHostnameI
     await h.driver.runUntil(() => parentOf(h, 'tlsroute-more-specific-wc-hostname-x-1')[PROGRAMMED_CONDITION] === 'True/Programmed');
     await h.driver.runUntilStable();
 
-    expect(parentOf(h, 'tlsroute-more-specific-wc-hostname-x-1')).toMatchObject({ Accepted: 'True/Accepted', ResolvedRefs: 'True/ResolvedRefs' });
-    const arn = h.cluster.mustGet({ group: GW, kind: 'TLSRoute', namespace: NS, name: 'tlsroute-more-specific-wc-hostname-x-1' }).metadata.annotations?.[SERVICE_ARN_ANNOTATION] ?? '';
+    expect(parentOf(h, 'tlsroute-more-specific-wc-hostname-x-1')).toMatchObject({
+      Accepted: 'True/Accepted',
+      ResolvedRefs: 'True/ResolvedRefs',
+    });
+    const arn =
+      h.cluster.mustGet({ group: GW, kind: 'TLSRoute', namespace: NS, name: 'tlsroute-more-specific-wc-hostname-x-1' }).metadata
+        .annotations?.[SERVICE_ARN_ANNOTATION] ?? '';
     expect(await h.lattice.send(new GetServiceCommand({ serviceIdentifier: arn }))).toMatchObject({ customDomainName: 'abc.example.com' });
     const listeners = (await h.lattice.send(new ListListenersCommand({ serviceIdentifier: arn }))).items ?? [];
     expect(listeners.map((l) => [l.port, l.protocol])).toEqual([[443, 'TLS_PASSTHROUGH']]);

@@ -84,7 +84,9 @@ describe('ACM (awsJson1_1)', () => {
     const first = await acm.send(new ListCertificatesCommand({ CertificateStatuses: ['ISSUED'], MaxItems: 2 }));
     expect(domains(first.CertificateSummaryList)).toEqual(['a.example.com', 'b.example.com']);
     expect(first.NextToken).toEqual(expect.any(String));
-    const second = await acm.send(new ListCertificatesCommand({ CertificateStatuses: ['ISSUED'], MaxItems: 2, NextToken: first.NextToken }));
+    const second = await acm.send(
+      new ListCertificatesCommand({ CertificateStatuses: ['ISSUED'], MaxItems: 2, NextToken: first.NextToken }),
+    );
     expect(domains(second.CertificateSummaryList)).toEqual(['c.example.com']);
     expect(second.NextToken).toBeUndefined();
 

@@ -75,7 +75,11 @@ describe('admin API', () => {
     await h.lattice.send(new CreateServiceNetworkCommand({ name: 'counted' }));
     await rejection(h.lattice.send(new CreateServiceNetworkCommand({ name: 'counted' })), ConflictException);
     await h.lattice.send(new ListServiceNetworksCommand({}));
-    expect(await h.admin.calls()).toEqual({ total: 3, byOperation: { CreateServiceNetwork: 2, ListServiceNetworks: 1 }, errors: { ConflictException: 1 } });
+    expect(await h.admin.calls()).toEqual({
+      total: 3,
+      byOperation: { CreateServiceNetwork: 2, ListServiceNetworks: 1 },
+      errors: { ConflictException: 1 },
+    });
     expect((await h.admin.request('DELETE', 'calls')).status).toBe(204);
     expect(await h.admin.calls()).toEqual({ total: 0, byOperation: {} });
   });

@@ -165,7 +165,9 @@ describe('service network associations', () => {
       const created = await associateVpc(VPC_ID, network.id, [SG]);
       h.clock.advance(TRANSITION_MS);
       const error = await rejection(
-        h.lattice.send(new UpdateServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier: created.id, securityGroupIds: [] })),
+        h.lattice.send(
+          new UpdateServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier: created.id, securityGroupIds: [] }),
+        ),
         ValidationException,
       );
       expect(error.fieldList?.[0]?.name).toBe('securityGroupIds');
@@ -185,7 +187,10 @@ describe('service network associations', () => {
     const service = await activeService('member');
     const serviceAssociation = await associateService(service.id);
     h.clock.advance(TRANSITION_MS);
-    const withVpc = await rejection(h.lattice.send(new DeleteServiceNetworkCommand({ serviceNetworkIdentifier: network.id })), ConflictException);
+    const withVpc = await rejection(
+      h.lattice.send(new DeleteServiceNetworkCommand({ serviceNetworkIdentifier: network.id })),
+      ConflictException,
+    );
     expect(withVpc).toMatchObject({ resourceId: network.id, resourceType: 'SERVICE_NETWORK' });
     expect(withVpc.message).toContain('VPC');
     await h.lattice.send(new DeleteServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier: vpcAssociation.id }));

@@ -29,7 +29,7 @@ describe('faults that commit (lost responses)', () => {
 
   const networkNames = async () => ((await h.lattice.send(new ListServiceNetworksCommand({}))).items ?? []).map((n) => n.name);
 
-  it('applies the operation, then answers the rule\'s error', async () => {
+  it("applies the operation, then answers the rule's error", async () => {
     await h.admin.addFault({ operation: 'CreateServiceNetwork', error: 'InternalServerException', commit: true });
     const error = await rejection(h.lattice.send(new CreateServiceNetworkCommand({ name: 'landed' })), InternalServerException);
     expect(error.$metadata.httpStatusCode).toBe(500);
@@ -47,7 +47,9 @@ describe('faults that commit (lost responses)', () => {
     expect(await networkNames()).toEqual(['landed']);
     expect((await h.admin.calls()).byOperation.CreateServiceNetwork).toBe(1);
     await h.lattice.send(new CreateServiceNetworkCommand({ name: 'answered' }));
-    expect(await h.admin.ok('GET', 'faults')).toEqual({ faults: [expect.objectContaining({ operation: 'CreateServiceNetwork', commit: true, fired: 1 })] });
+    expect(await h.admin.ok('GET', 'faults')).toEqual({
+      faults: [expect.objectContaining({ operation: 'CreateServiceNetwork', commit: true, fired: 1 })],
+    });
   });
 
   it('drops the connection before applying anything without commit', async () => {

@@ -16,16 +16,7 @@ import {
   ValidationException,
   type CreateRuleCommandInput,
 } from '@aws-sdk/client-vpc-lattice';
-import {
-  createListener,
-  createService,
-  createTargetGroup,
-  forwardTo,
-  pathPrefix,
-  rejection,
-  startHarness,
-  type Harness,
-} from './support';
+import { createListener, createService, createTargetGroup, forwardTo, pathPrefix, rejection, startHarness, type Harness } from './support';
 
 describe('listeners and rules', () => {
   let h: Harness;
@@ -217,7 +208,9 @@ describe('listeners and rules', () => {
     const tg1 = await createTargetGroup(h.lattice, 'weight-1');
     const tg2 = await createTargetGroup(h.lattice, 'weight-2');
     const noWeights = await rejection(
-      rule('unweighted', 1, { action: { forward: { targetGroups: [{ targetGroupIdentifier: tg1.id }, { targetGroupIdentifier: tg2.id }] } } }),
+      rule('unweighted', 1, {
+        action: { forward: { targetGroups: [{ targetGroupIdentifier: tg1.id }, { targetGroupIdentifier: tg2.id }] } },
+      }),
       ValidationException,
     );
     expect(noWeights.fieldList?.[0]?.name).toBe('action.forward.targetGroups[0].weight');
@@ -238,7 +231,11 @@ describe('listeners and rules', () => {
     const otherListener = await createListener(h.lattice, other.id);
     const error = await rejection(
       h.lattice.send(
-        new UpdateListenerCommand({ serviceIdentifier: other.id, listenerIdentifier: otherListener.id, defaultAction: forwardTo(group.id) }),
+        new UpdateListenerCommand({
+          serviceIdentifier: other.id,
+          listenerIdentifier: otherListener.id,
+          defaultAction: forwardTo(group.id),
+        }),
       ),
       ConflictException,
     );
@@ -250,29 +247,83 @@ describe('listeners and rules', () => {
   it('refuses a target group used by another service in every write that names it, and allows it in several listeners of one service', async () => {
     const group = await createTargetGroup(h.lattice, 'taken');
     const mine = await rule('mine', 1, { action: forwardTo(group.id) });
-    const own = await h.lattice.send(new CreateListenerCommand({ serviceIdentifier: service.id, name: 'second', protocol: 'HTTP', port: 8080, defaultAction: forwardTo(group.arn) }));
+    const own = await h.lattice.send(
+      new CreateListenerCommand({
+        serviceIdentifier: service.id,
+        name: 'second',
+        protocol: 'HTTP',
+        port: 8080,
+        defaultAction: forwardTo(group.arn),
+      }),
+    );
     expect(own.defaultAction?.forward?.targetGroups?.[0]?.targetGroupIdentifier).toBe(group.id);
     const other = await createService(h.lattice, 'other');
     const otherListener = await createListener(h.lattice, other.id);
     const otherRule = await h.lattice.send(
-      new CreateRuleCommand({ serviceIdentifier: other.id, listenerIdentifier: otherListener.id, name: 'theirs', priority: 1, match: pathPrefix('/'), action: { fixedResponse: { statusCode: 404 } } }),
+      new CreateRuleCommand({
+        serviceIdentifier: other.id,
+        listenerIdentifier: otherListener.id,
+        name: 'theirs',
+        priority: 1,
+        match: pathPrefix('/'),
+        action: { fixedResponse: { statusCode: 404 } },
+      }),
     );
-    const refused = { resourceId: group.id, resourceType: 'TARGET_GROUP', message: `Target group ${group.id} is already used by service ${service.id}` };
+    const refused = {
+      resourceId: group.id,
+      resourceType: 'TARGET_GROUP',
+      message: `Target group ${group.id} is already used by service ${service.id}`,
+    };
     const writes = [
-      new CreateListenerCommand({ serviceIdentifier: other.id, name: 'steal', protocol: 'HTTP', port: 8080, defaultAction: forwardTo(group.id) }),
-      new CreateRuleCommand({ serviceIdentifier: other.id, listenerIdentifier: otherListener.id, name: 'steal', priority: 2, match: pathPrefix('/x'), action: forwardTo(group.id) }),
-      new UpdateRuleCommand({ serviceIdentifier: other.id, listenerIdentifier: otherListener.id, ruleIdentifier: otherRule.id, action: forwardTo(group.arn) }),
+      new CreateListenerCommand({
+        serviceIdentifier: other.id,
+        name: 'steal',
+        protocol: 'HTTP',
+        port: 8080,
+        defaultAction: forwardTo(group.id),
+      }),
+      new CreateRuleCommand({
+        serviceIdentifier: other.id,
+        listenerIdentifier: otherListener.id,
+        name: 'steal',
+        priority: 2,
+        match: pathPrefix('/x'),
+        action: forwardTo(group.id),
+      }),
+      new UpdateRuleCommand({
+        serviceIdentifier: other.id,
+        listenerIdentifier: otherListener.id,
+        ruleIdentifier: otherRule.id,
+        action: forwardTo(group.arn),
+      }),
       new UpdateListenerCommand({ serviceIdentifier: other.id, listenerIdentifier: otherListener.id, defaultAction: forwardTo(group.id) }),
     ];
     for (const write of writes) expect(await rejection(h.lattice.send(write as never), ConflictException)).toMatchObject(refused);
     // BatchUpdateRule reports it per rule (a partial failure is no HTTP error).
-    const batch = await h.lattice.send(new BatchUpdateRuleCommand({ serviceIdentifier: other.id, listenerIdentifier: otherListener.id, rules: [{ ruleIdentifier: otherRule.id, action: forwardTo(group.id) }] }));
+    const batch = await h.lattice.send(
+      new BatchUpdateRuleCommand({
+        serviceIdentifier: other.id,
+        listenerIdentifier: otherListener.id,
+        rules: [{ ruleIdentifier: otherRule.id, action: forwardTo(group.id) }],
+      }),
+    );
     expect(batch.successful).toEqual([]);
-    expect(batch.unsuccessful).toEqual([{ ruleIdentifier: otherRule.id, failureCode: 'ConflictException', failureMessage: refused.message }]);
+    expect(batch.unsuccessful).toEqual([
+      { ruleIdentifier: otherRule.id, failureCode: 'ConflictException', failureMessage: refused.message },
+    ]);
     // Once the first service no longer uses it, another may.
-    await h.lattice.send(new DeleteRuleCommand({ serviceIdentifier: service.id, listenerIdentifier: listener.id, ruleIdentifier: mine.id }));
+    await h.lattice.send(
+      new DeleteRuleCommand({ serviceIdentifier: service.id, listenerIdentifier: listener.id, ruleIdentifier: mine.id }),
+    );
     await h.lattice.send(new DeleteListenerCommand({ serviceIdentifier: service.id, listenerIdentifier: own.id }));
-    const moved = await h.lattice.send(new UpdateRuleCommand({ serviceIdentifier: other.id, listenerIdentifier: otherListener.id, ruleIdentifier: otherRule.id, action: forwardTo(group.id) }));
+    const moved = await h.lattice.send(
+      new UpdateRuleCommand({
+        serviceIdentifier: other.id,
+        listenerIdentifier: otherListener.id,
+        ruleIdentifier: otherRule.id,
+        action: forwardTo(group.id),
+      }),
+    );
     expect(moved.action?.forward?.targetGroups?.[0]?.targetGroupIdentifier).toBe(group.id);
   });
 
@@ -301,7 +352,13 @@ describe('listeners and rules', () => {
     const tcp = await createTargetGroup(h.lattice, 'tcp-tg', 'TCP');
     const passthrough = (serviceIdentifier: string, targetGroup: string) =>
       h.lattice.send(
-        new CreateListenerCommand({ serviceIdentifier, name: 'tls', protocol: 'TLS_PASSTHROUGH', port: 443, defaultAction: forwardTo(targetGroup) }),
+        new CreateListenerCommand({
+          serviceIdentifier,
+          name: 'tls',
+          protocol: 'TLS_PASSTHROUGH',
+          port: 443,
+          defaultAction: forwardTo(targetGroup),
+        }),
       );
     await rejection(passthrough(service.id, tcp.id), ValidationException);
     const withDomain = await createService(h.lattice, 'tls-svc', 'tls.example.com');

@@ -77,7 +77,12 @@ describe('policies, access logs and tags', () => {
     );
     expect(created.$metadata.httpStatusCode).toBe(201);
     expect(created.id).toMatch(/^als-[0-9a-z]{17}$/);
-    expect(created).toMatchObject({ resourceId: network.id, resourceArn: network.arn, destinationArn: LOG_GROUP, serviceNetworkLogType: 'SERVICE' });
+    expect(created).toMatchObject({
+      resourceId: network.id,
+      resourceArn: network.arn,
+      destinationArn: LOG_GROUP,
+      serviceNetworkLogType: 'SERVICE',
+    });
     const duplicate = await rejection(
       h.lattice.send(new CreateAccessLogSubscriptionCommand({ resourceIdentifier: network.id, destinationArn: `${LOG_GROUP}-2` })),
       ConflictException,
@@ -99,7 +104,10 @@ describe('policies, access logs and tags', () => {
     );
     await rejection(
       h.lattice.send(
-        new CreateAccessLogSubscriptionCommand({ resourceIdentifier: network.id, destinationArn: 'arn:aws:sqs:us-west-2:123456789012:queue' }),
+        new CreateAccessLogSubscriptionCommand({
+          resourceIdentifier: network.id,
+          destinationArn: 'arn:aws:sqs:us-west-2:123456789012:queue',
+        }),
       ),
       ValidationException,
     );
@@ -112,22 +120,36 @@ describe('policies, access logs and tags', () => {
     expect(declared).toEqual({ status: 201, body: { mode: 'declared', destinations: [LOG_GROUP, BUCKET] } });
 
     // The log group with or without CloudWatch's `:*`, the bucket with or without a key prefix.
-    const logs = await h.lattice.send(new CreateAccessLogSubscriptionCommand({ resourceIdentifier: network.id, destinationArn: LOG_GROUP }));
+    const logs = await h.lattice.send(
+      new CreateAccessLogSubscriptionCommand({ resourceIdentifier: network.id, destinationArn: LOG_GROUP }),
+    );
     await h.lattice.send(new CreateAccessLogSubscriptionCommand({ resourceIdentifier: network.id, destinationArn: `${BUCKET}/other/` }));
     const missing = await rejection(
-      h.lattice.send(new CreateAccessLogSubscriptionCommand({ resourceIdentifier: network.id, destinationArn: 'arn:aws:firehose:us-west-2:123456789012:deliverystream/nope' })),
+      h.lattice.send(
+        new CreateAccessLogSubscriptionCommand({
+          resourceIdentifier: network.id,
+          destinationArn: 'arn:aws:firehose:us-west-2:123456789012:deliverystream/nope',
+        }),
+      ),
       ResourceNotFoundException,
     );
-    expect(missing).toMatchObject({ resourceType: 'ACCESS_LOG_DESTINATION', resourceId: 'arn:aws:firehose:us-west-2:123456789012:deliverystream/nope' });
+    expect(missing).toMatchObject({
+      resourceType: 'ACCESS_LOG_DESTINATION',
+      resourceId: 'arn:aws:firehose:us-west-2:123456789012:deliverystream/nope',
+    });
     const moved = await rejection(
-      h.lattice.send(new UpdateAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier: logs.id, destinationArn: `${LOG_GROUP}-gone` })),
+      h.lattice.send(
+        new UpdateAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier: logs.id, destinationArn: `${LOG_GROUP}-gone` }),
+      ),
       ResourceNotFoundException,
     );
     expect(moved.resourceType).toBe('ACCESS_LOG_DESTINATION');
 
     expect((await h.admin.request('POST', 'destinations', { arns: ['bucket'] })).status).toBe(400);
     expect((await h.admin.request('DELETE', 'destinations')).status).toBe(204);
-    await h.lattice.send(new UpdateAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier: logs.id, destinationArn: `${LOG_GROUP}-gone` }));
+    await h.lattice.send(
+      new UpdateAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier: logs.id, destinationArn: `${LOG_GROUP}-gone` }),
+    );
   });
 
   it('deletes the auth policy, resource policy and access logs with the service network', async () => {
@@ -157,9 +179,6 @@ describe('policies, access logs and tags', () => {
     expect(reserved.fieldList?.[0]?.name).toBe('tags');
     const tooMany = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`k${i}`, 'v']));
     await rejection(h.lattice.send(new TagResourceCommand({ resourceArn: service.arn, tags: tooMany })), ValidationException);
-    await rejection(
-      h.lattice.send(new ListTagsForResourceCommand({ resourceArn: MISSING_SERVICE_ARN })),
-      ResourceNotFoundException,
-    );
+    await rejection(h.lattice.send(new ListTagsForResourceCommand({ resourceArn: MISSING_SERVICE_ARN })), ResourceNotFoundException);
   });
 });

@@ -47,9 +47,7 @@ describe('service networks', () => {
     const created = await h.lattice.send(new CreateServiceNetworkCommand({ name: 'plain' }));
     expect(created.authType).toBe('NONE');
     h.clock.advance(1000);
-    const updated = await h.lattice.send(
-      new UpdateServiceNetworkCommand({ serviceNetworkIdentifier: created.id, authType: 'AWS_IAM' }),
-    );
+    const updated = await h.lattice.send(new UpdateServiceNetworkCommand({ serviceNetworkIdentifier: created.id, authType: 'AWS_IAM' }));
     expect(updated).toMatchObject({ id: created.id, name: 'plain', authType: 'AWS_IAM' });
     const got = await h.lattice.send(new GetServiceNetworkCommand({ serviceNetworkIdentifier: created.id }));
     expect(got.lastUpdatedAt?.getTime()).toBe((got.createdAt?.getTime() ?? 0) + 1000);
@@ -85,10 +83,7 @@ describe('service networks', () => {
   it('enforces the service networks per region quota (402)', async () => {
     await h.admin.config({ quotas: { serviceNetworksPerRegion: 1 } });
     await h.lattice.send(new CreateServiceNetworkCommand({ name: 'first' }));
-    const error = await rejection(
-      h.lattice.send(new CreateServiceNetworkCommand({ name: 'second' })),
-      ServiceQuotaExceededException,
-    );
+    const error = await rejection(h.lattice.send(new CreateServiceNetworkCommand({ name: 'second' })), ServiceQuotaExceededException);
     expect(error).toMatchObject({ serviceCode: 'vpc-lattice', quotaCode: 'L-9CAD07FB', resourceType: 'SERVICE_NETWORK' });
     expect(error.$metadata.httpStatusCode).toBe(402);
   });

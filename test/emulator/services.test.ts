@@ -39,12 +39,19 @@ describe('services', () => {
 
   it('creates a service (201, CREATE_IN_PROGRESS) with an AWS-format DNS entry', async () => {
     const created = await h.lattice.send(
-      new CreateServiceCommand({ name: 'checkout', authType: 'AWS_IAM', idleTimeoutSeconds: 120, customDomainName: 'checkout.example.com' }),
+      new CreateServiceCommand({
+        name: 'checkout',
+        authType: 'AWS_IAM',
+        idleTimeoutSeconds: 120,
+        customDomainName: 'checkout.example.com',
+      }),
     );
     expect(created.$metadata.httpStatusCode).toBe(201);
     expect(created.id).toMatch(/^svc-[0-9a-z]{17}$/);
     expect(created.status).toBe('CREATE_IN_PROGRESS');
-    expect(created.dnsEntry?.domainName).toMatch(new RegExp(`^checkout-${created.id}\\.[0-9a-f]{7}\\.vpc-lattice-svcs\\.${REGION}\\.on\\.aws$`));
+    expect(created.dnsEntry?.domainName).toMatch(
+      new RegExp(`^checkout-${created.id}\\.[0-9a-f]{7}\\.vpc-lattice-svcs\\.${REGION}\\.on\\.aws$`),
+    );
     expect(created.dnsEntry?.hostedZoneId).toMatch(/^Z[0-9A-Z]+$/);
     expect(created).toMatchObject({ authType: 'AWS_IAM', idleTimeoutSeconds: 120, customDomainName: 'checkout.example.com' });
   });
@@ -82,7 +89,10 @@ describe('services', () => {
       new UpdateServiceCommand({ serviceIdentifier: id, certificateArn, authType: 'AWS_IAM', idleTimeoutSeconds: 600 }),
     );
     expect(updated).toMatchObject({ id, certificateArn, authType: 'AWS_IAM', idleTimeoutSeconds: 600 });
-    const bad = await rejection(h.lattice.send(new UpdateServiceCommand({ serviceIdentifier: id, idleTimeoutSeconds: 30 })), ValidationException);
+    const bad = await rejection(
+      h.lattice.send(new UpdateServiceCommand({ serviceIdentifier: id, idleTimeoutSeconds: 30 })),
+      ValidationException,
+    );
     expect(bad.fieldList).toEqual([{ name: 'idleTimeoutSeconds', message: expect.stringContaining('greater than or equal to 60') }]);
   });
 
@@ -130,9 +140,7 @@ describe('services', () => {
     h.clock.advance(5000);
     const error = await rejection(h.lattice.send(new DeleteServiceCommand({ serviceIdentifier: service.id })), ConflictException);
     expect(error).toMatchObject({ resourceId: service.id, resourceType: 'SERVICE' });
-    await h.lattice.send(
-      new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: association.id }),
-    );
+    await h.lattice.send(new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: association.id }));
     await rejection(h.lattice.send(new DeleteServiceCommand({ serviceIdentifier: service.id })), ConflictException);
     h.clock.advance(5000);
     expect((await h.lattice.send(new DeleteServiceCommand({ serviceIdentifier: service.id }))).status).toBe('DELETE_IN_PROGRESS');

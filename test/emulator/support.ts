@@ -89,7 +89,11 @@ export async function createTargetGroup(
   return { id: created.id ?? '', arn: created.arn ?? '' };
 }
 
-export async function createService(lattice: VPCLatticeClient, name: string, customDomainName?: string): Promise<{ id: string; arn: string }> {
+export async function createService(
+  lattice: VPCLatticeClient,
+  name: string,
+  customDomainName?: string,
+): Promise<{ id: string; arn: string }> {
   const created = await lattice.send(new CreateServiceCommand({ name, customDomainName }));
   return { id: created.id ?? '', arn: created.arn ?? '' };
 }

@@ -96,7 +96,9 @@ describe('target groups and targets', () => {
       'config.healthCheck.healthyThresholdCount',
     ]);
     const badEnum = await rejection(
-      h.lattice.send(new CreateTargetGroupCommand({ name: 'enum', type: 'IP', config: { protocol: 'UDP' as 'TCP', vpcIdentifier: VPC_ID } })),
+      h.lattice.send(
+        new CreateTargetGroupCommand({ name: 'enum', type: 'IP', config: { protocol: 'UDP' as 'TCP', vpcIdentifier: VPC_ID } }),
+      ),
       ValidationException,
     );
     expect(badEnum.fieldList?.[0]?.message).toContain('enum value set: [HTTP, HTTPS, TCP]');
@@ -150,7 +152,9 @@ describe('target groups and targets', () => {
     expect((await h.lattice.send(new GetTargetGroupCommand({ targetGroupIdentifier: group.id }))).serviceArns).toEqual([service.arn]);
     const used = await rejection(h.lattice.send(new DeleteTargetGroupCommand({ targetGroupIdentifier: group.id })), ConflictException);
     expect(used).toMatchObject({ resourceId: group.id, resourceType: 'TARGET_GROUP' });
-    await h.lattice.send(new DeleteRuleCommand({ serviceIdentifier: service.id, listenerIdentifier: listener.id, ruleIdentifier: rule.id }));
+    await h.lattice.send(
+      new DeleteRuleCommand({ serviceIdentifier: service.id, listenerIdentifier: listener.id, ruleIdentifier: rule.id }),
+    );
     await h.lattice.send(
       new UpdateListenerCommand({ serviceIdentifier: service.id, listenerIdentifier: listener.id, defaultAction: forwardTo(group.id) }),
     );
@@ -181,13 +185,18 @@ describe('target groups and targets', () => {
     const group = await createTargetGroup(h.lattice, 'health');
     h.clock.advance(TRANSITION_MS);
     const registered = await h.lattice.send(
-      new RegisterTargetsCommand({ targetGroupIdentifier: group.id, targets: [{ id: '10.0.0.1' }, { id: '10.0.0.2', port: 9090 }, { id: 'not-an-ip' }] }),
+      new RegisterTargetsCommand({
+        targetGroupIdentifier: group.id,
+        targets: [{ id: '10.0.0.1' }, { id: '10.0.0.2', port: 9090 }, { id: 'not-an-ip' }],
+      }),
     );
     expect(registered.successful).toEqual([
       { id: '10.0.0.1', port: 8080 },
       { id: '10.0.0.2', port: 9090 },
     ]);
-    expect(registered.unsuccessful).toEqual([{ id: 'not-an-ip', port: 8080, failureCode: 'InvalidTarget', failureMessage: expect.any(String) }]);
+    expect(registered.unsuccessful).toEqual([
+      { id: 'not-an-ip', port: 8080, failureCode: 'InvalidTarget', failureMessage: expect.any(String) },
+    ]);
     expect(await targetStatuses(group.id)).toEqual([
       ['10.0.0.1', 8080, 'UNUSED'],
       ['10.0.0.2', 9090, 'UNUSED'],
@@ -231,9 +240,7 @@ describe('target groups and targets', () => {
     );
     expect(first.successful).toEqual([{ id: fn }]);
     expect(first.unsuccessful?.map((f) => f.failureCode)).toEqual(['InvalidTarget']);
-    const second = await h.lattice.send(
-      new RegisterTargetsCommand({ targetGroupIdentifier: created.id, targets: [{ id: `${fn}-two` }] }),
-    );
+    const second = await h.lattice.send(new RegisterTargetsCommand({ targetGroupIdentifier: created.id, targets: [{ id: `${fn}-two` }] }));
     expect(second.successful).toEqual([]);
     expect(second.unsuccessful).toEqual([{ id: `${fn}-two`, failureCode: 'TooManyTargets', failureMessage: expect.any(String) }]);
   });
@@ -242,7 +249,10 @@ describe('target groups and targets', () => {
     const group = await createTargetGroup(h.lattice, 'many');
     h.clock.advance(TRANSITION_MS);
     const tooMany = Array.from({ length: 101 }, (_, i) => ({ id: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}` }));
-    const error = await rejection(h.lattice.send(new RegisterTargetsCommand({ targetGroupIdentifier: group.id, targets: tooMany })), ValidationException);
+    const error = await rejection(
+      h.lattice.send(new RegisterTargetsCommand({ targetGroupIdentifier: group.id, targets: tooMany })),
+      ValidationException,
+    );
     expect(error.fieldList?.[0]?.name).toBe('targets');
     await rejection(h.lattice.send(new RegisterTargetsCommand({ targetGroupIdentifier: group.id, targets: [] })), ValidationException);
 

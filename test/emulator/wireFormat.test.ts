@@ -76,7 +76,10 @@ describe('restJson1 wire format', () => {
   it('rejects a nextToken it did not issue and a malformed identifier', async () => {
     const token = await rejection(h.lattice.send(new ListServicesCommand({ nextToken: 'forged' })), ValidationException);
     expect(token.fieldList?.[0]?.name).toBe('nextToken');
-    const identifier = await rejection(h.lattice.send(new GetServiceCommand({ serviceIdentifier: 'svc-UPPERCASE000000000' })), ValidationException);
+    const identifier = await rejection(
+      h.lattice.send(new GetServiceCommand({ serviceIdentifier: 'svc-UPPERCASE000000000' })),
+      ValidationException,
+    );
     expect(identifier.fieldList?.[0]?.name).toBe('serviceIdentifier');
     expect(identifier.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });

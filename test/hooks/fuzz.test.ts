@@ -33,10 +33,57 @@ function prng(seed: number): () => number {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Container = Json[] | { [key: string]: Json };
 
-const ODD_STRINGS = ['', ' ', '\u0000', '\ud800', '\udfff', '\u202eevil', '\ufeff', 'a\u0301', '𝕏𝕐', '🙂', '\n\r\t', 'é', '../../etc', '%2F', '*', '${x}', '<script>', 'null', '0', '-1'];
-const BAD_NAMES = ['UPPER', '-lead', 'trail-', 'dots.in.name', 'x_y', 'a'.repeat(300), 'ü-name', 'sp ace', 'arn:aws:vpc-lattice:us-west-2:123456789012:service/svc-0', 'svc-0123456789abcdef0', 'k8s-'.repeat(20)];
+const ODD_STRINGS = [
+  '',
+  ' ',
+  '\u0000',
+  '\ud800',
+  '\udfff',
+  '\u202eevil',
+  '\ufeff',
+  'a\u0301',
+  '𝕏𝕐',
+  '🙂',
+  '\n\r\t',
+  'é',
+  '../../etc',
+  '%2F',
+  '*',
+  '${x}',
+  '<script>',
+  'null',
+  '0',
+  '-1',
+];
+const BAD_NAMES = [
+  'UPPER',
+  '-lead',
+  'trail-',
+  'dots.in.name',
+  'x_y',
+  'a'.repeat(300),
+  'ü-name',
+  'sp ace',
+  'arn:aws:vpc-lattice:us-west-2:123456789012:service/svc-0',
+  'svc-0123456789abcdef0',
+  'k8s-'.repeat(20),
+];
 const SCALARS: Json[] = [0, -1, 1.5, 1e308, -0, 65536, 2 ** 53 + 1, true, false, null, 'x', '80', [], {}, [1, 'a', null], { a: 1 }];
-const NAME_KEYS = new Set(['name', 'namespace', 'hostname', 'hostnames', 'value', 'port', 'kind', 'group', 'sectionName', 'controllerName', 'gatewayClassName', 'destinationArn', 'policy']);
+const NAME_KEYS = new Set([
+  'name',
+  'namespace',
+  'hostname',
+  'hostnames',
+  'value',
+  'port',
+  'kind',
+  'group',
+  'sectionName',
+  'controllerName',
+  'gatewayClassName',
+  'destinationArn',
+  'policy',
+]);
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
 
 function isContainer(value: Json): value is Container {
@@ -146,7 +193,10 @@ class Mutator {
         if (matches.length === 0) return { text, what: 'none' };
         const m = this.pick(matches);
         const index = m.index ?? 0;
-        return { text: `${text.slice(0, index)}"${m[1]}":${JSON.stringify(this.pick(SCALARS))},${text.slice(index)}`, what: `duplicate ${m[1]}` };
+        return {
+          text: `${text.slice(0, index)}"${m[1]}":${JSON.stringify(this.pick(SCALARS))},${text.slice(index)}`,
+          what: `duplicate ${m[1]}`,
+        };
       }
       case 1:
         return { text: text.slice(0, at), what: 'truncate' };
@@ -217,7 +267,12 @@ describe('hostile hook input (seeded fuzz)', () => {
         text = JSON.stringify({ ...(body as object), padding: 'x'.repeat(BODY_LIMIT) });
         steps.push('over the body limit');
       }
-      const res = await h.server.app.inject({ method: 'POST', url: seed.url, headers: { 'content-type': 'application/json' }, payload: text });
+      const res = await h.server.app.inject({
+        method: 'POST',
+        url: seed.url,
+        headers: { 'content-type': 'application/json' },
+        payload: text,
+      });
       statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
       let json = true;
       try {
@@ -227,14 +282,21 @@ describe('hostile hook input (seeded fuzz)', () => {
       }
       if (!ALLOWED.has(res.statusCode) || !json) {
         const logged = h.logs.find((l) => res.body.includes(String(l.errorId)))?.err as { message?: string; stack?: string } | undefined;
-        const where = logged?.stack?.split('\n').filter((line) => line.includes('/src/') && !line.includes('callSession') && !line.includes('/lattice/api.ts')).slice(0, 3).join(' < ').trim() ?? '';
+        const where =
+          logged?.stack
+            ?.split('\n')
+            .filter((line) => line.includes('/src/') && !line.includes('callSession') && !line.includes('/lattice/api.ts'))
+            .slice(0, 3)
+            .join(' < ')
+            .trim() ?? '';
         const signature = `${res.statusCode} ${logged?.message?.slice(0, 120) ?? res.body.slice(0, 120)} ${where}`;
         if (!failures.some((f) => f.endsWith(signature))) failures.push(`case ${i} ${seed.url} [${steps.join('; ')}]: ${signature}`);
       }
       // Which case sent Lattice an invalid value: the counter is read after every case.
       const now = (await h.admin.calls()).errors?.ValidationException ?? 0;
       if (now > validations) {
-        const refusal = h.logs.map((l) => (l.err as { message?: string } | undefined)?.message ?? '').find((m) => m.includes('alidation')) ?? '';
+        const refusal =
+          h.logs.map((l) => (l.err as { message?: string } | undefined)?.message ?? '').find((m) => m.includes('alidation')) ?? '';
         failures.push(`case ${i} ${seed.url} [${steps.join('; ')}]: ValidationException reached Lattice ${refusal.slice(0, 200)}`);
       }
       validations = now;
@@ -243,7 +305,9 @@ describe('hostile hook input (seeded fuzz)', () => {
     gc();
     const growthMb = (process.memoryUsage().heapUsed - baseline) / 2 ** 20;
     const calls = await h.admin.calls();
-    process.stdout.write(`fuzz: ${((Date.now() - started) / 1000).toFixed(1)} s, answers ${JSON.stringify(statuses)}, heap growth ${growthMb.toFixed(1)} MiB, Lattice errors ${JSON.stringify(calls.errors ?? {})}\n`);
+    process.stdout.write(
+      `fuzz: ${((Date.now() - started) / 1000).toFixed(1)} s, answers ${JSON.stringify(statuses)}, heap growth ${growthMb.toFixed(1)} MiB, Lattice errors ${JSON.stringify(calls.errors ?? {})}\n`,
+    );
     expect({ seed: SEED, failures }).toEqual({ seed: SEED, failures: [] });
     expect(calls.errors?.ValidationException).toBeUndefined();
     expect(growthMb).toBeLessThan(64);

@@ -16,12 +16,23 @@ import { decoratorSyncBody, gatewayClass } from '../support/objects';
 /** Clients that are never called: the tests only look at the wrappers built around them. */
 const FAKE_AWS: NonNullable<AppOptions['aws']> = {
   clients: { lattice: {} as VPCLatticeClient, sts: {} as STSClient, acm: {} as ACMClient, lambda: {} as LambdaClient },
-  identity: { accountId: '111122223333', clusterName: 'test', vpcId: 'vpc-0123456789abcdef0', managedBy: '111122223333/test/vpc-0123456789abcdef0' },
+  identity: {
+    accountId: '111122223333',
+    clusterName: 'test',
+    vpcId: 'vpc-0123456789abcdef0',
+    managedBy: '111122223333/test/vpc-0123456789abcdef0',
+  },
 };
 
 function controller(name: string, sync: (ctx: HookContext) => unknown): HookController {
   return {
-    wiring: { kind: 'DecoratorController', name, description: 'test', resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }], hooks: { customize: false, finalize: false } },
+    wiring: {
+      kind: 'DecoratorController',
+      name,
+      description: 'test',
+      resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }],
+      hooks: { customize: false, finalize: false },
+    },
     handlers: {
       sync(_request: DecoratorHookRequest, ctx: HookContext) {
         sync(ctx);
@@ -31,7 +42,10 @@ function controller(name: string, sync: (ctx: HookContext) => unknown): HookCont
   };
 }
 
-async function app(controllers: HookController[], aws?: AppOptions['aws']): Promise<{ app: FastifyInstance; logs: Record<string, unknown>[] }> {
+async function app(
+  controllers: HookController[],
+  aws?: AppOptions['aws'],
+): Promise<{ app: FastifyInstance; logs: Record<string, unknown>[] }> {
   const config = loadConfig({ LATTICE_BACKEND: 'emulator', LOG_LEVEL: 'debug' });
   const sink = logSink();
   const built = await buildApp({
@@ -78,6 +92,11 @@ describe('the context of a hook invocation', () => {
     const res = await sync(t.app, 'aws');
     expect(res.statusCode).toBe(500);
     expect(res.json()).toMatchObject({ code: 'LGW_HOOK_INTERNAL' });
-    expect(t.logs.find((line) => line.errorId === res.json().errorId)).toMatchObject({ level: 'error', code: 'LGW_AWS_UNAVAILABLE', controller: 'aws', hook: 'sync' });
+    expect(t.logs.find((line) => line.errorId === res.json().errorId)).toMatchObject({
+      level: 'error',
+      code: 'LGW_AWS_UNAVAILABLE',
+      controller: 'aws',
+      hook: 'sync',
+    });
   });
 });

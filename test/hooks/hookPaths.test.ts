@@ -10,7 +10,13 @@ const HOOKS: readonly HookName[] = ['sync', 'customize', 'finalize'];
 /** A controller with every hook, counting the calls that reach a handler. */
 function probeController(reached: string[]): HookController {
   return {
-    wiring: { kind: 'DecoratorController', name: 'probe', description: 'test', resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }], hooks: { customize: true, finalize: true } },
+    wiring: {
+      kind: 'DecoratorController',
+      name: 'probe',
+      description: 'test',
+      resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }],
+      hooks: { customize: true, finalize: true },
+    },
     handlers: {
       customize() {
         reached.push('customize');
@@ -30,7 +36,9 @@ function probeController(reached: string[]): HookController {
 
 function bodyOf(hook: HookName): Record<string, unknown> {
   const object = gatewayClass('lattice');
-  return hook === 'customize' ? { controller: decoratorController('lattice-probe'), parent: object } : decoratorSyncBody('lattice-probe', object);
+  return hook === 'customize'
+    ? { controller: decoratorController('lattice-probe'), parent: object }
+    : decoratorSyncBody('lattice-probe', object);
 }
 
 /** `%xx` of the first character of `segment`, in lower or upper case hex. */
@@ -98,7 +106,12 @@ describe('hook authentication, whatever the spelling of the path', () => {
   beforeEach(() => reached.splice(0));
 
   it.each(HOOKS)('answers the %s hook with the token', async (hook) => {
-    const res = await t.app.inject({ method: 'POST', url: `/hooks/probe/${hook}`, headers: { authorization: `Bearer ${TOKEN}` }, payload: bodyOf(hook) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/hooks/probe/${hook}`,
+      headers: { authorization: `Bearer ${TOKEN}` },
+      payload: bodyOf(hook),
+    });
     expect(res.statusCode).toBe(200);
     expect(reached).toEqual([hook]);
   });
@@ -113,7 +126,11 @@ describe('hook authentication, whatever the spelling of the path', () => {
   });
 
   it.each(['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const)('answers %s on a hook path 401 without the token', async (method) => {
-    const res = await t.app.inject({ method, url: '/hooks/probe/sync', payload: method === 'GET' || method === 'OPTIONS' ? undefined : bodyOf('sync') });
+    const res = await t.app.inject({
+      method,
+      url: '/hooks/probe/sync',
+      payload: method === 'GET' || method === 'OPTIONS' ? undefined : bodyOf('sync'),
+    });
     expect(res.statusCode).toBe(401);
     expect(reached).toEqual([]);
   });

@@ -23,7 +23,13 @@ describe('orphans hook', () => {
   it('asks for every class, route and export of our classes only', async () => {
     t = await testApp();
     const customize = async (parent: Class) =>
-      (await t.app.inject({ method: 'POST', url: '/hooks/orphans/customize', payload: { controller: { kind: 'DecoratorController' }, parent } })).json();
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/hooks/orphans/customize',
+          payload: { controller: { kind: 'DecoratorController' }, parent },
+        })
+      ).json();
     expect((await customize(gatewayClass('a'))).relatedResources.map((r: { resource: string }) => r.resource)).toEqual([
       'gatewayclasses',
       'httproutes',
@@ -53,7 +59,11 @@ describe('orphans hook', () => {
   it('does nothing at all with ORPHAN_SWEEP_SECONDS=0', async () => {
     t = await testApp({ env: { ORPHAN_SWEEP_SECONDS: '0' } });
     expect((await sync(t, gatewayClass('a'))).json()).toEqual({});
-    const customize = await t.app.inject({ method: 'POST', url: '/hooks/orphans/customize', payload: { controller: { kind: 'DecoratorController' }, parent: gatewayClass('a') } });
+    const customize = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/orphans/customize',
+      payload: { controller: { kind: 'DecoratorController' }, parent: gatewayClass('a') },
+    });
     expect(customize.json()).toEqual({ relatedResources: [] });
   });
 });

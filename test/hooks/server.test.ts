@@ -8,7 +8,13 @@ const TOKEN = 'correct-horse-battery-staple';
 
 function throwingController(error: unknown): HookController {
   return {
-    wiring: { kind: 'DecoratorController', name: 'boom', description: 'test', resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }], hooks: { customize: false, finalize: false } },
+    wiring: {
+      kind: 'DecoratorController',
+      name: 'boom',
+      description: 'test',
+      resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }],
+      hooks: { customize: false, finalize: false },
+    },
     handlers: {
       sync() {
         throw error;
@@ -33,7 +39,11 @@ describe('hook server', () => {
 
   it('counts hook requests and their duration by controller, hook and outcome', async () => {
     t = await testApp();
-    await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', payload: decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice')) });
+    await t.app.inject({
+      method: 'POST',
+      url: '/hooks/gatewayclass/sync',
+      payload: decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice')),
+    });
     await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', payload: { nope: true } });
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toContain('lattice_gw_hook_requests_total{controller="gatewayclass",hook="sync",outcome="success"} 1');
@@ -43,7 +53,11 @@ describe('hook server', () => {
 
   it('counts a hook however its path is spelled', async () => {
     t = await testApp();
-    await t.app.inject({ method: 'POST', url: '/%68ooks/gatewayclass/%73ync', payload: decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice')) });
+    await t.app.inject({
+      method: 'POST',
+      url: '/%68ooks/gatewayclass/%73ync',
+      payload: decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice')),
+    });
     await t.app.inject({ method: 'POST', url: '/%68ooks/nosuch/sync', payload: {} });
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toContain('lattice_gw_hook_requests_total{controller="gatewayclass",hook="sync",outcome="success"} 1');
@@ -71,12 +85,15 @@ describe('hook server', () => {
     expect(res.json().message).toContain('gatewayclass');
   });
 
-  it.each(['/nosuch', '/HOOKS/gatewayclass/sync', '//hooks/gatewayclass/sync'])('answers 404 outside /hooks without naming the controllers: %s', async (url) => {
-    t = await testApp();
-    const res = await t.app.inject({ method: 'POST', url, payload: {} });
-    expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ code: 'LGW_HOOK_NOT_FOUND', message: `no route POST ${url}`, path: '' });
-  });
+  it.each(['/nosuch', '/HOOKS/gatewayclass/sync', '//hooks/gatewayclass/sync'])(
+    'answers 404 outside /hooks without naming the controllers: %s',
+    async (url) => {
+      t = await testApp();
+      const res = await t.app.inject({ method: 'POST', url, payload: {} });
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toEqual({ code: 'LGW_HOOK_NOT_FOUND', message: `no route POST ${url}`, path: '' });
+    },
+  );
 
   it('answers 404 with its error body for a path that is not valid URL encoding', async () => {
     t = await testApp();
@@ -92,18 +109,37 @@ describe('hook server', () => {
     delete (body.object as { metadata: { name?: string } }).metadata.name;
     const res = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', payload: body });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ code: 'LGW_HOOK_INVALID_ENVELOPE', message: 'invalid sync request: /object/metadata/name is required', path: '/object/metadata/name' });
+    expect(res.json()).toEqual({
+      code: 'LGW_HOOK_INVALID_ENVELOPE',
+      message: 'invalid sync request: /object/metadata/name is required',
+      path: '/object/metadata/name',
+    });
   });
 
   it('answers 400 for a body that is not JSON, and 415 for another media type', async () => {
     t = await testApp();
-    const invalid = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', headers: { 'content-type': 'application/json' }, payload: '{"controller":' });
+    const invalid = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/gatewayclass/sync',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"controller":',
+    });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_JSON', path: '/' });
-    const empty = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', headers: { 'content-type': 'application/json' }, payload: '' });
+    const empty = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/gatewayclass/sync',
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    });
     expect(empty.statusCode).toBe(400);
     expect(empty.json().code).toBe('LGW_HOOK_INVALID_JSON');
-    const text = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', headers: { 'content-type': 'text/plain' }, payload: 'hello' });
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/gatewayclass/sync',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
     expect(text.statusCode).toBe(415);
     expect(text.json().code).toBe('LGW_HOOK_UNSUPPORTED_MEDIA_TYPE');
   });
@@ -116,12 +152,23 @@ describe('hook server', () => {
     for (const url of ['/hooks/classifier/sync', '/hooks/httproute/sync']) {
       const res = await t.app.inject({ method: 'POST', url, payload: decoratorSyncBody('x', notAList, [classed]) });
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toEqual({ code: 'LGW_HOOK_INVALID_OBJECT', message: 'HTTPRoute apps/shop: /object/spec/parentRefs must be array', path: '/object/spec/parentRefs' });
+      expect(res.json()).toEqual({
+        code: 'LGW_HOOK_INVALID_OBJECT',
+        message: 'HTTPRoute apps/shop: /object/spec/parentRefs must be array',
+        path: '/object/spec/parentRefs',
+      });
     }
     const listeners = gateway('infra', 'edge', 'lattice', 'http' as unknown as unknown[]);
-    const res = await t.app.inject({ method: 'POST', url: '/hooks/httproute/sync', payload: decoratorSyncBody('x', route('HTTPRoute', 'apps', 'shop', [{ name: 'edge', namespace: 'infra' }]), [listeners]) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/httproute/sync',
+      payload: decoratorSyncBody('x', route('HTTPRoute', 'apps', 'shop', [{ name: 'edge', namespace: 'infra' }]), [listeners]),
+    });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/related/Gateway.gateway.networking.k8s.io~1v1/infra~1edge/spec/listeners' });
+    expect(res.json()).toMatchObject({
+      code: 'LGW_HOOK_INVALID_OBJECT',
+      path: '/related/Gateway.gateway.networking.k8s.io~1v1/infra~1edge/spec/listeners',
+    });
   });
 
   it('answers 400 LGW_HOOK_INVALID_OBJECT for a hook object of a kind the hook does not serve (its shape would go unchecked)', async () => {
@@ -129,18 +176,36 @@ describe('hook server', () => {
     const classed = gateway('infra', 'edge', 'lattice');
     const notRoutes = [classed, { ...route('HTTPRoute', 'apps', 'shop', []), kind: 'HTTPRoutez' }];
     for (const object of notRoutes) {
-      const res = await t.app.inject({ method: 'POST', url: '/hooks/httproute/sync', payload: decoratorSyncBody('x', object as never, [classed]) });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/hooks/httproute/sync',
+        payload: decoratorSyncBody('x', object as never, [classed]),
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/kind' });
     }
-    const ok = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', payload: decoratorSyncBody('x', gatewayClass('lattice')) });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/gatewayclass/sync',
+      payload: decoratorSyncBody('x', gatewayClass('lattice')),
+    });
     expect(ok.statusCode).toBe(200);
   });
 
   it('never echoes the body of a request that is not JSON (it may carry Secret data)', async () => {
     t = await testApp();
-    for (const payload of ['{"object": {"data": {"tls.key": "c2VjcmV0LWtleS1ieXRlcw=="}}, oops', '{"key": s3cr3t-value}', '{"a": "b"} trailing-s3cr3t', 's3cr3t']) {
-      const res = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', headers: { 'content-type': 'application/json' }, payload });
+    for (const payload of [
+      '{"object": {"data": {"tls.key": "c2VjcmV0LWtleS1ieXRlcw=="}}, oops',
+      '{"key": s3cr3t-value}',
+      '{"a": "b"} trailing-s3cr3t',
+      's3cr3t',
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/hooks/gatewayclass/sync',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().code).toBe('LGW_HOOK_INVALID_JSON');
       expect(res.body).not.toMatch(/c2VjcmV0|s3cr3t|oops|trailing/);
@@ -157,11 +222,18 @@ describe('hook server', () => {
       payload: decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice', undefined, { description: filler })),
     });
     expect(tooLarge.statusCode).toBe(413);
-    expect(tooLarge.json()).toEqual({ code: 'LGW_HOOK_BODY_TOO_LARGE', message: 'request body exceeds 1048576 bytes (BODY_LIMIT_BYTES)', path: '' });
+    expect(tooLarge.json()).toEqual({
+      code: 'LGW_HOOK_BODY_TOO_LARGE',
+      message: 'request body exceeds 1048576 bytes (BODY_LIMIT_BYTES)',
+      path: '',
+    });
     await t.app.close();
 
     t = await testApp();
-    const big = decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice', undefined, { description: 'y'.repeat(12 * 1024 * 1024) }));
+    const big = decoratorSyncBody(
+      'lattice-gatewayclass',
+      gatewayClass('lattice', undefined, { description: 'y'.repeat(12 * 1024 * 1024) }),
+    );
     const ok = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', payload: big });
     expect(ok.statusCode).toBe(200);
   });
@@ -202,7 +274,12 @@ describe('hook server', () => {
 
     it('names the served controllers in a 404 to an authenticated caller', async () => {
       t = await testApp({ env: { HOOK_AUTH_TOKEN: TOKEN } });
-      const res = await t.app.inject({ method: 'POST', url: '/%68ooks/nosuch/sync', headers: { authorization: `Bearer ${TOKEN}` }, payload: {} });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/%68ooks/nosuch/sync',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        payload: {},
+      });
       expect(res.statusCode).toBe(404);
       expect(res.json().code).toBe('LGW_HOOK_NOT_FOUND');
       expect(res.json().message).toContain('served controllers: gatewayclass, classifier');
@@ -222,7 +299,12 @@ describe('hook server', () => {
 
     it('never logs the token', async () => {
       t = await testApp({ env: { HOOK_AUTH_TOKEN: TOKEN, LOG_LEVEL: 'trace' } });
-      await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', headers: { authorization: `Bearer ${TOKEN}` }, payload: decoratorSyncBody('x', gatewayClass('lattice')) });
+      await t.app.inject({
+        method: 'POST',
+        url: '/hooks/gatewayclass/sync',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        payload: decoratorSyncBody('x', gatewayClass('lattice')),
+      });
       expect(JSON.stringify(t.logs)).not.toContain(TOKEN);
     });
   });
@@ -230,7 +312,12 @@ describe('hook server', () => {
   it('accepts __proto__ and constructor keys as data without polluting prototypes', async () => {
     t = await testApp();
     const payload = `{"controller":{"kind":"DecoratorController"},"object":{"apiVersion":"gateway.networking.k8s.io/v1","kind":"GatewayClass","metadata":{"name":"lattice","generation":1,"labels":{"__proto__":"x"},"annotations":{"constructor":"y"}},"spec":{"controllerName":"application-networking.k8s.aws/gateway-api-controller","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}},"status":{"__proto__":{"polluted":true}}},"related":{"ConfigMap.v1":{"a/b":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b","namespace":"a"},"data":{"__proto__":"evil"}}}}}`;
-    const res = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', headers: { 'content-type': 'application/json' }, payload });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/gatewayclass/sync',
+      headers: { 'content-type': 'application/json' },
+      payload,
+    });
     expect(res.statusCode).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
@@ -260,7 +347,11 @@ describe('hook server', () => {
   });
 
   it('answers a request error of a controller with its code, message, path and the status of its code', async () => {
-    t = await testApp({ controllers: [throwingController(new HookRequestError('LGW_HOOK_INVALID_ENVELOPE', 'invalid sync request: /related is odd', '/related'))] });
+    t = await testApp({
+      controllers: [
+        throwingController(new HookRequestError('LGW_HOOK_INVALID_ENVELOPE', 'invalid sync request: /related is odd', '/related')),
+      ],
+    });
     const res = await t.app.inject({ method: 'POST', url: '/hooks/boom/sync', payload: decoratorSyncBody('x', gatewayClass('lattice')) });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ code: 'LGW_HOOK_INVALID_ENVELOPE', message: 'invalid sync request: /related is odd', path: '/related' });

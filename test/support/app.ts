@@ -30,7 +30,9 @@ export interface TestApp {
   readiness: Readiness;
 }
 
-export async function testApp(options: { env?: Record<string, string>; controllers?: HookController[]; now?: Date } = {}): Promise<TestApp> {
+export async function testApp(
+  options: { env?: Record<string, string>; controllers?: HookController[]; now?: Date } = {},
+): Promise<TestApp> {
   const config = loadConfig({ LATTICE_BACKEND: 'emulator', LOG_LEVEL: 'debug', ...options.env });
   const sink = logSink();
   const logger = createLogger(config.logLevel, sink.stream);

@@ -103,5 +103,11 @@ const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 /** A Secret as the API server sends it: data base64-encoded. */
 export function tlsSecret(namespace: string, name: string, certificate = CERT_ONE, key = KEY_ONE, type = 'kubernetes.io/tls'): KubeObject {
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type, data: { 'tls.crt': b64(certificate), 'tls.key': b64(key) } } as KubeObject;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace },
+    type,
+    data: { 'tls.crt': b64(certificate), 'tls.key': b64(key) },
+  } as KubeObject;
 }

@@ -44,7 +44,9 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
   let stderr = '';
   let pending = '';
   // 'close', not 'exit': by then everything the process wrote to stdout has been read.
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       pending += chunk.toString();
@@ -59,7 +61,9 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
     });
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
-    void exited.then(({ code, signal }) => reject(new Error(`the server exited before listening (code ${code}, signal ${signal}): ${stderr}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`the server exited before listening (code ${code}, signal ${signal}): ${stderr}`)),
+    );
   });
   return {
     url,

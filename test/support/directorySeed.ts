@@ -22,7 +22,10 @@ export const SEED = {
   goCluster: '123456789012/legacy/vpc-0a1b2c3d4e5f60718',
   partnerAccount: '999988887777',
   vpc: 'vpc-0a1b2c3d4e5f60718',
-  policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }] }),
+  policy: JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }],
+  }),
 } as const;
 
 const P = 'application-networking.k8s.aws/';
@@ -33,7 +36,12 @@ export interface SeededIds {
   targetGroups: Record<'frontend' | 'inventory' | 'inventoryV1' | 'east' | 'legacy' | 'leaked', string>;
 }
 
-const routeTags = (managedBy: string, namespace: string, name: string) => ({ [`${P}ManagedBy`]: managedBy, [`${P}RouteName`]: name, [`${P}RouteNamespace`]: namespace, [`${P}RouteType`]: 'http' });
+const routeTags = (managedBy: string, namespace: string, name: string) => ({
+  [`${P}ManagedBy`]: managedBy,
+  [`${P}RouteName`]: name,
+  [`${P}RouteNamespace`]: namespace,
+  [`${P}RouteType`]: 'http',
+});
 const tgTags = (managedBy: string, cluster: string, namespace: string, route: string, service: string) => ({
   [`${P}ManagedBy`]: managedBy,
   [`${P}ClusterName`]: cluster,
@@ -56,13 +64,36 @@ async function service(lattice: Lattice, name: string, tags?: Record<string, str
 }
 
 async function targetGroup(lattice: Lattice, name: string, tags: Record<string, string> | undefined, targets: string[]): Promise<string> {
-  const id = (await lattice.send(new CreateTargetGroupCommand({ name, type: 'IP', config: { port: 8080, protocol: 'HTTP', vpcIdentifier: SEED.vpc }, ...(tags ? { tags } : {}) }))).id as string;
-  if (targets.length > 0) await lattice.send(new RegisterTargetsCommand({ targetGroupIdentifier: id, targets: targets.map((ip) => ({ id: ip, port: 8080 })) }));
+  const id = (
+    await lattice.send(
+      new CreateTargetGroupCommand({
+        name,
+        type: 'IP',
+        config: { port: 8080, protocol: 'HTTP', vpcIdentifier: SEED.vpc },
+        ...(tags ? { tags } : {}),
+      }),
+    )
+  ).id as string;
+  if (targets.length > 0)
+    await lattice.send(new RegisterTargetsCommand({ targetGroupIdentifier: id, targets: targets.map((ip) => ({ id: ip, port: 8080 })) }));
   return id;
 }
 
-async function listener(lattice: Lattice, serviceIdentifier: string, name: string, rules: { name: string; priority: number; path: string; group: string }[]): Promise<void> {
-  const created = await lattice.send(new CreateListenerCommand({ serviceIdentifier, name, protocol: 'HTTP', port: 80, defaultAction: { fixedResponse: { statusCode: 404 } } }));
+async function listener(
+  lattice: Lattice,
+  serviceIdentifier: string,
+  name: string,
+  rules: { name: string; priority: number; path: string; group: string }[],
+): Promise<void> {
+  const created = await lattice.send(
+    new CreateListenerCommand({
+      serviceIdentifier,
+      name,
+      protocol: 'HTTP',
+      port: 80,
+      defaultAction: { fixedResponse: { statusCode: 404 } },
+    }),
+  );
   for (const rule of rules) {
     await lattice.send(
       new CreateRuleCommand({
@@ -103,9 +134,24 @@ export async function seedForeign(lattice: Lattice, sharedNetwork: string, admin
   await associate(lattice, partner, sharedNetwork);
 
   const open = await network(lattice, 'open-network', 'NONE');
-  const leaked = await targetGroup(lattice, 'k8s-oldroute-gone-80-fedcba987654', tgTags(SEED.thisCluster, 'local', 'store', 'oldroute', 'gone'), []);
-  const east = await targetGroup(lattice, 'k8s-checkout-checkout-80-0a0b0c0d0e0f', tgTags(SEED.otherCluster, 'east', 'shop', 'checkout', 'checkout'), ['10.1.0.5']);
-  const legacy = await targetGroup(lattice, 'k8s-default-parking-qmsuilsxyq', tgTags(SEED.goCluster, 'legacy', 'default', 'parking', 'parking'), ['10.0.2.7']);
+  const leaked = await targetGroup(
+    lattice,
+    'k8s-oldroute-gone-80-fedcba987654',
+    tgTags(SEED.thisCluster, 'local', 'store', 'oldroute', 'gone'),
+    [],
+  );
+  const east = await targetGroup(
+    lattice,
+    'k8s-checkout-checkout-80-0a0b0c0d0e0f',
+    tgTags(SEED.otherCluster, 'east', 'shop', 'checkout', 'checkout'),
+    ['10.1.0.5'],
+  );
+  const legacy = await targetGroup(
+    lattice,
+    'k8s-default-parking-qmsuilsxyq',
+    tgTags(SEED.goCluster, 'legacy', 'default', 'parking', 'parking'),
+    ['10.0.2.7'],
+  );
 
   const eastSvc = await service(lattice, 'checkout-shop', routeTags(SEED.otherCluster, 'shop', 'checkout'));
   await listener(lattice, eastSvc, 'http-80', [{ name: 'k8s-aabbccddeeff0011', priority: 1, path: '/', group: east }]);
@@ -116,7 +162,12 @@ export async function seedForeign(lattice: Lattice, sharedNetwork: string, admin
   const openSvc = await service(lattice, 'payments-open');
   await associate(lattice, openSvc, open);
   const orphan = await service(lattice, 'orphan-svc');
-  return { openNetwork: open, partnerNetwork, services: { east: eastSvc, legacy: legacySvc, open: openSvc, orphan, partner }, targetGroups: { east, legacy, leaked } };
+  return {
+    openNetwork: open,
+    partnerNetwork,
+    services: { east: eastSvc, legacy: legacySvc, open: openSvc, orphan, partner },
+    targetGroups: { east, legacy, leaked },
+  };
 }
 
 /**
@@ -128,11 +179,31 @@ export async function seedAccount(lattice: Lattice, admin: AdminApi): Promise<Se
   const demo = await network(lattice, 'demo-network', 'AWS_IAM', { [`${P}ManagedBy`]: SEED.thisCluster });
   await lattice.send(new PutAuthPolicyCommand({ resourceIdentifier: demo, policy: SEED.policy }));
   await lattice.send(new CreateServiceNetworkVpcAssociationCommand({ serviceNetworkIdentifier: demo, vpcIdentifier: SEED.vpc }));
-  await lattice.send(new CreateAccessLogSubscriptionCommand({ resourceIdentifier: demo, destinationArn: 'arn:aws:logs:us-west-2:123456789012:log-group:lattice-demo' }));
+  await lattice.send(
+    new CreateAccessLogSubscriptionCommand({
+      resourceIdentifier: demo,
+      destinationArn: 'arn:aws:logs:us-west-2:123456789012:log-group:lattice-demo',
+    }),
+  );
 
-  const frontend = await targetGroup(lattice, 'k8s-storefront-frontend-80-0123456789ab', tgTags(SEED.thisCluster, 'local', 'store', 'storefront', 'frontend'), ['10.0.1.10', '10.0.1.11']);
-  const inventory = await targetGroup(lattice, 'k8s-storefront-inventory-80-abcdef012345', tgTags(SEED.thisCluster, 'local', 'store', 'storefront', 'inventory'), ['10.0.1.20']);
-  const inventoryV1 = await targetGroup(lattice, 'k8s-inventory-inventory-80-1234567890ab', tgTags(SEED.thisCluster, 'local', 'inventory', 'inventory', 'inventory'), ['10.0.1.30', '10.0.1.31']);
+  const frontend = await targetGroup(
+    lattice,
+    'k8s-storefront-frontend-80-0123456789ab',
+    tgTags(SEED.thisCluster, 'local', 'store', 'storefront', 'frontend'),
+    ['10.0.1.10', '10.0.1.11'],
+  );
+  const inventory = await targetGroup(
+    lattice,
+    'k8s-storefront-inventory-80-abcdef012345',
+    tgTags(SEED.thisCluster, 'local', 'store', 'storefront', 'inventory'),
+    ['10.0.1.20'],
+  );
+  const inventoryV1 = await targetGroup(
+    lattice,
+    'k8s-inventory-inventory-80-1234567890ab',
+    tgTags(SEED.thisCluster, 'local', 'inventory', 'inventory', 'inventory'),
+    ['10.0.1.30', '10.0.1.31'],
+  );
 
   const storefront = await service(lattice, 'storefront-store', routeTags(SEED.thisCluster, 'store', 'storefront'));
   await listener(lattice, storefront, 'http-80', [

@@ -21,10 +21,18 @@ export function fleetObjects(routes: number): KubeObject[] {
     .flatMap((file) => file.objects);
   const objects: KubeObject[] = [...infrastructure, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLEET_NAMESPACE } }];
   for (let i = 0; i < routes; i++) {
-    objects.push(service(FLEET_NAMESPACE, `app-${i}`), endpointSlice(FLEET_NAMESPACE, `app-${i}`, [`10.2.${i % 250}.10`, `10.2.${i % 250}.11`]));
+    objects.push(
+      service(FLEET_NAMESPACE, `app-${i}`),
+      endpointSlice(FLEET_NAMESPACE, `app-${i}`, [`10.2.${i % 250}.10`, `10.2.${i % 250}.11`]),
+    );
   }
   for (let i = 0; i < routes; i++) {
-    objects.push(httpRoute(FLEET_NAMESPACE, `app-${i}`, { parentRefs: [{ name: 'demo-network', namespace: 'infra' }], rules: [{ backendRefs: [{ name: `app-${i}`, port: 80 }] }] }));
+    objects.push(
+      httpRoute(FLEET_NAMESPACE, `app-${i}`, {
+        parentRefs: [{ name: 'demo-network', namespace: 'infra' }],
+        rules: [{ backendRefs: [{ name: `app-${i}`, port: 80 }] }],
+      }),
+    );
   }
   return objects;
 }
@@ -38,7 +46,9 @@ interface Condition {
 export function routeConverged(route: KubeObject | undefined): boolean {
   const parents = (route?.status as { parents?: { conditions?: Condition[] }[] } | undefined)?.parents ?? [];
   const holds = (conditions: Condition[], type: string) => conditions.some((c) => c.type === type && c.status === 'True');
-  return parents.length > 0 && parents.every((p) => holds(p.conditions ?? [], 'Accepted') && holds(p.conditions ?? [], PROGRAMMED_CONDITION));
+  return (
+    parents.length > 0 && parents.every((p) => holds(p.conditions ?? [], 'Accepted') && holds(p.conditions ?? [], PROGRAMMED_CONDITION))
+  );
 }
 
 export function allConverged(cluster: FakeCluster, objects: readonly KubeObject[]): boolean {
@@ -82,5 +92,9 @@ export function duplicates(state: EmulatorState): string[] {
 
 /** How many resources of each kind the emulator holds (kinds with none left out). */
 export function held(state: EmulatorState): Record<string, number> {
-  return Object.fromEntries(Object.entries(state).filter(([, entries]) => Array.isArray(entries) && entries.length > 0).map(([kind, entries]) => [kind, (entries as unknown[]).length]));
+  return Object.fromEntries(
+    Object.entries(state)
+      .filter(([, entries]) => Array.isArray(entries) && entries.length > 0)
+      .map(([kind, entries]) => [kind, (entries as unknown[]).length]),
+  );
 }

@@ -68,7 +68,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     controllerName: config.controllerName,
     ...(token ? { authorization: `Bearer ${token}` } : {}),
   });
-  const lattice = new VPCLatticeClient({ endpoint: emulator.endpoint, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const lattice = new VPCLatticeClient({
+    endpoint: emulator.endpoint,
+    region: 'us-west-2',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   return {
     config,
     server,
@@ -106,6 +110,10 @@ export function installGatewayApi(cluster: FakeCluster): void {
  */
 export async function sharedNetworkGateway(h: Pick<Harness, 'cluster' | 'lattice'>, namespace: string, name: string): Promise<string> {
   const arn = (await h.lattice.send(new CreateServiceNetworkCommand({ name }))).arn ?? '';
-  h.cluster.apply(gateway(namespace, name, 'amazon-vpc-lattice', [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } }]));
+  h.cluster.apply(
+    gateway(namespace, name, 'amazon-vpc-lattice', [
+      { name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } },
+    ]),
+  );
   return arn;
 }

@@ -15,13 +15,66 @@ function extraObjects(): KubeObject[] {
   const toRoute = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'storefront' };
   const parentRefs = [{ name: 'demo-network', namespace: 'infra' }];
   return [
-    { apiVersion: GW, kind: 'GRPCRoute', metadata: { name: 'rpc', namespace: 'store' }, spec: { parentRefs, rules: [{ matches: [{ method: { service: 'shop.Cart', method: 'Get' } }], backendRefs: [{ name: 'frontend', port: 80 }] }] } },
-    { apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TLSRoute', metadata: { name: 'tls', namespace: 'store' }, spec: { parentRefs, hostnames: ['tls.example.com'], rules: [{ backendRefs: [{ name: 'frontend', port: 80 }] }] } },
-    { apiVersion: OURS, kind: 'IAMAuthPolicy', metadata: { name: 'auth', namespace: 'store' }, spec: { targetRef: toRoute, policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }] }) } },
-    { apiVersion: OURS, kind: 'AccessLogPolicy', metadata: { name: 'logs', namespace: 'store' }, spec: { targetRef: toRoute, destinationArn: 'arn:aws:s3:::store-access-logs' } },
-    { apiVersion: OURS, kind: 'TargetGroupPolicy', metadata: { name: 'frontend', namespace: 'store' }, spec: { targetRef: { group: '', kind: 'Service', name: 'frontend' }, protocol: 'HTTP', protocolVersion: 'HTTP1', healthCheck: { enabled: true, path: '/healthz', intervalSeconds: 10 } } },
-    { apiVersion: OURS, kind: 'ServiceExport', metadata: { name: 'frontend', namespace: 'store', annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' } }, spec: { exportedPorts: [{ port: 80, routeType: 'HTTP' }] } },
-    { apiVersion: OURS, kind: 'ServiceImport', metadata: { name: 'reviews', namespace: 'store' }, spec: { type: 'ClusterSetIP', ports: [{ port: 80 }] } },
+    {
+      apiVersion: GW,
+      kind: 'GRPCRoute',
+      metadata: { name: 'rpc', namespace: 'store' },
+      spec: {
+        parentRefs,
+        rules: [{ matches: [{ method: { service: 'shop.Cart', method: 'Get' } }], backendRefs: [{ name: 'frontend', port: 80 }] }],
+      },
+    },
+    {
+      apiVersion: 'gateway.networking.k8s.io/v1alpha2',
+      kind: 'TLSRoute',
+      metadata: { name: 'tls', namespace: 'store' },
+      spec: { parentRefs, hostnames: ['tls.example.com'], rules: [{ backendRefs: [{ name: 'frontend', port: 80 }] }] },
+    },
+    {
+      apiVersion: OURS,
+      kind: 'IAMAuthPolicy',
+      metadata: { name: 'auth', namespace: 'store' },
+      spec: {
+        targetRef: toRoute,
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }],
+        }),
+      },
+    },
+    {
+      apiVersion: OURS,
+      kind: 'AccessLogPolicy',
+      metadata: { name: 'logs', namespace: 'store' },
+      spec: { targetRef: toRoute, destinationArn: 'arn:aws:s3:::store-access-logs' },
+    },
+    {
+      apiVersion: OURS,
+      kind: 'TargetGroupPolicy',
+      metadata: { name: 'frontend', namespace: 'store' },
+      spec: {
+        targetRef: { group: '', kind: 'Service', name: 'frontend' },
+        protocol: 'HTTP',
+        protocolVersion: 'HTTP1',
+        healthCheck: { enabled: true, path: '/healthz', intervalSeconds: 10 },
+      },
+    },
+    {
+      apiVersion: OURS,
+      kind: 'ServiceExport',
+      metadata: {
+        name: 'frontend',
+        namespace: 'store',
+        annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' },
+      },
+      spec: { exportedPorts: [{ port: 80, routeType: 'HTTP' }] },
+    },
+    {
+      apiVersion: OURS,
+      kind: 'ServiceImport',
+      metadata: { name: 'reviews', namespace: 'store' },
+      spec: { type: 'ClusterSetIP', ports: [{ port: 80 }] },
+    },
   ];
 }
 

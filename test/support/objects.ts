@@ -7,11 +7,28 @@ export const GW_V1 = 'gateway.networking.k8s.io/v1';
 export const OUR_CONTROLLER = DEFAULT_CONTROLLER_NAME;
 export const FOREIGN_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
 
-export function gatewayClass(name: string, controllerName = OUR_CONTROLLER, spec: Record<string, unknown> = {}, extra: Partial<KubeObject> = {}): KubeObject {
-  return { apiVersion: GW_V1, kind: 'GatewayClass', metadata: { name, generation: 1, uid: `uid-gc-${name}` }, spec: { controllerName, ...spec }, ...extra };
+export function gatewayClass(
+  name: string,
+  controllerName = OUR_CONTROLLER,
+  spec: Record<string, unknown> = {},
+  extra: Partial<KubeObject> = {},
+): KubeObject {
+  return {
+    apiVersion: GW_V1,
+    kind: 'GatewayClass',
+    metadata: { name, generation: 1, uid: `uid-gc-${name}` },
+    spec: { controllerName, ...spec },
+    ...extra,
+  };
 }
 
-export function gateway(namespace: string, name: string, className: string, listeners: unknown[] = [{ name: 'http', protocol: 'HTTP', port: 80 }], extra: Partial<KubeObject> = {}): KubeObject {
+export function gateway(
+  namespace: string,
+  name: string,
+  className: string,
+  listeners: unknown[] = [{ name: 'http', protocol: 'HTTP', port: 80 }],
+  extra: Partial<KubeObject> = {},
+): KubeObject {
   return {
     apiVersion: GW_V1,
     kind: 'Gateway',
@@ -21,7 +38,13 @@ export function gateway(namespace: string, name: string, className: string, list
   };
 }
 
-export function route(kind: 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute', namespace: string, name: string, parentRefs: unknown[], extra: Record<string, unknown> = {}): KubeObject {
+export function route(
+  kind: 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute',
+  namespace: string,
+  name: string,
+  parentRefs: unknown[],
+  extra: Record<string, unknown> = {},
+): KubeObject {
   return {
     apiVersion: GW_V1,
     kind,
@@ -36,7 +59,9 @@ export function crd(plural: string, bundleVersion: string | undefined, group = '
     kind: 'CustomResourceDefinition',
     metadata: {
       name: `${plural}.${group}`,
-      ...(bundleVersion ? { annotations: { 'gateway.networking.k8s.io/bundle-version': bundleVersion, 'gateway.networking.k8s.io/channel': 'standard' } } : {}),
+      ...(bundleVersion
+        ? { annotations: { 'gateway.networking.k8s.io/bundle-version': bundleVersion, 'gateway.networking.k8s.io/channel': 'standard' } }
+        : {}),
     },
     spec: { group, names: { plural } },
   };
@@ -57,6 +82,11 @@ export function decoratorController(name: string): KubeObject {
   return { apiVersion: 'metacontroller.k8s.io/v1alpha1', kind: 'DecoratorController', metadata: { name }, spec: {} };
 }
 
-export function decoratorSyncBody(controller: string, object: KubeObject, related: KubeObject[] = [], finalizing = false): Record<string, unknown> {
+export function decoratorSyncBody(
+  controller: string,
+  object: KubeObject,
+  related: KubeObject[] = [],
+  finalizing = false,
+): Record<string, unknown> {
   return { controller: decoratorController(controller), object, attachments: {}, related: objectMap(...related), finalizing };
 }

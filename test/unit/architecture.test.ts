@@ -128,7 +128,9 @@ describe('the architecture of src/', () => {
   });
 
   it('lets only the CLI import the install renderer', () => {
-    const importers = new Set(imports.filter(({ from, to }) => areaOf(to) === 'install' && areaOf(from) !== 'install').map(({ from }) => from));
+    const importers = new Set(
+      imports.filter(({ from, to }) => areaOf(to) === 'install' && areaOf(from) !== 'install').map(({ from }) => from),
+    );
     expect([...importers]).toEqual(['cli.ts']);
   });
 

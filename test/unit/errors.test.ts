@@ -13,14 +13,24 @@ function tableRows(firstHeader: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.split('|').slice(1, -1).map((cell) => cell.trim().replace(/`/g, '')));
+    rows.push(
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim().replace(/`/g, '')),
+    );
   }
   return rows;
 }
 
 describe('error codes', () => {
   it('are documented in docs/errors.md with the HTTP status and the description of the registry, and no others', () => {
-    const documented = Object.fromEntries(tableRows('Code').map(([code, status, meaning]) => [code, { statusCode: status === '—' ? null : Number(status), description: meaning }]));
+    const documented = Object.fromEntries(
+      tableRows('Code').map(([code, status, meaning]) => [
+        code,
+        { statusCode: status === '—' ? null : Number(status), description: meaning },
+      ]),
+    );
     expect(documented).toEqual(ERROR_CODES);
   });
 

@@ -3,7 +3,11 @@ import { createControllers } from '../../src/controllers/registry';
 
 describe('supportedFeatures', () => {
   it('is the sorted, de-duplicated union of what the served controllers declare', () => {
-    expect(supportedFeatures([['HTTPRoute', 'Gateway'], undefined, ['Gateway', 'ReferenceGrant']])).toEqual([{ name: 'Gateway' }, { name: 'HTTPRoute' }, { name: 'ReferenceGrant' }]);
+    expect(supportedFeatures([['HTTPRoute', 'Gateway'], undefined, ['Gateway', 'ReferenceGrant']])).toEqual([
+      { name: 'Gateway' },
+      { name: 'HTTPRoute' },
+      { name: 'ReferenceGrant' },
+    ]);
   });
 
   it('only names Gateway API features, and each one is declared by a served controller', () => {
@@ -20,6 +24,15 @@ describe('supportedFeatures', () => {
     const names = supportedFeatures(createControllers().map((c) => c.features)).map((f) => f.name);
     expect(names).not.toContain('GRPCRoute');
     expect(names).not.toContain('GRPCRouteNamedRouteRule');
-    expect(names).toEqual(['Gateway', 'GatewayPort8080', 'HTTPRoute', 'HTTPRouteMethodMatching', 'HTTPRouteNamedRouteRule', 'HTTPRouteParentRefPort', 'ReferenceGrant', 'TLSRoute']);
+    expect(names).toEqual([
+      'Gateway',
+      'GatewayPort8080',
+      'HTTPRoute',
+      'HTTPRouteMethodMatching',
+      'HTTPRouteNamedRouteRule',
+      'HTTPRouteParentRefPort',
+      'ReferenceGrant',
+      'TLSRoute',
+    ]);
   });
 });

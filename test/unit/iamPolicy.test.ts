@@ -1,9 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sdkCommandsIn } from '../../scripts/iam/sdkCommands';
-import { actionsOf, AWS_CALL_DIR, deriveActions, deriveDirectoryActions, sdkCommandsUnder, typeScriptFiles, UnknownSdkClientError } from '../../scripts/iam/derive';
+import {
+  actionsOf,
+  AWS_CALL_DIR,
+  deriveActions,
+  deriveDirectoryActions,
+  sdkCommandsUnder,
+  typeScriptFiles,
+  UnknownSdkClientError,
+} from '../../scripts/iam/derive';
 import { DEPENDENT_PERMISSIONS, DEPENDENT_STATEMENTS } from '../../scripts/iam/dependentPermissions';
-import { actionsInPolicy, buildPolicy, describeDiff, diffActions, POLICY_FILE, renderPolicy, requiredActions } from '../../scripts/iam/policy';
+import {
+  actionsInPolicy,
+  buildPolicy,
+  describeDiff,
+  diffActions,
+  POLICY_FILE,
+  renderPolicy,
+  requiredActions,
+} from '../../scripts/iam/policy';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -37,7 +53,10 @@ describe('deriving IAM actions from SDK command usage', () => {
     const uses = sdkCommandsIn('a.ts', `import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';\nnew DescribeVpcsCommand({});`);
     expect(() => actionsOf(uses)).toThrow(UnknownSdkClientError);
     expect(() => actionsOf(uses)).toThrow(/a\.ts:2 sends DescribeVpcs through @aws-sdk\/client-ec2/);
-    const known = sdkCommandsIn('b.ts', `import { GetServiceCommand } from '@aws-sdk/client-vpc-lattice';\nnew GetServiceCommand({});\nnew GetServiceCommand({});`);
+    const known = sdkCommandsIn(
+      'b.ts',
+      `import { GetServiceCommand } from '@aws-sdk/client-vpc-lattice';\nnew GetServiceCommand({});\nnew GetServiceCommand({});`,
+    );
     expect(actionsOf(known)).toEqual([{ action: 'vpc-lattice:GetService', calledAt: ['b.ts:2', 'b.ts:3'] }]);
   });
 
@@ -67,7 +86,13 @@ describe('dependent permissions', () => {
       new Set(['vpc-lattice:CreateServiceNetworkVpcAssociation', 'ec2:DescribeVpcs', 'ec2:DescribeSecurityGroups']),
     );
     const logs = requiredActions(called(['vpc-lattice:CreateAccessLogSubscription']));
-    for (const action of ['logs:CreateLogDelivery', 'logs:PutResourcePolicy', 's3:PutBucketPolicy', 'firehose:TagDeliveryStream', 'iam:CreateServiceLinkedRole']) {
+    for (const action of [
+      'logs:CreateLogDelivery',
+      'logs:PutResourcePolicy',
+      's3:PutBucketPolicy',
+      'firehose:TagDeliveryStream',
+      'iam:CreateServiceLinkedRole',
+    ]) {
       expect(logs).toContain(action);
     }
   });
@@ -79,8 +104,14 @@ describe('dependent permissions', () => {
     ]);
     const roles = policy.Statement.filter((s) => s.Action.includes('iam:CreateServiceLinkedRole'));
     expect(roles.map((s) => [s.Resource, s.Condition])).toEqual([
-      ['arn:aws:iam::*:role/aws-service-role/vpc-lattice.amazonaws.com/AWSServiceRoleForVpcLattice', { StringEquals: { 'iam:AWSServiceName': 'vpc-lattice.amazonaws.com' } }],
-      ['arn:aws:iam::*:role/aws-service-role/delivery.logs.amazonaws.com/AWSServiceRoleForLogDelivery', { StringEquals: { 'iam:AWSServiceName': 'delivery.logs.amazonaws.com' } }],
+      [
+        'arn:aws:iam::*:role/aws-service-role/vpc-lattice.amazonaws.com/AWSServiceRoleForVpcLattice',
+        { StringEquals: { 'iam:AWSServiceName': 'vpc-lattice.amazonaws.com' } },
+      ],
+      [
+        'arn:aws:iam::*:role/aws-service-role/delivery.logs.amazonaws.com/AWSServiceRoleForLogDelivery',
+        { StringEquals: { 'iam:AWSServiceName': 'delivery.logs.amazonaws.com' } },
+      ],
     ]);
   });
 });
@@ -95,11 +126,14 @@ describe(POLICY_FILE, () => {
   });
 
   it('is the generated document (resources and layout too)', () => {
-    if (file !== renderPolicy(buildPolicy(derived))) throw new Error(`${POLICY_FILE} is stale: run \`npm run iam-policy\` to regenerate it.`);
+    if (file !== renderPolicy(buildPolicy(derived)))
+      throw new Error(`${POLICY_FILE} is stale: run \`npm run iam-policy\` to regenerate it.`);
   });
 
   it('says which action is missing or extra, and how to fix it', () => {
-    const message = describeDiff({ missing: ['vpc-lattice:GetService'], extra: ['vpc-lattice:DeleteService'] }, [{ action: 'vpc-lattice:GetService', calledAt: ['src/lattice/api.ts:90'] }]);
+    const message = describeDiff({ missing: ['vpc-lattice:GetService'], extra: ['vpc-lattice:DeleteService'] }, [
+      { action: 'vpc-lattice:GetService', calledAt: ['src/lattice/api.ts:90'] },
+    ]);
     expect(message).toContain('missing: vpc-lattice:GetService (called at src/lattice/api.ts:90)');
     expect(message).toContain('extra:   vpc-lattice:DeleteService (no code calls it)');
     expect(message).toContain('npm run iam-policy');
@@ -107,10 +141,11 @@ describe(POLICY_FILE, () => {
 });
 
 describe('docs/iam-policy-directory.json', () => {
-  it('is what the directory\'s calls need, read-only (npm run iam-policy writes it)', () => {
+  it("is what the directory's calls need, read-only (npm run iam-policy writes it)", () => {
     const derived = deriveDirectoryActions(ROOT);
     const file = readFileSync(join(ROOT, 'docs', 'iam-policy-directory.json'), 'utf8');
-    if (file !== renderPolicy(buildPolicy(derived))) throw new Error('docs/iam-policy-directory.json is stale: run `npm run iam-policy` to regenerate it.');
+    if (file !== renderPolicy(buildPolicy(derived)))
+      throw new Error('docs/iam-policy-directory.json is stale: run `npm run iam-policy` to regenerate it.');
     const actions = [...actionsInPolicy(JSON.parse(file) as unknown)];
     expect(actions.filter((a) => !/^vpc-lattice:(Get|List)|^sts:GetCallerIdentity$/.test(a))).toEqual([]);
     expect(actions).toEqual(expect.arrayContaining(['vpc-lattice:ListServices', 'vpc-lattice:ListTargets', 'vpc-lattice:GetRule']));

@@ -26,7 +26,9 @@ describe('metacontroller/ manifests', () => {
       for (const [hook, definition] of Object.entries(controller.hooks)) {
         if (!definition) continue;
         expect(definition.version).toBe('v2');
-        expect(definition.url).toBe(`http://${DEFAULT_HOOK_SERVICE.name}.${DEFAULT_HOOK_SERVICE.namespace}:80/hooks/${wiring?.name}/${hook}`);
+        expect(definition.url).toBe(
+          `http://${DEFAULT_HOOK_SERVICE.name}.${DEFAULT_HOOK_SERVICE.namespace}:80/hooks/${wiring?.name}/${hook}`,
+        );
         expect(definition.timeoutMs).toBe(10_000);
       }
       expect(controller.hooks.finalize !== undefined).toBe(wiring?.hooks.finalize);

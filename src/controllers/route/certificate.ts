@@ -13,12 +13,18 @@ export const DISCOVERED_CERTIFICATE_ANNOTATION = `${KEY_PREFIX}discovered-certif
  * The ACM certificate of the custom domain when an HTTPS listener serves the route and names none:
  * found once per hostname and remembered on the route (`memo`, the annotation's new value).
  */
-export async function certificateFor(route: AnyRoute, parents: readonly RouteParent[], ctx: HookContext): Promise<{ arn: string | undefined; memo: string | null }> {
+export async function certificateFor(
+  route: AnyRoute,
+  parents: readonly RouteParent[],
+  ctx: HookContext,
+): Promise<{ arn: string | undefined; memo: string | null }> {
   const { domain } = customDomainOf(route, parents);
   const https = httpsCertificateOf(parents.filter((p) => p.attachment.reason === 'Accepted'));
   if (domain === undefined || !https.https || https.certificateArn !== undefined) return { arn: undefined, memo: null };
   // A listener with certificateRefs gets its certificate from the Gateway's import, never from discovery.
-  const fromSecret = parents.some((p) => p.attachment.reason === 'Accepted' && p.attachment.listeners.some((l) => l.analysis.certificateFromSecret));
+  const fromSecret = parents.some(
+    (p) => p.attachment.reason === 'Accepted' && p.attachment.listeners.some((l) => l.analysis.certificateFromSecret),
+  );
   if (fromSecret) return { arn: undefined, memo: null };
   const [host, arn] = (route.metadata.annotations?.[DISCOVERED_CERTIFICATE_ANNOTATION] ?? '').split('=');
   const found = host === domain && arn ? arn : await discoverCertificate(ctx.aws.acm, domain);

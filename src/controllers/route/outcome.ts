@@ -33,11 +33,19 @@ export function outcomeOf(plan: RoutePlan, result: ApplyResult): LatticeOutcome 
   const { targetGroupArns } = result;
   if (result.conflict) return { state: 'conflicted', message: result.conflict, serviceArn: undefined, dnsName: undefined, targetGroupArns };
   const waits = [...plan.waits, ...result.waits];
-  if (!result.service) return { state: 'pending', waits: ['the Lattice service is being created'], serviceArn: undefined, dnsName: undefined, targetGroupArns };
+  if (!result.service)
+    return {
+      state: 'pending',
+      waits: ['the Lattice service is being created'],
+      serviceArn: undefined,
+      dnsName: undefined,
+      targetGroupArns,
+    };
   const { arn: serviceArn, dnsName } = result.service;
   if (plan.refusals.length > 0) return { state: 'refused', message: plan.refusals.join('; '), serviceArn, dnsName, targetGroupArns };
   // The service is kept, outside the network; no DNS record may point at it meanwhile.
-  if (result.domainConflicts.length > 0) return { state: 'hostnameTaken', message: result.domainConflicts.join('; '), serviceArn, dnsName: undefined, targetGroupArns };
+  if (result.domainConflicts.length > 0)
+    return { state: 'hostnameTaken', message: result.domainConflicts.join('; '), serviceArn, dnsName: undefined, targetGroupArns };
   if (waits.length > 0) return { state: 'pending', waits, serviceArn, dnsName, targetGroupArns };
   return { state: 'programmed', serviceArn, dnsName, targetGroupArns };
 }
@@ -52,11 +60,21 @@ export function serviceBeingDeleted(route: AnyRoute, serviceArn: string): Lattic
  * A refusal the user can act on. What the failed pass knew is kept: the service (and so its DNS
  * name, recorded on the route when this pass did not read it) and the target groups it created.
  */
-export function errorOutcome(route: AnyRoute, error: unknown, partial: Partial<Pick<ApplyResult, 'service' | 'targetGroupArns'>> = {}): LatticeOutcome {
+export function errorOutcome(
+  route: AnyRoute,
+  error: unknown,
+  partial: Partial<Pick<ApplyResult, 'service' | 'targetGroupArns'>> = {},
+): LatticeOutcome {
   const annotations = route.metadata.annotations;
   const serviceArn = partial.service?.arn ?? annotations?.[SERVICE_ARN_ANNOTATION];
   const dnsName = partial.service?.dnsName ?? (serviceArn ? annotations?.[ASSIGNED_DOMAIN_ANNOTATION] : undefined);
-  return { state: 'error', message: awsErrorMessage(error), serviceArn, dnsName, targetGroupArns: partial.targetGroupArns ?? recordedTargetGroups(route) };
+  return {
+    state: 'error',
+    message: awsErrorMessage(error),
+    serviceArn,
+    dnsName,
+    targetGroupArns: partial.targetGroupArns ?? recordedTargetGroups(route),
+  };
 }
 
 export function annotationsFor(route: AnyRoute, outcome: LatticeOutcome, discoveredCertificate: string | null = null): MetadataPatch {

@@ -5,7 +5,15 @@ import { isUserActionable } from '../../lattice/awsErrors';
 import { routeOwns, type RouteOwner } from '../../lattice/ownership';
 import { RouteApplier } from '../../lattice/routeApply';
 import { planRoute, referencedTargetGroupIds } from '../../lattice/routePlan';
-import { goneFromLattice, isDeleting, observeAssociations, observeImportedTargetGroups, observeListeners, observeService, type ObservedRoute } from '../../lattice/routeState';
+import {
+  goneFromLattice,
+  isDeleting,
+  observeAssociations,
+  observeImportedTargetGroups,
+  observeListeners,
+  observeService,
+  type ObservedRoute,
+} from '../../lattice/routeState';
 import { observeTargetGroups } from '../../lattice/targetGroupState';
 import { lookUpFunctions } from '../../lattice/lambdaFunctions';
 import { observeInvokePermissions } from '../../lattice/lambdaPermissions';
@@ -45,7 +53,11 @@ export interface RouteSync {
  * built from them before imports and functions are read. The same fingerprint means the same plan.
  */
 function conditionSummary(conditions: unknown): string[] {
-  return Array.isArray(conditions) ? conditions.map((c: { type?: unknown; status?: unknown; reason?: unknown }) => `${String(c.type)}=${String(c.status)}/${String(c.reason)}`) : [];
+  return Array.isArray(conditions)
+    ? conditions.map(
+        (c: { type?: unknown; status?: unknown; reason?: unknown }) => `${String(c.type)}=${String(c.status)}/${String(c.reason)}`,
+      )
+    : [];
 }
 
 export function routeFingerprint(inputs: RouteInputs): string {
@@ -57,17 +69,30 @@ export function routeFingerprint(inputs: RouteInputs): string {
     built,
     withoutNetwork: parentsWithoutNetwork.map((p) => `${p.gateway.metadata.namespace}/${p.gateway.metadata.name}`),
     // A function found or lost shows in its LambdaTarget's status (that hook polls Lambda): then the route looks again.
-    functions: index.list<LambdaTarget>(OUR_API_GROUP, LAMBDA_TARGET_KIND).map((t) => [t.metadata.namespace, t.metadata.name, conditionSummary((t.status as { conditions?: unknown } | undefined)?.conditions)]),
+    functions: index
+      .list<LambdaTarget>(OUR_API_GROUP, LAMBDA_TARGET_KIND)
+      .map((t) => [
+        t.metadata.namespace,
+        t.metadata.name,
+        conditionSummary((t.status as { conditions?: unknown } | undefined)?.conditions),
+      ]),
   });
 }
 
 /** `imports`: the imported groups, already read; a rule forwarding to one does not read it again. */
-async function observe(ctx: HookContext, route: AnyRoute, model: RouteModel, imports: readonly ObservedImport[], owner: RouteOwner): Promise<ObservedRoute> {
+async function observe(
+  ctx: HookContext,
+  route: AnyRoute,
+  model: RouteModel,
+  imports: readonly ObservedImport[],
+  owner: RouteOwner,
+): Promise<ObservedRoute> {
   const api = ctx.aws.api;
   const recorded = await observeService(api, route.metadata.annotations?.[SERVICE_ARN_ANNOTATION]);
   // The annotation can be edited or copied: a service of another route or owner is not this route's.
   const service = recorded && routeOwns(owner, recorded.tags) ? recorded : undefined;
-  if (recorded && !service) ctx.log.warn({ serviceArn: recorded.arn }, 'the recorded Lattice service belongs to another route or owner; not used');
+  if (recorded && !service)
+    ctx.log.warn({ serviceArn: recorded.arn }, 'the recorded Lattice service belongs to another route or owner; not used');
   const listeners = service ? await observeListeners(api, service.id) : [];
   const wanted = new Set(model.targetGroups.map((g) => g.name));
   const imported = new Set(imports.map((i) => i.id));
@@ -79,7 +104,10 @@ async function observe(ctx: HookContext, route: AnyRoute, model: RouteModel, imp
 }
 
 /** Imported groups Lattice cannot forward to (deleted since the import resolved, used by another service), with why. */
-async function readImports(ctx: HookContext, inputs: RouteInputs): Promise<{ imports: ObservedImport[]; unavailable: Map<string, string> }> {
+async function readImports(
+  ctx: HookContext,
+  inputs: RouteInputs,
+): Promise<{ imports: ObservedImport[]; unavailable: Map<string, string> }> {
   const { route, adapter, parents, index } = inputs;
   if (!parents.some((p) => p.attachment.reason === 'Accepted')) return { imports: [], unavailable: new Map() };
   const imports = await observeImportedTargetGroups(ctx.aws.api, importedTargetGroupArns(route, adapter.rules(route), index, adapter));
@@ -122,21 +150,31 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promi
     const recorded = new Set(recordedTargetGroups(route));
     const owner = routeOwnerOf(route, adapter, ctx);
     const observed = await observe(ctx, route, model, imports, owner);
-    if (observed.service && isDeleting(observed.service.status)) return { built, outcome: serviceBeingDeleted(route, observed.service.arn), verified: false };
+    if (observed.service && isDeleting(observed.service.status))
+      return { built, outcome: serviceBeingDeleted(route, observed.service.arn), verified: false };
     const plan = planRoute(model, observed, recorded);
     const gone = goneFromLattice(route.metadata.annotations?.[SERVICE_ARN_ANNOTATION], [...recorded], observed);
     if (gone.length > 0) {
       ctx.log.warn({ gone }, 'recorded Lattice resources were deleted outside the controller');
       plan.waits.unshift(...gone);
     }
-    const applier = new RouteApplier(ctx.aws.api, owner, observed, model.targetGroups, model.externalTargetGroups, recorded, ctx.aws.lambda);
+    const applier = new RouteApplier(
+      ctx.aws.api,
+      owner,
+      observed,
+      model.targetGroups,
+      model.externalTargetGroups,
+      recorded,
+      ctx.aws.lambda,
+    );
     const result = await applier.apply(plan.ops);
     if (result.error !== undefined) {
       if (!isUserActionable(result.error)) throw result.error;
       ctx.log.warn({ err: result.error }, 'VPC Lattice refused a change');
       return { built, outcome: errorOutcome(route, result.error, result), verified: false };
     }
-    if (plan.ops.length > 0) ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
+    if (plan.ops.length > 0)
+      ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
     const outcome = outcomeOf(plan, result);
     return { built, outcome, verified: definite && outcome.state === 'programmed' };
   } catch (error) {

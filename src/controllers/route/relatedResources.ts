@@ -27,7 +27,8 @@ export function relatedResources(route: AnyRoute, adapter: RouteKindAdapter): Re
       const namespace = ref.namespace || routeNamespace;
       const group = ref.group ?? '';
       const kind = ref.kind ?? 'Service';
-      const ours = group === OUR_API_GROUP ? (kind === SERVICE_IMPORT_KIND ? imports : kind === LAMBDA_TARGET_KIND ? lambdas : undefined) : undefined;
+      const ours =
+        group === OUR_API_GROUP ? (kind === SERVICE_IMPORT_KIND ? imports : kind === LAMBDA_TARGET_KIND ? lambdas : undefined) : undefined;
       const into = group === '' && kind === 'Service' ? services : ours;
       into?.set(namespace, (into.get(namespace) ?? new Set()).add(ref.name));
     }

@@ -26,13 +26,24 @@ function routeWiring(adapter: RouteKindAdapter, name: string, withDns: boolean):
     kind: 'DecoratorController',
     name,
     description: `Programs ${adapter.kind}s of Lattice-class Gateways into VPC Lattice services, listeners, rules and target groups.`,
-    resources: [{ apiVersion: GATEWAY_API_VERSION, resource: `${adapter.kind.toLowerCase()}s`, labelSelector: MANAGED, ignoreStatusChanges: true }],
-    ...(withDns ? { attachments: [{ apiVersion: DNS_ENDPOINT_API_VERSION, resource: 'dnsendpoints', updateStrategy: { method: 'InPlace' as const } }] } : {}),
+    resources: [
+      { apiVersion: GATEWAY_API_VERSION, resource: `${adapter.kind.toLowerCase()}s`, labelSelector: MANAGED, ignoreStatusChanges: true },
+    ],
+    ...(withDns
+      ? {
+          attachments: [{ apiVersion: DNS_ENDPOINT_API_VERSION, resource: 'dnsendpoints', updateStrategy: { method: 'InPlace' as const } }],
+        }
+      : {}),
     hooks: { customize: true, finalize: true },
   };
 }
 
-async function sync(request: DecoratorHookRequest, ctx: HookContext, adapter: RouteKindAdapter, withDns: boolean): Promise<DecoratorHookResponse> {
+async function sync(
+  request: DecoratorHookRequest,
+  ctx: HookContext,
+  adapter: RouteKindAdapter,
+  withDns: boolean,
+): Promise<DecoratorHookResponse> {
   const route = request.object as AnyRoute;
   const generation = generationOf(route);
   const index = ObjectIndex.fromDecoratorRequest(request);
@@ -50,17 +61,28 @@ async function sync(request: DecoratorHookRequest, ctx: HookContext, adapter: Ro
   if (decision.skip) {
     // Verified within its drift window and nothing it depends on changed: status and record stand as they are.
     const dnsName = route.metadata.annotations?.[ASSIGNED_DOMAIN_ANNOTATION];
-    return { status: null, annotations: {}, ...(withDns ? { attachments: dnsEndpoints(route, dnsName, parents) } : {}), resyncAfterSeconds: decision.resyncAfterSeconds };
+    return {
+      status: null,
+      annotations: {},
+      ...(withDns ? { attachments: dnsEndpoints(route, dnsName, parents) } : {}),
+      resyncAfterSeconds: decision.resyncAfterSeconds,
+    };
   }
   const { built, outcome, verified } = await programRoute(ctx, inputs);
 
   const stale = hasNewerObservedGeneration(
-    (route.status?.parents as { controllerName?: string; conditions?: unknown[] }[] | undefined)?.filter((p) => p.controllerName === ctx.config.controllerName).flatMap((p) => p.conditions ?? []),
+    (route.status?.parents as { controllerName?: string; conditions?: unknown[] }[] | undefined)
+      ?.filter((p) => p.controllerName === ctx.config.controllerName)
+      .flatMap((p) => p.conditions ?? []),
     ['Accepted'],
     generation,
   );
   const conditions = routeParentConditions(parents, built, outcome, { certificateRecheckSeconds: CERTIFICATE_RESYNC_SECONDS });
-  const status = buildRouteStatus(route, conditions, { controllerName: ctx.config.controllerName, generation, now: ctx.now().toISOString() });
+  const status = buildRouteStatus(route, conditions, {
+    controllerName: ctx.config.controllerName,
+    generation,
+    now: ctx.now().toISOString(),
+  });
   const resync = resyncOf(outcome, built);
   const answer = {
     status: stale ? null : statusIfChanged(route.status, status),
@@ -72,14 +94,23 @@ async function sync(request: DecoratorHookRequest, ctx: HookContext, adapter: Ro
   return withVerification(ctx, route, answer, (next) => fingerprint(next as AnyRoute), verified && resync === undefined && !stale);
 }
 
-async function finalize(request: DecoratorHookRequest, ctx: HookContext, adapter: RouteKindAdapter, withDns: boolean): Promise<DecoratorHookResponse> {
+async function finalize(
+  request: DecoratorHookRequest,
+  ctx: HookContext,
+  adapter: RouteKindAdapter,
+  withDns: boolean,
+): Promise<DecoratorHookResponse> {
   const route = request.object as AnyRoute;
   const outcome = await tearDown(ctx, route, adapter);
   const annotations = { ...annotationsFor(route, outcome), ...forgetVerification(route) };
   // The DNS record goes with the first finalize pass, before the service it points to.
   if (!outcome.done) return { annotations, ...(withDns ? { attachments: [] } : {}), resyncAfterSeconds: PENDING_RESYNC_SECONDS };
   // Clean: our parent entries go too (another implementation may own the route now).
-  const status = buildRouteStatus(route, [], { controllerName: ctx.config.controllerName, generation: generationOf(route), now: ctx.now().toISOString() });
+  const status = buildRouteStatus(route, [], {
+    controllerName: ctx.config.controllerName,
+    generation: generationOf(route),
+    now: ctx.now().toISOString(),
+  });
   return { status: statusIfChanged(route.status, status), annotations, ...(withDns ? { attachments: [] } : {}), finalized: true };
 }
 
@@ -88,7 +119,12 @@ export interface RouteControllerOptions {
   dnsEndpoints: boolean;
 }
 
-export function createRouteController(adapter: RouteKindAdapter, name: string, features: readonly string[], options: RouteControllerOptions): HookController {
+export function createRouteController(
+  adapter: RouteKindAdapter,
+  name: string,
+  features: readonly string[],
+  options: RouteControllerOptions,
+): HookController {
   const handlers: DecoratorHandlers = {
     customize: (request) => ({ relatedResources: relatedResources(request.parent as AnyRoute, adapter) }),
     sync: (request, ctx) => sync(request, ctx, adapter, options.dnsEndpoints),

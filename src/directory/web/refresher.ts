@@ -41,7 +41,10 @@ export function startRefresher(read: DirectoryReader, intervalMs: number, log: L
     running = read()
       .then((directory) => {
         state = { directory, refreshedAt: directory.generatedAt, lastError: null, refreshing: false };
-        log.info({ services: directory.summary.services, findings: directory.findings.length, awsCalls: directory.awsCalls, ms: now() - started }, 'directory refreshed');
+        log.info(
+          { services: directory.summary.services, findings: directory.findings.length, awsCalls: directory.awsCalls, ms: now() - started },
+          'directory refreshed',
+        );
       })
       .catch((error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);

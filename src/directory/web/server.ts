@@ -37,9 +37,12 @@ export async function buildDirectoryPage(options: DirectoryPageOptions): Promise
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
   }) as unknown as FastifyInstance;
-  const files = new Map(Object.entries(ASSETS).map(([path, asset]) => [path, { body: readFileSync(join(ASSETS_DIR, asset.file), 'utf8'), type: asset.type }]));
+  const files = new Map(
+    Object.entries(ASSETS).map(([path, asset]) => [path, { body: readFileSync(join(ASSETS_DIR, asset.file), 'utf8'), type: asset.type }]),
+  );
   const securityHeaders = {
-    'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+    'content-security-policy':
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-store',
   };
@@ -52,7 +55,10 @@ export async function buildDirectoryPage(options: DirectoryPageOptions): Promise
   app.get('/api/directory', async (request, reply) => {
     reply.headers(securityHeaders);
     if (options.authToken !== undefined && !bearerTokenMatches(request.headers.authorization, options.authToken)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ code: 'LGW_DIRECTORY_UNAUTHORIZED' satisfies ErrorCode, message: 'missing or wrong bearer token (DIRECTORY_AUTH_TOKEN)' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ code: 'LGW_DIRECTORY_UNAUTHORIZED' satisfies ErrorCode, message: 'missing or wrong bearer token (DIRECTORY_AUTH_TOKEN)' });
     }
     const snapshot = options.refresher.snapshot();
     const ageSeconds = snapshot.refreshedAt === null ? null : Math.max(0, Math.round((now() - Date.parse(snapshot.refreshedAt)) / 1000));

@@ -57,11 +57,13 @@ function parseCertificate(certificatePem: string, keyPem: string) {
   } catch {
     throw new AcmError('ValidationException', 'Could not parse the private key');
   }
-  if (!certificate.checkPrivateKey(key)) throw new AcmError('ValidationException', 'The private key does not match the public key in the certificate');
+  if (!certificate.checkPrivateKey(key))
+    throw new AcmError('ValidationException', 'The private key does not match the public key in the certificate');
   const sans = [...(certificate.subjectAltName ?? '').matchAll(/DNS:([^,\s]+)/g)].map((m) => m[1] as string);
   const cn = /(?:^|\n)CN=([^\n]+)/.exec(certificate.subject)?.[1]?.trim();
   const domainName = cn ?? sans[0];
-  if (domainName === undefined) throw new AcmError('ValidationException', 'The certificate has neither a subject CN nor a DNS subject alternative name');
+  if (domainName === undefined)
+    throw new AcmError('ValidationException', 'The certificate has neither a subject CN nor a DNS subject alternative name');
   return {
     domainName,
     subjectAlternativeNames: [...new Set([domainName, ...sans])],
@@ -74,7 +76,8 @@ function parseCertificate(certificatePem: string, keyPem: string) {
 function ownRecord(context: AcmContext, arn: string): CertificateRecord {
   if (!isCertificateArn(arn)) throw new AcmError('InvalidArnException', `The certificate ARN ${arn} is not valid`);
   const record = context.certificates.get(arn);
-  if (record === undefined || record.region !== context.region) throw new AcmError('ResourceNotFoundException', `Could not find certificate ${arn}.`);
+  if (record === undefined || record.region !== context.region)
+    throw new AcmError('ResourceNotFoundException', `Could not find certificate ${arn}.`);
   return record;
 }
 
@@ -85,7 +88,8 @@ const importCertificate: AcmOperation = {
     if (input.CertificateChain !== undefined) pem(input.CertificateChain, 'certificate chain');
     const parsed = parseCertificate(pem(input.Certificate, 'certificate'), pem(input.PrivateKey, 'private key'));
     const now = context.now();
-    if (now < parsed.notBefore || now > parsed.notAfter) throw new AcmError('ValidationException', 'The certificate is not valid at the current time (NotBefore/NotAfter)');
+    if (now < parsed.notBefore || now > parsed.notAfter)
+      throw new AcmError('ValidationException', 'The certificate is not valid at the current time (NotBefore/NotAfter)');
     const status = 'ISSUED';
     const fields = {
       domainName: parsed.domainName,
@@ -98,7 +102,8 @@ const importCertificate: AcmOperation = {
     if (input.CertificateArn !== undefined) {
       const record = ownRecord(context, input.CertificateArn);
       if (input.Tags !== undefined) throw new AcmError('ValidationException', 'Tagging is not permitted on re-import.');
-      if (record.type !== 'IMPORTED') throw new AcmError('ValidationException', `Certificate ${record.arn} was not imported and cannot be reimported`);
+      if (record.type !== 'IMPORTED')
+        throw new AcmError('ValidationException', `Certificate ${record.arn} was not imported and cannot be reimported`);
       context.certificates.replace({ ...record, ...fields });
       return { CertificateArn: record.arn };
     }

@@ -21,15 +21,7 @@ export type CertificateType = (typeof CERTIFICATE_TYPES)[number];
 /** An imported certificate is valid or has expired; validation and revocation are ACM's own. */
 export const IMPORTED_STATUSES: readonly CertificateStatus[] = ['ISSUED', 'EXPIRED'];
 
-export const KEY_ALGORITHMS = [
-  'RSA_1024',
-  'RSA_2048',
-  'RSA_3072',
-  'RSA_4096',
-  'EC_prime256v1',
-  'EC_secp384r1',
-  'EC_secp521r1',
-] as const;
+export const KEY_ALGORITHMS = ['RSA_1024', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'] as const;
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 
 /** What ListCertificates returns when `Includes.keyTypes` is not given (the Filters documentation). */

@@ -26,10 +26,17 @@ export function parseFunctionName(value: string, query: string | null, scope: { 
   else if ((m = PARTIAL.exec(value))) ref = { region: scope.region, accountId: m[1] ?? '', name: m[2] ?? '', qualifier: m[3] };
   else if ((m = PLAIN.exec(value))) ref = { region: scope.region, accountId: scope.accountId, name: m[1] ?? '', qualifier: m[2] };
   if (!ref) {
-    throw new LambdaError('InvalidParameterValueException', `1 validation error detected: Value '${value}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
+    throw new LambdaError(
+      'InvalidParameterValueException',
+      `1 validation error detected: Value '${value}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
+    );
   }
   if (query !== null && query !== '') {
-    if (ref.qualifier !== undefined && ref.qualifier !== query) throw new LambdaError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
+    if (ref.qualifier !== undefined && ref.qualifier !== query)
+      throw new LambdaError(
+        'InvalidParameterValueException',
+        'The derived qualifier from the function name does not match the specified qualifier.',
+      );
     ref.qualifier = query;
   }
   return ref;

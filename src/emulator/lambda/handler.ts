@@ -57,7 +57,9 @@ async function run(runtime: EmulatorRuntime, request: RawRequest): Promise<{ ope
   }
   const committed = await admitCall(runtime, request, found.operation.name, false);
   const context = { store: runtime.lambda, region: callerRegion(runtime, request), accountId: runtime.accountId, now: runtime.clock() };
-  const output = applyThenFail(committed, () => found.operation.run(context, { params: found.params, query: request.query, body: parseBody(request.body) }));
+  const output = applyThenFail(committed, () =>
+    found.operation.run(context, { params: found.params, query: request.query, body: parseBody(request.body) }),
+  );
   return { operation: found.operation, output };
 }
 

@@ -34,7 +34,11 @@ const STATEMENT_ID = /^[a-zA-Z0-9-_.]{1,100}$/;
 function text(body: Record<string, unknown>, member: string, required: boolean): string | undefined {
   const value = body[member];
   if (value === undefined || value === null) {
-    if (required) throw new LambdaError('InvalidParameterValueException', `1 validation error detected: Value null at '${member.charAt(0).toLowerCase()}${member.slice(1)}' failed to satisfy constraint: Member must not be null`);
+    if (required)
+      throw new LambdaError(
+        'InvalidParameterValueException',
+        `1 validation error detected: Value null at '${member.charAt(0).toLowerCase()}${member.slice(1)}' failed to satisfy constraint: Member must not be null`,
+      );
     return undefined;
   }
   if (typeof value !== 'string') throw new LambdaError('InvalidParameterValueException', `${member} must be a string`);
@@ -89,7 +93,8 @@ const createFunction: LambdaOperation = {
     const role = text(body, 'Role', true) ?? '';
     if (body.Code === undefined) text(body, 'Code', true);
     const ref = parseFunctionName(name, null, context);
-    if (ref.qualifier !== undefined) throw new LambdaError('InvalidParameterValueException', 'A function name cannot be qualified when the function is created.');
+    if (ref.qualifier !== undefined)
+      throw new LambdaError('InvalidParameterValueException', 'A function name cannot be qualified when the function is created.');
     if (context.store.get(ref.region, ref.name)) throw new LambdaError('ResourceConflictException', `Function already exist: ${ref.name}`);
     const record: FunctionRecord = {
       name: ref.name,
@@ -119,11 +124,19 @@ const createAlias: LambdaOperation = {
     const name = text(call.body, 'Name', true) ?? '';
     const version = text(call.body, 'FunctionVersion', true) ?? '';
     const aliasArn = `${record.arn}:${name}`;
-    if (!/^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/.test(name)) throw new LambdaError('InvalidParameterValueException', `Invalid alias name: ${name}`);
+    if (!/^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/.test(name))
+      throw new LambdaError('InvalidParameterValueException', `Invalid alias name: ${name}`);
     if (record.aliases.has(name)) throw new LambdaError('ResourceConflictException', `Alias already exists: ${aliasArn}`);
-    if (!record.versions.includes(version)) throw new LambdaError('ResourceNotFoundException', `Function not found: ${record.arn}:${version}`);
+    if (!record.versions.includes(version))
+      throw new LambdaError('ResourceNotFoundException', `Function not found: ${record.arn}:${version}`);
     record.aliases.set(name, version);
-    return { AliasArn: aliasArn, Name: name, FunctionVersion: version, Description: text(call.body, 'Description', false) ?? '', RevisionId: randomUUID() };
+    return {
+      AliasArn: aliasArn,
+      Name: name,
+      FunctionVersion: version,
+      Description: text(call.body, 'Description', false) ?? '',
+      RevisionId: randomUUID(),
+    };
   },
 };
 
@@ -141,7 +154,10 @@ const deleteFunction: LambdaOperation = {
       return undefined;
     }
     if (ref.qualifier === '$LATEST' || record.aliases.has(ref.qualifier)) {
-      throw new LambdaError('InvalidParameterValueException', `Deletion of $LATEST or of an alias is not supported with DeleteFunction: ${ref.qualifier}`);
+      throw new LambdaError(
+        'InvalidParameterValueException',
+        `Deletion of $LATEST or of an alias is not supported with DeleteFunction: ${ref.qualifier}`,
+      );
     }
     record.versions.splice(record.versions.indexOf(ref.qualifier), 1);
     record.policies.delete(ref.qualifier);
@@ -159,7 +175,10 @@ const getFunction: LambdaOperation = {
     const record = find(context, ref);
     return {
       Configuration: configuration(record, ref.qualifier),
-      Code: { RepositoryType: 'S3', Location: `https://awslambda-${record.region}-tasks.s3.${record.region}.amazonaws.com/snapshots/${context.accountId}/${record.name}` },
+      Code: {
+        RepositoryType: 'S3',
+        Location: `https://awslambda-${record.region}-tasks.s3.${record.region}.amazonaws.com/snapshots/${context.accountId}/${record.name}`,
+      },
     };
   },
 };
@@ -177,12 +196,20 @@ const addPermission: LambdaOperation = {
     const principal = text(call.body, 'Principal', true) ?? '';
     const sourceArn = text(call.body, 'SourceArn', false);
     const sourceAccount = text(call.body, 'SourceAccount', false);
-    if (!STATEMENT_ID.test(sid)) throw new LambdaError('InvalidParameterValueException', `1 validation error detected: Value '${sid}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)`);
-    if (!/^lambda:[A-Za-z*]+$/.test(action)) throw new LambdaError('InvalidParameterValueException', `Action ${action} is not a Lambda action`);
+    if (!STATEMENT_ID.test(sid))
+      throw new LambdaError(
+        'InvalidParameterValueException',
+        `1 validation error detected: Value '${sid}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)`,
+      );
+    if (!/^lambda:[A-Za-z*]+$/.test(action))
+      throw new LambdaError('InvalidParameterValueException', `Action ${action} is not a Lambda action`);
     const key = ref.qualifier ?? '';
     const statements = record.policies.get(key) ?? [];
     if (statements.some((s) => s.Sid === sid)) {
-      throw new LambdaError('ResourceConflictException', `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`);
+      throw new LambdaError(
+        'ResourceConflictException',
+        `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
+      );
     }
     const condition: PolicyStatementRecord['Condition'] = {
       ...(sourceAccount ? { StringEquals: { 'AWS:SourceAccount': sourceAccount } } : {}),
@@ -191,7 +218,9 @@ const addPermission: LambdaOperation = {
     const statement: PolicyStatementRecord = {
       Sid: sid,
       Effect: 'Allow',
-      Principal: principal.includes('.') ? { Service: principal } : { AWS: /^\d{12}$/.test(principal) ? `arn:aws:iam::${principal}:root` : principal },
+      Principal: principal.includes('.')
+        ? { Service: principal }
+        : { AWS: /^\d{12}$/.test(principal) ? `arn:aws:iam::${principal}:root` : principal },
       Action: action,
       Resource: ref.qualifier === undefined ? record.arn : `${record.arn}:${ref.qualifier}`,
       ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
@@ -227,11 +256,23 @@ const removePermission: LambdaOperation = {
     const sid = call.params.StatementId ?? '';
     const key = ref.qualifier ?? '';
     const statements = record.policies.get(key) ?? [];
-    if (!statements.some((s) => s.Sid === sid)) throw new LambdaError('ResourceNotFoundException', `Statement ${sid} is not found in resource policy.`);
-    record.policies.set(key, statements.filter((s) => s.Sid !== sid));
+    if (!statements.some((s) => s.Sid === sid))
+      throw new LambdaError('ResourceNotFoundException', `Statement ${sid} is not found in resource policy.`);
+    record.policies.set(
+      key,
+      statements.filter((s) => s.Sid !== sid),
+    );
     record.revisionId = randomUUID();
     return undefined;
   },
 };
 
-export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [createFunction, createAlias, deleteFunction, getFunction, addPermission, getPolicy, removePermission];
+export const LAMBDA_OPERATIONS: readonly LambdaOperation[] = [
+  createFunction,
+  createAlias,
+  deleteFunction,
+  getFunction,
+  addPermission,
+  getPolicy,
+  removePermission,
+];

@@ -58,6 +58,10 @@ export function lambdaSnapshot(store: LambdaStore) {
     functionArn: f.arn,
     versions: [...f.versions],
     aliases: Object.fromEntries(f.aliases),
-    policies: Object.fromEntries([...f.policies].filter(([, statements]) => statements.length > 0).map(([qualifier, statements]) => [qualifier || '$unqualified', statements])),
+    policies: Object.fromEntries(
+      [...f.policies]
+        .filter(([, statements]) => statements.length > 0)
+        .map(([qualifier, statements]) => [qualifier || '$unqualified', statements]),
+    ),
   }));
 }

@@ -47,7 +47,11 @@ function destinationService(destinationArn: string): string {
 function ensureDestinationExists(store: LatticeStore, destinationArn: string): void {
   destinationService(destinationArn);
   if (!store.accessLogDestinations.exists(destinationArn)) {
-    throw new ResourceNotFoundError('ACCESS_LOG_DESTINATION', destinationArn, `Destination ${destinationArn} does not exist or cannot receive access logs`);
+    throw new ResourceNotFoundError(
+      'ACCESS_LOG_DESTINATION',
+      destinationArn,
+      `Destination ${destinationArn} does not exist or cannot receive access logs`,
+    );
   }
 }
 
@@ -126,8 +130,7 @@ const getAccessLogSubscription = defineOperation({
   uri: '/accesslogsubscriptions/{accessLogSubscriptionIdentifier}',
   successCode: 200,
   input: struct(identified),
-  handle: (context, input) =>
-    accessLogSubscriptionView(findAccessLogSubscription(context.store, input.accessLogSubscriptionIdentifier)),
+  handle: (context, input) => accessLogSubscriptionView(findAccessLogSubscription(context.store, input.accessLogSubscriptionIdentifier)),
 });
 
 const listAccessLogSubscriptions = defineOperation({

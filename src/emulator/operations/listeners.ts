@@ -110,8 +110,7 @@ const getListener = defineOperation({
   uri: '/services/{serviceIdentifier}/listeners/{listenerIdentifier}',
   successCode: 200,
   input: struct(identified),
-  handle: (context, input) =>
-    listenerView(context.store, findListener(context.store, input.serviceIdentifier, input.listenerIdentifier)),
+  handle: (context, input) => listenerView(context.store, findListener(context.store, input.serviceIdentifier, input.listenerIdentifier)),
 });
 
 const listListeners = defineOperation({
@@ -163,10 +162,4 @@ const deleteListener = defineOperation({
   },
 });
 
-export const listenerOperations: readonly Operation[] = [
-  createListener,
-  getListener,
-  listListeners,
-  updateListener,
-  deleteListener,
-];
+export const listenerOperations: readonly Operation[] = [createListener, getListener, listListeners, updateListener, deleteListener];

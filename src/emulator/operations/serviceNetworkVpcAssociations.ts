@@ -93,8 +93,7 @@ const getServiceNetworkVpcAssociation = defineOperation({
   uri: '/servicenetworkvpcassociations/{serviceNetworkVpcAssociationIdentifier}',
   successCode: 200,
   input: struct(identified),
-  handle: (context, input) =>
-    view(context, findServiceNetworkVpcAssociation(context.store, input.serviceNetworkVpcAssociationIdentifier)),
+  handle: (context, input) => view(context, findServiceNetworkVpcAssociation(context.store, input.serviceNetworkVpcAssociationIdentifier)),
 });
 
 /** The API requires one of the two filters. */
@@ -129,9 +128,7 @@ const listServiceNetworkVpcAssociations = defineOperation({
       'vpcId',
       'lastUpdatedAt',
     ] as const;
-    return listOutput(associations, input, context.settings.defaultPageSize, (association) =>
-      pick(view(context, association), fields),
-    );
+    return listOutput(associations, input, context.settings.defaultPageSize, (association) => pick(view(context, association), fields));
   },
 });
 
@@ -151,13 +148,7 @@ const updateServiceNetworkVpcAssociation = defineOperation({
     association.securityGroupIds = input.securityGroupIds;
     association.lifecycle = enterPhase('UPDATE_IN_PROGRESS', context.now, context.settings.transitionMs);
     association.lastUpdatedAt = context.now;
-    return pick(withStatus(view(context, association), 'UPDATE_IN_PROGRESS'), [
-      'id',
-      'arn',
-      'status',
-      'createdBy',
-      'securityGroupIds',
-    ]);
+    return pick(withStatus(view(context, association), 'UPDATE_IN_PROGRESS'), ['id', 'arn', 'status', 'createdBy', 'securityGroupIds']);
   },
 });
 

@@ -62,8 +62,7 @@ const getServiceNetwork = defineOperation({
   uri: '/servicenetworks/{serviceNetworkIdentifier}',
   successCode: 200,
   input: struct(identified),
-  handle: (context, input) =>
-    serviceNetworkView(context.store, findServiceNetwork(context.store, input.serviceNetworkIdentifier)),
+  handle: (context, input) => serviceNetworkView(context.store, findServiceNetwork(context.store, input.serviceNetworkIdentifier)),
 });
 
 const listServiceNetworks = defineOperation({

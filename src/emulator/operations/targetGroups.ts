@@ -115,8 +115,7 @@ const getTargetGroup = defineOperation({
   uri: '/targetgroups/{targetGroupIdentifier}',
   successCode: 200,
   input: struct(identified),
-  handle: (context, input) =>
-    targetGroupView(context.store, findTargetGroup(context.store, input.targetGroupIdentifier), context.now),
+  handle: (context, input) => targetGroupView(context.store, findTargetGroup(context.store, input.targetGroupIdentifier), context.now),
 });
 
 const listTargetGroups = defineOperation({
@@ -132,9 +131,7 @@ const listTargetGroups = defineOperation({
         (input.vpcIdentifier === undefined || group.config?.vpcIdentifier === input.vpcIdentifier) &&
         (input.targetGroupType === undefined || group.type === input.targetGroupType),
     );
-    return listOutput(groups, input, context.settings.defaultPageSize, (group) =>
-      targetGroupSummary(context.store, group, context.now),
-    );
+    return listOutput(groups, input, context.settings.defaultPageSize, (group) => targetGroupSummary(context.store, group, context.now));
   },
 });
 
@@ -171,7 +168,11 @@ const deleteTargetGroup = defineOperation({
     ensureStatus(group, context, ['ACTIVE'], 'TARGET_GROUP', 'delete the target group');
     const rule = [...store.rules.values()].find((candidate) => targetGroupIdsOf(candidate.action).includes(group.id));
     if (rule !== undefined) {
-      throw new ConflictError('TARGET_GROUP', group.id, `Target group ${group.id} is used by rule ${rule.id} of listener ${rule.listenerId}`);
+      throw new ConflictError(
+        'TARGET_GROUP',
+        group.id,
+        `Target group ${group.id} is used by rule ${rule.id} of listener ${rule.listenerId}`,
+      );
     }
     beginDeletion(context, group);
     return pick(withStatus(writeResponse(context, group), 'DELETE_IN_PROGRESS'), fields);

@@ -25,8 +25,22 @@ function route(n: number, overrides: { targets?: unknown[]; priority?: number; s
   const status = overrides.status ?? 'ACTIVE';
   const rules: StateEntry[] = [
     { id: `rule-${n}-default`, serviceId: svc, listenerId: listener, isDefault: true, action: { fixedResponse: { statusCode: 404 } } },
-    { id: `rule-${n}-a`, serviceId: svc, listenerId: listener, isDefault: false, priority: overrides.priority ?? 1, action: { forward: { targetGroups: [{ targetGroupIdentifier: `tg-${n}`, weight: 1 }] } } },
-    { id: `rule-${n}-b`, serviceId: svc, listenerId: listener, isDefault: false, priority: 2, action: { forward: { targetGroups: [{ targetGroupIdentifier: `tg-${n}`, weight: 1 }] } } },
+    {
+      id: `rule-${n}-a`,
+      serviceId: svc,
+      listenerId: listener,
+      isDefault: false,
+      priority: overrides.priority ?? 1,
+      action: { forward: { targetGroups: [{ targetGroupIdentifier: `tg-${n}`, weight: 1 }] } },
+    },
+    {
+      id: `rule-${n}-b`,
+      serviceId: svc,
+      listenerId: listener,
+      isDefault: false,
+      priority: 2,
+      action: { forward: { targetGroups: [{ targetGroupIdentifier: `tg-${n}`, weight: 1 }] } },
+    },
   ];
   return {
     services: [{ id: svc, name: `route-${n}`, status, tags: { owner: 'us' } }],
@@ -39,7 +53,8 @@ function route(n: number, overrides: { targets?: unknown[]; priority?: number; s
 
 function merge(...parts: Partial<LatticeState>[]): LatticeState {
   const out = state();
-  for (const part of parts) for (const [key, entries] of Object.entries(part) as [keyof LatticeState, StateEntry[]][]) out[key].push(...entries);
+  for (const part of parts)
+    for (const [key, entries] of Object.entries(part) as [keyof LatticeState, StateEntry[]][]) out[key].push(...entries);
   return out;
 }
 
@@ -51,14 +66,23 @@ describe('the minimum Lattice calls between two emulator states', () => {
   });
 
   it('nothing changed (statuses, timestamps and derived fields aside): no call', () => {
-    const before = merge(route(1, { status: 'CREATE_IN_PROGRESS', targets: [target('10.0.0.1', 'INITIAL'), target('10.0.0.2', 'INITIAL')] }));
+    const before = merge(
+      route(1, { status: 'CREATE_IN_PROGRESS', targets: [target('10.0.0.1', 'INITIAL'), target('10.0.0.2', 'INITIAL')] }),
+    );
     expect(minimumCalls(before, merge(route(1))).total).toBe(0);
     const network = (services: number) => ({ serviceNetworks: [{ id: 'sn-1', name: 'n', numberOfAssociatedServices: services }] });
     expect(minimumCalls(merge(network(1)), merge(network(2))).total).toBe(0);
   });
 
   it('a deleted route: the association, the service (listeners and rules go with it) and the group', () => {
-    expect(minimumCalls(merge(route(1), route(2)), merge(route(2)))).toEqual({ creates: 0, deletes: 3, updates: 0, targets: 0, tags: 0, total: 3 });
+    expect(minimumCalls(merge(route(1), route(2)), merge(route(2)))).toEqual({
+      creates: 0,
+      deletes: 3,
+      updates: 0,
+      targets: 0,
+      tags: 0,
+      total: 3,
+    });
     // A resource still DELETE_IN_PROGRESS is deleted already.
     expect(minimumCalls(merge(route(1)), merge(route(1, { status: 'DELETE_IN_PROGRESS' }))).deletes).toBe(3);
   });
@@ -77,8 +101,16 @@ describe('the minimum Lattice calls between two emulator states', () => {
   });
 
   it('policies: put when new or changed, deleted on their own only when their resource stays', () => {
-    const before = merge(route(1), route(2), { authPolicies: [{ resourceId: 'svc-1', policy: 'a' }, { resourceId: 'svc-2', policy: 'b' }] });
-    const after = merge(route(1), { authPolicies: [{ resourceId: 'svc-1', policy: 'changed' }], resourcePolicies: [{ resourceId: 'svc-1', policy: 'r' }] });
+    const before = merge(route(1), route(2), {
+      authPolicies: [
+        { resourceId: 'svc-1', policy: 'a' },
+        { resourceId: 'svc-2', policy: 'b' },
+      ],
+    });
+    const after = merge(route(1), {
+      authPolicies: [{ resourceId: 'svc-1', policy: 'changed' }],
+      resourcePolicies: [{ resourceId: 'svc-1', policy: 'r' }],
+    });
     expect(minimumCalls(before, after)).toMatchObject({ creates: 1, updates: 1, deletes: 3 });
   });
 });

@@ -27,7 +27,7 @@ describe('npm run bench -- options', () => {
 });
 
 describe('the quotas a fleet needs', () => {
-  it('raises only what Lattice\'s defaults do not cover, with headroom', () => {
+  it("raises only what Lattice's defaults do not cover, with headroom", () => {
     expect(fleetQuotas(20)).toEqual({});
     expect(fleetQuotas(250)).toEqual({});
     expect(fleetQuotas(1000)).toEqual({ targetGroupsPerRegion: 2200, serviceAssociationsPerServiceNetwork: 1100 });

@@ -18,7 +18,15 @@ function route(annotations: Record<string, string> = {}, uid = 'uid-1'): KubeObj
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
-    metadata: { namespace: 'apps', name: 'shop', uid, generation: 3, resourceVersion: '17', labels: { [MANAGED_LABEL]: 'true', team: 'a' }, annotations },
+    metadata: {
+      namespace: 'apps',
+      name: 'shop',
+      uid,
+      generation: 3,
+      resourceVersion: '17',
+      labels: { [MANAGED_LABEL]: 'true', team: 'a' },
+      annotations,
+    },
     spec: { hostnames: ['shop.example.com'] },
     status: { parents: [] },
   };
@@ -39,7 +47,12 @@ describe('drift check', () => {
     const base = route({ note: 'x' });
     const noise: KubeObject = {
       ...base,
-      metadata: { ...base.metadata, resourceVersion: '99', labels: { ...base.metadata.labels, team: 'b' }, annotations: { note: 'x', [VERIFIED_ANNOTATION]: 'f 1', [VERIFY_NOW_ANNOTATION]: '1' } },
+      metadata: {
+        ...base.metadata,
+        resourceVersion: '99',
+        labels: { ...base.metadata.labels, team: 'b' },
+        annotations: { note: 'x', [VERIFIED_ANNOTATION]: 'f 1', [VERIFY_NOW_ANNOTATION]: '1' },
+      },
       status: { parents: [{ conditions: [] }] },
     };
     expect(fingerprintOf(driftView(noise))).toBe(fingerprintOf(driftView(base)));
@@ -64,7 +77,8 @@ describe('drift check', () => {
 
   describe('skipDecision', () => {
     const window = driftWindowSeconds(route(), 600);
-    const verified = (fp: string, seconds: number, extra: Record<string, string> = {}) => route({ [VERIFIED_ANNOTATION]: `${fp} ${T0 + seconds}`, ...extra });
+    const verified = (fp: string, seconds: number, extra: Record<string, string> = {}) =>
+      route({ [VERIFIED_ANNOTATION]: `${fp} ${T0 + seconds}`, ...extra });
 
     it('skips with the same fingerprint inside the window, and asks back when it ends', () => {
       expect(skipDecision(verified('fp', 0), 'fp', at(10), 600)).toEqual({ skip: true, resyncAfterSeconds: window - 10 });
@@ -109,7 +123,13 @@ describe('drift check', () => {
     it('records a verified sync on the object as the next sync sees it, and asks back at the end of the window', () => {
       const object = route({ [VERIFY_NOW_ANNOTATION]: 'yes' });
       const seen: KubeObject[] = [];
-      const answer = withVerification(context(600, at(0)), object, { status: null, annotations: { recorded: 'arn' } }, (next) => (seen.push(next), 'fp'), true);
+      const answer = withVerification(
+        context(600, at(0)),
+        object,
+        { status: null, annotations: { recorded: 'arn' } },
+        (next) => (seen.push(next), 'fp'),
+        true,
+      );
       expect(seen[0]?.metadata.annotations).toEqual({ recorded: 'arn' });
       expect(answer).toEqual({
         status: null,
@@ -125,7 +145,9 @@ describe('drift check', () => {
 
     it('drops the record of an object that is not verified, and writes nothing when there is none', () => {
       const stale = route({ [VERIFIED_ANNOTATION]: `fp ${T0}` });
-      expect(withVerification(context(600, at(0)), stale, { annotations: {} }, () => 'fp', false)).toEqual({ annotations: { [VERIFIED_ANNOTATION]: null } });
+      expect(withVerification(context(600, at(0)), stale, { annotations: {} }, () => 'fp', false)).toEqual({
+        annotations: { [VERIFIED_ANNOTATION]: null },
+      });
       expect(withVerification(context(600, at(0)), route(), { annotations: {} }, () => 'fp', false)).toEqual({ annotations: {} });
     });
 

@@ -9,8 +9,18 @@ describe('route customize: related objects of LambdaTarget backends', () => {
   it('asks for the named LambdaTargets, and for the ReferenceGrants of another namespace they live in', () => {
     const r = route('HTTPRoute', 'shop', 'web', [{ name: 'edge', namespace: 'infra' }], {
       rules: [
-        { backendRefs: [{ group: OURS, kind: 'LambdaTarget', name: 'thumbs' }, { name: 'web', port: 80 }] },
-        { backendRefs: [{ group: OURS, kind: 'LambdaTarget', name: 'resize', namespace: 'functions' }, { group: OURS, kind: 'LambdaTarget', name: 'crop', namespace: 'functions' }] },
+        {
+          backendRefs: [
+            { group: OURS, kind: 'LambdaTarget', name: 'thumbs' },
+            { name: 'web', port: 80 },
+          ],
+        },
+        {
+          backendRefs: [
+            { group: OURS, kind: 'LambdaTarget', name: 'resize', namespace: 'functions' },
+            { group: OURS, kind: 'LambdaTarget', name: 'crop', namespace: 'functions' },
+          ],
+        },
       ],
     }) as AnyRoute;
     const rules = relatedResources(r, httpRouteAdapter);

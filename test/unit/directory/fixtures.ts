@@ -4,12 +4,27 @@ export const ACCOUNT = '111122223333';
 export const THIS_CLUSTER = `${ACCOUNT}/local/vpc-0a1b2c3d4e5f60718`;
 const P = 'application-networking.k8s.aws/';
 export const ours = (extra: Record<string, string> = {}) => ({ [`${P}ManagedBy`]: THIS_CLUSTER, ...extra });
-export const route = (namespace: string, name: string) => ({ [`${P}RouteNamespace`]: namespace, [`${P}RouteName`]: name, [`${P}RouteType`]: 'http' });
+export const route = (namespace: string, name: string) => ({
+  [`${P}RouteNamespace`]: namespace,
+  [`${P}RouteName`]: name,
+  [`${P}RouteType`]: 'http',
+});
 
 const arn = (kind: string, id: string, account = ACCOUNT) => `arn:aws:vpc-lattice:us-west-2:${account}:${kind}/${id}`;
 
 export function network(id: string, over: Partial<ObservedNetwork> = {}): ObservedNetwork {
-  return { id, arn: arn('servicenetwork', id), name: id, authType: 'AWS_IAM', authPolicy: true, accessLogDestinations: ['arn:aws:s3:::logs'], vpcs: [], services: [], tags: ours(), ...over };
+  return {
+    id,
+    arn: arn('servicenetwork', id),
+    name: id,
+    authType: 'AWS_IAM',
+    authPolicy: true,
+    accessLogDestinations: ['arn:aws:s3:::logs'],
+    vpcs: [],
+    services: [],
+    tags: ours(),
+    ...over,
+  };
 }
 
 export function forwardListener(id: string, groupIds: string[], over: Partial<ObservedListener> = {}): ObservedListener {
@@ -19,7 +34,14 @@ export function forwardListener(id: string, groupIds: string[], over: Partial<Ob
     protocol: 'HTTP',
     port: 80,
     defaultAction: { type: 'fixed-response', statusCode: 404 },
-    rules: groupIds.map((g, i) => ({ id: `rule-${id}-${i}`, name: 'k8s-0123456789abcdef', priority: i + 1, isDefault: false, match: `prefix /${i}`, action: { type: 'forward', targetGroups: [{ targetGroupId: g, targetGroupName: null, weight: 1 }] } })),
+    rules: groupIds.map((g, i) => ({
+      id: `rule-${id}-${i}`,
+      name: 'k8s-0123456789abcdef',
+      priority: i + 1,
+      isDefault: false,
+      match: `prefix /${i}`,
+      action: { type: 'forward', targetGroups: [{ targetGroupId: g, targetGroupName: null, weight: 1 }] },
+    })),
     ...over,
   };
 }
@@ -60,7 +82,16 @@ export function targetGroup(id: string, over: Partial<ObservedTargetGroup> = {})
 }
 
 export function observed(over: Partial<Observed> = {}): Observed {
-  return { account: ACCOUNT, readAt: new Date('2026-12-05T05:00:00Z'), networks: [], services: [], targetGroups: [], skipped: [], calls: 0, ...over };
+  return {
+    account: ACCOUNT,
+    readAt: new Date('2026-12-05T05:00:00Z'),
+    networks: [],
+    services: [],
+    targetGroups: [],
+    skipped: [],
+    calls: 0,
+    ...over,
+  };
 }
 
 /** A network `net` holding `serviceIds`. */

@@ -6,11 +6,24 @@ const P = 'application-networking.k8s.aws/';
 
 describe('who manages a Lattice resource', () => {
   it('nobody without a ManagedBy tag', () => {
-    expect(ownerOf({ team: 'payments' }, 'ours', THIS_CLUSTER)).toEqual({ manager: 'none', managedBy: null, account: null, cluster: null, vpc: null, thisCluster: false, source: null });
+    expect(ownerOf({ team: 'payments' }, 'ours', THIS_CLUSTER)).toEqual({
+      manager: 'none',
+      managedBy: null,
+      account: null,
+      cluster: null,
+      vpc: null,
+      thisCluster: false,
+      source: null,
+    });
   });
 
   it('this project on this cluster, with the route it comes from', () => {
-    const tags = { [`${P}ManagedBy`]: THIS_CLUSTER, [`${P}RouteName`]: 'storefront', [`${P}RouteNamespace`]: 'store', [`${P}RouteType`]: 'grpc' };
+    const tags = {
+      [`${P}ManagedBy`]: THIS_CLUSTER,
+      [`${P}RouteName`]: 'storefront',
+      [`${P}RouteNamespace`]: 'store',
+      [`${P}RouteType`]: 'grpc',
+    };
     expect(ownerOf(tags, 'unknown', THIS_CLUSTER)).toEqual({
       manager: 'lattice-gateway-hooks',
       managedBy: THIS_CLUSTER,
@@ -32,7 +45,22 @@ describe('who manages a Lattice resource', () => {
 
   it("recognises this project's own names, from the functions that make them", () => {
     expect(serviceNameEvidence([listenerName('HTTPS', 443)], [ruleName({ path: '/' })])).toBe('ours');
-    expect(targetGroupNameEvidence(targetGroupName({ owner: THIS_CLUSTER, routeKind: 'HTTPRoute', routeNamespace: 'store', routeName: 'web', serviceNamespace: 'store', serviceName: 'web', port: 80, protocol: 'HTTP', protocolVersion: 'HTTP1', ipAddressType: 'IPV4' }))).toBe('ours');
+    expect(
+      targetGroupNameEvidence(
+        targetGroupName({
+          owner: THIS_CLUSTER,
+          routeKind: 'HTTPRoute',
+          routeNamespace: 'store',
+          routeName: 'web',
+          serviceNamespace: 'store',
+          serviceName: 'web',
+          port: 80,
+          protocol: 'HTTP',
+          protocolVersion: 'HTTP1',
+          ipAddressType: 'IPV4',
+        }),
+      ),
+    ).toBe('ours');
   });
 
   it("recognises the Go controller's names (listener with route and port, timestamped rules, random-letter target groups)", () => {
@@ -44,7 +72,12 @@ describe('who manages a Lattice resource', () => {
   });
 
   it('names the ServiceExport a target group comes from', () => {
-    const tags = { [`${P}ManagedBy`]: THIS_CLUSTER, [`${P}SourceTypeKey`]: 'ServiceExport', [`${P}ServiceName`]: 'api', [`${P}ServiceNamespace`]: 'shop' };
+    const tags = {
+      [`${P}ManagedBy`]: THIS_CLUSTER,
+      [`${P}SourceTypeKey`]: 'ServiceExport',
+      [`${P}ServiceName`]: 'api',
+      [`${P}ServiceNamespace`]: 'shop',
+    };
     expect(ownerOf(tags, 'ours', THIS_CLUSTER).source).toBe('ServiceExport shop/api');
   });
 });

@@ -7,22 +7,43 @@ import { createLogger } from '../../../src/log';
 import { observed, THIS_CLUSTER } from './fixtures';
 
 const logger = createLogger('silent');
-const directoryAt = (iso: string): Directory => buildDirectory(observed({ readAt: new Date(iso) }), { thisCluster: THIS_CLUSTER, rulesPerListener: 10 });
+const directoryAt = (iso: string): Directory =>
+  buildDirectory(observed({ readAt: new Date(iso) }), { thisCluster: THIS_CLUSTER, rulesPerListener: 10 });
 
 function fixedRefresher(directory: Directory | null, lastError: string | null = null): Refresher {
-  return { snapshot: () => ({ directory, refreshedAt: directory?.generatedAt ?? null, lastError, refreshing: false }), refresh: async () => undefined, stop: () => undefined };
+  return {
+    snapshot: () => ({ directory, refreshedAt: directory?.generatedAt ?? null, lastError, refreshing: false }),
+    refresh: async () => undefined,
+    stop: () => undefined,
+  };
 }
 
 describe('the directory page server', () => {
   it('serves the page files with a strict content security policy, and the directory with its age', async () => {
-    const app = await buildDirectoryPage({ refresher: fixedRefresher(directoryAt('2026-12-05T05:00:00Z')), refreshSeconds: 60, logger, now: () => Date.parse('2026-12-05T05:00:42Z') });
-    for (const [path, type] of [['/', 'text/html'], ['/app.js', 'text/javascript'], ['/topology.js', 'text/javascript'], ['/app.css', 'text/css']] as const) {
+    const app = await buildDirectoryPage({
+      refresher: fixedRefresher(directoryAt('2026-12-05T05:00:00Z')),
+      refreshSeconds: 60,
+      logger,
+      now: () => Date.parse('2026-12-05T05:00:42Z'),
+    });
+    for (const [path, type] of [
+      ['/', 'text/html'],
+      ['/app.js', 'text/javascript'],
+      ['/topology.js', 'text/javascript'],
+      ['/app.css', 'text/css'],
+    ] as const) {
       const response = await app.inject({ method: 'GET', url: path });
       expect([path, response.statusCode, response.headers['content-type']]).toEqual([path, 200, `${type}; charset=utf-8`]);
       expect(response.headers['content-security-policy']).toContain("script-src 'self'");
     }
     const api = await app.inject({ method: 'GET', url: '/api/directory' });
-    expect(api.json()).toMatchObject({ ageSeconds: 42, refreshSeconds: 60, refreshedAt: '2026-12-05T05:00:00.000Z', lastError: null, directory: { account: '111122223333' } });
+    expect(api.json()).toMatchObject({
+      ageSeconds: 42,
+      refreshSeconds: 60,
+      refreshedAt: '2026-12-05T05:00:00.000Z',
+      lastError: null,
+      directory: { account: '111122223333' },
+    });
     expect((await app.inject({ method: 'POST', url: '/api/directory' })).statusCode).toBe(404);
     await app.close();
   });
@@ -33,7 +54,9 @@ describe('the directory page server', () => {
     const denied = await app.inject({ method: 'GET', url: '/api/directory' });
     expect(denied.statusCode).toBe(401);
     expect(denied.json()).toMatchObject({ code: 'LGW_DIRECTORY_UNAUTHORIZED' });
-    expect((await app.inject({ method: 'GET', url: '/api/directory', headers: { authorization: 'Bearer wrong-token-0123456789' } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/directory', headers: { authorization: 'Bearer wrong-token-0123456789' } })).statusCode,
+    ).toBe(401);
     const allowed = await app.inject({ method: 'GET', url: '/api/directory', headers: { authorization: `Bearer ${token}` } });
     expect(allowed.json()).toMatchObject({ directory: null, ageSeconds: null });
     expect((await app.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
@@ -61,18 +84,34 @@ describe('the background refresh', () => {
     expect(refresher.snapshot()).toMatchObject({ refreshedAt: '2026-12-05T05:00:01.000Z', lastError: null, refreshing: false });
     fail = true;
     await refresher.refresh();
-    expect(refresher.snapshot()).toMatchObject({ refreshedAt: '2026-12-05T05:00:01.000Z', lastError: 'AccessDeniedException: not allowed' });
+    expect(refresher.snapshot()).toMatchObject({
+      refreshedAt: '2026-12-05T05:00:01.000Z',
+      lastError: 'AccessDeniedException: not allowed',
+    });
     refresher.stop();
   });
 });
 
 describe('lattice-gw directory options', () => {
   it('has defaults, and refuses what does not fit together', () => {
-    expect(parseDirectoryArgs([])).toEqual({ output: 'table', failOn: undefined, serve: false, port: 8282, host: '127.0.0.1', refreshSeconds: 60 });
-    expect(parseDirectoryArgs(['--serve', '--port', '0', '--refresh-seconds', '5'])).toMatchObject({ serve: true, port: 0, refreshSeconds: 5 });
+    expect(parseDirectoryArgs([])).toEqual({
+      output: 'table',
+      failOn: undefined,
+      serve: false,
+      port: 8282,
+      host: '127.0.0.1',
+      refreshSeconds: 60,
+    });
+    expect(parseDirectoryArgs(['--serve', '--port', '0', '--refresh-seconds', '5'])).toMatchObject({
+      serve: true,
+      port: 0,
+      refreshSeconds: 5,
+    });
     expect(() => parseDirectoryArgs(['--port', '80'])).toThrow('go with --serve');
     expect(() => parseDirectoryArgs(['--serve', '--output', 'json'])).toThrow('do not go with --serve');
-    expect(() => parseDirectoryArgs(['--serve', '--refresh-seconds', '1'])).toThrow('--refresh-seconds must be a whole number from 5 to 86400');
+    expect(() => parseDirectoryArgs(['--serve', '--refresh-seconds', '1'])).toThrow(
+      '--refresh-seconds must be a whole number from 5 to 86400',
+    );
     expect(() => parseDirectoryArgs(['--output'])).toThrow('--output needs a value');
     expect(() => parseDirectoryArgs(['--verbose'])).toThrow('unknown option "--verbose"');
   });

@@ -55,14 +55,32 @@ describe('the directory reads', () => {
 describe('Lattice shapes in words', () => {
   it('describes matches', () => {
     expect(describeMatch(undefined)).toBe('anything');
-    expect(describeMatch({ httpMatch: { method: 'GET', pathMatch: { match: { exact: '/cart' } }, headerMatches: [{ name: 'x-canary', match: { exact: 'true' } }, { name: 'ua', match: { contains: 'bot' } }] } })).toBe(
-      'GET exact /cart, header x-canary=true, header ua contains bot',
-    );
+    expect(
+      describeMatch({
+        httpMatch: {
+          method: 'GET',
+          pathMatch: { match: { exact: '/cart' } },
+          headerMatches: [
+            { name: 'x-canary', match: { exact: 'true' } },
+            { name: 'ua', match: { contains: 'bot' } },
+          ],
+        },
+      }),
+    ).toBe('GET exact /cart, header x-canary=true, header ua contains bot');
     expect(describeMatch({ httpMatch: { pathMatch: { match: { prefix: '/' } } } })).toBe('prefix /');
   });
 
   it('keeps target group ids from ids or ARNs, with weights', () => {
-    expect(toAction({ forward: { targetGroups: [{ targetGroupIdentifier: 'arn:aws:vpc-lattice:us-west-2:111122223333:targetgroup/tg-1', weight: 90 }, { targetGroupIdentifier: 'tg-2', weight: 10 }] } })).toEqual({
+    expect(
+      toAction({
+        forward: {
+          targetGroups: [
+            { targetGroupIdentifier: 'arn:aws:vpc-lattice:us-west-2:111122223333:targetgroup/tg-1', weight: 90 },
+            { targetGroupIdentifier: 'tg-2', weight: 10 },
+          ],
+        },
+      }),
+    ).toEqual({
       type: 'forward',
       targetGroups: [
         { targetGroupId: 'tg-1', targetGroupName: null, weight: 90 },

@@ -10,7 +10,12 @@ const gw = gateway('infra', 'edge', 'lattice', [
   { name: 'http', protocol: 'HTTP', port: 80, hostname: '*.example.com', allowedRoutes: { namespaces: { from: 'All' } } },
   { name: 'same', protocol: 'HTTP', port: 8080 },
   { name: 'tls', protocol: 'TLS', port: 443, tls: { mode: 'Passthrough' }, allowedRoutes: { namespaces: { from: 'All' } } },
-  { name: 'sel', protocol: 'HTTP', port: 9090, allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { env: 'prod' } } } } },
+  {
+    name: 'sel',
+    protocol: 'HTTP',
+    port: 9090,
+    allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { env: 'prod' } } } },
+  },
 ]) as Gateway;
 const analyses = analyzeListeners(gw);
 const namespaces: Record<string, KubeObject> = {
@@ -21,7 +26,13 @@ const lookup = (name: string) => namespaces[name];
 
 function attach(r: KubeObject, ref: Record<string, unknown>) {
   const typed = r as AnyRoute;
-  return attachToGateway(typed, normalizeParentRef({ name: 'edge', namespace: 'infra', ...ref }, typed.metadata.namespace ?? ''), gw, analyses, lookup);
+  return attachToGateway(
+    typed,
+    normalizeParentRef({ name: 'edge', namespace: 'infra', ...ref }, typed.metadata.namespace ?? ''),
+    gw,
+    analyses,
+    lookup,
+  );
 }
 
 describe('attachment', () => {
@@ -67,10 +78,16 @@ describe('attachment', () => {
 
   it('counts each route once per listener, skipping deleting routes and other Gateways', () => {
     const routes = [
-      route('HTTPRoute', 'prod', 'a', [{ name: 'edge', namespace: 'infra' }, { name: 'edge', namespace: 'infra', sectionName: 'http' }]),
+      route('HTTPRoute', 'prod', 'a', [
+        { name: 'edge', namespace: 'infra' },
+        { name: 'edge', namespace: 'infra', sectionName: 'http' },
+      ]),
       route('HTTPRoute', 'infra', 'b', [{ name: 'edge', sectionName: 'same' }]),
       route('HTTPRoute', 'prod', 'c', [{ name: 'other', namespace: 'infra' }]),
-      { ...route('HTTPRoute', 'prod', 'd', [{ name: 'edge', namespace: 'infra' }]), metadata: { name: 'd', namespace: 'prod', deletionTimestamp: '2026-01-01T00:00:00Z' } },
+      {
+        ...route('HTTPRoute', 'prod', 'd', [{ name: 'edge', namespace: 'infra' }]),
+        metadata: { name: 'd', namespace: 'prod', deletionTimestamp: '2026-01-01T00:00:00Z' },
+      },
       route('TLSRoute', 'prod', 't', [{ name: 'edge', namespace: 'infra' }]),
     ] as AnyRoute[];
     expect(Object.fromEntries(countAttachedRoutes(gw, analyses, routes, lookup))).toEqual({ http: 1, same: 1, tls: 1, sel: 1 });
@@ -83,7 +100,15 @@ describe('attachment', () => {
       r.metadata.generation = generation;
       return {
         ...r,
-        status: { parents: [{ controllerName: 'ours', parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', ...parentRef }, conditions: [{ type: 'Accepted', status, reason: 'x', observedGeneration }] }] },
+        status: {
+          parents: [
+            {
+              controllerName: 'ours',
+              parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', ...parentRef },
+              conditions: [{ type: 'Accepted', status, reason: 'x', observedGeneration }],
+            },
+          ],
+        },
       } as AnyRoute;
     };
     const routes = [
@@ -96,6 +121,8 @@ describe('attachment', () => {
     const counted = countAttachedRoutes(gw, analyses, routes, lookup, (r, ref) => acceptedFor(r, ref, 'ours'));
     expect(Object.fromEntries(counted)).toEqual({ http: 2, same: 0, tls: 0, sel: 1 });
     // Another controller's entry does not count.
-    expect(acceptedFor(routes[0] as AnyRoute, normalizeParentRef({ name: 'edge', namespace: 'infra', sectionName: 'http' }, 'prod'), 'theirs')).toBe(false);
+    expect(
+      acceptedFor(routes[0] as AnyRoute, normalizeParentRef({ name: 'edge', namespace: 'infra', sectionName: 'http' }, 'prod'), 'theirs'),
+    ).toBe(false);
   });
 });

@@ -15,7 +15,12 @@ function httpsGateway(ref: Record<string, unknown>): Gateway {
 }
 
 function grant(namespace: string, name: string, from: Record<string, string>, to: Record<string, string>): KubeObject {
-  return { apiVersion: `${GW}/v1beta1`, kind: 'ReferenceGrant', metadata: { name, namespace }, spec: { from: [from], to: [to] } } as KubeObject;
+  return {
+    apiVersion: `${GW}/v1beta1`,
+    kind: 'ReferenceGrant',
+    metadata: { name, namespace },
+    spec: { from: [from], to: [to] },
+  } as KubeObject;
 }
 
 function resolvedRefs(gw: Gateway, related: KubeObject[]) {
@@ -61,7 +66,9 @@ describe('listener certificateRefs (upstream GatewayInvalidTLSConfiguration, Gat
     ['that specific Secret', { group: '', kind: 'Secret', name: 'certificate' }],
   ])('a ReferenceGrant for %s → ResolvedRefs=True', (_, to) => {
     const ref = { group: '', kind: 'Secret', name: 'certificate', namespace: WEB };
-    expect(resolvedRefs(httpsGateway(ref), [tlsSecret(WEB, 'certificate'), grant(WEB, 'g', fromGateway, to as Record<string, string>)])).toMatchObject({
+    expect(
+      resolvedRefs(httpsGateway(ref), [tlsSecret(WEB, 'certificate'), grant(WEB, 'g', fromGateway, to as Record<string, string>)]),
+    ).toMatchObject({
       status: 'True',
       reason: 'ResolvedRefs',
     });
@@ -71,16 +78,28 @@ describe('listener certificateRefs (upstream GatewayInvalidTLSConfiguration, Gat
     const gw = httpsGateway({ name: 'certificate' });
     const index = ObjectIndex.of(gw, objectMap(tlsSecret(INFRA, 'certificate')));
     const resolution = resolveCertificateRefs(gw.spec.listeners[0] as Gateway['spec']['listeners'][number], gw, index);
-    expect(resolution).toMatchObject({ state: 'resolved', material: { secret: `${INFRA}/certificate`, domainName: 'shop.example.com', chain: undefined } });
+    expect(resolution).toMatchObject({
+      state: 'resolved',
+      material: { secret: `${INFRA}/certificate`, domainName: 'shop.example.com', chain: undefined },
+    });
     expect(resolution.state === 'resolved' && resolution.material.fingerprint).toMatch(/^[0-9a-f]{64}$/);
-    const bad = resolveCertificateRefs(gw.spec.listeners[0] as Gateway['spec']['listeners'][number], gw, ObjectIndex.of(gw, objectMap(tlsSecret(INFRA, 'certificate', CERT_ONE, KEY_TWO))));
+    const bad = resolveCertificateRefs(
+      gw.spec.listeners[0] as Gateway['spec']['listeners'][number],
+      gw,
+      ObjectIndex.of(gw, objectMap(tlsSecret(INFRA, 'certificate', CERT_ONE, KEY_TWO))),
+    );
     expect(JSON.stringify(bad)).not.toContain(KEY_TWO.split('\n')[1]);
   });
 
   it('asks for exactly the referenced Secrets, by namespace and name', () => {
     const gw = gateway(INFRA, 'gw', 'lattice', [
       { name: 'a', protocol: 'HTTPS', port: 443, tls: { certificateRefs: [{ name: 'one' }, { name: 'two', namespace: WEB }] } },
-      { name: 'b', protocol: 'HTTPS', port: 8443, tls: { certificateRefs: [{ name: 'one' }, { group: 'x.io', kind: 'Secret', name: 'ignored' }] } },
+      {
+        name: 'b',
+        protocol: 'HTTPS',
+        port: 8443,
+        tls: { certificateRefs: [{ name: 'one' }, { group: 'x.io', kind: 'Secret', name: 'ignored' }] },
+      },
     ]) as Gateway;
     expect(referencedSecrets(gw)).toEqual([
       { namespace: INFRA, name: 'one' },

@@ -18,7 +18,10 @@ describe('hostname intersection', () => {
   });
 
   it('keeps only the route hostnames that intersect the listener', () => {
-    expect(matchListenerHostnames('*.example.com', ['a.example.com', 'b.example.org', 'c.example.com'])).toEqual({ matches: true, hostnames: ['a.example.com', 'c.example.com'] });
+    expect(matchListenerHostnames('*.example.com', ['a.example.com', 'b.example.org', 'c.example.com'])).toEqual({
+      matches: true,
+      hostnames: ['a.example.com', 'c.example.com'],
+    });
     expect(matchListenerHostnames('foo.example.com', ['bar.example.com'])).toEqual({ matches: false, hostnames: [] });
     expect(matchListenerHostnames(undefined, ['x.io'])).toEqual({ matches: true, hostnames: ['x.io'] });
     expect(matchListenerHostnames('x.io', [])).toEqual({ matches: true, hostnames: ['x.io'] });

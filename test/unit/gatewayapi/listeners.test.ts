@@ -17,7 +17,14 @@ describe('listener analysis', () => {
       { name: 'tls', protocol: 'TLS', port: 8443, tls: { mode: 'Passthrough' } },
     ]);
     expect(http).toMatchObject({ latticeProtocol: 'HTTP', usable: true, supportedKinds: [{ group: GW, kind: 'HTTPRoute' }] });
-    expect(https).toMatchObject({ latticeProtocol: 'HTTPS', certificateArn: CERT, supportedKinds: [{ group: GW, kind: 'HTTPRoute' }, { group: GW, kind: 'GRPCRoute' }] });
+    expect(https).toMatchObject({
+      latticeProtocol: 'HTTPS',
+      certificateArn: CERT,
+      supportedKinds: [
+        { group: GW, kind: 'HTTPRoute' },
+        { group: GW, kind: 'GRPCRoute' },
+      ],
+    });
     expect(tls).toMatchObject({ latticeProtocol: 'TLS_PASSTHROUGH', supportedKinds: [{ group: GW, kind: 'TLSRoute' }] });
   });
 
@@ -38,10 +45,18 @@ describe('listener analysis', () => {
       { name: 'a', protocol: 'HTTP', port: 80, allowedRoutes: { kinds: [{ kind: 'InvalidRoute' }] } },
       { name: 'b', protocol: 'HTTP', port: 81, allowedRoutes: { kinds: [{ kind: 'InvalidRoute' }, { kind: 'HTTPRoute' }] } },
       { name: 'c', protocol: 'HTTP', port: 82, allowedRoutes: { kinds: [{ kind: 'GRPCRoute' }] } },
-      { name: 'd', protocol: 'HTTP', port: 83, allowedRoutes: { kinds: [{ kind: 'TLSRoute' }, { group: 'example.com', kind: 'HTTPRoute' }] } },
+      {
+        name: 'd',
+        protocol: 'HTTP',
+        port: 83,
+        allowedRoutes: { kinds: [{ kind: 'TLSRoute' }, { group: 'example.com', kind: 'HTTPRoute' }] },
+      },
     ]);
     expect(onlyInvalid).toMatchObject({ supportedKinds: [], resolvedRefs: { status: 'False', reason: 'InvalidRouteKinds' } });
-    expect(mixed).toMatchObject({ supportedKinds: [{ group: GW, kind: 'HTTPRoute' }], resolvedRefs: { status: 'False', reason: 'InvalidRouteKinds' } });
+    expect(mixed).toMatchObject({
+      supportedKinds: [{ group: GW, kind: 'HTTPRoute' }],
+      resolvedRefs: { status: 'False', reason: 'InvalidRouteKinds' },
+    });
     expect(grpcOnHttp).toMatchObject({ supportedKinds: [{ group: GW, kind: 'GRPCRoute' }], resolvedRefs: { status: 'True' } });
     expect(tlsOnHttp?.resolvedRefs.message).toContain('TLSRoute, example.com/HTTPRoute');
   });
@@ -64,17 +79,30 @@ describe('listener analysis', () => {
   it('refuses a malformed certificate ARN; the ARN option wins over certificateRefs, said so', () => {
     const [bad, both] = analyze([
       { name: 'bad', protocol: 'HTTPS', port: 443, tls: { options: { 'application-networking.k8s.aws/certificate-arn': 'not-an-arn' } } },
-      { name: 'both', protocol: 'HTTPS', port: 8443, tls: { certificateRefs: [{ name: 'tls-secret' }], options: { 'application-networking.k8s.aws/certificate-arn': CERT } } },
+      {
+        name: 'both',
+        protocol: 'HTTPS',
+        port: 8443,
+        tls: { certificateRefs: [{ name: 'tls-secret' }], options: { 'application-networking.k8s.aws/certificate-arn': CERT } },
+      },
     ]);
     expect(bad?.resolvedRefs).toMatchObject({ status: 'False', reason: 'InvalidCertificateRef' });
-    expect(both).toMatchObject({ certificateArn: CERT, resolvedRefs: { status: 'True', message: expect.stringContaining('certificateRefs are not used') } });
+    expect(both).toMatchObject({
+      certificateArn: CERT,
+      resolvedRefs: { status: 'True', message: expect.stringContaining('certificateRefs are not used') },
+    });
   });
 
   it('takes the certificate of a certificateRefs listener from the ARN the Gateway recorded when it imported the Secret', () => {
     const listeners = [{ name: 'secrets', protocol: 'HTTPS', port: 8443, tls: { certificateRefs: [{ name: 'tls-secret' }] } }];
-    const annotations = { 'application-networking.k8s.aws/imported-certificates': JSON.stringify({ 'infra/tls-secret': { arn: CERT, fingerprint: 'f' } }) };
+    const annotations = {
+      'application-networking.k8s.aws/imported-certificates': JSON.stringify({ 'infra/tls-secret': { arn: CERT, fingerprint: 'f' } }),
+    };
     const [before] = analyze(listeners);
-    const [after] = analyzeListeners({ ...gateway('infra', 'edge', 'lattice', listeners), metadata: { name: 'edge', namespace: 'infra', annotations } } as unknown as Gateway);
+    const [after] = analyzeListeners({
+      ...gateway('infra', 'edge', 'lattice', listeners),
+      metadata: { name: 'edge', namespace: 'infra', annotations },
+    } as unknown as Gateway);
     expect(before?.certificateArn).toBeUndefined();
     expect(after).toMatchObject({ certificateArn: CERT, resolvedRefs: { status: 'True' } });
   });

@@ -1,4 +1,13 @@
-import { attachPolicy, holderOf, policyTargetRefs, resolvePolicyTarget, sameLatticeResource, winningPolicy, type PolicyAttachmentRules, type PolicyObject } from '../../../src/gatewayapi/policy';
+import {
+  attachPolicy,
+  holderOf,
+  policyTargetRefs,
+  resolvePolicyTarget,
+  sameLatticeResource,
+  winningPolicy,
+  type PolicyAttachmentRules,
+  type PolicyObject,
+} from '../../../src/gatewayapi/policy';
 import { policyRelatedRules } from '../../../src/gatewayapi/policyTargets';
 import { mergePolicyAncestors, policyAncestors, policyStatus } from '../../../src/gatewayapi/policyStatus';
 import { referencePermitted } from '../../../src/gatewayapi/referenceGrants';
@@ -8,7 +17,13 @@ import { gateway, objectMap, OUR_CONTROLLER, FOREIGN_CONTROLLER } from '../../su
 
 const GW = 'gateway.networking.k8s.io';
 
-function policy(namespace: string, name: string, created: string, targetRef: Record<string, unknown>, extra: Record<string, unknown> = {}): PolicyObject {
+function policy(
+  namespace: string,
+  name: string,
+  created: string,
+  targetRef: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): PolicyObject {
   return {
     apiVersion: 'application-networking.k8s.aws/v1alpha1',
     kind: 'VpcAssociationPolicy',
@@ -18,13 +33,28 @@ function policy(namespace: string, name: string, created: string, targetRef: Rec
 }
 
 function grant(namespace: string, from: Record<string, string>, to: Record<string, string>): KubeObject {
-  return { apiVersion: `${GW}/v1beta1`, kind: 'ReferenceGrant', metadata: { name: `g-${Object.values(to).join('-')}`, namespace }, spec: { from: [from], to: [to] } };
+  return {
+    apiVersion: `${GW}/v1beta1`,
+    kind: 'ReferenceGrant',
+    metadata: { name: `g-${Object.values(to).join('-')}`, namespace },
+    spec: { from: [from], to: [to] },
+  };
 }
 
 describe('policy attachment core', () => {
   it('normalizes targetRef and targetRefs, defaulting the namespace to the policy’s', () => {
-    expect(policyTargetRefs(policy('apps', 'p', 't', { group: GW, kind: 'Gateway', name: 'edge' }))).toEqual([{ group: GW, kind: 'Gateway', name: 'edge', namespace: 'apps' }]);
-    const plural = { ...policy('apps', 'p', 't', {}), spec: { targetRefs: [{ group: GW, kind: 'HTTPRoute', name: 'a', sectionName: 'r1' }, { kind: 'Service', name: 'svc', namespace: 'other' }] } } as PolicyObject;
+    expect(policyTargetRefs(policy('apps', 'p', 't', { group: GW, kind: 'Gateway', name: 'edge' }))).toEqual([
+      { group: GW, kind: 'Gateway', name: 'edge', namespace: 'apps' },
+    ]);
+    const plural = {
+      ...policy('apps', 'p', 't', {}),
+      spec: {
+        targetRefs: [
+          { group: GW, kind: 'HTTPRoute', name: 'a', sectionName: 'r1' },
+          { kind: 'Service', name: 'svc', namespace: 'other' },
+        ],
+      },
+    } as PolicyObject;
     expect(policyTargetRefs(plural)).toEqual([
       { group: GW, kind: 'HTTPRoute', name: 'a', namespace: 'apps', sectionName: 'r1' },
       { group: '', kind: 'Service', name: 'svc', namespace: 'other' },
@@ -38,7 +68,10 @@ describe('policy attachment core', () => {
     const b = policy('apps', 'a', '2026-01-02T00:00:00Z', ref);
     const c = policy('apps', 'c', '2026-01-03T00:00:00Z', ref);
     expect(winningPolicy([c, a, b], target)?.metadata.name).toBe('a');
-    const oldestDeleting = { ...policy('apps', 'z', '2025-01-01T00:00:00Z', ref), metadata: { name: 'z', namespace: 'apps', creationTimestamp: '2025-01-01T00:00:00Z', deletionTimestamp: 'now' } } as PolicyObject;
+    const oldestDeleting = {
+      ...policy('apps', 'z', '2025-01-01T00:00:00Z', ref),
+      metadata: { name: 'z', namespace: 'apps', creationTimestamp: '2025-01-01T00:00:00Z', deletionTimestamp: 'now' },
+    } as PolicyObject;
     expect(winningPolicy([c, oldestDeleting], target)?.metadata.name).toBe('c');
     expect(winningPolicy([c], { ...target, name: 'other' })).toBeUndefined();
   });
@@ -50,22 +83,58 @@ describe('policy attachment core', () => {
     const [crossRef] = policyTargetRefs(cross);
     const without = ObjectIndex.of(cross, objectMap(gw));
     expect(resolvePolicyTarget(cross, crossRef!, without, { kinds })).toMatchObject({ state: 'invalid', condition: { reason: 'Invalid' } });
-    const withGrant = ObjectIndex.of(cross, objectMap(gw, grant('infra', { group: 'application-networking.k8s.aws', kind: 'VpcAssociationPolicy', namespace: 'apps' }, { group: GW, kind: 'Gateway' })));
+    const withGrant = ObjectIndex.of(
+      cross,
+      objectMap(
+        gw,
+        grant(
+          'infra',
+          { group: 'application-networking.k8s.aws', kind: 'VpcAssociationPolicy', namespace: 'apps' },
+          { group: GW, kind: 'Gateway' },
+        ),
+      ),
+    );
     expect(resolvePolicyTarget(cross, crossRef!, withGrant, { kinds })).toMatchObject({ state: 'found' });
-    expect(resolvePolicyTarget(cross, crossRef!, withGrant, { kinds, isOurs: () => false })).toMatchObject({ state: 'notFound', condition: { reason: 'TargetNotFound' } });
+    expect(resolvePolicyTarget(cross, crossRef!, withGrant, { kinds, isOurs: () => false })).toMatchObject({
+      state: 'notFound',
+      condition: { reason: 'TargetNotFound' },
+    });
     const wrongKind = policy('apps', 'p', 't', { group: GW, kind: 'HTTPRoute', name: 'r' });
     expect(resolvePolicyTarget(wrongKind, policyTargetRefs(wrongKind)[0]!, without, { kinds })).toMatchObject({ state: 'invalid' });
   });
 
   it('matches ReferenceGrants by from (group, kind, namespace) and to (group, kind, optional name)', () => {
-    const request = { from: { group: GW, kind: 'HTTPRoute', namespace: 'apps' }, to: { group: '', kind: 'Service', namespace: 'backend', name: 'web' } };
+    const request = {
+      from: { group: GW, kind: 'HTTPRoute', namespace: 'apps' },
+      to: { group: '', kind: 'Service', namespace: 'backend', name: 'web' },
+    };
     const route: KubeObject = { apiVersion: `${GW}/v1`, kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'apps' } };
     const idx = (...grants: KubeObject[]) => ObjectIndex.of(route, objectMap(...grants));
     expect(referencePermitted(request, idx())).toBe(false);
-    expect(referencePermitted(request, idx(grant('backend', { group: GW, kind: 'HTTPRoute', namespace: 'apps' }, { group: '', kind: 'Service' })))).toBe(true);
-    expect(referencePermitted(request, idx(grant('backend', { group: GW, kind: 'HTTPRoute', namespace: 'apps' }, { group: '', kind: 'Service', name: 'api' })))).toBe(false);
-    expect(referencePermitted(request, idx(grant('backend', { group: GW, kind: 'GRPCRoute', namespace: 'apps' }, { group: '', kind: 'Service' })))).toBe(false);
-    expect(referencePermitted(request, idx(grant('elsewhere', { group: GW, kind: 'HTTPRoute', namespace: 'apps' }, { group: '', kind: 'Service' })))).toBe(false);
+    expect(
+      referencePermitted(
+        request,
+        idx(grant('backend', { group: GW, kind: 'HTTPRoute', namespace: 'apps' }, { group: '', kind: 'Service' })),
+      ),
+    ).toBe(true);
+    expect(
+      referencePermitted(
+        request,
+        idx(grant('backend', { group: GW, kind: 'HTTPRoute', namespace: 'apps' }, { group: '', kind: 'Service', name: 'api' })),
+      ),
+    ).toBe(false);
+    expect(
+      referencePermitted(
+        request,
+        idx(grant('backend', { group: GW, kind: 'GRPCRoute', namespace: 'apps' }, { group: '', kind: 'Service' })),
+      ),
+    ).toBe(false);
+    expect(
+      referencePermitted(
+        request,
+        idx(grant('elsewhere', { group: GW, kind: 'HTTPRoute', namespace: 'apps' }, { group: '', kind: 'Service' })),
+      ),
+    ).toBe(false);
     expect(referencePermitted({ ...request, to: { ...request.to, namespace: 'apps' } }, idx())).toBe(true);
   });
 });
@@ -90,7 +159,10 @@ describe('policy attachment decisions', () => {
     const logs = logPolicy('logs', '2026-01-03T00:00:00Z', 'arn:aws:logs:us-west-2:123456789012:log-group:g');
     const all = [s3New, logs, s3Old];
     const index = ObjectIndex.of(s3New, objectMap(route, s3Old, logs));
-    expect(attachPolicy(s3Old, all, index, rules)).toMatchObject({ state: 'attached', ref: { kind: 'HTTPRoute', namespace: 'apps', name: 'shop' } });
+    expect(attachPolicy(s3Old, all, index, rules)).toMatchObject({
+      state: 'attached',
+      ref: { kind: 'HTTPRoute', namespace: 'apps', name: 'shop' },
+    });
     expect(attachPolicy(logs, all, index, rules)).toMatchObject({ state: 'attached' });
     expect(attachPolicy(s3New, all, index, rules)).toMatchObject({
       state: 'conflicted',
@@ -103,18 +175,30 @@ describe('policy attachment decisions', () => {
     const broken = logPolicy('broken', '2025-01-01T00:00:00Z', 'arn:aws:s3:::broken');
     const fine = logPolicy('fine', '2026-01-01T00:00:00Z', 'arn:aws:s3:::a');
     const index = ObjectIndex.of(fine, objectMap(route));
-    expect(attachPolicy(broken, [broken, fine], index, rules)).toEqual({ state: 'rejected', condition: { type: 'Accepted', status: 'False', reason: 'Invalid', message: 'not a destination' } });
+    expect(attachPolicy(broken, [broken, fine], index, rules)).toEqual({
+      state: 'rejected',
+      condition: { type: 'Accepted', status: 'False', reason: 'Invalid', message: 'not a destination' },
+    });
     expect(attachPolicy(fine, [broken, fine], index, rules)).toMatchObject({ state: 'attached' });
   });
 
   it('needs exactly one targetRef, and a target of ours', () => {
     const none = { ...logPolicy('none', 't', 'arn:aws:s3:::a'), spec: { destinationArn: 'arn:aws:s3:::a' } } as PolicyObject;
-    const two = { ...none, spec: { destinationArn: 'arn:aws:s3:::a', targetRefs: [routeRef, { ...routeRef, name: 'other' }] } } as PolicyObject;
+    const two = {
+      ...none,
+      spec: { destinationArn: 'arn:aws:s3:::a', targetRefs: [routeRef, { ...routeRef, name: 'other' }] },
+    } as PolicyObject;
     const index = ObjectIndex.of(none, objectMap({ ...route, metadata: { name: 'shop', namespace: 'apps' } }));
-    expect(attachPolicy(none, [none], index, rules)).toMatchObject({ state: 'rejected', condition: { reason: 'Invalid', message: 'A AccessLogPolicy needs exactly one targetRef' } });
+    expect(attachPolicy(none, [none], index, rules)).toMatchObject({
+      state: 'rejected',
+      condition: { reason: 'Invalid', message: 'A AccessLogPolicy needs exactly one targetRef' },
+    });
     expect(attachPolicy(two, [two], index, rules)).toMatchObject({ state: 'rejected', condition: { reason: 'Invalid' } });
     const unlabelled = logPolicy('p', 't', 'arn:aws:s3:::a');
-    expect(attachPolicy(unlabelled, [unlabelled], index, rules)).toMatchObject({ state: 'rejected', condition: { reason: 'TargetNotFound' } });
+    expect(attachPolicy(unlabelled, [unlabelled], index, rules)).toMatchObject({
+      state: 'rejected',
+      condition: { reason: 'TargetNotFound' },
+    });
   });
 });
 
@@ -153,14 +237,22 @@ describe('who competes for a target', () => {
   });
 
   it('leaves out policies with several targetRefs or a sectionName, and refuses sectionName as Invalid', () => {
-    const two = { ...logPolicy('apps', 'two', '2025-01-01T00:00:00Z', toShop), spec: { targetRefs: [toShop, { ...toShop, name: 'cart' }] } } as PolicyObject;
+    const two = {
+      ...logPolicy('apps', 'two', '2025-01-01T00:00:00Z', toShop),
+      spec: { targetRefs: [toShop, { ...toShop, name: 'cart' }] },
+    } as PolicyObject;
     const section = logPolicy('apps', 'section', '2025-06-01T00:00:00Z', { ...toShop, sectionName: 'rule-1' });
     const whole = logPolicy('apps', 'whole', '2026-01-01T00:00:00Z', toShop);
     const all = [two, section, whole];
     const index = ObjectIndex.of(whole, objectMap(shop));
     expect(attachPolicy(section, all, index, rules)).toEqual({
       state: 'rejected',
-      condition: { type: 'Accepted', status: 'False', reason: 'Invalid', message: 'sectionName is not supported: the policy applies to the whole HTTPRoute' },
+      condition: {
+        type: 'Accepted',
+        status: 'False',
+        reason: 'Invalid',
+        message: 'sectionName is not supported: the policy applies to the whole HTTPRoute',
+      },
     });
     expect(attachPolicy(two, all, index, rules)).toMatchObject({ state: 'rejected' });
     expect(attachPolicy(whole, all, index, rules)).toMatchObject({ state: 'attached' });
@@ -180,7 +272,9 @@ describe('who competes for a target', () => {
     );
     // Only with sameResource; and a same-named Gateway of another implementation is nobody's target.
     expect(attachPolicy(younger, all, index, { ...rules, sameResource: undefined })).toMatchObject({ state: 'attached' });
-    expect(attachPolicy(younger, all, ObjectIndex.of(younger, objectMap(infraEdge, gateway('team', 'edge', 'envoy'))), rules)).toMatchObject({ state: 'attached' });
+    expect(
+      attachPolicy(younger, all, ObjectIndex.of(younger, objectMap(infraEdge, gateway('team', 'edge', 'envoy'))), rules),
+    ).toMatchObject({ state: 'attached' });
     expect(sameLatticeResource({ ...toShop }, { ...toShop, namespace: 'other' })).toBe(false);
   });
 
@@ -191,11 +285,9 @@ describe('who competes for a target', () => {
     ];
     const grants = { apiVersion: `${GW}/v1beta1`, resource: 'referencegrants', labelSelector: {} };
     const policies = { apiVersion: `${OURS}/v1alpha1`, resource: 'accesslogpolicies', labelSelector: {} };
-    expect(policyRelatedRules(logPolicy('infra', 'p', 't', { group: GW, kind: 'Gateway', name: 'edge' }), kinds, 'accesslogpolicies')).toEqual([
-      { apiVersion: `${GW}/v1`, resource: 'gateways', names: ['edge'] },
-      grants,
-      policies,
-    ]);
+    expect(
+      policyRelatedRules(logPolicy('infra', 'p', 't', { group: GW, kind: 'Gateway', name: 'edge' }), kinds, 'accesslogpolicies'),
+    ).toEqual([{ apiVersion: `${GW}/v1`, resource: 'gateways', names: ['edge'] }, grants, policies]);
     expect(policyRelatedRules(logPolicy('ops', 'p', 't', toShop), kinds, 'accesslogpolicies')).toEqual([
       { apiVersion: `${GW}/v1`, resource: 'httproutes', namespace: 'apps', names: ['shop'] },
       grants,
@@ -206,7 +298,12 @@ describe('who competes for a target', () => {
 
 describe('policy ancestors (GEP-713 status)', () => {
   const gwRef = { group: GW, kind: 'Gateway', name: 'edge', namespace: 'infra' };
-  const options = { controllerName: OUR_CONTROLLER, generation: 3, now: '2026-02-01T00:00:00.000Z', ownedTypes: ['Accepted', 'Programmed'] };
+  const options = {
+    controllerName: OUR_CONTROLLER,
+    generation: 3,
+    now: '2026-02-01T00:00:00.000Z',
+    ownedTypes: ['Accepted', 'Programmed'],
+  };
   const accepted = { type: 'Accepted', status: 'True' as const, reason: 'Accepted', message: '' };
   const ancestor = (name: string, namespace = 'infra') => ({ group: GW, kind: 'Gateway', namespace, name });
 
@@ -225,12 +322,26 @@ describe('policy ancestors (GEP-713 status)', () => {
         ],
       },
     };
-    expect(policyAncestors({ group: GW, kind: 'HTTPRoute', name: 'shop', namespace: 'apps' }, route, OUR_CONTROLLER)).toEqual([ancestor('edge'), ancestor('local', 'apps')]);
+    expect(policyAncestors({ group: GW, kind: 'HTTPRoute', name: 'shop', namespace: 'apps' }, route, OUR_CONTROLLER)).toEqual([
+      ancestor('edge'),
+      ancestor('local', 'apps'),
+    ]);
   });
 
   it('keep other controllers’ entries in place, update ours keeping lastTransitionTime, drop ours no longer wanted', () => {
-    const foreign = { ancestorRef: ancestor('edge'), controllerName: FOREIGN_CONTROLLER, conditions: [{ type: 'Accepted', status: 'False', reason: 'Whatever' }] };
-    const old = { type: 'Accepted', status: 'True', reason: 'Accepted', message: '', observedGeneration: 2, lastTransitionTime: '2026-01-01T00:00:00.000Z' };
+    const foreign = {
+      ancestorRef: ancestor('edge'),
+      controllerName: FOREIGN_CONTROLLER,
+      conditions: [{ type: 'Accepted', status: 'False', reason: 'Whatever' }],
+    };
+    const old = {
+      type: 'Accepted',
+      status: 'True',
+      reason: 'Accepted',
+      message: '',
+      observedGeneration: 2,
+      lastTransitionTime: '2026-01-01T00:00:00.000Z',
+    };
     const existing = [
       { ancestorRef: ancestor('gone'), controllerName: OUR_CONTROLLER, conditions: [old] },
       foreign,
@@ -245,15 +356,25 @@ describe('policy ancestors (GEP-713 status)', () => {
       ancestors: [
         foreign,
         { ancestorRef: ancestor('edge'), controllerName: OUR_CONTROLLER, conditions: [ours] },
-        { ancestorRef: ancestor('new'), controllerName: OUR_CONTROLLER, conditions: [{ ...accepted, observedGeneration: 3, lastTransitionTime: options.now }] },
+        {
+          ancestorRef: ancestor('new'),
+          controllerName: OUR_CONTROLLER,
+          conditions: [{ ...accepted, observedGeneration: 3, lastTransitionTime: options.now }],
+        },
       ],
     });
     // Without ancestors, ours go (and an empty list is not written).
-    expect(policyStatus({ ...p, status: { ancestors: [existing[0]] } } as PolicyObject, { conditions: [accepted], ancestors: [] }, options)).not.toHaveProperty('ancestors');
+    expect(
+      policyStatus({ ...p, status: { ancestors: [existing[0]] } } as PolicyObject, { conditions: [accepted], ancestors: [] }, options),
+    ).not.toHaveProperty('ancestors');
   });
 
   it('never grow past 16 entries', () => {
-    const full = Array.from({ length: 15 }, (_, i) => ({ ancestorRef: ancestor(`gw-${i}`), controllerName: FOREIGN_CONTROLLER, conditions: [] }));
+    const full = Array.from({ length: 15 }, (_, i) => ({
+      ancestorRef: ancestor(`gw-${i}`),
+      controllerName: FOREIGN_CONTROLLER,
+      conditions: [],
+    }));
     const merged = mergePolicyAncestors(full, [ancestor('a'), ancestor('b')], OUR_CONTROLLER, () => []);
     expect(merged).toHaveLength(16);
     expect((merged[15] as { ancestorRef: unknown }).ancestorRef).toEqual(ancestor('a'));

@@ -5,11 +5,21 @@ import type { RouteParent } from '../../../src/gatewayapi/routeParents';
 import { buildRouteStatus } from '../../../src/gatewayapi/routeStatus';
 import type { AnyRoute, Gateway } from '../../../src/gatewayapi/types';
 
-const gw = (name: string): Gateway => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name, namespace: 'infra' }, spec: { gatewayClassName: 'lattice', listeners: [] } }) as Gateway;
+const gw = (name: string): Gateway =>
+  ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name, namespace: 'infra' },
+    spec: { gatewayClassName: 'lattice', listeners: [] },
+  }) as Gateway;
 
 function parent(name: string, reason: 'Accepted' | 'NotAllowedByListeners' = 'Accepted'): RouteParent {
   const specRef = { name, namespace: 'infra' };
-  return { specRef, gateway: gw(name), attachment: { parentRef: specRef, reason, message: reason === 'Accepted' ? 'Accepted' : 'not allowed', listeners: [] } } as unknown as RouteParent;
+  return {
+    specRef,
+    gateway: gw(name),
+    attachment: { parentRef: specRef, reason, message: reason === 'Accepted' ? 'Accepted' : 'not allowed', listeners: [] },
+  } as unknown as RouteParent;
 }
 
 const clean: RouteFindings = {
@@ -25,7 +35,9 @@ const programmed: ProgrammingOutcome = { state: 'programmed', serviceArn: 'arn:s
 const options = { certificateRecheckSeconds: 60 };
 
 function summary(findings: RouteFindings, outcome: ProgrammingOutcome, parents = [parent('edge')]): string[][] {
-  return routeParentConditions(parents, findings, outcome, options).map((p) => p.conditions.map((c) => `${c.type}=${c.status}/${c.reason}`));
+  return routeParentConditions(parents, findings, outcome, options).map((p) =>
+    p.conditions.map((c) => `${c.type}=${c.status}/${c.reason}`),
+  );
 }
 
 describe('route conditions from findings and the Lattice outcome', () => {
@@ -41,18 +53,35 @@ describe('route conditions from findings and the Lattice outcome', () => {
   it('writes neither PartiallyInvalid nor Programmed for a parent that does not accept the route', () => {
     const findings = { ...clean, dropped: [{ message: 'rule 1: regex' }] };
     expect(summary(findings, programmed, [parent('edge'), parent('other', 'NotAllowedByListeners')])).toEqual([
-      ['Accepted=True/Accepted', 'ResolvedRefs=True/ResolvedRefs', 'PartiallyInvalid=True/UnsupportedValue', `${PROGRAMMED_CONDITION}=True/Programmed`],
+      [
+        'Accepted=True/Accepted',
+        'ResolvedRefs=True/ResolvedRefs',
+        'PartiallyInvalid=True/UnsupportedValue',
+        `${PROGRAMMED_CONDITION}=True/Programmed`,
+      ],
       ['Accepted=False/NotAllowedByListeners', 'ResolvedRefs=True/ResolvedRefs'],
     ]);
   });
 
   it('refuses routes it cannot program, in order: route problem, certificate, conflict, no valid rule, waiting network', () => {
-    expect(summary({ ...clean, routeProblem: 'bad name', certificateNeededFor: 'a.example.com' }, programmed)[0]?.[0]).toBe('Accepted=False/UnsupportedValue');
-    const certificate = routeParentConditions([parent('edge')], { ...clean, certificateNeededFor: 'a.example.com' }, { state: 'none' }, options)[0]?.conditions[0];
+    expect(summary({ ...clean, routeProblem: 'bad name', certificateNeededFor: 'a.example.com' }, programmed)[0]?.[0]).toBe(
+      'Accepted=False/UnsupportedValue',
+    );
+    const certificate = routeParentConditions(
+      [parent('edge')],
+      { ...clean, certificateNeededFor: 'a.example.com' },
+      { state: 'none' },
+      options,
+    )[0]?.conditions[0];
     expect(certificate).toMatchObject({ status: 'False', reason: 'CertificateNotFound' });
     expect(certificate?.message).toContain('checked again in 60s');
-    expect(summary(clean, { state: 'conflicted', message: 'taken' })[0]).toEqual(['Accepted=False/Conflicted', 'ResolvedRefs=True/ResolvedRefs']);
-    expect(summary({ ...clean, noValidRule: true, dropped: [{ message: 'rule 0: regex' }] }, { state: 'none' })[0]?.[0]).toBe('Accepted=False/UnsupportedValue');
+    expect(summary(clean, { state: 'conflicted', message: 'taken' })[0]).toEqual([
+      'Accepted=False/Conflicted',
+      'ResolvedRefs=True/ResolvedRefs',
+    ]);
+    expect(summary({ ...clean, noValidRule: true, dropped: [{ message: 'rule 0: regex' }] }, { state: 'none' })[0]?.[0]).toBe(
+      'Accepted=False/UnsupportedValue',
+    );
     const edge = parent('edge');
     expect(summary({ ...clean, parentsWithoutNetwork: [edge] }, { state: 'none' }, [edge])[0]?.[0]).toBe('Accepted=Unknown/Pending');
   });
@@ -71,7 +100,9 @@ describe('route conditions from findings and the Lattice outcome', () => {
     const [status] = routeParentConditions([waiting], { ...clean, certificateNeededFor: 'shop.example.com' }, { state: 'none' }, options);
     expect(status?.conditions[0]).toMatchObject({ type: 'Accepted', status: 'Unknown', reason: 'Pending' });
     expect(status?.conditions[0]?.message).toContain("listener https's certificateRefs into ACM");
-    expect(summary({ ...clean, certificateNeededFor: 'shop.example.com' }, { state: 'none' })[0]?.[0]).toBe('Accepted=False/CertificateNotFound');
+    expect(summary({ ...clean, certificateNeededFor: 'shop.example.com' }, { state: 'none' })[0]?.[0]).toBe(
+      'Accepted=False/CertificateNotFound',
+    );
   });
 
   it('keeps a route whose hostname another service of the network holds Accepted, but not Programmed (HostnameConflict)', () => {
@@ -93,8 +124,22 @@ describe('route conditions from findings and the Lattice outcome', () => {
             parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'infra', name: 'edge' },
             controllerName: 'lattice',
             conditions: [
-              { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Accepted', observedGeneration: 1, lastTransitionTime: 't0' },
-              { type: PROGRAMMED_CONDITION, status: 'True', reason: 'Programmed', message: 'svc', observedGeneration: 1, lastTransitionTime: 't0' },
+              {
+                type: 'Accepted',
+                status: 'True',
+                reason: 'Accepted',
+                message: 'Accepted',
+                observedGeneration: 1,
+                lastTransitionTime: 't0',
+              },
+              {
+                type: PROGRAMMED_CONDITION,
+                status: 'True',
+                reason: 'Programmed',
+                message: 'svc',
+                observedGeneration: 1,
+                lastTransitionTime: 't0',
+              },
             ],
           },
         ],

@@ -14,7 +14,10 @@ const foreign = {
 };
 
 function withStatus(parents: unknown[], extra: Record<string, unknown> = {}): AnyRoute {
-  const r = route('HTTPRoute', 'apps', 'shop', [{ name: 'edge', namespace: 'infra' }, { name: 'eg', namespace: 'envoy' }]) as AnyRoute;
+  const r = route('HTTPRoute', 'apps', 'shop', [
+    { name: 'edge', namespace: 'infra' },
+    { name: 'eg', namespace: 'envoy' },
+  ]) as AnyRoute;
   r.metadata.generation = 2;
   r.status = { parents, ...extra };
   return r;
@@ -24,7 +27,12 @@ describe('route status merge', () => {
   it('keeps another controller’s parents[] entry unchanged and in place, and adds ours with explicit group and kind', () => {
     const status = buildRouteStatus(
       withStatus([foreign], { 'example.io/extra': 1 }),
-      [{ specRef: { name: 'edge', namespace: 'infra' }, conditions: [condition('Accepted', 'True', 'Accepted'), condition('ResolvedRefs', 'True', 'ResolvedRefs')] }],
+      [
+        {
+          specRef: { name: 'edge', namespace: 'infra' },
+          conditions: [condition('Accepted', 'True', 'Accepted'), condition('ResolvedRefs', 'True', 'ResolvedRefs')],
+        },
+      ],
       { controllerName: OURS, generation: 2, now: NOW },
     );
     expect(status['example.io/extra']).toBe(1);
@@ -46,12 +54,19 @@ describe('route status merge', () => {
       controllerName: OURS,
       conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: '', observedGeneration: 1, lastTransitionTime: OLD }],
     });
-    const status = buildRouteStatus(withStatus([ours('gone'), foreign, ours('edge')]), [{ specRef: { name: 'edge', namespace: 'infra' }, conditions: [condition('Accepted', 'True', 'Accepted', 'still')] }], {
-      controllerName: OURS,
-      generation: 2,
-      now: NOW,
-    });
-    const parents = status.parents as { parentRef: { name: string }; conditions: { lastTransitionTime: string; observedGeneration: number }[] }[];
+    const status = buildRouteStatus(
+      withStatus([ours('gone'), foreign, ours('edge')]),
+      [{ specRef: { name: 'edge', namespace: 'infra' }, conditions: [condition('Accepted', 'True', 'Accepted', 'still')] }],
+      {
+        controllerName: OURS,
+        generation: 2,
+        now: NOW,
+      },
+    );
+    const parents = status.parents as {
+      parentRef: { name: string };
+      conditions: { lastTransitionTime: string; observedGeneration: number }[];
+    }[];
     expect(parents.map((p) => p.parentRef.name)).toEqual(['eg', 'edge']);
     expect(parents[1]?.conditions[0]).toMatchObject({ lastTransitionTime: OLD, observedGeneration: 2 });
   });
@@ -61,7 +76,10 @@ describe('route status merge', () => {
       withStatus([]),
       [
         { specRef: { name: 'edge', namespace: 'infra', sectionName: 'a' }, conditions: [condition('Accepted', 'True', 'Accepted')] },
-        { specRef: { name: 'edge', namespace: 'infra', sectionName: 'b' }, conditions: [condition('Accepted', 'False', 'NoMatchingParent')] },
+        {
+          specRef: { name: 'edge', namespace: 'infra', sectionName: 'b' },
+          conditions: [condition('Accepted', 'False', 'NoMatchingParent')],
+        },
       ],
       { controllerName: OURS, generation: 2, now: NOW },
     );

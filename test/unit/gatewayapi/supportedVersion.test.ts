@@ -20,6 +20,8 @@ describe('SupportedVersion', () => {
   });
 
   it('lists every detected version when they are mixed but supported', () => {
-    expect(supportedVersionCondition([crd('gateways', 'v1.6.1'), crd('httproutes', 'v1.5.0')]).message).toBe('Gateway API v1.5.0, v1.6.1 (supported: v1.5.x, v1.6.x)');
+    expect(supportedVersionCondition([crd('gateways', 'v1.6.1'), crd('httproutes', 'v1.5.0')]).message).toBe(
+      'Gateway API v1.5.0, v1.6.1 (supported: v1.5.x, v1.6.x)',
+    );
   });
 });

@@ -7,7 +7,16 @@ import { CHART_GENERATED_TEMPLATES, renderChartFiles } from '../../../src/instal
 import { controllerManifest, DEFAULT_HOOK_SERVICE } from '../../../src/install/manifests';
 import { wiringVariants } from '../../../src/install/variants';
 import type { KubeObject } from '../../../src/metacontroller/types';
-import { CI_VALUES_DIR, ciValuesFiles, GOLDEN_DIR, GOLDEN_NAMESPACE, GOLDEN_RELEASE, goldenFile, helmLint, renderGolden } from '../../../scripts/helm/chart';
+import {
+  CI_VALUES_DIR,
+  ciValuesFiles,
+  GOLDEN_DIR,
+  GOLDEN_NAMESPACE,
+  GOLDEN_RELEASE,
+  goldenFile,
+  helmLint,
+  renderGolden,
+} from '../../../scripts/helm/chart';
 import { runHelm } from '../../../scripts/helm/helm';
 import { helmPath, loadChart, only, renderChart, renderNotes, REPO, type RenderedChart, type Values } from './helmChart';
 import { controllerSchemaErrors } from './metacontrollerSchema';
@@ -173,12 +182,19 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
     });
 
     it('have one golden file per values file, and no other (`npm run chart-golden` writes them)', () => {
-      expect(readdirSync(join(REPO, GOLDEN_DIR)).map((f) => join(GOLDEN_DIR, f)).sort()).toEqual(cases.map(([, file]) => goldenFile(file)).sort());
+      expect(
+        readdirSync(join(REPO, GOLDEN_DIR))
+          .map((f) => join(GOLDEN_DIR, f))
+          .sort(),
+      ).toEqual(cases.map(([, file]) => goldenFile(file)).sort());
     });
 
-    it.each(cases)('%s renders as its golden file (run `npm run chart-golden` after changing the chart, and review the diff)', (_name, file) => {
-      expect(renderGolden(helmPath(), REPO, file)).toBe(readFileSync(join(REPO, goldenFile(file)), 'utf8'));
-    });
+    it.each(cases)(
+      '%s renders as its golden file (run `npm run chart-golden` after changing the chart, and review the diff)',
+      (_name, file) => {
+        expect(renderGolden(helmPath(), REPO, file)).toBe(readFileSync(join(REPO, goldenFile(file)), 'utf8'));
+      },
+    );
 
     it.each(cases)('%s passes helm lint --strict', (_name, file) => {
       expect(helmLint(helmPath(), REPO, { valuesFiles: [file] })).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
@@ -195,7 +211,8 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
       const controllers = objects.filter(isController);
       expect(controllers.length).toBeGreaterThan(0);
       // Metacontroller's API: an unknown or misplaced field would be pruned without a word.
-      for (const controller of controllers) expect([controller.metadata.name, controllerSchemaErrors(controller)]).toEqual([controller.metadata.name, []]);
+      for (const controller of controllers)
+        expect([controller.metadata.name, controllerSchemaErrors(controller)]).toEqual([controller.metadata.name, []]);
     });
   });
 
@@ -203,9 +220,14 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
     const notes = renderNotes({ valuesFiles: [REQUIRED_VALUES_FILE], namespace: NAMESPACE });
     expect(notes).toContain('kubectl get decoratorcontrollers,compositecontrollers');
     expect(notes).toContain(`kubectl -n ${NAMESPACE} rollout status deployment/lattice-gateway-hooks`);
-    expect(notes).toContain(`http://lattice-gateway-hooks.${NAMESPACE}:80/hooks/... with the bearer token of Secret ${NAMESPACE}/${HOOK_SECRET}.`);
+    expect(notes).toContain(
+      `http://lattice-gateway-hooks.${NAMESPACE}:80/hooks/... with the bearer token of Secret ${NAMESPACE}/${HOOK_SECRET}.`,
+    );
     expect(notes).toContain('kubectl get gatewayclass amazon-vpc-lattice');
-    const bare = renderNotes({ valuesFiles: [REQUIRED_VALUES_FILE], values: { hookAuth: { enabled: false }, gatewayClass: { create: false } } });
+    const bare = renderNotes({
+      valuesFiles: [REQUIRED_VALUES_FILE],
+      values: { hookAuth: { enabled: false }, gatewayClass: { create: false } },
+    });
     expect(bare).not.toContain('bearer token');
     expect(bare).not.toContain('kubectl get gatewayclass');
   });
@@ -241,7 +263,13 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
         expect([variable, env[variable]]).toEqual([variable, String(CUSTOM_CONFIG[camel(variable)])]);
       }
       const config = loadConfig(env);
-      expect(config).toMatchObject({ backend: 'aws', port: 9443, bodyLimitBytes: 33554432, shutdownGraceMs: 40500, awsAccountId: '012345678901' });
+      expect(config).toMatchObject({
+        backend: 'aws',
+        port: 9443,
+        bodyLimitBytes: 33554432,
+        shutdownGraceMs: 40500,
+        awsAccountId: '012345678901',
+      });
       expect(container(deployment).ports).toEqual([{ name: 'http', containerPort: 9443, protocol: 'TCP' }]);
     });
 
@@ -277,15 +305,20 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
       expect(envOf(tls).get('TLS_CERT_FILE')).toBe(`${mount?.mountPath}/tls.crt`);
       expect(envOf(tls).get('TLS_KEY_FILE')).toBe(`${mount?.mountPath}/tls.key`);
 
-      const env = envOf(only<Deployment>(render({ hookAuth: { enabled: false }, extraEnv: [{ name: 'AWS_ENDPOINT_URL', value: 'http://x' }] }).objects, 'Deployment'));
+      const env = envOf(
+        only<Deployment>(
+          render({ hookAuth: { enabled: false }, extraEnv: [{ name: 'AWS_ENDPOINT_URL', value: 'http://x' }] }).objects,
+          'Deployment',
+        ),
+      );
       expect(env.has('HOOK_AUTH_TOKEN')).toBe(false);
       expect(env.get('AWS_ENDPOINT_URL')).toBe('http://x');
     });
   });
 
   describe('Metacontroller controllers', () => {
-    const kustomizeControllers = (readYaml<{ resources: string[] }>(join(KUSTOMIZE_DIR, 'kustomization.yaml')).resources)
-      .map(kustomizeObject)
+    const kustomizeControllers = readYaml<{ resources: string[] }>(join(KUSTOMIZE_DIR, 'kustomization.yaml'))
+      .resources.map(kustomizeObject)
       .filter(isController) as ControllerObject[];
     const controllers = (rendered: RenderedChart) => rendered.objects.filter(isController) as ControllerObject[];
 
@@ -325,7 +358,12 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
       const secret = only<KubeObject & { data: Record<string, string> }>(rendered.objects, 'Secret');
       expect(Buffer.from(secret.data.token ?? '', 'base64').toString()).toBe('sixteen-characters-or-more');
       expect(envOf(only<Deployment>(rendered.objects, 'Deployment')).get('HOOK_AUTH_TOKEN')).toBe(`secret:${secret.metadata.name}/token`);
-      for (const controller of controllers(rendered)) expect(controller.spec.endpointConfigs?.[0]?.authorization?.secretRef).toEqual({ name: secret.metadata.name, namespace: NAMESPACE, key: 'token' });
+      for (const controller of controllers(rendered))
+        expect(controller.spec.endpointConfigs?.[0]?.authorization?.secretRef).toEqual({
+          name: secret.metadata.name,
+          namespace: NAMESPACE,
+          key: 'token',
+        });
       const annotations = only<Deployment>(rendered.objects, 'Deployment').spec.template.metadata.annotations ?? {};
       expect(annotations['checksum/hook-auth']).toMatch(/^[0-9a-f]{64}$/);
       expect(render().objects.filter((o) => o.kind === 'Secret')).toEqual([]);
@@ -336,31 +374,38 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
       for (const controller of controllers(rendered)) {
         for (const hook of Object.values(controller.spec.hooks)) expect(hook.webhook.service.protocol).toBe('https');
         expect(controller.spec.endpointConfigs).toEqual([
-          { host: `lattice-gateway-hooks.${NAMESPACE}:80`, caBundle: { secretRef: { name: 'serving-cert', namespace: NAMESPACE, key: 'ca.crt' } } },
+          {
+            host: `lattice-gateway-hooks.${NAMESPACE}:80`,
+            caBundle: { secretRef: { name: 'serving-cert', namespace: NAMESPACE, key: 'ca.crt' } },
+          },
         ]);
       }
       const probes = container(only<Deployment>(rendered.objects, 'Deployment'));
       for (const probe of [probes.startupProbe, probes.livenessProbe, probes.readinessProbe]) expect(probe.httpGet.scheme).toBe('HTTPS');
     });
 
-    it.each(variants.map((v) => [v.component, v] as const))('turn on the %s wiring and its server environment with one value', (_name, variant) => {
-      const rendered = render(valueAt(variant.chartValue, true));
-      for (const controller of controllers(rendered)) {
-        expect([controller.metadata.name, controllerSchemaErrors(controller)]).toEqual([controller.metadata.name, []]);
-        const normalised = structuredClone(controller);
-        delete normalised.spec.endpointConfigs;
-        for (const hook of Object.values(normalised.spec.hooks)) hook.webhook.service = { ...DEFAULT_HOOK_SERVICE };
-        const wiring = variant.wirings.find((w) => `lattice-${w.name}` === controller.metadata.name);
-        expect(normalised).toEqual(wiring && controllerManifest(wiring));
-      }
-      const env = envOf(only<Deployment>(rendered.objects, 'Deployment'));
-      for (const [name, value] of Object.entries(variant.env)) expect([name, env.get(name)]).toEqual([name, value]);
-      const off = envOf(only<Deployment>(render().objects, 'Deployment'));
-      for (const [name, value] of Object.entries(variant.env)) expect([name, off.get(name)]).not.toEqual([name, value]);
-    });
+    it.each(variants.map((v) => [v.component, v] as const))(
+      'turn on the %s wiring and its server environment with one value',
+      (_name, variant) => {
+        const rendered = render(valueAt(variant.chartValue, true));
+        for (const controller of controllers(rendered)) {
+          expect([controller.metadata.name, controllerSchemaErrors(controller)]).toEqual([controller.metadata.name, []]);
+          const normalised = structuredClone(controller);
+          delete normalised.spec.endpointConfigs;
+          for (const hook of Object.values(normalised.spec.hooks)) hook.webhook.service = { ...DEFAULT_HOOK_SERVICE };
+          const wiring = variant.wirings.find((w) => `lattice-${w.name}` === controller.metadata.name);
+          expect(normalised).toEqual(wiring && controllerManifest(wiring));
+        }
+        const env = envOf(only<Deployment>(rendered.objects, 'Deployment'));
+        for (const [name, value] of Object.entries(variant.env)) expect([name, env.get(name)]).toEqual([name, value]);
+        const off = envOf(only<Deployment>(render().objects, 'Deployment'));
+        for (const [name, value] of Object.entries(variant.env)) expect([name, off.get(name)]).not.toEqual([name, value]);
+      },
+    );
 
     it('have no endpointConfigs without auth and TLS', () => {
-      for (const controller of controllers(render({ hookAuth: { enabled: false } }))) expect(controller.spec.endpointConfigs).toBeUndefined();
+      for (const controller of controllers(render({ hookAuth: { enabled: false } })))
+        expect(controller.spec.endpointConfigs).toBeUndefined();
     });
   });
 
@@ -375,19 +420,29 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
       const ours = container(deployment);
       const theirs = container(kustomize);
       for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe'] as const) {
-        expect({ ...ours[probe], httpGet: { ...ours[probe].httpGet, scheme: undefined } }).toEqual({ ...theirs[probe], httpGet: { ...theirs[probe].httpGet, scheme: undefined } });
+        expect({ ...ours[probe], httpGet: { ...ours[probe].httpGet, scheme: undefined } }).toEqual({
+          ...theirs[probe],
+          httpGet: { ...theirs[probe].httpGet, scheme: undefined },
+        });
       }
-      for (const field of ['name', 'args', 'ports', 'lifecycle', 'resources', 'securityContext', 'volumeMounts'] as const) expect([field, ours[field]]).toEqual([field, theirs[field]]);
+      for (const field of ['name', 'args', 'ports', 'lifecycle', 'resources', 'securityContext', 'volumeMounts'] as const)
+        expect([field, ours[field]]).toEqual([field, theirs[field]]);
       for (const field of ['securityContext', 'terminationGracePeriodSeconds', 'volumes', 'automountServiceAccountToken'] as const) {
         expect([field, pod.spec[field]]).toEqual([field, kustomize.spec.template.spec[field]]);
       }
-      expect(pod.spec.topologySpreadConstraints.map((c) => c.topologyKey)).toEqual(kustomize.spec.template.spec.topologySpreadConstraints.map((c) => c.topologyKey));
+      expect(pod.spec.topologySpreadConstraints.map((c) => c.topologyKey)).toEqual(
+        kustomize.spec.template.spec.topologySpreadConstraints.map((c) => c.topologyKey),
+      );
       expect(deployment.spec.replicas).toBe(kustomize.spec.replicas);
     });
 
     it('runs as the non-root numeric user of the image, read-only, without privileges', () => {
       expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(container(deployment).securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(container(deployment).securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
       expect(container(deployment).livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 'http' });
       expect(container(deployment).readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 'http' });
     });
@@ -406,7 +461,10 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
 
     it('spreads the replicas across zones and hosts', () => {
       for (const constraint of pod.spec.topologySpreadConstraints) expect(constraint.labelSelector.matchLabels).toEqual(selector);
-      expect(pod.spec.topologySpreadConstraints.map((c) => c.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+      expect(pod.spec.topologySpreadConstraints.map((c) => c.topologyKey)).toEqual([
+        'topology.kubernetes.io/zone',
+        'kubernetes.io/hostname',
+      ]);
     });
 
     it('is reached through a Service, kept available by a PodDisruptionBudget, selected by the same labels', () => {
@@ -431,15 +489,29 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
       expect(policy.spec).toEqual({
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'metacontroller' } } }], ports: [{ port: 'http', protocol: 'TCP' }] }],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'metacontroller' } } }],
+            ports: [{ port: 'http', protocol: 'TCP' }],
+          },
+        ],
       });
       const scraped = only<KubeObject & { spec: { ingress: unknown[] } }>(
-        render({ networkPolicy: { metacontroller: { namespace: 'mc', podLabels: { app: 'mc' } }, metrics: { namespace: 'monitoring' } } }).objects,
+        render({ networkPolicy: { metacontroller: { namespace: 'mc', podLabels: { app: 'mc' } }, metrics: { namespace: 'monitoring' } } })
+          .objects,
         'NetworkPolicy',
       );
       expect(scraped.spec.ingress).toEqual([
-        { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mc' } }, podSelector: { matchLabels: { app: 'mc' } } }], ports: [{ port: 'http', protocol: 'TCP' }] },
-        { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 'http', protocol: 'TCP' }] },
+        {
+          from: [
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'mc' } }, podSelector: { matchLabels: { app: 'mc' } } },
+          ],
+          ports: [{ port: 'http', protocol: 'TCP' }],
+        },
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+          ports: [{ port: 'http', protocol: 'TCP' }],
+        },
       ]);
     });
 
@@ -448,7 +520,10 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
       const rendered = render({ serviceMonitor: { enabled: true } }).objects;
       expect(only(rendered, 'ServiceMonitor')).toMatchObject({
         apiVersion: 'monitoring.coreos.com/v1',
-        spec: { selector: { matchLabels: selector }, endpoints: [{ port: only<Service>(rendered, 'Service').spec.ports[0]?.name, path: '/metrics', scheme: 'http' }] },
+        spec: {
+          selector: { matchLabels: selector },
+          endpoints: [{ port: only<Service>(rendered, 'Service').spec.ports[0]?.name, path: '/metrics', scheme: 'http' }],
+        },
       });
     });
   });
@@ -467,7 +542,9 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
   });
   describe('the directory page (off by default)', () => {
     const ROLE = 'arn:aws:iam::123456789012:role/lattice-directory';
-    const rendered = render({ directory: { enabled: true, authSecret: 'directory-auth', serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': ROLE } } } }).objects;
+    const rendered = render({
+      directory: { enabled: true, authSecret: 'directory-auth', serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': ROLE } } },
+    }).objects;
     const directory = only<Deployment>(rendered, 'Deployment', 'lattice-gateway-hooks-directory');
 
     it('is not installed unless enabled', () => {
@@ -475,11 +552,24 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
     });
 
     it('serves `lattice-gw directory --serve` in its own pods, with its own ServiceAccount for a read-only IAM role', () => {
-      expect(container(directory).args).toEqual(['directory', '--serve', '--host', '0.0.0.0', '--port', '8282', '--refresh-seconds', '300']);
+      expect(container(directory).args).toEqual([
+        'directory',
+        '--serve',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '8282',
+        '--refresh-seconds',
+        '300',
+      ]);
       const env = envOf(directory);
       const hooks = envOf(only<Deployment>(rendered, 'Deployment', DEFAULT_HOOK_SERVICE.name));
-      for (const name of ['CLUSTER_NAME', 'CLUSTER_VPC_ID', 'LATTICE_RULES_PER_LISTENER', 'LOG_LEVEL']) expect([name, env.get(name)]).toEqual([name, hooks.get(name)]);
-      expect((container(directory).env ?? []).find((e: { name: string }) => e.name === 'DIRECTORY_AUTH_TOKEN')).toEqual({ name: 'DIRECTORY_AUTH_TOKEN', valueFrom: { secretKeyRef: { name: 'directory-auth', key: 'token' } } });
+      for (const name of ['CLUSTER_NAME', 'CLUSTER_VPC_ID', 'LATTICE_RULES_PER_LISTENER', 'LOG_LEVEL'])
+        expect([name, env.get(name)]).toEqual([name, hooks.get(name)]);
+      expect((container(directory).env ?? []).find((e: { name: string }) => e.name === 'DIRECTORY_AUTH_TOKEN')).toEqual({
+        name: 'DIRECTORY_AUTH_TOKEN',
+        valueFrom: { secretKeyRef: { name: 'directory-auth', key: 'token' } },
+      });
       const account = only(rendered, 'ServiceAccount', 'lattice-gateway-hooks-directory');
       expect(account.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': ROLE });
       expect(directory.spec.template.spec.serviceAccountName).toBe(account.metadata.name);

@@ -7,7 +7,11 @@ import { container, KUSTOMIZE_DIR, PACKAGE_JSON, readYaml, type Deployment } fro
 const REPO = dirname(PACKAGE_JSON);
 const { stages } = parseDockerfile(readFileSync(join(REPO, 'Dockerfile'), 'utf8'));
 const final = stages[stages.length - 1] as Stage;
-const pkg = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as {
+  bin: Record<string, string>;
+  scripts: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 type Step = { kind: 'copy'; copy: Copy; workdir: string } | { kind: 'run'; command: string };
 
@@ -16,7 +20,8 @@ function steps(stage: Stage): Step[] {
   let workdir = '/';
   return stage.instructions.flatMap((instruction): Step[] => {
     if (instruction.keyword === 'WORKDIR') workdir = inWorkdir(workdir, instruction.args);
-    if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') return [{ kind: 'copy', copy: parseCopy(instruction.args), workdir }];
+    if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD')
+      return [{ kind: 'copy', copy: parseCopy(instruction.args), workdir }];
     if (instruction.keyword === 'RUN') return [{ kind: 'run', command: instruction.args }];
     return [];
   });
@@ -57,7 +62,12 @@ function ignoredByDocker(path: string): boolean {
       const glob = posix.normalize(negated ? line.slice(1) : line).replace(/^\/+/, '');
       const source = glob
         .split('**')
-        .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
+        .map((part) =>
+          part
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]'),
+        )
         .join('.*');
       return { negated, pattern: new RegExp(`^${source}(/.*)?$`) };
     });
@@ -129,7 +139,9 @@ describe('the Dockerfile', () => {
     const needed = ['package.json', 'package-lock.json', '.npmrc', ...tsconfigInputs(tsconfig)];
     expect(needed).toEqual(expect.arrayContaining(['tsconfig.build.json', 'tsconfig.json', 'src']));
     const copiedBefore = new Map<string, string>();
-    for (const step of order.slice(0, compileAt)) if (step.kind === 'copy' && step.copy.from === undefined) for (const [source, target] of copyTargets(step.copy, step.workdir)) copiedBefore.set(source, target);
+    for (const step of order.slice(0, compileAt))
+      if (step.kind === 'copy' && step.copy.from === undefined)
+        for (const [source, target] of copyTargets(step.copy, step.workdir)) copiedBefore.set(source, target);
     // The reader of .dockerignore sees what it keeps out (or the check below would prove nothing).
     expect(['node_modules', 'dist', 'README.md'].map(ignoredByDocker)).toEqual([true, true, true]);
     for (const path of needed) {
@@ -146,11 +158,14 @@ describe('the Dockerfile', () => {
     expect(uid).toBeGreaterThan(0);
     for (const [name, deployment] of deployments) {
       const pod = deployment.spec.template.spec.securityContext;
-      expect([name, pod]).toMatchObject([name, { runAsNonRoot: true, runAsUser: uid, ...(user?.[2] ? { runAsGroup: Number(user[2]) } : {}) }]);
+      expect([name, pod]).toMatchObject([
+        name,
+        { runAsNonRoot: true, runAsUser: uid, ...(user?.[2] ? { runAsGroup: Number(user[2]) } : {}) },
+      ]);
     }
   });
 
-  it('starts `lattice-gw serve` in exec form (node is PID 1 and gets SIGTERM), also with the Deployments\' args', () => {
+  it("starts `lattice-gw serve` in exec form (node is PID 1 and gets SIGTERM), also with the Deployments' args", () => {
     const entrypoint = execForm(lastInstruction(final, 'ENTRYPOINT') ?? '');
     const cmd = execForm(lastInstruction(final, 'CMD') ?? '[]');
     expect(entrypoint).toBeDefined();
@@ -162,7 +177,11 @@ describe('the Dockerfile', () => {
       // On the PATH as a link to the package's bin, executable through its shebang.
       const links = runs(final).flatMap((command) => [...command.matchAll(/\bln\s+-s\s+(\S+)\s+(\S+)/g)].map((m) => [m[1], m[2]]));
       expect(links).toContainEqual([bin, '/usr/local/bin/lattice-gw']);
-      expect(runs(final).some((command) => new RegExp(`\\bchmod\\s+(0?755|[ua]?\\+x)\\s+${bin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(command))).toBe(true);
+      expect(
+        runs(final).some((command) =>
+          new RegExp(`\\bchmod\\s+(0?755|[ua]?\\+x)\\s+${bin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(command),
+        ),
+      ).toBe(true);
       expect(readFileSync(join(REPO, 'src', 'cli.ts'), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
       args = rest;
     } else {
@@ -177,8 +196,14 @@ describe('the Dockerfile', () => {
   });
 
   it('exposes the port the server listens on in the Deployments', () => {
-    const port = /(?:^|\s)PORT=(\d+)/.exec(final.instructions.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' '))?.[1];
+    const port = /(?:^|\s)PORT=(\d+)/.exec(
+      final.instructions
+        .filter((i) => i.keyword === 'ENV')
+        .map((i) => i.args)
+        .join(' '),
+    )?.[1];
     expect(lastInstruction(final, 'EXPOSE')).toBe(port);
-    for (const [name, deployment] of deployments) expect([name, container(deployment).ports[0]?.containerPort]).toEqual([name, Number(port)]);
+    for (const [name, deployment] of deployments)
+      expect([name, container(deployment).ports[0]?.containerPort]).toEqual([name, Number(port)]);
   });
 });

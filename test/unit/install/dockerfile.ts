@@ -82,5 +82,10 @@ export function inWorkdir(workdir: string, path: string): string {
 export function copyTargets(copy: Copy, workdir: string): Map<string, string> {
   const destination = inWorkdir(workdir, copy.destination);
   const intoDirectory = copy.destination.endsWith('/') || copy.sources.length > 1;
-  return new Map(copy.sources.map((source) => [source.replace(/\/$/, ''), intoDirectory ? `${destination}/${source.replace(/\/$/, '').split('/').pop()}` : destination]));
+  return new Map(
+    copy.sources.map((source) => [
+      source.replace(/\/$/, ''),
+      intoDirectory ? `${destination}/${source.replace(/\/$/, '').split('/').pop()}` : destination,
+    ]),
+  );
 }

@@ -59,13 +59,19 @@ describe('docs/configuration.md', () => {
 
   it('gives for every numeric variable the range the server accepts', () => {
     const numeric = variables.filter((v) => /whole number/.test(refusal(v, 'twelve')));
-    expect(numeric).toEqual(expect.arrayContaining(['HOOK_DEADLINE_MS', 'SHUTDOWN_GRACE_MS', 'LATTICE_RULES_PER_LISTENER', 'LATTICE_LISTENERS_PER_SERVICE']));
+    expect(numeric).toEqual(
+      expect.arrayContaining(['HOOK_DEADLINE_MS', 'SHUTDOWN_GRACE_MS', 'LATTICE_RULES_PER_LISTENER', 'LATTICE_LISTENERS_PER_SERVICE']),
+    );
     for (const variable of numeric) {
       const range = /(\d+)–(\d+)/.exec(rowOf(doc, variable) ?? '');
       expect([variable, range !== null]).toEqual([variable, true]);
       const [min, max] = [Number(range?.[1]), Number(range?.[2])];
       expect([variable, accepts(variable, String(min)), accepts(variable, String(max))]).toEqual([variable, true, true]);
-      expect([variable, min === 0 || !accepts(variable, String(min - 1)), accepts(variable, String(max + 1))]).toEqual([variable, true, false]);
+      expect([variable, min === 0 || !accepts(variable, String(min - 1)), accepts(variable, String(max + 1))]).toEqual([
+        variable,
+        true,
+        false,
+      ]);
     }
   });
 
@@ -85,7 +91,9 @@ describe('the finalizer commands of install.md and operations.md', () => {
     .flatMap((c) => c.targets.map((t) => `${t.resource}.${t.apiVersion.split('/')[0]}`));
 
   it('cover every kind that gets a finalizer', () => {
-    expect(finalized).toEqual(expect.arrayContaining(['serviceexports.application-networking.k8s.aws', 'httproutes.gateway.networking.k8s.io']));
+    expect(finalized).toEqual(
+      expect.arrayContaining(['serviceexports.application-networking.k8s.aws', 'httproutes.gateway.networking.k8s.io']),
+    );
     const uninstallLoop = /for kind in ([^;]+); do/.exec(read('install.md').replace(/\\\n/g, ' '))?.[1]?.split(/\s+/) ?? [];
     expect(finalized.filter((kind) => !uninstallLoop.includes(kind))).toEqual([]);
     const stuckQuery = /kubectl get ([a-z,]+) -A -o json/.exec(read('operations.md'))?.[1]?.split(',') ?? [];

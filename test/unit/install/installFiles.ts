@@ -14,7 +14,12 @@ export const PACKAGE_JSON = join(REPO, 'package.json');
 export function filesBelow(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1).split('\\').join('/'))
+    .map((entry) =>
+      join(entry.parentPath, entry.name)
+        .slice(dir.length + 1)
+        .split('\\')
+        .join('/'),
+    )
     .sort();
 }
 
@@ -36,7 +41,10 @@ export function readYaml<T = unknown>(path: string): T {
 }
 
 export function isController(object: KubeObject): boolean {
-  return object.apiVersion === 'metacontroller.k8s.io/v1alpha1' && (object.kind === 'DecoratorController' || object.kind === 'CompositeController');
+  return (
+    object.apiVersion === 'metacontroller.k8s.io/v1alpha1' &&
+    (object.kind === 'DecoratorController' || object.kind === 'CompositeController')
+  );
 }
 
 // Typed views of what the tests look at.

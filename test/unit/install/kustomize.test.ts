@@ -62,8 +62,14 @@ describe('metacontroller/, installed with kubectl apply -k', () => {
 
   it('holds one named object per file, namespaced ones in the hook namespace', () => {
     for (const [index, object] of objects.entries()) {
-      expect([resources[index], object]).toMatchObject([resources[index], { apiVersion: expect.any(String), kind: expect.any(String), metadata: { name: expect.any(String) } }]);
-      expect([resources[index], object.metadata.namespace]).toEqual([resources[index], NAMESPACED.has(object.kind) ? DEFAULT_HOOK_SERVICE.namespace : undefined]);
+      expect([resources[index], object]).toMatchObject([
+        resources[index],
+        { apiVersion: expect.any(String), kind: expect.any(String), metadata: { name: expect.any(String) } },
+      ]);
+      expect([resources[index], object.metadata.namespace]).toEqual([
+        resources[index],
+        NAMESPACED.has(object.kind) ? DEFAULT_HOOK_SERVICE.namespace : undefined,
+      ]);
     }
     expect(only(objects, 'Namespace').metadata).toMatchObject({
       name: DEFAULT_HOOK_SERVICE.namespace,
@@ -75,7 +81,9 @@ describe('metacontroller/, installed with kubectl apply -k', () => {
     const service = only<Service>(objects, 'Service', DEFAULT_HOOK_SERVICE.name);
     expect(service.metadata.namespace).toBe(DEFAULT_HOOK_SERVICE.namespace);
     expect(service.spec.selector).toEqual(podLabels);
-    expect(service.spec.ports).toEqual([{ name: DEFAULT_HOOK_SERVICE.protocol, port: DEFAULT_HOOK_SERVICE.port, targetPort: 'http', protocol: 'TCP' }]);
+    expect(service.spec.ports).toEqual([
+      { name: DEFAULT_HOOK_SERVICE.protocol, port: DEFAULT_HOOK_SERVICE.port, targetPort: 'http', protocol: 'TCP' },
+    ]);
     expect(container(deployment).ports.map((p) => p.name)).toContain('http');
     const controllers = objects.filter(isController) as ControllerObject[];
     expect(controllers.length).toBeGreaterThan(0);
@@ -149,18 +157,25 @@ describe('metacontroller/, installed with kubectl apply -k', () => {
       expect(token).toBe(`secret:${endpoint?.authorization?.secretRef.name}/${endpoint?.authorization?.secretRef.key}`);
     }
     // Nothing else is touched.
-    expect(patched.filter((o, i) => JSON.stringify(o) !== JSON.stringify(objects[i])).map((o) => o.kind).sort()).toEqual(
-      [...controllers.map((c) => c.kind), 'Deployment'].sort(),
-    );
+    expect(
+      patched
+        .filter((o, i) => JSON.stringify(o) !== JSON.stringify(objects[i]))
+        .map((o) => o.kind)
+        .sort(),
+    ).toEqual([...controllers.map((c) => c.kind), 'Deployment'].sort());
   });
 
-  it.each(wiringVariants().map((v) => [v.component, v] as const))('offers the %s component: the variant wiring of every controller, and its server environment', (component, variant) => {
-    const patched = withComponent(`components/${component}`);
-    const controllers = patched.filter(isController);
-    expect(controllers.map((c) => c.metadata.name)).toEqual(variant.wirings.map((w) => `lattice-${w.name}`));
-    for (const [index, controller] of controllers.entries()) expect(controller).toEqual(controllerManifest(variant.wirings[index] as (typeof variant.wirings)[number]));
-    const env = envOf(only<Deployment>(patched, 'Deployment'));
-    for (const [name, value] of Object.entries(variant.env)) expect([name, env.get(name)]).toEqual([name, value]);
-    expect(() => loadConfig({ ...Object.fromEntries(env), CLUSTER_NAME: 'c', CLUSTER_VPC_ID: 'vpc-0123456789abcdef0' })).not.toThrow();
-  });
+  it.each(wiringVariants().map((v) => [v.component, v] as const))(
+    'offers the %s component: the variant wiring of every controller, and its server environment',
+    (component, variant) => {
+      const patched = withComponent(`components/${component}`);
+      const controllers = patched.filter(isController);
+      expect(controllers.map((c) => c.metadata.name)).toEqual(variant.wirings.map((w) => `lattice-${w.name}`));
+      for (const [index, controller] of controllers.entries())
+        expect(controller).toEqual(controllerManifest(variant.wirings[index] as (typeof variant.wirings)[number]));
+      const env = envOf(only<Deployment>(patched, 'Deployment'));
+      for (const [name, value] of Object.entries(variant.env)) expect([name, env.get(name)]).toEqual([name, value]);
+      expect(() => loadConfig({ ...Object.fromEntries(env), CLUSTER_NAME: 'c', CLUSTER_VPC_ID: 'vpc-0123456789abcdef0' })).not.toThrow();
+    },
+  );
 });

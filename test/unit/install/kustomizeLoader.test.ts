@@ -35,7 +35,9 @@ describe('the driver loading metacontroller/ with kustomize components', () => {
 
     // The controller patch targets group + labelSelector: objects of other groups with the same
     // label (CRDs, the Service, the Namespace…) exist, and stay as they are.
-    const sameLabelOtherGroup = base.filter((o) => !isController(o) && o.kind !== 'Deployment' && o.metadata.labels?.['app.kubernetes.io/name'] === 'lattice-gateway-hooks');
+    const sameLabelOtherGroup = base.filter(
+      (o) => !isController(o) && o.kind !== 'Deployment' && o.metadata.labels?.['app.kubernetes.io/name'] === 'lattice-gateway-hooks',
+    );
     expect(sameLabelOtherGroup.map((o) => o.kind)).toEqual(expect.arrayContaining(['CustomResourceDefinition', 'Service', 'Namespace']));
 
     for (const controller of controllers) {
@@ -45,7 +47,10 @@ describe('the driver loading metacontroller/ with kustomize components', () => {
       expect(endpointConfigs).toEqual([
         {
           host: 'lattice-gateway-hooks.lattice-gateway-hooks:80',
-          authorization: { type: 'Bearer', secretRef: { name: 'lattice-gateway-hooks-auth', namespace: 'lattice-gateway-hooks', key: 'token' } },
+          authorization: {
+            type: 'Bearer',
+            secretRef: { name: 'lattice-gateway-hooks-auth', namespace: 'lattice-gateway-hooks', key: 'token' },
+          },
         },
       ]);
     }
@@ -63,25 +68,34 @@ describe('the driver loading metacontroller/ with kustomize components', () => {
     expect(loadControllers(KUSTOMIZE_DIR, [HOOK_AUTH_COMPONENT_DIR]).map((c) => c.name)).toEqual(names);
   });
 
-  it.each(wiringVariants().map((v) => [v.component, v] as const))('applies %s to the controllers it names and appends its variables to the server', (component, variant) => {
-    const patched = loadKustomization(KUSTOMIZE_DIR, [`components/${component}`]);
-    const changedControllers = changedBy(patched).filter(isController);
-    expect(changedControllers.length).toBeGreaterThan(0);
-    expect(changedControllers.length).toBeLessThan(patched.filter(isController).length);
-    const byName = new Map(loadControllers(KUSTOMIZE_DIR, [`components/${component}`]).map((c) => [c.name, c]));
-    for (const controller of changedControllers) {
-      const wiring = variant.wirings.find((w) => `lattice-${w.name}` === controller.metadata.name);
-      expect(byName.get(controller.metadata.name)?.owned).toEqual(wiring?.kind === 'DecoratorController' ? wiring.attachments : wiring?.childResources);
-    }
-    const env = envArray(only<Deployment>(patched, 'Deployment'));
-    const added = env.slice(envArray(only<Deployment>(base, 'Deployment')).length);
-    expect(added).toEqual(Object.entries(variant.env).map(([name, value]) => ({ name, value })));
-  });
+  it.each(wiringVariants().map((v) => [v.component, v] as const))(
+    'applies %s to the controllers it names and appends its variables to the server',
+    (component, variant) => {
+      const patched = loadKustomization(KUSTOMIZE_DIR, [`components/${component}`]);
+      const changedControllers = changedBy(patched).filter(isController);
+      expect(changedControllers.length).toBeGreaterThan(0);
+      expect(changedControllers.length).toBeLessThan(patched.filter(isController).length);
+      const byName = new Map(loadControllers(KUSTOMIZE_DIR, [`components/${component}`]).map((c) => [c.name, c]));
+      for (const controller of changedControllers) {
+        const wiring = variant.wirings.find((w) => `lattice-${w.name}` === controller.metadata.name);
+        expect(byName.get(controller.metadata.name)?.owned).toEqual(
+          wiring?.kind === 'DecoratorController' ? wiring.attachments : wiring?.childResources,
+        );
+      }
+      const env = envArray(only<Deployment>(patched, 'Deployment'));
+      const added = env.slice(envArray(only<Deployment>(base, 'Deployment')).length);
+      expect(added).toEqual(Object.entries(variant.env).map(([name, value]) => ({ name, value })));
+    },
+  );
 });
 
 describe('kustomize patch targets', () => {
-  const controller = object('metacontroller.k8s.io/v1alpha1', 'DecoratorController', 'lattice-httproute', { labels: { 'app.kubernetes.io/name': 'lattice-gateway-hooks', tier: 'hooks' } });
-  const crd = object('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'servicenetworks.application-networking.k8s.aws', { labels: { 'app.kubernetes.io/name': 'lattice-gateway-hooks' } });
+  const controller = object('metacontroller.k8s.io/v1alpha1', 'DecoratorController', 'lattice-httproute', {
+    labels: { 'app.kubernetes.io/name': 'lattice-gateway-hooks', tier: 'hooks' },
+  });
+  const crd = object('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'servicenetworks.application-networking.k8s.aws', {
+    labels: { 'app.kubernetes.io/name': 'lattice-gateway-hooks' },
+  });
   const service = object('v1', 'Service', 'lattice-gateway-hooks', { namespace: 'lattice-gateway-hooks', annotations: { team: 'net' } });
 
   it.each<[string, PatchTarget, boolean, boolean, boolean]>([
@@ -94,7 +108,13 @@ describe('kustomize patch targets', () => {
     ['a name that only matches a part', { name: 'httproute' }, false, false, false],
     ['a namespace', { namespace: 'lattice-gateway-hooks' }, false, false, true],
     ['a label', { labelSelector: 'app.kubernetes.io/name=lattice-gateway-hooks' }, true, true, false],
-    ['group and label together', { group: 'metacontroller.k8s.io', labelSelector: 'app.kubernetes.io/name=lattice-gateway-hooks' }, true, false, false],
+    [
+      'group and label together',
+      { group: 'metacontroller.k8s.io', labelSelector: 'app.kubernetes.io/name=lattice-gateway-hooks' },
+      true,
+      false,
+      false,
+    ],
     ['two labels', { labelSelector: 'app.kubernetes.io/name==lattice-gateway-hooks, tier=hooks' }, true, false, false],
     ['a label that differs, or is missing', { labelSelector: 'tier!=hooks' }, false, true, true],
     ['a label in a set', { labelSelector: 'tier in (hooks, web)' }, true, false, false],
@@ -103,7 +123,11 @@ describe('kustomize patch targets', () => {
     ['a label that does not exist', { labelSelector: '!tier' }, false, true, true],
     ['an annotation', { annotationSelector: 'team=net' }, false, false, true],
   ])('selecting by %s', (_name, target, selectsController, selectsCrd, selectsService) => {
-    expect([selects(target, controller), selects(target, crd), selects(target, service)]).toEqual([selectsController, selectsCrd, selectsService]);
+    expect([selects(target, controller), selects(target, crd), selects(target, service)]).toEqual([
+      selectsController,
+      selectsCrd,
+      selectsService,
+    ]);
   });
 
   it('refuses a selector it cannot read rather than selecting wrongly', () => {

@@ -30,7 +30,11 @@ const dnsSubdomain = { type: 'string', maxLength: 253, pattern: `^${DNS_LABEL}(\
 /** Go's time.ParseDuration (the CRD's `format: duration`). */
 const goDuration = { type: 'string', pattern: '^(0|([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$' } as const;
 
-function object(properties: Record<string, unknown>, required: string[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
+function object(
+  properties: Record<string, unknown>,
+  required: string[] = [],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { type: 'object', additionalProperties: false, properties, ...(required.length > 0 ? { required } : {}), ...extra };
 }
 
@@ -74,22 +78,31 @@ const definitions = {
   optionalKeyRef: object({ name: dnsSubdomain, namespace: dnsLabel, key: text }, ['name', 'namespace']),
   authorization: object({ type: { ...text, not: { const: 'Basic' } }, secretRef: ref('secretKeyRef') }, ['secretRef']),
   basicAuth: object({ secretRef: ref('secretRef'), usernameKey: text, passwordKey: text }, ['secretRef']),
-  caBundle: object({ inline: text, secretRef: ref('optionalKeyRef'), configMapRef: ref('optionalKeyRef') }, [], { minProperties: 1, maxProperties: 1 }),
+  caBundle: object({ inline: text, secretRef: ref('optionalKeyRef'), configMapRef: ref('optionalKeyRef') }, [], {
+    minProperties: 1,
+    maxProperties: 1,
+  }),
   clientTLS: object({ secretRef: ref('secretRef'), certKey: text, privateKeyKey: text }, ['secretRef']),
 
   endpointConfig: object({ host: text, ...connection }, ['host'], notBothAuthorizations),
   webhook: object(
     {
       url: { type: 'string', pattern: '^https?://[^/?#\\s]+(/\\S*)?$' },
-      service: object({ name: dnsLabel, namespace: dnsLabel, port: { type: 'integer', minimum: 1, maximum: 65535 }, protocol: { enum: ['http', 'https'] } }, ['name', 'namespace']),
+      service: object(
+        {
+          name: dnsLabel,
+          namespace: dnsLabel,
+          port: { type: 'integer', minimum: 1, maximum: 65535 },
+          protocol: { enum: ['http', 'https'] },
+        },
+        ['name', 'namespace'],
+      ),
       path: { type: 'string', pattern: '^/\\S*$' },
       timeout: goDuration,
       responseUnMarshallMode: { enum: ['loose', 'strict'] },
-      etag: object(
-        { enabled: { type: 'boolean' }, cacheTimeoutSeconds: nonNegativeInt32, cacheCleanupSeconds: nonNegativeInt32 },
-        [],
-        { dependencies: { cacheTimeoutSeconds: ['cacheCleanupSeconds'] } },
-      ),
+      etag: object({ enabled: { type: 'boolean' }, cacheTimeoutSeconds: nonNegativeInt32, cacheCleanupSeconds: nonNegativeInt32 }, [], {
+        dependencies: { cacheTimeoutSeconds: ['cacheCleanupSeconds'] },
+      }),
       ...connection,
     },
     [],
@@ -113,7 +126,12 @@ const METACONTROLLER_API_VERSION = 'metacontroller.k8s.io/v1alpha1';
 function controllerSchema(kind: string, spec: Record<string, unknown>): Record<string, unknown> {
   return {
     definitions,
-    ...object({ apiVersion: { const: METACONTROLLER_API_VERSION }, kind: { const: kind }, metadata: ref('metadata'), spec }, ['apiVersion', 'kind', 'metadata', 'spec']),
+    ...object({ apiVersion: { const: METACONTROLLER_API_VERSION }, kind: { const: kind }, metadata: ref('metadata'), spec }, [
+      'apiVersion',
+      'kind',
+      'metadata',
+      'spec',
+    ]),
   };
 }
 
@@ -134,7 +152,12 @@ export const DECORATOR_CONTROLLER_SCHEMA = controllerSchema(
         ),
         { minItems: 1 },
       ),
-      attachments: arrayOf(object({ apiVersion: ref('apiVersion'), resource: ref('resource'), updateStrategy: object({ method: ref('updateMethod') }) }, ['apiVersion', 'resource'])),
+      attachments: arrayOf(
+        object({ apiVersion: ref('apiVersion'), resource: ref('resource'), updateStrategy: object({ method: ref('updateMethod') }) }, [
+          'apiVersion',
+          'resource',
+        ]),
+      ),
       resyncPeriodSeconds: ref('resyncPeriodSeconds'),
       hooks: ref('hooks'),
       endpointConfigs: ref('endpointConfigs'),
@@ -164,7 +187,9 @@ export const COMPOSITE_CONTROLLER_SCHEMA = controllerSchema(
             resource: ref('resource'),
             updateStrategy: object({
               method: ref('updateMethod'),
-              statusChecks: object({ conditions: arrayOf(object({ type: text, status: { type: 'string' }, reason: { type: 'string' } }, ['type'])) }),
+              statusChecks: object({
+                conditions: arrayOf(object({ type: text, status: { type: 'string' }, reason: { type: 'string' } }, ['type'])),
+              }),
             }),
           },
           ['apiVersion', 'resource'],
@@ -190,7 +215,8 @@ const validators: Record<string, ValidateFunction> = {
 
 function describeError(error: ErrorObject): string {
   const where = error.instancePath === '' ? '/' : error.instancePath;
-  if (error.keyword === 'additionalProperties') return `${where}: unknown field "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+  if (error.keyword === 'additionalProperties')
+    return `${where}: unknown field "${(error.params as { additionalProperty: string }).additionalProperty}"`;
   return `${where}: ${error.message ?? error.keyword}`;
 }
 

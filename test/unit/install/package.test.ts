@@ -41,7 +41,8 @@ describe('package.json', () => {
   });
 
   it('pins every dependency to one version', () => {
-    for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) expect([name, version]).toEqual([name, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
+    for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies }))
+      expect([name, version]).toEqual([name, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
   });
 
   it("installs the helm layer without its aws-cdk-lib peer (220 MB): the lock file is made with .npmrc's legacy-peer-deps", () => {

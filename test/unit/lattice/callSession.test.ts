@@ -10,7 +10,9 @@ describe('CallSession: which failures retry the hook later', () => {
   it('retries a connection lost mid-call (the call may have taken effect: the next pass finds out)', async () => {
     const reset = Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' });
     expect(await failWith(reset).catch((e: unknown) => e)).toBeInstanceOf(RetryLaterError);
-    expect(await failWith(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })).catch((e: unknown) => e)).toBeInstanceOf(RetryLaterError);
+    expect(
+      await failWith(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })).catch((e: unknown) => e),
+    ).toBeInstanceOf(RetryLaterError);
   });
 
   it('recognises the same errors once the SDK has wrapped them (a rejection from another realm loses name and code)', async () => {

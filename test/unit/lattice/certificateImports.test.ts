@@ -18,7 +18,11 @@ function fakeAcm(certs: Record<string, { tags: Record<string, string>; inUse?: b
   const acm = {
     async listIssuedCertificates() {
       calls.push('ListCertificates');
-      return Object.keys(certs).map((arn) => ({ CertificateArn: arn, Type: certs[arn]?.imported === false ? 'AMAZON_ISSUED' : 'IMPORTED', DomainName: 'shop.example.com' }));
+      return Object.keys(certs).map((arn) => ({
+        CertificateArn: arn,
+        Type: certs[arn]?.imported === false ? 'AMAZON_ISSUED' : 'IMPORTED',
+        DomainName: 'shop.example.com',
+      }));
     },
     async listTags(arn: string) {
       calls.push(`ListTags ${arn}`);
@@ -46,14 +50,18 @@ const ours = (secret: string) => ({ [MANAGED_BY]: OWNER.managedBy, [GATEWAY_TAG]
 describe('convergeImportedCertificates', () => {
   it('costs no call when every Secret is imported with its current fingerprint', async () => {
     const { acm, calls } = fakeAcm({});
-    const out = await convergeImportedCertificates(acm, OWNER, new Map([['infra/a', material('infra/a', 'f1')]]), { 'infra/a': { arn: ARN(1), fingerprint: 'f1' } });
+    const out = await convergeImportedCertificates(acm, OWNER, new Map([['infra/a', material('infra/a', 'f1')]]), {
+      'infra/a': { arn: ARN(1), fingerprint: 'f1' },
+    });
     expect(calls).toEqual([]);
     expect(out.imported).toEqual({ 'infra/a': { arn: ARN(1), fingerprint: 'f1' } });
   });
 
   it('re-imports a rotated Secret onto its ARN, after checking the certificate is ours', async () => {
     const { acm, calls } = fakeAcm({ [ARN(1)]: { tags: ours('infra/a') } });
-    const out = await convergeImportedCertificates(acm, OWNER, new Map([['infra/a', material('infra/a', 'f2')]]), { 'infra/a': { arn: ARN(1), fingerprint: 'f1' } });
+    const out = await convergeImportedCertificates(acm, OWNER, new Map([['infra/a', material('infra/a', 'f2')]]), {
+      'infra/a': { arn: ARN(1), fingerprint: 'f1' },
+    });
     expect(calls).toEqual([`ListTags ${ARN(1)}`, `Import ${ARN(1)}`]);
     expect(out.imported['infra/a']).toEqual({ arn: ARN(1), fingerprint: 'f2' });
   });
@@ -92,6 +100,8 @@ describe('convergeImportedCertificates', () => {
     expect(Object.keys(certs)).toEqual([ARN(2)]);
     expect(out.inUse).toEqual([ARN(2)]);
     expect(out.imported).toEqual({ 'infra/busy': { arn: ARN(2), fingerprint: 'f' } });
-    expect(out.failures.get('infra/new')).toBe('ACM refused the certificate of Secret infra/new: ValidationException: The certificate is expired');
+    expect(out.failures.get('infra/new')).toBe(
+      'ACM refused the certificate of Secret infra/new: ValidationException: The certificate is expired',
+    );
   });
 });

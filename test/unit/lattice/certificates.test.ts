@@ -22,7 +22,12 @@ describe('ACM certificate discovery', () => {
   it('prefers an exact name over a wildcard, then the newest certificate', async () => {
     const { acm } = fakeAcm([
       { CertificateArn: 'arn:wild', DomainName: '*.example.com', IssuedAt: at('2026-06-01T00:00:00Z') },
-      { CertificateArn: 'arn:old', DomainName: 'example.org', SubjectAlternativeNameSummaries: ['shop.example.com'], IssuedAt: at('2025-01-01T00:00:00Z') },
+      {
+        CertificateArn: 'arn:old',
+        DomainName: 'example.org',
+        SubjectAlternativeNameSummaries: ['shop.example.com'],
+        IssuedAt: at('2025-01-01T00:00:00Z'),
+      },
       { CertificateArn: 'arn:new', DomainName: 'SHOP.example.com', ImportedAt: at('2026-01-01T00:00:00Z') },
       { CertificateArn: 'arn:other', DomainName: 'other.example.com', IssuedAt: at('2026-09-01T00:00:00Z') },
     ]);
@@ -34,7 +39,12 @@ describe('ACM certificate discovery', () => {
   it('reads the full certificate only when the summary has more SANs than it lists', async () => {
     const { acm, described } = fakeAcm(
       [
-        { CertificateArn: 'arn:many', DomainName: 'a.example.com', SubjectAlternativeNameSummaries: ['a.example.com'], HasAdditionalSubjectAlternativeNames: true },
+        {
+          CertificateArn: 'arn:many',
+          DomainName: 'a.example.com',
+          SubjectAlternativeNameSummaries: ['a.example.com'],
+          HasAdditionalSubjectAlternativeNames: true,
+        },
         { CertificateArn: 'arn:few', DomainName: 'b.example.com', HasAdditionalSubjectAlternativeNames: false },
       ],
       { 'arn:many': ['a.example.com', 'deep.example.com'] },

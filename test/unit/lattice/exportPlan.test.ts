@@ -25,7 +25,13 @@ const group = (overrides: Partial<ObservedTargetGroup>): ObservedTargetGroup => 
   tags: {},
   ...overrides,
 });
-const old = group({ arn: 'arn:tg/tg-old', id: 'tg-old', name: 'k8s-export-shop-reviews-80-h1', config: { port: 80, protocol: 'HTTP', protocolVersion: 'HTTP1' }, serviceArns: ['arn:svc/importer'] });
+const old = group({
+  arn: 'arn:tg/tg-old',
+  id: 'tg-old',
+  name: 'k8s-export-shop-reviews-80-h1',
+  config: { port: 80, protocol: 'HTTP', protocolVersion: 'HTTP1' },
+  serviceArns: ['arn:svc/importer'],
+});
 
 function plan(desired: TargetGroupModel[], observed: ObservedTargetGroup[]): { ops: TargetGroupOp[]; waits: string[] } {
   const ops: TargetGroupOp[] = [];
@@ -39,7 +45,9 @@ describe('export plan: a TargetGroupPolicy replaces an exported group that anoth
   it('creates the replacement hidden and keeps the old group serving, not withdrawn, while it fills', () => {
     const first = plan([h2], [old]);
     expect(first.ops).toEqual([{ kind: 'createTargetGroup', targetGroup: h2 }]);
-    expect(first.waits).toContain('target group k8s-export-shop-reviews-80-h1 keeps serving arn:svc/importer until its replacement holds its targets');
+    expect(first.waits).toContain(
+      'target group k8s-export-shop-reviews-80-h1 keeps serving arn:svc/importer until its replacement holds its targets',
+    );
     const filling = plan([h2], [old, group({ targets: [], tags: { [PENDING]: 'true' } })]);
     expect(filling.ops.map((o) => o.kind)).toEqual(['registerTargets']);
   });
@@ -52,11 +60,15 @@ describe('export plan: a TargetGroupPolicy replaces an exported group that anoth
     ]);
     // Tagged already: nothing is written again while importers move away; once unused it retires.
     expect(plan([h2], [group({}), { ...old, tags: { [WITHDRAWN]: 'true' } }]).ops).toEqual([]);
-    expect(plan([h2], [group({}), { ...old, serviceArns: [] }]).ops).toEqual([{ kind: 'retireTargetGroup', targetGroupArn: 'arn:tg/tg-old', targetGroupName: old.name }]);
+    expect(plan([h2], [group({}), { ...old, serviceArns: [] }]).ops).toEqual([
+      { kind: 'retireTargetGroup', targetGroupArn: 'arn:tg/tg-old', targetGroupName: old.name },
+    ]);
   });
 
   it('shows again a wanted group that was withdrawn (its Service came back)', () => {
-    expect(plan([h2], [group({ tags: { [WITHDRAWN]: 'true' } })]).ops).toEqual([{ kind: 'untagTargetGroup', targetGroupArn: 'arn:tg/tg-new', targetGroupName: h2.name, tagKeys: [WITHDRAWN] }]);
+    expect(plan([h2], [group({ tags: { [WITHDRAWN]: 'true' } })]).ops).toEqual([
+      { kind: 'untagTargetGroup', targetGroupArn: 'arn:tg/tg-new', targetGroupName: h2.name, tagKeys: [WITHDRAWN] },
+    ]);
   });
 });
 
@@ -69,6 +81,8 @@ describe('export plan: withdraw, then retire', () => {
       { kind: 'tagTargetGroup', targetGroupArn: 'arn:tg/tg-old', targetGroupName: old.name, tags: { [WITHDRAWN]: 'true' } },
       { kind: 'retireTargetGroup', targetGroupArn: 'arn:tg/tg-new', targetGroupName: h2.name },
     ]);
-    expect(waits).toEqual([`target group ${old.name} is no longer exported but still used by arn:svc/importer; importers were told it is withdrawn`]);
+    expect(waits).toEqual([
+      `target group ${old.name} is no longer exported but still used by arn:svc/importer; importers were told it is withdrawn`,
+    ]);
   });
 });

@@ -14,7 +14,8 @@ function latticeWithDead(deadIds: string[]) {
     byToken.set(input.clientToken, id);
     return { id, arn: `arn:${id}` };
   };
-  const alive = async (c: { id?: string }) => isAlive(deadIds.includes(c.id ?? '') ? Promise.reject(notFound()) : Promise.resolve({ status: 'ACTIVE' }));
+  const alive = async (c: { id?: string }) =>
+    isAlive(deadIds.includes(c.id ?? '') ? Promise.reject(notFound()) : Promise.resolve({ status: 'ACTIVE' }));
   return { byToken, tokens, create, alive };
 }
 

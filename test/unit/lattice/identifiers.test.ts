@@ -8,13 +8,15 @@ describe('identifiers sent to Lattice', () => {
     expect(isLatticeIdentifier('my network')).toBe(false);
   });
 
-  it.each([['a name', 'not an id'], ['a number', 5], ['an object', { id: 'sn-0123456789abcdef0' }], ['a list', ['sn-0123456789abcdef0']]])(
-    'answers %s where an identifier goes as not found, without a call',
-    (_what, value) => {
-      const command = new GetServiceNetworkCommand({ serviceNetworkIdentifier: value as string });
-      expect(() => checked(command)).toThrow(expect.objectContaining({ name: 'ResourceNotFoundException' }));
-    },
-  );
+  it.each([
+    ['a name', 'not an id'],
+    ['a number', 5],
+    ['an object', { id: 'sn-0123456789abcdef0' }],
+    ['a list', ['sn-0123456789abcdef0']],
+  ])('answers %s where an identifier goes as not found, without a call', (_what, value) => {
+    const command = new GetServiceNetworkCommand({ serviceNetworkIdentifier: value as string });
+    expect(() => checked(command)).toThrow(expect.objectContaining({ name: 'ResourceNotFoundException' }));
+  });
 
   it('lets a valid identifier through', () => {
     const command = new GetServiceNetworkCommand({ serviceNetworkIdentifier: 'sn-0123456789abcdef0' });

@@ -57,8 +57,12 @@ function fakeLambda(initial: unknown[] = [], failAdd?: Error) {
 describe('invoke statements', () => {
   it('recognises only our statement for this target group as Lambda writes it', () => {
     expect(hasInvokeStatement(policy(statement()), invokeStatementId(TG_ID), TG_ARN)).toBe(true);
-    expect(hasInvokeStatement(policy(statement({ Condition: { ArnLike: { 'AWS:SourceArn': 'arn:other' } } })), invokeStatementId(TG_ID), TG_ARN)).toBe(false);
-    expect(hasInvokeStatement(policy(statement({ Principal: { Service: 's3.amazonaws.com' } })), invokeStatementId(TG_ID), TG_ARN)).toBe(false);
+    expect(
+      hasInvokeStatement(policy(statement({ Condition: { ArnLike: { 'AWS:SourceArn': 'arn:other' } } })), invokeStatementId(TG_ID), TG_ARN),
+    ).toBe(false);
+    expect(hasInvokeStatement(policy(statement({ Principal: { Service: 's3.amazonaws.com' } })), invokeStatementId(TG_ID), TG_ARN)).toBe(
+      false,
+    );
     expect(hasInvokeStatement(policy(statement({ Sid: 'someone-else' })), invokeStatementId(TG_ID), TG_ARN)).toBe(false);
     expect(hasInvokeStatement(undefined, invokeStatementId(TG_ID), TG_ARN)).toBe(false);
     expect(hasInvokeStatement('not json', invokeStatementId(TG_ID), TG_ARN)).toBe(false);
@@ -85,9 +89,25 @@ describe('invoke statements', () => {
 });
 
 describe('LAMBDA target groups in the plan', () => {
-  const desired: TargetGroupModel = { key: 'lambda:apps/thumbs', name: 'k8s-thumbs', type: 'LAMBDA', lambda: { functionArn: FN }, config: { lambdaEventStructureVersion: 'V2' }, tags: {}, targets: [{ id: FN }] };
+  const desired: TargetGroupModel = {
+    key: 'lambda:apps/thumbs',
+    name: 'k8s-thumbs',
+    type: 'LAMBDA',
+    lambda: { functionArn: FN },
+    config: { lambdaEventStructureVersion: 'V2' },
+    tags: {},
+    targets: [{ id: FN }],
+  };
   const observed = (invokePermitted: boolean, targets: ObservedTargetGroup['targets'] = []): ObservedTargetGroup => ({
-    arn: TG_ARN, id: TG_ID, name: 'k8s-thumbs', status: 'ACTIVE', type: 'LAMBDA', config: { lambdaEventStructureVersion: 'V2' }, serviceArns: [], targets, invokePermitted,
+    arn: TG_ARN,
+    id: TG_ID,
+    name: 'k8s-thumbs',
+    status: 'ACTIVE',
+    type: 'LAMBDA',
+    config: { lambdaEventStructureVersion: 'V2' },
+    serviceArns: [],
+    targets,
+    invokePermitted,
   });
 
   function plan(group: ObservedTargetGroup): TargetGroupOp[] {

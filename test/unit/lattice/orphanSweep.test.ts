@@ -25,7 +25,11 @@ function fakeLattice(services: ServiceSummary[], groups: TargetGroupSummary[], t
     listTags: (resourceArn: string) => call('ListTagsForResource', tags[resourceArn] ?? {}),
     listServiceNetworkServiceAssociations: () => call('ListServiceNetworkServiceAssociations', []),
     deleteService: (id: string) => call('DeleteService', { arn: id }),
-    getTargetGroup: (id: string) => call('GetTargetGroup', groups.find((g) => g.arn === id)),
+    getTargetGroup: (id: string) =>
+      call(
+        'GetTargetGroup',
+        groups.find((g) => g.arn === id),
+      ),
     listTargets: () => call('ListTargets', []),
     deleteTargetGroup: (id: string) => call('DeleteTargetGroup', { arn: id }),
   };
@@ -48,8 +52,23 @@ function options(overrides: Partial<SweepOptions> = {}): SweepOptions & { remova
   };
 }
 
-const service = (id: string, extra: Partial<ServiceSummary> = {}): ServiceSummary => ({ id, arn: arn('service', id), name: id, createdAt: OLD, status: 'ACTIVE', ...extra });
-const group = (id: string, extra: Partial<TargetGroupSummary> = {}): TargetGroupSummary => ({ id, arn: arn('targetgroup', id), name: id, createdAt: OLD, status: 'ACTIVE', serviceArns: [], ...extra });
+const service = (id: string, extra: Partial<ServiceSummary> = {}): ServiceSummary => ({
+  id,
+  arn: arn('service', id),
+  name: id,
+  createdAt: OLD,
+  status: 'ACTIVE',
+  ...extra,
+});
+const group = (id: string, extra: Partial<TargetGroupSummary> = {}): TargetGroupSummary => ({
+  id,
+  arn: arn('targetgroup', id),
+  name: id,
+  createdAt: OLD,
+  status: 'ACTIVE',
+  serviceArns: [],
+  ...extra,
+});
 
 describe('an orphan sweep pass', () => {
   it('deletes an orphan service, and its target group only once the service is gone', async () => {
@@ -123,13 +142,15 @@ describe('an orphan sweep pass', () => {
   it('ends the pass incomplete, without failing the hook, when the call budget runs out', async () => {
     const gone = service('svc-gone');
     const lattice = fakeLattice([gone], [], {});
-    (lattice.api as unknown as { listTags: () => Promise<never> }).listTags = () => Promise.reject(new RetryLaterError('ListTagsForResource: AWS call budget exhausted', 2));
+    (lattice.api as unknown as { listTags: () => Promise<never> }).listTags = () =>
+      Promise.reject(new RetryLaterError('ListTagsForResource: AWS call budget exhausted', 2));
     await expect(sweepOrphans(lattice.api, options())).resolves.toMatchObject({ complete: false, orphans: 0 });
   });
 
   it('fails on an error that is not transient', async () => {
     const lattice = fakeLattice([service('svc-gone')], [], {});
-    (lattice.api as unknown as { listTags: () => Promise<never> }).listTags = () => Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    (lattice.api as unknown as { listTags: () => Promise<never> }).listTags = () =>
+      Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     await expect(sweepOrphans(lattice.api, options())).rejects.toThrow('denied');
   });
 });

@@ -2,7 +2,10 @@ import { parseDestinationArn, sameDestinationType } from '../../../src/lattice/a
 import { compactAuthPolicy, MAX_AUTH_POLICY_BYTES, sameAuthPolicy } from '../../../src/lattice/authPolicyDocument';
 
 describe('IAM auth policy documents', () => {
-  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }] };
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }],
+  };
 
   it('are sent compacted, on one line', () => {
     const result = compactAuthPolicy(JSON.stringify(policy, null, 2));
@@ -13,7 +16,10 @@ describe('IAM auth policy documents', () => {
   it('must be present, valid JSON and a JSON object, without quoting the document in the problem', () => {
     expect(compactAuthPolicy(undefined)).toEqual({ ok: false, problem: 'spec.policy is required: an IAM policy document (JSON)' });
     expect(compactAuthPolicy('  ')).toMatchObject({ ok: false });
-    expect(compactAuthPolicy('{"Principal": "arn:aws:iam::111122223333:role/secret",')).toEqual({ ok: false, problem: 'spec.policy is not valid JSON' });
+    expect(compactAuthPolicy('{"Principal": "arn:aws:iam::111122223333:role/secret",')).toEqual({
+      ok: false,
+      problem: 'spec.policy is not valid JSON',
+    });
     expect(compactAuthPolicy('["Allow"]')).toEqual({ ok: false, problem: 'spec.policy must be a JSON object (an IAM policy document)' });
     expect(compactAuthPolicy('"text"')).toMatchObject({ ok: false });
   });
@@ -45,18 +51,36 @@ describe('access log destination ARNs', () => {
   it('name an S3 bucket, a CloudWatch Logs group or a Firehose delivery stream', () => {
     expect(parseDestinationArn('arn:aws:s3:::access-logs')).toEqual({ ok: true, type: 'S3' });
     expect(parseDestinationArn('arn:aws:s3:::access-logs/lattice/')).toEqual({ ok: true, type: 'S3' });
-    expect(parseDestinationArn('arn:aws:logs:us-west-2:123456789012:log-group:/lattice/access')).toEqual({ ok: true, type: 'CloudWatchLogs' });
+    expect(parseDestinationArn('arn:aws:logs:us-west-2:123456789012:log-group:/lattice/access')).toEqual({
+      ok: true,
+      type: 'CloudWatchLogs',
+    });
     expect(parseDestinationArn('arn:aws:logs:us-west-2:123456789012:log-group:access:*')).toEqual({ ok: true, type: 'CloudWatchLogs' });
-    expect(parseDestinationArn('arn:aws-cn:firehose:cn-north-1:123456789012:deliverystream/access')).toEqual({ ok: true, type: 'Firehose' });
+    expect(parseDestinationArn('arn:aws-cn:firehose:cn-north-1:123456789012:deliverystream/access')).toEqual({
+      ok: true,
+      type: 'Firehose',
+    });
   });
 
   it('are Invalid in any other form, saying which form was expected', () => {
     expect(parseDestinationArn(undefined)).toEqual({ ok: false, problem: 'spec.destinationArn is required' });
-    expect(parseDestinationArn('arn:aws:sqs:us-west-2:123456789012:queue')).toMatchObject({ ok: false, problem: expect.stringContaining('is not an S3 bucket, CloudWatch Logs group or Firehose delivery stream ARN') });
+    expect(parseDestinationArn('arn:aws:sqs:us-west-2:123456789012:queue')).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('is not an S3 bucket, CloudWatch Logs group or Firehose delivery stream ARN'),
+    });
     expect(parseDestinationArn('my-bucket')).toMatchObject({ ok: false });
-    expect(parseDestinationArn('arn:aws:s3:::Bad_Bucket')).toEqual({ ok: false, problem: 'spec.destinationArn arn:aws:s3:::Bad_Bucket is not a valid S3 destination ARN (arn:aws:s3:::bucket)' });
-    expect(parseDestinationArn('arn:aws:logs:us-west-2:123:log-group:x')).toMatchObject({ ok: false, problem: expect.stringContaining('CloudWatchLogs') });
-    expect(parseDestinationArn('arn:aws:firehose:us-west-2:123456789012:stream/x')).toMatchObject({ ok: false, problem: expect.stringContaining('deliverystream/name') });
+    expect(parseDestinationArn('arn:aws:s3:::Bad_Bucket')).toEqual({
+      ok: false,
+      problem: 'spec.destinationArn arn:aws:s3:::Bad_Bucket is not a valid S3 destination ARN (arn:aws:s3:::bucket)',
+    });
+    expect(parseDestinationArn('arn:aws:logs:us-west-2:123:log-group:x')).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('CloudWatchLogs'),
+    });
+    expect(parseDestinationArn('arn:aws:firehose:us-west-2:123456789012:stream/x')).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('deliverystream/name'),
+    });
   });
 
   it('are of one type when they name one service', () => {

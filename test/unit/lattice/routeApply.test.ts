@@ -18,7 +18,16 @@ const owner: RouteOwner = {
 };
 const TG: TargetGroupModel = { key: 'apps/web:80', name: 'k8s-web', config: { port: 80, protocol: 'HTTP' }, tags: {}, targets: [] };
 const observed: ObservedRoute = {
-  service: { arn: 'arn:svc/svc-1', id: 'svc-1', name: 'shop-apps', status: 'ACTIVE', dnsName: undefined, customDomainName: undefined, certificateArn: undefined, tags: {} },
+  service: {
+    arn: 'arn:svc/svc-1',
+    id: 'svc-1',
+    name: 'shop-apps',
+    status: 'ACTIVE',
+    dnsName: undefined,
+    customDomainName: undefined,
+    certificateArn: undefined,
+    tags: {},
+  },
   listeners: [{ id: 'listener-1', arn: 'arn:listener', name: 'http-80', port: 80, protocol: 'HTTP', rules: [], defaultAction: undefined }],
   targetGroups: [],
   associations: [],
@@ -29,11 +38,26 @@ const createRule: PlanOp = {
   kind: 'createRule',
   port: 80,
   priority: 1,
-  rule: { name: 'k8s-rule', priority: 1, ruleIndex: 0, match: {}, action: { forward: [{ key: 'apps/web:80', weight: 80 }, { key: 'import:apps/reviews:80', weight: 20 }] } },
+  rule: {
+    name: 'k8s-rule',
+    priority: 1,
+    ruleIndex: 0,
+    match: {},
+    action: {
+      forward: [
+        { key: 'apps/web:80', weight: 80 },
+        { key: 'import:apps/reviews:80', weight: 20 },
+      ],
+    },
+  },
 };
 
 function api(overrides: Partial<Record<keyof LatticeApi, unknown>>): LatticeApi {
-  return { createTargetGroup: async () => ({ id: 'tg-new', arn: 'arn:tg/tg-new' }), getTargetGroup: async () => ({ id: 'tg-new', status: 'ACTIVE' }), ...overrides } as unknown as LatticeApi;
+  return {
+    createTargetGroup: async () => ({ id: 'tg-new', arn: 'arn:tg/tg-new' }),
+    getTargetGroup: async () => ({ id: 'tg-new', status: 'ACTIVE' }),
+    ...overrides,
+  } as unknown as LatticeApi;
 }
 
 function awsError(name: string, message: string, resourceType: string): Error {
@@ -43,7 +67,10 @@ function awsError(name: string, message: string, resourceType: string): Error {
 describe('route applier: refusals and what a failed pass created', () => {
   it('turns a target group Lattice refuses in a rule into a reportable refusal, still knowing the group it created before', async () => {
     const applier = new RouteApplier(
-      api({ createRule: async () => Promise.reject(awsError('ConflictException', 'Target group tg-ext is already used by service svc-9', 'TARGET_GROUP')) }),
+      api({
+        createRule: async () =>
+          Promise.reject(awsError('ConflictException', 'Target group tg-ext is already used by service svc-9', 'TARGET_GROUP')),
+      }),
       owner,
       observed,
       [TG],
@@ -51,31 +78,76 @@ describe('route applier: refusals and what a failed pass created', () => {
     );
     const { error, targetGroupArns } = await applier.apply([createTg, createRule]);
     expect(error).toBeInstanceOf(LatticeRefusal);
-    expect(error).toMatchObject({ code: 'TargetGroupUnavailable', message: 'ConflictException: Target group tg-ext is already used by service svc-9' });
+    expect(error).toMatchObject({
+      code: 'TargetGroupUnavailable',
+      message: 'ConflictException: Target group tg-ext is already used by service svc-9',
+    });
     expect(isUserActionable(error)).toBe(true);
     expect(targetGroupArns).toEqual(['arn:tg/tg-new']);
   });
 
   it('reports a target group deleted meanwhile the same way; a rule conflict ends the pass with a wait (the next pass reads what Lattice holds)', async () => {
-    const gone = new RouteApplier(api({ createRule: async () => Promise.reject(awsError('ResourceNotFoundException', 'not found', 'TARGET_GROUP')) }), owner, observed, [TG], external);
+    const gone = new RouteApplier(
+      api({ createRule: async () => Promise.reject(awsError('ResourceNotFoundException', 'not found', 'TARGET_GROUP')) }),
+      owner,
+      observed,
+      [TG],
+      external,
+    );
     expect((await gone.apply([createTg, createRule])).error).toMatchObject({ code: 'TargetGroupUnavailable' });
-    const listener = new RouteApplier(api({ createRule: async () => Promise.reject(awsError('ConflictException', 'priority taken', 'RULE')) }), owner, observed, [TG], external);
+    const listener = new RouteApplier(
+      api({ createRule: async () => Promise.reject(awsError('ConflictException', 'priority taken', 'RULE')) }),
+      owner,
+      observed,
+      [TG],
+      external,
+    );
     const conflicted = await listener.apply([createTg, createRule]);
     expect(conflicted.error).toBeUndefined();
-    expect(conflicted.waits).toEqual(['VPC Lattice holds a rule this pass did not read (ConflictException: priority taken); read again next pass']);
+    expect(conflicted.waits).toEqual([
+      'VPC Lattice holds a rule this pass did not read (ConflictException: priority taken); read again next pass',
+    ]);
   });
 
   it('reports rules a BatchUpdateRule did not update instead of failing the hook', async () => {
-    const withRule = { ...observed, listeners: [{ ...observed.listeners[0]!, rules: [{ id: 'rule-1', name: 'k8s-rule', priority: 1, isDefault: false, match: {}, action: undefined }] }] };
+    const withRule = {
+      ...observed,
+      listeners: [
+        {
+          ...observed.listeners[0]!,
+          rules: [{ id: 'rule-1', name: 'k8s-rule', priority: 1, isDefault: false, match: {}, action: undefined }],
+        },
+      ],
+    };
     const applier = new RouteApplier(
-      api({ batchUpdateRule: async () => ({ successful: [], unsuccessful: [{ ruleIdentifier: 'rule-1', failureCode: 'ConflictException', failureMessage: 'Target group tg-ext is already used by service svc-9' }] }) }),
+      api({
+        batchUpdateRule: async () => ({
+          successful: [],
+          unsuccessful: [
+            {
+              ruleIdentifier: 'rule-1',
+              failureCode: 'ConflictException',
+              failureMessage: 'Target group tg-ext is already used by service svc-9',
+            },
+          ],
+        }),
+      }),
       owner,
       withRule,
       [],
       external,
     );
-    const { error } = await applier.apply([{ kind: 'updateRules', port: 80, updates: [{ ruleName: 'k8s-rule', action: { forward: [{ key: 'import:apps/reviews:80', weight: 1 }] } }] }]);
-    expect(error).toMatchObject({ code: 'RulesNotUpdated', message: 'rules not updated: rule-1: Target group tg-ext is already used by service svc-9' });
+    const { error } = await applier.apply([
+      {
+        kind: 'updateRules',
+        port: 80,
+        updates: [{ ruleName: 'k8s-rule', action: { forward: [{ key: 'import:apps/reviews:80', weight: 1 }] } }],
+      },
+    ]);
+    expect(error).toMatchObject({
+      code: 'RulesNotUpdated',
+      message: 'rules not updated: rule-1: Target group tg-ext is already used by service svc-9',
+    });
     expect(isUserActionable(error)).toBe(true);
   });
 });

@@ -5,9 +5,27 @@ import { planRoute, type PlanOp } from '../../../src/lattice/routePlan';
 import type { ObservedListener, ObservedRoute, ObservedRule } from '../../../src/lattice/routeState';
 import type { ObservedTargetGroup } from '../../../src/lattice/targetGroupState';
 
-const TG: TargetGroupModel = { key: 'ns/web:80', name: 'k8s-web', config: { port: 80, protocol: 'HTTP', healthCheck: { enabled: false } }, tags: {}, targets: [{ id: '10.0.0.1', port: 8080 }] };
-const get: LatticeRuleModel = { name: 'r-get', priority: 1, ruleIndex: 0, match: { method: 'GET' }, action: { forward: [{ key: 'ns/web:80', weight: 1 }] } };
-const post: LatticeRuleModel = { name: 'r-post', priority: 2, ruleIndex: 1, match: { method: 'POST' }, action: { forward: [{ key: 'ns/web:80', weight: 1 }] } };
+const TG: TargetGroupModel = {
+  key: 'ns/web:80',
+  name: 'k8s-web',
+  config: { port: 80, protocol: 'HTTP', healthCheck: { enabled: false } },
+  tags: {},
+  targets: [{ id: '10.0.0.1', port: 8080 }],
+};
+const get: LatticeRuleModel = {
+  name: 'r-get',
+  priority: 1,
+  ruleIndex: 0,
+  match: { method: 'GET' },
+  action: { forward: [{ key: 'ns/web:80', weight: 1 }] },
+};
+const post: LatticeRuleModel = {
+  name: 'r-post',
+  priority: 2,
+  ruleIndex: 1,
+  match: { method: 'POST' },
+  action: { forward: [{ key: 'ns/web:80', weight: 1 }] },
+};
 
 function model(overrides: Partial<RouteModel> = {}): RouteModel {
   return {
@@ -53,7 +71,16 @@ const listener = (rules: ObservedRule[]): ObservedListener => ({
 
 function observed(overrides: Partial<ObservedRoute> = {}): ObservedRoute {
   return {
-    service: { arn: 'arn:svc', id: 'svc-1', name: 'svc', status: 'ACTIVE', dnsName: 'svc.on.aws', customDomainName: undefined, certificateArn: undefined, tags: { owner: 'me' } },
+    service: {
+      arn: 'arn:svc',
+      id: 'svc-1',
+      name: 'svc',
+      status: 'ACTIVE',
+      dnsName: 'svc.on.aws',
+      customDomainName: undefined,
+      certificateArn: undefined,
+      tags: { owner: 'me' },
+    },
     listeners: [listener([rule('r-get', 1, { method: 'GET' }), rule('r-post', 2, { method: 'POST' })])],
     targetGroups: [observedTg()],
     associations: [],
@@ -69,40 +96,83 @@ describe('route plan', () => {
   });
 
   it('builds everything in dependency order for a new route', () => {
-    const plan = planRoute(model({ networks: ['arn:sn'] }), { service: undefined, listeners: [], targetGroups: [], associations: [] }, new Set());
+    const plan = planRoute(
+      model({ networks: ['arn:sn'] }),
+      { service: undefined, listeners: [], targetGroups: [], associations: [] },
+      new Set(),
+    );
     expect(kinds(plan.ops)).toEqual(['createTargetGroup', 'createService', 'createListener', 'createRule', 'createRule']);
     // Case 29: a new HTTP listener answers 404 by default.
     expect(plan.ops[2]).toMatchObject({ kind: 'createListener', listener: { defaultAction: { fixedResponse: 404 } } });
-    expect(plan.waits).toEqual(['target group k8s-web is being created; its targets follow', 'the Lattice service is being created; its associations follow']);
+    expect(plan.waits).toEqual([
+      'target group k8s-web is being created; its targets follow',
+      'the Lattice service is being created; its associations follow',
+    ]);
   });
 
   it('swapped priorities become one BatchUpdateRule', () => {
-    const plan = planRoute(model(), observed({ listeners: [listener([rule('r-get', 2, { method: 'GET' }), rule('r-post', 1, { method: 'POST' })])] }), new Set());
-    expect(plan.ops).toEqual([{ kind: 'updateRules', port: 80, updates: [{ ruleName: 'r-get', priority: 1 }, { ruleName: 'r-post', priority: 2 }] }]);
+    const plan = planRoute(
+      model(),
+      observed({ listeners: [listener([rule('r-get', 2, { method: 'GET' }), rule('r-post', 1, { method: 'POST' })])] }),
+      new Set(),
+    );
+    expect(plan.ops).toEqual([
+      {
+        kind: 'updateRules',
+        port: 80,
+        updates: [
+          { ruleName: 'r-get', priority: 1 },
+          { ruleName: 'r-post', priority: 2 },
+        ],
+      },
+    ]);
   });
 
   it('refuses to rename a service or change its custom domain, and updates a changed certificate in place', () => {
-    const domain = planRoute(model({ service: { name: 'svc', tags: { owner: 'me' }, customDomainName: 'new.example.com', certificateArn: 'arn:cert' } }), observed(), new Set());
+    const domain = planRoute(
+      model({ service: { name: 'svc', tags: { owner: 'me' }, customDomainName: 'new.example.com', certificateArn: 'arn:cert' } }),
+      observed(),
+      new Set(),
+    );
     expect(domain.refusals).toEqual([expect.stringContaining('has custom domain (none), not new.example.com')]);
     expect(kinds(domain.ops)).toEqual([]);
     const renamed = planRoute(model({ service: { name: 'other', tags: { owner: 'me' } } }), observed(), new Set());
     expect(renamed.refusals).toEqual([expect.stringContaining('is named svc, not other')]);
     const withDomain = observed({ service: { ...observed().service!, customDomainName: 'a.example.com', certificateArn: 'arn:old' } });
-    const cert = planRoute(model({ service: { name: 'svc', tags: { owner: 'me' }, customDomainName: 'a.example.com', certificateArn: 'arn:new' } }), withDomain, new Set());
+    const cert = planRoute(
+      model({ service: { name: 'svc', tags: { owner: 'me' }, customDomainName: 'a.example.com', certificateArn: 'arn:new' } }),
+      withDomain,
+      new Set(),
+    );
     expect(cert.ops).toEqual([{ kind: 'updateServiceCertificate', certificateArn: 'arn:new' }]);
   });
 
   it('a new rule whose priority is taken is created on a free one, then moved in the same batch', () => {
     const head: LatticeRuleModel = { ...post, name: 'r-head', match: { method: 'HEAD' }, priority: 1 };
-    const plan = planRoute(model({ rules: [head, { ...get, priority: 2 }] }), observed({ listeners: [listener([rule('r-get', 1, { method: 'GET' })])] }), new Set());
+    const plan = planRoute(
+      model({ rules: [head, { ...get, priority: 2 }] }),
+      observed({ listeners: [listener([rule('r-get', 1, { method: 'GET' })])] }),
+      new Set(),
+    );
     expect(plan.ops).toEqual([
       { kind: 'createRule', port: 80, rule: head, priority: 2000 },
-      { kind: 'updateRules', port: 80, updates: [{ ruleName: 'r-head', priority: 1 }, { ruleName: 'r-get', priority: 2 }] },
+      {
+        kind: 'updateRules',
+        port: 80,
+        updates: [
+          { ruleName: 'r-head', priority: 1 },
+          { ruleName: 'r-get', priority: 2 },
+        ],
+      },
     ]);
   });
 
   it('an unchanged match with a new action is updated in place; a removed match is deleted', () => {
-    const plan = planRoute(model({ rules: [get] }), observed({ listeners: [listener([rule('r-get', 1, { method: 'GET' }, 5), rule('r-post', 2, { method: 'POST' })])] }), new Set());
+    const plan = planRoute(
+      model({ rules: [get] }),
+      observed({ listeners: [listener([rule('r-get', 1, { method: 'GET' }, 5), rule('r-post', 2, { method: 'POST' })])] }),
+      new Set(),
+    );
     expect(plan.ops).toEqual([
       { kind: 'deleteRule', port: 80, ruleName: 'r-post' },
       { kind: 'updateRules', port: 80, updates: [{ ruleName: 'r-get', action: get.action }] },
@@ -110,7 +180,10 @@ describe('route plan', () => {
   });
 
   it('moves many rules in two phases so no batch collides', () => {
-    const rules = Array.from({ length: 12 }, (_, i): LatticeRuleModel => ({ ...get, name: `r${i}`, match: { method: `M${i}` }, priority: i + 1 }));
+    const rules = Array.from(
+      { length: 12 },
+      (_, i): LatticeRuleModel => ({ ...get, name: `r${i}`, match: { method: `M${i}` }, priority: i + 1 }),
+    );
     const current = rules.map((r, i) => rule(r.name, 12 - i, r.match));
     const plan = planRoute(model({ rules }), observed({ listeners: [listener(current)] }), new Set());
     const batches = plan.ops.filter((o): o is Extract<PlanOp, { kind: 'updateRules' }> => o.kind === 'updateRules');
@@ -122,16 +195,31 @@ describe('route plan', () => {
   it('registers and deregisters targets in chunks of 100, ignoring draining ones', () => {
     const desired = Array.from({ length: 150 }, (_, i) => ({ id: `10.1.${Math.floor(i / 200)}.${i % 200}`, port: 8080 }));
     const tg = { ...TG, targets: desired };
-    const plan = planRoute(model({ targetGroups: [tg] }), observed({ targetGroups: [observedTg({ targets: [{ id: '10.9.9.9', port: 8080, status: 'HEALTHY' }, { id: '10.8.8.8', port: 8080, status: 'DRAINING' }] })] }), new Set());
-    expect(plan.ops.map((o) => (o.kind === 'registerTargets' || o.kind === 'deregisterTargets' ? `${o.kind}:${o.targets.length}` : o.kind))).toEqual([
-      'registerTargets:100',
-      'registerTargets:50',
-      'deregisterTargets:1',
-    ]);
+    const plan = planRoute(
+      model({ targetGroups: [tg] }),
+      observed({
+        targetGroups: [
+          observedTg({
+            targets: [
+              { id: '10.9.9.9', port: 8080, status: 'HEALTHY' },
+              { id: '10.8.8.8', port: 8080, status: 'DRAINING' },
+            ],
+          }),
+        ],
+      }),
+      new Set(),
+    );
+    expect(
+      plan.ops.map((o) => (o.kind === 'registerTargets' || o.kind === 'deregisterTargets' ? `${o.kind}:${o.targets.length}` : o.kind)),
+    ).toEqual(['registerTargets:100', 'registerTargets:50', 'deregisterTargets:1']);
   });
 
   it('waits for a target group still being created instead of registering into it', () => {
-    const plan = planRoute(model(), observed({ targetGroups: [observedTg({ status: 'CREATE_IN_PROGRESS', targets: undefined })] }), new Set());
+    const plan = planRoute(
+      model(),
+      observed({ targetGroups: [observedTg({ status: 'CREATE_IN_PROGRESS', targets: undefined })] }),
+      new Set(),
+    );
     expect(kinds(plan.ops)).toEqual([]);
     expect(plan.waits).toEqual(['target group k8s-web is CREATE_IN_PROGRESS']);
   });
@@ -159,7 +247,11 @@ describe('route plan', () => {
   it('adds only missing or changed service tags, and retires our target groups nothing uses any more', () => {
     const old = observedTg({ arn: 'arn:tg/tg-old', id: 'tg-old', name: 'k8s-old' });
     const foreign = observedTg({ arn: 'arn:tg/tg-ext', id: 'tg-ext', name: 'external' });
-    const plan = planRoute(model({ service: { name: 'svc', tags: { owner: 'me', team: 'a' } } }), observed({ targetGroups: [observedTg(), old, foreign] }), new Set(['arn:tg/tg-old', 'arn:tg/tg-1']));
+    const plan = planRoute(
+      model({ service: { name: 'svc', tags: { owner: 'me', team: 'a' } } }),
+      observed({ targetGroups: [observedTg(), old, foreign] }),
+      new Set(['arn:tg/tg-old', 'arn:tg/tg-1']),
+    );
     expect(plan.ops).toEqual([
       { kind: 'tagService', tags: { team: 'a' } },
       { kind: 'retireTargetGroup', targetGroupArn: 'arn:tg/tg-old', targetGroupName: 'k8s-old' },
@@ -168,7 +260,11 @@ describe('route plan', () => {
 
   it('replaces a listener whose protocol changed, and deletes listeners on ports no longer wanted', () => {
     const https = { name: 'https-80', port: 80, protocol: 'HTTPS' as const, defaultAction: { fixedResponse: 404 as const } };
-    const plan = planRoute(model({ listeners: [https] }), observed({ listeners: [listener([]), { ...listener([]), id: 'l-2', port: 8080 }] }), new Set());
+    const plan = planRoute(
+      model({ listeners: [https] }),
+      observed({ listeners: [listener([]), { ...listener([]), id: 'l-2', port: 8080 }] }),
+      new Set(),
+    );
     expect(kinds(plan.ops)).toEqual(['deleteListener', 'deleteListener', 'createListener', 'createRule', 'createRule']);
   });
 
@@ -181,13 +277,28 @@ describe('route plan', () => {
     expect(first.waits).toContain('traffic moves to the new target group(s) of ns/web:80 once their targets are registered');
     // Round 2: ACTIVE but targets not registered yet: register them, still no switch.
     const filling = observedTg({ arn: 'arn:tg/tg-2', id: 'tg-2', name: 'k8s-web-h2', targets: [] });
-    const second = planRoute(model({ targetGroups: [replacement] }), observed({ targetGroups: [old, filling] }), new Set(['arn:tg/tg-1', 'arn:tg/tg-2']));
+    const second = planRoute(
+      model({ targetGroups: [replacement] }),
+      observed({ targetGroups: [old, filling] }),
+      new Set(['arn:tg/tg-1', 'arn:tg/tg-2']),
+    );
     expect(kinds(second.ops)).toEqual(['registerTargets']);
     // Round 3: ready: both rules switch in one batch, then the old group retires.
     const ready = observedTg({ arn: 'arn:tg/tg-2', id: 'tg-2', name: 'k8s-web-h2' });
-    const third = planRoute(model({ targetGroups: [replacement] }), observed({ targetGroups: [old, ready] }), new Set(['arn:tg/tg-1', 'arn:tg/tg-2']));
+    const third = planRoute(
+      model({ targetGroups: [replacement] }),
+      observed({ targetGroups: [old, ready] }),
+      new Set(['arn:tg/tg-1', 'arn:tg/tg-2']),
+    );
     expect(third.ops).toEqual([
-      { kind: 'updateRules', port: 80, updates: [{ ruleName: 'r-get', action: get.action }, { ruleName: 'r-post', action: post.action }] },
+      {
+        kind: 'updateRules',
+        port: 80,
+        updates: [
+          { ruleName: 'r-get', action: get.action },
+          { ruleName: 'r-post', action: post.action },
+        ],
+      },
       { kind: 'retireTargetGroup', targetGroupArn: 'arn:tg/tg-1', targetGroupName: 'k8s-web' },
     ]);
   });
@@ -196,18 +307,36 @@ describe('route plan', () => {
     const imported = { ...get, action: { forward: [{ key: 'import:ns/reviews:80', weight: 1 }] } };
     const externalTargetGroups = { 'import:ns/reviews:80': { arn: 'arn:tg/tg-ext', id: 'tg-ext' } };
     const imports = (status: string) => [{ arn: 'arn:tg/tg-ext', id: 'tg-ext', missing: false as const, status, serviceArns: [] }];
-    const creating = planRoute(model({ rules: [imported], externalTargetGroups }), observed({ listeners: [listener([rule('r-get', 1, { method: 'GET' })])], imports: imports('CREATE_IN_PROGRESS') }), new Set());
+    const creating = planRoute(
+      model({ rules: [imported], externalTargetGroups }),
+      observed({ listeners: [listener([rule('r-get', 1, { method: 'GET' })])], imports: imports('CREATE_IN_PROGRESS') }),
+      new Set(),
+    );
     expect(creating.ops.filter((o) => o.kind === 'updateRules')).toEqual([]);
     expect(creating.waits).toContain('traffic moves to the new target group(s) of import:ns/reviews:80 once their targets are registered');
-    const active = planRoute(model({ rules: [imported], externalTargetGroups }), observed({ listeners: [listener([rule('r-get', 1, { method: 'GET' })])], imports: imports('ACTIVE') }), new Set());
-    expect(active.ops.filter((o) => o.kind === 'updateRules')).toEqual([{ kind: 'updateRules', port: 80, updates: [{ ruleName: 'r-get', action: imported.action }] }]);
+    const active = planRoute(
+      model({ rules: [imported], externalTargetGroups }),
+      observed({ listeners: [listener([rule('r-get', 1, { method: 'GET' })])], imports: imports('ACTIVE') }),
+      new Set(),
+    );
+    expect(active.ops.filter((o) => o.kind === 'updateRules')).toEqual([
+      { kind: 'updateRules', port: 80, updates: [{ ruleName: 'r-get', action: imported.action }] },
+    ]);
   });
 
   it('forwards to target groups of other owners by their recorded id (ServiceImport backends)', () => {
     const imported = { ...get, action: { forward: [{ key: 'import:ns/reviews:80', weight: 1 }] } };
     const current = rule('r-get', 1, { method: 'GET' });
     current.action = { forward: { targetGroups: [{ targetGroupIdentifier: 'tg-ext', weight: 1 }] } };
-    const plan = planRoute(model({ rules: [imported], targetGroups: [], externalTargetGroups: { 'import:ns/reviews:80': { arn: 'arn:tg/tg-ext', id: 'tg-ext' } } }), observed({ listeners: [listener([current])], targetGroups: [] }), new Set());
+    const plan = planRoute(
+      model({
+        rules: [imported],
+        targetGroups: [],
+        externalTargetGroups: { 'import:ns/reviews:80': { arn: 'arn:tg/tg-ext', id: 'tg-ext' } },
+      }),
+      observed({ listeners: [listener([current])], targetGroups: [] }),
+      new Set(),
+    );
     expect(plan.ops).toEqual([]);
   });
 });

@@ -3,9 +3,22 @@ import { routeOwns, type RouteOwner } from '../../../src/lattice/ownership';
 import { teardownRoute } from '../../../src/lattice/routeTeardown';
 import { TAG } from '../../../src/model/tags';
 
-const base = { managedBy: 'me', vpcId: 'vpc-a', tokenOwner: 'me/HTTPRoute/uid', routeName: 'shop', routeNamespace: 'apps', routeType: 'http', allowTakeoverFrom: undefined };
+const base = {
+  managedBy: 'me',
+  vpcId: 'vpc-a',
+  tokenOwner: 'me/HTTPRoute/uid',
+  routeName: 'shop',
+  routeNamespace: 'apps',
+  routeType: 'http',
+  allowTakeoverFrom: undefined,
+};
 const owner: RouteOwner = { ...base, ownsTargetGroup: (tags) => routeOwns(base, tags) };
-const tagsOf = (namespace: string, type: string, managedBy = 'me') => ({ [TAG.managedBy]: managedBy, [TAG.routeName]: 'shop', [TAG.routeNamespace]: namespace, [TAG.routeType]: type });
+const tagsOf = (namespace: string, type: string, managedBy = 'me') => ({
+  [TAG.managedBy]: managedBy,
+  [TAG.routeName]: 'shop',
+  [TAG.routeNamespace]: namespace,
+  [TAG.routeType]: type,
+});
 
 /** Lattice as teardown sees it once the route's service is gone: target groups, their tags, deletions. */
 function lattice(groups: { id: string; name: string; tags: Record<string, string>; type?: string }[]) {
@@ -15,7 +28,9 @@ function lattice(groups: { id: string; name: string; tags: Record<string, string
   const api = {
     listServices: async () => [],
     listTargetGroups: async (vpc?: string, type?: string) =>
-      groups.filter((g) => !deleted.includes(g.id) && (type ? g.type === type : g.type !== 'LAMBDA') && (vpc === undefined || vpc === 'vpc-a')).map((g) => ({ id: g.id, arn: arn(g.id), name: g.name })),
+      groups
+        .filter((g) => !deleted.includes(g.id) && (type ? g.type === type : g.type !== 'LAMBDA') && (vpc === undefined || vpc === 'vpc-a'))
+        .map((g) => ({ id: g.id, arn: arn(g.id), name: g.name })),
     listTags: async (a: string) => byArn(a)?.tags ?? {},
     getTargetGroup: async (a: string) => {
       const g = byArn(a);
@@ -31,7 +46,7 @@ function lattice(groups: { id: string; name: string; tags: Record<string, string
 }
 
 describe('teardownRoute: target groups no pass recorded', () => {
-  it('finds the route\'s groups by name prefix and tags, IP and Lambda, and leaves every other group alone', async () => {
+  it("finds the route's groups by name prefix and tags, IP and Lambda, and leaves every other group alone", async () => {
     const { api, deleted } = lattice([
       { id: 'tg-ours', name: 'k8s-shop-apps-web-80-aaa', tags: tagsOf('apps', 'http') },
       { id: 'tg-fn', name: 'k8s-shop-apps-fn-lambda-bbb', tags: tagsOf('apps', 'http'), type: 'LAMBDA' },
@@ -44,14 +59,22 @@ describe('teardownRoute: target groups no pass recorded', () => {
     expect(deleted.sort()).toEqual(['tg-fn', 'tg-ours']);
     // Deleted, not yet confirmed gone: the next pass checks them and then searches once more.
     expect(first.done).toBe(false);
-    const second = await teardownRoute(api, owner, { serviceArn: first.serviceArn, serviceName: 'shop-apps', targetGroupArns: first.targetGroupArns });
+    const second = await teardownRoute(api, owner, {
+      serviceArn: first.serviceArn,
+      serviceName: 'shop-apps',
+      targetGroupArns: first.targetGroupArns,
+    });
     expect(second).toMatchObject({ done: true, targetGroupArns: [] });
     expect(deleted.sort()).toEqual(['tg-fn', 'tg-ours']);
   });
 
   it('finishes without the search when ListTargetGroups is denied, and says why', async () => {
     const { api } = lattice([]);
-    (api as unknown as { listTargetGroups: () => Promise<never> }).listTargetGroups = async () => Promise.reject(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
-    expect(await teardownRoute(api, owner, { serviceArn: undefined, serviceName: 'shop-apps', targetGroupArns: [] })).toMatchObject({ done: true, searchSkipped: 'AccessDeniedException: not allowed' });
+    (api as unknown as { listTargetGroups: () => Promise<never> }).listTargetGroups = async () =>
+      Promise.reject(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+    expect(await teardownRoute(api, owner, { serviceArn: undefined, serviceName: 'shop-apps', targetGroupArns: [] })).toMatchObject({
+      done: true,
+      searchSkipped: 'AccessDeniedException: not allowed',
+    });
   });
 });

@@ -30,13 +30,26 @@ function fakeApi(state: { networks?: { id: string; name: string }[]; association
 describe('resolveServiceNetwork', () => {
   it('needs one Get when the Gateway already records the network', async () => {
     const { api, calls } = fakeApi({ networks: [{ id: SN_A, name: 'edge' }] });
-    expect(await resolveServiceNetwork(api, 'edge', 'vpc-1', ARN(SN_A))).toEqual({ state: 'found', arn: ARN(SN_A), id: SN_A, name: 'edge' });
+    expect(await resolveServiceNetwork(api, 'edge', 'vpc-1', ARN(SN_A))).toEqual({
+      state: 'found',
+      arn: ARN(SN_A),
+      id: SN_A,
+      name: 'edge',
+    });
     expect(calls).toEqual([`Get ${ARN(SN_A)}`]);
   });
 
   it('finds the network by name or by id, and reports several matches', async () => {
-    expect(await resolveServiceNetwork(fakeApi({ networks: [{ id: SN_A, name: 'edge' }] }).api, SN_A, 'vpc-1', undefined)).toMatchObject({ state: 'found', id: SN_A });
-    const twice = fakeApi({ networks: [{ id: SN_B, name: 'edge' }, { id: SN_A, name: 'edge' }] });
+    expect(await resolveServiceNetwork(fakeApi({ networks: [{ id: SN_A, name: 'edge' }] }).api, SN_A, 'vpc-1', undefined)).toMatchObject({
+      state: 'found',
+      id: SN_A,
+    });
+    const twice = fakeApi({
+      networks: [
+        { id: SN_B, name: 'edge' },
+        { id: SN_A, name: 'edge' },
+      ],
+    });
     expect(await resolveServiceNetwork(twice.api, 'edge', 'vpc-1', undefined)).toEqual({ state: 'ambiguous', candidates: [SN_A, SN_B] });
   });
 
@@ -47,7 +60,12 @@ describe('resolveServiceNetwork', () => {
         { status: 'DELETE_IN_PROGRESS', serviceNetworkName: 'edge', serviceNetworkId: SN_A, serviceNetworkArn: ARN(SN_A) },
       ],
     });
-    expect(await resolveServiceNetwork(shared.api, 'edge', 'vpc-1', undefined)).toEqual({ state: 'found', arn: ARN(SN_B), id: SN_B, name: 'edge' });
+    expect(await resolveServiceNetwork(shared.api, 'edge', 'vpc-1', undefined)).toEqual({
+      state: 'found',
+      arn: ARN(SN_B),
+      id: SN_B,
+      name: 'edge',
+    });
     expect(shared.calls).toEqual(['ListServiceNetworks', 'ListServiceNetworkVpcAssociations vpc-1']);
   });
 

@@ -13,7 +13,11 @@ const conflict = Object.assign(new Error('A target group with that name already 
  * when it carries our ManagedBy, never created beside it.
  */
 describe('adopting a target group that already exists under its deterministic name', () => {
-  function applier(model: TargetGroupModel, listed: Record<string, { name: string; id: string; arn: string }[]>, tags: Record<string, string>) {
+  function applier(
+    model: TargetGroupModel,
+    listed: Record<string, { name: string; id: string; arn: string }[]>,
+    tags: Record<string, string>,
+  ) {
     const lists: unknown[][] = [];
     const api = {
       createTargetGroup: async () => Promise.reject(conflict),
@@ -27,13 +31,26 @@ describe('adopting a target group that already exists under its deterministic na
   }
 
   it('adopts an IP group of ours from the VPC, and a Lambda group from the Lambda groups (which have no VPC)', async () => {
-    const ip: TargetGroupModel = { key: 'apps/web:80', name: 'k8s-shop-apps-web-80-abc', config: { port: 80, protocol: 'HTTP' }, tags: {}, targets: [] };
+    const ip: TargetGroupModel = {
+      key: 'apps/web:80',
+      name: 'k8s-shop-apps-web-80-abc',
+      config: { port: 80, protocol: 'HTTP' },
+      tags: {},
+      targets: [],
+    };
     const ipCase = applier(ip, { 'vpc-a': [{ name: ip.name, id: 'tg-ip', arn: 'arn:tg/tg-ip' }] }, { [TAG.managedBy]: 'me' });
     expect((await ipCase.applier.apply([{ kind: 'createTargetGroup', targetGroup: ip }])).error).toBeUndefined();
     expect(ipCase.applier.idOf(ip.name)).toBe('tg-ip');
     expect(ipCase.lists).toEqual([['vpc-a']]);
 
-    const fn: TargetGroupModel = { key: 'lambda:apps/fn', name: 'k8s-shop-apps-fn-lambda-abc', type: 'LAMBDA', config: { lambdaEventStructureVersion: 'V2' }, tags: {}, targets: [] };
+    const fn: TargetGroupModel = {
+      key: 'lambda:apps/fn',
+      name: 'k8s-shop-apps-fn-lambda-abc',
+      type: 'LAMBDA',
+      config: { lambdaEventStructureVersion: 'V2' },
+      tags: {},
+      targets: [],
+    };
     const fnCase = applier(fn, { LAMBDA: [{ name: fn.name, id: 'tg-fn', arn: 'arn:tg/tg-fn' }] }, { [TAG.managedBy]: 'me' });
     expect((await fnCase.applier.apply([{ kind: 'createTargetGroup', targetGroup: fn }])).error).toBeUndefined();
     expect(fnCase.applier.idOf(fn.name)).toBe('tg-fn');
@@ -41,7 +58,13 @@ describe('adopting a target group that already exists under its deterministic na
   });
 
   it('keeps the conflict when the group of that name is not ours', async () => {
-    const ip: TargetGroupModel = { key: 'apps/web:80', name: 'k8s-shop-apps-web-80-abc', config: { port: 80, protocol: 'HTTP' }, tags: {}, targets: [] };
+    const ip: TargetGroupModel = {
+      key: 'apps/web:80',
+      name: 'k8s-shop-apps-web-80-abc',
+      config: { port: 80, protocol: 'HTTP' },
+      tags: {},
+      targets: [],
+    };
     const foreign = applier(ip, { 'vpc-a': [{ name: ip.name, id: 'tg-ip', arn: 'arn:tg/tg-ip' }] }, { [TAG.managedBy]: 'someone-else' });
     expect((await foreign.applier.apply([{ kind: 'createTargetGroup', targetGroup: ip }])).error).toBe(conflict);
   });

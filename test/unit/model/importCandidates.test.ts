@@ -1,4 +1,10 @@
-import { ambiguousExports, describeCandidates, selectExportCandidates, unavailableImports, type ExportCandidate } from '../../../src/model/importCandidates';
+import {
+  ambiguousExports,
+  describeCandidates,
+  selectExportCandidates,
+  unavailableImports,
+  type ExportCandidate,
+} from '../../../src/model/importCandidates';
 
 const candidate = (id: string, overrides: Partial<ExportCandidate> = {}): ExportCandidate => ({
   arn: `arn:aws:vpc-lattice:us-west-2:123456789012:targetgroup/${id}`,
@@ -32,11 +38,23 @@ describe('import candidates', () => {
       candidate('tg-b-tls', { protocol: 'TCP', protocolVersion: undefined }),
     ]);
     expect(groups.map((g) => g.id)).toEqual(['tg-b', 'tg-b-8080', 'tg-b-tls', 'tg-c']);
-    expect(groups[0]).toEqual({ arn: candidate('tg-b').arn, id: 'tg-b', port: 80, protocol: 'HTTP', protocolVersion: 'HTTP1', clusterName: 'b', vpcId: 'vpc-b' });
+    expect(groups[0]).toEqual({
+      arn: candidate('tg-b').arn,
+      id: 'tg-b',
+      port: 80,
+      protocol: 'HTTP',
+      protocolVersion: 'HTTP1',
+      clusterName: 'b',
+      vpcId: 'vpc-b',
+    });
   });
 
   it('finds ambiguity per port and protocol family, and names candidates one way', () => {
-    const [b, c, tls] = selectExportCandidates([candidate('tg-b'), candidate('tg-c', { clusterName: 'c', vpcId: 'vpc-c' }), candidate('tg-t', { protocol: 'TCP', clusterName: 'c', vpcId: 'vpc-c' })]);
+    const [b, c, tls] = selectExportCandidates([
+      candidate('tg-b'),
+      candidate('tg-c', { clusterName: 'c', vpcId: 'vpc-c' }),
+      candidate('tg-t', { protocol: 'TCP', clusterName: 'c', vpcId: 'vpc-c' }),
+    ]);
     expect(ambiguousExports([b!, c!, tls!])).toEqual([{ port: 80, groups: [b, c] }]);
     expect(describeCandidates([b!, c!])).toBe('tg-b (cluster b, vpc-b), tg-c (cluster c, vpc-c)');
     expect(describeCandidates([{ arn: 'arn', id: 'tg-x' }])).toBe('tg-x');

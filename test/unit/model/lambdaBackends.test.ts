@@ -8,7 +8,13 @@ import { buildRouteModel } from '../../../src/model/routeModel';
 import { grpcRouteAdapter, httpRouteAdapter, tlsRouteAdapter, type RouteKindAdapter } from '../../../src/model/routeKinds';
 import { gateway, gatewayClass, objectMap, OUR_CONTROLLER, route } from '../../support/objects';
 
-const identity: AwsIdentity = { accountId: '123456789012', region: 'us-west-2', clusterName: 'c', vpcId: 'vpc-0a1b2c3d4e5f60718', managedBy: '123456789012/c/vpc-0a1b2c3d4e5f60718' };
+const identity: AwsIdentity = {
+  accountId: '123456789012',
+  region: 'us-west-2',
+  clusterName: 'c',
+  vpcId: 'vpc-0a1b2c3d4e5f60718',
+  managedBy: '123456789012/c/vpc-0a1b2c3d4e5f60718',
+};
 const OURS = 'application-networking.k8s.aws';
 const GW = 'gateway.networking.k8s.io';
 const FN = 'arn:aws:lambda:us-west-2:123456789012:function:thumbnails:live';
@@ -17,17 +23,33 @@ const edge = gateway('default', 'edge', 'lattice', [
   { name: 'http', protocol: 'HTTP', port: 80 },
   { name: 'tls', protocol: 'TLS', port: 8443, tls: { mode: 'Passthrough' } },
 ]);
-edge.metadata.annotations = { 'application-networking.k8s.aws/service-network-arn': 'arn:aws:vpc-lattice:us-west-2:123456789012:servicenetwork/sn-0123456789abcdef0' };
+edge.metadata.annotations = {
+  'application-networking.k8s.aws/service-network-arn': 'arn:aws:vpc-lattice:us-west-2:123456789012:servicenetwork/sn-0123456789abcdef0',
+};
 
 function lambdaTarget(namespace: string, name: string, functionArn: string, eventStructureVersion?: string): KubeObject {
-  return { apiVersion: `${OURS}/v1alpha1`, kind: 'LambdaTarget', metadata: { name, namespace }, spec: { functionArn, ...(eventStructureVersion ? { eventStructureVersion } : {}) } };
+  return {
+    apiVersion: `${OURS}/v1alpha1`,
+    kind: 'LambdaTarget',
+    metadata: { name, namespace },
+    spec: { functionArn, ...(eventStructureVersion ? { eventStructureVersion } : {}) },
+  };
 }
 
-const web: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { ports: [{ port: 80, name: 'http' }] } };
+const web: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'web', namespace: 'default' },
+  spec: { ports: [{ port: 80, name: 'http' }] },
+};
 const toLambda = (name = 'thumbs', extra: Record<string, unknown> = {}) => ({ group: OURS, kind: 'LambdaTarget', name, ...extra });
 const toWeb = (weight?: number) => ({ name: 'web', port: 80, ...(weight !== undefined ? { weight } : {}) });
 
-function build(spec: Record<string, unknown>, objects: KubeObject[], options: { adapter?: RouteKindAdapter; functions?: Map<string, FunctionLookup> } = {}) {
+function build(
+  spec: Record<string, unknown>,
+  objects: KubeObject[],
+  options: { adapter?: RouteKindAdapter; functions?: Map<string, FunctionLookup> } = {},
+) {
   const adapter = options.adapter ?? httpRouteAdapter;
   const r = route(adapter.kind, 'default', 'shop', [{ name: 'edge' }], spec) as AnyRoute;
   const index = ObjectIndex.of(r, objectMap(edge, gatewayClass('lattice', OUR_CONTROLLER), web, ...objects));
@@ -41,16 +63,28 @@ function build(spec: Record<string, unknown>, objects: KubeObject[], options: { 
 
 describe('LambdaTarget backends in the route model', () => {
   it('mixes a function and a Service in one rule by weight: one LAMBDA group with the function as its only target', () => {
-    const built = build({ rules: [{ backendRefs: [toWeb(75), toLambda('thumbs', { weight: 25 })] }] }, [lambdaTarget('default', 'thumbs', FN)]);
+    const built = build({ rules: [{ backendRefs: [toWeb(75), toLambda('thumbs', { weight: 25 })] }] }, [
+      lambdaTarget('default', 'thumbs', FN),
+    ]);
     expect(built.resolvedRefs).toMatchObject({ status: 'True' });
-    expect(built.model?.rules[0]?.action).toEqual({ forward: [{ key: 'default/web:80', weight: 75 }, { key: 'lambda:default/thumbs', weight: 25 }] });
+    expect(built.model?.rules[0]?.action).toEqual({
+      forward: [
+        { key: 'default/web:80', weight: 75 },
+        { key: 'lambda:default/thumbs', weight: 25 },
+      ],
+    });
     const group = built.model?.targetGroups.find((g) => g.type === 'LAMBDA');
     expect(group).toMatchObject({
       key: 'lambda:default/thumbs',
       config: { lambdaEventStructureVersion: 'V2' },
       targets: [{ id: FN }],
       lambda: { functionArn: FN },
-      tags: { [`${OURS}/RouteName`]: 'shop', [`${OURS}/RouteNamespace`]: 'default', [`${OURS}/ManagedBy`]: identity.managedBy, [`${OURS}/ServiceName`]: 'thumbs' },
+      tags: {
+        [`${OURS}/RouteName`]: 'shop',
+        [`${OURS}/RouteNamespace`]: 'default',
+        [`${OURS}/ManagedBy`]: identity.managedBy,
+        [`${OURS}/ServiceName`]: 'thumbs',
+      },
     });
     expect(group?.name).toMatch(/^k8s-shop-default-thumbs-lambda-[0-9a-z]{12}$/);
     expect(built.model?.targetGroups).toHaveLength(2);
@@ -58,7 +92,8 @@ describe('LambdaTarget backends in the route model', () => {
 
   it('takes V1 when asked, and names another group for another function or version', () => {
     const one = build({ rules: [{ backendRefs: [toLambda()] }] }, [lambdaTarget('default', 'thumbs', FN, 'V1')]).model?.targetGroups[0];
-    const other = build({ rules: [{ backendRefs: [toLambda()] }] }, [lambdaTarget('default', 'thumbs', `${FN}2`, 'V1')]).model?.targetGroups[0];
+    const other = build({ rules: [{ backendRefs: [toLambda()] }] }, [lambdaTarget('default', 'thumbs', `${FN}2`, 'V1')]).model
+      ?.targetGroups[0];
     expect(one?.config).toEqual({ lambdaEventStructureVersion: 'V1' });
     expect(one?.name).not.toBe(other?.name);
   });
@@ -66,13 +101,26 @@ describe('LambdaTarget backends in the route model', () => {
   it('a missing function: BackendNotFound naming it; its share fails on an empty group, a rule with only it answers 500', () => {
     const functions = new Map([[FN, { exists: false, message: 'not found' }]]);
     const built = build(
-      { rules: [{ matches: [{ path: { type: 'Exact', value: '/thumbnails' } }], backendRefs: [toLambda()] }, { backendRefs: [toWeb(3), toLambda('thumbs', { weight: 1 })] }] },
+      {
+        rules: [
+          { matches: [{ path: { type: 'Exact', value: '/thumbnails' } }], backendRefs: [toLambda()] },
+          { backendRefs: [toWeb(3), toLambda('thumbs', { weight: 1 })] },
+        ],
+      },
       [lambdaTarget('default', 'thumbs', FN)],
       { functions },
     );
     expect(built.resolvedRefs).toMatchObject({ status: 'False', reason: 'BackendNotFound' });
     expect(built.resolvedRefs.message).toContain(FN);
-    expect(built.model?.rules.map((r) => r.action)).toEqual([{ fixedResponse: 500 }, { forward: [{ key: 'default/web:80', weight: 3 }, { key: 'lambda:default/thumbs', weight: 1 }] }]);
+    expect(built.model?.rules.map((r) => r.action)).toEqual([
+      { fixedResponse: 500 },
+      {
+        forward: [
+          { key: 'default/web:80', weight: 3 },
+          { key: 'lambda:default/thumbs', weight: 1 },
+        ],
+      },
+    ]);
     const group = built.model?.targetGroups.find((g) => g.type === 'LAMBDA');
     expect(group?.targets).toEqual([]);
     expect(group?.lambda).toBeUndefined();
@@ -112,7 +160,10 @@ describe('LambdaTarget backends in the route model', () => {
       apiVersion: `${GW}/v1beta1`,
       kind: 'ReferenceGrant',
       metadata: { name: 'g', namespace: 'functions' },
-      spec: { from: [{ group: GW, kind: 'HTTPRoute', namespace: 'default' }], to: [{ group: OURS, kind: 'LambdaTarget', ...(name ? { name } : {}) }] },
+      spec: {
+        from: [{ group: GW, kind: 'HTTPRoute', namespace: 'default' }],
+        to: [{ group: OURS, kind: 'LambdaTarget', ...(name ? { name } : {}) }],
+      },
     });
 
     it('is refused without a ReferenceGrant, saying the same whether the target exists or not', () => {
@@ -136,7 +187,14 @@ describe('LambdaTarget backends in the route model', () => {
 
 describe('function ARNs', () => {
   it('parses qualified and unqualified ARNs', () => {
-    expect(parseFunctionArn(FN)).toEqual({ arn: FN, partition: 'aws', region: 'us-west-2', accountId: '123456789012', name: 'thumbnails', qualifier: 'live' });
+    expect(parseFunctionArn(FN)).toEqual({
+      arn: FN,
+      partition: 'aws',
+      region: 'us-west-2',
+      accountId: '123456789012',
+      name: 'thumbnails',
+      qualifier: 'live',
+    });
     expect(parseFunctionArn('arn:aws:lambda:us-west-2:123456789012:function:thumbnails')?.qualifier).toBeUndefined();
     expect(parseFunctionArn('thumbnails')).toBeUndefined();
   });

@@ -1,4 +1,11 @@
-import { latticeServiceName, listenerName, routeTargetGroupPrefix, ruleName, serviceNameProblem, targetGroupName } from '../../../src/model/names';
+import {
+  latticeServiceName,
+  listenerName,
+  routeTargetGroupPrefix,
+  ruleName,
+  serviceNameProblem,
+  targetGroupName,
+} from '../../../src/model/names';
 
 describe('Lattice names', () => {
   it('validates service-name-override like the Go controller', () => {
@@ -17,7 +24,13 @@ describe('Lattice names', () => {
     const a = latticeServiceName('my-very-long-namespace-x', 'inventory-service-v1-api');
     const b = latticeServiceName('my-very-long-namespace-x', 'inventory-service-v1-web');
     expect(a).not.toBe(b);
-    for (const name of [a, b, latticeServiceName('ns', 'route.with.dots'), latticeServiceName('n', 'svc-x'), latticeServiceName('a'.repeat(63), 'b'.repeat(63))]) {
+    for (const name of [
+      a,
+      b,
+      latticeServiceName('ns', 'route.with.dots'),
+      latticeServiceName('n', 'svc-x'),
+      latticeServiceName('a'.repeat(63), 'b'.repeat(63)),
+    ]) {
       expect(serviceNameProblem(name)).toBeUndefined();
     }
     expect(latticeServiceName('ns', 'route.with.dots')).toMatch(/^route-with-dots-ns-[0-9a-f]{8}$/);
@@ -41,14 +54,28 @@ describe('Lattice names', () => {
     expect(targetGroupName({ ...identity })).toBe(name);
     expect(targetGroupName({ ...identity, protocolVersion: 'HTTP2' })).not.toBe(name);
     expect(targetGroupName({ ...identity, owner: 'other' })).not.toBe(name);
-    expect(targetGroupName({ ...identity, serviceName: 'x'.repeat(63), routeName: 'y'.repeat(63), serviceNamespace: 'z'.repeat(63) }).length).toBeLessThanOrEqual(128);
+    expect(
+      targetGroupName({ ...identity, serviceName: 'x'.repeat(63), routeName: 'y'.repeat(63), serviceNamespace: 'z'.repeat(63) }).length,
+    ).toBeLessThanOrEqual(128);
   });
 
   it('starts every target group name of a route with the prefix teardown searches for', () => {
-    const identity = { owner: 'o', routeKind: 'HTTPRoute', routeNamespace: 'apps', serviceNamespace: 'apps', serviceName: 'web', port: 80, protocol: 'HTTP', protocolVersion: '', ipAddressType: 'IPV4' };
+    const identity = {
+      owner: 'o',
+      routeKind: 'HTTPRoute',
+      routeNamespace: 'apps',
+      serviceNamespace: 'apps',
+      serviceName: 'web',
+      port: 80,
+      protocol: 'HTTP',
+      protocolVersion: '',
+      ipAddressType: 'IPV4',
+    };
     for (const routeName of ['shop', 'My.Route--x', 'r'.repeat(63), `${'a'.repeat(29)}-b`]) {
       expect(targetGroupName({ ...identity, routeName })).toMatch(new RegExp(`^${routeTargetGroupPrefix(routeName)}`));
-      expect(targetGroupName({ ...identity, routeName, port: 'lambda', protocol: 'LAMBDA' })).toMatch(new RegExp(`^${routeTargetGroupPrefix(routeName)}`));
+      expect(targetGroupName({ ...identity, routeName, port: 'lambda', protocol: 'LAMBDA' })).toMatch(
+        new RegExp(`^${routeTargetGroupPrefix(routeName)}`),
+      );
     }
     expect(routeTargetGroupPrefix('shop')).toBe('k8s-shop-');
   });

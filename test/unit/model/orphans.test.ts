@@ -6,7 +6,12 @@ const THEM = '111122223333/staging/vpc-0a1b2c3d4e5f60718';
 const NOW = new Date('2026-12-05T12:00:00Z');
 const HOUR_AGO = new Date('2026-12-05T11:00:00Z');
 
-const routeTags = (name: string, namespace = 'shop', managedBy = US) => ({ [TAG.managedBy]: managedBy, [TAG.routeName]: name, [TAG.routeNamespace]: namespace, [TAG.routeType]: 'http' });
+const routeTags = (name: string, namespace = 'shop', managedBy = US) => ({
+  [TAG.managedBy]: managedBy,
+  [TAG.routeName]: name,
+  [TAG.routeNamespace]: namespace,
+  [TAG.routeType]: 'http',
+});
 const exportTags = (name: string, namespace = 'shop', managedBy = US) => ({
   [TAG.managedBy]: managedBy,
   [TAG.sourceTypeKey]: 'ServiceExport',
@@ -14,7 +19,11 @@ const exportTags = (name: string, namespace = 'shop', managedBy = US) => ({
   [TAG.serviceNamespace]: namespace,
 });
 
-function candidate(tags: Record<string, string>, createdAt: Date | undefined = HOUR_AGO, resourceType: OrphanCandidate['resourceType'] = 'service'): OrphanCandidate {
+function candidate(
+  tags: Record<string, string>,
+  createdAt: Date | undefined = HOUR_AGO,
+  resourceType: OrphanCandidate['resourceType'] = 'service',
+): OrphanCandidate {
   return { resourceType, arn: 'arn:aws:vpc-lattice:us-west-2:111122223333:service/svc-0123456789abcdef0', tags, createdAt };
 }
 
@@ -26,7 +35,9 @@ describe('the owner a resource names by its tags', () => {
   it('is the route of a service or route target group, the export of an export target group', () => {
     expect(ownerFromTags(routeTags('cart'))).toEqual({ kind: 'Route', namespace: 'shop', name: 'cart' });
     // A route's target group also names its backend Service: the route is the owner.
-    expect(ownerFromTags({ ...routeTags('cart'), [TAG.sourceTypeKey]: 'HTTPRoute', [TAG.serviceName]: 'api', [TAG.serviceNamespace]: 'shop' })).toEqual({ kind: 'Route', namespace: 'shop', name: 'cart' });
+    expect(
+      ownerFromTags({ ...routeTags('cart'), [TAG.sourceTypeKey]: 'HTTPRoute', [TAG.serviceName]: 'api', [TAG.serviceNamespace]: 'shop' }),
+    ).toEqual({ kind: 'Route', namespace: 'shop', name: 'cart' });
     expect(ownerFromTags(exportTags('api'))).toEqual({ kind: 'ServiceExport', namespace: 'shop', name: 'api' });
   });
 
@@ -44,7 +55,10 @@ describe('the owner a resource names by its tags', () => {
 
 describe('orphan verdicts', () => {
   it('collects an old resource of ours whose route is gone', () => {
-    expect(orphanVerdict(candidate(routeTags('cart')), criteria(['Route/shop/web']))).toEqual({ orphan: true, owner: { kind: 'Route', namespace: 'shop', name: 'cart' } });
+    expect(orphanVerdict(candidate(routeTags('cart')), criteria(['Route/shop/web']))).toEqual({
+      orphan: true,
+      owner: { kind: 'Route', namespace: 'shop', name: 'cart' },
+    });
   });
 
   it('collects an export target group whose export is gone, not while a route of that name exists only', () => {
@@ -62,7 +76,10 @@ describe('orphan verdicts', () => {
     expect(orphanVerdict(candidate(routeTags('cart', 'shop', THEM)), criteria())).toEqual({ orphan: false, reason: 'foreign' });
     const { [TAG.managedBy]: _, ...untagged } = routeTags('cart');
     expect(orphanVerdict(candidate(untagged), criteria())).toEqual({ orphan: false, reason: 'unowned' });
-    expect(orphanVerdict(candidate({ ...routeTags('cart'), [TAG.managedBy]: '' }), criteria())).toEqual({ orphan: false, reason: 'unowned' });
+    expect(orphanVerdict(candidate({ ...routeTags('cart'), [TAG.managedBy]: '' }), criteria())).toEqual({
+      orphan: false,
+      reason: 'unowned',
+    });
   });
 
   it('never touches a resource of ours that names no owner (a service network)', () => {
@@ -72,13 +89,21 @@ describe('orphan verdicts', () => {
   it('keeps a resource younger than the grace age: its owner may be newer than the view of the cluster', () => {
     const young = new Date(NOW.getTime() - 599_000);
     expect(orphanVerdict(candidate(routeTags('cart'), young), criteria([], 600))).toEqual({ orphan: false, reason: 'too-young' });
-    expect(orphanVerdict(candidate(routeTags('cart'), new Date(NOW.getTime() - 600_000)), criteria([], 600))).toMatchObject({ orphan: true });
+    expect(orphanVerdict(candidate(routeTags('cart'), new Date(NOW.getTime() - 600_000)), criteria([], 600))).toMatchObject({
+      orphan: true,
+    });
     // A clock ahead of ours (created "in the future") is young too.
-    expect(orphanVerdict(candidate(routeTags('cart'), new Date(NOW.getTime() + 60_000)), criteria([], 0))).toEqual({ orphan: false, reason: 'too-young' });
+    expect(orphanVerdict(candidate(routeTags('cart'), new Date(NOW.getTime() + 60_000)), criteria([], 0))).toEqual({
+      orphan: false,
+      reason: 'too-young',
+    });
   });
 
   it('keeps a resource whose age cannot be proven', () => {
-    expect(orphanVerdict({ ...candidate(routeTags('cart')), createdAt: undefined }, criteria([], 0))).toEqual({ orphan: false, reason: 'too-young' });
+    expect(orphanVerdict({ ...candidate(routeTags('cart')), createdAt: undefined }, criteria([], 0))).toEqual({
+      orphan: false,
+      reason: 'too-young',
+    });
     expect(oldEnough(new Date('not a date'), NOW, 0)).toBe(false);
   });
 });

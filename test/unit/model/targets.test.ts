@@ -5,11 +5,29 @@ const service: Service = {
   apiVersion: 'v1',
   kind: 'Service',
   metadata: { name: 'web', namespace: 'apps' },
-  spec: { ports: [{ name: 'http', port: 80, targetPort: 8675 }, { name: 'metrics', port: 9090 }] },
+  spec: {
+    ports: [
+      { name: 'http', port: 80, targetPort: 8675 },
+      { name: 'metrics', port: 9090 },
+    ],
+  },
 };
 
-function slice(name: string, addressType: 'IPv4' | 'IPv6', endpoints: EndpointSlice['endpoints'], ports = [{ name: 'http', port: 8675 }], serviceName = 'web'): EndpointSlice {
-  return { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name, namespace: 'apps', labels: { 'kubernetes.io/service-name': serviceName } }, addressType, endpoints, ports };
+function slice(
+  name: string,
+  addressType: 'IPv4' | 'IPv6',
+  endpoints: EndpointSlice['endpoints'],
+  ports = [{ name: 'http', port: 8675 }],
+  serviceName = 'web',
+): EndpointSlice {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name, namespace: 'apps', labels: { 'kubernetes.io/service-name': serviceName } },
+    addressType,
+    endpoints,
+    ports,
+  };
 }
 
 describe('targets from EndpointSlices', () => {

@@ -4,7 +4,14 @@ import { assertConditionsObserved, staleConditions, StaleConditionError } from '
 const OURS = DEFAULT_CONTROLLER_NAME;
 
 function cond(type: string, observedGeneration?: number) {
-  return { type, status: 'True', reason: type, message: '', ...(observedGeneration === undefined ? {} : { observedGeneration }), lastTransitionTime: '2024-01-01T00:00:00Z' };
+  return {
+    type,
+    status: 'True',
+    reason: type,
+    message: '',
+    ...(observedGeneration === undefined ? {} : { observedGeneration }),
+    lastTransitionTime: '2024-01-01T00:00:00Z',
+  };
 }
 
 describe('the observedGeneration check of the Metacontroller driver', () => {
@@ -39,7 +46,10 @@ describe('the observedGeneration check of the Metacontroller driver', () => {
       ancestors: [{ controllerName: 'example.com/other', conditions: [cond('Accepted', 1)] }],
     };
     expect(staleConditions(status, 2, OURS)).toEqual([]);
-    expect(staleConditions(status, 2, 'example.com/other').map((c) => c.path)).toEqual(['status.parents[0].conditions', 'status.ancestors[0].conditions']);
+    expect(staleConditions(status, 2, 'example.com/other').map((c) => c.path)).toEqual([
+      'status.parents[0].conditions',
+      'status.ancestors[0].conditions',
+    ]);
   });
 
   it('ignores statuses without conditions and malformed entries', () => {
@@ -48,7 +58,10 @@ describe('the observedGeneration check of the Metacontroller driver', () => {
 
   it('throws naming the object, the generation, and each stale condition with its observedGeneration', () => {
     expect(() => assertConditionsObserved('HTTPRoute apps/shop', { conditions: [cond('Accepted', 2)] }, 2, OURS)).not.toThrow();
-    const status = { parents: [{ controllerName: OURS, conditions: [cond('Accepted', 2), cond('application-networking.k8s.aws/Programmed', 1)] }], conditions: [cond('Ready')] };
+    const status = {
+      parents: [{ controllerName: OURS, conditions: [cond('Accepted', 2), cond('application-networking.k8s.aws/Programmed', 1)] }],
+      conditions: [cond('Ready')],
+    };
     expect(() => assertConditionsObserved('HTTPRoute apps/shop', status, 2, OURS)).toThrow(StaleConditionError);
     expect(() => assertConditionsObserved('HTTPRoute apps/shop', status, 2, OURS)).toThrow(
       'HTTPRoute apps/shop is at generation 2 but its status carries stale conditions: status.conditions Ready: observedGeneration missing; status.parents[0].conditions application-networking.k8s.aws/Programmed: observedGeneration 1',

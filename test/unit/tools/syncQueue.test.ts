@@ -1,6 +1,6 @@
 import { SyncQueue } from '../../../tools/metacontroller/syncQueue';
 
-describe('the driver\'s sync queue', () => {
+describe("the driver's sync queue", () => {
   it('forgets the retry of an object that is gone, so the world can be stable again', () => {
     const queue = new SyncQueue();
     queue.failed('route|gone');

@@ -5,7 +5,12 @@
 (function () {
   const state = { data: null, fetchedAt: 0, selected: null, token: sessionStorage.getItem('directoryToken') || '' };
   const $ = (id) => document.getElementById(id);
-  const OWNER_LABELS = { 'lattice-gateway-hooks': 'lattice-gateway-hooks', 'aws-gateway-api-controller': 'AWS Go controller', 'gateway-api-controller': 'a Gateway API controller', none: 'nobody' };
+  const OWNER_LABELS = {
+    'lattice-gateway-hooks': 'lattice-gateway-hooks',
+    'aws-gateway-api-controller': 'AWS Go controller',
+    'gateway-api-controller': 'a Gateway API controller',
+    none: 'nobody',
+  };
 
   function el(tag, attributes, ...children) {
     const node = document.createElement(tag);
@@ -57,7 +62,9 @@
       ['high findings', s.findingsBySeverity.high],
       ['medium findings', s.findingsBySeverity.medium],
     ];
-    $('summary').replaceChildren(...cards.map(([label, value]) => el('div', { class: 'card', 'data-card': label }, el('strong', {}, value), label)));
+    $('summary').replaceChildren(
+      ...cards.map(([label, value]) => el('div', { class: 'card', 'data-card': label }, el('strong', {}, value), label)),
+    );
   }
 
   function matches(directory, service) {
@@ -68,30 +75,47 @@
     if (auth && service.authType !== auth) return false;
     if ($('filter-findings').checked && findingsOf(directory, service).length === 0) return false;
     if (!query) return true;
-    const haystack = [service.name, service.id, service.dnsName || '', service.customDomainName || '', serviceOwnerText(service), ...service.networks.map((n) => n.serviceNetworkName)].join(' ').toLowerCase();
+    const haystack = [
+      service.name,
+      service.id,
+      service.dnsName || '',
+      service.customDomainName || '',
+      serviceOwnerText(service),
+      ...service.networks.map((n) => n.serviceNetworkName),
+    ]
+      .join(' ')
+      .toLowerCase();
     return haystack.includes(query);
   }
 
   function renderServices(directory) {
-    const rows = directory.services.filter((s) => matches(directory, s)).map((s) => {
-      const findings = findingsOf(directory, s);
-      const worst = ['high', 'medium', 'low', 'info'].find((sev) => findings.some((f) => f.severity === sev));
-      return el('tr', { 'data-service-id': s.id, class: s.id === state.selected ? 'selected' : '' },
-        el('td', {}, el('button', { class: 'link', type: 'button', onclick: () => select(s.id) }, s.name)),
-        el('td', {}, serviceOwnerText(s)),
-        el('td', {}, s.networks.map((n) => n.serviceNetworkName).join(', ') || '—'),
-        el('td', {}, s.dnsName || '—'),
-        el('td', {}, s.authType + (s.authPolicy ? ' + policy' : '')),
-        el('td', {}, logsText(directory, s)),
-        el('td', { class: 'health-' + s.health }, s.health),
-        el('td', { class: worst ? 'sev-' + worst : '' }, findings.length ? findings.length + ' (' + worst + ')' : '—'));
-    });
+    const rows = directory.services
+      .filter((s) => matches(directory, s))
+      .map((s) => {
+        const findings = findingsOf(directory, s);
+        const worst = ['high', 'medium', 'low', 'info'].find((sev) => findings.some((f) => f.severity === sev));
+        return el(
+          'tr',
+          { 'data-service-id': s.id, class: s.id === state.selected ? 'selected' : '' },
+          el('td', {}, el('button', { class: 'link', type: 'button', onclick: () => select(s.id) }, s.name)),
+          el('td', {}, serviceOwnerText(s)),
+          el('td', {}, s.networks.map((n) => n.serviceNetworkName).join(', ') || '—'),
+          el('td', {}, s.dnsName || '—'),
+          el('td', {}, s.authType + (s.authPolicy ? ' + policy' : '')),
+          el('td', {}, logsText(directory, s)),
+          el('td', { class: 'health-' + s.health }, s.health),
+          el('td', { class: worst ? 'sev-' + worst : '' }, findings.length ? findings.length + ' (' + worst + ')' : '—'),
+        );
+      });
     $('services').tBodies[0].replaceChildren(...rows);
     $('shown').textContent = rows.length + ' of ' + directory.services.length + ' services';
   }
 
   function actionText(action) {
-    if (action.type === 'forward') return 'forward to ' + action.targetGroups.map((t) => (t.targetGroupName || t.targetGroupId) + ' (weight ' + t.weight + ')').join(', ');
+    if (action.type === 'forward')
+      return (
+        'forward to ' + action.targetGroups.map((t) => (t.targetGroupName || t.targetGroupId) + ' (weight ' + t.weight + ')').join(', ')
+      );
     if (action.type === 'fixed-response') return 'fixed response ' + action.statusCode;
     return 'unknown action';
   }
@@ -102,33 +126,90 @@
     if (!service) return;
     $('detail-title').textContent = 'Service ' + service.name;
     const facts = [
-      ['Id', service.id], ['Status', service.status], ['Owner', serviceOwnerText(service)], ['DNS name', service.dnsName || '—'],
-      ['Custom domain', service.customDomainName || '—'], ['Auth', service.authType + (service.authPolicy ? ' with an auth policy' : '')],
+      ['Id', service.id],
+      ['Status', service.status],
+      ['Owner', serviceOwnerText(service)],
+      ['DNS name', service.dnsName || '—'],
+      ['Custom domain', service.customDomainName || '—'],
+      ['Auth', service.authType + (service.authPolicy ? ' with an auth policy' : '')],
       ['Access logs', service.accessLogDestinations.join(', ') || logsText(directory, service)],
       ['Networks', service.networks.map((n) => n.serviceNetworkName + ' (' + n.status + ')').join(', ') || 'none'],
     ];
     const body = [el('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]))];
     for (const listener of service.listeners) {
       body.push(el('h3', {}, 'Listener ' + listener.name + ' (' + listener.protocol + ' ' + listener.port + ')'));
-      body.push(el('table', { class: 'rules', 'data-listener-id': listener.id },
-        el('thead', {}, el('tr', {}, el('th', {}, 'Priority'), el('th', {}, 'Match'), el('th', {}, 'Action'))),
-        el('tbody', {}, ...listener.rules.map((r) => el('tr', {}, el('td', {}, r.isDefault ? 'default' : r.priority), el('td', {}, r.match), el('td', {}, actionText(r.action)))))));
+      body.push(
+        el(
+          'table',
+          { class: 'rules', 'data-listener-id': listener.id },
+          el('thead', {}, el('tr', {}, el('th', {}, 'Priority'), el('th', {}, 'Match'), el('th', {}, 'Action'))),
+          el(
+            'tbody',
+            {},
+            ...listener.rules.map((r) =>
+              el('tr', {}, el('td', {}, r.isDefault ? 'default' : r.priority), el('td', {}, r.match), el('td', {}, actionText(r.action))),
+            ),
+          ),
+        ),
+      );
     }
     const groups = directory.targetGroups.filter((g) => service.targetGroupIds.includes(g.id));
     body.push(el('h3', {}, 'Target health'));
-    body.push(el('table', { class: 'targets' },
-      el('thead', {}, el('tr', {}, el('th', {}, 'Target group'), el('th', {}, 'Target'), el('th', {}, 'Status'))),
-      el('tbody', {}, ...groups.flatMap((g) => (g.targets.length ? g.targets : [null]).map((t) =>
-        el('tr', {}, el('td', {}, g.name), el('td', {}, t ? t.id + (t.port ? ':' + t.port : '') : 'no targets'), el('td', {}, t ? t.status + (t.reasonCode ? ' (' + t.reasonCode + ')' : '') : '—')))))));
+    body.push(
+      el(
+        'table',
+        { class: 'targets' },
+        el('thead', {}, el('tr', {}, el('th', {}, 'Target group'), el('th', {}, 'Target'), el('th', {}, 'Status'))),
+        el(
+          'tbody',
+          {},
+          ...groups.flatMap((g) =>
+            (g.targets.length ? g.targets : [null]).map((t) =>
+              el(
+                'tr',
+                {},
+                el('td', {}, g.name),
+                el('td', {}, t ? t.id + (t.port ? ':' + t.port : '') : 'no targets'),
+                el('td', {}, t ? t.status + (t.reasonCode ? ' (' + t.reasonCode + ')' : '') : '—'),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
     const findings = findingsOf(directory, service);
     body.push(el('h3', {}, 'Findings'));
-    body.push(findings.length ? el('ul', {}, ...findings.map((f) => el('li', { class: 'sev-' + f.severity }, f.severity + ' ' + f.code + ' (' + f.resourceType + ' ' + f.resourceName + '): ' + f.reason))) : el('p', {}, 'none'));
+    body.push(
+      findings.length
+        ? el(
+            'ul',
+            {},
+            ...findings.map((f) =>
+              el(
+                'li',
+                { class: 'sev-' + f.severity },
+                f.severity + ' ' + f.code + ' (' + f.resourceType + ' ' + f.resourceName + '): ' + f.reason,
+              ),
+            ),
+          )
+        : el('p', {}, 'none'),
+    );
     $('detail-body').replaceChildren(...body);
   }
 
   function renderFindings(directory) {
-    $('findings').tBodies[0].replaceChildren(...directory.findings.map((f) => el('tr', { 'data-code': f.code },
-      el('td', { class: 'sev-' + f.severity }, f.severity), el('td', {}, f.code), el('td', {}, f.resourceType + ' ' + f.resourceName), el('td', {}, f.reason))));
+    $('findings').tBodies[0].replaceChildren(
+      ...directory.findings.map((f) =>
+        el(
+          'tr',
+          { 'data-code': f.code },
+          el('td', { class: 'sev-' + f.severity }, f.severity),
+          el('td', {}, f.code),
+          el('td', {}, f.resourceType + ' ' + f.resourceName),
+          el('td', {}, f.reason),
+        ),
+      ),
+    );
   }
 
   function select(id) {
@@ -162,7 +243,8 @@
     }
     if (!response.ok) throw new Error('GET /api/directory answered ' + response.status);
     const data = await response.json();
-    const changed = !state.data || !data.directory || !state.data.directory || data.directory.generatedAt !== state.data.directory.generatedAt;
+    const changed =
+      !state.data || !data.directory || !state.data.directory || data.directory.generatedAt !== state.data.directory.generatedAt;
     state.data = data;
     state.fetchedAt = Date.now();
     if (changed) render();
@@ -190,8 +272,11 @@
     sessionStorage.setItem('directoryToken', state.token);
     poll();
   });
-  for (const id of ['search', 'filter-owner', 'filter-auth', 'filter-findings']) $(id).addEventListener('input', () => state.data && state.data.directory && renderServices(state.data.directory));
+  for (const id of ['search', 'filter-owner', 'filter-auth', 'filter-findings'])
+    $(id).addEventListener('input', () => state.data && state.data.directory && renderServices(state.data.directory));
   poll();
   setInterval(poll, 5000);
-  setInterval(() => { $('age').textContent = ageText(); }, 1000);
+  setInterval(() => {
+    $('age').textContent = ageText();
+  }, 1000);
 })();

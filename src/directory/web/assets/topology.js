@@ -41,13 +41,26 @@
       columns[column].push(node);
       position.set(key, node);
     };
-    for (const n of directory.serviceNetworks) add(0, 'network:' + n.id, { kind: 'network', id: n.id, label: n.name + ' (' + n.authType + ')', owner: n.owner });
+    for (const n of directory.serviceNetworks)
+      add(0, 'network:' + n.id, { kind: 'network', id: n.id, label: n.name + ' (' + n.authType + ')', owner: n.owner });
     for (const s of directory.services) add(1, 'service:' + s.id, { kind: 'service', id: s.id, label: s.name, owner: s.owner });
     for (const g of directory.targetGroups) {
       add(2, 'tg:' + g.id, { kind: 'target-group', id: g.id, label: g.name, owner: g.owner });
       const shown = g.targets.slice(0, MAX_TARGETS);
-      for (const t of shown) add(3, 'target:' + g.id + ':' + t.id + ':' + t.port, { kind: 'target', id: t.id, label: t.id + (t.port ? ':' + t.port : '') + ' ' + t.status, owner: g.owner });
-      if (g.targets.length > shown.length) add(3, 'more:' + g.id, { kind: 'target', id: g.id + '-more', label: '+' + (g.targets.length - shown.length) + ' more', owner: g.owner });
+      for (const t of shown)
+        add(3, 'target:' + g.id + ':' + t.id + ':' + t.port, {
+          kind: 'target',
+          id: t.id,
+          label: t.id + (t.port ? ':' + t.port : '') + ' ' + t.status,
+          owner: g.owner,
+        });
+      if (g.targets.length > shown.length)
+        add(3, 'more:' + g.id, {
+          kind: 'target',
+          id: g.id + '-more',
+          label: '+' + (g.targets.length - shown.length) + ' more',
+          owner: g.owner,
+        });
     }
 
     const edges = [];
@@ -59,8 +72,16 @@
     }
 
     const rows = Math.max(1, ...columns.map((c) => c.length));
-    const svg = element('svg', { id: 'topology-svg', width: 16 + 4 * COLUMN, height: TOP + rows * ROW + 10, role: 'img', 'aria-label': 'Topology: networks, services, target groups and targets' });
-    ['Service networks', 'Services', 'Target groups', 'Targets'].forEach((title, i) => svg.appendChild(element('text', { x: 16 + i * COLUMN, y: 22, class: 'column-title' }, title)));
+    const svg = element('svg', {
+      id: 'topology-svg',
+      width: 16 + 4 * COLUMN,
+      height: TOP + rows * ROW + 10,
+      role: 'img',
+      'aria-label': 'Topology: networks, services, target groups and targets',
+    });
+    ['Service networks', 'Services', 'Target groups', 'Targets'].forEach((title, i) =>
+      svg.appendChild(element('text', { x: 16 + i * COLUMN, y: 22, class: 'column-title' }, title)),
+    );
 
     for (const [from, to] of edges) {
       const a = position.get(from);
@@ -71,12 +92,26 @@
       const x2 = b.x;
       const y2 = b.y + BOX.height / 2;
       const middle = (x1 + x2) / 2;
-      svg.appendChild(element('path', { class: 'edge', d: `M${x1},${y1} C${middle},${y1} ${middle},${y2} ${x2},${y2}`, 'data-from': from, 'data-to': to }));
+      svg.appendChild(
+        element('path', {
+          class: 'edge',
+          d: `M${x1},${y1} C${middle},${y1} ${middle},${y2} ${x2},${y2}`,
+          'data-from': from,
+          'data-to': to,
+        }),
+      );
     }
 
     for (const node of position.values()) {
-      const classes = ['node', node.kind, severityClass(findingsById, node.id), node.owner.manager === 'none' ? 'unmanaged' : ''].filter(Boolean).join(' ');
-      const group = element('g', { class: classes, 'data-kind': node.kind, 'data-id': node.id, transform: `translate(${node.x},${node.y})` });
+      const classes = ['node', node.kind, severityClass(findingsById, node.id), node.owner.manager === 'none' ? 'unmanaged' : '']
+        .filter(Boolean)
+        .join(' ');
+      const group = element('g', {
+        class: classes,
+        'data-kind': node.kind,
+        'data-id': node.id,
+        transform: `translate(${node.x},${node.y})`,
+      });
       group.appendChild(element('title', {}, node.label + ' — managed by ' + node.owner.manager));
       group.appendChild(element('rect', { width: BOX.width, height: BOX.height, rx: 5 }));
       group.appendChild(element('text', { x: 8, y: 17 }, clip(node.label, 32)));
