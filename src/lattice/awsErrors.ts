@@ -29,6 +29,12 @@ export function isValidation(error: unknown): boolean {
  * retry: a target group a rule names is used by another service or was deleted meanwhile, or rules
  * of a BatchUpdateRule were not updated. Never a hook failure.
  */
+/**
+ * Lattice holds what the pass did not observe (a service adopted, a rule or listener of that name),
+ * or lost what it observed (a target group deleted meanwhile): the next pass reads it again.
+ */
+export class Unobserved extends Error {}
+
 export class LatticeRefusal extends Error {
   readonly code: 'TargetGroupUnavailable' | 'RulesNotUpdated';
 

@@ -6,12 +6,12 @@ import type { TargetGroupModel } from '../model/targetGroups';
 import { TAG } from '../model/tags';
 import type { LatticeApi } from './api';
 import type { LambdaApi } from './lambdaApi';
-import { awsErrorMessage, isConflict, LatticeRefusal, orUndefinedIfNotFound, targetGroupRefusal } from './awsErrors';
+import { awsErrorMessage, isConflict, LatticeRefusal, orUndefinedIfNotFound, targetGroupRefusal, Unobserved } from './awsErrors';
 import { createFresh, isAlive } from './freshCreate';
 import type { RouteOwner } from './ownership';
 import type { PlanOp, RouteOp } from './routePlan';
 import type { ObservedRoute } from './routeState';
-import { associateService, createService, dissociateService, type KnownService, ServiceConflict, Unobserved } from './serviceApply';
+import { associateService, createService, dissociateService, type KnownService, ServiceConflict } from './serviceApply';
 import { TargetGroupApplier } from './targetGroupApply';
 import { TARGET_GROUP_OP_KINDS, type TargetGroupOp } from './targetGroupPlan';
 

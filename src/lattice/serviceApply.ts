@@ -8,8 +8,6 @@ import type { RouteOwner } from './ownership';
 
 /** The service name belongs to another route or owner: the apply stops and the route reports it. */
 export class ServiceConflict extends Error {}
-/** Lattice holds what the pass did not observe (a service adopted, a rule or listener of that name): the next pass reads it. */
-export class Unobserved extends Error {}
 
 export interface KnownService {
   arn: string;

@@ -3,7 +3,7 @@ import { ownershipOf } from '../model/tags';
 import type { LatticeApi } from './api';
 import type { LambdaApi } from './lambdaApi';
 import { grantInvoke, revokeInvoke } from './lambdaPermissions';
-import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
+import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound, Unobserved } from './awsErrors';
 import { chunks, TARGETS_PER_CALL } from './batches';
 import { createFresh, isAlive } from './freshCreate';
 import type { LatticeOwner } from './ownership';
@@ -58,12 +58,23 @@ export class TargetGroupApplier {
     try {
       for (const op of ops) await this.run(op);
     } catch (error) {
+      if (error instanceof Unobserved) return { targetGroupArns: this.targetGroupArns(), waits: [...this.waits, error.message] };
       return { targetGroupArns: this.targetGroupArns(), waits: this.waits, error };
     }
     return { targetGroupArns: this.targetGroupArns(), waits: this.waits };
   }
 
+  /** Runs one operation; a group observed this pass and deleted since stops the pass (Unobserved), not the hook. */
   async run(op: TargetGroupOp): Promise<void> {
+    try {
+      await this.#runOp(op);
+    } catch (error) {
+      if (!isNotFound(error) || op.kind === 'createTargetGroup') throw error;
+      throw new Unobserved(`target group ${op.targetGroupName} disappeared during this pass; read again next pass`);
+    }
+  }
+
+  async #runOp(op: TargetGroupOp): Promise<void> {
     switch (op.kind) {
       case 'createTargetGroup':
         return this.#create(op.targetGroup);

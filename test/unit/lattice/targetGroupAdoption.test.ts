@@ -69,3 +69,34 @@ describe('adopting a target group that already exists under its deterministic na
     expect((await foreign.applier.apply([{ kind: 'createTargetGroup', targetGroup: ip }])).error).toBe(conflict);
   });
 });
+
+describe('a target group observed this pass and deleted since', () => {
+  const notFound = Object.assign(new Error('Target group tg-0123456789abcdef0 not found'), { name: 'ResourceNotFoundException' });
+  const observed = [
+    {
+      name: 'k8s-shop-apps-web-80-abc',
+      id: 'tg-0123456789abcdef0',
+      arn: 'arn:aws:vpc-lattice:us-west-2:123456789012:targetgroup/tg-0123456789abcdef0',
+    },
+  ];
+
+  it('ends the pass with a wait that says so, not with an error that would fail the hook', async () => {
+    const api = { registerTargets: async () => Promise.reject(notFound) } as unknown as LatticeApi;
+    const applier = new TargetGroupApplier(api, owner, observed as never, [], new Set());
+    const result = await applier.apply([
+      { kind: 'registerTargets', targetGroupName: 'k8s-shop-apps-web-80-abc', targets: [{ id: '10.0.0.1', port: 80 }] },
+    ] as never);
+    expect(result.error).toBeUndefined();
+    expect(result.waits).toEqual(['target group k8s-shop-apps-web-80-abc disappeared during this pass; read again next pass']);
+  });
+
+  it('still fails on any other error', async () => {
+    const denied = Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
+    const api = { registerTargets: async () => Promise.reject(denied) } as unknown as LatticeApi;
+    const applier = new TargetGroupApplier(api, owner, observed as never, [], new Set());
+    const result = await applier.apply([
+      { kind: 'registerTargets', targetGroupName: 'k8s-shop-apps-web-80-abc', targets: [{ id: '10.0.0.1', port: 80 }] },
+    ] as never);
+    expect(result.error).toBe(denied);
+  });
+});
