@@ -8,6 +8,7 @@ import type { KubeObject } from '../metacontroller/types';
  * list) is refused with a path instead of throwing deep inside a reader; whether a value makes
  * sense stays the readers' business, answered with status conditions. The API server enforces
  * these shapes for objects it stored; a request that breaks them did not come from it.
+ * Fields the CRDs require, and that readers dereference, are required here too.
  */
 
 type Shape = Record<string, unknown>;
@@ -17,65 +18,96 @@ const B: Shape = { type: 'boolean' };
 const strings: Shape = { type: 'array', items: S };
 const map: Shape = { type: 'object', additionalProperties: S };
 const arr = (items: Shape): Shape => ({ type: 'array', items });
-const obj = (properties: Record<string, Shape>): Shape => ({ type: 'object', properties });
+const obj = (properties: Record<string, Shape>, required: string[] = []): Shape => ({
+  type: 'object',
+  properties,
+  ...(required.length > 0 ? { required } : {}),
+});
 
-const condition = obj({ type: S, status: S, reason: S, message: S, observedGeneration: I, lastTransitionTime: S });
+const condition = obj({ type: S, status: S, reason: S, message: S, observedGeneration: I, lastTransitionTime: S }, ['type', 'status']);
 const conditions = arr(condition);
-const objectRef = obj({ group: S, kind: S, name: S, namespace: S, sectionName: S, port: I });
-const backendRef = obj({ group: S, kind: S, name: S, namespace: S, port: I, weight: I, filters: arr(obj({})) });
-const routeStatus = obj({ parents: arr(obj({ parentRef: objectRef, controllerName: S, conditions })) });
-const policyStatus = obj({ conditions, ancestors: arr(obj({ ancestorRef: objectRef, controllerName: S, conditions })) });
+const objectRef = obj({ group: S, kind: S, name: S, namespace: S, sectionName: S, port: I }, ['name']);
+const filter = obj({ type: S }, ['type']);
+const backendRef = obj({ group: S, kind: S, name: S, namespace: S, port: I, weight: I, filters: arr(filter) }, ['name']);
+const nameValue = obj({ type: S, name: S, value: S }, ['name', 'value']);
+const routeStatus = obj({ parents: arr(obj({ parentRef: objectRef, controllerName: S, conditions }, ['parentRef'])) });
+const policyStatus = obj({ conditions, ancestors: arr(obj({ ancestorRef: objectRef, controllerName: S, conditions }, ['ancestorRef'])) });
 const policySpec = (extra: Record<string, Shape>) => obj({ targetRef: objectRef, ...extra });
 
 function route(match: Shape): Shape {
-  const rule = obj({ name: S, matches: arr(match), filters: arr(obj({})), backendRefs: arr(backendRef), timeouts: obj({}) });
-  return obj({ spec: obj({ parentRefs: arr(objectRef), hostnames: strings, rules: arr(rule) }), status: routeStatus });
+  const rule = obj({ name: S, matches: arr(match), filters: arr(filter), backendRefs: arr(backendRef), timeouts: obj({}) });
+  return obj({ spec: obj({ parentRefs: arr(objectRef), hostnames: strings, rules: arr(rule) }), status: routeStatus }, ['spec']);
 }
 
 const httpMatch = obj({
   path: obj({ type: S, value: S }),
-  headers: arr(obj({ type: S, name: S, value: S })),
-  queryParams: arr(obj({ type: S, name: S, value: S })),
+  headers: arr(nameValue),
+  queryParams: arr(nameValue),
   method: S,
 });
-const grpcMatch = obj({ method: obj({ type: S, service: S, method: S }), headers: arr(obj({ type: S, name: S, value: S })) });
+const grpcMatch = obj({ method: obj({ type: S, service: S, method: S }), headers: arr(nameValue) });
 
-const listener = obj({
-  name: S,
-  hostname: S,
-  port: I,
-  protocol: S,
-  tls: obj({ mode: S, certificateRefs: arr(objectRef), options: map }),
-  allowedRoutes: obj({
-    namespaces: obj({ from: S, selector: obj({ matchLabels: map, matchExpressions: arr(obj({ key: S, operator: S, values: strings })) }) }),
-    kinds: arr(obj({ group: S, kind: S })),
-  }),
-});
+const listener = obj(
+  {
+    name: S,
+    hostname: S,
+    port: I,
+    protocol: S,
+    tls: obj({ mode: S, certificateRefs: arr(objectRef), options: map }),
+    allowedRoutes: obj({
+      namespaces: obj({
+        from: S,
+        selector: obj({ matchLabels: map, matchExpressions: arr(obj({ key: S, operator: S, values: strings }, ['key', 'operator'])) }),
+      }),
+      kinds: arr(obj({ group: S, kind: S }, ['kind'])),
+    }),
+  },
+  ['name', 'port', 'protocol'],
+);
 
 const SHAPES: Record<string, Shape> = {
-  GatewayClass: obj({ spec: obj({ controllerName: S }), status: obj({ conditions }) }),
-  Gateway: obj({
-    spec: obj({ gatewayClassName: S, listeners: arr(listener), addresses: arr(obj({ type: S, value: S })) }),
-    status: obj({
-      conditions,
-      addresses: arr(obj({ type: S, value: S })),
-      listeners: arr(obj({ name: S, attachedRoutes: I, conditions, supportedKinds: arr(obj({ group: S, kind: S })) })),
-    }),
-  }),
+  GatewayClass: obj({ spec: obj({ controllerName: S }, ['controllerName']), status: obj({ conditions }) }, ['spec']),
+  Gateway: obj(
+    {
+      spec: obj({ gatewayClassName: S, listeners: arr(listener), addresses: arr(obj({ type: S, value: S })) }, [
+        'gatewayClassName',
+        'listeners',
+      ]),
+      status: obj({
+        conditions,
+        addresses: arr(obj({ type: S, value: S })),
+        listeners: arr(obj({ name: S, attachedRoutes: I, conditions, supportedKinds: arr(obj({ group: S, kind: S })) })),
+      }),
+    },
+    ['spec'],
+  ),
   HTTPRoute: route(httpMatch),
   GRPCRoute: route(grpcMatch),
   TLSRoute: route(obj({})),
-  ReferenceGrant: obj({ spec: obj({ from: arr(obj({ group: S, kind: S, namespace: S })), to: arr(obj({ group: S, kind: S, name: S })) }) }),
-  Service: obj({ spec: obj({ type: S, ports: arr(obj({ name: S, port: I, protocol: S, appProtocol: S })) }) }),
+  ReferenceGrant: obj(
+    {
+      spec: obj(
+        {
+          from: arr(obj({ group: S, kind: S, namespace: S }, ['group', 'kind', 'namespace'])),
+          to: arr(obj({ group: S, kind: S, name: S }, ['group', 'kind'])),
+        },
+        ['from', 'to'],
+      ),
+    },
+    ['spec'],
+  ),
+  Service: obj({ spec: obj({ type: S, ports: arr(obj({ name: S, port: I, protocol: S, appProtocol: S }, ['port'])) }) }),
   EndpointSlice: obj({
     addressType: S,
-    endpoints: arr(obj({ addresses: strings, conditions: obj({ ready: B, serving: B, terminating: B }), targetRef: obj({}) })),
+    endpoints: arr(
+      obj({ addresses: strings, conditions: obj({ ready: B, serving: B, terminating: B }), targetRef: obj({}) }, ['addresses']),
+    ),
     ports: arr(obj({ name: S, port: I, protocol: S, appProtocol: S })),
   }),
   ServiceNetwork: obj({ status: obj({ conditions }) }),
-  ServiceExport: obj({ spec: obj({ exportedPorts: arr(obj({ port: I, routeType: S })) }), status: obj({ conditions }) }),
+  ServiceExport: obj({ spec: obj({ exportedPorts: arr(obj({ port: I, routeType: S }, ['port'])) }), status: obj({ conditions }) }),
   ServiceImport: obj({
-    spec: obj({ type: S, ports: arr(obj({ port: I, protocol: S, name: S })) }),
+    spec: obj({ type: S, ports: arr(obj({ port: I, protocol: S, name: S }, ['port'])) }),
     status: obj({ conditions, clusters: arr(obj({})), targetGroups: arr(obj({})) }),
   }),
   TargetGroupPolicy: obj({
@@ -88,8 +120,14 @@ const SHAPES: Record<string, Shape> = {
   LambdaTarget: obj({ spec: obj({ functionArn: S }), status: obj({ conditions }) }),
 };
 
+/** Every other kind is namespaced: its name means nothing without its namespace (and names built from both need it). */
+const CLUSTER_SCOPED = new Set(['GatewayClass', 'ServiceNetwork']);
+const inNamespace = obj({ metadata: obj({ namespace: { type: 'string', minLength: 1 } }, ['namespace']) });
+
 const ajv = new Ajv({ allErrors: false, ownProperties: true, strict: true });
-const validators = new Map<string, ValidateFunction>(Object.entries(SHAPES).map(([kind, shape]) => [kind, ajv.compile(shape)]));
+const validators = new Map<string, ValidateFunction>(
+  Object.entries(SHAPES).map(([kind, shape]) => [kind, ajv.compile(CLUSTER_SCOPED.has(kind) ? shape : { allOf: [inNamespace, shape] })]),
+);
 
 /**
  * Refuses an object whose fields do not have the shapes the readers rely on (400

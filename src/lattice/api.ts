@@ -57,7 +57,6 @@ import {
   type VPCLatticeClient,
 } from '@aws-sdk/client-vpc-lattice';
 import type { CallSession } from './callSession';
-import { checked } from './identifiers';
 
 /** Lattice's page size ceiling: the fewest calls when a list must be walked. */
 export const PAGE_SIZE = 100;
@@ -81,187 +80,178 @@ export class LatticeApi {
 
   // Service networks
   createServiceNetwork(input: CreateServiceNetworkRequest) {
-    return this.#session.run('CreateServiceNetwork', (o) => this.#client.send(checked(new CreateServiceNetworkCommand(input)), o));
+    return this.#session.run('CreateServiceNetwork', (o) => this.#client.send(new CreateServiceNetworkCommand(input), o));
   }
   getServiceNetwork(serviceNetworkIdentifier: string) {
-    return this.#session.run('GetServiceNetwork', (o) =>
-      this.#client.send(checked(new GetServiceNetworkCommand({ serviceNetworkIdentifier })), o),
-    );
+    return this.#session.run('GetServiceNetwork', (o) => this.#client.send(new GetServiceNetworkCommand({ serviceNetworkIdentifier }), o));
   }
   listServiceNetworks() {
     return this.#session.all('ListServiceNetworks', (nextToken, o) =>
-      this.#client.send(checked(new ListServiceNetworksCommand({ maxResults: PAGE_SIZE, nextToken })), o),
+      this.#client.send(new ListServiceNetworksCommand({ maxResults: PAGE_SIZE, nextToken }), o),
     );
   }
   deleteServiceNetwork(serviceNetworkIdentifier: string) {
     return this.#session.run('DeleteServiceNetwork', (o) =>
-      this.#client.send(checked(new DeleteServiceNetworkCommand({ serviceNetworkIdentifier })), o),
+      this.#client.send(new DeleteServiceNetworkCommand({ serviceNetworkIdentifier }), o),
     );
   }
 
   // Service network ↔ VPC associations
   createServiceNetworkVpcAssociation(input: CreateServiceNetworkVpcAssociationRequest) {
     return this.#session.run('CreateServiceNetworkVpcAssociation', (o) =>
-      this.#client.send(checked(new CreateServiceNetworkVpcAssociationCommand(input)), o),
+      this.#client.send(new CreateServiceNetworkVpcAssociationCommand(input), o),
     );
   }
   getServiceNetworkVpcAssociation(serviceNetworkVpcAssociationIdentifier: string) {
     return this.#session.run('GetServiceNetworkVpcAssociation', (o) =>
-      this.#client.send(checked(new GetServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier })), o),
+      this.#client.send(new GetServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier }), o),
     );
   }
   listServiceNetworkVpcAssociations(filter: Omit<ListServiceNetworkVpcAssociationsRequest, 'maxResults' | 'nextToken'>) {
     return this.#session.all('ListServiceNetworkVpcAssociations', (nextToken, o) =>
-      this.#client.send(checked(new ListServiceNetworkVpcAssociationsCommand({ ...filter, maxResults: PAGE_SIZE, nextToken })), o),
+      this.#client.send(new ListServiceNetworkVpcAssociationsCommand({ ...filter, maxResults: PAGE_SIZE, nextToken }), o),
     );
   }
   updateServiceNetworkVpcAssociation(serviceNetworkVpcAssociationIdentifier: string, securityGroupIds: string[]) {
     return this.#session.run('UpdateServiceNetworkVpcAssociation', (o) =>
-      this.#client.send(
-        checked(new UpdateServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier, securityGroupIds })),
-        o,
-      ),
+      this.#client.send(new UpdateServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier, securityGroupIds }), o),
     );
   }
   deleteServiceNetworkVpcAssociation(serviceNetworkVpcAssociationIdentifier: string) {
     return this.#session.run('DeleteServiceNetworkVpcAssociation', (o) =>
-      this.#client.send(checked(new DeleteServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier })), o),
+      this.#client.send(new DeleteServiceNetworkVpcAssociationCommand({ serviceNetworkVpcAssociationIdentifier }), o),
     );
   }
 
   // Service network ↔ service associations
   createServiceNetworkServiceAssociation(input: CreateServiceNetworkServiceAssociationRequest) {
     return this.#session.run('CreateServiceNetworkServiceAssociation', (o) =>
-      this.#client.send(checked(new CreateServiceNetworkServiceAssociationCommand(input)), o),
+      this.#client.send(new CreateServiceNetworkServiceAssociationCommand(input), o),
     );
   }
   listServiceNetworkServiceAssociations(filter: Omit<ListServiceNetworkServiceAssociationsRequest, 'maxResults' | 'nextToken'>) {
     return this.#session.all('ListServiceNetworkServiceAssociations', (nextToken, o) =>
-      this.#client.send(checked(new ListServiceNetworkServiceAssociationsCommand({ ...filter, maxResults: PAGE_SIZE, nextToken })), o),
+      this.#client.send(new ListServiceNetworkServiceAssociationsCommand({ ...filter, maxResults: PAGE_SIZE, nextToken }), o),
     );
   }
   deleteServiceNetworkServiceAssociation(serviceNetworkServiceAssociationIdentifier: string) {
     return this.#session.run('DeleteServiceNetworkServiceAssociation', (o) =>
-      this.#client.send(checked(new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier })), o),
+      this.#client.send(new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier }), o),
     );
   }
 
   // Services
   createService(input: CreateServiceRequest) {
-    return this.#session.run('CreateService', (o) => this.#client.send(checked(new CreateServiceCommand(input)), o));
+    return this.#session.run('CreateService', (o) => this.#client.send(new CreateServiceCommand(input), o));
   }
   getService(serviceIdentifier: string) {
-    return this.#session.run('GetService', (o) => this.#client.send(checked(new GetServiceCommand({ serviceIdentifier })), o));
+    return this.#session.run('GetService', (o) => this.#client.send(new GetServiceCommand({ serviceIdentifier }), o));
   }
   updateService(input: UpdateServiceRequest) {
-    return this.#session.run('UpdateService', (o) => this.#client.send(checked(new UpdateServiceCommand(input)), o));
+    return this.#session.run('UpdateService', (o) => this.#client.send(new UpdateServiceCommand(input), o));
   }
   listServices() {
     return this.#session.all('ListServices', (nextToken, o) =>
-      this.#client.send(checked(new ListServicesCommand({ maxResults: PAGE_SIZE, nextToken })), o),
+      this.#client.send(new ListServicesCommand({ maxResults: PAGE_SIZE, nextToken }), o),
     );
   }
   deleteService(serviceIdentifier: string) {
-    return this.#session.run('DeleteService', (o) => this.#client.send(checked(new DeleteServiceCommand({ serviceIdentifier })), o));
+    return this.#session.run('DeleteService', (o) => this.#client.send(new DeleteServiceCommand({ serviceIdentifier }), o));
   }
 
   // Listeners
   createListener(input: CreateListenerRequest) {
-    return this.#session.run('CreateListener', (o) => this.#client.send(checked(new CreateListenerCommand(input)), o));
+    return this.#session.run('CreateListener', (o) => this.#client.send(new CreateListenerCommand(input), o));
   }
   getListener(serviceIdentifier: string, listenerIdentifier: string) {
-    return this.#session.run('GetListener', (o) =>
-      this.#client.send(checked(new GetListenerCommand({ serviceIdentifier, listenerIdentifier })), o),
-    );
+    return this.#session.run('GetListener', (o) => this.#client.send(new GetListenerCommand({ serviceIdentifier, listenerIdentifier }), o));
   }
   listListeners(serviceIdentifier: string) {
     return this.#session.all('ListListeners', (nextToken, o) =>
-      this.#client.send(checked(new ListListenersCommand({ serviceIdentifier, maxResults: PAGE_SIZE, nextToken })), o),
+      this.#client.send(new ListListenersCommand({ serviceIdentifier, maxResults: PAGE_SIZE, nextToken }), o),
     );
   }
   updateListener(input: UpdateListenerRequest) {
-    return this.#session.run('UpdateListener', (o) => this.#client.send(checked(new UpdateListenerCommand(input)), o));
+    return this.#session.run('UpdateListener', (o) => this.#client.send(new UpdateListenerCommand(input), o));
   }
   deleteListener(serviceIdentifier: string, listenerIdentifier: string) {
     return this.#session.run('DeleteListener', (o) =>
-      this.#client.send(checked(new DeleteListenerCommand({ serviceIdentifier, listenerIdentifier })), o),
+      this.#client.send(new DeleteListenerCommand({ serviceIdentifier, listenerIdentifier }), o),
     );
   }
 
   // Rules
   getRule(serviceIdentifier: string, listenerIdentifier: string, ruleIdentifier: string) {
     return this.#session.run('GetRule', (o) =>
-      this.#client.send(checked(new GetRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier })), o),
+      this.#client.send(new GetRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier }), o),
     );
   }
   createRule(input: CreateRuleRequest) {
-    return this.#session.run('CreateRule', (o) => this.#client.send(checked(new CreateRuleCommand(input)), o));
+    return this.#session.run('CreateRule', (o) => this.#client.send(new CreateRuleCommand(input), o));
   }
   listRules(serviceIdentifier: string, listenerIdentifier: string) {
     return this.#session.all('ListRules', (nextToken, o) =>
-      this.#client.send(checked(new ListRulesCommand({ serviceIdentifier, listenerIdentifier, maxResults: PAGE_SIZE, nextToken })), o),
+      this.#client.send(new ListRulesCommand({ serviceIdentifier, listenerIdentifier, maxResults: PAGE_SIZE, nextToken }), o),
     );
   }
   updateRule(input: UpdateRuleRequest) {
-    return this.#session.run('UpdateRule', (o) => this.#client.send(checked(new UpdateRuleCommand(input)), o));
+    return this.#session.run('UpdateRule', (o) => this.#client.send(new UpdateRuleCommand(input), o));
   }
   batchUpdateRule(input: BatchUpdateRuleRequest) {
-    return this.#session.run('BatchUpdateRule', (o) => this.#client.send(checked(new BatchUpdateRuleCommand(input)), o));
+    return this.#session.run('BatchUpdateRule', (o) => this.#client.send(new BatchUpdateRuleCommand(input), o));
   }
   deleteRule(serviceIdentifier: string, listenerIdentifier: string, ruleIdentifier: string) {
     return this.#session.run('DeleteRule', (o) =>
-      this.#client.send(checked(new DeleteRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier })), o),
+      this.#client.send(new DeleteRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier }), o),
     );
   }
 
   // Target groups and targets
   createTargetGroup(input: CreateTargetGroupRequest) {
-    return this.#session.run('CreateTargetGroup', (o) => this.#client.send(checked(new CreateTargetGroupCommand(input)), o));
+    return this.#session.run('CreateTargetGroup', (o) => this.#client.send(new CreateTargetGroupCommand(input), o));
   }
   getTargetGroup(targetGroupIdentifier: string) {
-    return this.#session.run('GetTargetGroup', (o) => this.#client.send(checked(new GetTargetGroupCommand({ targetGroupIdentifier })), o));
+    return this.#session.run('GetTargetGroup', (o) => this.#client.send(new GetTargetGroupCommand({ targetGroupIdentifier }), o));
   }
   updateTargetGroup(input: UpdateTargetGroupRequest) {
-    return this.#session.run('UpdateTargetGroup', (o) => this.#client.send(checked(new UpdateTargetGroupCommand(input)), o));
+    return this.#session.run('UpdateTargetGroup', (o) => this.#client.send(new UpdateTargetGroupCommand(input), o));
   }
   listTargetGroups(vpcIdentifier?: string, targetGroupType?: TargetGroupType) {
     const filter = { ...(vpcIdentifier ? { vpcIdentifier } : {}), ...(targetGroupType ? { targetGroupType } : {}) };
     return this.#session.all('ListTargetGroups', (nextToken, o) =>
-      this.#client.send(checked(new ListTargetGroupsCommand({ ...filter, maxResults: PAGE_SIZE, nextToken })), o),
+      this.#client.send(new ListTargetGroupsCommand({ ...filter, maxResults: PAGE_SIZE, nextToken }), o),
     );
   }
   deleteTargetGroup(targetGroupIdentifier: string) {
-    return this.#session.run('DeleteTargetGroup', (o) =>
-      this.#client.send(checked(new DeleteTargetGroupCommand({ targetGroupIdentifier })), o),
-    );
+    return this.#session.run('DeleteTargetGroup', (o) => this.#client.send(new DeleteTargetGroupCommand({ targetGroupIdentifier }), o));
   }
   listTargets(targetGroupIdentifier: string) {
     return this.#session.all('ListTargets', (nextToken, o) =>
-      this.#client.send(checked(new ListTargetsCommand({ targetGroupIdentifier, maxResults: PAGE_SIZE, nextToken })), o),
+      this.#client.send(new ListTargetsCommand({ targetGroupIdentifier, maxResults: PAGE_SIZE, nextToken }), o),
     );
   }
   registerTargets(targetGroupIdentifier: string, targets: Target[]) {
     return this.#session.run('RegisterTargets', (o) =>
-      this.#client.send(checked(new RegisterTargetsCommand({ targetGroupIdentifier, targets })), o),
+      this.#client.send(new RegisterTargetsCommand({ targetGroupIdentifier, targets }), o),
     );
   }
   deregisterTargets(targetGroupIdentifier: string, targets: Target[]) {
     return this.#session.run('DeregisterTargets', (o) =>
-      this.#client.send(checked(new DeregisterTargetsCommand({ targetGroupIdentifier, targets })), o),
+      this.#client.send(new DeregisterTargetsCommand({ targetGroupIdentifier, targets }), o),
     );
   }
 
   // Tags
   async listTags(resourceArn: string): Promise<Record<string, string>> {
     const output = await this.#session.run('ListTagsForResource', (o) =>
-      this.#client.send(checked(new ListTagsForResourceCommand({ resourceArn })), o),
+      this.#client.send(new ListTagsForResourceCommand({ resourceArn }), o),
     );
     return output.tags ?? {};
   }
   tagResource(resourceArn: string, tags: Record<string, string>) {
-    return this.#session.run('TagResource', (o) => this.#client.send(checked(new TagResourceCommand({ resourceArn, tags })), o));
+    return this.#session.run('TagResource', (o) => this.#client.send(new TagResourceCommand({ resourceArn, tags }), o));
   }
   untagResource(resourceArn: string, tagKeys: string[]) {
-    return this.#session.run('UntagResource', (o) => this.#client.send(checked(new UntagResourceCommand({ resourceArn, tagKeys })), o));
+    return this.#session.run('UntagResource', (o) => this.#client.send(new UntagResourceCommand({ resourceArn, tagKeys }), o));
   }
 }

@@ -25,18 +25,19 @@ export function isValidation(error: unknown): boolean {
 }
 
 /**
- * Lattice refused one change of an object for a reason its status can say and a later pass can
- * retry: a target group a rule names is used by another service or was deleted meanwhile, or rules
- * of a BatchUpdateRule were not updated. Never a hook failure.
- */
-/**
  * Lattice holds what the pass did not observe (a service adopted, a rule or listener of that name),
  * or lost what it observed (a target group deleted meanwhile): the next pass reads it again.
  */
 export class Unobserved extends Error {}
 
+/**
+ * Lattice refused one change of an object for a reason its status can say and a later pass can
+ * retry: a target group a rule names is used by another service or was deleted meanwhile, a target
+ * group name is held by a group that is not ours, or rules of a BatchUpdateRule were not updated.
+ * Never a hook failure.
+ */
 export class LatticeRefusal extends Error {
-  readonly code: 'TargetGroupUnavailable' | 'RulesNotUpdated';
+  readonly code: 'TargetGroupUnavailable' | 'TargetGroupNameTaken' | 'RulesNotUpdated';
 
   constructor(code: LatticeRefusal['code'], message: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });

@@ -5,6 +5,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Config } from '../config';
 import { ConfigError } from '../errors';
 import type { AwsIdentity } from '../model/identity';
+import { refuseImpossibleIdentifiers } from './identifiers';
 
 export interface AwsClients {
   lattice: VPCLatticeClient;
@@ -28,7 +29,7 @@ export function createAwsClients(config: Config, emulatorEndpoint?: string): Aws
     ...(emulatorEndpoint ? { endpoint: emulatorEndpoint, credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' } } : {}),
   };
   return {
-    lattice: new VPCLatticeClient(common),
+    lattice: refuseImpossibleIdentifiers(new VPCLatticeClient(common)),
     sts: new STSClient(common),
     acm: new ACMClient(common),
     lambda: new LambdaClient(common),

@@ -26,13 +26,36 @@ export class ImpossibleIdentifierError extends Error {
   }
 }
 
-/** Returns the command, or throws ImpossibleIdentifierError when an identifier of its input cannot exist. */
-export function checked<C extends { input: object }>(command: C): C {
-  for (const [member, value] of Object.entries(command.input)) {
+/** Throws ImpossibleIdentifierError when an identifier of a Lattice input cannot exist. */
+export function checkIdentifiers(input: object): void {
+  for (const [member, value] of Object.entries(input)) {
     // A number or an object where an identifier goes came from an edited record as well.
     if (namesLatticeResource(member) && value !== undefined && (typeof value !== 'string' || !isLatticeIdentifier(value))) {
       throw new ImpossibleIdentifierError(member);
     }
   }
-  return command;
+}
+
+interface MiddlewareClient {
+  middlewareStack: {
+    add(
+      middleware: (next: (args: { input: object }) => Promise<unknown>) => (args: { input: object }) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+/**
+ * Checks the identifiers of every command the client sends, before it is serialized: a check
+ * on the client itself, so that no operation, present or added later, can skip it.
+ */
+export function refuseImpossibleIdentifiers<C>(client: C): C {
+  (client as unknown as MiddlewareClient).middlewareStack.add(
+    (next) => (args) => {
+      checkIdentifiers(args.input);
+      return next(args);
+    },
+    { step: 'initialize', name: 'refuseImpossibleIdentifiers' },
+  );
+  return client;
 }

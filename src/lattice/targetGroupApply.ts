@@ -1,9 +1,9 @@
 import type { TargetGroupModel } from '../model/targetGroups';
-import { ownershipOf } from '../model/tags';
+import { ownershipOf, TAG } from '../model/tags';
 import type { LatticeApi } from './api';
 import type { LambdaApi } from './lambdaApi';
 import { grantInvoke, revokeInvoke } from './lambdaPermissions';
-import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound, Unobserved } from './awsErrors';
+import { awsErrorMessage, isConflict, isNotFound, LatticeRefusal, orUndefinedIfNotFound, Unobserved } from './awsErrors';
 import { chunks, TARGETS_PER_CALL } from './batches';
 import { createFresh, isAlive } from './freshCreate';
 import type { LatticeOwner } from './ownership';
@@ -148,7 +148,15 @@ export class TargetGroupApplier {
       const listed =
         tg.type === 'LAMBDA' ? await this.#api.listTargetGroups(undefined, 'LAMBDA') : await this.#api.listTargetGroups(this.#owner.vpcId);
       const found = listed.find((g) => g.name === tg.name);
-      if (!found?.arn || !found.id || ownershipOf(await this.#api.listTags(found.arn), this.#owner.managedBy) !== 'ours') throw error;
+      // Not listed where we look (being deleted, or in another VPC): the next pass looks again.
+      if (!found?.arn || !found.id)
+        throw new Unobserved(`target group name ${tg.name} is taken by a group not listed yet; read again next pass`);
+      const tags = await this.#api.listTags(found.arn);
+      const ownership = ownershipOf(tags, this.#owner.managedBy);
+      if (ownership !== 'ours') {
+        const whose = ownership === 'foreign' ? `managed by ${tags[TAG.managedBy]}` : 'not managed by any controller';
+        throw new LatticeRefusal('TargetGroupNameTaken', `target group name ${tg.name} is taken by ${found.id}, ${whose}`, error);
+      }
       this.#known.set(tg.name, { id: found.id, arn: found.arn });
     }
   }

@@ -171,6 +171,41 @@ describe('hook server', () => {
     });
   });
 
+  it('answers 400 LGW_HOOK_INVALID_OBJECT for a field the CRD requires and the readers dereference (a header match without a name, a route without namespace)', async () => {
+    t = await testApp();
+    const classed = gateway('infra', 'edge', 'lattice');
+    const nameless = route('HTTPRoute', 'apps', 'shop', [{ name: 'edge', namespace: 'infra' }], {});
+    (nameless.spec as Record<string, unknown>).rules = [{ matches: [{ headers: [{ value: 'v' }] }] }];
+    const res = await t.app.inject({ method: 'POST', url: '/hooks/httproute/sync', payload: decoratorSyncBody('x', nameless, [classed]) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      code: 'LGW_HOOK_INVALID_OBJECT',
+      message: "HTTPRoute apps/shop: /object/spec/rules/0/matches/0/headers/0 must have required property 'name'",
+      path: '/object/spec/rules/0/matches/0/headers/0',
+    });
+    const unnamedParent = route('HTTPRoute', 'apps', 'shop', [{ namespace: 'infra' } as never]);
+    const parentless = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/httproute/sync',
+      payload: decoratorSyncBody('x', unnamedParent, [classed]),
+    });
+    expect(parentless.statusCode).toBe(400);
+    expect(parentless.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/spec/parentRefs/0' });
+    const namespaceless = route('HTTPRoute', 'apps', 'shop', [{ name: 'edge', namespace: 'infra' }]);
+    delete (namespaceless.metadata as { namespace?: string }).namespace;
+    const noNamespace = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/httproute/sync',
+      payload: decoratorSyncBody('x', namespaceless, [classed]),
+    });
+    expect(noNamespace.statusCode).toBe(400);
+    expect(noNamespace.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/metadata' });
+    const specless = { ...gateway('infra', 'edge', 'lattice'), spec: undefined };
+    const noSpec = await t.app.inject({ method: 'POST', url: '/hooks/gateway/sync', payload: decoratorSyncBody('x', specless as never) });
+    expect(noSpec.statusCode).toBe(400);
+    expect(noSpec.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object' });
+  });
+
   it('answers 400 LGW_HOOK_INVALID_OBJECT for a hook object of a kind the hook does not serve (its shape would go unchecked)', async () => {
     t = await testApp();
     const classed = gateway('infra', 'edge', 'lattice');

@@ -1,4 +1,5 @@
 import type { LatticeApi } from '../../../src/lattice/api';
+import { isUserActionable, LatticeRefusal } from '../../../src/lattice/awsErrors';
 import type { LatticeOwner } from '../../../src/lattice/ownership';
 import { TargetGroupApplier } from '../../../src/lattice/targetGroupApply';
 import { TAG } from '../../../src/model/tags';
@@ -57,16 +58,34 @@ describe('adopting a target group that already exists under its deterministic na
     expect(fnCase.lists).toEqual([[undefined, 'LAMBDA']]);
   });
 
-  it('keeps the conflict when the group of that name is not ours', async () => {
-    const ip: TargetGroupModel = {
-      key: 'apps/web:80',
-      name: 'k8s-shop-apps-web-80-abc',
-      config: { port: 80, protocol: 'HTTP' },
-      tags: {},
-      targets: [],
-    };
-    const foreign = applier(ip, { 'vpc-a': [{ name: ip.name, id: 'tg-ip', arn: 'arn:tg/tg-ip' }] }, { [TAG.managedBy]: 'someone-else' });
-    expect((await foreign.applier.apply([{ kind: 'createTargetGroup', targetGroup: ip }])).error).toBe(conflict);
+  const ip: TargetGroupModel = {
+    key: 'apps/web:80',
+    name: 'k8s-shop-apps-web-80-abc',
+    config: { port: 80, protocol: 'HTTP' },
+    tags: {},
+    targets: [],
+  };
+
+  it('refuses, naming the holder, when the group of that name is not ours (a status condition, not a hook failure)', async () => {
+    const listed = { 'vpc-a': [{ name: ip.name, id: 'tg-ip', arn: 'arn:tg/tg-ip' }] };
+    const foreign = await applier(ip, listed, { [TAG.managedBy]: 'someone-else' }).applier.apply([
+      { kind: 'createTargetGroup', targetGroup: ip },
+    ]);
+    expect(foreign.error).toBeInstanceOf(LatticeRefusal);
+    expect(foreign.error).toMatchObject({
+      code: 'TargetGroupNameTaken',
+      message: `target group name ${ip.name} is taken by tg-ip, managed by someone-else`,
+      cause: conflict,
+    });
+    expect(isUserActionable(foreign.error)).toBe(true);
+    const unowned = await applier(ip, listed, {}).applier.apply([{ kind: 'createTargetGroup', targetGroup: ip }]);
+    expect(unowned.error).toMatchObject({ message: `target group name ${ip.name} is taken by tg-ip, not managed by any controller` });
+  });
+
+  it('waits for the next pass when the name is taken by a group it cannot list yet', async () => {
+    const unlisted = await applier(ip, {}, {}).applier.apply([{ kind: 'createTargetGroup', targetGroup: ip }]);
+    expect(unlisted.error).toBeUndefined();
+    expect(unlisted.waits).toEqual([`target group name ${ip.name} is taken by a group not listed yet; read again next pass`]);
   });
 });
 
