@@ -1,15 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config';
-import { createControllers } from '../src/controllers/registry';
 import { startEmulator } from '../src/emulator';
-import { createAwsClients, resolveIdentity } from '../src/lattice/clients';
-import { createLogger } from '../src/log';
-import { createHookMetrics } from '../src/server/metrics';
-import { startServer } from '../src/server/serve';
-import { AdminApi } from '../test/support/emulatorAdmin';
+import { AdminApi } from '../tools/emulatorAdmin';
 import { FakeCluster } from '../tools/metacontroller/cluster';
 import { MetacontrollerDriver } from '../tools/metacontroller/driver';
+import { startHookService } from '../tools/hookService';
 import { gatewayApiCrds } from '../demo/environment';
 import { MemorySampler, type MemoryPeak } from './memory';
 
@@ -56,22 +52,9 @@ async function inProcessServer(
 ): Promise<{ url: string; peak: () => Promise<MemoryPeak> }> {
   const sampler = new MemorySampler();
   closers.push(() => sampler.stop());
-  const config = loadConfig(env);
-  const clients = createAwsClients(config, endpoint);
-  closers.push(() => {
-    clients.lattice.destroy();
-    clients.sts.destroy();
-    clients.acm.destroy();
-    clients.lambda.destroy();
-  });
-  const identity = await resolveIdentity(config, clients, await clients.lattice.config.region());
-  const server = await startServer(config, createLogger(config.logLevel), {
-    controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
-    metrics: createHookMetrics({ processMetrics: false }),
-    aws: { clients, identity },
-  });
-  closers.push(() => server.close());
-  return { url: server.url, peak: async () => sampler.peak() };
+  const service = await startHookService(env, endpoint);
+  closers.push(() => service.close());
+  return { url: service.server.url, peak: async () => sampler.peak() };
 }
 
 function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {

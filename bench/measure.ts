@@ -7,7 +7,7 @@ import { startBenchEnvironment, type BenchEnvironment } from './environment';
 import { callsBetween, mean, spread, type CallCounts, type Spread } from './figures';
 import { fleet, fleetMember, fleetQuotas, fleetRoute } from './fleet';
 import type { MemoryPeak } from './memory';
-import { minimumCalls, type LatticeState, type MinimumCalls } from './minimumCalls';
+import { minimumCalls, type MinimumCalls } from './minimumCalls';
 import { Recorder, type CallRecord } from './recorder';
 import { countsOfState, isEmpty, type LatticeCounts } from './state';
 
@@ -115,7 +115,7 @@ class Run {
     const wallMs = performance.now() - started;
     await this.recorder.flush();
     const calls = this.recorder.records.slice(first);
-    const minimum = minimumCalls(before as unknown as LatticeState, (await admin.state()) as unknown as LatticeState);
+    const minimum = minimumCalls(before, await admin.state());
     const rate = this.options.rate;
     const figures: PhaseFigures = {
       name,

@@ -4,21 +4,7 @@
  * Reads are never needed by this count; a controller's reads are its overhead.
  */
 
-/** An entry of `GET /_emulator/state`, loosely typed. */
-export type StateEntry = Record<string, unknown>;
-
-export interface LatticeState {
-  serviceNetworks: StateEntry[];
-  services: StateEntry[];
-  listeners: StateEntry[];
-  rules: StateEntry[];
-  targetGroups: StateEntry[];
-  serviceNetworkServiceAssociations: StateEntry[];
-  serviceNetworkVpcAssociations: StateEntry[];
-  authPolicies: StateEntry[];
-  resourcePolicies: StateEntry[];
-  accessLogSubscriptions: StateEntry[];
-}
+import type { EmulatorState, StateEntry } from '../tools/emulatorAdmin';
 
 export interface MinimumCalls {
   creates: number;
@@ -91,7 +77,7 @@ function targetsOf(group: StateEntry): Set<string> {
   return new Set(targets.filter((t) => t.status !== 'DRAINING').map((t) => `${t.id}:${t.port ?? ''}`));
 }
 
-export function minimumCalls(before: LatticeState, after: LatticeState): MinimumCalls {
+export function minimumCalls(before: EmulatorState, after: EmulatorState): MinimumCalls {
   const result: MinimumCalls = { creates: 0, deletes: 0, updates: 0, targets: 0, tags: 0, total: 0 };
   const gone = new Set<string>();
   for (const kind of ID_KINDS) {

@@ -1,4 +1,4 @@
-import type { AdminApi } from '../test/support/emulatorAdmin';
+import type { AdminApi } from '../tools/emulatorAdmin';
 import type { MetacontrollerDriver } from '../tools/metacontroller/driver';
 import { callsBetween, type CallCounts } from './figures';
 

@@ -1,9 +1,4 @@
-import { loadConfig } from '../src/config';
-import { createControllers } from '../src/controllers/registry';
-import { createAwsClients, resolveIdentity } from '../src/lattice/clients';
-import { createLogger } from '../src/log';
-import { createHookMetrics } from '../src/server/metrics';
-import { startServer } from '../src/server/serve';
+import { startHookService } from '../tools/hookService';
 import { MemorySampler } from './memory';
 
 /**
@@ -15,14 +10,9 @@ import { MemorySampler } from './memory';
  */
 async function main(): Promise<void> {
   const sampler = new MemorySampler();
-  const config = loadConfig(process.env);
-  const clients = createAwsClients(config, process.env.BENCH_EMULATOR_ENDPOINT);
-  const identity = await resolveIdentity(config, clients, await clients.lattice.config.region());
-  const server = await startServer(config, createLogger(config.logLevel), {
-    controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
-    metrics: createHookMetrics({ processMetrics: false }),
-    aws: { clients, identity },
-  });
+  const endpoint = process.env.BENCH_EMULATOR_ENDPOINT;
+  if (!endpoint) throw new Error('BENCH_EMULATOR_ENDPOINT is not set');
+  const { server } = await startHookService(process.env, endpoint);
   process.on('message', (message: unknown) => {
     if (message === 'memory') process.send?.({ type: 'memory', peak: sampler.peak() });
     if (message === 'close') {

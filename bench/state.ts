@@ -1,5 +1,5 @@
 import { isEmpty, type LatticeCounts } from '../demo/latticeReport';
-import type { EmulatorState } from '../test/support/emulatorAdmin';
+import type { EmulatorState } from '../tools/emulatorAdmin';
 
 export { isEmpty, type LatticeCounts };
 

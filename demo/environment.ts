@@ -1,18 +1,13 @@
 import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/log';
-import { createControllers } from '../src/controllers/registry';
 import { startEmulator } from '../src/emulator';
 import { GATEWAY_API_CRD_NAMES, BUNDLE_VERSION_ANNOTATION } from '../src/gatewayapi/supportedVersion';
 import type { AwsIdentity } from '../src/model/identity';
-import { createAwsClients, resolveIdentity } from '../src/lattice/clients';
 import type { KubeObject } from '../src/metacontroller/types';
-import { createHookMetrics } from '../src/server/metrics';
-import { startServer } from '../src/server/serve';
 import { FakeCluster } from '../tools/metacontroller/cluster';
 import { MetacontrollerDriver } from '../tools/metacontroller/driver';
+import { startHookService } from '../tools/hookService';
 
 /** Everything the demo runs: the hook server, the Lattice emulator behind it, a cluster and Metacontroller. */
 export interface DemoEnvironment {
@@ -65,21 +60,9 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dem
   try {
     const emulator = await startEmulator({ port: 0, transitionMs: options.transitionMs });
     closers.push(() => emulator.close());
-    const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    const clients = createAwsClients(config, emulator.endpoint);
-    closers.push(() => {
-      clients.lattice.destroy();
-      clients.sts.destroy();
-      clients.acm.destroy();
-      clients.lambda.destroy();
-    });
-    const identity = await resolveIdentity(config, clients, await clients.lattice.config.region());
-    const server = await startServer(config, createLogger(config.logLevel), {
-      controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
-      metrics: createHookMetrics({ processMetrics: false }),
-      aws: { clients, identity },
-    });
-    closers.push(() => server.close());
+    const service = await startHookService({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, emulator.endpoint);
+    closers.push(() => service.close());
+    const { config, server, backend } = service;
     const cluster = new FakeCluster();
     for (const crd of gatewayApiCrds()) cluster.apply(crd);
     const driver = new MetacontrollerDriver({
@@ -93,9 +76,9 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dem
     return {
       cluster,
       driver,
-      lattice: clients.lattice,
-      lambda: clients.lambda,
-      identity,
+      lattice: backend.clients.lattice,
+      lambda: backend.clients.lambda,
+      identity: backend.identity,
       serverUrl: server.url,
       emulatorEndpoint: emulator.endpoint,
       close,

@@ -122,7 +122,9 @@ const SHAPES: Record<string, Shape> = {
 
 /** Every other kind is namespaced: its name means nothing without its namespace (and names built from both need it). */
 const CLUSTER_SCOPED = new Set(['GatewayClass', 'ServiceNetwork']);
-const inNamespace = obj({ metadata: obj({ namespace: { type: 'string', minLength: 1 } }, ['namespace']) });
+// A namespace is an RFC 1123 label, as the API server enforces.
+const NAMESPACE: Shape = { type: 'string', maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' };
+const inNamespace = obj({ metadata: obj({ namespace: NAMESPACE }, ['namespace']) });
 
 const ajv = new Ajv({ allErrors: false, ownProperties: true, strict: true });
 const validators = new Map<string, ValidateFunction>(

@@ -17,11 +17,13 @@ const EMBEDDED_TRANSITION_MS = 500;
 
 /**
  * The AWS side the hooks talk to: real AWS, or an emulator started inside this process (no
- * account needed). Resolves the account once; failures here stop the start.
+ * account needed), or — for the demo, the benchmark and the tests — an emulator already running
+ * at `emulatorEndpoint` (left running by close()). Resolves the account once; failures here stop
+ * the start.
  */
-export async function startLatticeBackend(config: Config, logger: Logger): Promise<LatticeBackend> {
+export async function startLatticeBackend(config: Config, logger: Logger, emulatorEndpoint?: string): Promise<LatticeBackend> {
   let emulator: RunningEmulator | undefined;
-  if (config.backend === 'emulator') {
+  if (config.backend === 'emulator' && emulatorEndpoint === undefined) {
     emulator = await startEmulator({
       port: config.emulatorPort,
       host: '127.0.0.1',
@@ -31,7 +33,7 @@ export async function startLatticeBackend(config: Config, logger: Logger): Promi
     });
     logger.info({ endpoint: emulator.endpoint }, 'embedded VPC Lattice emulator listening');
   }
-  const clients = createAwsClients(config, emulator?.endpoint);
+  const clients = createAwsClients(config, emulatorEndpoint ?? emulator?.endpoint);
   try {
     const region = await checkRegion(clients);
     const identity = await resolveIdentity(config, clients, region);
@@ -49,6 +51,10 @@ export async function startLatticeBackend(config: Config, logger: Logger): Promi
       },
     };
   } catch (error) {
+    clients.lattice.destroy();
+    clients.sts.destroy();
+    clients.acm.destroy();
+    clients.lambda.destroy();
     await emulator?.close();
     throw error;
   }

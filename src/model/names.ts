@@ -43,11 +43,10 @@ export function serviceNameProblem(name: string): string | undefined {
 export function latticeServiceName(routeNamespace: string, routeName: string): string {
   const plain = `${routeName}-${routeNamespace}`;
   if (serviceNameProblem(plain) === undefined) return plain;
-  const hashed =
-    `${cut(sanitize(routeName), 16)}-${cut(sanitize(routeNamespace), 14)}-${shortHash(`${routeNamespace}/${routeName}`, 8)}`.replace(
-      /^-+/,
-      '',
-    );
+  // A part that sanitizes to nothing is left out, never joined as an empty part ("--").
+  const hashed = [cut(sanitize(routeName), 16), cut(sanitize(routeNamespace), 14), shortHash(`${routeNamespace}/${routeName}`, 8)]
+    .filter((part) => part !== '')
+    .join('-');
   return hashed.startsWith('svc-') ? `k8s-${hashed}`.slice(0, SERVICE_NAME_MAX) : hashed;
 }
 

@@ -6,7 +6,7 @@ import { ListServiceNetworksCommand, type VPCLatticeClient } from '@aws-sdk/clie
 import { startEnvironment, type DemoEnvironment } from '../../demo/environment';
 import { loadExampleManifests } from '../../demo/manifests';
 import type { Directory } from '../../src/directory/types';
-import { AdminApi } from '../support/emulatorAdmin';
+import { AdminApi } from '../../tools/emulatorAdmin';
 import { closeOpenService, SEED, seedForeign, type ForeignIds } from '../support/directorySeed';
 
 const ROOT = join(__dirname, '..', '..');

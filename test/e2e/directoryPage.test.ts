@@ -10,7 +10,7 @@ import { CallBudget } from '../../src/lattice/callBudget';
 import { DirectoryApi } from '../../src/lattice/directoryApi';
 import { createLogger } from '../../src/log';
 import { SEED, seedAccount, type SeededIds } from '../support/directorySeed';
-import { AdminApi } from '../support/emulatorAdmin';
+import { AdminApi } from '../../tools/emulatorAdmin';
 
 /** Debian's package; `.ci/run` installs it on a fresh machine. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -4,7 +4,7 @@ import { FakeCluster } from '../../tools/metacontroller/cluster';
 import { MetacontrollerDriver } from '../../tools/metacontroller/driver';
 import { refOf } from '../../tools/metacontroller/refs';
 import { childServerEnv, startChildServer, type ChildServer } from '../support/childServer';
-import { AdminApi } from '../support/emulatorAdmin';
+import { AdminApi } from '../../tools/emulatorAdmin';
 import { allConverged, allDeleted, duplicates, fleetObjects, held } from '../support/fleet';
 import { installGatewayApi, MANIFESTS_DIR } from '../support/harness';
 import { between, seededRandom } from '../support/random';

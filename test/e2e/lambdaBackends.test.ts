@@ -10,7 +10,7 @@ import { ListTargetsCommand } from '@aws-sdk/client-vpc-lattice';
 import { PROGRAMMED_CONDITION, SERVICE_ARN_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
 import { GW, OURS, statusOf, summary, writeCalls } from '../support/assertions';
-import type { StateEntry } from '../support/emulatorAdmin';
+import type { StateEntry } from '../../tools/emulatorAdmin';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
 import { endpointSlice, httpRoute, latticeView, service } from '../support/routeFixtures';
 

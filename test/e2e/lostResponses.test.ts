@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../src/metacontroller/types';
 import { GW, OURS } from '../support/assertions';
-import type { EmulatorState } from '../support/emulatorAdmin';
+import type { EmulatorState } from '../../tools/emulatorAdmin';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
 import { gateway } from '../support/objects';
 import { endpointSlice, httpRoute, service } from '../support/routeFixtures';

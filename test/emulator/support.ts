@@ -13,9 +13,9 @@ import {
   type VPCLatticeClientConfig,
 } from '@aws-sdk/client-vpc-lattice';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
-import { AdminApi } from '../support/emulatorAdmin';
+import { AdminApi } from '../../tools/emulatorAdmin';
 
-export { AdminApi, type AdminResponse, type EmulatorState, type StateEntry } from '../support/emulatorAdmin';
+export { AdminApi, type AdminResponse, type EmulatorState, type StateEntry } from '../../tools/emulatorAdmin';
 
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const REGION = 'us-west-2';

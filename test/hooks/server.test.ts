@@ -200,6 +200,13 @@ describe('hook server', () => {
     });
     expect(noNamespace.statusCode).toBe(400);
     expect(noNamespace.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/metadata' });
+    const odd = route('HTTPRoute', 'A'.repeat(70), 'shop', [{ name: 'edge', namespace: 'infra' }]);
+    const oddNamespace = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/httproute/sync',
+      payload: decoratorSyncBody('x', odd, [classed]),
+    });
+    expect(oddNamespace.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/metadata/namespace' });
     const specless = { ...gateway('infra', 'edge', 'lattice'), spec: undefined };
     const noSpec = await t.app.inject({ method: 'POST', url: '/hooks/gateway/sync', payload: decoratorSyncBody('x', specless as never) });
     expect(noSpec.statusCode).toBe(400);

@@ -12,7 +12,7 @@ import {
   UpdateServiceCommand,
   type VPCLatticeClient,
 } from '@aws-sdk/client-vpc-lattice';
-import type { AdminApi } from './emulatorAdmin';
+import type { AdminApi } from '../../tools/emulatorAdmin';
 
 /** Accounts, clusters and the policy of the seeded account (the emulator's account, the demo's cluster). */
 export const SEED = {

@@ -4,7 +4,7 @@ import type { KubeObject } from '../../src/metacontroller/types';
 import { loadExampleManifests } from '../../demo/manifests';
 import type { FakeCluster } from '../../tools/metacontroller/cluster';
 import { refOf } from '../../tools/metacontroller/refs';
-import type { EmulatorState, StateEntry } from './emulatorAdmin';
+import type { EmulatorState, StateEntry } from '../../tools/emulatorAdmin';
 import { endpointSlice, httpRoute, service } from './routeFixtures';
 
 const ROOT = join(__dirname, '..', '..');

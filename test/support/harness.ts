@@ -1,16 +1,13 @@
 import { join } from 'node:path';
 import { CreateServiceNetworkCommand, VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
-import { loadConfig, type Config } from '../../src/config';
-import { createLogger } from '../../src/log';
-import { createControllers } from '../../src/controllers/registry';
+import type { Config } from '../../src/config';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import type { AwsIdentity } from '../../src/model/identity';
-import { createAwsClients, resolveIdentity, type AwsClients } from '../../src/lattice/clients';
-import { createHookMetrics } from '../../src/server/metrics';
-import { startServer, type RunningServer } from '../../src/server/serve';
 import { FakeCluster } from '../../tools/metacontroller/cluster';
 import { MetacontrollerDriver } from '../../tools/metacontroller/driver';
-import { AdminApi } from './emulatorAdmin';
+import { startHookService } from '../../tools/hookService';
+import type { RunningServer } from '../../src/server/serve';
+import { AdminApi } from '../../tools/emulatorAdmin';
 import { logSink } from './app';
 import { crd, gateway, gatewayClass } from './objects';
 
@@ -48,15 +45,11 @@ export interface HarnessOptions {
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = options.emulator ?? (await startEmulator({ port: 0, transitionMs: options.transitionMs ?? 20 }));
-  const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...options.env });
-  const clients: AwsClients = createAwsClients(config, emulator.endpoint);
-  const identity = await resolveIdentity(config, clients, await clients.lattice.config.region());
   const sink = logSink();
-  const server = await startServer(config, createLogger(config.logLevel, sink.stream), {
-    controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
-    metrics: createHookMetrics({ processMetrics: false }),
-    aws: { clients, identity },
-  });
+  const env = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...options.env };
+  const service = await startHookService(env, emulator.endpoint, sink.stream);
+  const { config, server } = service;
+  const { identity } = service.backend;
   const cluster = new FakeCluster();
   const token = config.hookAuthToken;
   const driver = new MetacontrollerDriver({
@@ -85,12 +78,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logs: sink.lines,
     async close() {
       await driver.close();
-      await server.close();
+      await service.close();
       lattice.destroy();
-      clients.lattice.destroy();
-      clients.sts.destroy();
-      clients.acm.destroy();
-      clients.lambda.destroy();
       if (!options.emulator) await emulator.close();
     },
   };

@@ -7,7 +7,7 @@ import {
   type VPCLatticeClient,
 } from '@aws-sdk/client-vpc-lattice';
 import type { KubeObject } from '../../src/metacontroller/types';
-import type { EmulatorState } from './emulatorAdmin';
+import type { EmulatorState } from '../../tools/emulatorAdmin';
 
 export function service(
   namespace: string,

@@ -1,6 +1,7 @@
-import { minimumCalls, type LatticeState, type StateEntry } from '../../../bench/minimumCalls';
+import { minimumCalls } from '../../../bench/minimumCalls';
+import type { EmulatorState, StateEntry } from '../../../tools/emulatorAdmin';
 
-function state(parts: Partial<LatticeState> = {}): LatticeState {
+function state(parts: Partial<EmulatorState> = {}): EmulatorState {
   return {
     serviceNetworks: [],
     services: [],
@@ -19,7 +20,7 @@ function state(parts: Partial<LatticeState> = {}): LatticeState {
 const target = (id: string, status = 'HEALTHY') => ({ id, port: 8080, status });
 
 /** A route as the controller builds it: service, listener (with its default rule), two rules, a target group, an association. */
-function route(n: number, overrides: { targets?: unknown[]; priority?: number; status?: string } = {}): Partial<LatticeState> {
+function route(n: number, overrides: { targets?: unknown[]; priority?: number; status?: string } = {}): Partial<EmulatorState> {
   const svc = `svc-${n}`;
   const listener = `listener-${n}`;
   const status = overrides.status ?? 'ACTIVE';
@@ -51,10 +52,10 @@ function route(n: number, overrides: { targets?: unknown[]; priority?: number; s
   };
 }
 
-function merge(...parts: Partial<LatticeState>[]): LatticeState {
+function merge(...parts: Partial<EmulatorState>[]): EmulatorState {
   const out = state();
   for (const part of parts)
-    for (const [key, entries] of Object.entries(part) as [keyof LatticeState, StateEntry[]][]) out[key].push(...entries);
+    for (const [key, entries] of Object.entries(part) as [keyof EmulatorState, StateEntry[]][]) (out[key] ??= []).push(...entries);
   return out;
 }
 

@@ -30,10 +30,14 @@ describe('Lattice names', () => {
       latticeServiceName('ns', 'route.with.dots'),
       latticeServiceName('n', 'svc-x'),
       latticeServiceName('a'.repeat(63), 'b'.repeat(63)),
+      latticeServiceName('', 'storefront'),
+      latticeServiceName('é'.repeat(20), 'storefront'),
+      latticeServiceName('ns', '...'),
     ]) {
       expect(serviceNameProblem(name)).toBeUndefined();
     }
     expect(latticeServiceName('ns', 'route.with.dots')).toMatch(/^route-with-dots-ns-[0-9a-f]{8}$/);
+    expect(latticeServiceName('', 'storefront')).toMatch(/^storefront-[0-9a-f]{8}$/);
   });
 
   it('names target groups deterministically, differently for anything that cannot change in place', () => {

@@ -1,0 +1,48 @@
+import { loadConfig, type Config } from '../src/config';
+import { createControllers } from '../src/controllers/registry';
+import { startLatticeBackend, type LatticeBackend } from '../src/lattice/backend';
+import { createLogger } from '../src/log';
+import { createHookMetrics } from '../src/server/metrics';
+import { startServer, type RunningServer } from '../src/server/serve';
+
+export interface HookService {
+  config: Config;
+  backend: LatticeBackend;
+  server: RunningServer;
+  /** Stops the server, then destroys its AWS clients (the emulator keeps running). */
+  close(): Promise<void>;
+}
+
+/**
+ * The hook server as `lattice-gw serve` wires it, talking to an emulator that runs elsewhere
+ * (the demo's, the benchmark's, a test's). `env` is read like the server's environment; logs go
+ * to `logStream` (stdout when absent) at its LOG_LEVEL.
+ */
+export async function startHookService(
+  env: Record<string, string | undefined>,
+  emulatorEndpoint: string,
+  logStream?: Parameters<typeof createLogger>[1],
+): Promise<HookService> {
+  const config = loadConfig({ LATTICE_BACKEND: 'emulator', ...env });
+  const log = createLogger(config.logLevel, logStream);
+  const backend = await startLatticeBackend(config, log, emulatorEndpoint);
+  try {
+    const server = await startServer(config, log, {
+      controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
+      metrics: createHookMetrics({ processMetrics: false }),
+      aws: backend,
+    });
+    return {
+      config,
+      backend,
+      server,
+      async close() {
+        await server.close();
+        await backend.close();
+      },
+    };
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+}
