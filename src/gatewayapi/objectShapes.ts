@@ -122,13 +122,20 @@ const SHAPES: Record<string, Shape> = {
 
 /** Every other kind is namespaced: its name means nothing without its namespace (and names built from both need it). */
 const CLUSTER_SCOPED = new Set(['GatewayClass', 'ServiceNetwork']);
-// A namespace is an RFC 1123 label, as the API server enforces.
-const NAMESPACE: Shape = { type: 'string', maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' };
-const inNamespace = obj({ metadata: obj({ namespace: NAMESPACE }, ['namespace']) });
+// As the API server enforces: names of these kinds are RFC 1123 subdomains, namespaces RFC 1123
+// labels. Names end up in Lattice names and tags (a tag value holds at most 256 characters).
+const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const NAME: Shape = { type: 'string', maxLength: 253, pattern: `^${LABEL}(\\.${LABEL})*$` };
+const NAMESPACE: Shape = { type: 'string', maxLength: 63, pattern: `^${LABEL}$` };
+const clusterScoped = obj({ metadata: obj({ name: NAME }) });
+const namespaced = obj({ metadata: obj({ name: NAME, namespace: NAMESPACE }, ['namespace']) });
 
 const ajv = new Ajv({ allErrors: false, ownProperties: true, strict: true });
 const validators = new Map<string, ValidateFunction>(
-  Object.entries(SHAPES).map(([kind, shape]) => [kind, ajv.compile(CLUSTER_SCOPED.has(kind) ? shape : { allOf: [inNamespace, shape] })]),
+  Object.entries(SHAPES).map(([kind, shape]) => [
+    kind,
+    ajv.compile({ allOf: [CLUSTER_SCOPED.has(kind) ? clusterScoped : namespaced, shape] }),
+  ]),
 );
 
 /**

@@ -151,7 +151,8 @@ export class TargetGroupApplier {
       // Not listed where we look (being deleted, or in another VPC): the next pass looks again.
       if (!found?.arn || !found.id)
         throw new Unobserved(`target group name ${tg.name} is taken by a group not listed yet; read again next pass`);
-      const tags = await this.#api.listTags(found.arn);
+      const tags = await orUndefinedIfNotFound(this.#api.listTags(found.arn));
+      if (tags === undefined) throw new Unobserved(`target group ${tg.name} disappeared during this pass; read again next pass`);
       const ownership = ownershipOf(tags, this.#owner.managedBy);
       if (ownership !== 'ours') {
         const whose = ownership === 'foreign' ? `managed by ${tags[TAG.managedBy]}` : 'not managed by any controller';

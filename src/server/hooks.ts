@@ -49,6 +49,13 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
     request.log.debug({ controller, hook, statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime) }, 'hook answered');
   });
 
+  // A hook whose caller hung up keeps running (its AWS calls are under way), but its connection
+  // is gone, so the HTTP server would call itself drained: close() waits for the hooks themselves.
+  const running = new Set<Promise<unknown>>();
+  hooks.addHook('onClose', async () => {
+    await Promise.allSettled(running);
+  });
+
   // Behind the authentication hook above: only a caller that may call hooks learns which exist.
   const served = controllers.map((c) => c.wiring.name).join(', ');
   hooks.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) =>
@@ -58,7 +65,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
   for (const controller of controllers) {
     for (const hook of hooksOf(controller)) {
       const routeConfig: HookRouteConfig = { controller: controller.wiring.name, hook };
-      hooks.post(`/${controller.wiring.name}/${hook}`, { config: routeConfig }, async (request: FastifyRequest) => {
+      const run = async (request: FastifyRequest) => {
         const root = rootObjectOf(request.body, hook);
         // request.log is a child of the pino logger handed to Fastify.
         const log = (request.log as unknown as Logger).child({
@@ -74,6 +81,15 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
         const response = await dispatch(controller, hook, request.body, ctx);
         if (session.calls.length > 0) log.debug({ awsCalls: session.calls.length, awsWrites: session.writes }, 'AWS calls of this hook');
         return response;
+      };
+      hooks.post(`/${controller.wiring.name}/${hook}`, { config: routeConfig }, async (request: FastifyRequest) => {
+        const work = run(request);
+        running.add(work);
+        try {
+          return await work;
+        } finally {
+          running.delete(work);
+        }
       });
     }
   }

@@ -57,6 +57,36 @@ describe('serving', () => {
     await expect(request(`${server.url}/healthz`)).rejects.toThrow();
   });
 
+  it('waits for a hook whose caller hung up: close() resolves only once its work (and its AWS calls) ended', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let markStarted!: () => void;
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
+    const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    const server = await startServer(config, createLogger('silent'), {
+      controllers: [slowController(released, markStarted)],
+      metrics: createHookMetrics({ processMetrics: false }),
+    });
+    const hangUp = new AbortController();
+    const abandoned = request(`${server.url}/hooks/slow/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(decoratorSyncBody('lattice-slow', gatewayClass('x'))),
+      signal: hangUp.signal,
+    });
+    await started;
+    hangUp.abort();
+    await expect(abandoned).rejects.toThrow();
+    let closed = false;
+    const closing = server.close().then(() => (closed = true));
+    // The connection is gone, so the HTTP server alone would consider itself drained.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(closed).toBe(true);
+  });
+
   it('closes a kept-alive connection with the last answer, so shutdown does not wait for the client to let it go', async () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));

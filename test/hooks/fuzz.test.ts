@@ -141,7 +141,8 @@ class Mutator {
         else delete parent[key];
         return `delete ${key}`;
       case 1:
-        setOwn(parent, key, this.pick(SCALARS));
+        // A copy: a shared [] or {} mutated later would leak into other cases, and could close a cycle.
+        setOwn(parent, key, structuredClone(this.pick(SCALARS)));
         return `retype ${key}`;
       case 2:
         setOwn(parent, key, this.pick(['A', 'é', '𝕏', '\u0000']).repeat(1000 + this.int(100_000)));

@@ -171,7 +171,7 @@ describe('hook server', () => {
     });
   });
 
-  it('answers 400 LGW_HOOK_INVALID_OBJECT for a field the CRD requires and the readers dereference (a header match without a name, a route without namespace)', async () => {
+  it('answers 400 LGW_HOOK_INVALID_OBJECT for a field the CRD requires and the readers dereference (a header match without a name, a route without namespace, a name the API server would refuse)', async () => {
     t = await testApp();
     const classed = gateway('infra', 'edge', 'lattice');
     const nameless = route('HTTPRoute', 'apps', 'shop', [{ name: 'edge', namespace: 'infra' }], {});
@@ -207,6 +207,11 @@ describe('hook server', () => {
       payload: decoratorSyncBody('x', odd, [classed]),
     });
     expect(oddNamespace.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/metadata/namespace' });
+    for (const name of ['x'.repeat(254), 'Shop', 'shop route']) {
+      const badName = route('HTTPRoute', 'apps', name, [{ name: 'edge', namespace: 'infra' }]);
+      const res = await t.app.inject({ method: 'POST', url: '/hooks/httproute/sync', payload: decoratorSyncBody('x', badName, [classed]) });
+      expect(res.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/metadata/name' });
+    }
     const specless = { ...gateway('infra', 'edge', 'lattice'), spec: undefined };
     const noSpec = await t.app.inject({ method: 'POST', url: '/hooks/gateway/sync', payload: decoratorSyncBody('x', specless as never) });
     expect(noSpec.statusCode).toBe(400);

@@ -1,4 +1,6 @@
 import { GetAccessLogSubscriptionCommand, GetServiceNetworkCommand, VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
+import { loadConfig } from '../../../src/config';
+import { createAwsClients } from '../../../src/lattice/clients';
 import { ImpossibleIdentifierError, isLatticeIdentifier, refuseImpossibleIdentifiers } from '../../../src/lattice/identifiers';
 
 /** A client whose sends never leave the process: the last middleware records the input instead. */
@@ -45,6 +47,12 @@ describe('identifiers sent to Lattice', () => {
       name: 'ResourceNotFoundException',
     });
     expect(sent).toEqual([]);
+  });
+
+  it('is installed on the Lattice client the server uses', () => {
+    const clients = createAwsClients(loadConfig({ LATTICE_BACKEND: 'emulator' }), 'http://127.0.0.1:1');
+    expect(clients.lattice.middlewareStack.identify().some((entry) => entry.startsWith('refuseImpossibleIdentifiers'))).toBe(true);
+    for (const client of Object.values(clients)) client.destroy();
   });
 
   it('lets a valid identifier through', async () => {

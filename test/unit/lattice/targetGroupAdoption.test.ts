@@ -17,7 +17,7 @@ describe('adopting a target group that already exists under its deterministic na
   function applier(
     model: TargetGroupModel,
     listed: Record<string, { name: string; id: string; arn: string }[]>,
-    tags: Record<string, string>,
+    tags: Record<string, string> | (() => Promise<Record<string, string>>),
   ) {
     const lists: unknown[][] = [];
     const api = {
@@ -26,7 +26,7 @@ describe('adopting a target group that already exists under its deterministic na
         lists.push(args);
         return listed[String(args[1] ?? args[0])] ?? [];
       },
-      listTags: async () => tags,
+      listTags: async () => (typeof tags === 'function' ? tags() : tags),
     } as unknown as LatticeApi;
     return { lists, applier: new TargetGroupApplier(api, owner, [], [model], new Set()) };
   }
@@ -82,10 +82,16 @@ describe('adopting a target group that already exists under its deterministic na
     expect(unowned.error).toMatchObject({ message: `target group name ${ip.name} is taken by tg-ip, not managed by any controller` });
   });
 
-  it('waits for the next pass when the name is taken by a group it cannot list yet', async () => {
+  it('waits for the next pass when the name is taken by a group it cannot list yet, or that is deleted once listed', async () => {
     const unlisted = await applier(ip, {}, {}).applier.apply([{ kind: 'createTargetGroup', targetGroup: ip }]);
     expect(unlisted.error).toBeUndefined();
     expect(unlisted.waits).toEqual([`target group name ${ip.name} is taken by a group not listed yet; read again next pass`]);
+
+    const gone = Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' });
+    const vanishing = applier(ip, { 'vpc-a': [{ name: ip.name, id: 'tg-ip', arn: 'arn:tg/tg-ip' }] }, async () => Promise.reject(gone));
+    const vanished = await vanishing.applier.apply([{ kind: 'createTargetGroup', targetGroup: ip }]);
+    expect(vanished.error).toBeUndefined();
+    expect(vanished.waits).toEqual([`target group ${ip.name} disappeared during this pass; read again next pass`]);
   });
 });
 
