@@ -159,7 +159,9 @@ async function deleteNetwork(api: LatticeApi, ctx: HookContext, request: Composi
   if (!id) return { conditions: [accepted], finalized: true };
   const network = await orUndefinedIfNotFound(api.getServiceNetwork(id));
   if (!network?.arn) return { conditions: [accepted], finalized: true };
-  if (ownershipOf(await api.listTags(network.arn), ctx.aws.identity.managedBy) !== 'ours') {
+  const tags = await api.tagsIfPresent(network.arn);
+  if (tags === undefined) return { conditions: [accepted], finalized: true };
+  if (ownershipOf(tags, ctx.aws.identity.managedBy) !== 'ours') {
     ctx.log.info({ serviceNetwork: network.arn }, 'service network is not ours: released, not deleted');
     return { conditions: [accepted], finalized: true };
   }

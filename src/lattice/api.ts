@@ -56,6 +56,7 @@ import {
   type UpdateTargetGroupRequest,
   type VPCLatticeClient,
 } from '@aws-sdk/client-vpc-lattice';
+import { isNotFound } from './awsErrors';
 import type { CallSession } from './callSession';
 
 /** Lattice's page size ceiling: the fewest calls when a list must be walked. */
@@ -247,6 +248,19 @@ export class LatticeApi {
       this.#client.send(new ListTagsForResourceCommand({ resourceArn }), o),
     );
     return output.tags ?? {};
+  }
+  /**
+   * The tags of a resource read a moment ago, or undefined when it is gone since: deletions
+   * finish asynchronously (ours too), so a resource listed or read in this pass may vanish
+   * before its tags are read.
+   */
+  async tagsIfPresent(resourceArn: string): Promise<Record<string, string> | undefined> {
+    try {
+      return await this.listTags(resourceArn);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
   }
   tagResource(resourceArn: string, tags: Record<string, string>) {
     return this.#session.run('TagResource', (o) => this.#client.send(new TagResourceCommand({ resourceArn, tags }), o));

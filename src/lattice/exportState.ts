@@ -15,8 +15,8 @@ export async function observeExportGroups(
 ): Promise<ObservedTargetGroup[]> {
   const groups: ObservedTargetGroup[] = [];
   for (const group of await observeTargetGroups(api, arns, (name) => wanted.has(name))) {
-    const tags = await api.listTags(group.arn);
-    if (owner.ownsTargetGroup(tags)) groups.push({ ...group, tags });
+    const tags = await api.tagsIfPresent(group.arn);
+    if (tags !== undefined && owner.ownsTargetGroup(tags)) groups.push({ ...group, tags });
   }
   return groups;
 }

@@ -25,8 +25,9 @@ export async function findExportedTargetGroups(api: LatticeApi, filter: ImportFi
   const found: ExportCandidate[] = [];
   for (const summary of await api.listTargetGroups(filter.vpcId)) {
     if (!summary.name?.startsWith(prefix) || !summary.arn || !summary.id || summary.status !== 'ACTIVE') continue;
-    const tags = await api.listTags(summary.arn);
+    const tags = await api.tagsIfPresent(summary.arn);
     if (
+      tags === undefined ||
       tags[TAG.sourceTypeKey] !== SERVICE_EXPORT_SOURCE ||
       tags[TAG.serviceName] !== filter.exportName ||
       tags[TAG.serviceNamespace] !== filter.namespace

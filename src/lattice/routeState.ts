@@ -62,6 +62,8 @@ export async function observeService(api: LatticeApi, serviceArn: string | undef
   if (!serviceArn) return undefined;
   const service = await orUndefinedIfNotFound(api.getService(serviceArn));
   if (!service?.arn || !service.id || !service.name) return undefined;
+  const tags = await api.tagsIfPresent(service.arn);
+  if (tags === undefined) return undefined;
   return {
     arn: service.arn,
     id: service.id,
@@ -70,7 +72,7 @@ export async function observeService(api: LatticeApi, serviceArn: string | undef
     dnsName: service.dnsEntry?.domainName,
     customDomainName: service.customDomainName || undefined,
     certificateArn: service.certificateArn || undefined,
-    tags: await api.listTags(service.arn),
+    tags,
   };
 }
 

@@ -56,7 +56,8 @@ export async function teardownRoute(
       targetGroupArns: [...targetGroups].sort(),
     };
   }
-  if (service?.arn && service.id && routeOwns(owner, await api.listTags(service.arn))) {
+  const serviceTags = service?.arn ? await api.tagsIfPresent(service.arn) : undefined;
+  if (service?.arn && service.id && serviceTags !== undefined && routeOwns(owner, serviceTags)) {
     const associations = await api.listServiceNetworkServiceAssociations({ serviceIdentifier: service.id });
     if (associations.length > 0) {
       for (const association of associations) {
@@ -75,7 +76,8 @@ export async function teardownRoute(
       for (const id of referencedTargetGroupIds(await observeListeners(api, service.id))) {
         if (recorded.has(id)) continue;
         const group = await orUndefinedIfNotFound(api.getTargetGroup(id));
-        if (group?.arn && owner.ownsTargetGroup(await api.listTags(group.arn))) targetGroups.add(group.arn);
+        const tags = group?.arn ? await api.tagsIfPresent(group.arn) : undefined;
+        if (group?.arn && tags !== undefined && owner.ownsTargetGroup(tags)) targetGroups.add(group.arn);
       }
       try {
         await api.deleteService(service.arn);

@@ -115,7 +115,8 @@ export async function associateService(
 
 /** Leaves a network; only an association tagged as ours is deleted. Returns what to wait for, if anything. */
 export async function dissociateService(api: LatticeApi, owner: RouteOwner, associationArn: string): Promise<string | undefined> {
-  if (ownershipOf(await api.listTags(associationArn), owner.managedBy) !== 'ours') return undefined;
+  const tags = await api.tagsIfPresent(associationArn);
+  if (tags === undefined || ownershipOf(tags, owner.managedBy) !== 'ours') return undefined;
   try {
     await api.deleteServiceNetworkServiceAssociation(associationArn);
     return undefined;

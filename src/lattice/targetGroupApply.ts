@@ -151,7 +151,7 @@ export class TargetGroupApplier {
       // Not listed where we look (being deleted, or in another VPC): the next pass looks again.
       if (!found?.arn || !found.id)
         throw new Unobserved(`target group name ${tg.name} is taken by a group not listed yet; read again next pass`);
-      const tags = await orUndefinedIfNotFound(this.#api.listTags(found.arn));
+      const tags = await this.#api.tagsIfPresent(found.arn);
       if (tags === undefined) throw new Unobserved(`target group ${tg.name} disappeared during this pass; read again next pass`);
       const ownership = ownershipOf(tags, this.#owner.managedBy);
       if (ownership !== 'ours') {
@@ -164,7 +164,12 @@ export class TargetGroupApplier {
 
   /** Deregisters, waits for draining to end (across syncs), then deletes a target group of ours. */
   async #retire(arn: string, name: string): Promise<void> {
-    if (!this.#owner.ownsTargetGroup(await this.#api.listTags(arn))) return;
+    const tags = await this.#api.tagsIfPresent(arn);
+    if (tags === undefined) {
+      this.#gone.add(arn);
+      return;
+    }
+    if (!this.#owner.ownsTargetGroup(tags)) return;
     const outcome = await retireTargetGroup(this.#api, arn, this.#lambda);
     if (outcome.gone) this.#gone.add(arn);
     else {

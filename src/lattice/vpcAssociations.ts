@@ -143,8 +143,9 @@ async function removeAssociation(
   managedBy: string,
 ): Promise<{ done: boolean; message: string }> {
   if (association.status === 'DELETE_IN_PROGRESS') return { done: false, message: `association ${association.arn} is being deleted` };
-  if (ownershipOf(await api.listTags(association.arn), managedBy) !== 'ours')
-    return { done: true, message: 'the association is not ours: left in place' };
+  const tags = await api.tagsIfPresent(association.arn);
+  if (tags === undefined) return { done: true, message: 'the association is gone' };
+  if (ownershipOf(tags, managedBy) !== 'ours') return { done: true, message: 'the association is not ours: left in place' };
   try {
     await api.deleteServiceNetworkVpcAssociation(association.arn);
   } catch (error) {

@@ -303,6 +303,34 @@ describe('resources deleted out of band are treated as absent (driver + emulator
     expect((await h.admin.state()).targetGroups.map((g) => g.arn)).toEqual(recorded());
   });
 
+  it('treats a resource whose tags cannot be read any more (deleted since it was read) as gone, never as a hook failure', async () => {
+    const exportRef = policyRef('ServiceExport', 'api');
+    h.cluster.apply({
+      apiVersion: `${OURS_GROUP}/v1alpha1`,
+      kind: 'ServiceExport',
+      metadata: { name: 'api', namespace: 'apps', annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' } },
+      spec: { exportedPorts: [{ port: 80, routeType: 'HTTP' }] },
+    });
+    await programmedRoute('shop');
+    await h.driver.runUntil(() => conditionsOf(h.cluster, exportRef).Programmed === 'True/Programmed', { timeoutMs: 8000 });
+    await h.driver.runUntilStable();
+
+    // Every verifying pass, then the deletions, meet one tag read answered as Lattice answers a
+    // resource whose deletion completed a moment before.
+    for (let round = 0; round < 3; round++) {
+      await h.admin.addFault({ operation: 'ListTagsForResource', error: 'ResourceNotFoundException', times: 1 });
+      h.driver.resyncAll();
+      await h.driver.runUntilStable();
+    }
+    expect(programmed('shop')).toBe(true);
+    expect(conditionsOf(h.cluster, exportRef).Programmed).toBe('True/Programmed');
+    await h.admin.addFault({ operation: 'ListTagsForResource', error: 'ResourceNotFoundException', times: 1 });
+    h.cluster.delete(routeRef('shop'));
+    h.cluster.delete(exportRef);
+    await h.driver.runUntil(() => !h.cluster.get(routeRef('shop')) && !h.cluster.get(exportRef), { timeoutMs: 8000 });
+    noFailedHook();
+  });
+
   it("recreates a Gateway's VPC association deleted by hand, and waits (no 500) once the Gateway's network is gone", async () => {
     const ref = { group: OURS_GROUP, kind: 'VpcAssociationPolicy', namespace: 'infra', name: 'edge' };
     const recordedArn = () => h.cluster.mustGet(ref).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION];

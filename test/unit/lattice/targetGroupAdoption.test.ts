@@ -1,4 +1,4 @@
-import type { LatticeApi } from '../../../src/lattice/api';
+import { LatticeApi } from '../../../src/lattice/api';
 import { isUserActionable, LatticeRefusal } from '../../../src/lattice/awsErrors';
 import type { LatticeOwner } from '../../../src/lattice/ownership';
 import { TargetGroupApplier } from '../../../src/lattice/targetGroupApply';
@@ -27,6 +27,8 @@ describe('adopting a target group that already exists under its deterministic na
         return listed[String(args[1] ?? args[0])] ?? [];
       },
       listTags: async () => (typeof tags === 'function' ? tags() : tags),
+      // The real method, over the listTags above.
+      tagsIfPresent: LatticeApi.prototype.tagsIfPresent,
     } as unknown as LatticeApi;
     return { lists, applier: new TargetGroupApplier(api, owner, [], [model], new Set()) };
   }
