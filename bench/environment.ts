@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config';
 import { startEmulator } from '../src/emulator';
 import { AdminApi } from '../tools/emulatorAdmin';
-import { FakeCluster } from '../tools/metacontroller/cluster';
-import { MetacontrollerDriver } from '../tools/metacontroller/driver';
+import type { FakeCluster } from '../tools/metacontroller/cluster';
+import { clusterWithDriver } from '../tools/metacontroller/clusterWithDriver';
+import type { MetacontrollerDriver } from '../tools/metacontroller/driver';
 import { startHookService } from '../tools/hookService';
-import { gatewayApiCrds } from '../demo/environment';
 import { MemorySampler, type MemoryPeak } from './memory';
 
 export interface BenchEnvironmentOptions {
@@ -119,10 +119,7 @@ export async function startBenchEnvironment(options: BenchEnvironmentOptions): P
       options.server === 'child'
         ? await childServer(env, emulator.endpoint, closers)
         : await inProcessServer(env, emulator.endpoint, closers);
-    const cluster = new FakeCluster();
-    for (const crd of gatewayApiCrds()) cluster.apply(crd);
-    const driver = new MetacontrollerDriver({
-      cluster,
+    const { cluster, driver } = clusterWithDriver({
       baseUrl: server.url,
       manifestsDir: join(options.root, 'metacontroller'),
       timeScale: options.timeScale,

@@ -2,11 +2,10 @@ import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import { startEmulator } from '../src/emulator';
-import { GATEWAY_API_CRD_NAMES, BUNDLE_VERSION_ANNOTATION } from '../src/gatewayapi/supportedVersion';
 import type { AwsIdentity } from '../src/model/identity';
-import type { KubeObject } from '../src/metacontroller/types';
-import { FakeCluster } from '../tools/metacontroller/cluster';
-import { MetacontrollerDriver } from '../tools/metacontroller/driver';
+import type { FakeCluster } from '../tools/metacontroller/cluster';
+import { clusterWithDriver } from '../tools/metacontroller/clusterWithDriver';
+import type { MetacontrollerDriver } from '../tools/metacontroller/driver';
 import { startHookService } from '../tools/hookService';
 
 /** Everything the demo runs: the hook server, the Lattice emulator behind it, a cluster and Metacontroller. */
@@ -31,22 +30,6 @@ export interface EnvironmentOptions {
   timeScale: number;
 }
 
-/** The Gateway API version the demo's cluster pretends to have installed. */
-const GATEWAY_API_BUNDLE = 'v1.6.1';
-
-/**
- * Stand-ins for the Gateway API CRDs a real cluster gets from the Gateway API release: only the
- * name and the bundle-version annotation, which is all the GatewayClass hook reads.
- */
-export function gatewayApiCrds(): KubeObject[] {
-  return GATEWAY_API_CRD_NAMES.map((name) => ({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name, annotations: { [BUNDLE_VERSION_ANNOTATION]: GATEWAY_API_BUNDLE } },
-    spec: { group: name.slice(name.indexOf('.') + 1), names: { plural: name.slice(0, name.indexOf('.')) } },
-  }));
-}
-
 /**
  * Starts the emulator and the hook server on free local ports, silent (LOG_LEVEL=silent), and a
  * Metacontroller driver that reads the controllers in `metacontroller/` exactly as installed.
@@ -63,10 +46,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dem
     const service = await startHookService({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, emulator.endpoint);
     closers.push(() => service.close());
     const { config, server, backend } = service;
-    const cluster = new FakeCluster();
-    for (const crd of gatewayApiCrds()) cluster.apply(crd);
-    const driver = new MetacontrollerDriver({
-      cluster,
+    const { cluster, driver } = clusterWithDriver({
       baseUrl: server.url,
       manifestsDir: join(options.root, 'metacontroller'),
       timeScale: options.timeScale,

@@ -208,8 +208,8 @@ describe('resources deleted out of band are treated as absent (driver + emulator
   const policyProgrammed = (kind: string, name: string) => conditionsOf(h.cluster, policyRef(kind, name)).Programmed === 'True/Programmed';
   const toRoute = { group: GW, kind: 'HTTPRoute', name: 'shop' };
 
-  it("re-puts a route's auth policy and recreates its access log subscription deleted by hand", async () => {
-    const serviceArn = await programmedRoute('shop');
+  /** The route `shop` gets an IAMAuthPolicy `auth` and an AccessLogPolicy `logs`, both programmed; returns the auth document. */
+  async function withPolicies(): Promise<string> {
     await h.admin.ok('POST', 'destinations', { arns: ['arn:aws:s3:::shop-logs'] });
     const document = JSON.stringify({
       Version: '2012-10-17',
@@ -231,6 +231,22 @@ describe('resources deleted out of band are treated as absent (driver + emulator
       timeoutMs: 8000,
     });
     await h.driver.runUntilStable();
+    return document;
+  }
+
+  /** The Service `api` exported to the other clusters of the network. */
+  function applyExport(): void {
+    h.cluster.apply({
+      apiVersion: `${OURS_GROUP}/v1alpha1`,
+      kind: 'ServiceExport',
+      metadata: { name: 'api', namespace: 'apps', annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' } },
+      spec: { exportedPorts: [{ port: 80, routeType: 'HTTP' }] },
+    });
+  }
+
+  it("re-puts a route's auth policy and recreates its access log subscription deleted by hand", async () => {
+    const serviceArn = await programmedRoute('shop');
+    const document = await withPolicies();
     const subscription = h.cluster.mustGet(policyRef('AccessLogPolicy', 'logs')).metadata.annotations?.[SUBSCRIPTION_ARN_ANNOTATION] ?? '';
     expect(subscription).toMatch(/^arn:/);
 
@@ -278,12 +294,7 @@ describe('resources deleted out of band are treated as absent (driver + emulator
 
   it("recreates an export's target group deleted by hand", async () => {
     const exportRef = policyRef('ServiceExport', 'api');
-    h.cluster.apply({
-      apiVersion: `${OURS_GROUP}/v1alpha1`,
-      kind: 'ServiceExport',
-      metadata: { name: 'api', namespace: 'apps', annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' } },
-      spec: { exportedPorts: [{ port: 80, routeType: 'HTTP' }] },
-    });
+    applyExport();
     const recorded = () => recordedTargetGroups(h.cluster.mustGet(exportRef) as AnyRoute);
     await h.driver.runUntil(() => recorded().length === 1 && conditionsOf(h.cluster, exportRef).Programmed === 'True/Programmed', {
       timeoutMs: 8000,
@@ -305,12 +316,7 @@ describe('resources deleted out of band are treated as absent (driver + emulator
 
   it('treats a resource whose tags cannot be read any more (deleted since it was read) as gone, never as a hook failure', async () => {
     const exportRef = policyRef('ServiceExport', 'api');
-    h.cluster.apply({
-      apiVersion: `${OURS_GROUP}/v1alpha1`,
-      kind: 'ServiceExport',
-      metadata: { name: 'api', namespace: 'apps', annotations: { 'application-networking.k8s.aws/federation': 'amazon-vpc-lattice' } },
-      spec: { exportedPorts: [{ port: 80, routeType: 'HTTP' }] },
-    });
+    applyExport();
     await programmedRoute('shop');
     await h.driver.runUntil(() => conditionsOf(h.cluster, exportRef).Programmed === 'True/Programmed', { timeoutMs: 8000 });
     await h.driver.runUntilStable();
@@ -372,27 +378,7 @@ describe('resources deleted out of band are treated as absent (driver + emulator
 
   it("moves a route's policies to the service recreated after the old one was deleted by hand", async () => {
     const first = await programmedRoute('shop');
-    await h.admin.ok('POST', 'destinations', { arns: ['arn:aws:s3:::shop-logs'] });
-    const document = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }],
-    });
-    h.cluster.apply({
-      apiVersion: `${OURS_GROUP}/v1alpha1`,
-      kind: 'IAMAuthPolicy',
-      metadata: { name: 'auth', namespace: 'apps' },
-      spec: { targetRef: toRoute, policy: document },
-    });
-    h.cluster.apply({
-      apiVersion: `${OURS_GROUP}/v1alpha1`,
-      kind: 'AccessLogPolicy',
-      metadata: { name: 'logs', namespace: 'apps' },
-      spec: { targetRef: toRoute, destinationArn: 'arn:aws:s3:::shop-logs' },
-    });
-    await h.driver.runUntil(() => policyProgrammed('IAMAuthPolicy', 'auth') && policyProgrammed('AccessLogPolicy', 'logs'), {
-      timeoutMs: 8000,
-    });
-    await h.driver.runUntilStable();
+    const document = await withPolicies();
 
     await deleteService(first);
     await until(() => gone(() => h.lattice.send(new GetServiceCommand({ serviceIdentifier: first }))));

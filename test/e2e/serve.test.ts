@@ -29,17 +29,23 @@ function slowController(release: Promise<void>, started: () => void): HookContro
   };
 }
 
+/** A server whose one hook (`slow`) runs until `release()`; `started` resolves once it runs. */
+async function slowServer() {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let markStarted!: () => void;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+  const server = await startServer(config, createLogger('silent'), {
+    controllers: [slowController(released, markStarted)],
+    metrics: createHookMetrics({ processMetrics: false }),
+  });
+  return { server, release, started };
+}
+
 describe('serving', () => {
   it('finishes in-flight hooks on shutdown and then refuses new connections', async () => {
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let markStarted!: () => void;
-    const started = new Promise<void>((resolve) => (markStarted = resolve));
-    const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    const server = await startServer(config, createLogger('silent'), {
-      controllers: [slowController(released, markStarted)],
-      metrics: createHookMetrics({ processMetrics: false }),
-    });
+    const { server, release, started } = await slowServer();
 
     const inFlight = request(`${server.url}/hooks/slow/sync`, {
       method: 'POST',
@@ -58,15 +64,7 @@ describe('serving', () => {
   });
 
   it('waits for a hook whose caller hung up: close() resolves only once its work (and its AWS calls) ended', async () => {
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let markStarted!: () => void;
-    const started = new Promise<void>((resolve) => (markStarted = resolve));
-    const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    const server = await startServer(config, createLogger('silent'), {
-      controllers: [slowController(released, markStarted)],
-      metrics: createHookMetrics({ processMetrics: false }),
-    });
+    const { server, release, started } = await slowServer();
     const hangUp = new AbortController();
     const abandoned = request(`${server.url}/hooks/slow/sync`, {
       method: 'POST',
@@ -88,15 +86,7 @@ describe('serving', () => {
   });
 
   it('closes a kept-alive connection with the last answer, so shutdown does not wait for the client to let it go', async () => {
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let markStarted!: () => void;
-    const started = new Promise<void>((resolve) => (markStarted = resolve));
-    const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    const server = await startServer(config, createLogger('silent'), {
-      controllers: [slowController(released, markStarted)],
-      metrics: createHookMetrics({ processMetrics: false }),
-    });
+    const { server, release, started } = await slowServer();
     // Metacontroller's client keeps connections for 90 s; the server's own keep-alive is longer still.
     const agent = new Agent({ keepAliveTimeout: 90_000 });
     try {

@@ -171,51 +171,59 @@ describe('hook server', () => {
     });
   });
 
-  it('answers 400 LGW_HOOK_INVALID_OBJECT for a field the CRD requires and the readers dereference (a header match without a name, a route without namespace, a name the API server would refuse)', async () => {
+  it('answers 400 LGW_HOOK_INVALID_OBJECT with the exact message for a header match without a name (a field the CRD requires)', async () => {
     t = await testApp();
-    const classed = gateway('infra', 'edge', 'lattice');
     const nameless = route('HTTPRoute', 'apps', 'shop', [{ name: 'edge', namespace: 'infra' }], {});
     (nameless.spec as Record<string, unknown>).rules = [{ matches: [{ headers: [{ value: 'v' }] }] }];
-    const res = await t.app.inject({ method: 'POST', url: '/hooks/httproute/sync', payload: decoratorSyncBody('x', nameless, [classed]) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/httproute/sync',
+      payload: decoratorSyncBody('x', nameless, [gateway('infra', 'edge', 'lattice')]),
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({
       code: 'LGW_HOOK_INVALID_OBJECT',
       message: "HTTPRoute apps/shop: /object/spec/rules/0/matches/0/headers/0 must have required property 'name'",
       path: '/object/spec/rules/0/matches/0/headers/0',
     });
-    const unnamedParent = route('HTTPRoute', 'apps', 'shop', [{ namespace: 'infra' } as never]);
-    const parentless = await t.app.inject({
-      method: 'POST',
-      url: '/hooks/httproute/sync',
-      payload: decoratorSyncBody('x', unnamedParent, [classed]),
-    });
-    expect(parentless.statusCode).toBe(400);
-    expect(parentless.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/spec/parentRefs/0' });
-    const namespaceless = route('HTTPRoute', 'apps', 'shop', [{ name: 'edge', namespace: 'infra' }]);
-    delete (namespaceless.metadata as { namespace?: string }).namespace;
-    const noNamespace = await t.app.inject({
-      method: 'POST',
-      url: '/hooks/httproute/sync',
-      payload: decoratorSyncBody('x', namespaceless, [classed]),
-    });
-    expect(noNamespace.statusCode).toBe(400);
-    expect(noNamespace.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/metadata' });
-    const odd = route('HTTPRoute', 'A'.repeat(70), 'shop', [{ name: 'edge', namespace: 'infra' }]);
-    const oddNamespace = await t.app.inject({
-      method: 'POST',
-      url: '/hooks/httproute/sync',
-      payload: decoratorSyncBody('x', odd, [classed]),
-    });
-    expect(oddNamespace.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/metadata/namespace' });
-    for (const name of ['x'.repeat(254), 'Shop', 'shop route']) {
-      const badName = route('HTTPRoute', 'apps', name, [{ name: 'edge', namespace: 'infra' }]);
-      const res = await t.app.inject({ method: 'POST', url: '/hooks/httproute/sync', payload: decoratorSyncBody('x', badName, [classed]) });
-      expect(res.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/metadata/name' });
-    }
+  });
+
+  const withoutNamespace = () => {
+    const object = route('HTTPRoute', 'apps', 'shop', [{ name: 'edge', namespace: 'infra' }]);
+    delete (object.metadata as { namespace?: string }).namespace;
+    return object;
+  };
+  it.each([
+    [
+      'a parentRef without a name',
+      () => route('HTTPRoute', 'apps', 'shop', [{ namespace: 'infra' } as never]),
+      '/object/spec/parentRefs/0',
+    ],
+    ['a route without a namespace', withoutNamespace, '/object/metadata'],
+    ['a namespace that is not a DNS label', () => route('HTTPRoute', 'A'.repeat(70), 'shop', []), '/object/metadata/namespace'],
+    ['a name longer than 253 characters', () => route('HTTPRoute', 'apps', 'x'.repeat(254), []), '/object/metadata/name'],
+    ['a name in capitals', () => route('HTTPRoute', 'apps', 'Shop', []), '/object/metadata/name'],
+    ['a name with a space', () => route('HTTPRoute', 'apps', 'shop route', []), '/object/metadata/name'],
+  ])(
+    'answers 400 LGW_HOOK_INVALID_OBJECT for %s (the API server would refuse it; readers and Lattice names rely on it)',
+    async (_what, make, path) => {
+      t = await testApp();
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/hooks/httproute/sync',
+        payload: decoratorSyncBody('x', make(), [gateway('infra', 'edge', 'lattice')]),
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path });
+    },
+  );
+
+  it('answers 400 LGW_HOOK_INVALID_OBJECT for a Gateway without spec', async () => {
+    t = await testApp();
     const specless = { ...gateway('infra', 'edge', 'lattice'), spec: undefined };
-    const noSpec = await t.app.inject({ method: 'POST', url: '/hooks/gateway/sync', payload: decoratorSyncBody('x', specless as never) });
-    expect(noSpec.statusCode).toBe(400);
-    expect(noSpec.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object' });
+    const res = await t.app.inject({ method: 'POST', url: '/hooks/gateway/sync', payload: decoratorSyncBody('x', specless as never) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object' });
   });
 
   it('answers 400 LGW_HOOK_INVALID_OBJECT for a hook object of a kind the hook does not serve (its shape would go unchecked)', async () => {
