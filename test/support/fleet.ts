@@ -98,3 +98,17 @@ export function held(state: EmulatorState): Record<string, number> {
       .map(([kind, entries]) => [kind, (entries as unknown[]).length]),
   );
 }
+
+/** What `held` shows once a fleet of `routes` converged: one network and VPC association, one of each per route. */
+export function heldByConvergedFleet(routes: number): Record<string, number> {
+  return {
+    serviceNetworks: 1,
+    serviceNetworkVpcAssociations: 1,
+    services: routes,
+    listeners: routes,
+    // Each listener's default rule and the route's one rule.
+    rules: 2 * routes,
+    targetGroups: routes,
+    serviceNetworkServiceAssociations: routes,
+  };
+}
