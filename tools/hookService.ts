@@ -37,8 +37,11 @@ export async function startHookService(
       backend,
       server,
       async close() {
-        await server.close();
-        await backend.close();
+        try {
+          await server.close();
+        } finally {
+          await backend.close();
+        }
       },
     };
   } catch (error) {

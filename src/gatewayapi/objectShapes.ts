@@ -18,6 +18,8 @@ const B: Shape = { type: 'boolean' };
 const strings: Shape = { type: 'array', items: S };
 const map: Shape = { type: 'object', additionalProperties: S };
 const arr = (items: Shape): Shape => ({ type: 'array', items });
+/** A list the API server may send as null (a Go slice without omitempty, empty). */
+const listOrNull = (items: Shape): Shape => ({ type: ['array', 'null'], items });
 const obj = (properties: Record<string, Shape>, required: string[] = []): Shape => ({
   type: 'object',
   properties,
@@ -99,10 +101,10 @@ const SHAPES: Record<string, Shape> = {
   Service: obj({ spec: obj({ type: S, ports: arr(obj({ name: S, port: I, protocol: S, appProtocol: S }, ['port'])) }) }),
   EndpointSlice: obj({
     addressType: S,
-    endpoints: arr(
+    endpoints: listOrNull(
       obj({ addresses: strings, conditions: obj({ ready: B, serving: B, terminating: B }), targetRef: obj({}) }, ['addresses']),
     ),
-    ports: arr(obj({ name: S, port: I, protocol: S, appProtocol: S })),
+    ports: listOrNull(obj({ name: S, port: I, protocol: S, appProtocol: S })),
   }),
   ServiceNetwork: obj({ status: obj({ conditions }) }),
   ServiceExport: obj({ spec: obj({ exportedPorts: arr(obj({ port: I, routeType: S }, ['port'])) }), status: obj({ conditions }) }),

@@ -150,7 +150,9 @@ export class TargetGroupApplier {
       const found = listed.find((g) => g.name === tg.name);
       // Not listed where we look (being deleted, or in another VPC): the next pass looks again.
       if (!found?.arn || !found.id)
-        throw new Unobserved(`target group name ${tg.name} is taken by a group not listed yet; read again next pass`);
+        throw new Unobserved(
+          `target group name ${tg.name} is taken by a group not listed yet (${awsErrorMessage(error)}); read again next pass`,
+        );
       const tags = await this.#api.tagsIfPresent(found.arn);
       if (tags === undefined) throw new Unobserved(`target group ${tg.name} disappeared during this pass; read again next pass`);
       const ownership = ownershipOf(tags, this.#owner.managedBy);

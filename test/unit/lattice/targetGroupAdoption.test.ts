@@ -87,7 +87,9 @@ describe('adopting a target group that already exists under its deterministic na
   it('waits for the next pass when the name is taken by a group it cannot list yet, or that is deleted once listed', async () => {
     const unlisted = await applier(ip, {}, {}).applier.apply([{ kind: 'createTargetGroup', targetGroup: ip }]);
     expect(unlisted.error).toBeUndefined();
-    expect(unlisted.waits).toEqual([`target group name ${ip.name} is taken by a group not listed yet; read again next pass`]);
+    expect(unlisted.waits).toEqual([
+      `target group name ${ip.name} is taken by a group not listed yet (ConflictException: ${conflict.message}); read again next pass`,
+    ]);
 
     const gone = Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' });
     const vanishing = applier(ip, { 'vpc-a': [{ name: ip.name, id: 'tg-ip', arn: 'arn:tg/tg-ip' }] }, async () => Promise.reject(gone));
