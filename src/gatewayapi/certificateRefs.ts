@@ -31,7 +31,28 @@ interface Secret extends KubeObject {
   data?: Record<string, string>;
 }
 
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const PEM_BEGIN = '-----BEGIN CERTIFICATE-----';
+const PEM_END = '-----END CERTIFICATE-----';
+/** A certificate chain is a few KiB; ACM imports at most 32 KiB of it. Beyond this a Secret is refused unread. */
+export const MAX_CERTIFICATE_BYTES = 64 * 1024;
+
+/**
+ * The PEM certificate blocks of a text, in order. A linear scan: the text comes from a Secret any
+ * namespace user may write, and a lazy regular expression over it is quadratic on repeated BEGIN
+ * markers (a 1 MiB tls.crt held the event loop for seconds).
+ */
+export function pemCertificates(text: string): string[] {
+  const blocks: string[] = [];
+  let from = 0;
+  for (;;) {
+    const begin = text.indexOf(PEM_BEGIN, from);
+    if (begin === -1) return blocks;
+    const end = text.indexOf(PEM_END, begin + PEM_BEGIN.length);
+    if (end === -1) return blocks;
+    blocks.push(text.slice(begin, end + PEM_END.length));
+    from = end + PEM_END.length;
+  }
+}
 
 /** The namespace/name of each certificateRef, for the customize hook (exact names, never all Secrets). */
 export function referencedSecrets(gateway: Gateway): { namespace: string; name: string }[] {
@@ -61,7 +82,11 @@ function decode(value: string | undefined): string {
 export function tlsMaterialOf(secret: Secret): TlsMaterial | string {
   const key = `${secret.metadata.namespace}/${secret.metadata.name}`;
   if (secret.type !== TLS_SECRET_TYPE) return `Secret ${key} is not of type ${TLS_SECRET_TYPE}`;
-  const pems = decode(secret.data?.['tls.crt']).match(PEM_BLOCK) ?? [];
+  const encoded = secret.data?.['tls.crt'] ?? '';
+  // Base64 is 4/3 of the bytes it carries.
+  if (encoded.length > (MAX_CERTIFICATE_BYTES * 4) / 3 + 4)
+    return `Secret ${key}: tls.crt is larger than ${MAX_CERTIFICATE_BYTES / 1024} KiB`;
+  const pems = pemCertificates(decode(encoded));
   const privateKey = decode(secret.data?.['tls.key']);
   if (pems.length === 0 || privateKey.trim() === '') return `Secret ${key} lacks a PEM certificate in tls.crt or a key in tls.key`;
   let domainName: string | undefined;

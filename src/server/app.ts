@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { HookController } from '../controllers/types';
 import { CallBudget } from '../lattice/callBudget';
-import { answerError, errorHandlingPlugin } from './errorHandling';
+import { answerError, errorHandlingPlugin, HOOKS_PREFIX } from './errorHandling';
 import type { AwsAccess } from './hookContext';
 import { hooksPlugin } from './hooks';
 import { createHookMetrics, type HookMetrics } from './metrics';
@@ -41,6 +41,8 @@ const ROUTER_OPTIONS: FastifyRouterOptions<Server> & { useSemicolonDelimiter: bo
 
 /** Idle keep-alive sockets outlive Metacontroller's (Go: 90 s), so the client always closes first. */
 const KEEP_ALIVE_TIMEOUT_MS = 120_000;
+/** A request (headers and body) must arrive within this: a caller that trickles one holds its memory no longer. */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * The Fastify application, without `listen` (tests use `inject()`): the error handling, the
@@ -64,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: answerError,
     bodyLimit: config.bodyLimitBytes,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
     // Kubernetes data may hold `__proto__`/`constructor` keys (ConfigMap data, labels of CRs):
     // keep them as plain data instead of refusing the request; nothing merges them into objects.
     onProtoPoisoning: 'ignore',
@@ -86,7 +89,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorHandlingPlugin);
   await app.register(operationsPlugin, { metrics, readiness });
-  await app.register(hooksPlugin, { prefix: '/hooks', config, controllers, metrics, now, aws: options.aws, budget });
+  await app.register(hooksPlugin, { prefix: HOOKS_PREFIX, config, controllers, metrics, now, aws: options.aws, budget });
 
   await app.ready();
   return app;

@@ -29,12 +29,40 @@ export function answerError(error: unknown, request: FastifyRequest, reply: Fast
     .send({ code: 'LGW_HOOK_INTERNAL', message: `internal error (error id ${errorId})`, errorId });
 }
 
+/** Where the hook routes live. */
+export const HOOKS_PREFIX = '/hooks';
+
+/**
+ * Whether the router sends a path to the hook plugin: it matches the percent-decoded path, except
+ * for an encoded `/` (kept, so `/hooks%2Fx` is not under /hooks). When unsure, the answer is no:
+ * an early 404 is harmless, a body read for nothing is what this guards against.
+ */
+function routedUnderHooks(url: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path.replace(/%2f/gi, '%252F'));
+  } catch {
+    return false;
+  }
+  return decoded === HOOKS_PREFIX || decoded.startsWith(`${HOOKS_PREFIX}/`);
+}
+
+function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendError(reply, 'LGW_HOOK_NOT_FOUND', `no route ${request.method} ${request.url}`);
+}
+
 async function errorHandling(app: FastifyInstance): Promise<void> {
   app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => answerError(error, request, reply));
+  // A path outside /hooks that names no route is answered before its body is read: a body nobody
+  // wants would otherwise be buffered, up to BODY_LIMIT_BYTES, for any caller and without a token.
+  // Unknown paths under /hooks are the hook plugin's to answer, behind its authentication.
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.is404 && !routedUnderHooks(request.url)) return notFound(request, reply);
+    return undefined;
+  });
   // Paths outside /hooks; the hook plugin answers the paths under it.
-  app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) =>
-    sendError(reply, 'LGW_HOOK_NOT_FOUND', `no route ${request.method} ${request.url}`),
-  );
+  app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => notFound(request, reply));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { loadConfig } from '../../src/config';
@@ -110,6 +111,31 @@ describe('serving', () => {
     } finally {
       await agent.close();
     }
+  });
+
+  it('answers a path that names no route before reading its body (no caller can make it buffer bodies nobody wants)', async () => {
+    const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    const server = await startServer(config, createLogger('silent'), {
+      controllers: [],
+      metrics: createHookMetrics({ processMetrics: false }),
+    });
+    const { port } = new URL(server.url);
+    for (const path of ['/nope', '/healthz', '/hooks%2Fgatewayclass%2Fsync', '/hooksx']) {
+      const socket = connect(Number(port), '127.0.0.1');
+      // Announces a body it never sends: only an answer given before the body is read arrives.
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{`);
+      const answer = await new Promise<string>((resolve) => {
+        const timer = setTimeout(() => resolve('no answer'), 3_000);
+        socket.once('data', (data) => {
+          clearTimeout(timer);
+          resolve(data.toString());
+        });
+      });
+      socket.destroy();
+      expect(answer).toMatch(/^HTTP\/1\.1 404/);
+      expect(answer).toContain('LGW_HOOK_NOT_FOUND');
+    }
+    await server.close();
   });
 
   it('speaks HTTPS with TLS_CERT_FILE and TLS_KEY_FILE', async () => {

@@ -1,4 +1,4 @@
-import { referencedSecrets, resolveCertificateRefs } from '../../../src/gatewayapi/certificateRefs';
+import { MAX_CERTIFICATE_BYTES, pemCertificates, referencedSecrets, resolveCertificateRefs } from '../../../src/gatewayapi/certificateRefs';
 import { analyzeListeners } from '../../../src/gatewayapi/listeners';
 import type { Gateway } from '../../../src/gatewayapi/types';
 import { ObjectIndex } from '../../../src/metacontroller/objectIndex';
@@ -89,6 +89,24 @@ describe('listener certificateRefs (upstream GatewayInvalidTLSConfiguration, Gat
       ObjectIndex.of(gw, objectMap(tlsSecret(INFRA, 'certificate', CERT_ONE, KEY_TWO))),
     );
     expect(JSON.stringify(bad)).not.toContain(KEY_TWO.split('\n')[1]);
+  });
+
+  it('finds the PEM blocks of a tls.crt, and none in a run of BEGIN markers', () => {
+    expect(pemCertificates(`junk\n${CERT_ONE}\n${CERT_ONE}`)).toEqual([CERT_ONE.trim(), CERT_ONE.trim()]);
+    expect(pemCertificates('-----BEGIN CERTIFICATE-----\nno end')).toEqual([]);
+    expect(pemCertificates('-----BEGIN CERTIFICATE-----'.repeat(20_000))).toEqual([]);
+  });
+
+  it('refuses a tls.crt over the size cap unread, as InvalidCertificateRef', () => {
+    const gw = httpsGateway({ name: 'certificate' });
+    const huge = `${CERT_ONE}\n${'A'.repeat(MAX_CERTIFICATE_BYTES)}`;
+    const resolution = resolveCertificateRefs(
+      gw.spec.listeners[0] as Gateway['spec']['listeners'][number],
+      gw,
+      ObjectIndex.of(gw, objectMap(tlsSecret(INFRA, 'certificate', huge))),
+    );
+    expect(resolution).toMatchObject({ state: 'invalid', reason: 'InvalidCertificateRef' });
+    expect(JSON.stringify(resolution)).toContain('larger than 64 KiB');
   });
 
   it('asks for exactly the referenced Secrets, by namespace and name', () => {
