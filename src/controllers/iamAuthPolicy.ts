@@ -95,12 +95,19 @@ async function release(policy: IAMAuthPolicy, ctx: HookContext, leaving: Leaving
     case 'release':
       break;
   }
-  if (recorded) return removeAuthPolicy(ctx.aws, { resource: recorded, managedBy });
+  const document = compactAuthPolicy(policy.spec?.policy);
+  const policyName = qualifiedName(policy);
+  if (recorded)
+    return removeAuthPolicy(ctx.aws, {
+      resource: recorded,
+      managedBy,
+      policyName,
+      ...(document.ok ? { document: document.document } : {}),
+    });
   // No record (an answer was lost after the write): on deletion, with no successor that may carry
   // the same document, only a target carrying exactly ours.
   const arn = leaving.deleting && !leaving.successor && leaving.target ? targetResourceArn(leaving.target) : undefined;
-  const document = compactAuthPolicy(policy.spec?.policy);
-  if (arn && document.ok) return removeAuthPolicy(ctx.aws, { resource: arn, managedBy, onlyIfDocument: document.document });
+  if (arn && document.ok) return removeAuthPolicy(ctx.aws, { resource: arn, managedBy, policyName, onlyIfDocument: document.document });
   return { done: true, message: 'no auth policy put' };
 }
 
@@ -125,16 +132,27 @@ const iamAuthPolicy: PolicyKind<IAMAuthPolicy, KubeObject> = {
     // Retargeted: the resource protected before goes back to NONE first, even when the new one does
     // not exist yet or the document is invalid. Failing closed keeps a resource protected against a
     // broken edit of its own policy, not one the policy was moved away from.
+    const document = compactAuthPolicy(policy.spec?.policy);
+    const policyName = qualifiedName(policy);
     if (recorded && !recordIsTargets(policy, target)) {
-      await removeAuthPolicy(ctx.aws, { resource: recorded, managedBy: ctx.aws.identity.managedBy });
+      await removeAuthPolicy(ctx.aws, {
+        resource: recorded,
+        managedBy: ctx.aws.identity.managedBy,
+        policyName,
+        ...(document.ok ? { document: document.document } : {}),
+      });
       record = forgotten(RECORD_KEYS);
     }
     // A document that cannot be applied leaves the last applied one in force: failing closed.
-    const document = compactAuthPolicy(policy.spec?.policy);
     if (!document.ok) return { conditions: [condition('Accepted', 'False', 'Invalid', document.problem)], record };
     const resourceArn = targetResourceArn(target);
     if (!resourceArn) return { ...waitingForResource(ref), record };
-    const result = await ensureAuthPolicy(ctx.aws, { resourceArn, document: document.document, managedBy: ctx.aws.identity.managedBy });
+    const result = await ensureAuthPolicy(ctx.aws, {
+      resourceArn,
+      document: document.document,
+      managedBy: ctx.aws.identity.managedBy,
+      policyName,
+    });
     switch (result.state) {
       case 'applied': {
         const { resource } = result;

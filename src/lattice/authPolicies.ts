@@ -1,7 +1,16 @@
 import { awsErrorMessage, isNotFound, isUserActionable, isValidation, orUndefinedIfNotFound } from './awsErrors';
 import { sameAuthPolicy } from './authPolicyDocument';
 import type { PolicyApi } from './policyApi';
-import { describePolicyResource, foreignOwnership, type PolicyApis, type PolicyResource } from './policyResources';
+import { KEY_PREFIX } from '../gatewayapi/ourKeys';
+import { describePolicyResource, foreignOwner, type PolicyApis, type PolicyResource } from './policyResources';
+
+/**
+ * Names the IAMAuthPolicy (`<namespace>/<name>`) that put the auth policy of a resource. Every
+ * resource of the cluster carries our ManagedBy tag, and a policy's record of its resource is an
+ * annotation its namespace's users may edit: only this tag lets a policy release a resource, so
+ * that no policy can open another one's service by editing its record.
+ */
+export const IAM_AUTH_POLICY_TAG = `${KEY_PREFIX}IAMAuthPolicy`;
 
 /**
  * What became of an auth policy. Every state but `missing` names the resource: the policy records
@@ -26,24 +35,30 @@ function setAuthType(policies: PolicyApi, resource: PolicyResource, authType: 'A
 }
 
 /**
- * Makes the resource require IAM auth with this policy document. In steady state this is two
- * reads (the resource, its policy) and no write. Resources tagged by another owner are not touched;
- * untagged ones (a network made by hand for a Gateway) are, but are not tagged: tagging would make
- * them look like ours to the ServiceNetwork controller.
+ * Makes the resource require IAM auth with this policy document, and tags it with the policy's
+ * name (IAM_AUTH_POLICY_TAG). In steady state this is three reads (the resource, its policy, its
+ * tags) and no write. Resources tagged by another owner are not touched; untagged ones (a network
+ * made by hand for a Gateway) are, and get only that tag, never ManagedBy: that would make them
+ * look like ours to the ServiceNetwork controller.
  */
 export async function ensureAuthPolicy(
   apis: PolicyApis,
-  options: { resourceArn: string; document: string; managedBy: string },
+  options: { resourceArn: string; document: string; managedBy: string; policyName: string },
 ): Promise<AuthPolicyState> {
   const resource = await describePolicyResource(apis.api, options.resourceArn);
   if (!resource) return { state: 'missing' };
   try {
     const current = await orUndefinedIfNotFound(apis.policies.getAuthPolicy(resource.id));
     const documentInPlace = current?.policy !== undefined && sameAuthPolicy(current.policy, options.document);
-    if (documentInPlace && resource.authType === 'AWS_IAM') return { state: 'applied', resource };
-    const foreign = await foreignOwnership(apis.api, resource, options.managedBy);
+    const tags = await apis.api.tagsIfPresent(resource.arn);
+    if (tags === undefined) return { state: 'missing' };
+    const named = tags[IAM_AUTH_POLICY_TAG] === options.policyName;
+    if (documentInPlace && resource.authType === 'AWS_IAM' && named) return { state: 'applied', resource };
+    const foreign = foreignOwner(resource, tags, options.managedBy);
     if (foreign) return { state: 'conflicted', resource, message: foreign };
-    // The document first: AWS_IAM without an auth policy denies every request.
+    // The tag first: from here this policy answers for the resource, also when Lattice refuses its document.
+    if (!named) await apis.api.tagResource(resource.arn, { [IAM_AUTH_POLICY_TAG]: options.policyName });
+    // The document before the auth type: AWS_IAM without an auth policy denies every request.
     if (!documentInPlace) await apis.policies.putAuthPolicy(resource.id, options.document);
     if (resource.authType !== 'AWS_IAM') await setAuthType(apis.policies, resource, 'AWS_IAM');
   } catch (error) {
@@ -56,28 +71,38 @@ export async function ensureAuthPolicy(
 }
 
 /**
- * Restores auth type NONE and deletes the auth policy of a resource we put one on. With
- * `onlyIfDocument` (no record of where we put it, e.g. after a lost answer) only a resource
- * carrying exactly that document is restored. A resource that is gone took its policy with it; one
- * tagged by another owner since is left alone.
+ * Restores auth type NONE and deletes the auth policy of a resource this policy put one on: one
+ * whose IAMAuthPolicy tag names `policyName`, or, untagged (put before the tag existed), one that
+ * carries this policy's `document`. With `onlyIfDocument` (no record of where we put it, e.g.
+ * after a lost answer) only a resource carrying exactly that document is restored. A resource
+ * that is gone took its policy with it; one tagged by another owner is left alone.
  */
 export async function removeAuthPolicy(
   apis: PolicyApis,
-  options: { resource: string; managedBy: string; onlyIfDocument?: string },
+  options: { resource: string; managedBy: string; policyName: string; document?: string; onlyIfDocument?: string },
 ): Promise<{ done: true; message: string }> {
   const resource = await describePolicyResource(apis.api, options.resource);
   if (!resource) return { done: true, message: 'the resource no longer exists' };
-  if (options.onlyIfDocument !== undefined) {
+  const tags = await apis.api.tagsIfPresent(resource.arn);
+  if (tags === undefined) return { done: true, message: 'the resource no longer exists' };
+  const foreign = foreignOwner(resource, tags, options.managedBy);
+  if (foreign) return { done: true, message: foreign };
+  const holder = tags[IAM_AUTH_POLICY_TAG];
+  const required = options.onlyIfDocument ?? (holder === undefined ? options.document : undefined);
+  if (holder !== undefined && holder !== options.policyName)
+    return { done: true, message: `the auth policy of ${resource.type} ${resource.name} is ${holder}'s: left in place` };
+  if (holder === undefined && required === undefined)
+    return { done: true, message: `no auth policy of this policy on ${resource.type} ${resource.name}: left in place` };
+  if (required !== undefined) {
     const current = await orUndefinedIfNotFound(apis.policies.getAuthPolicy(resource.id));
-    if (current?.policy === undefined || !sameAuthPolicy(current.policy, options.onlyIfDocument))
+    if (current?.policy === undefined || !sameAuthPolicy(current.policy, required))
       return { done: true, message: 'no auth policy of ours' };
   }
-  const foreign = await foreignOwnership(apis.api, resource, options.managedBy);
-  if (foreign) return { done: true, message: foreign };
   try {
     // NONE first: an AWS_IAM resource without its policy would deny every request.
     if (resource.authType !== 'NONE') await setAuthType(apis.policies, resource, 'NONE');
     await apis.policies.deleteAuthPolicy(resource.id);
+    if (holder !== undefined) await apis.api.untagResource(resource.arn, [IAM_AUTH_POLICY_TAG]);
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }

@@ -50,7 +50,11 @@ export async function describePolicyResource(api: LatticeApi, arnOrId: string): 
  * ones are fair game). Undefined when it may be changed.
  */
 export async function foreignOwnership(api: LatticeApi, resource: PolicyResource, managedBy: string): Promise<string | undefined> {
-  const tags = await api.listTags(resource.arn);
+  return foreignOwner(resource, await api.listTags(resource.arn), managedBy);
+}
+
+/** foreignOwnership from tags already read. */
+export function foreignOwner(resource: PolicyResource, tags: Readonly<Record<string, string>>, managedBy: string): string | undefined {
   return ownershipOf(tags, managedBy) === 'foreign'
     ? `${resource.type} ${resource.name} is managed by ${tags[TAG.managedBy]}: it is left alone`
     : undefined;

@@ -133,9 +133,11 @@ const SCENARIOS: Record<string, Scenario> = {
     ],
     deletionOrder: ['AccessLogPolicy', 'IAMAuthPolicy', 'HTTPRoute'],
     writes: [
+      'TagResource',
       'PutAuthPolicy',
       'UpdateService',
       'DeleteAuthPolicy',
+      'UntagResource',
       'CreateAccessLogSubscription',
       'UpdateAccessLogSubscription',
       'DeleteAccessLogSubscription',

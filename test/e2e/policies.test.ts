@@ -16,6 +16,7 @@ import {
 } from '../../src/controllers/iamAuthPolicy';
 import { SERVICE_ARN_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { ACCESS_LOG_POLICY_TAG } from '../../src/lattice/accessLogSubscriptions';
+import { IAM_AUTH_POLICY_TAG } from '../../src/lattice/authPolicies';
 import type { KubeObject } from '../../src/metacontroller/types';
 import { condition, conditionsOf, GW, OURS, statusOf, summary, writeCalls } from '../support/assertions';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
@@ -108,6 +109,49 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
 
   const network = async () => h.lattice.send(new GetServiceNetworkCommand({ serviceNetworkIdentifier: networkArn }));
   const latticeService = async (arn: string) => h.lattice.send(new GetServiceCommand({ serviceIdentifier: arn }));
+
+  it("a policy whose record is edited to name another policy's service cannot open it (the IAMAuthPolicy tag names the holder)", async () => {
+    const bank = await routeWithService('bank');
+    await routeWithService('mine');
+    h.cluster.apply(iap('apps', 'bank-auth', toRoute('bank'), document(READER)));
+    h.cluster.apply(iap('apps', 'mine-auth', toRoute('mine'), document(WRITER)));
+    await converge(iapRef('apps', 'bank-auth'));
+    await converge(iapRef('apps', 'mine-auth'));
+    const tags = await h.lattice.send(new ListTagsForResourceCommand({ resourceArn: bank }));
+    expect(tags.tags?.[IAM_AUTH_POLICY_TAG]).toBe('apps/bank-auth');
+
+    // Whoever may edit mine-auth points its record at bank's service; the next sync "retargets".
+    const mine = h.cluster.mustGet(iapRef('apps', 'mine-auth'));
+    const bankId = bank.slice(bank.lastIndexOf('/') + 1);
+    h.cluster.update({
+      ...mine,
+      metadata: { ...mine.metadata, annotations: { ...mine.metadata.annotations, [IAM_RESOURCE_ID_ANNOTATION]: bankId } },
+    });
+    await h.driver.runUntil(
+      () => h.cluster.mustGet(iapRef('apps', 'mine-auth')).metadata.annotations?.[IAM_RESOURCE_ID_ANNOTATION] !== bankId,
+    );
+    await h.driver.runUntilStable();
+    expect((await latticeService(bank)).authType).toBe('AWS_IAM');
+    expect(compact((await h.lattice.send(new GetAuthPolicyCommand({ resourceIdentifier: bank }))).policy ?? '')).toBe(
+      compact(document(READER)),
+    );
+
+    // Deleting it with the forged record leaves bank's auth in place too.
+    const again = h.cluster.mustGet(iapRef('apps', 'mine-auth'));
+    h.cluster.update({
+      ...again,
+      metadata: { ...again.metadata, annotations: { ...again.metadata.annotations, [IAM_RESOURCE_ID_ANNOTATION]: bankId } },
+    });
+    h.cluster.delete(iapRef('apps', 'mine-auth'));
+    await h.driver.runUntil(() => h.cluster.get(iapRef('apps', 'mine-auth')) === undefined);
+    expect((await latticeService(bank)).authType).toBe('AWS_IAM');
+
+    // Its own policy still releases it, and takes its tag away.
+    h.cluster.delete(iapRef('apps', 'bank-auth'));
+    await h.driver.runUntil(() => h.cluster.get(iapRef('apps', 'bank-auth')) === undefined);
+    expect((await latticeService(bank)).authType).toBe('NONE');
+    expect((await h.lattice.send(new ListTagsForResourceCommand({ resourceArn: bank }))).tags?.[IAM_AUTH_POLICY_TAG]).toBeUndefined();
+  });
   const authPolicy = async (arn: string) => h.lattice.send(new GetAuthPolicyCommand({ resourceIdentifier: arn }));
   const subscriptions = async (arn: string) =>
     (await h.lattice.send(new ListAccessLogSubscriptionsCommand({ resourceIdentifier: arn }))).items ?? [];
@@ -144,8 +188,8 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
 
       expect((await network()).authType).toBe('AWS_IAM');
       expect(await authPolicy(networkArn)).toMatchObject({ policy: compact(document(READER)), state: 'Active' });
-      // The network was made by hand: protected, but not tagged (that would make it look like ours).
-      expect(await tagsOf(networkArn)).toEqual({});
+      // The network was made by hand: protected, and tagged with the policy's name only (ManagedBy would make it look like ours).
+      expect(await tagsOf(networkArn)).toEqual({ [IAM_AUTH_POLICY_TAG]: 'infra/protect' });
       const net = await network();
       expect(annotationsOf(iapRef('infra', 'protect'))).toMatchObject({
         [IAM_RESOURCE_ID_ANNOTATION]: net.id,
