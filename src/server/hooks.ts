@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { HookController } from '../controllers/types';
 import type { CallBudget } from '../lattice/callBudget';
 import { CallSession } from '../lattice/callSession';
+import { RetryLaterError } from '../errors';
 import type { Logger } from '../log';
 import type { HookName } from '../metacontroller/types';
 import { requireBearerToken } from './auth';
@@ -51,8 +52,12 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
 
   // A hook whose caller hung up keeps running (its AWS calls are under way), but its connection
   // is gone, so the HTTP server would call itself drained: close() waits for the hooks themselves.
+  // A request whose handler had not started when its connection went (its hooks still pending)
+  // starts none once the server has closed: no AWS work after close() resolved.
   const running = new Set<Promise<unknown>>();
+  let closed = false;
   hooks.addHook('onClose', async () => {
+    closed = true;
     await Promise.allSettled(running);
   });
 
@@ -83,6 +88,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
         return response;
       };
       hooks.post(`/${controller.wiring.name}/${hook}`, { config: routeConfig }, async (request: FastifyRequest) => {
+        if (closed) throw new RetryLaterError('the hook server is shutting down', 1);
         const work = run(request);
         running.add(work);
         try {
