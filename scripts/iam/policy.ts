@@ -36,11 +36,23 @@ const BY_SERVICE: Readonly<Record<string, Placement>> = {
 };
 
 /** Actions that can be scoped more narrowly than their service's statement. */
+const CERTIFICATES = 'arn:aws:acm:*:*:certificate/*';
 const BY_ACTION: Readonly<Record<string, Placement>> = {
-  'acm:DescribeCertificate': { sid: 'AcmDescribeCertificate', resource: 'arn:aws:acm:*:*:certificate/*' },
+  'acm:DescribeCertificate': { sid: 'AcmDescribeCertificate', resource: CERTIFICATES },
+  'acm:ListTagsForCertificate': { sid: 'AcmDescribeCertificate', resource: CERTIFICATES },
+  // Listener certificates imported from Secrets (re-imported on rotation, deleted when unused).
+  'acm:ImportCertificate': { sid: 'AcmImportCertificates', resource: CERTIFICATES },
+  'acm:DeleteCertificate': { sid: 'AcmImportCertificates', resource: CERTIFICATES },
 };
 
-const DERIVED_ORDER = ['VpcLattice', 'AcmListCertificates', 'AcmDescribeCertificate', 'LambdaBackends', 'StsGetCallerIdentity'];
+const DERIVED_ORDER = [
+  'VpcLattice',
+  'AcmListCertificates',
+  'AcmDescribeCertificate',
+  'AcmImportCertificates',
+  'LambdaBackends',
+  'StsGetCallerIdentity',
+];
 
 function placementOf(action: string): Placement {
   const placement = BY_ACTION[action] ?? BY_SERVICE[action.slice(0, action.indexOf(':'))];
