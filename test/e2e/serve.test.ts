@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { loadConfig } from '../../src/config';
@@ -7,6 +8,7 @@ import { createLogger } from '../../src/log';
 import type { HookController } from '../../src/controllers/types';
 import { createHookMetrics } from '../../src/server/metrics';
 import { startServer } from '../../src/server/serve';
+import { testApp } from '../support/app';
 import { decoratorSyncBody, gatewayClass } from '../support/objects';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
@@ -84,6 +86,22 @@ describe('serving', () => {
     release();
     await closing;
     expect(closed).toBe(true);
+  });
+
+  it('starts no hook once the server has closed: a request still arriving then answers 429 and its controller never runs', async () => {
+    let ran = 0;
+    const counting = slowController(Promise.resolve(), () => (ran += 1));
+    const { app } = await testApp({ controllers: [counting] });
+    // The request is routed, but its body is still arriving when the server closes.
+    const body = new PassThrough();
+    const late = app.inject({ method: 'POST', url: '/hooks/slow/sync', headers: { 'content-type': 'application/json' }, payload: body });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await app.close();
+    body.end(JSON.stringify(decoratorSyncBody('lattice-slow', gatewayClass('x'))));
+    const res = await late;
+    expect(res.statusCode).toBe(429);
+    expect(res.json().code).toBe('LGW_HOOK_RETRY_LATER');
+    expect(ran).toBe(0);
   });
 
   it('closes a kept-alive connection with the last answer, so shutdown does not wait for the client to let it go', async () => {
