@@ -3,6 +3,7 @@ import { GATEWAY_TARGET } from '../gatewayapi/policyTargets';
 import { KEY_PREFIX } from '../gatewayapi/ourKeys';
 import type { Gateway } from '../gatewayapi/types';
 import { condition } from '../metacontroller/conditions';
+import { qualifiedName } from '../metacontroller/objects';
 import { ensureVpcAssociation, removeVpcAssociation } from '../lattice/vpcAssociations';
 import {
   ACCEPTED,
@@ -41,7 +42,12 @@ const vpcAssociationPolicy: PolicyKind<VpcAssociationPolicy, Gateway> = {
     // A successor that associates manages the same network ↔ VPC association: it takes it over as it is.
     const successorNetworkArn =
       successor && successor.policy.spec?.associateWithVpc !== false ? targetResourceArn(successor.target) : undefined;
-    return removeVpcAssociation(ctx.aws.api, { managedBy: ctx.aws.identity.managedBy, knownArn, successorNetworkArn });
+    return removeVpcAssociation(ctx.aws.api, {
+      managedBy: ctx.aws.identity.managedBy,
+      policyName: qualifiedName(policy),
+      knownArn,
+      successorNetworkArn,
+    });
   },
 
   async apply(policy, { ref, target }, ctx) {
@@ -60,6 +66,7 @@ const vpcAssociationPolicy: PolicyKind<VpcAssociationPolicy, Gateway> = {
     const result = await ensureVpcAssociation(api, {
       owner: `${identity.managedBy}/${policy.metadata.uid ?? `${policy.metadata.namespace}/${policy.metadata.name}`}`,
       managedBy: identity.managedBy,
+      policyName: qualifiedName(policy),
       knownArn: policy.metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION],
       networkArn,
       vpcId: identity.vpcId,

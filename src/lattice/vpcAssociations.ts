@@ -2,6 +2,15 @@ import type { LatticeApi } from './api';
 import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
 import { createFresh, isAlive } from './freshCreate';
 import { ownershipOf, TAG, tagChanges } from '../model/tags';
+import { KEY_PREFIX } from '../gatewayapi/ourKeys';
+
+/**
+ * Names the VpcAssociationPolicy (`<namespace>/<name>`) that manages an association. Its record
+ * is an annotation that anyone who may edit the policy can change, and every association of the
+ * cluster carries our ManagedBy: a policy removes only an association this tag gives to it (or
+ * one made before the tag existed), so no policy can cut another Gateway's association.
+ */
+export const VPC_ASSOCIATION_POLICY_TAG = `${KEY_PREFIX}VpcAssociationPolicy`;
 
 export type AssociationState =
   | { state: 'active'; arn: string }
@@ -59,6 +68,7 @@ export async function ensureVpcAssociation(
   options: {
     owner: string;
     managedBy: string;
+    policyName: string;
     knownArn: string | undefined;
     networkArn: string;
     vpcId: string;
@@ -69,7 +79,7 @@ export async function ensureVpcAssociation(
   const known = options.knownArn ? await orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(options.knownArn)) : undefined;
   if (known?.arn && known.serviceNetworkArn !== networkArn) {
     // Retargeted to another network: a VPC takes one network, and the old association is ours to remove.
-    const removed = await removeAssociation(api, { ...known, arn: known.arn }, managedBy);
+    const removed = await removeAssociation(api, { ...known, arn: known.arn }, managedBy, options.policyName);
     if (!removed.done) return { state: 'pending', arn: known.arn, message: removed.message };
   }
   // A network deleted out of band has no association to find; the create below says so.
@@ -83,7 +93,7 @@ export async function ensureVpcAssociation(
         serviceNetworkIdentifier: networkArn,
         vpcIdentifier: vpcId,
         ...(securityGroupIds.length > 0 ? { securityGroupIds } : {}),
-        tags: { [TAG.managedBy]: managedBy },
+        tags: { [TAG.managedBy]: managedBy, [VPC_ASSOCIATION_POLICY_TAG]: options.policyName },
       };
       // The token's parameters stay what they always were, so earlier associations are found again.
       const created = await createFresh(
@@ -122,7 +132,9 @@ export async function ensureVpcAssociation(
   const tags = await api.listTags(arn);
   const ownership = ownershipOf(tags, managedBy);
   if (ownership === 'foreign') return { state: 'conflicted', message: `association ${arn} is managed by ${tags[TAG.managedBy]}` };
-  if (ownership === 'unowned') await api.tagResource(arn, tagChanges(tags, { [TAG.managedBy]: managedBy }));
+  // Adopted, or taken over from a policy that went: tagged as ours and this policy's.
+  const changes = tagChanges(tags, { [TAG.managedBy]: managedBy, [VPC_ASSOCIATION_POLICY_TAG]: options.policyName });
+  if (Object.keys(changes).length > 0) await api.tagResource(arn, changes);
   const current = existing.securityGroupIds ?? [];
   if (existing.status === 'ACTIVE' && !sameSet(current, securityGroupIds)) {
     if (securityGroupIds.length === 0) {
@@ -141,11 +153,15 @@ async function removeAssociation(
   api: LatticeApi,
   association: Association & { arn: string },
   managedBy: string,
+  policyName: string,
 ): Promise<{ done: boolean; message: string }> {
   if (association.status === 'DELETE_IN_PROGRESS') return { done: false, message: `association ${association.arn} is being deleted` };
   const tags = await api.tagsIfPresent(association.arn);
   if (tags === undefined) return { done: true, message: 'the association is gone' };
   if (ownershipOf(tags, managedBy) !== 'ours') return { done: true, message: 'the association is not ours: left in place' };
+  const holder = tags[VPC_ASSOCIATION_POLICY_TAG];
+  if (holder !== undefined && holder !== policyName)
+    return { done: true, message: `association ${association.arn} is ${holder}'s: left in place` };
   try {
     await api.deleteServiceNetworkVpcAssociation(association.arn);
   } catch (error) {
@@ -163,12 +179,12 @@ async function removeAssociation(
  */
 export async function removeVpcAssociation(
   api: LatticeApi,
-  options: { managedBy: string; knownArn: string; successorNetworkArn?: string | undefined },
+  options: { managedBy: string; policyName: string; knownArn: string; successorNetworkArn?: string | undefined },
 ): Promise<{ done: boolean; message: string }> {
   const association = await orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(options.knownArn));
   if (!association?.arn) return { done: true, message: 'no association' };
   if (options.successorNetworkArn !== undefined && association.serviceNetworkArn === options.successorNetworkArn) {
     return { done: true, message: `association ${association.arn} left to the policy taking the Gateway over` };
   }
-  return removeAssociation(api, { ...association, arn: association.arn }, options.managedBy);
+  return removeAssociation(api, { ...association, arn: association.arn }, options.managedBy, options.policyName);
 }

@@ -8,6 +8,7 @@ import {
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-vpc-lattice';
 import { ASSOCIATION_ARN_ANNOTATION } from '../../src/controllers/vpcAssociationPolicy';
+import { VPC_ASSOCIATION_POLICY_TAG } from '../../src/lattice/vpcAssociations';
 import { SERVICE_NETWORK_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { condition, conditionsOf, GW, OURS, statusOf, summary } from '../support/assertions';
 import { type Harness, installGatewayApi, startHarness } from '../support/harness';
@@ -289,7 +290,7 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
       await h.driver.runUntil(() => conditionsOf(h.cluster, policyRef).Programmed === 'True/Programmed');
       const arn = h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION] ?? '';
       expect(await association(arn)).toMatchObject({ status: 'ACTIVE', vpcId: h.identity.vpcId, securityGroupIds: [SG1] });
-      expect(await tagsOf(h, arn)).toEqual({ [MANAGED_BY_KEY]: h.identity.managedBy });
+      expect(await tagsOf(h, arn)).toEqual({ [MANAGED_BY_KEY]: h.identity.managedBy, [VPC_ASSOCIATION_POLICY_TAG]: 'infra/assoc' });
 
       h.cluster.apply(vap('infra', 'assoc', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' }, securityGroupIds: [SG1, SG2] }));
       await h.driver.runUntil(
@@ -368,6 +369,24 @@ describe('gateways and service networks, end to end (driver + emulator)', () => 
       h.cluster.delete(policyRef);
       await h.driver.runUntil(() => h.cluster.get(policyRef) === undefined);
       expect((await h.admin.state()).serviceNetworkVpcAssociations).toEqual([]);
+    });
+
+    it("a policy whose record is edited to name another policy's association cannot remove it (the VpcAssociationPolicy tag names the holder)", async () => {
+      h.cluster.apply(vap('infra', 'assoc', { targetRef: { group: GW, kind: 'Gateway', name: 'edge' } }));
+      await h.driver.runUntil(() => conditionsOf(h.cluster, policyRef).Programmed === 'True/Programmed');
+      const arn = h.cluster.mustGet(policyRef).metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION] ?? '';
+      // Another Gateway's policy, not associating, with its record pointed at that association: its release would remove it.
+      h.cluster.apply(serviceNetwork('other'));
+      h.cluster.apply(gateway('infra', 'other', 'amazon-vpc-lattice'));
+      const intruderRef = { ...policyRef, name: 'intruder' };
+      const intruder = vap('infra', 'intruder', { targetRef: { group: GW, kind: 'Gateway', name: 'other' }, associateWithVpc: false });
+      h.cluster.apply({ ...intruder, metadata: { ...intruder.metadata, annotations: { [ASSOCIATION_ARN_ANNOTATION]: arn } } });
+      await h.driver.runUntil(() => conditionsOf(h.cluster, intruderRef).Programmed === 'True/Programmed');
+      h.cluster.delete(intruderRef);
+      await h.driver.runUntil(() => h.cluster.get(intruderRef) === undefined);
+      await h.driver.runUntilStable();
+      expect(await association(arn)).toMatchObject({ status: 'ACTIVE' });
+      expect(conditionsOf(h.cluster, policyRef).Programmed).toBe('True/Programmed');
     });
 
     it('leaves the association to a successor that associates, and removes it for one that does not', async () => {
