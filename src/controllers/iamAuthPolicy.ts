@@ -81,6 +81,17 @@ export function succession(policy: IAMAuthPolicy, leaving: Leaving<IAMAuthPolicy
   return recordedResource(successor.policy) === recorded ? 'handOver' : 'wait';
 }
 
+/** Releases the resource this policy recorded: only if its tag names the policy, or, untagged, it carries the policy's document. */
+function releaseRecorded(policy: IAMAuthPolicy, ctx: HookContext, recorded: string): Promise<Released> {
+  const document = compactAuthPolicy(policy.spec?.policy);
+  return removeAuthPolicy(ctx.aws, {
+    resource: recorded,
+    managedBy: ctx.aws.identity.managedBy,
+    policyName: qualifiedName(policy),
+    ...(document.ok ? { document: document.document } : {}),
+  });
+}
+
 async function release(policy: IAMAuthPolicy, ctx: HookContext, leaving: Leaving<IAMAuthPolicy, KubeObject>): Promise<Released> {
   const managedBy = ctx.aws.identity.managedBy;
   const recorded = recordedResource(policy);
@@ -95,19 +106,13 @@ async function release(policy: IAMAuthPolicy, ctx: HookContext, leaving: Leaving
     case 'release':
       break;
   }
-  const document = compactAuthPolicy(policy.spec?.policy);
-  const policyName = qualifiedName(policy);
-  if (recorded)
-    return removeAuthPolicy(ctx.aws, {
-      resource: recorded,
-      managedBy,
-      policyName,
-      ...(document.ok ? { document: document.document } : {}),
-    });
+  if (recorded) return releaseRecorded(policy, ctx, recorded);
   // No record (an answer was lost after the write): on deletion, with no successor that may carry
   // the same document, only a target carrying exactly ours.
   const arn = leaving.deleting && !leaving.successor && leaving.target ? targetResourceArn(leaving.target) : undefined;
-  if (arn && document.ok) return removeAuthPolicy(ctx.aws, { resource: arn, managedBy, policyName, onlyIfDocument: document.document });
+  const document = compactAuthPolicy(policy.spec?.policy);
+  if (arn && document.ok)
+    return removeAuthPolicy(ctx.aws, { resource: arn, managedBy, policyName: qualifiedName(policy), onlyIfDocument: document.document });
   return { done: true, message: 'no auth policy put' };
 }
 
@@ -132,17 +137,11 @@ const iamAuthPolicy: PolicyKind<IAMAuthPolicy, KubeObject> = {
     // Retargeted: the resource protected before goes back to NONE first, even when the new one does
     // not exist yet or the document is invalid. Failing closed keeps a resource protected against a
     // broken edit of its own policy, not one the policy was moved away from.
-    const document = compactAuthPolicy(policy.spec?.policy);
-    const policyName = qualifiedName(policy);
     if (recorded && !recordIsTargets(policy, target)) {
-      await removeAuthPolicy(ctx.aws, {
-        resource: recorded,
-        managedBy: ctx.aws.identity.managedBy,
-        policyName,
-        ...(document.ok ? { document: document.document } : {}),
-      });
+      await releaseRecorded(policy, ctx, recorded);
       record = forgotten(RECORD_KEYS);
     }
+    const document = compactAuthPolicy(policy.spec?.policy);
     // A document that cannot be applied leaves the last applied one in force: failing closed.
     if (!document.ok) return { conditions: [condition('Accepted', 'False', 'Invalid', document.problem)], record };
     const resourceArn = targetResourceArn(target);
@@ -151,7 +150,7 @@ const iamAuthPolicy: PolicyKind<IAMAuthPolicy, KubeObject> = {
       resourceArn,
       document: document.document,
       managedBy: ctx.aws.identity.managedBy,
-      policyName,
+      policyName: qualifiedName(policy),
     });
     switch (result.state) {
       case 'applied': {

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config';
 import { CallBudget } from '../lattice/callBudget';
-import { checkRegion, createAwsClients, resolveIdentity } from '../lattice/clients';
+import { checkRegion, createAwsClients, destroyAwsClients, resolveIdentity } from '../lattice/clients';
 import { DirectoryApi } from '../lattice/directoryApi';
 import { buildDirectory } from './model';
 import { readAccount } from './read';
@@ -28,11 +28,7 @@ export async function openDirectorySource(env: Env): Promise<DirectorySource> {
   // Placeholders only satisfy the hook server's required variables; they are never shown.
   const config = loadConfig({ CLUSTER_NAME: 'directory', CLUSTER_VPC_ID: 'vpc-00000000', ...env }, { backend: 'aws' });
   const clients = createAwsClients(config);
-  const close = () => {
-    clients.lattice.destroy();
-    clients.sts.destroy();
-    clients.acm.destroy();
-  };
+  const close = () => destroyAwsClients(clients);
   try {
     await checkRegion(clients);
     const identity = await resolveIdentity(config, clients);

@@ -56,7 +56,7 @@ import {
   type UpdateTargetGroupRequest,
   type VPCLatticeClient,
 } from '@aws-sdk/client-vpc-lattice';
-import { isNotFound } from './awsErrors';
+import { orUndefinedIfNotFound } from './awsErrors';
 import type { CallSession } from './callSession';
 
 /** Lattice's page size ceiling: the fewest calls when a list must be walked. */
@@ -254,13 +254,8 @@ export class LatticeApi {
    * finish asynchronously (ours too), so a resource listed or read in this pass may vanish
    * before its tags are read.
    */
-  async tagsIfPresent(resourceArn: string): Promise<Record<string, string> | undefined> {
-    try {
-      return await this.listTags(resourceArn);
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+  tagsIfPresent(resourceArn: string): Promise<Record<string, string> | undefined> {
+    return orUndefinedIfNotFound(this.listTags(resourceArn));
   }
   tagResource(resourceArn: string, tags: Record<string, string>) {
     return this.#session.run('TagResource', (o) => this.#client.send(new TagResourceCommand({ resourceArn, tags }), o));

@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import { startEmulator, type RunningEmulator } from '../emulator';
 import type { AwsIdentity } from '../model/identity';
-import { checkRegion, createAwsClients, resolveIdentity, type AwsClients } from './clients';
+import { checkRegion, createAwsClients, destroyAwsClients, resolveIdentity, type AwsClients } from './clients';
 
 export interface LatticeBackend {
   clients: AwsClients;
@@ -43,18 +43,12 @@ export async function startLatticeBackend(config: Config, logger: Logger, emulat
       identity,
       emulator,
       async close() {
-        clients.lattice.destroy();
-        clients.sts.destroy();
-        clients.acm.destroy();
-        clients.lambda.destroy();
+        destroyAwsClients(clients);
         await emulator?.close();
       },
     };
   } catch (error) {
-    clients.lattice.destroy();
-    clients.sts.destroy();
-    clients.acm.destroy();
-    clients.lambda.destroy();
+    destroyAwsClients(clients);
     await emulator?.close();
     throw error;
   }

@@ -36,6 +36,11 @@ export function createAwsClients(config: Config, emulatorEndpoint?: string): Aws
   };
 }
 
+/** Releases the clients' sockets. */
+export function destroyAwsClients(clients: AwsClients): void {
+  for (const client of Object.values(clients)) client.destroy();
+}
+
 /** Fails early, naming AWS_REGION, when neither the environment nor the SDK's sources give a region. */
 export async function checkRegion(clients: AwsClients): Promise<string> {
   try {

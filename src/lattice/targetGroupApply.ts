@@ -70,7 +70,7 @@ export class TargetGroupApplier {
       await this.#runOp(op);
     } catch (error) {
       if (!isNotFound(error) || op.kind === 'createTargetGroup') throw error;
-      throw new Unobserved(`target group ${op.targetGroupName} disappeared during this pass; read again next pass`);
+      throw disappeared(op.targetGroupName);
     }
   }
 
@@ -154,7 +154,7 @@ export class TargetGroupApplier {
           `target group name ${tg.name} is taken by a group not listed yet (${awsErrorMessage(error)}); read again next pass`,
         );
       const tags = await this.#api.tagsIfPresent(found.arn);
-      if (tags === undefined) throw new Unobserved(`target group ${tg.name} disappeared during this pass; read again next pass`);
+      if (tags === undefined) throw disappeared(tg.name);
       const ownership = ownershipOf(tags, this.#owner.managedBy);
       if (ownership !== 'ours') {
         const whose = ownership === 'foreign' ? `managed by ${tags[TAG.managedBy]}` : 'not managed by any controller';
@@ -179,6 +179,11 @@ export class TargetGroupApplier {
       this.waits.push(`target group ${name}: ${outcome.message}`);
     }
   }
+}
+
+/** A group observed or listed in this pass and deleted since: the next pass reads again. */
+function disappeared(name: string): Unobserved {
+  return new Unobserved(`target group ${name} disappeared during this pass; read again next pass`);
 }
 
 function lambdaOf(lambda: LambdaApi | undefined): LambdaApi {

@@ -33,14 +33,15 @@ describe('adopting a target group that already exists under its deterministic na
     return { lists, applier: new TargetGroupApplier(api, owner, [], [model], new Set()) };
   }
 
+  const ip: TargetGroupModel = {
+    key: 'apps/web:80',
+    name: 'k8s-shop-apps-web-80-abc',
+    config: { port: 80, protocol: 'HTTP' },
+    tags: {},
+    targets: [],
+  };
+
   it('adopts an IP group of ours from the VPC, and a Lambda group from the Lambda groups (which have no VPC)', async () => {
-    const ip: TargetGroupModel = {
-      key: 'apps/web:80',
-      name: 'k8s-shop-apps-web-80-abc',
-      config: { port: 80, protocol: 'HTTP' },
-      tags: {},
-      targets: [],
-    };
     const ipCase = applier(ip, { 'vpc-a': [{ name: ip.name, id: 'tg-ip', arn: 'arn:tg/tg-ip' }] }, { [TAG.managedBy]: 'me' });
     expect((await ipCase.applier.apply([{ kind: 'createTargetGroup', targetGroup: ip }])).error).toBeUndefined();
     expect(ipCase.applier.idOf(ip.name)).toBe('tg-ip');
@@ -59,14 +60,6 @@ describe('adopting a target group that already exists under its deterministic na
     expect(fnCase.applier.idOf(fn.name)).toBe('tg-fn');
     expect(fnCase.lists).toEqual([[undefined, 'LAMBDA']]);
   });
-
-  const ip: TargetGroupModel = {
-    key: 'apps/web:80',
-    name: 'k8s-shop-apps-web-80-abc',
-    config: { port: 80, protocol: 'HTTP' },
-    tags: {},
-    targets: [],
-  };
 
   it('refuses, naming the holder, when the group of that name is not ours (a status condition, not a hook failure)', async () => {
     const listed = { 'vpc-a': [{ name: ip.name, id: 'tg-ip', arn: 'arn:tg/tg-ip' }] };
