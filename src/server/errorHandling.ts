@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HookRequestError, LatticeGwError, RetryLaterError, statusCodeOf } from '../errors';
 import { sendError } from './errorReply';
 import { translateFastifyError } from './fastifyErrors';
-import { hookRouteOf } from './hookRoute';
+import { HOOKS_PREFIX, hookRouteOf } from './hookRoute';
 
 /**
  * Answers every error that reaches Fastify: our client errors with their code and message,
@@ -28,9 +28,6 @@ export function answerError(error: unknown, request: FastifyRequest, reply: Fast
     .code(statusCodeOf('LGW_HOOK_INTERNAL'))
     .send({ code: 'LGW_HOOK_INTERNAL', message: `internal error (error id ${errorId})`, errorId });
 }
-
-/** Where the hook routes live. */
-export const HOOKS_PREFIX = '/hooks';
 
 /**
  * Whether the router sends a path to the hook plugin: it matches the percent-decoded path, except

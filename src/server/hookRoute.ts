@@ -1,6 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { HookName } from '../metacontroller/types';
 
+/** Where the hook routes live. */
+export const HOOKS_PREFIX = '/hooks';
+
 /** The route config of a hook route: which controller and hook it serves. */
 export interface HookRouteConfig {
   controller: string;
