@@ -2,6 +2,8 @@ import type { RouteModel, ServiceModel } from '../model/routeModel';
 import type { ListenerModel } from '../model/routeListeners';
 import type { LatticeRuleModel, RuleAction } from '../model/rules';
 import { canonicalJson } from '../model/canonicalJson';
+import { HOSTNAME_GROUP_TAG } from '../model/hostnameGroup';
+import { sharedServiceWaits, type Sharing } from './sharingPlan';
 import { tagChanges } from '../model/tags';
 import { chunks } from './batches';
 import { forwardTargetGroupIds, type ObservedListener, type ObservedRoute, type ObservedRule } from './routeState';
@@ -15,6 +17,8 @@ import type { ObservedTargetGroup } from './targetGroupState';
  * names and ports; apply resolves them to ids as it goes. `waits` says what will still be
  * unfinished after these operations (Lattice is converging), so the hook asks to be called again.
  */
+
+export type { Sharing } from './sharingPlan';
 
 export interface RuleUpdate {
   ruleName: string;
@@ -118,16 +122,28 @@ function planRules(
   listener: ObservedListener,
   switching: Switching,
   ops: PlanOp[],
+  sharing: Sharing | undefined,
 ): void {
   const idOfKey = switching.idOfKey;
-  const observed = listener.rules.filter((r) => !r.isDefault);
+  const owns = (rule: ObservedRule) => !rule.isDefault && (sharing?.ownsRule(rule.name) ?? true);
+  const observed = listener.rules.filter(owns);
+  // Priorities held by the rules of other routes sharing the service: moved by their routes, never by this one.
+  const foreign = new Map(listener.rules.filter((r) => !r.isDefault && !owns(r)).map((r) => [r.priority ?? 0, r.name]));
   const desiredNames = new Set(desiredRules.map((r) => r.name));
   const kept = new Map<string, ObservedRule>();
   for (const rule of observed) {
     if (desiredNames.has(rule.name) && !kept.has(rule.name)) kept.set(rule.name, rule);
     else ops.push({ kind: 'deleteRule', port, ruleName: rule.name });
   }
-  const held = new Set([...kept.values()].map((r) => r.priority ?? 0));
+  const held = new Set([...kept.values()].map((r) => r.priority ?? 0).concat([...foreign.keys()]));
+  const blocked = (priority: number) => {
+    const holder = foreign.get(priority);
+    if (holder === undefined) return false;
+    switching.waits.push(
+      `priority ${priority} on port ${port} is held by rule ${holder} of another route serving this hostname; it moves when that route syncs`,
+    );
+    return true;
+  };
   const assigned = new Set<number>();
   let temporary = MAX_PRIORITY;
   const nextTemporary = () => {
@@ -144,12 +160,12 @@ function planRules(
       const priority = free ? rule.priority : nextTemporary();
       if (free) assigned.add(rule.priority);
       ops.push({ kind: 'createRule', port, rule, priority });
-      if (!free) moves.push({ ruleName: rule.name, priority: rule.priority });
+      if (!free && !blocked(rule.priority)) moves.push({ ruleName: rule.name, priority: rule.priority });
       continue;
     }
     const actionChanged =
       !actionEquals(rule.action, existing.action, idOfKey) && !keepCurrentAction(rule.action, existing.action, switching);
-    if (existing.priority !== rule.priority)
+    if (existing.priority !== rule.priority && !blocked(rule.priority))
       moves.push({ ruleName: rule.name, priority: rule.priority, ...(actionChanged ? { action: rule.action } : {}) });
     else if (actionChanged) actionOnly.push({ ruleName: rule.name, action: rule.action });
   }
@@ -164,10 +180,24 @@ function planRules(
   for (const part of chunks([...moves, ...actionOnly], BATCH_LIMIT)) ops.push({ kind: 'updateRules', port, updates: part });
 }
 
-function planListeners(desired: RouteModel, observed: ObservedRoute, switching: Switching, ops: PlanOp[]): void {
+function planListeners(
+  desired: RouteModel,
+  observed: ObservedRoute,
+  switching: Switching,
+  ops: PlanOp[],
+  sharing: Sharing | undefined,
+): void {
   const idOfKey = switching.idOfKey;
   const byPort = new Map(observed.listeners.map((l) => [l.port, l]));
   const wantedPorts = new Set(desired.listeners.map((l) => l.port));
+  if (sharing?.follower) {
+    for (const listener of desired.listeners) {
+      const existing = byPort.get(listener.port);
+      if (existing && existing.protocol === listener.protocol) planRules(listener.port, desired.rules, existing, switching, ops, sharing);
+      else switching.waits.push(`the shared Lattice service has no ${listener.protocol} listener on port ${listener.port} yet`);
+    }
+    return;
+  }
   for (const listener of observed.listeners) {
     const want = desired.listeners.find((l) => l.port === listener.port);
     if (!wantedPorts.has(listener.port) || (want && want.protocol !== listener.protocol))
@@ -191,11 +221,16 @@ function planListeners(desired: RouteModel, observed: ObservedRoute, switching: 
       }
       continue;
     }
-    planRules(listener.port, desired.rules, existing, switching, ops);
+    planRules(listener.port, desired.rules, existing, switching, ops, sharing);
   }
 }
 
-export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTargetGroupArns: ReadonlySet<string>): RoutePlan {
+export function planRoute(
+  desired: RouteModel,
+  observed: ObservedRoute,
+  ownTargetGroupArns: ReadonlySet<string>,
+  sharing?: Sharing,
+): RoutePlan {
   const ops: PlanOp[] = [];
   const waits: string[] = [];
   const refusals: string[] = [];
@@ -217,7 +252,9 @@ export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTarge
   };
 
   planTargetGroups(desired.targetGroups, observed.targetGroups, ops, waits);
-  if (!observed.service) {
+  if (sharing?.follower) {
+    sharedServiceWaits(desired, observed, waits);
+  } else if (!observed.service) {
     ops.push({ kind: 'createService', service: desired.service });
     if (desired.networks.length > 0) waits.push('the Lattice service is being created; its associations follow');
   } else {
@@ -225,7 +262,8 @@ export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTarge
     const changes = tagChanges(current.tags, desired.service.tags);
     if (Object.keys(changes).length > 0) ops.push({ kind: 'tagService', tags: changes });
     const recreate = 'VPC Lattice cannot change it on an existing service: delete the route and apply it again to get a new service';
-    if (current.name !== desired.service.name)
+    // A shared service keeps the name of the route that created it when another route inherits it.
+    if (current.name !== desired.service.name && current.tags[HOSTNAME_GROUP_TAG] === undefined)
       refusals.push(`the route's Lattice service is named ${current.name}, not ${desired.service.name}; ${recreate}`);
     if ((current.customDomainName ?? '') !== (desired.service.customDomainName ?? '')) {
       refusals.push(
@@ -237,16 +275,16 @@ export function planRoute(desired: RouteModel, observed: ObservedRoute, ownTarge
     if (observed.service.status === 'ACTIVE') planAssociations(desired, observed, ops, waits);
     else waits.push(`the Lattice service is ${observed.service.status}`);
   }
-  planListeners(desired, observed, switching, ops);
+  planListeners(desired, observed, switching, ops, sharing);
   planRetirements(desired.targetGroups, observed.targetGroups, ownTargetGroupArns, switching.stillUsed, ops);
   return { ops, waits, refusals };
 }
 
-/** Every target group a listener of the observed route forwards to. */
-export function referencedTargetGroupIds(listeners: readonly ObservedListener[]): string[] {
-  return [
-    ...new Set(
-      listeners.flatMap((l) => [...forwardTargetGroupIds(l.defaultAction), ...l.rules.flatMap((r) => forwardTargetGroupIds(r.action))]),
-    ),
+/** Every target group a listener of the observed route forwards to; with `sharing`, only through the rules it owns. */
+export function referencedTargetGroupIds(listeners: readonly ObservedListener[], sharing?: Sharing): string[] {
+  const ids = (l: ObservedListener) => [
+    ...(sharing?.follower ? [] : forwardTargetGroupIds(l.defaultAction)),
+    ...l.rules.filter((r) => !sharing || sharing.ownsRule(r.name)).flatMap((r) => forwardTargetGroupIds(r.action)),
   ];
+  return [...new Set(listeners.flatMap(ids))];
 }

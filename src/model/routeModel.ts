@@ -31,6 +31,7 @@ import {
 import { lambdaTargetGroupModel, targetGroupModel, type TargetGroupModel } from './targetGroups';
 import { targetsFor } from './targets';
 import { customDomainOf } from './customDomain';
+import type { GroupRole } from './hostnameGroup';
 import { httpsCertificateOf, listenersOf, passthroughDomainProblem, type ListenerModel } from './routeListeners';
 
 export { customDomainOf } from './customDomain';
@@ -89,6 +90,10 @@ export interface BuiltRoute {
   certificateNeededFor: string | undefined;
   /** Things done differently than asked, said in the Accepted message. */
   notes: string[];
+  /** The Gateway API precedence of each of `model.rules`, in the same order (merging the rules of routes that share a hostname). */
+  rulePrecedence: number[][];
+  /** Set when other routes serve the same hostname: this route's place in that group (see hostnameGroup). */
+  group?: GroupRole;
 }
 
 function isStandalone(route: AnyRoute, parents: readonly RouteParent[]): boolean {
@@ -181,6 +186,7 @@ export function buildRouteModel(
     dropped: dropped.sort((a, b) => a.ruleIndex - b.ruleIndex),
     noValidRule: adapter.mode === 'rules' ? rules.length > 0 && ordered.rules.length === 0 : dropped.length > 0,
     notes,
+    rulePrecedence: adapter.mode === 'rules' ? ordered.precedence : [],
   };
   const override = route.metadata.annotations?.[SERVICE_NAME_OVERRIDE_ANNOTATION];
   const nameProblem = override === undefined ? undefined : serviceNameProblem(override);

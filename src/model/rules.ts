@@ -33,7 +33,7 @@ export function describeRule(ruleIndex: number, name: string | undefined): strin
   return name ? `rule ${ruleIndex} (${name})` : `rule ${ruleIndex}`;
 }
 
-function comparePrecedence(a: readonly number[], b: readonly number[]): number {
+export function comparePrecedence(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
     const d = (b[i] ?? 0) - (a[i] ?? 0);
     if (d !== 0) return d;
@@ -61,7 +61,10 @@ export interface OrderOptions {
  * — whole rules, never half of one — while the listener quota is exceeded, and numbers the rest
  * 1, 2, 3… in that order.
  */
-export function orderRules(entries: readonly MatchEntry[], options: OrderOptions): { rules: LatticeRuleModel[]; dropped: DroppedRule[] } {
+export function orderRules(
+  entries: readonly MatchEntry[],
+  options: OrderOptions,
+): { rules: LatticeRuleModel[]; dropped: DroppedRule[]; precedence: number[][] } {
   const overrides = options.priorityOverrides;
   const sorted = [...entries].sort((a, b) => {
     if (overrides.size > 0) {
@@ -95,7 +98,7 @@ export function orderRules(entries: readonly MatchEntry[], options: OrderOptions
     action: options.actions[entry.ruleIndex] ?? { fixedResponse: 500 as const },
     ruleIndex: entry.ruleIndex,
   }));
-  return { rules, dropped: dropped.sort((a, b) => a.ruleIndex - b.ruleIndex) };
+  return { rules, dropped: dropped.sort((a, b) => a.ruleIndex - b.ruleIndex), precedence: kept.map((e) => e.precedence) };
 }
 
 /** `rule-<N>-priority` annotations (Go controller compatible); unparsable values are ignored. */

@@ -1,5 +1,14 @@
-import { CreateServiceNetworkCommand } from '@aws-sdk/client-vpc-lattice';
+import {
+  CreateServiceNetworkCommand,
+  GetRuleCommand,
+  ListListenersCommand,
+  ListRulesCommand,
+  ListServicesCommand,
+  ListTargetGroupsCommand,
+  type HttpMatch,
+} from '@aws-sdk/client-vpc-lattice';
 import { PROGRAMMED_CONDITION } from '../../src/gatewayapi/ourKeys';
+import { CUSTOM_DOMAIN_LABEL } from '../../src/model/hostnameGroup';
 import { GW, statusOf } from '../support/assertions';
 import { type Harness, installGatewayApi, startHarness } from '../support/harness';
 import { gateway } from '../support/objects';
@@ -7,20 +16,46 @@ import { endpointSlice, service } from '../support/routeFixtures';
 
 const NS = 'gateway-conformance-infra';
 
-function httpRoute(name: string, path: string, backend: string) {
+/** The upstream HTTPRouteMatchingAcrossRoutes manifests (conformance/tests/httproute-matching-across-routes.yaml). */
+function part1() {
   return {
     apiVersion: `${GW}/v1`,
     kind: 'HTTPRoute',
-    metadata: { name, namespace: NS },
+    metadata: { name: 'matching-part1', namespace: NS },
     spec: {
       parentRefs: [{ name: 'same-namespace' }],
-      hostnames: ['example.com'],
-      rules: [{ matches: [{ path: { type: 'PathPrefix', value: path } }], backendRefs: [{ name: backend, port: 8080 }] }],
+      hostnames: ['example.com', 'example.net'],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }, { headers: [{ name: 'version', value: 'one' }] }],
+          backendRefs: [{ name: 'infra-backend-v1', port: 8080 }],
+        },
+      ],
     },
   };
 }
 
-function conditions(h: Harness, name: string): Record<string, { status: string; reason: string; message: string }> {
+function part2() {
+  return {
+    apiVersion: `${GW}/v1`,
+    kind: 'HTTPRoute',
+    metadata: { name: 'matching-part2', namespace: NS },
+    spec: {
+      hostnames: ['example.com'],
+      parentRefs: [{ name: 'same-namespace' }],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/v2' } }, { headers: [{ name: 'version', value: 'two' }] }],
+          backendRefs: [{ name: 'infra-backend-v2', port: 8080 }],
+        },
+      ],
+    },
+  };
+}
+
+type Conditions = Record<string, { status: string; reason: string; message: string; observedGeneration?: number }>;
+
+function conditions(h: Harness, name: string): Conditions {
   const parents =
     (statusOf(h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: NS, name })).parents as
       | { conditions: { type: string; status: string; reason: string; message: string }[] }[]
@@ -28,33 +63,181 @@ function conditions(h: Harness, name: string): Record<string, { status: string; 
   return Object.fromEntries((parents[0]?.conditions ?? []).map((c) => [c.type, c]));
 }
 
-describe('routes sharing a hostname (upstream HTTPRouteMatchingAcrossRoutes), status', () => {
+const programmed = (h: Harness, name: string) => conditions(h, name)[PROGRAMMED_CONDITION]?.status === 'True';
+
+interface LatticeRule {
+  name: string;
+  priority: number;
+  match: HttpMatch | undefined;
+  targetGroups: string[];
+}
+
+/** Every Lattice service with its custom domain and the rules of its one listener, target groups by name. */
+async function latticeServices(h: Harness): Promise<{ arn: string; name: string; customDomainName?: string; rules: LatticeRule[] }[]> {
+  const groups = new Map(((await h.lattice.send(new ListTargetGroupsCommand({}))).items ?? []).map((g) => [g.id, g.name ?? '']));
+  const out = [];
+  for (const s of (await h.lattice.send(new ListServicesCommand({}))).items ?? []) {
+    const rules: LatticeRule[] = [];
+    for (const l of (await h.lattice.send(new ListListenersCommand({ serviceIdentifier: s.id }))).items ?? []) {
+      for (const r of (await h.lattice.send(new ListRulesCommand({ serviceIdentifier: s.id, listenerIdentifier: l.id }))).items ?? []) {
+        if (r.isDefault) continue;
+        const rule = await h.lattice.send(new GetRuleCommand({ serviceIdentifier: s.id, listenerIdentifier: l.id, ruleIdentifier: r.id }));
+        rules.push({
+          name: rule.name ?? '',
+          priority: rule.priority ?? 0,
+          match: rule.match?.httpMatch,
+          targetGroups: (rule.action?.forward?.targetGroups ?? []).map((t) => groups.get(t.targetGroupIdentifier) ?? ''),
+        });
+      }
+    }
+    out.push({ arn: s.arn ?? '', name: s.name ?? '', ...(s.customDomainName ? { customDomainName: s.customDomainName } : {}), rules });
+  }
+  return out;
+}
+
+/** Which backend Lattice sends a request to: the matching rule of lowest priority (path prefix/exact and exact headers). */
+function backendFor(rules: readonly LatticeRule[], path: string, headers: Record<string, string> = {}): string | undefined {
+  const matches = (m: HttpMatch | undefined) => {
+    const p = m?.pathMatch?.match;
+    const pathOk = p?.exact !== undefined ? path === p.exact : p?.prefix !== undefined ? path.startsWith(p.prefix) : true;
+    const headersOk = (m?.headerMatches ?? []).every((hm) => headers[hm.name?.toLowerCase() ?? ''] === hm.match?.exact);
+    return pathOk && headersOk;
+  };
+  const rule = [...rules].sort((a, b) => a.priority - b.priority).find((r) => matches(r.match));
+  const group = rule?.targetGroups[0] ?? '';
+  return group.includes('infra-backend-v1') ? 'v1' : group.includes('infra-backend-v2') ? 'v2' : undefined;
+}
+
+/** The upstream test's requests to example.com, and where each must land. */
+function expectUpstreamRouting(rules: readonly LatticeRule[]): void {
+  expect(backendFor(rules, '/')).toBe('v1');
+  expect(backendFor(rules, '/example')).toBe('v1');
+  expect(backendFor(rules, '/v2')).toBe('v2');
+  expect(backendFor(rules, '/v2/example')).toBe('v2');
+  expect(backendFor(rules, '/', { version: 'one' })).toBe('v1');
+  expect(backendFor(rules, '/', { version: 'two' })).toBe('v2');
+}
+
+async function setUp(): Promise<Harness> {
+  const h = await startHarness();
+  installGatewayApi(h.cluster);
+  await h.lattice.send(new CreateServiceNetworkCommand({ name: 'same-namespace' }));
+  h.cluster.apply(gateway(NS, 'same-namespace', 'amazon-vpc-lattice', [{ name: 'http', protocol: 'HTTP', port: 80 }]));
+  for (const name of ['infra-backend-v1', 'infra-backend-v2']) {
+    h.cluster.apply(service(NS, name, [{ port: 8080, name: 'http' }]));
+    h.cluster.apply(endpointSlice(NS, name, [`10.0.${name.length}.1`]));
+  }
+  return h;
+}
+
+describe('routes sharing a hostname share one Lattice service (upstream HTTPRouteMatchingAcrossRoutes)', () => {
   let h: Harness;
   afterEach(async () => h.close());
 
-  it('programs the first, and says truthfully that the second is not programmed and why; the second takes over when the first goes', async () => {
-    h = await startHarness();
-    installGatewayApi(h.cluster);
-    await h.lattice.send(new CreateServiceNetworkCommand({ name: 'same-namespace' }));
-    h.cluster.apply(gateway(NS, 'same-namespace', 'amazon-vpc-lattice', [{ name: 'http', protocol: 'HTTP', port: 80 }]));
-    for (const name of ['infra-backend-v1', 'infra-backend-v2']) {
-      h.cluster.apply(service(NS, name, [{ port: 8080, name: 'http' }]));
-      h.cluster.apply(endpointSlice(NS, name, [`10.0.${name.length}.1`]));
-    }
-    h.cluster.apply(httpRoute('matching-part1', '/', 'infra-backend-v1'));
-    await h.driver.runUntil(() => conditions(h, 'matching-part1')[PROGRAMMED_CONDITION]?.status === 'True');
-    h.cluster.apply(httpRoute('matching-part2', '/v2', 'infra-backend-v2'));
-    await h.driver.runUntil(() => conditions(h, 'matching-part2')[PROGRAMMED_CONDITION]?.reason === 'HostnameConflict');
+  it('programs both routes into one service, ordered by precedence across them, each with its own status', async () => {
+    h = await setUp();
+    h.cluster.apply(part1());
+    await h.driver.runUntil(() => programmed(h, 'matching-part1'));
+    h.cluster.apply(part2());
+    await h.driver.runUntil(() => programmed(h, 'matching-part2'));
     await h.driver.runUntilStable();
 
-    const second = conditions(h, 'matching-part2');
-    expect(second.Accepted).toMatchObject({ status: 'True', reason: 'Accepted' });
-    expect(second[PROGRAMMED_CONDITION]).toMatchObject({ status: 'False', reason: 'HostnameConflict' });
-    expect(second[PROGRAMMED_CONDITION]?.message).toContain('custom domain example.com is already served');
-    expect(second[PROGRAMMED_CONDITION]?.message).toContain('matching-part1');
-    expect(conditions(h, 'matching-part1')[PROGRAMMED_CONDITION]).toMatchObject({ status: 'True', reason: 'Programmed' });
+    for (const name of ['matching-part1', 'matching-part2']) {
+      const c = conditions(h, name);
+      expect(c.Accepted).toMatchObject({ status: 'True', reason: 'Accepted' });
+      expect(c.ResolvedRefs).toMatchObject({ status: 'True', reason: 'ResolvedRefs' });
+      expect(c[PROGRAMMED_CONDITION]).toMatchObject({ status: 'True', reason: 'Programmed' });
+    }
+    const services = await latticeServices(h);
+    expect(services).toHaveLength(1);
+    const [shared] = services;
+    expect(shared?.customDomainName).toBe('example.com');
+    // part1: `/` and the header match; part2: `/v2` (exact and `/v2/` prefix: Lattice has no segment prefix) and its header match.
+    expect(shared?.rules).toHaveLength(5);
+    expectUpstreamRouting(shared?.rules ?? []);
+    expect(new Set(shared?.rules.map((r) => r.priority)).size).toBe(5);
+    // The follower's record names the shared service, not a service of its own.
+    const follower = h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'matching-part2' });
+    expect(follower?.metadata.annotations?.['application-networking.k8s.aws/shared-lattice-service-arn']).toBe(shared?.arn);
+    expect(follower?.metadata.annotations?.['application-networking.k8s.aws/lattice-service-arn']).toBeUndefined();
+  });
+
+  it('orders by precedence whichever route came first, and keeps the leader serving when a follower goes', async () => {
+    h = await setUp();
+    // part2 first: it is the older route, so it leads, and part1 puts its rules into part2's service.
+    h.cluster.apply(part2());
+    await h.driver.runUntil(() => programmed(h, 'matching-part2'));
+    h.cluster.apply(part1());
+    await h.driver.runUntil(() => programmed(h, 'matching-part1') && programmed(h, 'matching-part2'));
+    await h.driver.runUntilStable();
+    const services = await latticeServices(h);
+    expect(services.filter((s) => s.customDomainName === 'example.com')).toHaveLength(1);
+    const serving = services.find((s) => s.customDomainName === 'example.com' && s.rules.length === 5);
+    expect(serving).toBeDefined();
+    expectUpstreamRouting(serving?.rules ?? []);
 
     h.cluster.delete({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'matching-part1' });
-    await h.driver.runUntil(() => conditions(h, 'matching-part2')[PROGRAMMED_CONDITION]?.status === 'True');
+    await h.driver.runUntilStable();
+    const after = await latticeServices(h);
+    expect(after).toHaveLength(1);
+    expect(after[0]?.arn).toBe(serving?.arn);
+    expect(after[0]?.rules).toHaveLength(3);
+    expect(backendFor(after[0]?.rules ?? [], '/v2')).toBe('v2');
+    expect(backendFor(after[0]?.rules ?? [], '/')).toBeUndefined();
+    expect(programmed(h, 'matching-part2')).toBe(true);
+    const groups = (await h.lattice.send(new ListTargetGroupsCommand({}))).items ?? [];
+    expect(groups.map((g) => g.name).filter((n) => n?.includes('infra-backend-v1'))).toEqual([]);
+  });
+
+  it('hands the service to the next route when the leader goes, then removes it with the last route', async () => {
+    h = await setUp();
+    h.cluster.apply(part1());
+    h.cluster.apply(part2());
+    await h.driver.runUntil(() => programmed(h, 'matching-part1') && programmed(h, 'matching-part2'));
+    await h.driver.runUntilStable();
+    const [before] = await latticeServices(h);
+
+    h.cluster.delete({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'matching-part1' });
+    await h.driver.runUntilStable();
+    const after = await latticeServices(h);
+    expect(after).toHaveLength(1);
+    expect(after[0]?.arn).toBe(before?.arn);
+    expect(after[0]?.rules).toHaveLength(3);
+    expect(backendFor(after[0]?.rules ?? [], '/v2')).toBe('v2');
+    expect(backendFor(after[0]?.rules ?? [], '/')).toBeUndefined();
+    expect(programmed(h, 'matching-part2')).toBe(true);
+    const inheritor = h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'matching-part2' });
+    expect(inheritor?.metadata.annotations?.['application-networking.k8s.aws/lattice-service-arn']).toBe(before?.arn);
+
+    h.cluster.delete({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'matching-part2' });
+    await h.driver.runUntilStable();
+    expect(await latticeServices(h)).toEqual([]);
+    const left = ((await h.lattice.send(new ListTargetGroupsCommand({}))).items ?? []).filter((g) => g.status !== 'DELETE_IN_PROGRESS');
+    expect(left).toEqual([]);
+  });
+
+  it('a route with a service of its own that moves to the hostname removes that service and joins the group', async () => {
+    h = await setUp();
+    h.cluster.apply(part1());
+    const elsewhere = part2();
+    h.cluster.apply({ ...elsewhere, spec: { ...elsewhere.spec, hostnames: ['other.example.com'] } });
+    await h.driver.runUntil(() => programmed(h, 'matching-part1') && programmed(h, 'matching-part2'));
+    await h.driver.runUntilStable();
+    expect((await latticeServices(h)).map((s) => s.customDomainName).sort()).toEqual(['example.com', 'other.example.com']);
+
+    // A lone route cannot change its custom domain (Lattice cannot); a route joining a group leaves its service instead.
+    h.cluster.apply(part2());
+    await h.driver.runUntil(
+      () => conditions(h, 'matching-part2')[PROGRAMMED_CONDITION]?.message.includes('leaving its own Lattice service') === true,
+    );
+    await h.driver.runUntil(() => programmed(h, 'matching-part2'));
+    await h.driver.runUntilStable();
+    const services = await latticeServices(h);
+    expect(services.map((s) => s.name)).toEqual(['matching-part1-gateway-conformance-infra']);
+    expectUpstreamRouting(services[0]?.rules ?? []);
+    const joined = h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'matching-part2' });
+    expect(joined?.metadata.labels?.[CUSTOM_DOMAIN_LABEL]).toBe(
+      h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'matching-part1' })?.metadata.labels?.[CUSTOM_DOMAIN_LABEL],
+    );
   });
 });

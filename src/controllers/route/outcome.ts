@@ -7,6 +7,7 @@ import type { RoutePlan } from '../../lattice/routePlan';
 import { metadataPatch } from '../../metacontroller/response';
 import type { MetadataPatch } from '../../metacontroller/types';
 import type { BuiltRoute } from '../../model/routeModel';
+import { SHARED_SERVICE_ANNOTATION } from '../../model/hostnameGroup';
 import { DISCOVERED_CERTIFICATE_ANNOTATION } from './certificate';
 import { recordedTargetGroups, targetGroupsPatch } from '../targetGroupRecord';
 
@@ -18,6 +19,8 @@ export type LatticeOutcome = ProgrammingOutcome & {
   dnsName: string | undefined;
   /** Our target groups that exist: recorded so that none is forgotten. */
   targetGroupArns: string[];
+  /** A follower's: the service of its hostname group it put its rules into (`serviceArn` is then that service, not its own). */
+  sharedServiceArn?: string;
 };
 
 export const PENDING_RESYNC_SECONDS = 5;
@@ -50,6 +53,26 @@ export function outcomeOf(plan: RoutePlan, result: ApplyResult): LatticeOutcome 
   return { state: 'programmed', serviceArn, dnsName, targetGroupArns };
 }
 
+/** A follower's outcome names the shared service as the one it programs, and records it as shared, not as its own. */
+export function sharedVia(outcome: LatticeOutcome, sharedServiceArn: string | undefined): LatticeOutcome {
+  return sharedServiceArn === undefined ? outcome : { ...outcome, sharedServiceArn };
+}
+
+/** Nothing done this pass but waiting: every record stays as it is. */
+export function pendingOutcome(route: AnyRoute, waits: string[]): LatticeOutcome {
+  const annotations = route.metadata.annotations;
+  const serviceArn = annotations?.[SERVICE_ARN_ANNOTATION];
+  const sharedServiceArn = annotations?.[SHARED_SERVICE_ANNOTATION];
+  return {
+    state: 'pending',
+    waits,
+    serviceArn,
+    dnsName: serviceArn ? annotations?.[ASSIGNED_DOMAIN_ANNOTATION] : undefined,
+    targetGroupArns: recordedTargetGroups(route),
+    ...(sharedServiceArn !== undefined ? { sharedServiceArn } : {}),
+  };
+}
+
 /** The recorded service is being deleted out of band: wait for it to go, keeping the record (rechecked next pass). */
 export function serviceBeingDeleted(route: AnyRoute, serviceArn: string): LatticeOutcome {
   const waits = [`the recorded Lattice service ${serviceArn} is being deleted outside the controller; it is created again once gone`];
@@ -78,10 +101,11 @@ export function errorOutcome(
 }
 
 export function annotationsFor(route: AnyRoute, outcome: LatticeOutcome, discoveredCertificate: string | null = null): MetadataPatch {
-  const { serviceArn, dnsName } = outcome;
+  const { serviceArn, dnsName, sharedServiceArn } = outcome;
   return metadataPatch(route.metadata.annotations, {
     [DISCOVERED_CERTIFICATE_ANNOTATION]: discoveredCertificate,
-    [SERVICE_ARN_ANNOTATION]: serviceArn ?? null,
+    [SERVICE_ARN_ANNOTATION]: sharedServiceArn !== undefined ? null : (serviceArn ?? null),
+    [SHARED_SERVICE_ANNOTATION]: sharedServiceArn ?? null,
     [ASSIGNED_DOMAIN_ANNOTATION]: dnsName ?? (serviceArn ? (route.metadata.annotations?.[ASSIGNED_DOMAIN_ANNOTATION] ?? null) : null),
     ...targetGroupsPatch(outcome.targetGroupArns),
   });

@@ -4,7 +4,7 @@ import type { AnyRoute } from '../../gatewayapi/types';
 import { isUserActionable } from '../../lattice/awsErrors';
 import { routeOwns, type RouteOwner } from '../../lattice/ownership';
 import { RouteApplier } from '../../lattice/routeApply';
-import { planRoute, referencedTargetGroupIds } from '../../lattice/routePlan';
+import { planRoute, referencedTargetGroupIds, type Sharing } from '../../lattice/routePlan';
 import {
   goneFromLattice,
   isDeleting,
@@ -13,6 +13,7 @@ import {
   observeListeners,
   observeService,
   type ObservedRoute,
+  type ObservedService,
 } from '../../lattice/routeState';
 import { observeTargetGroups } from '../../lattice/targetGroupState';
 import { lookUpFunctions } from '../../lattice/lambdaFunctions';
@@ -23,11 +24,14 @@ import { LAMBDA_TARGET_KIND, type FunctionLookup, type LambdaTarget } from '../.
 import { OUR_API_GROUP } from '../../gatewayapi/ourKeys';
 import { unavailableImports, type ObservedImport } from '../../model/importCandidates';
 import { buildRouteModel, type BuiltRoute, type RouteModel, type RouteModelOptions } from '../../model/routeModel';
+import { HOSTNAME_GROUP_TAG, ownsRule, SHARED_SERVICE_ANNOTATION, withHostnameGroup } from '../../model/hostnameGroup';
+import { ownershipOf, TAG } from '../../model/tags';
+import { removeMemberRules } from '../../lattice/sharedService';
 import type { RouteKindAdapter } from '../../model/routeKinds';
 import { driftView, fingerprintOf } from '../driftCheck';
 import { recordedTargetGroups } from '../targetGroupRecord';
 import type { HookContext } from '../types';
-import { errorOutcome, nothingInLattice, outcomeOf, serviceBeingDeleted, type LatticeOutcome } from './outcome';
+import { errorOutcome, nothingInLattice, outcomeOf, pendingOutcome, serviceBeingDeleted, sharedVia, type LatticeOutcome } from './outcome';
 import { routeOwnerOf } from './owner';
 import { tearDown } from './teardown';
 
@@ -37,6 +41,14 @@ export interface RouteInputs {
   parents: readonly RouteParent[];
   index: ObjectIndex;
   options: RouteModelOptions;
+  controllerName: string;
+}
+
+/** The route's model, as a member of its hostname group when other routes serve the same hostname. */
+export function buildRoute(inputs: RouteInputs, extra: Partial<RouteModelOptions> = {}): BuiltRoute {
+  const { route, adapter, parents, index, controllerName } = inputs;
+  const options = { ...inputs.options, ...extra };
+  return withHostnameGroup(route, adapter, buildRouteModel(route, adapter, parents, index, options), index, controllerName, options);
 }
 
 /** What one sync did in Lattice. */
@@ -61,8 +73,8 @@ function conditionSummary(conditions: unknown): string[] {
 }
 
 export function routeFingerprint(inputs: RouteInputs): string {
-  const { route, adapter, parents, index, options } = inputs;
-  const { parentsWithoutNetwork, ...built } = buildRouteModel(route, adapter, parents, index, options);
+  const { route, parents, index } = inputs;
+  const { parentsWithoutNetwork, ...built } = buildRoute(inputs);
   return fingerprintOf({
     route: driftView(route),
     parents: parents.map((p) => ({ gateway: driftView(p.gateway), ref: p.specRef, attachment: p.attachment })),
@@ -85,22 +97,59 @@ async function observe(
   route: AnyRoute,
   model: RouteModel,
   imports: readonly ObservedImport[],
-  owner: RouteOwner,
+  service: ObservedService | undefined,
+  sharing: Sharing | undefined,
 ): Promise<ObservedRoute> {
   const api = ctx.aws.api;
-  const recorded = await observeService(api, route.metadata.annotations?.[SERVICE_ARN_ANNOTATION]);
-  // The annotation can be edited or copied: a service of another route or owner is not this route's.
-  const service = recorded && routeOwns(owner, recorded.tags) ? recorded : undefined;
-  if (recorded && !service)
-    ctx.log.warn({ serviceArn: recorded.arn }, 'the recorded Lattice service belongs to another route or owner; not used');
   const listeners = service ? await observeListeners(api, service.id) : [];
   const wanted = new Set(model.targetGroups.map((g) => g.name));
   const imported = new Set(imports.map((i) => i.id));
-  const referenced = referencedTargetGroupIds(listeners).filter((id) => !imported.has(id));
+  const referenced = referencedTargetGroupIds(listeners, sharing).filter((id) => !imported.has(id));
   const targetGroups = await observeTargetGroups(api, [...recordedTargetGroups(route), ...referenced], (name) => wanted.has(name));
   await observeInvokePermissions(ctx.aws.lambda, model.targetGroups, targetGroups);
   const associations = service ? await observeAssociations(api, service.id) : [];
   return { service, listeners, targetGroups, associations, imports };
+}
+
+/** The route's own service, as recorded. The annotation can be edited or copied: a service of another route or owner is not this route's. */
+async function ownService(ctx: HookContext, serviceArn: string | undefined, owner: RouteOwner): Promise<ObservedService | undefined> {
+  const recorded = await observeService(ctx.aws.api, serviceArn);
+  if (recorded && !routeOwns(owner, recorded.tags)) {
+    ctx.log.warn({ serviceArn: recorded.arn }, 'the recorded Lattice service belongs to another route or owner; not used');
+    return undefined;
+  }
+  return recorded;
+}
+
+type ServiceChoice = { service: ObservedService | undefined; sharedArn?: string } | { wait: string };
+
+/**
+ * Which Lattice service this pass works on. A follower works on its leader's, once the leader has
+ * tagged it for the group. Any other route works on its own; a service it followed is left first
+ * (its rules removed), unless that service was handed over to it by a leader that left.
+ */
+async function chooseService(ctx: HookContext, route: AnyRoute, built: BuiltRoute, owner: RouteOwner): Promise<ServiceChoice> {
+  const api = ctx.aws.api;
+  const annotations = route.metadata.annotations ?? {};
+  const group = built.group;
+  const shared = annotations[SHARED_SERVICE_ANNOTATION];
+  const follows = group?.role === 'follower' ? (group.leaderServiceArn ?? shared) : undefined;
+  if (shared !== undefined && shared !== follows) {
+    const held = annotations[SERVICE_ARN_ANNOTATION] === undefined ? await observeService(api, shared) : undefined;
+    if (held && routeOwns(owner, held.tags) && group?.role !== 'follower') return { service: held };
+    const holder = held && `${held.tags[TAG.routeNamespace] ?? ''}/${held.tags[TAG.routeName] ?? ''}`;
+    if (holder !== undefined && group?.leaving.includes(holder))
+      return { wait: `route ${holder} is leaving and hands the Lattice service ${shared} over to this route` };
+    const removed = await removeMemberRules(api, owner.managedBy, shared, (name) => ownsRule(route, 'follower', name));
+    if (removed > 0) ctx.log.info({ serviceArn: shared, removed }, 'removed the rules of a shared service the route no longer follows');
+  }
+  if (group?.role !== 'follower') return { service: await ownService(ctx, annotations[SERVICE_ARN_ANNOTATION], owner) };
+  const leader = group.members[0] ?? '';
+  if (follows === undefined) return { wait: `route ${leader} serves this hostname; its Lattice service is not there yet` };
+  const service = await observeService(api, follows);
+  if (!service || ownershipOf(service.tags, owner.managedBy) !== 'ours' || service.tags[HOSTNAME_GROUP_TAG] !== group.key)
+    return { wait: `route ${leader} serves this hostname; its Lattice service ${follows} is not shared with this route's group yet` };
+  return { service, sharedArn: service.arn };
 }
 
 /** Imported groups Lattice cannot forward to (deleted since the import resolved, used by another service), with why. */
@@ -131,14 +180,12 @@ function hasLatticeState(route: AnyRoute): boolean {
  * become an `error` outcome; anything else fails the hook.
  */
 export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promise<RouteSync> {
-  const { route, adapter, parents, index, options } = inputs;
-  const build = (unavailable: ReadonlyMap<string, string>, functions: ReadonlyMap<string, FunctionLookup> = new Map()) =>
-    buildRouteModel(route, adapter, parents, index, { ...options, unavailableTargetGroups: unavailable, functions });
+  const { route, adapter } = inputs;
   let built: BuiltRoute | undefined;
   try {
     const { imports, unavailable } = await readImports(ctx, inputs);
     const functions = await readFunctions(ctx, inputs);
-    built = build(unavailable, functions);
+    built = buildRoute(inputs, { unavailableTargetGroups: unavailable, functions });
     // What only Lattice knows (an import gone unusable, a function missing) is read on every sync until it is fixed.
     const definite = unavailable.size === 0 && [...functions.values()].every((f) => f.exists);
     if (!built.model || built.noValidRule) {
@@ -147,13 +194,31 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promi
       return { built, outcome, verified: definite && outcome.done };
     }
     const model = built.model;
-    const recorded = new Set(recordedTargetGroups(route));
+    const group = built.group;
     const owner = routeOwnerOf(route, adapter, ctx);
-    const observed = await observe(ctx, route, model, imports, owner);
+    if (group?.role === 'follower' && route.metadata.annotations?.[SERVICE_ARN_ANNOTATION] !== undefined) {
+      // Its own service from before it joined the group goes first (it holds the hostname the group needs).
+      const outcome = await tearDown(ctx, route, adapter);
+      const leaving = `leaving its own Lattice service to join the service of route ${group.members[0] ?? ''}, which serves this hostname`;
+      const waits = [leaving, ...(outcome.state === 'pending' ? outcome.waits : [])];
+      return { built, outcome: { ...outcome, state: 'pending', waits }, verified: false };
+    }
+    const choice = await chooseService(ctx, route, built, owner);
+    if ('wait' in choice) return { built, outcome: pendingOutcome(route, [choice.wait]), verified: false };
+    const sharing: Sharing | undefined = group && {
+      follower: group.role === 'follower',
+      ownsRule: (name) => ownsRule(route, group.role, name),
+    };
+    const recorded = new Set(recordedTargetGroups(route));
+    const observed = await observe(ctx, route, model, imports, choice.service, sharing);
     if (observed.service && isDeleting(observed.service.status))
       return { built, outcome: serviceBeingDeleted(route, observed.service.arn), verified: false };
-    const plan = planRoute(model, observed, recorded);
-    const gone = goneFromLattice(route.metadata.annotations?.[SERVICE_ARN_ANNOTATION], [...recorded], observed);
+    const plan = planRoute(model, observed, recorded, sharing);
+    const gone = goneFromLattice(
+      choice.sharedArn ? undefined : route.metadata.annotations?.[SERVICE_ARN_ANNOTATION],
+      [...recorded],
+      observed,
+    );
     if (gone.length > 0) {
       ctx.log.warn({ gone }, 'recorded Lattice resources were deleted outside the controller');
       plan.waits.unshift(...gone);
@@ -171,15 +236,15 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promi
     if (result.error !== undefined) {
       if (!isUserActionable(result.error)) throw result.error;
       ctx.log.warn({ err: result.error }, 'VPC Lattice refused a change');
-      return { built, outcome: errorOutcome(route, result.error, result), verified: false };
+      return { built, outcome: sharedVia(errorOutcome(route, result.error, result), choice.sharedArn), verified: false };
     }
     if (plan.ops.length > 0)
       ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
-    const outcome = outcomeOf(plan, result);
+    const outcome = sharedVia(outcomeOf(plan, result), choice.sharedArn);
     return { built, outcome, verified: definite && outcome.state === 'programmed' };
   } catch (error) {
     if (!isUserActionable(error)) throw error;
     ctx.log.warn({ err: error }, 'VPC Lattice refused a read');
-    return { built: built ?? build(new Map()), outcome: errorOutcome(route, error), verified: false };
+    return { built: built ?? buildRoute(inputs), outcome: errorOutcome(route, error), verified: false };
   }
 }

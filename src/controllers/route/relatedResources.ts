@@ -7,6 +7,7 @@ import type { RelatedResourceRule } from '../../metacontroller/types';
 import { SERVICE_IMPORT_KIND } from '../../model/backends';
 import { LAMBDA_TARGET_KIND, LAMBDA_TARGET_RESOURCE } from '../../model/lambdaTargets';
 import type { RouteKindAdapter } from '../../model/routeKinds';
+import { CUSTOM_DOMAIN_LABEL, customDomainLabelValue } from '../../model/hostnameGroup';
 
 /** Related objects a route sync needs: parents, classes, its Namespace, backends and their EndpointSlices and grants. */
 export function relatedResources(route: AnyRoute, adapter: RouteKindAdapter): RelatedResourceRule[] {
@@ -54,6 +55,19 @@ export function relatedResources(route: AnyRoute, adapter: RouteKindAdapter): Re
   }
   for (const namespace of [...new Set([...services.keys(), ...imports.keys(), ...lambdas.keys()])].sort()) {
     if (namespace !== routeNamespace) rules.push({ apiVersion: REFERENCE_GRANT_API_VERSION, resource: 'referencegrants', namespace });
+  }
+  // Routes of the same kind that may serve the same hostname (hostnameGroup). From the spec's exact
+  // hostnames: customize answers are cached per generation, so they cannot follow labels or Gateways.
+  if (adapter.mode === 'rules') {
+    for (const hostname of [
+      ...new Set((route.spec?.hostnames ?? []).filter((h) => !h.startsWith('*')).map((h) => h.toLowerCase())),
+    ].sort()) {
+      rules.push({
+        apiVersion: GATEWAY_API_VERSION,
+        resource: `${adapter.kind.toLowerCase()}s`,
+        labelSelector: { matchLabels: { [CUSTOM_DOMAIN_LABEL]: customDomainLabelValue(hostname) } },
+      });
+    }
   }
   return rules;
 }

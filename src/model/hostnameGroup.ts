@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { KEY_PREFIX, SERVICE_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
+import { routeParents } from '../gatewayapi/routeParents';
+import { GATEWAY_GROUP, type AnyRoute } from '../gatewayapi/types';
+import type { ObjectIndex } from '../metacontroller/objectIndex';
+import { canonicalJson } from './canonicalJson';
+import type { RouteKindAdapter } from './routeKinds';
+import { buildRouteModel, type BuiltRoute, type RouteModel, type RouteModelOptions } from './routeModel';
+import { comparePrecedence, describeRule, type DroppedRule, type LatticeRuleModel } from './rules';
+
+/**
+ * Routes that share a hostname (upstream HTTPRouteMatchingAcrossRoutes). VPC Lattice serves a
+ * custom domain once per service network, and the Gateway API treats the rules of every route with
+ * that hostname as one set. So routes of one kind with the same custom domain, networks and
+ * listeners form a group that shares one Lattice service: the oldest route (then `namespace/name`)
+ * is the leader and owns the service as a lone route would; the others (followers) put their own
+ * rules and target groups into it. Every member orders the rules of all members the same way, so
+ * each places its own at the priorities the merged order gives them, whichever syncs first.
+ *
+ * Members find each other through a label holding a hash of their custom domain, which the route
+ * hook sets and the customize hook selects on (from the route's spec hostnames, since customize
+ * answers are cached per generation). A labelled route is a member only if its own model, built
+ * here from the same Gateways, gives the same group key: the label is a hint, never trusted.
+ */
+
+export const CUSTOM_DOMAIN_LABEL = `${KEY_PREFIX}custom-domain`;
+/** On a follower: the leader's service it put its rules into (so they are removed from it when it leaves). */
+export const SHARED_SERVICE_ANNOTATION = `${KEY_PREFIX}shared-lattice-service-arn`;
+/** On a shared service: the group key. A service with it may be inherited by the next leader under another route's name. */
+export const HOSTNAME_GROUP_TAG = `${KEY_PREFIX}HostnameGroup`;
+
+const hash = (value: string, length: number) => createHash('sha256').update(value).digest('hex').slice(0, length);
+
+/** The value of CUSTOM_DOMAIN_LABEL for a hostname (label values cannot hold every hostname). */
+export function customDomainLabelValue(domain: string): string {
+  return hash(domain.toLowerCase(), 32);
+}
+
+export interface GroupRole {
+  /** Hash of kind, custom domain, networks and listener ports: what routes must share to share a service. */
+  key: string;
+  role: 'leader' | 'follower';
+  /** `namespace/name` of every live member, oldest first: the first is the leader. */
+  members: string[];
+  /** The service the leader records; a follower programs into it. */
+  leaderServiceArn: string | undefined;
+  /** Members being deleted: a leader among them is handing its service over. */
+  leaving: string[];
+}
+
+export function routeId(route: AnyRoute): string {
+  return `${route.metadata.namespace ?? ''}/${route.metadata.name}`;
+}
+
+/** The group a route's model belongs to; none without a custom domain or a network (nothing to share). */
+export function groupKeyOf(kind: string, model: RouteModel): string | undefined {
+  const domain = model.service.customDomainName;
+  if (domain === undefined || model.networks.length === 0) return undefined;
+  const listeners = model.listeners.map((l) => [l.port, l.protocol]);
+  return hash(canonicalJson({ kind, domain: domain.toLowerCase(), networks: model.networks, listeners }), 32);
+}
+
+const FOLLOWER_RULE = /^k8s-([0-9a-f]{8})-([0-9a-f]{16})$/;
+
+function memberTag(route: AnyRoute): string {
+  return hash(routeId(route), 8);
+}
+
+/** A follower's name for a rule the leader would name `k8s-<match hash>`: the member's tag in front. */
+export function followerRuleName(route: AnyRoute, ruleName: string): string {
+  return `k8s-${memberTag(route)}-${ruleName.replace(/^k8s-/, '')}`;
+}
+
+/** Whether a rule of a shared listener is this member's: followers' names carry their tag; the leader's carry none. */
+export function ownsRule(route: AnyRoute, role: GroupRole['role'], ruleName: string): boolean {
+  const tag = FOLLOWER_RULE.exec(ruleName)?.[1];
+  return tag === undefined ? role === 'leader' : tag === memberTag(route);
+}
+
+/** Oldest first (creationTimestamp), then `namespace/name`: the Gateway API's tie-break across routes. */
+function byAge(a: AnyRoute, b: AnyRoute): number {
+  const at = a.metadata.creationTimestamp ?? '';
+  const bt = b.metadata.creationTimestamp ?? '';
+  if (at !== bt) return at < bt ? -1 : 1;
+  return routeId(a) < routeId(b) ? -1 : routeId(a) > routeId(b) ? 1 : 0;
+}
+
+interface Member {
+  route: AnyRoute;
+  built: BuiltRoute;
+}
+
+/**
+ * The rules of every member in one order: Gateway API precedence, then the older route, then rule
+ * and match order inside a route. A match an older member already has is dropped (it would never
+ * be reached), and while the group needs more rules than a listener holds, the lowest-precedence
+ * rules go — whole rules, as for one route. Returns `me`'s rules at their group priorities.
+ */
+export function mergeGroupRules(
+  members: readonly {
+    route: AnyRoute;
+    rules: readonly LatticeRuleModel[];
+    precedence: readonly number[][];
+    ruleNames: readonly (string | undefined)[];
+  }[],
+  me: number,
+  maxRules: number,
+  domain: string,
+): { rules: LatticeRuleModel[]; dropped: DroppedRule[] } {
+  const entries = members.flatMap((m, rank) => m.rules.map((rule, i) => ({ rank, i, rule, precedence: m.precedence[i] ?? [] })));
+  entries.sort((a, b) => comparePrecedence(a.precedence, b.precedence) || a.rank - b.rank || a.i - b.i);
+  const seen = new Set<string>();
+  let kept = entries.filter((e) => {
+    const key = canonicalJson(e.rule.match);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const dropped: DroppedRule[] = [];
+  const names = members[me]?.ruleNames ?? [];
+  while (kept.length > maxRules) {
+    const victim = kept[kept.length - 1] as (typeof kept)[number];
+    kept = kept.filter((e) => e.rank !== victim.rank || e.rule.ruleIndex !== victim.rule.ruleIndex);
+    if (victim.rank === me)
+      dropped.push({
+        ruleIndex: victim.rule.ruleIndex,
+        ruleName: names[victim.rule.ruleIndex],
+        message: `${describeRule(victim.rule.ruleIndex, names[victim.rule.ruleIndex])}: the routes serving ${domain} need more than ${maxRules} Lattice rules per listener (the quota); lowest-precedence rules are dropped`,
+      });
+  }
+  const rules = kept.flatMap((e, position) => (e.rank === me ? [{ ...e.rule, priority: position + 1 }] : []));
+  return { rules, dropped };
+}
+
+/**
+ * The route's model as a member of its hostname group, when other routes related to it (by the
+ * custom-domain label) serve the same hostname on the same networks and listeners; the model as
+ * built otherwise. A follower's rules are renamed with its tag; the leader's service is tagged
+ * with the group key.
+ */
+export function withHostnameGroup(
+  route: AnyRoute,
+  adapter: RouteKindAdapter,
+  built: BuiltRoute,
+  index: ObjectIndex,
+  controllerName: string,
+  options: RouteModelOptions,
+): BuiltRoute {
+  const model = built.model;
+  const domain = model?.service.customDomainName;
+  const key = model && adapter.mode === 'rules' ? groupKeyOf(route.kind, model) : undefined;
+  if (!model || key === undefined || domain === undefined) return built;
+  const label = customDomainLabelValue(domain);
+  const live: Member[] = [{ route, built }];
+  const leaving: string[] = [];
+  for (const sibling of index.list<AnyRoute>(GATEWAY_GROUP, adapter.kind)) {
+    if (routeId(sibling) === routeId(route) || sibling.metadata.labels?.[CUSTOM_DOMAIN_LABEL] !== label) continue;
+    const theirs = buildRouteModel(sibling, adapter, routeParents(sibling, index, controllerName), index, options);
+    if (!theirs.model || groupKeyOf(sibling.kind, theirs.model) !== key) continue;
+    if (sibling.metadata.deletionTimestamp !== undefined) leaving.push(routeId(sibling));
+    else live.push({ route: sibling, built: theirs });
+  }
+  if (live.length === 1 && leaving.length === 0) return built;
+  live.sort((a, b) => byAge(a.route, b.route));
+  const me = live.findIndex((m) => m.route === route);
+  const role = me === 0 ? 'leader' : 'follower';
+  const merged = mergeGroupRules(
+    live.map((m) => ({
+      route: m.route,
+      rules: m.built.model?.rules ?? [],
+      precedence: m.built.rulePrecedence,
+      ruleNames: adapter.rules(m.route).map((r) => r.name),
+    })),
+    me,
+    options.maxRulesPerListener,
+    domain,
+  );
+  const rules = role === 'follower' ? merged.rules.map((r) => ({ ...r, name: followerRuleName(route, r.name) })) : merged.rules;
+  const service = role === 'leader' ? { ...model.service, tags: { ...model.service.tags, [HOSTNAME_GROUP_TAG]: key } } : model.service;
+  return {
+    ...built,
+    model: { ...model, service, rules },
+    dropped: [...built.dropped, ...merged.dropped].sort((a, b) => a.ruleIndex - b.ruleIndex),
+    group: {
+      key,
+      role,
+      members: live.map((m) => routeId(m.route)),
+      leaderServiceArn: (live[0] as Member).route.metadata.annotations?.[SERVICE_ARN_ANNOTATION],
+      leaving: leaving.sort(),
+    },
+  };
+}
