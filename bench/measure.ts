@@ -52,6 +52,8 @@ export interface HookFigures {
   controller: string;
   hook: string;
   latency: Spread;
+  /** The same calls as the server timed them (Server-Timing): without the benchmark's own work and the network. */
+  serverLatency: Spread;
   requestBytes: Spread;
   /** AWS calls per call (no-op syncs only). */
   awsPerCall?: { mean: number; max: number; writes: number };
@@ -71,7 +73,7 @@ export interface BenchResult {
   noop: HookFigures[];
   noopAll: HookFigures;
   /** The Gateway's sync hook replayed with every route related. */
-  gatewayHook: { relatedRoutes: number; latency: Spread; awsPerCall: number } | undefined;
+  gatewayHook: { relatedRoutes: number; latency: Spread; serverLatency: Spread; awsPerCall: number } | undefined;
   /** Every hook call of the run, per controller and hook. */
   bodies: HookFigures[];
   /** Rollout: AWS calls and wall time per added route. */
@@ -153,6 +155,7 @@ function figuresOf(records: readonly CallRecord[]): Omit<HookFigures, 'controlle
   const aws = records.map((r) => r.aws).filter((a): a is CallCounts => a !== undefined);
   return {
     latency: spread(records.map((r) => r.durationMs)),
+    serverLatency: spread(records.flatMap((r) => (r.serverMs !== undefined ? [r.serverMs] : []))),
     requestBytes: spread(records.map((r) => r.requestBytes)),
     ...(aws.length > 0
       ? {
@@ -174,6 +177,7 @@ async function replayGateway(run: Run, body: unknown, samples: number): Promise<
   const payload = JSON.stringify(body);
   const before = (await env.admin.calls()).byOperation;
   const durations: number[] = [];
+  const inServer: number[] = [];
   for (let i = 0; i < samples; i++) {
     const started = performance.now();
     const response = await request(`${env.serverUrl}${path}`, {
@@ -183,10 +187,17 @@ async function replayGateway(run: Run, body: unknown, samples: number): Promise<
     });
     await response.body.text();
     durations.push(performance.now() - started);
+    const timing = /hook;dur=([\d.]+)/.exec(String(response.headers['server-timing'] ?? ''));
+    if (timing) inServer.push(Number(timing[1]));
   }
   const aws = callsBetween(before, (await env.admin.calls()).byOperation);
   const related = (JSON.stringify((body as { related?: unknown }).related ?? {}).match(/"kind":"HTTPRoute"/g) ?? []).length;
-  return { relatedRoutes: related, latency: spread(durations), awsPerCall: (aws.reads + aws.writes) / samples };
+  return {
+    relatedRoutes: related,
+    latency: spread(durations),
+    serverLatency: spread(inServer),
+    awsPerCall: (aws.reads + aws.writes) / samples,
+  };
 }
 
 async function steady(run: Run): Promise<CallRecord[]> {

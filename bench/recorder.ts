@@ -8,6 +8,8 @@ export interface CallRecord {
   hook: string;
   statusCode: number;
   durationMs: number;
+  /** The hook's own time as the server reported it (Server-Timing). */
+  serverMs?: number;
   /** Size of the JSON request body Metacontroller posted. */
   requestBytes: number;
   /** Metacontroller's webhook timeout for this hook. */
@@ -54,6 +56,7 @@ export class Recorder {
         hook: call.hook,
         statusCode: call.statusCode,
         durationMs: call.durationMs,
+        ...(call.serverMs !== undefined ? { serverMs: call.serverMs } : {}),
         requestBytes: Buffer.byteLength(JSON.stringify(call.request)),
         timeoutMs: hook?.timeoutMs ?? Number.POSITIVE_INFINITY,
       });

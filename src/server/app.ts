@@ -1,3 +1,4 @@
+import { parseJsonAsItArrives } from './jsonBody';
 import type { Server } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyRouterOptions } from 'fastify';
 import type { Config } from '../config';
@@ -68,10 +69,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimitBytes,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
-    // Kubernetes data may hold `__proto__`/`constructor` keys (ConfigMap data, labels of CRs):
-    // keep them as plain data instead of refusing the request; nothing merges them into objects.
-    onProtoPoisoning: 'ignore',
-    onConstructorPoisoning: 'ignore',
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     ...(options.https ? { https: options.https } : {}),
@@ -79,6 +76,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Only JSON reaches the hooks; everything else is refused with 415 instead of being parsed as text.
   app.removeContentTypeParser('text/plain');
+  // Kubernetes data may hold `__proto__`/`constructor` keys (ConfigMap data, labels of CRs): they
+  // stay plain data instead of refusing the request; nothing merges them into objects.
+  parseJsonAsItArrives(app);
 
   // A server that is not ready (shutting down) ends each connection with the answer it is sending:
   // a kept-alive connection would otherwise bypass the Service's endpoint change and, idle after

@@ -51,6 +51,20 @@ describe('hook server', () => {
     expect(metrics).toMatch(/lattice_gw_hook_duration_seconds_count\{controller="gatewayclass",hook="sync",outcome="success"\} 1/);
   });
 
+  it('says how long a hook took in a Server-Timing header, on answers and refusals alike, and only on hooks', async () => {
+    t = await testApp();
+    const answered = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/gatewayclass/sync',
+      payload: decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice')),
+    });
+    expect(answered.headers['server-timing']).toMatch(/^hook;dur=\d+\.\d{2}$/);
+    const refused = await t.app.inject({ method: 'POST', url: '/hooks/gatewayclass/sync', payload: { nope: true } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.headers['server-timing']).toMatch(/^hook;dur=/);
+    expect((await t.app.inject({ method: 'GET', url: '/healthz' })).headers['server-timing']).toBeUndefined();
+  });
+
   it('counts a hook however its path is spelled', async () => {
     t = await testApp();
     await t.app.inject({

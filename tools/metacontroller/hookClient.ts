@@ -17,6 +17,8 @@ export interface HookCall {
   wrote: boolean;
   /** Round trip of the HTTP call (benchmarks read it; tests do not assert on time). */
   durationMs: number;
+  /** The hook's own time as the server reports it (Server-Timing `hook;dur`), without the caller's and the network's. */
+  serverMs?: number;
   request: unknown;
   response: unknown;
 }
@@ -90,6 +92,8 @@ export class HookClient {
       statusCode = res.statusCode;
       const header = res.headers['retry-after'];
       retryAfter = Array.isArray(header) ? header[0] : header;
+      const timing = /(?:^|,)\s*hook;dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''));
+      if (timing) call.serverMs = Number(timing[1]);
       text = await res.body.text();
     } catch (error) {
       throw new HookError(`http error: Post "${hook.url}": ${(error as Error).message}`);
