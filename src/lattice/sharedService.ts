@@ -1,3 +1,4 @@
+import { HOSTNAME_GROUP_TAG } from '../model/hostnameGroup';
 import { ownershipOf, TAG } from '../model/tags';
 import type { LatticeApi } from './api';
 import { orUndefinedIfNotFound } from './awsErrors';
@@ -23,7 +24,8 @@ export async function removeMemberRules(
   const service = await orUndefinedIfNotFound(api.getService(serviceArn));
   if (!service?.arn || !service.id) return 0;
   const tags = await api.tagsIfPresent(service.arn);
-  if (tags === undefined || ownershipOf(tags, managedBy) !== 'ours') return 0;
+  // Only a shared service: a route's own service holds no rules of other routes.
+  if (tags === undefined || ownershipOf(tags, managedBy) !== 'ours' || tags[HOSTNAME_GROUP_TAG] === undefined) return 0;
   let removed = 0;
   for (const listener of await observeListeners(api, service.id)) {
     for (const rule of listener.rules) {
@@ -38,19 +40,22 @@ export async function removeMemberRules(
 /**
  * A leader leaving a group that goes on: its rules leave the service, and the service's route tags
  * name the next leader, which then records it as its own (under this route's service name, which
- * Lattice cannot change). Only a service this route owns is handed over.
+ * Lattice cannot change). Only a service this route owns and that serves `groupKey` (the followers
+ * use it) is handed over; returns whether it was.
  */
 export async function handOverService(
   api: LatticeApi,
   owner: RouteOwner,
   serviceArn: string,
+  groupKey: string,
   successor: { namespace: string; name: string },
   owns: (ruleName: string) => boolean,
-): Promise<void> {
+): Promise<boolean> {
   const service = await orUndefinedIfNotFound(api.getService(serviceArn));
-  if (!service?.arn) return;
+  if (!service?.arn) return false;
   const tags = await api.tagsIfPresent(service.arn);
-  if (tags === undefined || !routeOwns(owner, tags)) return;
+  if (tags === undefined || !routeOwns(owner, tags) || tags[HOSTNAME_GROUP_TAG] !== groupKey) return false;
   await removeMemberRules(api, owner.managedBy, service.arn, owns);
   await api.tagResource(service.arn, { [TAG.routeName]: successor.name, [TAG.routeNamespace]: successor.namespace });
+  return true;
 }

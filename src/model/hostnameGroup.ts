@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { KEY_PREFIX, SERVICE_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
-import { routeParents } from '../gatewayapi/routeParents';
 import { GATEWAY_GROUP, type AnyRoute } from '../gatewayapi/types';
 import type { ObjectIndex } from '../metacontroller/objectIndex';
 import { canonicalJson } from './canonicalJson';
@@ -17,15 +16,22 @@ import { comparePrecedence, describeRule, type DroppedRule, type LatticeRuleMode
  * rules and target groups into it. Every member orders the rules of all members the same way, so
  * each places its own at the priorities the merged order gives them, whichever syncs first.
  *
- * Members find each other through a label holding a hash of their custom domain, which the route
- * hook sets and the customize hook selects on (from the route's spec hostnames, since customize
- * answers are cached per generation). A labelled route is a member only if its own model, built
- * here from the same Gateways, gives the same group key: the label is a hint, never trusted.
+ * Each route publishes two labels: a hash of its custom domain, which the customize hook of a
+ * route with that hostname in its spec selects on (customize answers are cached per generation, so
+ * they can only follow the spec), and the group key it computed from its own Gateways. A route is a
+ * member of exactly the group whose key it publishes, so every route sees the same membership
+ * whatever Gateways and Namespaces its own hook was given. The leader is the oldest member that
+ * holds a service for the group (so a route joining never takes the service from the one that
+ * serves), else the oldest member; a leader leaving hands its service to the oldest member left.
  */
 
 export const CUSTOM_DOMAIN_LABEL = `${KEY_PREFIX}custom-domain`;
+/** The group key the route computed (see groupKeyOf): what makes it a member. */
+export const HOSTNAME_GROUP_LABEL = `${KEY_PREFIX}hostname-group`;
 /** On a follower: the leader's service it put its rules into (so they are removed from it when it leaves). */
 export const SHARED_SERVICE_ANNOTATION = `${KEY_PREFIX}shared-lattice-service-arn`;
+/** The group key a route serves: it leads or stands alone with a service of its own that holds the hostname. */
+export const SERVES_GROUP_ANNOTATION = `${KEY_PREFIX}serves-hostname-group`;
 /** On a shared service: the group key. A service with it may be inherited by the next leader under another route's name. */
 export const HOSTNAME_GROUP_TAG = `${KEY_PREFIX}HostnameGroup`;
 
@@ -60,10 +66,16 @@ export function groupKeyOf(kind: string, model: RouteModel): string | undefined 
   return hash(canonicalJson({ kind, domain: domain.toLowerCase(), networks: model.networks, listeners }), 32);
 }
 
-const FOLLOWER_RULE = /^k8s-([0-9a-f]{8})-([0-9a-f]{16})$/;
+/** The key a route publishes: its group's, while it can be programmed as a route with rules. */
+export function publishedKeyOf(route: AnyRoute, adapter: RouteKindAdapter, built: BuiltRoute): string | undefined {
+  return built.model && !built.noValidRule && adapter.mode === 'rules' ? groupKeyOf(route.kind, built.model) : undefined;
+}
 
+const FOLLOWER_RULE = /^k8s-([0-9a-f]{24})-([0-9a-f]{16})$/;
+
+/** 96 bits of the route's identity: no other route can be made to carry the same tag. */
 function memberTag(route: AnyRoute): string {
-  return hash(routeId(route), 8);
+  return hash(routeId(route), 24);
 }
 
 /** A follower's name for a rule the leader would name `k8s-<match hash>`: the member's tag in front. */
@@ -132,46 +144,95 @@ export function mergeGroupRules(
   return { rules, dropped };
 }
 
+/** Whether a route holds the service of the group `key` (it said so after its last pass, see servingMark). */
+function servesGroup(route: AnyRoute, key: string): boolean {
+  return route.metadata.labels?.[HOSTNAME_GROUP_LABEL] === key && route.metadata.annotations?.[SERVES_GROUP_ANNOTATION] === key;
+}
+
 /**
- * The route's model as a member of its hostname group, when other routes related to it (by the
- * custom-domain label) serve the same hostname on the same networks and listeners; the model as
- * built otherwise. A follower's rules are renamed with its tag; the leader's service is tagged
- * with the group key.
+ * What a route says it serves after a pass: its group key when it is not a follower and its own
+ * service holds the hostname (programmed, converging, or failing for a while); nothing when it
+ * follows, has no service, or its service cannot serve this hostname (refused, hostname taken).
+ */
+export function servingMark(
+  route: AnyRoute,
+  adapter: RouteKindAdapter,
+  built: BuiltRoute,
+  outcome: { state: string; serviceArn?: string | undefined; sharedServiceArn?: string | undefined },
+): string | null {
+  const key = publishedKeyOf(route, adapter, built);
+  const holds = outcome.serviceArn !== undefined && outcome.sharedServiceArn === undefined;
+  const serving =
+    key !== undefined && built.group?.role !== 'follower' && holds && ['programmed', 'pending', 'error'].includes(outcome.state);
+  return serving ? key : null;
+}
+
+/**
+ * Who leads (routes oldest first): the oldest that holds a service for the group, so that a route
+ * joining never takes the service from the one serving; else the oldest that followed a service
+ * (a leader that left handed its service to that one); else the oldest.
+ */
+export function electLeader<T extends AnyRoute>(routes: readonly T[], key: string): T | undefined {
+  return (
+    routes.find((r) => servesGroup(r, key)) ??
+    routes.find((r) => r.metadata.annotations?.[SHARED_SERVICE_ANNOTATION] !== undefined) ??
+    routes[0]
+  );
+}
+
+/** The related routes of `route`'s kind that publish `key`, without the route itself: live ones oldest first, and those being deleted. */
+export function publishedMembers(
+  route: AnyRoute,
+  kind: string,
+  key: string,
+  index: ObjectIndex,
+): { live: AnyRoute[]; leaving: AnyRoute[] } {
+  const others = index
+    .list<AnyRoute>(GATEWAY_GROUP, kind)
+    .filter((r) => routeId(r) !== routeId(route) && r.metadata.labels?.[HOSTNAME_GROUP_LABEL] === key);
+  return {
+    live: others.filter((r) => r.metadata.deletionTimestamp === undefined).sort(byAge),
+    leaving: others.filter((r) => r.metadata.deletionTimestamp !== undefined),
+  };
+}
+
+/**
+ * The route's model as a member of its hostname group, when other related routes publish the group
+ * key this route computes; the model as built otherwise. A follower's rules are renamed with its
+ * tag; the leader's service is tagged with the group key.
  */
 export function withHostnameGroup(
   route: AnyRoute,
   adapter: RouteKindAdapter,
   built: BuiltRoute,
   index: ObjectIndex,
-  controllerName: string,
   options: RouteModelOptions,
 ): BuiltRoute {
   const model = built.model;
   const domain = model?.service.customDomainName;
   const key = model && adapter.mode === 'rules' ? groupKeyOf(route.kind, model) : undefined;
   if (!model || key === undefined || domain === undefined) return built;
-  const label = customDomainLabelValue(domain);
-  const live: Member[] = [{ route, built }];
-  const leaving: string[] = [];
-  for (const sibling of index.list<AnyRoute>(GATEWAY_GROUP, adapter.kind)) {
-    if (routeId(sibling) === routeId(route) || sibling.metadata.labels?.[CUSTOM_DOMAIN_LABEL] !== label) continue;
-    const theirs = buildRouteModel(sibling, adapter, routeParents(sibling, index, controllerName), index, options);
-    if (!theirs.model || groupKeyOf(sibling.kind, theirs.model) !== key) continue;
-    if (sibling.metadata.deletionTimestamp !== undefined) leaving.push(routeId(sibling));
-    else live.push({ route: sibling, built: theirs });
-  }
-  if (live.length === 1 && leaving.length === 0) return built;
+  const { live: others, leaving } = publishedMembers(route, adapter.kind, key, index);
+  if (others.length === 0 && leaving.length === 0) return built;
+  // Their rules depend on their spec only: built here without parents, from this route's objects.
+  const live: Member[] = [{ route, built }, ...others.map((r) => ({ route: r, built: buildRouteModel(r, adapter, [], index, options) }))];
   live.sort((a, b) => byAge(a.route, b.route));
-  const me = live.findIndex((m) => m.route === route);
+  const leader = electLeader(
+    live.map((m) => m.route),
+    key,
+  ) as AnyRoute;
+  const leaderMember = live.find((m) => m.route === leader) as Member;
+  const ranked = [leaderMember, ...live.filter((m) => m !== leaderMember)];
+  const me = ranked.findIndex((m) => m.route === route);
   const role = me === 0 ? 'leader' : 'follower';
   const merged = mergeGroupRules(
     live.map((m) => ({
       route: m.route,
-      rules: m.built.model?.rules ?? [],
+      rules: m.built.orderedRules,
       precedence: m.built.rulePrecedence,
       ruleNames: adapter.rules(m.route).map((r) => r.name),
     })),
-    me,
+    live.findIndex((m) => m.route === route),
     options.maxRulesPerListener,
     domain,
   );
@@ -184,9 +245,9 @@ export function withHostnameGroup(
     group: {
       key,
       role,
-      members: live.map((m) => routeId(m.route)),
-      leaderServiceArn: (live[0] as Member).route.metadata.annotations?.[SERVICE_ARN_ANNOTATION],
-      leaving: leaving.sort(),
+      members: ranked.map((m) => routeId(m.route)),
+      leaderServiceArn: leader.metadata.annotations?.[SERVICE_ARN_ANNOTATION],
+      leaving: leaving.map(routeId).sort(),
     },
   };
 }

@@ -90,7 +90,11 @@ export interface BuiltRoute {
   certificateNeededFor: string | undefined;
   /** Things done differently than asked, said in the Accepted message. */
   notes: string[];
-  /** The Gateway API precedence of each of `model.rules`, in the same order (merging the rules of routes that share a hostname). */
+  /**
+   * The route's Lattice rules in its own order, also when no parent accepts it, and the Gateway API
+   * precedence of each (to merge the rules of routes that share a hostname). Depends on the spec only.
+   */
+  orderedRules: LatticeRuleModel[];
   rulePrecedence: number[][];
   /** Set when other routes serve the same hostname: this route's place in that group (see hostnameGroup). */
   group?: GroupRole;
@@ -186,6 +190,7 @@ export function buildRouteModel(
     dropped: dropped.sort((a, b) => a.ruleIndex - b.ruleIndex),
     noValidRule: adapter.mode === 'rules' ? rules.length > 0 && ordered.rules.length === 0 : dropped.length > 0,
     notes,
+    orderedRules: adapter.mode === 'rules' ? ordered.rules : [],
     rulePrecedence: adapter.mode === 'rules' ? ordered.precedence : [],
   };
   const override = route.metadata.annotations?.[SERVICE_NAME_OVERRIDE_ANNOTATION];

@@ -15,6 +15,7 @@ import { gateway } from '../support/objects';
 import { endpointSlice, service } from '../support/routeFixtures';
 
 const NS = 'gateway-conformance-infra';
+const SHARED_ANNOTATION = 'application-networking.k8s.aws/shared-lattice-service-arn';
 
 /** The upstream HTTPRouteMatchingAcrossRoutes manifests (conformance/tests/httproute-matching-across-routes.yaml). */
 function part1() {
@@ -239,5 +240,127 @@ describe('routes sharing a hostname share one Lattice service (upstream HTTPRout
     expect(joined?.metadata.labels?.[CUSTOM_DOMAIN_LABEL]).toBe(
       h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'matching-part1' })?.metadata.labels?.[CUSTOM_DOMAIN_LABEL],
     );
+  });
+});
+
+describe('routes sharing a hostname: members leaving, joining and disagreeing', () => {
+  const route = (name: string, path: string, backend: string, extra: Record<string, unknown> = {}) => ({
+    apiVersion: `${GW}/v1`,
+    kind: 'HTTPRoute',
+    metadata: { name, namespace: NS },
+    spec: {
+      parentRefs: [{ name: 'same-namespace' }],
+      hostnames: ['example.com'],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: path } }], backendRefs: [{ name: backend, port: 8080 }] }],
+      ...extra,
+    },
+  });
+  const live = async (h: Harness) => (await latticeServices(h)).filter((s) => s.customDomainName !== undefined || s.rules.length > 0);
+  const annotationsOf = (h: Harness, name: string) =>
+    h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: NS, name })?.metadata.annotations ?? {};
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+  let h: Harness;
+  afterEach(async () => h.close());
+
+  it('a follower that is detached takes its rules out of the shared service, and frees their priorities', async () => {
+    h = await setUp();
+    h.cluster.apply(route('leader', '/', 'infra-backend-v1'));
+    await tick();
+    await h.driver.runUntil(() => programmed(h, 'leader'));
+    h.cluster.apply(route('f1', '/a', 'infra-backend-v2'));
+    await tick();
+    // No backend: its rule answers 500 and it has no target group; only its rules are in Lattice.
+    h.cluster.apply(route('f2', '/bbbbbbbb', 'missing'));
+    await h.driver.runUntil(() => programmed(h, 'f1') && programmed(h, 'f2'));
+    await h.driver.runUntilStable();
+    expect((await live(h))[0]?.rules.map((r) => r.match?.pathMatch?.match?.prefix ?? r.match?.pathMatch?.match?.exact)).toContain(
+      '/bbbbbbbb',
+    );
+
+    h.cluster.apply(route('f2', '/bbbbbbbb', 'missing', { parentRefs: [{ name: 'same-namespace', sectionName: 'nope' }] }));
+    await h.driver.runUntilStable();
+    const paths = (await live(h))[0]?.rules.map((r) => r.match?.pathMatch?.match?.prefix ?? r.match?.pathMatch?.match?.exact);
+    expect(paths).not.toContain('/bbbbbbbb');
+    expect(paths).not.toContain('/bbbbbbbb/');
+    expect(annotationsOf(h, 'f2')[SHARED_ANNOTATION]).toBeUndefined();
+
+    h.cluster.apply(route('f1', '/cccccccccccccccc', 'infra-backend-v2'));
+    await h.driver.runUntil(() => programmed(h, 'f1') && conditions(h, 'f1')[PROGRAMMED_CONDITION]?.observedGeneration === 2);
+    await h.driver.runUntilStable();
+    expect(programmed(h, 'f1')).toBe(true);
+  });
+
+  it('a route handed the service and deleted at once deletes it: nothing is left', async () => {
+    h = await setUp();
+    h.cluster.apply(route('leader', '/', 'infra-backend-v1'));
+    await tick();
+    h.cluster.apply(route('succ', '/a', 'infra-backend-v2'));
+    await h.driver.runUntil(() => programmed(h, 'leader') && programmed(h, 'succ'));
+    await h.driver.runUntilStable();
+    let deleted = false;
+    h.driver.afterEachCall = async () => {
+      if (deleted || h.driver.callsTo('lattice-httproute', 'finalize').length === 0) return;
+      deleted = true;
+      h.cluster.delete({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'succ' });
+    };
+    h.cluster.delete({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'leader' });
+    await h.driver.runUntilStable();
+    expect(deleted).toBe(true);
+    expect(await latticeServices(h)).toEqual([]);
+  });
+
+  it('routes that disagree on the group (other networks) are not merged: the younger says HostnameConflict, not Pending', async () => {
+    h = await setUp();
+    await h.lattice.send(new CreateServiceNetworkCommand({ name: 'second-network' }));
+    h.cluster.apply(gateway(NS, 'second-network', 'amazon-vpc-lattice', [{ name: 'http', protocol: 'HTTP', port: 80 }]));
+    h.cluster.apply(route('older', '/', 'infra-backend-v1', { parentRefs: [{ name: 'same-namespace' }, { name: 'second-network' }] }));
+    await tick();
+    await h.driver.runUntil(() => programmed(h, 'older'));
+    h.cluster.apply(route('younger', '/a', 'infra-backend-v2'));
+    await h.driver.runUntil(() => conditions(h, 'younger')[PROGRAMMED_CONDITION]?.reason === 'HostnameConflict');
+    await h.driver.runUntilStable();
+    expect(conditions(h, 'younger')[PROGRAMMED_CONDITION]).toMatchObject({ status: 'False', reason: 'HostnameConflict' });
+    expect(programmed(h, 'older')).toBe(true);
+  });
+
+  it('a leader whose hostname changes hands the service to its followers and gets a service of its own', async () => {
+    h = await setUp();
+    h.cluster.apply(route('leader', '/', 'infra-backend-v1'));
+    await tick();
+    h.cluster.apply(route('follower', '/a', 'infra-backend-v2'));
+    await h.driver.runUntil(() => programmed(h, 'leader') && programmed(h, 'follower'));
+    await h.driver.runUntilStable();
+    const shared = (await live(h))[0]?.arn;
+
+    h.cluster.apply(route('leader', '/', 'infra-backend-v1', { hostnames: ['elsewhere.example.com'] }));
+    await h.driver.runUntil(() => conditions(h, 'leader')[PROGRAMMED_CONDITION]?.observedGeneration === 2 && programmed(h, 'leader'));
+    await h.driver.runUntilStable();
+    const services = await live(h);
+    expect(services.map((s) => s.customDomainName).sort()).toEqual(['elsewhere.example.com', 'example.com']);
+    const kept = services.find((s) => s.customDomainName === 'example.com');
+    expect(kept?.arn).toBe(shared);
+    expect(backendFor(kept?.rules ?? [], '/a')).toBe('v2');
+    expect(backendFor(kept?.rules ?? [], '/')).toBeUndefined();
+    expect(programmed(h, 'follower')).toBe(true);
+    expect(annotationsOf(h, 'follower')['application-networking.k8s.aws/lattice-service-arn']).toBe(shared);
+  });
+
+  it('an older route moving to the hostname joins the group without taking the service from the route serving it', async () => {
+    h = await setUp();
+    h.cluster.apply(route('older', '/', 'infra-backend-v1', { hostnames: ['elsewhere.example.com'] }));
+    await tick();
+    h.cluster.apply(route('serving', '/a', 'infra-backend-v2'));
+    await h.driver.runUntil(() => programmed(h, 'older') && programmed(h, 'serving'));
+    await h.driver.runUntilStable();
+    const serving = (await live(h)).find((s) => s.customDomainName === 'example.com')?.arn;
+
+    h.cluster.apply(route('older', '/', 'infra-backend-v1'));
+    await h.driver.runUntil(() => conditions(h, 'older')[PROGRAMMED_CONDITION]?.observedGeneration === 2 && programmed(h, 'older'));
+    await h.driver.runUntilStable();
+    const services = await live(h);
+    expect(services.map((s) => s.arn)).toEqual([serving]);
+    expect(backendFor(services[0]?.rules ?? [], '/')).toBe('v1');
+    expect(backendFor(services[0]?.rules ?? [], '/a')).toBe('v2');
+    expect(annotationsOf(h, 'older')[SHARED_ANNOTATION]).toBe(serving);
   });
 });

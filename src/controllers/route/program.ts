@@ -24,7 +24,8 @@ import { LAMBDA_TARGET_KIND, type FunctionLookup, type LambdaTarget } from '../.
 import { OUR_API_GROUP } from '../../gatewayapi/ourKeys';
 import { unavailableImports, type ObservedImport } from '../../model/importCandidates';
 import { buildRouteModel, type BuiltRoute, type RouteModel, type RouteModelOptions } from '../../model/routeModel';
-import { HOSTNAME_GROUP_TAG, ownsRule, SHARED_SERVICE_ANNOTATION, withHostnameGroup } from '../../model/hostnameGroup';
+import { HOSTNAME_GROUP_TAG, ownsRule, publishedKeyOf, SHARED_SERVICE_ANNOTATION, withHostnameGroup } from '../../model/hostnameGroup';
+import { handOverIfLeaving } from './handover';
 import { ownershipOf, TAG } from '../../model/tags';
 import { removeMemberRules } from '../../lattice/sharedService';
 import type { RouteKindAdapter } from '../../model/routeKinds';
@@ -41,14 +42,13 @@ export interface RouteInputs {
   parents: readonly RouteParent[];
   index: ObjectIndex;
   options: RouteModelOptions;
-  controllerName: string;
 }
 
 /** The route's model, as a member of its hostname group when other routes serve the same hostname. */
 export function buildRoute(inputs: RouteInputs, extra: Partial<RouteModelOptions> = {}): BuiltRoute {
-  const { route, adapter, parents, index, controllerName } = inputs;
+  const { route, adapter, parents, index } = inputs;
   const options = { ...inputs.options, ...extra };
-  return withHostnameGroup(route, adapter, buildRouteModel(route, adapter, parents, index, options), index, controllerName, options);
+  return withHostnameGroup(route, adapter, buildRouteModel(route, adapter, parents, index, options), index, options);
 }
 
 /** What one sync did in Lattice. */
@@ -147,7 +147,13 @@ async function chooseService(ctx: HookContext, route: AnyRoute, built: BuiltRout
   const leader = group.members[0] ?? '';
   if (follows === undefined) return { wait: `route ${leader} serves this hostname; its Lattice service is not there yet` };
   const service = await observeService(api, follows);
-  if (!service || ownershipOf(service.tags, owner.managedBy) !== 'ours' || service.tags[HOSTNAME_GROUP_TAG] !== group.key)
+  const domain = built.model?.service.customDomainName?.toLowerCase();
+  if (
+    !service ||
+    ownershipOf(service.tags, owner.managedBy) !== 'ours' ||
+    service.tags[HOSTNAME_GROUP_TAG] !== group.key ||
+    service.customDomainName?.toLowerCase() !== domain
+  )
     return { wait: `route ${leader} serves this hostname; its Lattice service ${follows} is not shared with this route's group yet` };
   return { service, sharedArn: service.arn };
 }
@@ -171,7 +177,12 @@ async function readFunctions(ctx: HookContext, inputs: RouteInputs): Promise<Map
 }
 
 function hasLatticeState(route: AnyRoute): boolean {
-  return route.metadata.annotations?.[SERVICE_ARN_ANNOTATION] !== undefined || recordedTargetGroups(route).length > 0;
+  const annotations = route.metadata.annotations ?? {};
+  return (
+    annotations[SERVICE_ARN_ANNOTATION] !== undefined ||
+    annotations[SHARED_SERVICE_ANNOTATION] !== undefined ||
+    recordedTargetGroups(route).length > 0
+  );
 }
 
 /**
@@ -188,9 +199,21 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promi
     built = buildRoute(inputs, { unavailableTargetGroups: unavailable, functions });
     // What only Lattice knows (an import gone unusable, a function missing) is read on every sync until it is fixed.
     const definite = unavailable.size === 0 && [...functions.values()].every((f) => f.exists);
+    const successor = await handOverIfLeaving(ctx, route, adapter, inputs.index, publishedKeyOf(route, adapter, built));
+    if (successor !== undefined) {
+      const handed = `the Lattice service of this hostname went to route ${successor}, which leads its routes now`;
+      const outcome: LatticeOutcome = {
+        state: 'pending',
+        waits: [handed],
+        serviceArn: undefined,
+        dnsName: undefined,
+        targetGroupArns: recordedTargetGroups(route),
+      };
+      return { built, outcome, verified: false };
+    }
     if (!built.model || built.noValidRule) {
       if (!hasLatticeState(route)) return { built, outcome: nothingInLattice(), verified: definite };
-      const outcome = await tearDown(ctx, route, adapter);
+      const outcome = await tearDown(ctx, route, adapter, inputs.index);
       return { built, outcome, verified: definite && outcome.done };
     }
     const model = built.model;

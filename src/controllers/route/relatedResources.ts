@@ -7,7 +7,7 @@ import type { RelatedResourceRule } from '../../metacontroller/types';
 import { SERVICE_IMPORT_KIND } from '../../model/backends';
 import { LAMBDA_TARGET_KIND, LAMBDA_TARGET_RESOURCE } from '../../model/lambdaTargets';
 import type { RouteKindAdapter } from '../../model/routeKinds';
-import { CUSTOM_DOMAIN_LABEL, customDomainLabelValue } from '../../model/hostnameGroup';
+import { CUSTOM_DOMAIN_LABEL, customDomainLabelValue, HOSTNAME_GROUP_LABEL } from '../../model/hostnameGroup';
 
 /** Related objects a route sync needs: parents, classes, its Namespace, backends and their EndpointSlices and grants. */
 export function relatedResources(route: AnyRoute, adapter: RouteKindAdapter): RelatedResourceRule[] {
@@ -68,6 +68,14 @@ export function relatedResources(route: AnyRoute, adapter: RouteKindAdapter): Re
         labelSelector: { matchLabels: { [CUSTOM_DOMAIN_LABEL]: customDomainLabelValue(hostname) } },
       });
     }
+    // The members of the group it published: after its hostname changed, the group it is leaving.
+    const published = route.metadata.labels?.[HOSTNAME_GROUP_LABEL];
+    if (published !== undefined)
+      rules.push({
+        apiVersion: GATEWAY_API_VERSION,
+        resource: `${adapter.kind.toLowerCase()}s`,
+        labelSelector: { matchLabels: { [HOSTNAME_GROUP_LABEL]: published } },
+      });
   }
   return rules;
 }

@@ -15,8 +15,15 @@ import { certificateFor } from './certificate';
 import { DNS_ENDPOINT_API_VERSION, dnsEndpoints } from './dnsEndpoints';
 import { annotationsFor, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
 import { forgetVerification, skipDecision, withVerification } from '../driftCheck';
-import { buildRoute, programRoute, routeFingerprint, type RouteInputs } from './program';
-import { CUSTOM_DOMAIN_LABEL, customDomainLabelValue, type GroupRole } from '../../model/hostnameGroup';
+import { programRoute, routeFingerprint, type RouteInputs } from './program';
+import {
+  CUSTOM_DOMAIN_LABEL,
+  customDomainLabelValue,
+  HOSTNAME_GROUP_LABEL,
+  publishedKeyOf,
+  SERVES_GROUP_ANNOTATION,
+  servingMark,
+} from '../../model/hostnameGroup';
 import type { BuiltRoute } from '../../model/routeModel';
 import { relatedResources } from './relatedResources';
 import { tearDown } from './teardown';
@@ -57,7 +64,7 @@ async function sync(
     maxListenersPerService: ctx.config.listenersPerService,
     ...(certificate.arn ? { discoveredCertificateArn: certificate.arn } : {}),
   };
-  const inputs: RouteInputs = { route, adapter, parents, index, options, controllerName: ctx.config.controllerName };
+  const inputs: RouteInputs = { route, adapter, parents, index, options };
   const fingerprint = (next: AnyRoute) => routeFingerprint({ ...inputs, route: next });
   const decision = skipDecision(route, fingerprint(route), ctx.now().getTime(), ctx.config.driftCheckSeconds);
   if (decision.skip) {
@@ -86,10 +93,13 @@ async function sync(
     now: ctx.now().toISOString(),
   });
   const resync = resyncOf(outcome, built);
-  const labels = metadataPatch(route.metadata.labels, { [CUSTOM_DOMAIN_LABEL]: customDomainLabelOf(built, adapter) });
+  const labels = metadataPatch(route.metadata.labels, hostnameLabelsOf(route, built, adapter));
   const answer = {
     status: stale ? null : statusIfChanged(route.status, status),
-    annotations: annotationsFor(route, outcome, certificate.memo),
+    annotations: {
+      ...annotationsFor(route, outcome, certificate.memo),
+      ...metadataPatch(route.metadata.annotations, { [SERVES_GROUP_ANNOTATION]: servingMark(route, adapter, built, outcome) }),
+    },
     ...(Object.keys(labels).length > 0 ? { labels } : {}),
     // The hostname's DNS record is the leader's: a follower serves through the leader's service.
     ...(withDns ? { attachments: dnsEndpoints(route, outcome.sharedServiceArn ? undefined : outcome.dnsName, parents) } : {}),
@@ -106,7 +116,7 @@ async function finalize(
   withDns: boolean,
 ): Promise<DecoratorHookResponse> {
   const route = request.object as AnyRoute;
-  const outcome = await tearDown(ctx, route, adapter, groupOf(request, ctx, adapter));
+  const outcome = await tearDown(ctx, route, adapter, ObjectIndex.fromDecoratorRequest(request));
   const annotations = { ...annotationsFor(route, outcome), ...forgetVerification(route) };
   // The DNS record goes with the first finalize pass, before the service it points to.
   if (!outcome.done) return { annotations, ...(withDns ? { attachments: [] } : {}), resyncAfterSeconds: PENDING_RESYNC_SECONDS };
@@ -119,25 +129,14 @@ async function finalize(
   return { status: statusIfChanged(route.status, status), annotations, ...(withDns ? { attachments: [] } : {}), finalized: true };
 }
 
-/** The route's custom-domain label: how routes serving the same hostname find each other (see hostnameGroup). */
-function customDomainLabelOf(built: BuiltRoute, adapter: RouteKindAdapter): string | null {
+/** The labels by which routes serving the same hostname find each other and say which group they are in (see hostnameGroup). */
+function hostnameLabelsOf(route: AnyRoute, built: BuiltRoute, adapter: RouteKindAdapter): Record<string, string | null> {
+  const key = publishedKeyOf(route, adapter, built);
   const domain = built.model?.service.customDomainName;
-  return adapter.mode === 'rules' && domain !== undefined && (built.model?.networks.length ?? 0) > 0
-    ? customDomainLabelValue(domain)
-    : null;
-}
-
-/** A deleted route's hostname group, as its related objects show it: whom a leader hands its service to. */
-function groupOf(request: DecoratorHookRequest, ctx: HookContext, adapter: RouteKindAdapter): GroupRole | undefined {
-  const route = request.object as AnyRoute;
-  const index = ObjectIndex.fromDecoratorRequest(request);
-  const parents = routeParents(route, index, ctx.config.controllerName);
-  const options = {
-    identity: ctx.aws.identity,
-    maxRulesPerListener: ctx.config.rulesPerListener,
-    maxListenersPerService: ctx.config.listenersPerService,
+  return {
+    [CUSTOM_DOMAIN_LABEL]: key !== undefined && domain !== undefined ? customDomainLabelValue(domain) : null,
+    [HOSTNAME_GROUP_LABEL]: key ?? null,
   };
-  return buildRoute({ route, adapter, parents, index, options, controllerName: ctx.config.controllerName }).group;
 }
 
 export interface RouteControllerOptions {

@@ -1,5 +1,5 @@
 import type { AnyRoute } from '../../../src/gatewayapi/types';
-import { followerRuleName, mergeGroupRules, ownsRule } from '../../../src/model/hostnameGroup';
+import { electLeader, followerRuleName, mergeGroupRules, ownsRule } from '../../../src/model/hostnameGroup';
 import type { LatticeRuleModel } from '../../../src/model/rules';
 
 const route = (name: string): AnyRoute =>
@@ -52,7 +52,7 @@ describe('hostname groups', () => {
 
   it("tells a member's rules apart by name: followers carry their tag, the leader none", () => {
     const name = followerRuleName(route('newer'), 'k8s-0123456789abcdef');
-    expect(name).toMatch(/^k8s-[0-9a-f]{8}-0123456789abcdef$/);
+    expect(name).toMatch(/^k8s-[0-9a-f]{24}-0123456789abcdef$/);
     expect(ownsRule(route('newer'), 'follower', name)).toBe(true);
     expect(ownsRule(route('older'), 'follower', name)).toBe(false);
     expect(ownsRule(route('older'), 'leader', name)).toBe(false);
@@ -60,5 +60,25 @@ describe('hostname groups', () => {
     expect(ownsRule(route('newer'), 'follower', 'k8s-0123456789abcdef')).toBe(false);
     // A leader that was a follower owns the rules it put in under its tag (and replaces them).
     expect(ownsRule(route('newer'), 'leader', name)).toBe(true);
+  });
+});
+
+describe('who leads a hostname group', () => {
+  const GROUP = 'application-networking.k8s.aws/hostname-group';
+  const SERVES = 'application-networking.k8s.aws/serves-hostname-group';
+  const SHARED = 'application-networking.k8s.aws/shared-lattice-service-arn';
+  const member = (name: string, annotations: Record<string, string> = {}, key = 'k1'): AnyRoute =>
+    ({ ...route(name), metadata: { ...route(name).metadata, labels: { [GROUP]: key }, annotations } }) as AnyRoute;
+
+  it('the route serving the group leads, even when an older one joins; then one that followed; then the oldest', () => {
+    const oldest = member('a');
+    const serving = member('b', { [SERVES]: 'k1' });
+    const followed = member('c', { [SHARED]: 'arn:svc' });
+    expect(electLeader([oldest, serving, followed], 'k1')).toBe(serving);
+    expect(electLeader([oldest, followed], 'k1')).toBe(followed);
+    expect(electLeader([oldest, member('d')], 'k1')).toBe(oldest);
+    // Serving another group (its label moved on, or the mark is stale) does not count.
+    expect(electLeader([oldest, member('e', { [SERVES]: 'k0' })], 'k1')?.metadata.name).toBe('a');
+    expect(electLeader([oldest, member('f', { [SERVES]: 'k1' }, 'k0')], 'k1')?.metadata.name).toBe('a');
   });
 });
