@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { KEY_PREFIX, SERVICE_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
+import { KEY_PREFIX, MANAGED_LABEL, MANAGED_LABEL_VALUE, SERVICE_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
+import { routeParents } from '../gatewayapi/routeParents';
 import { GATEWAY_GROUP, type AnyRoute } from '../gatewayapi/types';
 import type { ObjectIndex } from '../metacontroller/objectIndex';
 import { canonicalJson } from './canonicalJson';
@@ -97,7 +98,7 @@ function byAge(a: AnyRoute, b: AnyRoute): number {
   return routeId(a) < routeId(b) ? -1 : routeId(a) > routeId(b) ? 1 : 0;
 }
 
-interface Member {
+export interface Member {
   route: AnyRoute;
   built: BuiltRoute;
 }
@@ -180,19 +181,28 @@ export function electLeader<T extends AnyRoute>(routes: readonly T[], key: strin
   );
 }
 
-/** The related routes of `route`'s kind that publish `key`, without the route itself: live ones oldest first, and those being deleted. */
-export function publishedMembers(
+/**
+ * The other members of the group `key` among the related routes (see above), with their models:
+ * live ones oldest first, and those being deleted.
+ */
+export function groupMembers(
   route: AnyRoute,
-  kind: string,
+  adapter: RouteKindAdapter,
   key: string,
   index: ObjectIndex,
-): { live: AnyRoute[]; leaving: AnyRoute[] } {
-  const others = index
-    .list<AnyRoute>(GATEWAY_GROUP, kind)
-    .filter((r) => routeId(r) !== routeId(route) && r.metadata.labels?.[HOSTNAME_GROUP_LABEL] === key);
+  options: RouteModelOptions & { controllerName: string },
+): { live: Member[]; leaving: Member[] } {
+  const members: Member[] = [];
+  for (const other of index.list<AnyRoute>(GATEWAY_GROUP, adapter.kind)) {
+    const labels = other.metadata.labels ?? {};
+    if (routeId(other) === routeId(route) || labels[HOSTNAME_GROUP_LABEL] !== key || labels[MANAGED_LABEL] !== MANAGED_LABEL_VALUE)
+      continue;
+    const built = buildRouteModel(other, adapter, routeParents(other, index, options.controllerName), index, options);
+    if (built.model && !built.noValidRule && groupKeyOf(other.kind, built.model) === key) members.push({ route: other, built });
+  }
   return {
-    live: others.filter((r) => r.metadata.deletionTimestamp === undefined).sort(byAge),
-    leaving: others.filter((r) => r.metadata.deletionTimestamp !== undefined),
+    live: members.filter((m) => m.route.metadata.deletionTimestamp === undefined).sort((a, b) => byAge(a.route, b.route)),
+    leaving: members.filter((m) => m.route.metadata.deletionTimestamp !== undefined),
   };
 }
 
@@ -206,16 +216,15 @@ export function withHostnameGroup(
   adapter: RouteKindAdapter,
   built: BuiltRoute,
   index: ObjectIndex,
-  options: RouteModelOptions,
+  options: RouteModelOptions & { controllerName: string },
 ): BuiltRoute {
   const model = built.model;
   const domain = model?.service.customDomainName;
   const key = model && adapter.mode === 'rules' ? groupKeyOf(route.kind, model) : undefined;
   if (!model || key === undefined || domain === undefined) return built;
-  const { live: others, leaving } = publishedMembers(route, adapter.kind, key, index);
+  const { live: others, leaving } = groupMembers(route, adapter, key, index, options);
   if (others.length === 0 && leaving.length === 0) return built;
-  // Their rules depend on their spec only: built here without parents, from this route's objects.
-  const live: Member[] = [{ route, built }, ...others.map((r) => ({ route: r, built: buildRouteModel(r, adapter, [], index, options) }))];
+  const live: Member[] = [{ route, built }, ...others];
   live.sort((a, b) => byAge(a.route, b.route));
   const leader = electLeader(
     live.map((m) => m.route),
@@ -247,7 +256,7 @@ export function withHostnameGroup(
       role,
       members: ranked.map((m) => routeId(m.route)),
       leaderServiceArn: leader.metadata.annotations?.[SERVICE_ARN_ANNOTATION],
-      leaving: leaving.map(routeId).sort(),
+      leaving: leaving.map((m) => routeId(m.route)).sort(),
     },
   };
 }

@@ -51,6 +51,8 @@ function readJson(request: FastifyRequest, payload: IncomingMessage, done: Done)
       return;
     }
     text += decoder.end();
+    // A byte order mark is not JSON, but Fastify's parser accepted it.
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.length === 0) {
       done(new FST_ERR_CTP_EMPTY_JSON_BODY());
       return;

@@ -8,7 +8,7 @@ import {
   type HttpMatch,
 } from '@aws-sdk/client-vpc-lattice';
 import { PROGRAMMED_CONDITION } from '../../src/gatewayapi/ourKeys';
-import { CUSTOM_DOMAIN_LABEL } from '../../src/model/hostnameGroup';
+import { CUSTOM_DOMAIN_LABEL, HOSTNAME_GROUP_LABEL, SERVES_GROUP_ANNOTATION } from '../../src/model/hostnameGroup';
 import { GW, statusOf } from '../support/assertions';
 import { type Harness, installGatewayApi, startHarness } from '../support/harness';
 import { gateway } from '../support/objects';
@@ -362,5 +362,48 @@ describe('routes sharing a hostname: members leaving, joining and disagreeing', 
     expect(backendFor(services[0]?.rules ?? [], '/')).toBe('v1');
     expect(backendFor(services[0]?.rules ?? [], '/a')).toBe('v2');
     expect(annotationsOf(h, 'older')[SHARED_ANNOTATION]).toBe(serving);
+  });
+
+  it('claims on a route that is not a member (not attached, not ours) change nothing: labels and annotations are claims', async () => {
+    h = await setUp();
+    // Learn the group key and a service ARN from a first route, then remove it.
+    h.cluster.apply(route('victim', '/', 'infra-backend-v1'));
+    await h.driver.runUntil(() => programmed(h, 'victim'));
+    const first = h.cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'victim' });
+    const labels = first.metadata.labels ?? {};
+    const key = labels[HOSTNAME_GROUP_LABEL] ?? '';
+    const oldService = first.metadata.annotations?.['application-networking.k8s.aws/lattice-service-arn'] ?? '';
+    h.cluster.delete({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'victim' });
+    await h.driver.runUntilStable();
+    // Older than the next route, claims to serve its group with a service; attached to no Lattice Gateway.
+    h.cluster.apply({
+      apiVersion: `${GW}/v1`,
+      kind: 'HTTPRoute',
+      metadata: {
+        name: 'squatter',
+        namespace: NS,
+        labels: {
+          [HOSTNAME_GROUP_LABEL]: key,
+          [CUSTOM_DOMAIN_LABEL]: labels[CUSTOM_DOMAIN_LABEL] ?? '',
+          'application-networking.k8s.aws/managed': 'true',
+        },
+        annotations: { [SERVES_GROUP_ANNOTATION]: key, 'application-networking.k8s.aws/lattice-service-arn': oldService },
+      },
+      spec: {
+        parentRefs: [{ name: 'somewhere-else' }],
+        hostnames: ['example.com'],
+        rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'x', port: 80 }] }],
+      },
+    });
+    await tick();
+    h.cluster.apply(route('victim', '/', 'infra-backend-v1'));
+    await h.driver.runUntil(() => programmed(h, 'victim'));
+    await h.driver.runUntilStable();
+    const services = await live(h);
+    expect(services).toHaveLength(1);
+    expect(backendFor(services[0]?.rules ?? [], '/')).toBe('v1');
+    expect(
+      h.cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'victim' }).metadata.annotations?.[SHARED_ANNOTATION],
+    ).toBeUndefined();
   });
 });

@@ -65,6 +65,20 @@ describe('hook server', () => {
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).headers['server-timing']).toBeUndefined();
   });
 
+  it('reads a JSON body that starts with a byte order mark, as Fastify did', async () => {
+    t = await testApp();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/hooks/gatewayclass/sync',
+      headers: { 'content-type': 'application/json' },
+      payload: Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from(JSON.stringify(decoratorSyncBody('lattice-gatewayclass', gatewayClass('lattice')))),
+      ]),
+    });
+    expect(res.statusCode).toBe(200);
+  });
+
   it('counts a hook however its path is spelled', async () => {
     t = await testApp();
     await t.app.inject({

@@ -2,7 +2,7 @@ import { SERVICE_ARN_ANNOTATION } from '../../gatewayapi/ourKeys';
 import type { AnyRoute } from '../../gatewayapi/types';
 import { handOverService } from '../../lattice/sharedService';
 import type { ObjectIndex } from '../../metacontroller/objectIndex';
-import { electLeader, HOSTNAME_GROUP_LABEL, ownsRule, publishedMembers, routeId } from '../../model/hostnameGroup';
+import { electLeader, groupMembers, HOSTNAME_GROUP_LABEL, ownsRule, routeId } from '../../model/hostnameGroup';
 import type { RouteKindAdapter } from '../../model/routeKinds';
 import type { HookContext } from '../types';
 import { routeOwnerOf } from './owner';
@@ -25,7 +25,16 @@ export async function handOverIfLeaving(
   const published = route.metadata.labels?.[HOSTNAME_GROUP_LABEL];
   const leaving = route.metadata.deletionTimestamp !== undefined || keyNow !== published;
   if (published === undefined || serviceArn === undefined || !leaving) return undefined;
-  const successor = electLeader(publishedMembers(route, adapter.kind, published, index).live, published);
+  const options = {
+    identity: ctx.aws.identity,
+    maxRulesPerListener: ctx.config.rulesPerListener,
+    maxListenersPerService: ctx.config.listenersPerService,
+    controllerName: ctx.config.controllerName,
+  };
+  const successor = electLeader(
+    groupMembers(route, adapter, published, index, options).live.map((m) => m.route),
+    published,
+  );
   if (successor === undefined) return undefined;
   const owner = routeOwnerOf(route, adapter, ctx);
   const target = { namespace: successor.metadata.namespace ?? '', name: successor.metadata.name };

@@ -42,13 +42,14 @@ export interface RouteInputs {
   parents: readonly RouteParent[];
   index: ObjectIndex;
   options: RouteModelOptions;
+  controllerName: string;
 }
 
 /** The route's model, as a member of its hostname group when other routes serve the same hostname. */
 export function buildRoute(inputs: RouteInputs, extra: Partial<RouteModelOptions> = {}): BuiltRoute {
-  const { route, adapter, parents, index } = inputs;
+  const { route, adapter, parents, index, controllerName } = inputs;
   const options = { ...inputs.options, ...extra };
-  return withHostnameGroup(route, adapter, buildRouteModel(route, adapter, parents, index, options), index, options);
+  return withHostnameGroup(route, adapter, buildRouteModel(route, adapter, parents, index, options), index, { ...options, controllerName });
 }
 
 /** What one sync did in Lattice. */
@@ -152,6 +153,7 @@ async function chooseService(ctx: HookContext, route: AnyRoute, built: BuiltRout
     !service ||
     ownershipOf(service.tags, owner.managedBy) !== 'ours' ||
     service.tags[HOSTNAME_GROUP_TAG] !== group.key ||
+    `${service.tags[TAG.routeNamespace] ?? ''}/${service.tags[TAG.routeName] ?? ''}` !== leader ||
     service.customDomainName?.toLowerCase() !== domain
   )
     return { wait: `route ${leader} serves this hostname; its Lattice service ${follows} is not shared with this route's group yet` };
@@ -219,15 +221,16 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promi
     const model = built.model;
     const group = built.group;
     const owner = routeOwnerOf(route, adapter, ctx);
+    const choice = await chooseService(ctx, route, built, owner);
+    if ('wait' in choice) return { built, outcome: pendingOutcome(route, [choice.wait]), verified: false };
     if (group?.role === 'follower' && route.metadata.annotations?.[SERVICE_ARN_ANNOTATION] !== undefined) {
-      // Its own service from before it joined the group goes first (it holds the hostname the group needs).
+      // Its own service from before it joined goes first (it holds the hostname the group needs),
+      // once the leader's service was found to serve the group (never on a claim alone).
       const outcome = await tearDown(ctx, route, adapter);
       const leaving = `leaving its own Lattice service to join the service of route ${group.members[0] ?? ''}, which serves this hostname`;
       const waits = [leaving, ...(outcome.state === 'pending' ? outcome.waits : [])];
       return { built, outcome: { ...outcome, state: 'pending', waits }, verified: false };
     }
-    const choice = await chooseService(ctx, route, built, owner);
-    if ('wait' in choice) return { built, outcome: pendingOutcome(route, [choice.wait]), verified: false };
     const sharing: Sharing | undefined = group && {
       follower: group.role === 'follower',
       ownsRule: (name) => ownsRule(route, group.role, name),

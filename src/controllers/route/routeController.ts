@@ -64,7 +64,7 @@ async function sync(
     maxListenersPerService: ctx.config.listenersPerService,
     ...(certificate.arn ? { discoveredCertificateArn: certificate.arn } : {}),
   };
-  const inputs: RouteInputs = { route, adapter, parents, index, options };
+  const inputs: RouteInputs = { route, adapter, parents, index, options, controllerName: ctx.config.controllerName };
   const fingerprint = (next: AnyRoute) => routeFingerprint({ ...inputs, route: next });
   const decision = skipDecision(route, fingerprint(route), ctx.now().getTime(), ctx.config.driftCheckSeconds);
   if (decision.skip) {
