@@ -374,7 +374,7 @@ describe('routes sharing a hostname: members leaving, joining and disagreeing', 
     const key = labels[HOSTNAME_GROUP_LABEL] ?? '';
     const oldService = first.metadata.annotations?.['application-networking.k8s.aws/lattice-service-arn'] ?? '';
     h.cluster.delete({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'victim' });
-    await h.driver.runUntilStable();
+    await h.driver.runUntil(() => h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'victim' }) === undefined);
     // Older than the next route, claims to serve its group with a service; attached to no Lattice Gateway.
     h.cluster.apply({
       apiVersion: `${GW}/v1`,
