@@ -55,3 +55,8 @@ export function tagChanges(current: Readonly<Record<string, string>>, desired: R
   for (const [key, value] of Object.entries(desired)) if (current[key] !== value) changes[key] = value;
   return changes;
 }
+
+/** `namespace/name` of the route a resource's tags name (empty parts when a tag is missing). */
+export function taggedRoute(tags: Readonly<Record<string, string>>): string {
+  return `${tags[TAG.routeNamespace] ?? ''}/${tags[TAG.routeName] ?? ''}`;
+}

@@ -73,6 +73,12 @@ export function pendingOutcome(route: AnyRoute, waits: string[]): LatticeOutcome
   };
 }
 
+/** The route handed its service to `successor` (the new leader of its hostname group): it records no service now. */
+export function handedOver(route: AnyRoute, successor: string): LatticeOutcome {
+  const waits = [`the Lattice service of this hostname went to route ${successor}, which leads its routes now`];
+  return { state: 'pending', waits, serviceArn: undefined, dnsName: undefined, targetGroupArns: recordedTargetGroups(route) };
+}
+
 /** The recorded service is being deleted out of band: wait for it to go, keeping the record (rechecked next pass). */
 export function serviceBeingDeleted(route: AnyRoute, serviceArn: string): LatticeOutcome {
   const waits = [`the recorded Lattice service ${serviceArn} is being deleted outside the controller; it is created again once gone`];

@@ -26,13 +26,22 @@ import { unavailableImports, type ObservedImport } from '../../model/importCandi
 import { buildRouteModel, type BuiltRoute, type RouteModel, type RouteModelOptions } from '../../model/routeModel';
 import { HOSTNAME_GROUP_TAG, ownsRule, publishedKeyOf, SHARED_SERVICE_ANNOTATION, withHostnameGroup } from '../../model/hostnameGroup';
 import { handOverIfLeaving } from './handover';
-import { ownershipOf, TAG } from '../../model/tags';
+import { ownershipOf, taggedRoute } from '../../model/tags';
 import { removeMemberRules } from '../../lattice/sharedService';
 import type { RouteKindAdapter } from '../../model/routeKinds';
 import { driftView, fingerprintOf } from '../driftCheck';
 import { recordedTargetGroups } from '../targetGroupRecord';
 import type { HookContext } from '../types';
-import { errorOutcome, nothingInLattice, outcomeOf, pendingOutcome, serviceBeingDeleted, sharedVia, type LatticeOutcome } from './outcome';
+import {
+  errorOutcome,
+  handedOver,
+  nothingInLattice,
+  outcomeOf,
+  pendingOutcome,
+  serviceBeingDeleted,
+  sharedVia,
+  type LatticeOutcome,
+} from './outcome';
 import { routeOwnerOf } from './owner';
 import { tearDown } from './teardown';
 
@@ -138,7 +147,7 @@ async function chooseService(ctx: HookContext, route: AnyRoute, built: BuiltRout
   if (shared !== undefined && shared !== follows) {
     const held = annotations[SERVICE_ARN_ANNOTATION] === undefined ? await observeService(api, shared) : undefined;
     if (held && routeOwns(owner, held.tags) && group?.role !== 'follower') return { service: held };
-    const holder = held && `${held.tags[TAG.routeNamespace] ?? ''}/${held.tags[TAG.routeName] ?? ''}`;
+    const holder = held && taggedRoute(held.tags);
     if (holder !== undefined && group?.leaving.includes(holder))
       return { wait: `route ${holder} is leaving and hands the Lattice service ${shared} over to this route` };
     const removed = await removeMemberRules(api, owner.managedBy, shared, (name) => ownsRule(route, 'follower', name));
@@ -153,7 +162,7 @@ async function chooseService(ctx: HookContext, route: AnyRoute, built: BuiltRout
     !service ||
     ownershipOf(service.tags, owner.managedBy) !== 'ours' ||
     service.tags[HOSTNAME_GROUP_TAG] !== group.key ||
-    `${service.tags[TAG.routeNamespace] ?? ''}/${service.tags[TAG.routeName] ?? ''}` !== leader ||
+    taggedRoute(service.tags) !== leader ||
     service.customDomainName?.toLowerCase() !== domain
   )
     return { wait: `route ${leader} serves this hostname; its Lattice service ${follows} is not shared with this route's group yet` };
@@ -202,17 +211,7 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promi
     // What only Lattice knows (an import gone unusable, a function missing) is read on every sync until it is fixed.
     const definite = unavailable.size === 0 && [...functions.values()].every((f) => f.exists);
     const successor = await handOverIfLeaving(ctx, route, adapter, inputs.index, publishedKeyOf(route, adapter, built));
-    if (successor !== undefined) {
-      const handed = `the Lattice service of this hostname went to route ${successor}, which leads its routes now`;
-      const outcome: LatticeOutcome = {
-        state: 'pending',
-        waits: [handed],
-        serviceArn: undefined,
-        dnsName: undefined,
-        targetGroupArns: recordedTargetGroups(route),
-      };
-      return { built, outcome, verified: false };
-    }
+    if (successor !== undefined) return { built, outcome: handedOver(route, successor), verified: false };
     if (!built.model || built.noValidRule) {
       if (!hasLatticeState(route)) return { built, outcome: nothingInLattice(), verified: definite };
       const outcome = await tearDown(ctx, route, adapter, inputs.index);
