@@ -90,6 +90,14 @@ export function ownsRule(route: AnyRoute, role: GroupRole['role'], ruleName: str
   return tag === undefined ? role === 'leader' : tag === memberTag(route);
 }
 
+/**
+ * Whether the route names the hostname exactly in its spec: only then does its customize hook ask
+ * for the other routes of the hostname, so only then can membership be seen from both sides.
+ */
+function namesHostname(route: AnyRoute, domain: string): boolean {
+  return (route.spec?.hostnames ?? []).some((h) => h.toLowerCase() === domain.toLowerCase());
+}
+
 /** Oldest first (creationTimestamp), then `namespace/name`: the Gateway API's tie-break across routes. */
 function byAge(a: AnyRoute, b: AnyRoute): number {
   const at = a.metadata.creationTimestamp ?? '';
@@ -189,6 +197,8 @@ export function groupMembers(
   route: AnyRoute,
   adapter: RouteKindAdapter,
   key: string,
+  /** When given, members must name it exactly in their spec (see namesHostname). */
+  domain: string | undefined,
   index: ObjectIndex,
   options: RouteModelOptions & { controllerName: string },
 ): { live: Member[]; leaving: Member[] } {
@@ -197,6 +207,7 @@ export function groupMembers(
     const labels = other.metadata.labels ?? {};
     if (routeId(other) === routeId(route) || labels[HOSTNAME_GROUP_LABEL] !== key || labels[MANAGED_LABEL] !== MANAGED_LABEL_VALUE)
       continue;
+    if (domain !== undefined && !namesHostname(other, domain)) continue;
     const built = buildRouteModel(other, adapter, routeParents(other, index, options.controllerName), index, options);
     if (built.model && !built.noValidRule && groupKeyOf(other.kind, built.model) === key) members.push({ route: other, built });
   }
@@ -221,8 +232,8 @@ export function withHostnameGroup(
   const model = built.model;
   const domain = model?.service.customDomainName;
   const key = model && adapter.mode === 'rules' ? groupKeyOf(route.kind, model) : undefined;
-  if (!model || key === undefined || domain === undefined) return built;
-  const { live: others, leaving } = groupMembers(route, adapter, key, index, options);
+  if (!model || key === undefined || domain === undefined || !namesHostname(route, domain)) return built;
+  const { live: others, leaving } = groupMembers(route, adapter, key, domain, index, options);
   if (others.length === 0 && leaving.length === 0) return built;
   const live: Member[] = [{ route, built }, ...others];
   live.sort((a, b) => byAge(a.route, b.route));

@@ -406,4 +406,41 @@ describe('routes sharing a hostname: members leaving, joining and disagreeing', 
       h.cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'victim' }).metadata.annotations?.[SHARED_ANNOTATION],
     ).toBeUndefined();
   });
+
+  it('a leader deleted before the joining route followed its service deletes it; the joining route then serves alone', async () => {
+    h = await setUp();
+    h.cluster.apply(route('leader', '/', 'infra-backend-v1'));
+    await h.driver.runUntil(() => programmed(h, 'leader'));
+    await h.driver.runUntilStable();
+    h.cluster.apply(route('joining', '/a', 'infra-backend-v2'));
+    // Labelled (it published its group) but not yet following: then the leader goes.
+    await h.driver.runUntil(
+      () =>
+        h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'joining' })?.metadata.labels?.[HOSTNAME_GROUP_LABEL] !==
+        undefined,
+    );
+    expect(annotationsOf(h, 'joining')[SHARED_ANNOTATION]).toBeUndefined();
+    h.cluster.delete({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'leader' });
+    await h.driver.runUntil(() => programmed(h, 'joining'));
+    await h.driver.runUntilStable();
+    const services = await live(h);
+    expect(services).toHaveLength(1);
+    expect(backendFor(services[0]?.rules ?? [], '/a')).toBe('v2');
+  });
+
+  it('a route whose hostname comes only from the listener is not merged: the other says HostnameConflict, not Pending', async () => {
+    h = await setUp();
+    await h.lattice.send(new CreateServiceNetworkCommand({ name: 'host-gw' }));
+    h.cluster.apply(
+      gateway(NS, 'host-gw', 'amazon-vpc-lattice', [{ name: 'http', protocol: 'HTTP', port: 80, hostname: 'abc.example.com' }]),
+    );
+    h.cluster.apply(route('wildcard', '/', 'infra-backend-v1', { parentRefs: [{ name: 'host-gw' }], hostnames: ['*.example.com'] }));
+    await tick();
+    await h.driver.runUntil(() => programmed(h, 'wildcard'));
+    h.cluster.apply(route('exact', '/a', 'infra-backend-v2', { parentRefs: [{ name: 'host-gw' }], hostnames: ['abc.example.com'] }));
+    await h.driver.runUntil(() => conditions(h, 'exact')[PROGRAMMED_CONDITION]?.reason === 'HostnameConflict');
+    await h.driver.runUntilStable();
+    expect(conditions(h, 'exact')[PROGRAMMED_CONDITION]).toMatchObject({ status: 'False', reason: 'HostnameConflict' });
+    expect(programmed(h, 'wildcard')).toBe(true);
+  });
 });
