@@ -26,11 +26,16 @@ export async function removeMemberRules(
   const tags = await api.tagsIfPresent(service.arn);
   // Only a shared service: a route's own service holds no rules of other routes.
   if (tags === undefined || ownershipOf(tags, managedBy) !== 'ours' || tags[HOSTNAME_GROUP_TAG] === undefined) return 0;
+  return deleteRules(api, service.id, owns);
+}
+
+/** Deletes the rules of the service `serviceId` that `owns` names; returns how many. */
+async function deleteRules(api: LatticeApi, serviceId: string, owns: (ruleName: string) => boolean): Promise<number> {
   let removed = 0;
-  for (const listener of await observeListeners(api, service.id)) {
+  for (const listener of await observeListeners(api, serviceId)) {
     for (const rule of listener.rules) {
       if (rule.isDefault || !owns(rule.name)) continue;
-      await orUndefinedIfNotFound(api.deleteRule(service.id, listener.id, rule.id));
+      await orUndefinedIfNotFound(api.deleteRule(serviceId, listener.id, rule.id));
       removed += 1;
     }
   }
@@ -52,10 +57,10 @@ export async function handOverService(
   owns: (ruleName: string) => boolean,
 ): Promise<boolean> {
   const service = await orUndefinedIfNotFound(api.getService(serviceArn));
-  if (!service?.arn) return false;
+  if (!service?.arn || !service.id) return false;
   const tags = await api.tagsIfPresent(service.arn);
   if (tags === undefined || !routeOwns(owner, tags) || tags[HOSTNAME_GROUP_TAG] !== groupKey) return false;
-  await removeMemberRules(api, owner.managedBy, service.arn, owns);
+  await deleteRules(api, service.id, owns);
   await api.tagResource(service.arn, { [TAG.routeName]: successor.name, [TAG.routeNamespace]: successor.namespace });
   return true;
 }

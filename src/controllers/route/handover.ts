@@ -6,6 +6,7 @@ import { groupMembers, HOSTNAME_GROUP_LABEL, ownsRule, routeId, SHARED_SERVICE_A
 import type { RouteKindAdapter } from '../../model/routeKinds';
 import type { HookContext } from '../types';
 import { routeOwnerOf } from './owner';
+import { routeModelOptionsOf } from './modelOptions';
 
 /**
  * A route that holds the service of its hostname group and leaves that group (deleted, its
@@ -25,16 +26,10 @@ export async function handOverIfLeaving(
   const published = route.metadata.labels?.[HOSTNAME_GROUP_LABEL];
   const leaving = route.metadata.deletionTimestamp !== undefined || keyNow !== published;
   if (published === undefined || serviceArn === undefined || !leaving) return undefined;
-  const options = {
-    identity: ctx.aws.identity,
-    maxRulesPerListener: ctx.config.rulesPerListener,
-    maxListenersPerService: ctx.config.listenersPerService,
-    controllerName: ctx.config.controllerName,
-  };
   // Only a route that already follows this service takes it over (it adopts it through that record,
   // after it checked the service); the others elect it too (the oldest that followed). With none,
   // the service goes as a last member's.
-  const successor = groupMembers(route, adapter, published, undefined, index, options)
+  const successor = groupMembers(route, adapter, published, undefined, index, routeModelOptionsOf(ctx))
     .live.map((m) => m.route)
     .find((r) => r.metadata.annotations?.[SHARED_SERVICE_ANNOTATION] === serviceArn);
   if (successor === undefined) return undefined;

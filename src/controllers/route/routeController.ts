@@ -16,6 +16,7 @@ import { DNS_ENDPOINT_API_VERSION, dnsEndpoints } from './dnsEndpoints';
 import { annotationsFor, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
 import { forgetVerification, skipDecision, withVerification } from '../driftCheck';
 import { programRoute, routeFingerprint, type RouteInputs } from './program';
+import { routeModelOptionsOf } from './modelOptions';
 import {
   CUSTOM_DOMAIN_LABEL,
   customDomainLabelValue,
@@ -58,13 +59,9 @@ async function sync(
   const index = ObjectIndex.fromDecoratorRequest(request);
   const parents = routeParents(route, index, ctx.config.controllerName);
   const certificate = await certificateFor(route, parents, ctx);
-  const options = {
-    identity: ctx.aws.identity,
-    maxRulesPerListener: ctx.config.rulesPerListener,
-    maxListenersPerService: ctx.config.listenersPerService,
-    ...(certificate.arn ? { discoveredCertificateArn: certificate.arn } : {}),
-  };
-  const inputs: RouteInputs = { route, adapter, parents, index, options, controllerName: ctx.config.controllerName };
+  const { controllerName, ...modelOptions } = routeModelOptionsOf(ctx);
+  const options = { ...modelOptions, ...(certificate.arn ? { discoveredCertificateArn: certificate.arn } : {}) };
+  const inputs: RouteInputs = { route, adapter, parents, index, options, controllerName };
   const fingerprint = (next: AnyRoute) => routeFingerprint({ ...inputs, route: next });
   const decision = skipDecision(route, fingerprint(route), ctx.now().getTime(), ctx.config.driftCheckSeconds);
   if (decision.skip) {
