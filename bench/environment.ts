@@ -6,7 +6,7 @@ import { AdminApi } from '../tools/emulatorAdmin';
 import type { FakeCluster } from '../tools/metacontroller/cluster';
 import { clusterWithDriver } from '../tools/metacontroller/clusterWithDriver';
 import type { MetacontrollerDriver } from '../tools/metacontroller/driver';
-import { startHookService } from '../tools/hookService';
+import { scaledDelays, startHookService } from '../tools/hookService';
 import { MemorySampler, type MemoryPeak } from './memory';
 
 export interface BenchEnvironmentOptions {
@@ -37,7 +37,13 @@ export interface BenchEnvironment {
 }
 
 function serverEnv(options: BenchEnvironmentOptions): Record<string, string> {
-  const env: Record<string, string> = { LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
+  const env: Record<string, string> = {
+    LATTICE_BACKEND: 'emulator',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    ...scaledDelays(options.timeScale),
+  };
   if (options.rate) {
     env.LATTICE_API_RPS = String(options.rate.perSecond);
     env.LATTICE_API_BURST = String(options.rate.burst);

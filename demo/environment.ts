@@ -6,7 +6,7 @@ import type { AwsIdentity } from '../src/model/identity';
 import type { FakeCluster } from '../tools/metacontroller/cluster';
 import { clusterWithDriver } from '../tools/metacontroller/clusterWithDriver';
 import type { MetacontrollerDriver } from '../tools/metacontroller/driver';
-import { startHookService } from '../tools/hookService';
+import { scaledDelays, startHookService } from '../tools/hookService';
 
 /** Everything the demo runs: the hook server, the Lattice emulator behind it, a cluster and Metacontroller. */
 export interface DemoEnvironment {
@@ -43,7 +43,10 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Dem
   try {
     const emulator = await startEmulator({ port: 0, transitionMs: options.transitionMs });
     closers.push(() => emulator.close());
-    const service = await startHookService({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, emulator.endpoint);
+    const service = await startHookService(
+      { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...scaledDelays(options.timeScale) },
+      emulator.endpoint,
+    );
     closers.push(() => service.close());
     const { config, server, backend } = service;
     const { cluster, driver } = clusterWithDriver({

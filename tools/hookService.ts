@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '../src/config';
+import { DEFAULT_PENDING_RECHECK_MS, loadConfig, type Config } from '../src/config';
 import { createControllers } from '../src/controllers/registry';
 import { startLatticeBackend, type LatticeBackend } from '../src/lattice/backend';
 import { createLogger } from '../src/log';
@@ -11,6 +11,14 @@ export interface HookService {
   server: RunningServer;
   /** Stops the server, then destroys its AWS clients (the emulator keeps running). */
   close(): Promise<void>;
+}
+
+/**
+ * The server settings that are delays, scaled like the driver's resyncs (`timeScale`): a
+ * converging object's recheck matches its "look again in 5 s" as the driver times it.
+ */
+export function scaledDelays(timeScale: number): Record<string, string> {
+  return { PENDING_RECHECK_MS: String(Math.max(1, Math.round(DEFAULT_PENDING_RECHECK_MS * timeScale))) };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { MANAGED_LABEL, VERIFIED_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../gatewayapi/ourKeys';
+import { DEFAULT_PENDING_RECHECK_MS } from '../config';
 import type { DecoratorHookResponse, KubeObject, MetadataPatch } from '../metacontroller/types';
 import { canonicalJson } from '../model/canonicalJson';
+import type { ConvergingPasses } from './convergingPasses';
 import type { HookContext } from './types';
 
 /**
@@ -14,6 +16,12 @@ import type { HookContext } from './types';
  * Drift made out of band is still repaired: each object verifies at least every
  * DRIFT_CHECK_SECONDS, at a per-object offset so that a fleet converged together does not verify
  * together, and `verify-now` forces a full check at once.
+ *
+ * An object still converging (waiting on Lattice, or refused) asks to be synced again shortly; the
+ * syncs Metacontroller sends it meanwhile for other reasons (a Gateway's status changing while a
+ * fleet attaches) answer from its last full pass (kept in memory, see ConvergingPasses) when nothing
+ * it depends on changed, until PENDING_RECHECK_MS after that pass. What it waits for is in Lattice,
+ * which it would not look at again sooner anyway.
  */
 
 /** Stable digest of everything a sync's Lattice work depends on. */
@@ -86,6 +94,33 @@ export function skipDecision(
 }
 
 /**
+ * Whether this sync may answer from the last full pass of an object still converging: same
+ * fingerprint, within the recheck of that pass, no verify-now. It is asked back when the recheck is due.
+ */
+export function convergingDecision(
+  object: KubeObject,
+  fingerprint: string | undefined,
+  nowMs: number,
+  passes: ConvergingPasses | undefined,
+): SkipDecision {
+  if (fingerprint === undefined || passes === undefined || object.metadata.annotations?.[VERIFY_NOW_ANNOTATION] !== undefined)
+    return { skip: false };
+  const pass = passes.current(object, nowMs);
+  if (pass?.fingerprint !== fingerprint) return { skip: false };
+  // In the resync's units: the recheck stands for the 5 s a converging object asks for, which a
+  // Metacontroller stand-in that scales delays (tests, demo, benchmark) scales like the recheck.
+  const remaining = (pass.atMs + passes.recheckMs - nowMs) / passes.recheckMs;
+  return { skip: true, resyncAfterSeconds: (remaining * DEFAULT_PENDING_RECHECK_MS) / 1000 };
+}
+
+/** Whether this sync may answer from the object's records: verified and fresh, or converging and not due. */
+export function recordDecision(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): SkipDecision {
+  const nowMs = ctx.now().getTime();
+  const verified = skipDecision(object, fingerprint, nowMs, ctx.config.driftCheckSeconds);
+  return verified.skip ? verified : convergingDecision(object, fingerprint, nowMs, ctx.converging);
+}
+
+/**
  * The record after a full sync: `fingerprint` when Lattice was verified to hold what the object
  * asks, none (null) when it is still converging or failed. A record with the same fingerprint that
  * is still fresh is kept as it is, so a full sync never rewrites the object only to move a
@@ -144,12 +179,17 @@ export function withVerification(
   answer: DecoratorHookResponse,
   fingerprint: (next: KubeObject) => string | undefined,
   verified: boolean,
+  options: { recordConverging?: boolean } = {},
 ): DecoratorHookResponse {
   const drift = ctx.config.driftCheckSeconds;
   const nowMs = ctx.now().getTime();
   const next = afterAnswer(object, { ...answer.annotations, [VERIFY_NOW_ANNOTATION]: null });
   const record = recordPatch(object, verified ? fingerprint(next) : undefined, nowMs, drift);
   const annotations = { ...(answer.annotations ?? {}), ...metadataChanges(object, record) };
+  // A pass that asks to be synced again answers the syncs before then (see convergingDecision).
+  const converging = options.recordConverging && !verified && answer.resyncAfterSeconds !== undefined ? fingerprint(next) : undefined;
+  if (converging !== undefined) ctx.converging?.record(object, converging, nowMs);
+  else ctx.converging?.forget(object);
   const resync = earliest(answer.resyncAfterSeconds, verified && drift > 0 ? driftWindowSeconds(object, drift) : undefined);
   const { resyncAfterSeconds: _resync, ...rest } = answer;
   return { ...rest, annotations, ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}) };

@@ -23,7 +23,7 @@ import { ObjectIndex } from '../metacontroller/objectIndex';
 import { generationOf } from '../metacontroller/objects';
 import { metadataPatch, statusIfChanged } from '../metacontroller/response';
 import type { DecoratorHookRequest, DecoratorHookResponse, KubeObject, MetadataPatch } from '../metacontroller/types';
-import { driftView, fingerprintOf, forgetVerification, skipDecision, withVerification } from './driftCheck';
+import { driftView, fingerprintOf, forgetVerification, recordDecision, withVerification } from './driftCheck';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from './types';
 
 /**
@@ -252,11 +252,11 @@ async function sync<P extends PolicyObject, T extends KubeObject>(
   const index = ObjectIndex.fromDecoratorRequest(request);
   const policies = policiesOf<P>(kind, index);
   const fingerprint = (next: KubeObject) => policyFingerprint(kind, next as P, policies, index);
-  const decision = skipDecision(policy, fingerprint(policy), ctx.now().getTime(), ctx.config.driftCheckSeconds);
+  const decision = recordDecision(ctx, policy, fingerprint(policy));
   if (decision.skip) return { status: null, annotations: {}, resyncAfterSeconds: decision.resyncAfterSeconds };
   const answer = await decide(kind, policy, policies, index, ctx);
   // Settled: applied or released, nothing left to wait for.
-  return withVerification(ctx, policy, answer, fingerprint, answer.resyncAfterSeconds === undefined);
+  return withVerification(ctx, policy, answer, fingerprint, answer.resyncAfterSeconds === undefined, { recordConverging: true });
 }
 
 async function finalize<P extends PolicyObject, T extends KubeObject>(

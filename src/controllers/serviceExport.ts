@@ -24,7 +24,7 @@ import {
   type ServiceExport,
 } from '../model/exports';
 import type { TargetGroupModel } from '../model/targetGroups';
-import { driftView, fingerprintOf, forgetVerification, skipDecision, withVerification } from './driftCheck';
+import { driftView, fingerprintOf, forgetVerification, recordDecision, withVerification } from './driftCheck';
 import { recordedTargetGroups, targetGroupsPatch } from './targetGroupRecord';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from './types';
 
@@ -235,7 +235,7 @@ export function createServiceExportController(): HookController {
       const serviceExport = request.object as ServiceExport;
       const index = ObjectIndex.fromDecoratorRequest(request);
       const fingerprint = (next: KubeObject) => exportFingerprint(next as ServiceExport, index, ctx);
-      const decision = skipDecision(serviceExport, fingerprint(serviceExport), ctx.now().getTime(), ctx.config.driftCheckSeconds);
+      const decision = recordDecision(ctx, serviceExport, fingerprint(serviceExport));
       if (decision.skip) return { status: null, annotations: {}, resyncAfterSeconds: decision.resyncAfterSeconds };
       const outcome = await reporting(serviceExport, () => reconcile(request, ctx));
       // Settled: nothing left to wait for (a missing Service shows in the fingerprint when it comes).
@@ -245,6 +245,7 @@ export function createServiceExportController(): HookController {
         answer(serviceExport, ctx, outcome),
         fingerprint,
         outcome.resyncAfterSeconds === undefined,
+        { recordConverging: true },
       );
     },
     async finalize(request, ctx) {

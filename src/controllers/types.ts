@@ -1,3 +1,4 @@
+import type { ConvergingPasses } from './convergingPasses';
 import type { Logger } from '../log';
 import type { Config } from '../config';
 import type { LatticeApi } from '../lattice/api';
@@ -25,6 +26,8 @@ export interface HookContext {
   readonly deadline: number;
   /** Lattice, bound to this hook's deadline and call accounting. Throws when the server runs without AWS. */
   readonly aws: HookAws;
+  /** Last passes of objects still converging, shared by the process's hooks (absent: every sync makes a full pass). */
+  readonly converging?: ConvergingPasses;
   /** Counters a controller reports besides the server's own (absent where a test builds the context). */
   readonly metrics?: ControllerMetrics;
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import { LatticeGwError } from '../errors';
 import type { Logger } from '../log';
+import type { ConvergingPasses } from '../controllers/convergingPasses';
 import type { ControllerMetrics, HookAws, HookContext } from '../controllers/types';
 import { AcmApi } from '../lattice/acmApi';
 import { LambdaApi } from '../lattice/lambdaApi';
@@ -26,6 +27,7 @@ export interface HookContextOptions {
   /** Absent on a server without AWS: hooks that do not touch `aws` still work. */
   aws: AwsAccess | undefined;
   metrics?: ControllerMetrics;
+  converging?: ConvergingPasses;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface HookContextOptions {
  * so a hook that never needs AWS costs nothing and works on a server without AWS clients.
  */
 export function createHookContext(options: HookContextOptions): HookContext {
-  const { config, log, now, deadline, session, aws, metrics } = options;
+  const { config, log, now, deadline, session, aws, metrics, converging } = options;
   let hookAws: HookAws | undefined;
   return {
     config,
@@ -41,6 +43,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
     now,
     deadline,
     ...(metrics ? { metrics } : {}),
+    ...(converging ? { converging } : {}),
     get aws(): HookAws {
       if (!aws) throw new LatticeGwError('LGW_AWS_UNAVAILABLE', 'this server runs without AWS clients');
       hookAws ??= {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
+import { ConvergingPasses } from '../controllers/convergingPasses';
 import type { HookController } from '../controllers/types';
 import type { CallBudget } from '../lattice/callBudget';
 import { CallSession } from '../lattice/callSession';
@@ -39,6 +40,8 @@ function hooksOf(controller: HookController): HookName[] {
  */
 export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions): Promise<void> {
   const { config, controllers, metrics, now, aws, budget } = options;
+
+  const converging = config.pendingRecheckMs > 0 ? new ConvergingPasses(config.pendingRecheckMs) : undefined;
 
   if (config.hookAuthToken !== undefined) hooks.addHook('onRequest', requireBearerToken(config.hookAuthToken));
 
@@ -89,7 +92,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
         });
         const deadline = Date.now() + config.hookDeadlineMs;
         const session = new CallSession({ deadline, log, onCall: metrics.observeAwsCall, budget });
-        const ctx = createHookContext({ config, log, now, deadline, session, aws, metrics });
+        const ctx = createHookContext({ config, log, now, deadline, session, aws, metrics, ...(converging ? { converging } : {}) });
         const response = await dispatch(controller, hook, request.body, ctx);
         if (session.calls.length > 0) log.debug({ awsCalls: session.calls.length, awsWrites: session.writes }, 'AWS calls of this hook');
         return response;

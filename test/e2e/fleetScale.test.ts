@@ -170,6 +170,50 @@ describe('fleet scale: AWS calls per change do not grow with the fleet (driver +
   });
 });
 
+describe('a route still converging: the syncs it gets meanwhile answer from its last pass (driver + emulator)', () => {
+  let h: Harness;
+  afterEach(async () => h.close());
+
+  /**
+   * Lattice keeps the new service CREATE_IN_PROGRESS for 6 s; the driver's delays run at half
+   * speed, so "look again in 5 s" is 2.5 s, like the recheck. Returns the AWS calls of the route
+   * syncs that a Gateway label change caused while the route waited.
+   */
+  async function labelChangeWhileConverging(env: Record<string, string>): Promise<{ calls: number; routeSyncs: number }> {
+    h = await startHarness({ transitionMs: 6000, timeScale: 0.5, env });
+    installGatewayApi(h.cluster);
+    await sharedNetworkGateway(h, 'infra', 'edge');
+    h.cluster.apply(service('apps', 'api'));
+    h.cluster.apply(service('apps', 'web'));
+    await h.driver.runUntilStable({ timeoutMs: 30_000 });
+    h.cluster.apply(httpRoute('apps', 'slow', SPEC));
+    const converging = () => h.cluster.get(routeRef('slow'))?.metadata.annotations?.[SERVICE_ARN_ANNOTATION] !== undefined;
+    await h.driver.runUntil(converging, { timeoutMs: 30_000 });
+    await h.admin.resetCalls();
+    const before = h.driver.calls.length;
+    const gateway = h.cluster.mustGet(gatewayRef);
+    h.cluster.apply({ ...gateway, metadata: { ...gateway.metadata, labels: { ...gateway.metadata.labels, team: 'edge' } } });
+    const routeSyncs = () => h.driver.calls.slice(before).filter((c) => c.controller === 'lattice-httproute' && c.hook === 'sync');
+    await h.driver.runUntil(() => routeSyncs().length > 0, { timeoutMs: 30_000, stopWhenStable: false });
+    const { total: calls } = await h.admin.calls();
+    expect(programmed(h, 'slow')).toBe(false);
+    // It converges all the same.
+    await h.driver.runUntil(() => programmed(h, 'slow'), { timeoutMs: 60_000 });
+    return { calls, routeSyncs: routeSyncs().length };
+  }
+
+  it('a Gateway change re-syncs the waiting route with no AWS call; it looks again when its recheck is due', async () => {
+    const held = await labelChangeWhileConverging({});
+    expect(held.routeSyncs).toBeGreaterThan(0);
+    expect(held.calls).toBe(0);
+  }, 120_000);
+
+  it('with PENDING_RECHECK_MS=0 each of those syncs looks at Lattice', async () => {
+    const looked = await labelChangeWhileConverging({ PENDING_RECHECK_MS: '0' });
+    expect(looked.calls).toBeGreaterThan(0);
+  }, 120_000);
+});
+
 async function ruleCount(h: Harness, serviceArn: string, listenerId: string | undefined): Promise<number> {
   return (await h.lattice.send(new ListRulesCommand({ serviceIdentifier: serviceArn, listenerIdentifier: listenerId }))).items?.length ?? 0;
 }

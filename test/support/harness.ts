@@ -5,7 +5,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import type { AwsIdentity } from '../../src/model/identity';
 import { FakeCluster } from '../../tools/metacontroller/cluster';
 import { MetacontrollerDriver } from '../../tools/metacontroller/driver';
-import { startHookService } from '../../tools/hookService';
+import { scaledDelays, startHookService } from '../../tools/hookService';
 import type { RunningServer } from '../../src/server/serve';
 import { AdminApi } from '../../tools/emulatorAdmin';
 import { logSink } from './app';
@@ -46,7 +46,8 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = options.emulator ?? (await startEmulator({ port: 0, transitionMs: options.transitionMs ?? 20 }));
   const sink = logSink();
-  const env = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...options.env };
+  const timeScale = options.timeScale ?? 0.01;
+  const env = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...scaledDelays(timeScale), ...options.env };
   const service = await startHookService(env, emulator.endpoint, sink.stream);
   const { config, server } = service;
   const { identity } = service.backend;
@@ -57,7 +58,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     baseUrl: server.url,
     manifestsDir: MANIFESTS_DIR,
     ...(options.components ? { components: options.components } : {}),
-    timeScale: options.timeScale ?? 0.01,
+    timeScale,
     controllerName: config.controllerName,
     ...(token ? { authorization: `Bearer ${token}` } : {}),
   });

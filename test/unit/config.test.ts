@@ -104,6 +104,7 @@ describe('loadConfig', () => {
       LATTICE_API_RPS: '25',
       LATTICE_API_BURST: '50',
       DRIFT_CHECK_SECONDS: '120',
+      PENDING_RECHECK_MS: '2500',
       ORPHAN_SWEEP_SECONDS: '900',
       ORPHAN_GRACE_SECONDS: '0',
     });
@@ -129,6 +130,7 @@ describe('loadConfig', () => {
       apiRatePerSecond: 25,
       apiBurst: 50,
       driftCheckSeconds: 120,
+      pendingRecheckMs: 2500,
       orphanSweepSeconds: 900,
       orphanGraceSeconds: 0,
     });

@@ -14,7 +14,7 @@ import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } 
 import { certificateFor } from './certificate';
 import { DNS_ENDPOINT_API_VERSION, dnsEndpoints } from './dnsEndpoints';
 import { annotationsFor, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
-import { forgetVerification, skipDecision, withVerification } from '../driftCheck';
+import { forgetVerification, recordDecision, withVerification } from '../driftCheck';
 import { programRoute, routeFingerprint, type RouteInputs } from './program';
 import { routeModelOptionsOf } from './modelOptions';
 import {
@@ -63,9 +63,9 @@ async function sync(
   const options = { ...modelOptions, ...(certificate.arn ? { discoveredCertificateArn: certificate.arn } : {}) };
   const inputs: RouteInputs = { route, adapter, parents, index, options, controllerName };
   const fingerprint = (next: AnyRoute) => routeFingerprint({ ...inputs, route: next });
-  const decision = skipDecision(route, fingerprint(route), ctx.now().getTime(), ctx.config.driftCheckSeconds);
+  const decision = recordDecision(ctx, route, fingerprint(route));
   if (decision.skip) {
-    // Verified within its drift window and nothing it depends on changed: status and record stand as they are.
+    // Nothing it depends on changed since a pass verified (within its drift window) or still converging (before its recheck): status and record stand.
     const dnsName = route.metadata.annotations?.[ASSIGNED_DOMAIN_ANNOTATION];
     return {
       status: null,
@@ -103,7 +103,9 @@ async function sync(
     ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}),
   };
   // A stale status write is refused: the next sync (the newer generation's) decides again.
-  return withVerification(ctx, route, answer, (next) => fingerprint(next as AnyRoute), verified && resync === undefined && !stale);
+  return withVerification(ctx, route, answer, (next) => fingerprint(next as AnyRoute), verified && resync === undefined && !stale, {
+    recordConverging: !stale,
+  });
 }
 
 async function finalize(

@@ -1,13 +1,16 @@
 import { MANAGED_LABEL, VERIFIED_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../../src/gatewayapi/ourKeys';
 import {
+  convergingDecision,
   driftView,
   driftWindowSeconds,
   fingerprintOf,
   forgetVerification,
   nextRecord,
+  recordDecision,
   skipDecision,
   withVerification,
 } from '../../../src/controllers/driftCheck';
+import { ConvergingPasses } from '../../../src/controllers/convergingPasses';
 import type { HookContext } from '../../../src/controllers/types';
 import type { KubeObject } from '../../../src/metacontroller/types';
 
@@ -32,8 +35,8 @@ function route(annotations: Record<string, string> = {}, uid = 'uid-1'): KubeObj
   };
 }
 
-function context(driftCheckSeconds: number, nowMs: number): HookContext {
-  return { config: { driftCheckSeconds }, now: () => new Date(nowMs) } as unknown as HookContext;
+function context(driftCheckSeconds: number, nowMs: number, converging?: ConvergingPasses): HookContext {
+  return { config: { driftCheckSeconds }, now: () => new Date(nowMs), ...(converging ? { converging } : {}) } as unknown as HookContext;
 }
 
 describe('drift check', () => {
@@ -104,6 +107,53 @@ describe('drift check', () => {
     });
   });
 
+  describe('convergingDecision', () => {
+    /** Passes with a recheck of `recheckMs`, holding one pass of route() with `fp`, `ms` after T0. */
+    function passes(fp: string, ms: number, recheckMs = 5000): ConvergingPasses {
+      const kept = new ConvergingPasses(recheckMs);
+      kept.record(route(), fp, at(0) + ms);
+      return kept;
+    }
+
+    it('answers from the last pass with the same fingerprint until the recheck, and asks back then', () => {
+      // Asked back in the resync's units: 1 s of a 5 s recheck left is 1 s.
+      expect(convergingDecision(route(), 'fp', at(4), passes('fp', 0))).toEqual({ skip: true, resyncAfterSeconds: 1 });
+      // A recheck scaled down with the driver's delays (50 ms for 5 s): 10 ms left is 1 s of the hooks' time.
+      expect(convergingDecision(route(), 'fp', at(0) + 40, passes('fp', 0, 50))).toEqual({ skip: true, resyncAfterSeconds: 1 });
+    });
+
+    it('looks again once the recheck is due, with another fingerprint or object, on verify-now, without passes, or from a future pass', () => {
+      expect(convergingDecision(route(), 'fp', at(5), passes('fp', 0))).toEqual({ skip: false });
+      expect(convergingDecision(route(), 'other', at(1), passes('fp', 0))).toEqual({ skip: false });
+      expect(convergingDecision(route({}, 'uid-2'), 'fp', at(1), passes('fp', 0))).toEqual({ skip: false });
+      expect(convergingDecision(route({ [VERIFY_NOW_ANNOTATION]: '' }), 'fp', at(1), passes('fp', 0))).toEqual({ skip: false });
+      expect(convergingDecision(route(), 'fp', at(1), undefined)).toEqual({ skip: false });
+      expect(convergingDecision(route(), undefined, at(1), passes('fp', 0))).toEqual({ skip: false });
+      expect(convergingDecision(route(), 'fp', at(1), passes('fp', 2000))).toEqual({ skip: false });
+    });
+
+    it('forgets passes once their recheck is due, as later passes are recorded', () => {
+      const kept = new ConvergingPasses(1000);
+      for (let i = 0; i < 10; i++) kept.record(route({}, `uid-${i}`), 'fp', at(0) + i * 200);
+      // At 1.8 s the first five (0–800 ms) are due; recording one more drops them.
+      kept.record(route({}, 'uid-late'), 'fp', at(0) + 1800);
+      expect(kept.size).toBe(6);
+      kept.forget(route({}, 'uid-late'));
+      expect(kept.size).toBe(5);
+    });
+
+    it('is consulted after the drift record (recordDecision)', () => {
+      const verified = route({ [VERIFIED_ANNOTATION]: `fp ${T0}` });
+      const window = driftWindowSeconds(verified, 600);
+      expect(recordDecision(context(600, at(10), passes('fp', 0)), verified, 'fp')).toEqual({
+        skip: true,
+        resyncAfterSeconds: window - 10,
+      });
+      expect(recordDecision(context(600, at(1), passes('fp', 0)), route(), 'fp')).toEqual({ skip: true, resyncAfterSeconds: 4 });
+      expect(recordDecision(context(600, at(1)), route(), 'fp')).toEqual({ skip: false });
+    });
+  });
+
   describe('nextRecord', () => {
     it('keeps a fresh record of the same fingerprint as it is (no write only to move a timestamp)', () => {
       const object = route({ [VERIFIED_ANNOTATION]: `fp ${T0}` });
@@ -149,6 +199,34 @@ describe('drift check', () => {
         annotations: { [VERIFIED_ANNOTATION]: null },
       });
       expect(withVerification(context(600, at(0)), route(), { annotations: {} }, () => 'fp', false)).toEqual({ annotations: {} });
+    });
+
+    it('records a pass that asks to be synced again as converging, with the fingerprint the next sync will see', () => {
+      const converging = new ConvergingPasses(5000);
+      const answer = withVerification(
+        context(600, at(0), converging),
+        route(),
+        { annotations: { recorded: 'arn' }, resyncAfterSeconds: 5 },
+        (next) => (next.metadata.annotations?.recorded === 'arn' ? 'fp-next' : 'fp-now'),
+        false,
+        { recordConverging: true },
+      );
+      // Nothing written on the object for it.
+      expect(answer).toEqual({ annotations: { recorded: 'arn' }, resyncAfterSeconds: 5 });
+      expect(converging.current(route(), at(1))).toEqual({ fingerprint: 'fp-next', atMs: at(0) });
+    });
+
+    it('forgets the pass once verified, and records none without a resync or without the option', () => {
+      const converging = new ConvergingPasses(5000);
+      const record = (answer: { resyncAfterSeconds?: number }, verified: boolean, options = { recordConverging: true }) => {
+        converging.record(route(), 'old', at(0));
+        withVerification(context(600, at(1), converging), route(), answer, () => 'fp', verified, options);
+        return converging.current(route(), at(1));
+      };
+      expect(record({ resyncAfterSeconds: 5 }, false)?.fingerprint).toBe('fp');
+      expect(record({}, true)).toBeUndefined();
+      expect(record({}, false)).toBeUndefined();
+      expect(record({ resyncAfterSeconds: 5 }, false, { recordConverging: false })).toBeUndefined();
     });
 
     it('records nothing with DRIFT_CHECK_SECONDS=0', () => {

@@ -109,6 +109,7 @@ const CUSTOM_CONFIG: Record<string, string | number> = {
   latticeApiRps: 25,
   latticeApiBurst: 50,
   driftCheckSeconds: 120,
+  pendingRecheckMs: 2500,
   orphanSweepSeconds: 900,
   orphanGraceSeconds: 300,
 };
