@@ -7,7 +7,7 @@ import { ASSIGNED_DOMAIN_ANNOTATION, MANAGED_LABEL, MANAGED_LABEL_VALUE, SERVICE
 import { GATEWAY_API_VERSION, GATEWAY_GROUP, ROUTE_KINDS, type AnyRoute, type Gateway } from '../gatewayapi/types';
 import { hasNewerObservedGeneration } from '../metacontroller/conditions';
 import { ObjectIndex } from '../metacontroller/objectIndex';
-import { generationOf } from '../metacontroller/objects';
+import { generationOf, olderFirst } from '../metacontroller/objects';
 import { metadataPatch, statusIfChanged } from '../metacontroller/response';
 import type { DecoratorHookResponse, KubeObject, RelatedResourceRule } from '../metacontroller/types';
 import { resolveServiceNetwork } from '../lattice/serviceNetworks';
@@ -115,6 +115,8 @@ export function createGatewayController(): HookController {
             (ref) => refersTo(ref, gateway) && attachToGateway(route, ref, gateway, analyses, namespaces).reason === 'Accepted',
           ),
         )
+        // Oldest first: the first 16 stay put while a fleet attaches (the Gateway's status changing re-syncs every route).
+        .sort(olderFirst)
         .map((route) => route.metadata.annotations?.[ASSIGNED_DOMAIN_ANNOTATION])
         .filter((name): name is string => typeof name === 'string' && name !== '');
 

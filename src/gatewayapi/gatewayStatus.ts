@@ -18,7 +18,7 @@ export interface GatewayFacts {
   certificateProblems?: ReadonlyMap<string, string> | undefined;
   attachedRoutes: ReadonlyMap<string, number>;
   network: NetworkResolution;
-  /** Lattice DNS names of the routes attached to this Gateway. */
+  /** Lattice DNS names of the routes attached to this Gateway, oldest route first. */
   addresses: readonly string[];
 }
 
@@ -150,7 +150,7 @@ export function buildGatewayStatus(facts: GatewayFacts, options: { generation: n
     };
   });
 
-  const addresses = [...new Set(facts.addresses)].sort().slice(0, MAX_ADDRESSES);
+  const addresses = [...new Set(facts.addresses)].slice(0, MAX_ADDRESSES);
   if (addresses.length > 0) status.addresses = addresses.map((value) => ({ type: 'Hostname', value }));
   else delete status.addresses;
   return status;

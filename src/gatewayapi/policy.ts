@@ -1,6 +1,6 @@
 import { condition, type DesiredCondition } from '../metacontroller/conditions';
 import type { ObjectIndex } from '../metacontroller/objectIndex';
-import { groupOf } from '../metacontroller/objects';
+import { groupOf, olderFirst } from '../metacontroller/objects';
 import type { KubeObject } from '../metacontroller/types';
 import { referencePermitted } from './referenceGrants';
 import { GATEWAY_GROUP } from './types';
@@ -117,15 +117,6 @@ export function resolvePolicyTarget<T extends KubeObject>(
     };
   }
   return { state: 'found', target, ref };
-}
-
-function olderFirst(a: KubeObject, b: KubeObject): number {
-  const ta = a.metadata.creationTimestamp ?? '';
-  const tb = b.metadata.creationTimestamp ?? '';
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  const na = `${a.metadata.namespace ?? ''}/${a.metadata.name}`;
-  const nb = `${b.metadata.namespace ?? ''}/${b.metadata.name}`;
-  return na < nb ? -1 : na > nb ? 1 : 0;
 }
 
 /**

@@ -25,6 +25,16 @@ export function qualifiedName(object: { metadata: { name: string; namespace?: st
   return namespace ? `${namespace}/${name}` : name;
 }
 
+/** Oldest first (creationTimestamp), then `namespace/name`: the Gateway API's tie-break between objects. */
+export function olderFirst(a: KubeObject, b: KubeObject): number {
+  const at = a.metadata.creationTimestamp ?? '';
+  const bt = b.metadata.creationTimestamp ?? '';
+  if (at !== bt) return at < bt ? -1 : 1;
+  const an = `${a.metadata.namespace ?? ''}/${a.metadata.name}`;
+  const bn = `${b.metadata.namespace ?? ''}/${b.metadata.name}`;
+  return an < bn ? -1 : an > bn ? 1 : 0;
+}
+
 export function generationOf(object: KubeObject): number {
   return object.metadata.generation ?? 0;
 }

@@ -1,3 +1,4 @@
+import { olderFirst } from '../metacontroller/objects';
 import { createHash } from 'node:crypto';
 import { KEY_PREFIX, MANAGED_LABEL, MANAGED_LABEL_VALUE, SERVICE_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
 import { routeParents } from '../gatewayapi/routeParents';
@@ -96,14 +97,6 @@ export function ownsRule(route: AnyRoute, role: GroupRole['role'], ruleName: str
  */
 function namesHostname(route: AnyRoute, domain: string): boolean {
   return (route.spec?.hostnames ?? []).some((h) => h.toLowerCase() === domain.toLowerCase());
-}
-
-/** Oldest first (creationTimestamp), then `namespace/name`: the Gateway API's tie-break across routes. */
-function byAge(a: AnyRoute, b: AnyRoute): number {
-  const at = a.metadata.creationTimestamp ?? '';
-  const bt = b.metadata.creationTimestamp ?? '';
-  if (at !== bt) return at < bt ? -1 : 1;
-  return routeId(a) < routeId(b) ? -1 : routeId(a) > routeId(b) ? 1 : 0;
 }
 
 export interface Member {
@@ -212,7 +205,7 @@ export function groupMembers(
     if (built.model && !built.noValidRule && groupKeyOf(other.kind, built.model) === key) members.push({ route: other, built });
   }
   return {
-    live: members.filter((m) => m.route.metadata.deletionTimestamp === undefined).sort((a, b) => byAge(a.route, b.route)),
+    live: members.filter((m) => m.route.metadata.deletionTimestamp === undefined).sort((a, b) => olderFirst(a.route, b.route)),
     leaving: members.filter((m) => m.route.metadata.deletionTimestamp !== undefined),
   };
 }
@@ -236,7 +229,7 @@ export function withHostnameGroup(
   const { live: others, leaving } = groupMembers(route, adapter, key, domain, index, options);
   if (others.length === 0 && leaving.length === 0) return built;
   const live: Member[] = [{ route, built }, ...others];
-  live.sort((a, b) => byAge(a.route, b.route));
+  live.sort((a, b) => olderFirst(a.route, b.route));
   const leader = electLeader(
     live.map((m) => m.route),
     key,

@@ -225,6 +225,22 @@ describe('Metacontroller driver', () => {
     expect(cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' }).metadata.labels?.step).toBe('two');
   });
 
+  it('is stable when only polls are due, even when a pass over them outlasts their period', async () => {
+    cluster.apply(httpRoute('shop'));
+    let calls = 0;
+    // A periodic check (120 s, 1.2 s as the driver times it), due again below: as in a world so large that one pass outlasts it.
+    handlers.set('/d/sync', () => ((calls += 1), { body: { resyncAfterSeconds: 120 } }));
+    await driver.runUntilStable({ timeoutMs: 5000 });
+    expect(calls).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    await driver.runUntilStable({ timeoutMs: 5000 });
+    expect(calls).toBe(1);
+    // A periodic resync of everything (Metacontroller's resyncPeriodSeconds) runs before the world is stable again.
+    driver.resyncAll();
+    await driver.runUntilStable({ timeoutMs: 5000 });
+    expect(calls).toBe(2);
+  });
+
   it('uses v1 keys and drops other namespaces for a v1 hook of a namespaced object', async () => {
     cluster.apply({ apiVersion: `${GW}/v1`, kind: 'GRPCRoute', metadata: { name: 'rpc', namespace: 'apps' }, spec: {} });
     cluster.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'mine', namespace: 'apps' }, spec: {} });

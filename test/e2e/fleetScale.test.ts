@@ -1,5 +1,10 @@
 import { DeleteRuleCommand, DeregisterTargetsCommand, ListListenersCommand, ListRulesCommand } from '@aws-sdk/client-vpc-lattice';
-import { PROGRAMMED_CONDITION, SERVICE_ARN_ANNOTATION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
+import {
+  ASSIGNED_DOMAIN_ANNOTATION,
+  PROGRAMMED_CONDITION,
+  SERVICE_ARN_ANNOTATION,
+  VERIFIED_ANNOTATION,
+} from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
 import { conditionsOf, GW, OURS, statusOf, summary } from '../support/assertions';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
@@ -126,6 +131,24 @@ describe('fleet scale: AWS calls per change do not grow with the fleet (driver +
       expect(resynced.filter((controller) => !calls.some((c) => c.controller === controller))).toEqual([]);
       expect(calls.filter((c) => c.wrote)).toEqual([]);
       expect((await h.admin.calls()).total).toBe(0);
+    }, 120_000);
+
+    it("lists the oldest routes' DNS names in the Gateway's addresses, so that a route added later does not change them", async () => {
+      h = await fleet();
+      // Created one after the other against the order of their names (and of their DNS names).
+      const oldestFirst = Array.from({ length: 17 }, (_, i) => `r${String(16 - i).padStart(2, '0')}`);
+      for (const name of oldestFirst) {
+        h.cluster.apply(httpRoute('apps', name, SPEC));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await h.driver.runUntil(() => oldestFirst.every((n) => programmed(h, n)), { timeoutMs: 120_000 });
+      await h.driver.runUntilStable({ timeoutMs: 120_000 });
+      const addresses = () => (statusOf(h.cluster.mustGet(gatewayRef)).addresses as { value: string }[]).map((a) => a.value);
+      const dnsName = (name: string) => h.cluster.mustGet(routeRef(name)).metadata.annotations?.[ASSIGNED_DOMAIN_ANNOTATION];
+      expect(addresses()).toEqual(oldestFirst.slice(0, 16).map(dnsName));
+      // The youngest route, whose name (and DNS name) comes first.
+      await addRoutes(h, ['a-newcomer']);
+      expect(addresses()).toEqual(oldestFirst.slice(0, 16).map(dnsName));
     }, 120_000);
 
     it('with DRIFT_CHECK_SECONDS=0 every re-sync observes Lattice again (today the verification costs reads)', async () => {

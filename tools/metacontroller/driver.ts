@@ -120,6 +120,9 @@ export class MetacontrollerDriver {
     for (;;) {
       if (!options.stopWhenStable && predicate()) return;
       const work = this.#dueWork();
+      // Only polls are due (periodic checks of a world with nothing else to do): that is stable. In a
+      // large world a pass over the polls can outlast their period, so running them would never end.
+      if (options.stopWhenStable && this.#queue.isStable() && work.every((item) => item.byResync)) return;
       if (work.length > 0) {
         for (const item of work) {
           await this.#process(item);

@@ -59,9 +59,9 @@ export class SyncQueue {
     }
   }
 
-  /** A periodic resync, due now. */
+  /** A periodic resync, due now: it runs before the world counts as stable again. */
   resyncNow(key: string, now: number): void {
-    this.#schedules.set(key, { dueAt: now, polling: true });
+    this.#schedules.set(key, { dueAt: now, polling: false });
   }
 
   /** The hook answered 429: call it again after the delay. */

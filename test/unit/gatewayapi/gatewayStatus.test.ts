@@ -84,7 +84,7 @@ describe('Gateway status', () => {
     expect(programmed?.message).toContain('Found 2 VPC Lattice service networks matching "edge" (sn-b, sn-a)');
   });
 
-  it('drops listener entries of removed listeners, keeps foreign conditions, and publishes sorted Hostname addresses', () => {
+  it('drops listener entries of removed listeners, keeps foreign conditions, and publishes Hostname addresses once each, in the order given', () => {
     const gw = gateway('infra', 'edge', 'lattice', [{ name: 'http', protocol: 'HTTP', port: 80 }], {
       status: {
         conditions: [{ type: 'example.io/Audited', status: 'True', reason: 'Audited', message: '', lastTransitionTime: NOW }],
@@ -117,8 +117,8 @@ describe('Gateway status', () => {
       Programmed: 'True/Programmed',
     });
     expect(status.addresses).toEqual([
-      { type: 'Hostname', value: 'a-svc.aws' },
       { type: 'Hostname', value: 'b-svc.aws' },
+      { type: 'Hostname', value: 'a-svc.aws' },
     ]);
   });
 
