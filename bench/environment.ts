@@ -13,6 +13,8 @@ export interface BenchEnvironmentOptions {
   root: string;
   transitionMs: number;
   timeScale: number;
+  /** The server's DRIFT_CHECK_SECONDS. */
+  driftCheckSeconds: number;
   /** Emulator throttle and the server's LATTICE_API_RPS / LATTICE_API_BURST; none: unthrottled. */
   rate?: { perSecond: number; burst: number };
   /**
@@ -43,6 +45,7 @@ function serverEnv(options: BenchEnvironmentOptions): Record<string, string> {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     ...scaledDelays(options.timeScale),
+    DRIFT_CHECK_SECONDS: String(options.driftCheckSeconds),
   };
   if (options.rate) {
     env.LATTICE_API_RPS = String(options.rate.perSecond);

@@ -26,6 +26,8 @@ export interface BenchOptions {
   transitionMs: number;
   /** Multiplies the resync delays hooks ask for (a 5 s "look again" becomes 5 s × timeScale). */
   timeScale: number;
+  /** The server's DRIFT_CHECK_SECONDS (real time: a 1,000-route run outlasts the default 600 s window). */
+  driftCheckSeconds: number;
   /** Emulator throttle, also the server's LATTICE_API_RPS / LATTICE_API_BURST; undefined: unthrottled. */
   rate?: { perSecond: number; burst: number };
   /** Where the hook server runs (see BenchEnvironmentOptions). */

@@ -11,6 +11,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --emulator-burst B   the emulator's bucket size and the server's LATTICE_API_BURST (default: R)
   --transition-ms N    how long the emulator keeps resources *_IN_PROGRESS (default 20)
   --time-scale X       multiplies the resync delays hooks ask for (default 0.01)
+  --drift-check-seconds S  the server's DRIFT_CHECK_SECONDS (default 86400: no drift check falls within a run,
+                       so each phase counts its own calls; 0: verify on every sync)
   --help               this text
 
 Figures are printed; the exit code is 1 when the run went wrong (a route never Programmed, Lattice
@@ -29,6 +31,7 @@ const FLAGS = new Set([
   '--emulator-burst',
   '--transition-ms',
   '--time-scale',
+  '--drift-check-seconds',
   '--help',
 ]);
 /** Flags whose value may be left out. */
@@ -68,6 +71,7 @@ export function parseBenchArgs(args: readonly string[]): ParsedOptions | 'help' 
     gatewaySamples: whole('--gateway-samples', fleet === undefined ? 20 : 100),
     transitionMs: given.get('--transition-ms') ?? 20,
     timeScale: given.get('--time-scale') ?? 0.01,
+    driftCheckSeconds: whole('--drift-check-seconds', 86400),
     ...(rps === undefined
       ? {}
       : { rate: { perSecond: Math.max(1, Math.floor(rps)), burst: Math.max(1, Math.floor(given.get('--emulator-burst') ?? rps)) } }),

@@ -61,7 +61,7 @@ export function benchReport(result: BenchResult): string[] {
     `  ${options.routes} HTTPRoutes (2 Services, 3 Lattice rules each) on one Gateway; ${result.objects} objects applied in all; ${rate}`,
   );
   lines.push(
-    `  emulator transitions ${options.transitionMs} ms; resync delays x${options.timeScale}; server ${options.server === 'child' ? 'in its own process' : 'in the benchmark process'}`,
+    `  emulator transitions ${options.transitionMs} ms; resync delays x${options.timeScale}; DRIFT_CHECK_SECONDS=${options.driftCheckSeconds}; server ${options.server === 'child' ? 'in its own process' : 'in the benchmark process'}`,
   );
   const raised = Object.entries(result.quotas).map(([key, value]) => `${key} ${value}`);
   if (raised.length > 0)

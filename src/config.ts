@@ -36,7 +36,7 @@ export interface Config {
   readonly externalDnsEndpoints: boolean;
   /** Longest time an object goes without a full look at Lattice (0: look on every sync). */
   readonly driftCheckSeconds: number;
-  /** How long a converging object answers from its last full pass before it looks at Lattice again (0: look on every sync). */
+  /** The longest a converging object answers from its last full pass, within the resync that pass asked for (0: a full pass on every sync). */
   readonly pendingRecheckMs: number;
   /** The process's AWS call budget: calls per second and burst, shared by all concurrent hooks. */
   readonly apiRatePerSecond: number;
@@ -173,7 +173,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     listenersPerService: integer(env, 'LATTICE_LISTENERS_PER_SERVICE', 2, 1, 100),
     externalDnsEndpoints: boolean(env, 'EXTERNAL_DNS_ENDPOINTS', false),
     driftCheckSeconds: integer(env, 'DRIFT_CHECK_SECONDS', 600, 0, 86400),
-    pendingRecheckMs: integer(env, 'PENDING_RECHECK_MS', DEFAULT_PENDING_RECHECK_MS, 0, 600000),
+    pendingRecheckMs: integer(env, 'PENDING_RECHECK_MS', DEFAULT_PENDING_RECHECK_MS, 0, 60000),
     // Lattice publishes no per-API rate: stay well under what an account's other tools leave free.
     // The embedded emulator is local and unthrottled unless told otherwise.
     apiRatePerSecond: integer(env, 'LATTICE_API_RPS', onAws ? 10 : 1000, 1, 10000),

@@ -3,29 +3,40 @@ import type { KubeObject } from '../metacontroller/types';
 /** Past this many objects converging at once, the oldest passes are forgotten (they only cost a full pass). */
 const MAX_PASSES = 100_000;
 
+/** The last full pass of an object still converging. */
+export interface ConvergingPass {
+  /** What the pass depended on, as the next sync sees the object. */
+  fingerprint: string;
+  atMs: number;
+  /** When the pass asked to be synced again (epoch ms). */
+  resyncAtMs: number;
+  /** The attachments the pass answered (a route's DNSEndpoint): a held sync answers them again. */
+  attachments?: KubeObject[];
+}
+
 /**
  * The last full pass of each object still converging (waiting on Lattice, or refused), in this
- * process's memory: the fingerprint of what the pass depended on, as the next sync will see it,
- * and when it ran. It is a cache, not state: a restarted server or another replica has none and
+ * process's memory. It is a cache, not state: a restarted server or another replica has none and
  * makes a full pass, as before. Kept out of the object so that a converging object is not
  * rewritten on every pass (each write would trigger another sync of it).
  */
 export class ConvergingPasses {
-  readonly #passes = new Map<string, { fingerprint: string; atMs: number }>();
+  readonly #passes = new Map<string, ConvergingPass>();
 
+  /** `recheckMs`: the longest a pass is answered from (PENDING_RECHECK_MS). */
   constructor(readonly recheckMs: number) {}
 
-  /** The recorded pass of `object`, while its recheck is not due. */
-  current(object: KubeObject, nowMs: number): { fingerprint: string; atMs: number } | undefined {
+  /** The recorded pass of `object`, while neither its recheck nor the resync it asked for is due. */
+  current(object: KubeObject, nowMs: number): ConvergingPass | undefined {
     const pass = this.#passes.get(keyOf(object));
-    return pass !== undefined && pass.atMs <= nowMs && nowMs < pass.atMs + this.recheckMs ? pass : undefined;
+    return pass !== undefined && pass.atMs <= nowMs && nowMs < this.#heldUntil(pass) ? pass : undefined;
   }
 
-  record(object: KubeObject, fingerprint: string, atMs: number): void {
+  record(object: KubeObject, pass: ConvergingPass): void {
     const key = keyOf(object);
     this.#passes.delete(key);
-    this.#passes.set(key, { fingerprint, atMs });
-    this.#prune(atMs);
+    this.#passes.set(key, pass);
+    this.#prune(pass.atMs);
   }
 
   forget(object: KubeObject): void {
@@ -36,10 +47,14 @@ export class ConvergingPasses {
     return this.#passes.size;
   }
 
+  #heldUntil(pass: ConvergingPass): number {
+    return Math.min(pass.atMs + this.recheckMs, pass.resyncAtMs);
+  }
+
   /** Entries are in the order recorded: the expired ones are at the front. */
   #prune(nowMs: number): void {
     for (const [key, pass] of this.#passes) {
-      if (this.#passes.size <= MAX_PASSES && pass.atMs + this.recheckMs > nowMs) return;
+      if (this.#passes.size <= MAX_PASSES && this.#heldUntil(pass) > nowMs) return;
       this.#passes.delete(key);
     }
   }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { MANAGED_LABEL, VERIFIED_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../gatewayapi/ourKeys';
-import { DEFAULT_PENDING_RECHECK_MS } from '../config';
 import type { DecoratorHookResponse, KubeObject, MetadataPatch } from '../metacontroller/types';
 import { canonicalJson } from '../model/canonicalJson';
 import type { ConvergingPasses } from './convergingPasses';
@@ -74,7 +73,8 @@ export function driftWindowSeconds(object: KubeObject, driftCheckSeconds: number
   return Math.max(1, Math.floor(driftCheckSeconds * (0.5 + spread / 2)));
 }
 
-export type SkipDecision = { skip: true; resyncAfterSeconds: number } | { skip: false };
+/** `attachments`: what the skipped sync answers as attachments, when the last pass said (a converging one). */
+export type SkipDecision = { skip: true; resyncAfterSeconds: number; attachments?: KubeObject[] } | { skip: false };
 
 /** Whether this sync may answer from the record: same fingerprint, verified within the window, no verify-now. */
 export function skipDecision(
@@ -95,7 +95,8 @@ export function skipDecision(
 
 /**
  * Whether this sync may answer from the last full pass of an object still converging: same
- * fingerprint, within the recheck of that pass, no verify-now. It is asked back when the recheck is due.
+ * fingerprint, before the pass's recheck and the resync it asked for, no verify-now. It is asked
+ * back when that pass asked to be.
  */
 export function convergingDecision(
   object: KubeObject,
@@ -107,10 +108,8 @@ export function convergingDecision(
     return { skip: false };
   const pass = passes.current(object, nowMs);
   if (pass?.fingerprint !== fingerprint) return { skip: false };
-  // In the resync's units: the recheck stands for the 5 s a converging object asks for, which a
-  // Metacontroller stand-in that scales delays (tests, demo, benchmark) scales like the recheck.
-  const remaining = (pass.atMs + passes.recheckMs - nowMs) / passes.recheckMs;
-  return { skip: true, resyncAfterSeconds: (remaining * DEFAULT_PENDING_RECHECK_MS) / 1000 };
+  const resyncAfterSeconds = (pass.resyncAtMs - nowMs) / 1000;
+  return { skip: true, resyncAfterSeconds, ...(pass.attachments ? { attachments: pass.attachments } : {}) };
 }
 
 /** Whether this sync may answer from the object's records: verified and fresh, or converging and not due. */
@@ -188,7 +187,13 @@ export function withVerification(
   const annotations = { ...(answer.annotations ?? {}), ...metadataChanges(object, record) };
   // A pass that asks to be synced again answers the syncs before then (see convergingDecision).
   const converging = options.recordConverging && !verified && answer.resyncAfterSeconds !== undefined ? fingerprint(next) : undefined;
-  if (converging !== undefined) ctx.converging?.record(object, converging, nowMs);
+  if (converging !== undefined && answer.resyncAfterSeconds !== undefined)
+    ctx.converging?.record(object, {
+      fingerprint: converging,
+      atMs: nowMs,
+      resyncAtMs: nowMs + answer.resyncAfterSeconds * 1000,
+      ...(answer.attachments ? { attachments: answer.attachments } : {}),
+    });
   else ctx.converging?.forget(object);
   const resync = earliest(answer.resyncAfterSeconds, verified && drift > 0 ? driftWindowSeconds(object, drift) : undefined);
   const { resyncAfterSeconds: _resync, ...rest } = answer;

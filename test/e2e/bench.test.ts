@@ -22,6 +22,7 @@ describe('npm run bench (a small run, so that it cannot rot; figures are call co
       gatewaySamples: 3,
       transitionMs: 5,
       timeScale: 0.005,
+      driftCheckSeconds: 600,
       server: 'in-process',
     });
   }, 60_000);
@@ -93,6 +94,7 @@ describe('npm run bench -- --emulator-rps (the emulator throttled, the server bu
       gatewaySamples: 0,
       transitionMs: 5,
       timeScale: 0.005,
+      driftCheckSeconds: 600,
       server: 'in-process',
       rate: { perSecond: 50, burst: 5 },
     });

@@ -1,4 +1,12 @@
-import { CreateServiceNetworkCommand, GetListenerCommand, GetServiceCommand, ListListenersCommand } from '@aws-sdk/client-vpc-lattice';
+import {
+  CreateServiceCommand,
+  CreateServiceNetworkCommand,
+  CreateServiceNetworkServiceAssociationCommand,
+  GetListenerCommand,
+  GetServiceCommand,
+  ListListenersCommand,
+  ListServiceNetworksCommand,
+} from '@aws-sdk/client-vpc-lattice';
 import { PROGRAMMED_CONDITION } from '../../src/gatewayapi/ourKeys';
 import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { GW, statusOf, summary, writeCalls } from '../support/assertions';
@@ -225,6 +233,38 @@ describe('GRPCRoute, TLSRoute, custom domains and DNS, end to end', () => {
     await h.admin.ok('DELETE', 'faults');
     await h.driver.runUntil(() => parent(h, 'HTTPRoute', 'shop')[PROGRAMMED_CONDITION] === 'True/Programmed');
     expect(h.cluster.get(endpointRef)?.spec).toEqual(before);
+  });
+
+  it('publishes no DNSEndpoint while another service holds the hostname, also through the syncs answered from that pass', async () => {
+    // Delays at half speed: a sync within 2.5 s of the refused pass is answered from it.
+    h = await setUp({ env: { EXTERNAL_DNS_ENDPOINTS: 'true' }, components: ['components/external-dns'], timeScale: 0.5 });
+    const endpointRef = { group: 'externaldns.k8s.io', kind: 'DNSEndpoint', namespace: 'apps', name: 'taken-dns' };
+    const foreign = await h.lattice.send(new CreateServiceCommand({ name: 'someone-else', customDomainName: 'taken.example.com' }));
+    const network = (await h.lattice.send(new ListServiceNetworksCommand({}))).items?.find((n) => n.name === 'edge');
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the emulator's 20 ms CREATE_IN_PROGRESS
+    await h.lattice.send(
+      new CreateServiceNetworkServiceAssociationCommand({ serviceIdentifier: foreign.id, serviceNetworkIdentifier: network?.id }),
+    );
+    h.cluster.apply(
+      routeObject('HTTPRoute', 'taken', {
+        parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'https-cert' }],
+        hostnames: ['taken.example.com'],
+        rules: [{ backendRefs: [{ name: 'web', port: 80 }] }],
+      }),
+    );
+    await h.driver.runUntil(() => parent(h, 'HTTPRoute', 'taken')[PROGRAMMED_CONDITION] === 'False/HostnameConflict', {
+      timeoutMs: 60_000,
+    });
+    expect(h.cluster.get(endpointRef)).toBeUndefined();
+
+    // Every route of the Gateway is synced again (a label on it); the route answers from its refused pass.
+    const before = h.driver.calls.length;
+    const edge = h.cluster.mustGet({ group: GW, kind: 'Gateway', namespace: 'infra', name: 'edge' });
+    h.cluster.apply({ ...edge, metadata: { ...edge.metadata, labels: { ...edge.metadata.labels, team: 'edge' } } });
+    const routeSyncs = () => h.driver.calls.slice(before).filter((c) => c.controller === 'lattice-httproute' && c.hook === 'sync');
+    await h.driver.runUntil(() => routeSyncs().length > 0, { timeoutMs: 30_000 });
+    expect(h.cluster.get(endpointRef)).toBeUndefined();
+    expect(parent(h, 'HTTPRoute', 'taken')[PROGRAMMED_CONDITION]).toBe('False/HostnameConflict');
   });
 
   it('keeps a DNSEndpoint for the hostname, removes it with the hostname, and leaves nothing behind on delete', async () => {

@@ -11,7 +11,7 @@ import { metadataPatch, statusIfChanged } from '../../metacontroller/response';
 import type { DecoratorHookRequest, DecoratorHookResponse } from '../../metacontroller/types';
 import type { RouteKindAdapter } from '../../model/routeKinds';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from '../types';
-import { certificateFor } from './certificate';
+import { type CertificateLookup, discovered, rememberedCertificate } from './certificate';
 import { DNS_ENDPOINT_API_VERSION, dnsEndpoints } from './dnsEndpoints';
 import { annotationsFor, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
 import { forgetVerification, recordDecision, withVerification } from '../driftCheck';
@@ -24,6 +24,7 @@ import {
   publishedKeyOf,
   SERVES_GROUP_ANNOTATION,
   servingMark,
+  SHARED_SERVICE_ANNOTATION,
 } from '../../model/hostnameGroup';
 import type { BuiltRoute } from '../../model/routeModel';
 import { relatedResources } from './relatedResources';
@@ -58,22 +59,30 @@ async function sync(
   const generation = generationOf(route);
   const index = ObjectIndex.fromDecoratorRequest(request);
   const parents = routeParents(route, index, ctx.config.controllerName);
-  const certificate = await certificateFor(route, parents, ctx);
   const { controllerName, ...modelOptions } = routeModelOptionsOf(ctx);
-  const options = { ...modelOptions, ...(certificate.arn ? { discoveredCertificateArn: certificate.arn } : {}) };
-  const inputs: RouteInputs = { route, adapter, parents, index, options, controllerName };
-  const fingerprint = (next: AnyRoute) => routeFingerprint({ ...inputs, route: next });
-  const decision = recordDecision(ctx, route, fingerprint(route));
+  const inputsWith = (certificate: CertificateLookup): RouteInputs => ({
+    route,
+    adapter,
+    parents,
+    index,
+    options: { ...modelOptions, ...(certificate.arn ? { discoveredCertificateArn: certificate.arn } : {}) },
+    controllerName,
+  });
+  // Decided on what the route remembers: a held sync does not look its certificate up in ACM either.
+  const remembered = rememberedCertificate(route, parents);
+  const decision = recordDecision(ctx, route, routeFingerprint(inputsWith(remembered)));
   if (decision.skip) {
     // Nothing it depends on changed since a pass verified (within its drift window) or still converging (before its recheck): status and record stand.
-    const dnsName = route.metadata.annotations?.[ASSIGNED_DOMAIN_ANNOTATION];
     return {
       status: null,
       annotations: {},
-      ...(withDns ? { attachments: dnsEndpoints(route, dnsName, parents) } : {}),
+      ...(withDns ? { attachments: decision.attachments ?? dnsEndpoints(route, verifiedDnsName(route), parents) } : {}),
       resyncAfterSeconds: decision.resyncAfterSeconds,
     };
   }
+  const certificate = remembered.discoverFor === undefined ? remembered : await discovered(remembered.discoverFor, ctx);
+  const inputs = inputsWith(certificate);
+  const fingerprint = (next: AnyRoute) => routeFingerprint({ ...inputs, route: next });
   const { built, outcome, verified } = await programRoute(ctx, inputs);
 
   const stale = hasNewerObservedGeneration(
@@ -126,6 +135,12 @@ async function finalize(
     now: ctx.now().toISOString(),
   });
   return { status: statusIfChanged(route.status, status), annotations, ...(withDns ? { attachments: [] } : {}), finalized: true };
+}
+
+/** The DNS name a verified route publishes: its own service's (a follower serves through its leader's, which publishes it). */
+function verifiedDnsName(route: AnyRoute): string | undefined {
+  const annotations = route.metadata.annotations ?? {};
+  return annotations[SHARED_SERVICE_ANNOTATION] === undefined ? annotations[ASSIGNED_DOMAIN_ANNOTATION] : undefined;
 }
 
 /** The labels by which routes serving the same hostname find each other and say which group they are in (see hostnameGroup). */

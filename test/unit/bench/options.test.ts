@@ -3,7 +3,16 @@ import { fleetQuotas } from '../../../bench/fleet';
 
 describe('npm run bench -- options', () => {
   it('defaults to a small, fast run', () => {
-    expect(parseBenchArgs([])).toEqual({ routes: 20, rounds: 5, rollout: 0, gatewaySamples: 20, transitionMs: 20, timeScale: 0.01 });
+    expect(parseBenchArgs([])).toEqual({
+      routes: 20,
+      rounds: 5,
+      rollout: 0,
+      gatewaySamples: 20,
+      transitionMs: 20,
+      timeScale: 0.01,
+      driftCheckSeconds: 86400,
+    });
+    expect(parseBenchArgs(['--drift-check-seconds', '600'])).toMatchObject({ driftCheckSeconds: 600 });
   });
 
   it('--fleet alone is 1,000 routes; --rollout alone is 10 routes', () => {

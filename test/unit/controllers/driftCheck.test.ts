@@ -108,18 +108,27 @@ describe('drift check', () => {
   });
 
   describe('convergingDecision', () => {
-    /** Passes with a recheck of `recheckMs`, holding one pass of route() with `fp`, `ms` after T0. */
-    function passes(fp: string, ms: number, recheckMs = 5000): ConvergingPasses {
+    /** Passes with a recheck of `recheckMs`, holding one pass of route() with `fp`, `ms` after T0, that asked back after `resyncSeconds`. */
+    function passes(fp: string, ms: number, recheckMs = 5000, resyncSeconds = 5): ConvergingPasses {
       const kept = new ConvergingPasses(recheckMs);
-      kept.record(route(), fp, at(0) + ms);
+      kept.record(route(), { fingerprint: fp, atMs: at(0) + ms, resyncAtMs: at(0) + ms + resyncSeconds * 1000 });
       return kept;
     }
 
-    it('answers from the last pass with the same fingerprint until the recheck, and asks back then', () => {
-      // Asked back in the resync's units: 1 s of a 5 s recheck left is 1 s.
+    it('answers from the last pass with the same fingerprint until the recheck, and asks back when the pass asked to be', () => {
       expect(convergingDecision(route(), 'fp', at(4), passes('fp', 0))).toEqual({ skip: true, resyncAfterSeconds: 1 });
-      // A recheck scaled down with the driver's delays (50 ms for 5 s): 10 ms left is 1 s of the hooks' time.
-      expect(convergingDecision(route(), 'fp', at(0) + 40, passes('fp', 0, 50))).toEqual({ skip: true, resyncAfterSeconds: 1 });
+      // A pass that asked for 60 s (refused) is held for the recheck only, and still asked back at 60 s.
+      expect(convergingDecision(route(), 'fp', at(4), passes('fp', 0, 5000, 60))).toEqual({ skip: true, resyncAfterSeconds: 56 });
+      expect(convergingDecision(route(), 'fp', at(6), passes('fp', 0, 5000, 60))).toEqual({ skip: false });
+      // A recheck longer than the pass's own resync ends with that resync.
+      expect(convergingDecision(route(), 'fp', at(5), passes('fp', 0, 10000, 5))).toEqual({ skip: false });
+    });
+
+    it('answers the attachments of that pass', () => {
+      const kept = new ConvergingPasses(5000);
+      const dns = { apiVersion: 'externaldns.k8s.io/v1alpha1', kind: 'DNSEndpoint', metadata: { name: 'shop' } };
+      kept.record(route(), { fingerprint: 'fp', atMs: at(0), resyncAtMs: at(5), attachments: [dns] });
+      expect(convergingDecision(route(), 'fp', at(1), kept)).toEqual({ skip: true, resyncAfterSeconds: 4, attachments: [dns] });
     });
 
     it('looks again once the recheck is due, with another fingerprint or object, on verify-now, without passes, or from a future pass', () => {
@@ -132,11 +141,11 @@ describe('drift check', () => {
       expect(convergingDecision(route(), 'fp', at(1), passes('fp', 2000))).toEqual({ skip: false });
     });
 
-    it('forgets passes once their recheck is due, as later passes are recorded', () => {
+    it('forgets passes once they are due, as later passes are recorded', () => {
       const kept = new ConvergingPasses(1000);
-      for (let i = 0; i < 10; i++) kept.record(route({}, `uid-${i}`), 'fp', at(0) + i * 200);
+      for (let i = 0; i < 10; i++) kept.record(route({}, `uid-${i}`), { fingerprint: 'fp', atMs: at(0) + i * 200, resyncAtMs: at(5) });
       // At 1.8 s the first five (0–800 ms) are due; recording one more drops them.
-      kept.record(route({}, 'uid-late'), 'fp', at(0) + 1800);
+      kept.record(route({}, 'uid-late'), { fingerprint: 'fp', atMs: at(0) + 1800, resyncAtMs: at(5) });
       expect(kept.size).toBe(6);
       kept.forget(route({}, 'uid-late'));
       expect(kept.size).toBe(5);
@@ -213,13 +222,13 @@ describe('drift check', () => {
       );
       // Nothing written on the object for it.
       expect(answer).toEqual({ annotations: { recorded: 'arn' }, resyncAfterSeconds: 5 });
-      expect(converging.current(route(), at(1))).toEqual({ fingerprint: 'fp-next', atMs: at(0) });
+      expect(converging.current(route(), at(1))).toEqual({ fingerprint: 'fp-next', atMs: at(0), resyncAtMs: at(5) });
     });
 
     it('forgets the pass once verified, and records none without a resync or without the option', () => {
       const converging = new ConvergingPasses(5000);
       const record = (answer: { resyncAfterSeconds?: number }, verified: boolean, options = { recordConverging: true }) => {
-        converging.record(route(), 'old', at(0));
+        converging.record(route(), { fingerprint: 'old', atMs: at(0), resyncAtMs: at(5) });
         withVerification(context(600, at(1), converging), route(), answer, () => 'fp', verified, options);
         return converging.current(route(), at(1));
       };
