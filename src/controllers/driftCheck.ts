@@ -19,8 +19,8 @@ import type { HookContext } from './types';
  * An object still converging (waiting on Lattice, or refused) asks to be synced again shortly; the
  * syncs Metacontroller sends it meanwhile for other reasons (a Gateway's status changing while a
  * fleet attaches) answer from its last full pass (kept in memory, see ConvergingPasses) when nothing
- * it depends on changed, until PENDING_RECHECK_MS after that pass. What it waits for is in Lattice,
- * which it would not look at again sooner anyway.
+ * it depends on changed, for at most PENDING_RECHECK_MS and never past the resync that pass asked
+ * for. What it waits for is in Lattice, which it would not look at again sooner anyway.
  */
 
 /** Stable digest of everything a sync's Lattice work depends on. */
@@ -186,12 +186,13 @@ export function withVerification(
   const record = recordPatch(object, verified ? fingerprint(next) : undefined, nowMs, drift);
   const annotations = { ...(answer.annotations ?? {}), ...metadataChanges(object, record) };
   // A pass that asks to be synced again answers the syncs before then (see convergingDecision).
-  const converging = options.recordConverging && !verified && answer.resyncAfterSeconds !== undefined ? fingerprint(next) : undefined;
-  if (converging !== undefined && answer.resyncAfterSeconds !== undefined)
+  const asksBack = answer.resyncAfterSeconds;
+  const converging = options.recordConverging && !verified && asksBack !== undefined ? fingerprint(next) : undefined;
+  if (converging !== undefined && asksBack !== undefined)
     ctx.converging?.record(object, {
       fingerprint: converging,
       atMs: nowMs,
-      resyncAtMs: nowMs + answer.resyncAfterSeconds * 1000,
+      resyncAtMs: nowMs + asksBack * 1000,
       ...(answer.attachments ? { attachments: answer.attachments } : {}),
     });
   else ctx.converging?.forget(object);
