@@ -146,16 +146,24 @@ function protocolConflicts(analyses: { listener: Listener; protocol?: LatticeLis
   return conflicted;
 }
 
+function isPortNumber(port: unknown): boolean {
+  return Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535;
+}
+
 export function analyzeListeners(gateway: Gateway, resolveRefs?: CertificateRefResolver): ListenerAnalysis[] {
   const listeners = gateway.spec?.listeners ?? [];
   const protocols = listeners.map((listener) => ({ listener, ...latticeProtocolOf(listener) }));
   const conflicts = protocolConflicts(protocols);
   return protocols.map(({ listener, protocol, rejection }) => {
-    if (protocol === undefined) {
+    // The CRD schema admits 1–65535 only; a port outside it (an API server without the schema) names no Lattice listener.
+    const portProblem = isPortNumber(listener.port)
+      ? undefined
+      : condition('Accepted', 'False', 'PortUnavailable', `port ${JSON.stringify(listener.port)} is not a port number (1–65535)`);
+    if (protocol === undefined || portProblem !== undefined) {
       return {
         listener,
         latticeProtocol: undefined,
-        accepted: rejection as DesiredCondition,
+        accepted: portProblem ?? (rejection as DesiredCondition),
         resolvedRefs: condition('ResolvedRefs', 'True', 'ResolvedRefs'),
         conflicted: undefined,
         supportedKinds: [],

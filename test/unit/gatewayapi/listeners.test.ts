@@ -33,6 +33,12 @@ describe('listener analysis', () => {
     [{ name: 'inv', protocol: 'INVALID', port: 9000 }, 'UnsupportedProtocol'],
     [{ name: 'tls', protocol: 'TLS', port: 443, tls: { mode: 'Terminate' } }, 'UnsupportedValue'],
     [{ name: 'https', protocol: 'HTTPS', port: 443, tls: { mode: 'Passthrough' } }, 'UnsupportedValue'],
+    // Outside the schema's 1–65535 (a Lattice listener would be named http-1e+308).
+    [{ name: 'huge', protocol: 'HTTP', port: 1e308 }, 'PortUnavailable'],
+    [{ name: 'zero', protocol: 'HTTP', port: 0 }, 'PortUnavailable'],
+    [{ name: 'high', protocol: 'HTTP', port: 65536 }, 'PortUnavailable'],
+    [{ name: 'half', protocol: 'HTTP', port: 80.5 }, 'PortUnavailable'],
+    [{ name: 'text', protocol: 'HTTP', port: '80' }, 'PortUnavailable'],
   ])('refuses %j with %s and no supported kinds', (listener, reason) => {
     const [analysis] = analyze([listener]);
     expect(analysis?.accepted).toMatchObject({ status: 'False', reason });
