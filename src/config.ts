@@ -3,7 +3,7 @@ import { LOG_LEVELS, type LogLevel } from './log';
 
 export const DEFAULT_CONTROLLER_NAME = 'application-networking.k8s.aws/gateway-api-controller';
 
-/** A converging route asks to be synced again after 5 s: it looks at Lattice no more often than that. */
+/** A route waiting on Lattice asks to be synced again after 5 s; the syncs before then answer from its last pass. */
 export const DEFAULT_PENDING_RECHECK_MS = 5000;
 
 export type LatticeBackend = 'aws' | 'emulator';
