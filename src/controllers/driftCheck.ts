@@ -186,10 +186,12 @@ export function withVerification(
   const record = recordPatch(object, verified ? fingerprint(next) : undefined, nowMs, drift);
   const annotations = { ...(answer.annotations ?? {}), ...metadataChanges(object, record) };
   // A pass that asks to be synced again answers the syncs before then (see convergingDecision).
+  const passes = options.recordConverging ? ctx.converging : undefined;
   const asksBack = answer.resyncAfterSeconds;
-  const converging = options.recordConverging && !verified && asksBack !== undefined ? fingerprint(next) : undefined;
+  // The fingerprint builds the model again: only when the pass is kept.
+  const converging = passes && !verified && asksBack !== undefined ? fingerprint(next) : undefined;
   if (converging !== undefined && asksBack !== undefined)
-    ctx.converging?.record(object, {
+    passes?.record(object, {
       fingerprint: converging,
       atMs: nowMs,
       resyncAtMs: nowMs + asksBack * 1000,

@@ -1,9 +1,9 @@
-import { olderFirst } from '../metacontroller/objects';
 import { createHash } from 'node:crypto';
 import { KEY_PREFIX, MANAGED_LABEL, MANAGED_LABEL_VALUE, SERVICE_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
 import { routeParents } from '../gatewayapi/routeParents';
 import { GATEWAY_GROUP, type AnyRoute } from '../gatewayapi/types';
 import type { ObjectIndex } from '../metacontroller/objectIndex';
+import { olderFirst } from '../metacontroller/objects';
 import { canonicalJson } from './canonicalJson';
 import type { RouteKindAdapter } from './routeKinds';
 import { buildRouteModel, type BuiltRoute, type RouteModel, type RouteModelOptions } from './routeModel';
