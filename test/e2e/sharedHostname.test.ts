@@ -259,6 +259,14 @@ describe('routes sharing a hostname: members leaving, joining and disagreeing', 
   const annotationsOf = (h: Harness, name: string) =>
     h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: NS, name })?.metadata.annotations ?? {};
   const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+  /** Route `leader` on `/`, then the younger `follower` on `/a` in its service; both programmed, nothing left to sync. */
+  const leaderAndFollower = async (follower: string) => {
+    h.cluster.apply(route('leader', '/', 'infra-backend-v1'));
+    await tick();
+    h.cluster.apply(route(follower, '/a', 'infra-backend-v2'));
+    await h.driver.runUntil(() => programmed(h, 'leader') && programmed(h, follower));
+    await h.driver.runUntilStable();
+  };
   let h: Harness;
   afterEach(async () => h.close());
 
@@ -292,11 +300,7 @@ describe('routes sharing a hostname: members leaving, joining and disagreeing', 
 
   it('a route handed the service and deleted at once deletes it: nothing is left', async () => {
     h = await setUp();
-    h.cluster.apply(route('leader', '/', 'infra-backend-v1'));
-    await tick();
-    h.cluster.apply(route('succ', '/a', 'infra-backend-v2'));
-    await h.driver.runUntil(() => programmed(h, 'leader') && programmed(h, 'succ'));
-    await h.driver.runUntilStable();
+    await leaderAndFollower('succ');
     let deleted = false;
     h.driver.afterEachCall = async () => {
       if (deleted || h.driver.callsTo('lattice-httproute', 'finalize').length === 0) return;
@@ -325,11 +329,7 @@ describe('routes sharing a hostname: members leaving, joining and disagreeing', 
 
   it('a leader whose hostname changes hands the service to its followers and gets a service of its own', async () => {
     h = await setUp();
-    h.cluster.apply(route('leader', '/', 'infra-backend-v1'));
-    await tick();
-    h.cluster.apply(route('follower', '/a', 'infra-backend-v2'));
-    await h.driver.runUntil(() => programmed(h, 'leader') && programmed(h, 'follower'));
-    await h.driver.runUntilStable();
+    await leaderAndFollower('follower');
     const shared = (await live(h))[0]?.arn;
 
     h.cluster.apply(route('leader', '/', 'infra-backend-v1', { hostnames: ['elsewhere.example.com'] }));
