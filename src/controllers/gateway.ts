@@ -97,6 +97,7 @@ export function createGatewayController(): HookController {
       let certificates: GatewayCertificates | undefined;
       if (decision.skip && knownArn) {
         // Verified within its drift window: the network and certificates are as recorded.
+        ctx.metrics?.syncFromRecord(gateway.kind, 'verified');
         network = { state: 'found', arn: knownArn, id: knownArn.slice(knownArn.lastIndexOf('/') + 1), name: gateway.metadata.name };
         certificates = {
           annotation: gateway.metadata.annotations?.[IMPORTED_CERTIFICATES_ANNOTATION] ?? null,

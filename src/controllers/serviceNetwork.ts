@@ -221,7 +221,10 @@ export function createServiceNetworkController(): HookController {
       const nowMs = ctx.now().getTime();
       const drift = ctx.config.driftCheckSeconds;
       const decision = skipDecision(parent, networkFingerprint(parent, copyStatus(parent.status).serviceNetworkID), nowMs, drift, recorded);
-      if (decision.skip) return { status: copyStatus(parent.status), children: [], resyncAfterSeconds: decision.resyncAfterSeconds };
+      if (decision.skip) {
+        ctx.metrics?.syncFromRecord(parent.kind, 'verified');
+        return { status: copyStatus(parent.status), children: [], resyncAfterSeconds: decision.resyncAfterSeconds };
+      }
       const outcome = await reportingErrors(() => ensureNetwork(ctx.aws.api, ctx, request), 'ReconcileError');
       const verified = outcome.network !== undefined && outcome.resyncAfterSeconds === undefined;
       const verification = nextRecord(

@@ -32,7 +32,12 @@ export interface HookContext {
   readonly metrics?: ControllerMetrics;
 }
 
+/** How a sync answered without a full pass: from its verified record, from a converging pass's hold, or by settling that pass with a read. */
+export type RecordAnswer = 'verified' | 'converging' | 'settled' | 'still-waiting';
+
 export interface ControllerMetrics {
+  /** A sync of an object of `kind` answered from its records (see driftCheck). */
+  syncFromRecord(kind: string, record: RecordAnswer): void;
   orphanRemoved(resourceType: string): void;
   orphanSweep(outcome: 'complete' | 'continued'): void;
 }

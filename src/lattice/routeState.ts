@@ -128,6 +128,25 @@ export async function observeAssociations(api: LatticeApi, serviceId: string): P
     }));
 }
 
+/**
+ * Where the associations a pass waited for (`networks`, see RoutePlan.awaitedAssociations) stand:
+ * all ACTIVE, some still being created, or anything else (gone, failed, being deleted), which a
+ * full pass must look at.
+ */
+export function awaitedAssociationsState(
+  observed: readonly ObservedAssociation[],
+  networks: readonly string[],
+): 'arrived' | 'waiting' | 'changed' {
+  let waiting = false;
+  for (const network of networks) {
+    const live = observed.filter((a) => a.serviceNetworkArn === network && a.status !== 'DELETE_IN_PROGRESS');
+    if (live.length !== 1) return 'changed';
+    if (live[0]?.status === 'CREATE_IN_PROGRESS') waiting = true;
+    else if (live[0]?.status !== 'ACTIVE') return 'changed';
+  }
+  return waiting ? 'waiting' : 'arrived';
+}
+
 /** The imported target groups a route forwards to: one Get each, since the import's status can be a minute old. */
 export async function observeImportedTargetGroups(api: LatticeApi, arns: Iterable<string>): Promise<ObservedImport[]> {
   const imports: ObservedImport[] = [];

@@ -101,6 +101,12 @@ export function createHookMetrics(options: { processMetrics?: boolean } = {}): H
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const syncsFromRecords = new Counter({
+    name: 'lattice_gw_syncs_from_records_total',
+    help: 'Syncs answered without a full pass over Lattice, by object kind and record: verified (within its drift window), converging (held by PENDING_RECHECK_MS), settled (a read showed what a pass waited for arrived), still-waiting (that read showed it had not).',
+    labelNames: ['kind', 'record'] as const,
+    registers: [registry],
+  });
   let watched: CallBudget | undefined;
   return {
     registry,
@@ -110,6 +116,9 @@ export function createHookMetrics(options: { processMetrics?: boolean } = {}): H
     },
     observeAwsCall(operation, ok) {
       awsCalls.inc({ operation, outcome: ok ? 'success' : 'error' });
+    },
+    syncFromRecord(kind, record) {
+      syncsFromRecords.inc({ kind, record });
     },
     orphanRemoved(resourceType) {
       orphansRemoved.inc({ resource: resourceType });

@@ -67,6 +67,15 @@ export interface RouteSync {
   outcome: LatticeOutcome;
   /** Lattice was verified to hold the whole model, and the model depends on nothing only Lattice knows (unusable imports, missing functions). */
   verified: boolean;
+  /** Set when the pass did all else and waits only for new associations of `serviceId` to become ACTIVE (see settlement). */
+  awaiting?: AwaitedAssociations;
+}
+
+export interface AwaitedAssociations {
+  serviceId: string;
+  networks: string[];
+  /** Whether the route is verified once they are (it depends on nothing only Lattice knows). */
+  verifiedOnArrival: boolean;
 }
 
 /**
@@ -266,7 +275,20 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promi
     if (plan.ops.length > 0)
       ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
     const outcome = sharedVia(outcomeOf(plan, result), choice.sharedArn);
-    return { built, outcome, verified: definite && outcome.state === 'programmed' };
+    const awaitsOnlyAssociations =
+      outcome.state === 'pending' &&
+      result.service !== undefined &&
+      result.waits.length === 0 &&
+      plan.awaitedAssociations.length > 0 &&
+      plan.waits.length === plan.awaitedAssociations.length;
+    return {
+      built,
+      outcome,
+      verified: definite && outcome.state === 'programmed',
+      ...(awaitsOnlyAssociations && result.service
+        ? { awaiting: { serviceId: result.service.id, networks: plan.awaitedAssociations, verifiedOnArrival: definite } }
+        : {}),
+    };
   } catch (error) {
     if (!isUserActionable(error)) throw error;
     ctx.log.warn({ err: error }, 'VPC Lattice refused a read');

@@ -13,9 +13,12 @@ import type { RouteKindAdapter } from '../../model/routeKinds';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from '../types';
 import { type CertificateLookup, discovered, rememberedCertificate } from './certificate';
 import { DNS_ENDPOINT_API_VERSION, dnsEndpoints } from './dnsEndpoints';
-import { annotationsFor, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
-import { forgetVerification, recordDecision, withVerification } from '../driftCheck';
-import { programRoute, routeFingerprint, type RouteInputs } from './program';
+import { annotationsFor, arrived, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
+import { forgetVerification, recordDecision, settleDecision, withVerification } from '../driftCheck';
+import type { Settlement } from '../convergingPasses';
+import { isUserActionable } from '../../lattice/awsErrors';
+import { awaitedAssociationsState, observeAssociations } from '../../lattice/routeState';
+import { type AwaitedAssociations, programRoute, routeFingerprint, type RouteInputs, type RouteSync } from './program';
 import { routeModelOptionsOf } from './modelOptions';
 import {
   CUSTOM_DOMAIN_LABEL,
@@ -56,7 +59,6 @@ async function sync(
   withDns: boolean,
 ): Promise<DecoratorHookResponse> {
   const route = request.object as AnyRoute;
-  const generation = generationOf(route);
   const index = ObjectIndex.fromDecoratorRequest(request);
   const parents = routeParents(route, index, ctx.config.controllerName);
   const { controllerName, ...modelOptions } = routeModelOptionsOf(ctx);
@@ -70,7 +72,10 @@ async function sync(
   });
   // Decided on what the route remembers: a held sync does not look its certificate up in ACM either.
   const remembered = rememberedCertificate(route, parents);
-  const decision = recordDecision(ctx, route, routeFingerprint(inputsWith(remembered)));
+  const fingerprint = routeFingerprint(inputsWith(remembered));
+  const recorded = recordDecision(ctx, route, fingerprint);
+  const decision = recorded.skip ? recorded : await settleDecision(ctx, route, fingerprint);
+  if (!decision.skip && decision.answer) return decision.answer;
   if (decision.skip) {
     // Nothing it depends on changed since a pass verified (within its drift window) or still converging (before its recheck): status and record stand.
     return {
@@ -82,9 +87,22 @@ async function sync(
   }
   const certificate = remembered.discoverFor === undefined ? remembered : await discovered(remembered.discoverFor, ctx);
   const inputs = inputsWith(certificate);
-  const fingerprint = (next: AnyRoute) => routeFingerprint({ ...inputs, route: next });
-  const { built, outcome, verified } = await programRoute(ctx, inputs);
+  return answerOf(ctx, { inputs, withDns, certificate }, await programRoute(ctx, inputs));
+}
 
+/** What a pass answers with besides its outcome. */
+interface PassContext {
+  inputs: RouteInputs;
+  withDns: boolean;
+  certificate: CertificateLookup;
+}
+
+/** The answer to a full pass, or to a later sync that settled it (see settlementOf). */
+function answerOf(ctx: HookContext, pass: PassContext, programmed: RouteSync): DecoratorHookResponse {
+  const { inputs, withDns, certificate } = pass;
+  const { route, adapter, parents } = inputs;
+  const { built, outcome, verified } = programmed;
+  const generation = generationOf(route);
   const stale = hasNewerObservedGeneration(
     (route.status?.parents as { controllerName?: string; conditions?: unknown[] }[] | undefined)
       ?.filter((p) => p.controllerName === ctx.config.controllerName)
@@ -111,10 +129,39 @@ async function sync(
     ...(withDns ? { attachments: dnsEndpoints(route, outcome.sharedServiceArn ? undefined : outcome.dnsName, parents) } : {}),
     ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}),
   };
+  const settlement = programmed.awaiting && settlementOf(pass, programmed, programmed.awaiting);
   // A stale status write is refused: the next sync (the newer generation's) decides again.
-  return withVerification(ctx, route, answer, (next) => fingerprint(next as AnyRoute), verified && resync === undefined && !stale, {
-    recordConverging: !stale,
-  });
+  return withVerification(
+    ctx,
+    route,
+    answer,
+    (next) => routeFingerprint({ ...inputs, route: next as AnyRoute }),
+    verified && resync === undefined && !stale,
+    { recordConverging: !stale, ...(settlement ? { settlement } : {}) },
+  );
+}
+
+/**
+ * A pass that did everything else and waits only for its new associations: once they are ACTIVE
+ * (one read), its answer is the programmed one, and the route is verified as a full pass would.
+ */
+function settlementOf(pass: PassContext, programmed: RouteSync, awaiting: AwaitedAssociations): Omit<Settlement, 'untilMs'> {
+  return {
+    async check(ctx) {
+      try {
+        return awaitedAssociationsState(await observeAssociations(ctx.aws.api, awaiting.serviceId), awaiting.networks);
+      } catch (error) {
+        if (isUserActionable(error)) return 'changed';
+        throw error;
+      }
+    },
+    answer: (object, ctx) =>
+      answerOf(
+        ctx,
+        { ...pass, inputs: { ...pass.inputs, route: object as AnyRoute } },
+        { built: programmed.built, outcome: arrived(programmed.outcome), verified: awaiting.verifiedOnArrival },
+      ),
+  };
 }
 
 async function finalize(

@@ -7,10 +7,11 @@ import {
   forgetVerification,
   nextRecord,
   recordDecision,
+  settleDecision,
   skipDecision,
   withVerification,
 } from '../../../src/controllers/driftCheck';
-import { ConvergingPasses } from '../../../src/controllers/convergingPasses';
+import { ConvergingPasses, type Settlement } from '../../../src/controllers/convergingPasses';
 import type { HookContext } from '../../../src/controllers/types';
 import type { KubeObject } from '../../../src/metacontroller/types';
 
@@ -35,8 +36,13 @@ function route(annotations: Record<string, string> = {}, uid = 'uid-1'): KubeObj
   };
 }
 
-function context(driftCheckSeconds: number, nowMs: number, converging?: ConvergingPasses): HookContext {
-  return { config: { driftCheckSeconds }, now: () => new Date(nowMs), ...(converging ? { converging } : {}) } as unknown as HookContext;
+function context(driftCheckSeconds: number, nowMs: number, converging?: ConvergingPasses, counted: string[] = []): HookContext {
+  return {
+    config: { driftCheckSeconds },
+    now: () => new Date(nowMs),
+    metrics: { syncFromRecord: (kind: string, record: string) => counted.push(`${kind} ${record}`) },
+    ...(converging ? { converging } : {}),
+  } as unknown as HookContext;
 }
 
 describe('drift check', () => {
@@ -161,6 +167,76 @@ describe('drift check', () => {
       expect(recordDecision(context(600, at(1), passes('fp', 0)), route(), 'fp')).toEqual({ skip: true, resyncAfterSeconds: 4 });
       expect(recordDecision(context(600, at(1)), route(), 'fp')).toEqual({ skip: false });
     });
+
+    it('counts the syncs it answers, by kind and record', () => {
+      const counted: string[] = [];
+      recordDecision(context(600, at(10), passes('fp', 0), counted), route({ [VERIFIED_ANNOTATION]: `fp ${T0}` }), 'fp');
+      recordDecision(context(600, at(1), passes('fp', 0), counted), route(), 'fp');
+      recordDecision(context(600, at(1), passes('fp', 0), counted), route(), 'other');
+      expect(counted).toEqual(['HTTPRoute verified', 'HTTPRoute converging']);
+    });
+  });
+
+  describe('settleDecision', () => {
+    /** A pass at 0 s held for 1 s, asking back at 5 s, whose settlement reads `state`. */
+    function settling(state: 'arrived' | 'waiting' | 'changed', untilMs = at(300)) {
+      const checks: number[] = [];
+      const passes = new ConvergingPasses(1000);
+      const settlement: Settlement = {
+        check: async () => (checks.push(1), state),
+        answer: (object) => ({ status: { settled: object.metadata.name }, annotations: {} }),
+        untilMs,
+      };
+      passes.record(route(), { fingerprint: 'fp', atMs: at(0), resyncAtMs: at(5), settlement, attachments: [] });
+      return { passes, checks };
+    }
+
+    it("answers with the pass's settled answer once what it waited for arrived", async () => {
+      const { passes, checks } = settling('arrived');
+      const counted: string[] = [];
+      expect(await settleDecision(context(600, at(2), passes, counted), route(), 'fp')).toEqual({
+        skip: false,
+        answer: { status: { settled: 'shop' }, annotations: {} },
+      });
+      expect(checks).toHaveLength(1);
+      expect(counted).toEqual(['HTTPRoute settled']);
+    });
+
+    it('holds the sync again while it has not arrived, asking back after the same delay', async () => {
+      const { passes } = settling('waiting');
+      const counted: string[] = [];
+      expect(await settleDecision(context(600, at(2), passes, counted), route(), 'fp')).toEqual({
+        skip: true,
+        resyncAfterSeconds: 5,
+        attachments: [],
+      });
+      // Recorded again from now: held for the next second without a read.
+      expect(passes.current(route(), at(2.5))?.resyncAtMs).toBe(at(7));
+      expect(counted).toEqual(['HTTPRoute still-waiting']);
+    });
+
+    it('makes a full pass on anything else: a change found, another fingerprint, verify-now, past its limit, no pass', async () => {
+      expect(await settleDecision(context(600, at(2), settling('changed').passes), route(), 'fp')).toEqual({ skip: false });
+      const { passes, checks } = settling('arrived', at(10));
+      expect(await settleDecision(context(600, at(2), passes), route(), 'other')).toEqual({ skip: false });
+      expect(await settleDecision(context(600, at(2), passes), route({ [VERIFY_NOW_ANNOTATION]: '' }), 'fp')).toEqual({ skip: false });
+      expect(await settleDecision(context(600, at(10), passes), route(), 'fp')).toEqual({ skip: false });
+      expect(await settleDecision(context(600, at(2), passes), route({}, 'uid-2'), 'fp')).toEqual({ skip: false });
+      expect(await settleDecision(context(600, at(2)), route(), 'fp')).toEqual({ skip: false });
+      expect(checks).toHaveLength(0);
+    });
+
+    it('is not consulted during the hold, and keeps the pass past it until its limit', () => {
+      const { passes } = settling('arrived', at(60));
+      expect(passes.settling(route(), at(0.5))).toBeUndefined();
+      expect(passes.settling(route(), at(30))?.fingerprint).toBe('fp');
+      // Later passes of other objects do not prune it before its limit.
+      passes.record(route({}, 'uid-2'), { fingerprint: 'fp', atMs: at(30), resyncAtMs: at(35) });
+      expect(passes.size).toBe(2);
+      passes.record(route({}, 'uid-3'), { fingerprint: 'fp', atMs: at(61), resyncAtMs: at(66) });
+      expect(passes.settling(route(), at(61))).toBeUndefined();
+      expect(passes.size).toBe(1);
+    });
   });
 
   describe('nextRecord', () => {
@@ -223,6 +299,16 @@ describe('drift check', () => {
       // Nothing written on the object for it.
       expect(answer).toEqual({ annotations: { recorded: 'arn' }, resyncAfterSeconds: 5 });
       expect(converging.current(route(), at(1))).toEqual({ fingerprint: 'fp-next', atMs: at(0), resyncAtMs: at(5) });
+    });
+
+    it('keeps the settlement a pass offers, for five minutes', () => {
+      const converging = new ConvergingPasses(5000);
+      const settlement = { check: async () => 'arrived' as const, answer: () => ({}) };
+      withVerification(context(600, at(0), converging), route(), { resyncAfterSeconds: 5 }, () => 'fp', false, {
+        recordConverging: true,
+        settlement,
+      });
+      expect(converging.current(route(), at(1))?.settlement).toEqual({ ...settlement, untilMs: at(300) });
     });
 
     it('forgets the pass once verified, and records none without a resync or without the option', () => {
