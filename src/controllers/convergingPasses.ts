@@ -1,5 +1,5 @@
-import type { DecoratorHookResponse, KubeObject } from '../metacontroller/types';
-import type { HookContext } from './types';
+import type { ObservedRoute } from '../lattice/routeState';
+import type { KubeObject } from '../metacontroller/types';
 
 /** Past this many objects converging at once, the oldest passes are forgotten (they only cost a full pass). */
 const MAX_PASSES = 100_000;
@@ -13,24 +13,18 @@ export interface ConvergingPass {
   resyncAtMs: number;
   /** The attachments the pass answered (a route's DNSEndpoint): a held sync answers them again. */
   attachments?: KubeObject[];
-  /** How a sync after the hold settles the pass with a few reads instead of a full one. */
-  settlement?: Settlement;
+  /** What Lattice holds after the pass, as far as it knows (a route's: see passPicture); the next pass starts from it. */
+  picture?: LatticePicture;
 }
 
-/**
- * A pass that waits for nothing but a status Lattice reaches on its own (a route waiting for its
- * new associations to become ACTIVE) has planned and done all the rest: once the hold is over,
- * reading that status decides. Its full pass comes back with a change, a verify-now, a restart,
- * anything unexpected in that read, or `untilMs`.
- */
-export interface Settlement {
-  /** `arrived`: what the pass waited for is there; `waiting`: not yet; `changed`: a full pass must look. */
-  check(ctx: HookContext): Promise<'arrived' | 'waiting' | 'changed'>;
-  /** The pass's answer with what it waited for arrived, for the object as this sync sees it. */
-  answer(object: KubeObject, ctx: HookContext): DecoratorHookResponse;
-  /** After this (epoch ms), full passes again. */
-  untilMs: number;
+export interface LatticePicture {
+  observed: ObservedRoute;
+  /** When Lattice was last observed in full: pictures are trusted for TRUSTED_FOR_MS after. */
+  observedInFullAtMs: number;
 }
+
+/** A route converging for longer (an association stuck in CREATE_IN_PROGRESS, say) is observed in full again. */
+const TRUSTED_FOR_MS = 5 * 60_000;
 
 /**
  * The last full pass of each object still converging (waiting on Lattice, or refused), in this
@@ -50,10 +44,10 @@ export class ConvergingPasses {
     return pass !== undefined && pass.atMs <= nowMs && nowMs < this.#heldUntil(pass) ? pass : undefined;
   }
 
-  /** The recorded pass of `object` whose hold is over but which a few reads may settle (see Settlement). */
-  settling(object: KubeObject, nowMs: number): ConvergingPass | undefined {
+  /** The recorded pass of `object` whose hold is over, while its picture of Lattice is trusted. */
+  pictured(object: KubeObject, nowMs: number): ConvergingPass | undefined {
     const pass = this.#passes.get(keyOf(object));
-    return pass?.settlement !== undefined && this.#heldUntil(pass) <= nowMs && nowMs < pass.settlement.untilMs ? pass : undefined;
+    return pass?.picture !== undefined && this.#heldUntil(pass) <= nowMs && nowMs < trustedUntil(pass.picture) ? pass : undefined;
   }
 
   record(object: KubeObject, pass: ConvergingPass): void {
@@ -76,7 +70,7 @@ export class ConvergingPasses {
   }
 
   #keptUntil(pass: ConvergingPass): number {
-    return Math.max(this.#heldUntil(pass), pass.settlement?.untilMs ?? 0);
+    return Math.max(this.#heldUntil(pass), pass.picture ? trustedUntil(pass.picture) : 0);
   }
 
   /** Entries are in the order recorded: the expired ones are mostly at the front (one kept longer only delays those behind it). */
@@ -86,6 +80,10 @@ export class ConvergingPasses {
       this.#passes.delete(key);
     }
   }
+}
+
+function trustedUntil(picture: LatticePicture): number {
+  return picture.observedInFullAtMs + TRUSTED_FOR_MS;
 }
 
 function keyOf(object: KubeObject): string {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { MANAGED_LABEL, VERIFIED_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../gatewayapi/ourKeys';
 import type { DecoratorHookResponse, KubeObject, MetadataPatch } from '../metacontroller/types';
 import { canonicalJson } from '../model/canonicalJson';
-import type { ConvergingPasses, Settlement } from './convergingPasses';
+import type { ConvergingPasses, LatticePicture } from './convergingPasses';
 import type { HookContext } from './types';
 
 /**
@@ -22,9 +22,6 @@ import type { HookContext } from './types';
  * it depends on changed, for at most PENDING_RECHECK_MS and never past the resync that pass asked
  * for. What it waits for is in Lattice, which it would not look at again sooner anyway.
  */
-
-/** How long a converging pass is settled by reads of what it waits for, before full passes again. */
-const SETTLE_WITHIN_MS = 5 * 60_000;
 
 /** Stable digest of everything a sync's Lattice work depends on. */
 export function fingerprintOf(inputs: unknown): string {
@@ -76,13 +73,8 @@ export function driftWindowSeconds(object: KubeObject, driftCheckSeconds: number
   return Math.max(1, Math.floor(driftCheckSeconds * (0.5 + spread / 2)));
 }
 
-/**
- * `attachments`: what the skipped sync answers as attachments, when the last pass said (a converging one).
- * `answer`: a sync that settled a converging pass answers with it (see settleDecision).
- */
-export type SkipDecision =
-  | { skip: true; resyncAfterSeconds: number; attachments?: KubeObject[] }
-  | { skip: false; answer?: DecoratorHookResponse };
+/** `attachments`: what the skipped sync answers as attachments, when the last pass said (a converging one). */
+export type SkipDecision = { skip: true; resyncAfterSeconds: number; attachments?: KubeObject[] } | { skip: false };
 
 /** Whether this sync may answer from the record: same fingerprint, verified within the window, no verify-now. */
 export function skipDecision(
@@ -130,27 +122,13 @@ export function recordDecision(ctx: HookContext, object: KubeObject, fingerprint
 }
 
 /**
- * A sync after the hold of a pass that can settle (see Settlement): the pass's answer with what it
- * waited for arrived; held again while it has not; `{ skip: false }` for a full pass.
+ * The last pass's picture of Lattice (see passPicture), for a sync after that pass's hold with the
+ * same fingerprint: the pass then re-reads only what was in transition. None on verify-now.
  */
-export async function settleDecision(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): Promise<SkipDecision> {
-  const nowMs = ctx.now().getTime();
-  const passes = ctx.converging;
-  const pass = passes?.settling(object, nowMs);
-  if (
-    !passes ||
-    !pass?.settlement ||
-    pass.fingerprint !== fingerprint ||
-    object.metadata.annotations?.[VERIFY_NOW_ANNOTATION] !== undefined
-  )
-    return { skip: false };
-  const state = await pass.settlement.check(ctx);
-  if (state === 'changed') return { skip: false };
-  ctx.metrics?.syncFromRecord(object.kind, state === 'arrived' ? 'settled' : 'still-waiting');
-  if (state === 'arrived') return { skip: false, answer: pass.settlement.answer(object, ctx) };
-  const asksBackMs = pass.resyncAtMs - pass.atMs;
-  passes.record(object, { ...pass, atMs: nowMs, resyncAtMs: nowMs + asksBackMs });
-  return { skip: true, resyncAfterSeconds: asksBackMs / 1000, ...(pass.attachments ? { attachments: pass.attachments } : {}) };
+export function lastPicture(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): LatticePicture | undefined {
+  const pass = ctx.converging?.pictured(object, ctx.now().getTime());
+  if (!pass || pass.fingerprint !== fingerprint || object.metadata.annotations?.[VERIFY_NOW_ANNOTATION] !== undefined) return undefined;
+  return pass.picture;
 }
 
 /**
@@ -212,7 +190,7 @@ export function withVerification(
   answer: DecoratorHookResponse,
   fingerprint: (next: KubeObject) => string | undefined,
   verified: boolean,
-  options: { recordConverging?: boolean; settlement?: Omit<Settlement, 'untilMs'> } = {},
+  options: { recordConverging?: boolean; picture?: LatticePicture } = {},
 ): DecoratorHookResponse {
   const drift = ctx.config.driftCheckSeconds;
   const nowMs = ctx.now().getTime();
@@ -230,7 +208,7 @@ export function withVerification(
       atMs: nowMs,
       resyncAtMs: nowMs + asksBack * 1000,
       ...(answer.attachments ? { attachments: answer.attachments } : {}),
-      ...(options.settlement ? { settlement: { ...options.settlement, untilMs: nowMs + SETTLE_WITHIN_MS } } : {}),
+      ...(options.picture ? { picture: options.picture } : {}),
     });
   else ctx.converging?.forget(object);
   const resync = earliest(answer.resyncAfterSeconds, verified && drift > 0 ? driftWindowSeconds(object, drift) : undefined);

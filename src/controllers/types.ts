@@ -32,8 +32,12 @@ export interface HookContext {
   readonly metrics?: ControllerMetrics;
 }
 
-/** How a sync answered without a full pass: from its verified record, from a converging pass's hold, or by settling that pass with a read. */
-export type RecordAnswer = 'verified' | 'converging' | 'settled' | 'still-waiting';
+/**
+ * How a sync did without observing Lattice in full: answered from its verified record, or from a
+ * converging pass's hold, or a pass that started from the last pass's picture and re-read only
+ * what was in transition.
+ */
+export type RecordAnswer = 'verified' | 'converging' | 'picture';
 
 export interface ControllerMetrics {
   /** A sync of an object of `kind` answered from its records (see driftCheck). */

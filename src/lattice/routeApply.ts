@@ -11,6 +11,7 @@ import { createFresh, isAlive } from './freshCreate';
 import type { RouteOwner } from './ownership';
 import type { PlanOp, RouteOp } from './routePlan';
 import type { ObservedRoute } from './routeState';
+import { PICTURED_WRITES, RoutePicture } from './passPicture';
 import { associateService, createService, dissociateService, type KnownService, ServiceConflict } from './serviceApply';
 import { TargetGroupApplier } from './targetGroupApply';
 import { TARGET_GROUP_OP_KINDS, type TargetGroupOp } from './targetGroupPlan';
@@ -27,6 +28,8 @@ export interface ApplyResult {
   domainConflicts: string[];
   /** The error that stopped the apply; the operations before it took effect. */
   error?: unknown;
+  /** What Lattice holds now, as far as this pass knows it (see passPicture); absent when it does not. */
+  picture?: ObservedRoute;
 }
 
 /** Known ids of the route's resources, seeded from the observation and extended by creates. */
@@ -64,6 +67,7 @@ export class RouteApplier {
    * its token, so Lattice cannot answer it with a resource from an earlier lifetime: no read needed.
    */
   readonly #createdThisPass = new Set<string>();
+  readonly #picture: RoutePicture;
 
   constructor(
     api: LatticeApi,
@@ -81,6 +85,7 @@ export class RouteApplier {
     this.#nameOfKey = new Map(targetGroups.map((g) => [g.key, g.name]));
     this.#external = external;
     this.#customDomain = observed.service?.customDomainName;
+    this.#picture = new RoutePicture(observed);
   }
 
   /** Runs `ops` in order; stops at the first error and returns it with what was done before. */
@@ -100,7 +105,8 @@ export class RouteApplier {
       if (error instanceof Unobserved) return result({ waits: [error.message] });
       return result({ error });
     }
-    return result({});
+    const picture = this.#picture.with(this.#targetGroups.picture);
+    return result(picture ? { picture } : {});
   }
 
   /** The check of a create under `parentId`: none when this pass created the parent. */
@@ -127,6 +133,7 @@ export class RouteApplier {
   }
 
   async #run(op: RouteOp): Promise<void> {
+    if (!PICTURED_WRITES.has(op.kind)) this.#picture.spoil();
     switch (op.kind) {
       case 'createService':
         return this.#createService(op.service);
@@ -146,8 +153,9 @@ export class RouteApplier {
           this.#customDomain,
           this.#createdThisPass.has(serviceId),
         );
-        if (outcome?.domainConflict !== undefined) this.#domainConflicts.push(outcome.domainConflict);
-        if (outcome?.wait !== undefined) this.#waits.push(outcome.wait);
+        if (outcome.domainConflict !== undefined) this.#domainConflicts.push(outcome.domainConflict);
+        if (outcome.wait !== undefined) this.#waits.push(outcome.wait);
+        this.#picture.associationCreated(outcome.created);
         return;
       }
       case 'deleteAssociation': {
@@ -189,6 +197,7 @@ export class RouteApplier {
     if (made.service) this.#known.service = made.service;
     if (made.adopted !== undefined) throw new Unobserved(made.adopted);
     if (made.service) this.#createdThisPass.add(made.service.id);
+    this.#picture.serviceCreated(made.service, service);
     this.#waits.push('the Lattice service is being created');
   }
 
@@ -218,6 +227,7 @@ export class RouteApplier {
       this.#known.listeners.set(listener.port, created.id);
       this.#known.rules.set(listener.port, new Map());
     }
+    this.#picture.listenerCreated(created, input);
   }
 
   async #deleteRule(port: number, name: string): Promise<void> {
@@ -249,6 +259,7 @@ export class RouteApplier {
     );
     const created = await forwarding(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createRule(i), alive));
     if (created.id) this.#known.rules.get(port)?.set(name, created.id);
+    this.#picture.ruleCreated(created, input, port);
   }
 
   async #updateRules(port: number, updates: readonly { ruleName: string; priority?: number; action?: RuleAction }[]): Promise<void> {

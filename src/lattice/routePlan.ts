@@ -47,12 +47,6 @@ export interface RoutePlan {
   waits: string[];
   /** What the model asks and Lattice cannot do to the existing service (its name and custom domain are immutable). */
   refusals: string[];
-  /**
-   * Networks whose association with the service is being created (by this plan, or seen
-   * CREATE_IN_PROGRESS): each has one of `waits`. When they are all there is to wait for, the
-   * route is programmed once they are ACTIVE, which one read shows (see route/settlement).
-   */
-  awaitedAssociations: string[];
 }
 
 /** BatchUpdateRule takes at most 10 rules. */
@@ -73,7 +67,7 @@ function actionEquals(desired: RuleAction, observed: ObservedRule['action'], idO
   return sort(want) === sort(have);
 }
 
-function planAssociations(desired: RouteModel, observed: ObservedRoute, ops: PlanOp[], waits: string[], awaited: string[]): void {
+function planAssociations(desired: RouteModel, observed: ObservedRoute, ops: PlanOp[], waits: string[]): void {
   const live = observed.associations.filter((a) => a.status !== 'DELETE_IN_PROGRESS');
   for (const network of desired.networks) {
     const existing = observed.associations.filter((a) => a.serviceNetworkArn === network);
@@ -85,10 +79,8 @@ function planAssociations(desired: RouteModel, observed: ObservedRoute, ops: Pla
     if (!current) {
       ops.push({ kind: 'createAssociation', serviceNetworkArn: network });
       waits.push(`association with ${network} is being created`);
-      awaited.push(network);
     } else if (current.status !== 'ACTIVE') {
       waits.push(`association with ${network} is ${current.status}`);
-      if (current.status === 'CREATE_IN_PROGRESS') awaited.push(network);
     }
   }
   for (const association of live) {
@@ -242,7 +234,6 @@ export function planRoute(
   const ops: PlanOp[] = [];
   const waits: string[] = [];
   const refusals: string[] = [];
-  const awaitedAssociations: string[] = [];
   const observedByName = new Map<string, ObservedTargetGroup>(observed.targetGroups.map((g) => [g.name, g]));
   const desiredByKey = new Map(desired.targetGroups.map((g) => [g.key, g]));
   const switching: Switching = {
@@ -281,12 +272,12 @@ export function planRoute(
     } else if (desired.service.certificateArn !== undefined && current.certificateArn !== desired.service.certificateArn) {
       ops.push({ kind: 'updateServiceCertificate', certificateArn: desired.service.certificateArn });
     }
-    if (observed.service.status === 'ACTIVE') planAssociations(desired, observed, ops, waits, awaitedAssociations);
+    if (observed.service.status === 'ACTIVE') planAssociations(desired, observed, ops, waits);
     else waits.push(`the Lattice service is ${observed.service.status}`);
   }
   planListeners(desired, observed, switching, ops, sharing);
   planRetirements(desired.targetGroups, observed.targetGroups, ownTargetGroupArns, switching.stillUsed, ops);
-  return { ops, waits, refusals, awaitedAssociations };
+  return { ops, waits, refusals };
 }
 
 /** Every target group a listener of the observed route forwards to; with `sharing`, only through the rules it owns. */

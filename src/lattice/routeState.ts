@@ -128,23 +128,38 @@ export async function observeAssociations(api: LatticeApi, serviceId: string): P
     }));
 }
 
+/** Statuses a pictured resource may be found in: still coming, or there. Anything else needs a full observation. */
+const COMING_OR_THERE = new Set(['CREATE_IN_PROGRESS', 'ACTIVE']);
+
 /**
- * Where the associations a pass waited for (`networks`, see RoutePlan.awaitedAssociations) stand:
- * all ACTIVE, some still being created, or anything else (gone, failed, being deleted), which a
- * full pass must look at.
+ * The last pass's picture of the route (see passPicture) with what was in transition read again:
+ * the service and the target groups not ACTIVE yet (one Get each) and, while one is being
+ * created, the associations (one List). Undefined when a read finds what the picture cannot
+ * account for (gone, failed, being deleted): the pass then observes in full.
  */
-export function awaitedAssociationsState(
-  observed: readonly ObservedAssociation[],
-  networks: readonly string[],
-): 'arrived' | 'waiting' | 'changed' {
-  let waiting = false;
-  for (const network of networks) {
-    const live = observed.filter((a) => a.serviceNetworkArn === network && a.status !== 'DELETE_IN_PROGRESS');
-    if (live.length !== 1) return 'changed';
-    if (live[0]?.status === 'CREATE_IN_PROGRESS') waiting = true;
-    else if (live[0]?.status !== 'ACTIVE') return 'changed';
+export async function refreshPicture(api: LatticeApi, picture: ObservedRoute): Promise<ObservedRoute | undefined> {
+  let service = picture.service;
+  if (service && service.status !== 'ACTIVE') {
+    const read = await orUndefinedIfNotFound(api.getService(service.arn));
+    const status = read?.status ?? 'ACTIVE';
+    if (!read || !COMING_OR_THERE.has(status)) return undefined;
+    service = { ...service, status, dnsName: read.dnsEntry?.domainName ?? service.dnsName };
   }
-  return waiting ? 'waiting' : 'arrived';
+  const targetGroups: ObservedTargetGroup[] = [];
+  for (const group of picture.targetGroups) {
+    if (group.status === 'ACTIVE') {
+      targetGroups.push(group);
+      continue;
+    }
+    const read = await orUndefinedIfNotFound(api.getTargetGroup(group.arn));
+    const status = read?.status ?? 'ACTIVE';
+    // Targets unknown (observed before it was ACTIVE): only a full observation reads them.
+    if (!read || !COMING_OR_THERE.has(status) || (status === 'ACTIVE' && group.targets === undefined)) return undefined;
+    targetGroups.push({ ...group, status });
+  }
+  const coming = picture.associations.some((a) => a.status === 'CREATE_IN_PROGRESS');
+  const associations = coming && service ? await observeAssociations(api, service.id) : picture.associations;
+  return { ...picture, service, targetGroups, associations };
 }
 
 /** The imported target groups a route forwards to: one Get each, since the import's status can be a minute old. */

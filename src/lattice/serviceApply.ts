@@ -5,6 +5,7 @@ import { awsErrorMessage, isConflict, isNotFound } from './awsErrors';
 import { customDomainHolder } from './domainConflicts';
 import { createFresh, isAlive } from './freshCreate';
 import type { RouteOwner } from './ownership';
+import type { ObservedAssociation } from './routeState';
 
 /** The service name belongs to another route or owner: the apply stops and the route reports it. */
 export class ServiceConflict extends Error {}
@@ -13,6 +14,8 @@ export interface KnownService {
   arn: string;
   id: string;
   dnsName: string | undefined;
+  /** As a create answered it (CREATE_IN_PROGRESS, usually). */
+  status?: string;
 }
 
 /**
@@ -37,7 +40,12 @@ export async function createService(
       (i) => api.createService(i),
       (c) => isAlive(api.getService(c.arn ?? '')),
     );
-    return { service: created.arn && created.id ? { arn: created.arn, id: created.id, dnsName: created.dnsEntry?.domainName } : undefined };
+    return {
+      service:
+        created.arn && created.id
+          ? { arn: created.arn, id: created.id, dnsName: created.dnsEntry?.domainName, status: created.status ?? 'ACTIVE' }
+          : undefined,
+    };
   } catch (error) {
     if (!isConflict(error)) throw error;
     const adopted = await adoptService(api, owner, service);
@@ -93,10 +101,10 @@ export async function associateService(
   serviceNetworkArn: string,
   customDomain: string | undefined,
   serviceCreatedThisPass = false,
-): Promise<{ wait?: string; domainConflict?: string } | undefined> {
+): Promise<{ wait?: string; domainConflict?: string; created?: ObservedAssociation }> {
   const input = { serviceIdentifier, serviceNetworkIdentifier: serviceNetworkArn, tags: { [TAG.managedBy]: owner.managedBy } };
   try {
-    await createFresh(
+    const created = await createFresh(
       owner.tokenOwner,
       input,
       (i) => api.createServiceNetworkServiceAssociation(i),
@@ -104,7 +112,8 @@ export async function associateService(
         ? async () => true
         : (c) => isAlive(api.listServiceNetworkServiceAssociations({ serviceIdentifier }).then((all) => all.find((a) => a.arn === c.arn))),
     );
-    return undefined;
+    const { arn, id, status } = created;
+    return arn && id ? { created: { arn, id, serviceNetworkArn, status: status ?? 'ACTIVE' } } : {};
   } catch (error) {
     if (!isConflict(error)) throw error;
     const domainConflict = await customDomainHolder(api, serviceNetworkArn, customDomain, serviceIdentifier);

@@ -103,7 +103,7 @@ export function createHookMetrics(options: { processMetrics?: boolean } = {}): H
   });
   const syncsFromRecords = new Counter({
     name: 'lattice_gw_syncs_from_records_total',
-    help: 'Syncs answered without a full pass over Lattice, by object kind and record: verified (within its drift window), converging (held by PENDING_RECHECK_MS), settled (a read showed what a pass waited for arrived), still-waiting (that read showed it had not).',
+    help: "Syncs that did not observe Lattice in full, by object kind and record: verified (answered within its drift window), converging (answered within PENDING_RECHECK_MS of a pass still converging), picture (a pass that started from the last pass's picture of Lattice and re-read only what was in transition).",
     labelNames: ['kind', 'record'] as const,
     registers: [registry],
   });

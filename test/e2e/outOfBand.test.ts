@@ -180,6 +180,23 @@ describe('resources deleted out of band are treated as absent (driver + emulator
     expect(state.serviceNetworkServiceAssociations).toHaveLength(1);
   });
 
+  it('a route whose service is deleted by hand while a pass reads it is programmed again, without a failed hook', async () => {
+    const first = await programmedRoute('shop');
+    const associations = (await h.lattice.send(new ListServiceNetworkServiceAssociationsCommand({ serviceIdentifier: first }))).items ?? [];
+    for (const a of associations)
+      await h.lattice.send(new DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: a.arn }));
+    await until(async () => (await h.admin.state()).serviceNetworkServiceAssociations.length === 0);
+    // The next pass reads the service, then waits 300 ms to list its listeners; meanwhile the service goes.
+    await h.admin.addFault({ operation: 'ListListeners', delayMs: 300, times: 1 });
+    const deleted = new Promise((resolve) => setTimeout(resolve, 100)).then(() =>
+      h.lattice.send(new DeleteServiceCommand({ serviceIdentifier: first })),
+    );
+    await repaired('shop', (m) => m.includes(`the recorded Lattice service ${first} no longer exists`));
+    await deleted;
+    expect(serviceArnOf('shop')).not.toBe(first);
+    expect((await h.admin.state()).services.map((s) => s.arn)).toEqual([serviceArnOf('shop')]);
+  });
+
   it('a route whose service is being deleted by hand waits, then is programmed again', async () => {
     const first = await programmedRoute('shop');
     await h.admin.config({ transitionMs: 300 });

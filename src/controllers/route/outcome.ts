@@ -53,13 +53,6 @@ export function outcomeOf(plan: RoutePlan, result: ApplyResult): LatticeOutcome 
   return { state: 'programmed', serviceArn, dnsName, targetGroupArns };
 }
 
-/** A pending outcome once what it waited for arrived: programmed, with the same records. */
-export function arrived(outcome: LatticeOutcome): LatticeOutcome {
-  const { serviceArn, dnsName, targetGroupArns, sharedServiceArn } = outcome;
-  if (serviceArn === undefined) return outcome;
-  return { state: 'programmed', serviceArn, dnsName, targetGroupArns, ...(sharedServiceArn !== undefined ? { sharedServiceArn } : {}) };
-}
-
 /** A follower's outcome names the shared service as the one it programs, and records it as shared, not as its own. */
 export function sharedVia(outcome: LatticeOutcome, sharedServiceArn: string | undefined): LatticeOutcome {
   return sharedServiceArn === undefined ? outcome : { ...outcome, sharedServiceArn };

@@ -1,7 +1,6 @@
 import { SERVICE_ARN_ANNOTATION } from '../../gatewayapi/ourKeys';
-import type { RouteParent } from '../../gatewayapi/routeParents';
 import type { AnyRoute } from '../../gatewayapi/types';
-import { isUserActionable } from '../../lattice/awsErrors';
+import { isNotFound, isUserActionable } from '../../lattice/awsErrors';
 import { routeOwns, type RouteOwner } from '../../lattice/ownership';
 import { RouteApplier } from '../../lattice/routeApply';
 import { planRoute, referencedTargetGroupIds, type Sharing } from '../../lattice/routePlan';
@@ -12,24 +11,23 @@ import {
   observeImportedTargetGroups,
   observeListeners,
   observeService,
+  refreshPicture,
   type ObservedRoute,
   type ObservedService,
 } from '../../lattice/routeState';
 import { observeTargetGroups } from '../../lattice/targetGroupState';
 import { lookUpFunctions } from '../../lattice/lambdaFunctions';
 import { observeInvokePermissions } from '../../lattice/lambdaPermissions';
-import type { ObjectIndex } from '../../metacontroller/objectIndex';
 import { importedTargetGroupArns, lambdaFunctionArns } from '../../model/backends';
-import { LAMBDA_TARGET_KIND, type FunctionLookup, type LambdaTarget } from '../../model/lambdaTargets';
-import { OUR_API_GROUP } from '../../gatewayapi/ourKeys';
+import type { FunctionLookup } from '../../model/lambdaTargets';
 import { unavailableImports, type ObservedImport } from '../../model/importCandidates';
-import { buildRouteModel, type BuiltRoute, type RouteModel, type RouteModelOptions } from '../../model/routeModel';
-import { HOSTNAME_GROUP_TAG, ownsRule, publishedKeyOf, SHARED_SERVICE_ANNOTATION, withHostnameGroup } from '../../model/hostnameGroup';
+import type { BuiltRoute, RouteModel } from '../../model/routeModel';
+import { HOSTNAME_GROUP_TAG, ownsRule, publishedKeyOf, SHARED_SERVICE_ANNOTATION } from '../../model/hostnameGroup';
 import { handOverIfLeaving } from './handover';
+import { buildRoute, type RouteInputs } from './inputs';
 import { ownershipOf, taggedRoute } from '../../model/tags';
 import { removeMemberRules } from '../../lattice/sharedService';
-import type { RouteKindAdapter } from '../../model/routeKinds';
-import { driftView, fingerprintOf } from '../driftCheck';
+import type { LatticePicture } from '../convergingPasses';
 import { recordedTargetGroups } from '../targetGroupRecord';
 import type { HookContext } from '../types';
 import {
@@ -45,69 +43,14 @@ import {
 import { routeOwnerOf } from './owner';
 import { tearDown } from './teardown';
 
-export interface RouteInputs {
-  route: AnyRoute;
-  adapter: RouteKindAdapter;
-  parents: readonly RouteParent[];
-  index: ObjectIndex;
-  options: RouteModelOptions;
-  controllerName: string;
-}
-
-/** The route's model, as a member of its hostname group when other routes serve the same hostname. */
-export function buildRoute(inputs: RouteInputs, extra: Partial<RouteModelOptions> = {}): BuiltRoute {
-  const { route, adapter, parents, index, controllerName } = inputs;
-  const options = { ...inputs.options, ...extra };
-  return withHostnameGroup(route, adapter, buildRouteModel(route, adapter, parents, index, options), index, { ...options, controllerName });
-}
-
 /** What one sync did in Lattice. */
 export interface RouteSync {
   built: BuiltRoute;
   outcome: LatticeOutcome;
   /** Lattice was verified to hold the whole model, and the model depends on nothing only Lattice knows (unusable imports, missing functions). */
   verified: boolean;
-  /** Set when the pass did all else and waits only for new associations of `serviceId` to become ACTIVE (see settlement). */
-  awaiting?: AwaitedAssociations;
-}
-
-export interface AwaitedAssociations {
-  serviceId: string;
-  networks: string[];
-  /** Whether the route is verified once they are (it depends on nothing only Lattice knows). */
-  verifiedOnArrival: boolean;
-}
-
-/**
- * Everything the route's Lattice work depends on, without reading AWS: the route (with what it
- * records of Lattice: a hand-edited record must be verified), its parents as attached, and the model
- * built from them before imports and functions are read. The same fingerprint means the same plan.
- */
-function conditionSummary(conditions: unknown): string[] {
-  return Array.isArray(conditions)
-    ? conditions.map(
-        (c: { type?: unknown; status?: unknown; reason?: unknown }) => `${String(c.type)}=${String(c.status)}/${String(c.reason)}`,
-      )
-    : [];
-}
-
-export function routeFingerprint(inputs: RouteInputs): string {
-  const { route, parents, index } = inputs;
-  const { parentsWithoutNetwork, ...built } = buildRoute(inputs);
-  return fingerprintOf({
-    route: driftView(route),
-    parents: parents.map((p) => ({ gateway: driftView(p.gateway), ref: p.specRef, attachment: p.attachment })),
-    built,
-    withoutNetwork: parentsWithoutNetwork.map((p) => `${p.gateway.metadata.namespace}/${p.gateway.metadata.name}`),
-    // A function found or lost shows in its LambdaTarget's status (that hook polls Lambda): then the route looks again.
-    functions: index
-      .list<LambdaTarget>(OUR_API_GROUP, LAMBDA_TARGET_KIND)
-      .map((t) => [
-        t.metadata.namespace,
-        t.metadata.name,
-        conditionSummary((t.status as { conditions?: unknown } | undefined)?.conditions),
-      ]),
-  });
+  /** What Lattice holds after the pass, as far as it knows (see passPicture). */
+  picture?: LatticePicture;
 }
 
 /** `imports`: the imported groups, already read; a rule forwarding to one does not read it again. */
@@ -120,14 +63,26 @@ async function observe(
   sharing: Sharing | undefined,
 ): Promise<ObservedRoute> {
   const api = ctx.aws.api;
-  const listeners = service ? await observeListeners(api, service.id) : [];
+  const listeners = service ? await unlessServiceGone(observeListeners(api, service.id)) : [];
+  if (listeners === undefined) return observe(ctx, route, model, imports, undefined, sharing);
   const wanted = new Set(model.targetGroups.map((g) => g.name));
   const imported = new Set(imports.map((i) => i.id));
   const referenced = referencedTargetGroupIds(listeners, sharing).filter((id) => !imported.has(id));
   const targetGroups = await observeTargetGroups(api, [...recordedTargetGroups(route), ...referenced], (name) => wanted.has(name));
   await observeInvokePermissions(ctx.aws.lambda, model.targetGroups, targetGroups);
-  const associations = service ? await observeAssociations(api, service.id) : [];
+  const associations = service ? await unlessServiceGone(observeAssociations(api, service.id)) : [];
+  if (associations === undefined) return observe(ctx, route, model, imports, undefined, sharing);
   return { service, listeners, targetGroups, associations, imports };
+}
+
+/** Undefined when the read finds the service gone: deleted (out of band) since this pass read it. */
+async function unlessServiceGone<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isNotFound(error) && (error as { resourceType?: unknown }).resourceType === 'SERVICE') return undefined;
+    throw error;
+  }
 }
 
 /** The route's own service, as recorded. The annotation can be edited or copied: a service of another route or owner is not this route's. */
@@ -196,6 +151,20 @@ async function readFunctions(ctx: HookContext, inputs: RouteInputs): Promise<Map
   return lookUpFunctions(ctx.aws.lambda, lambdaFunctionArns(route, adapter.rules(route), index, adapter, ctx.aws.identity));
 }
 
+/**
+ * Whether the last pass's picture may stand for Lattice: the route serves no shared hostname
+ * (another route's passes change a shared service) and records the service the picture holds.
+ */
+function picturable(route: AnyRoute, built: BuiltRoute, picture: ObservedRoute): boolean {
+  const annotations = route.metadata.annotations ?? {};
+  return (
+    built.group === undefined &&
+    annotations[SHARED_SERVICE_ANNOTATION] === undefined &&
+    picture.service !== undefined &&
+    annotations[SERVICE_ARN_ANNOTATION] === picture.service.arn
+  );
+}
+
 function hasLatticeState(route: AnyRoute): boolean {
   const annotations = route.metadata.annotations ?? {};
   return (
@@ -206,11 +175,12 @@ function hasLatticeState(route: AnyRoute): boolean {
 }
 
 /**
- * Reads the route's imported target groups, builds its model once, then observes, plans and
- * applies; a route with nothing to program is removed from Lattice. User-actionable AWS refusals
+ * Reads the route's imported target groups, builds its model once, then observes (or refreshes
+ * `last`, the picture the last pass left: see passPicture), plans and applies; a route with
+ * nothing to program is removed from Lattice. User-actionable AWS refusals
  * become an `error` outcome; anything else fails the hook.
  */
-export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promise<RouteSync> {
+export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?: LatticePicture): Promise<RouteSync> {
   const { route, adapter } = inputs;
   let built: BuiltRoute | undefined;
   try {
@@ -229,7 +199,10 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promi
     const model = built.model;
     const group = built.group;
     const owner = routeOwnerOf(route, adapter, ctx);
-    const choice = await chooseService(ctx, route, built, owner);
+    const nowMs = ctx.now().getTime();
+    const refreshed = last && picturable(route, built, last.observed) ? await refreshPicture(ctx.aws.api, last.observed) : undefined;
+    if (refreshed) ctx.metrics?.syncFromRecord(route.kind, 'picture');
+    const choice = refreshed ? { service: refreshed.service } : await chooseService(ctx, route, built, owner);
     if ('wait' in choice) return { built, outcome: pendingOutcome(route, [choice.wait]), verified: false };
     if (group?.role === 'follower' && route.metadata.annotations?.[SERVICE_ARN_ANNOTATION] !== undefined) {
       // Its own service from before it joined goes first (it holds the hostname the group needs),
@@ -244,9 +217,10 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promi
       ownsRule: (name) => ownsRule(route, group.role, name),
     };
     const recorded = new Set(recordedTargetGroups(route));
-    const observed = await observe(ctx, route, model, imports, choice.service, sharing);
-    if (observed.service && isDeleting(observed.service.status))
-      return { built, outcome: serviceBeingDeleted(route, observed.service.arn), verified: false };
+    // A service being deleted is not observed further (its listeners can vanish mid-read).
+    if (choice.service && isDeleting(choice.service.status))
+      return { built, outcome: serviceBeingDeleted(route, choice.service.arn), verified: false };
+    const observed = refreshed ? { ...refreshed, imports } : await observe(ctx, route, model, imports, choice.service, sharing);
     const plan = planRoute(model, observed, recorded, sharing);
     const gone = goneFromLattice(
       choice.sharedArn ? undefined : route.metadata.annotations?.[SERVICE_ARN_ANNOTATION],
@@ -275,19 +249,12 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs): Promi
     if (plan.ops.length > 0)
       ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
     const outcome = sharedVia(outcomeOf(plan, result), choice.sharedArn);
-    const awaitsOnlyAssociations =
-      outcome.state === 'pending' &&
-      result.service !== undefined &&
-      result.waits.length === 0 &&
-      plan.awaitedAssociations.length > 0 &&
-      plan.waits.length === plan.awaitedAssociations.length;
+    const observedInFullAtMs = refreshed ? (last?.observedInFullAtMs ?? nowMs) : nowMs;
     return {
       built,
       outcome,
       verified: definite && outcome.state === 'programmed',
-      ...(awaitsOnlyAssociations && result.service
-        ? { awaiting: { serviceId: result.service.id, networks: plan.awaitedAssociations, verifiedOnArrival: definite } }
-        : {}),
+      ...(result.picture ? { picture: { observed: result.picture, observedInFullAtMs } } : {}),
     };
   } catch (error) {
     if (!isUserActionable(error)) throw error;

@@ -13,12 +13,10 @@ import type { RouteKindAdapter } from '../../model/routeKinds';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from '../types';
 import { type CertificateLookup, discovered, rememberedCertificate } from './certificate';
 import { DNS_ENDPOINT_API_VERSION, dnsEndpoints } from './dnsEndpoints';
-import { annotationsFor, arrived, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
-import { forgetVerification, recordDecision, settleDecision, withVerification } from '../driftCheck';
-import type { Settlement } from '../convergingPasses';
-import { isUserActionable } from '../../lattice/awsErrors';
-import { awaitedAssociationsState, observeAssociations } from '../../lattice/routeState';
-import { type AwaitedAssociations, programRoute, routeFingerprint, type RouteInputs, type RouteSync } from './program';
+import { annotationsFor, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
+import { forgetVerification, lastPicture, recordDecision, withVerification } from '../driftCheck';
+import { routeFingerprint, type RouteInputs } from './inputs';
+import { programRoute, type RouteSync } from './program';
 import { routeModelOptionsOf } from './modelOptions';
 import {
   CUSTOM_DOMAIN_LABEL,
@@ -73,9 +71,7 @@ async function sync(
   // Decided on what the route remembers: a held sync does not look its certificate up in ACM either.
   const remembered = rememberedCertificate(route, parents);
   const fingerprint = routeFingerprint(inputsWith(remembered));
-  const recorded = recordDecision(ctx, route, fingerprint);
-  const decision = recorded.skip ? recorded : await settleDecision(ctx, route, fingerprint);
-  if (!decision.skip && decision.answer) return decision.answer;
+  const decision = recordDecision(ctx, route, fingerprint);
   if (decision.skip) {
     // Nothing it depends on changed since a pass verified (within its drift window) or still converging (before its recheck): status and record stand.
     return {
@@ -87,7 +83,7 @@ async function sync(
   }
   const certificate = remembered.discoverFor === undefined ? remembered : await discovered(remembered.discoverFor, ctx);
   const inputs = inputsWith(certificate);
-  return answerOf(ctx, { inputs, withDns, certificate }, await programRoute(ctx, inputs));
+  return answerOf(ctx, { inputs, withDns, certificate }, await programRoute(ctx, inputs, lastPicture(ctx, route, fingerprint)));
 }
 
 /** What a pass answers with besides its outcome. */
@@ -97,7 +93,7 @@ interface PassContext {
   certificate: CertificateLookup;
 }
 
-/** The answer to a full pass, or to a later sync that settled it (see settlementOf). */
+/** The answer to a pass over Lattice. */
 function answerOf(ctx: HookContext, pass: PassContext, programmed: RouteSync): DecoratorHookResponse {
   const { inputs, withDns, certificate } = pass;
   const { route, adapter, parents } = inputs;
@@ -129,7 +125,6 @@ function answerOf(ctx: HookContext, pass: PassContext, programmed: RouteSync): D
     ...(withDns ? { attachments: dnsEndpoints(route, outcome.sharedServiceArn ? undefined : outcome.dnsName, parents) } : {}),
     ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}),
   };
-  const settlement = programmed.awaiting && settlementOf(pass, programmed, programmed.awaiting);
   // A stale status write is refused: the next sync (the newer generation's) decides again.
   return withVerification(
     ctx,
@@ -137,31 +132,8 @@ function answerOf(ctx: HookContext, pass: PassContext, programmed: RouteSync): D
     answer,
     (next) => routeFingerprint({ ...inputs, route: next as AnyRoute }),
     verified && resync === undefined && !stale,
-    { recordConverging: !stale, ...(settlement ? { settlement } : {}) },
+    { recordConverging: !stale, ...(programmed.picture ? { picture: programmed.picture } : {}) },
   );
-}
-
-/**
- * A pass that did everything else and waits only for its new associations: once they are ACTIVE
- * (one read), its answer is the programmed one, and the route is verified as a full pass would.
- */
-function settlementOf(pass: PassContext, programmed: RouteSync, awaiting: AwaitedAssociations): Omit<Settlement, 'untilMs'> {
-  return {
-    async check(ctx) {
-      try {
-        return awaitedAssociationsState(await observeAssociations(ctx.aws.api, awaiting.serviceId), awaiting.networks);
-      } catch (error) {
-        if (isUserActionable(error)) return 'changed';
-        throw error;
-      }
-    },
-    answer: (object, ctx) =>
-      answerOf(
-        ctx,
-        { ...pass, inputs: { ...pass.inputs, route: object as AnyRoute } },
-        { built: programmed.built, outcome: arrived(programmed.outcome), verified: awaiting.verifiedOnArrival },
-      ),
-  };
 }
 
 async function finalize(

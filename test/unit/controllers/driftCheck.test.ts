@@ -6,12 +6,12 @@ import {
   fingerprintOf,
   forgetVerification,
   nextRecord,
+  lastPicture,
   recordDecision,
-  settleDecision,
   skipDecision,
   withVerification,
 } from '../../../src/controllers/driftCheck';
-import { ConvergingPasses, type Settlement } from '../../../src/controllers/convergingPasses';
+import { ConvergingPasses, type LatticePicture } from '../../../src/controllers/convergingPasses';
 import type { HookContext } from '../../../src/controllers/types';
 import type { KubeObject } from '../../../src/metacontroller/types';
 
@@ -177,64 +177,41 @@ describe('drift check', () => {
     });
   });
 
-  describe('settleDecision', () => {
-    /** A pass at 0 s held for 1 s, asking back at 5 s, whose settlement reads `state`. */
-    function settling(state: 'arrived' | 'waiting' | 'changed', untilMs = at(300)) {
-      const checks: number[] = [];
+  describe('lastPicture', () => {
+    const picture = (observedInFullAtMs: number): LatticePicture => ({
+      observed: { service: undefined, listeners: [], targetGroups: [], associations: [] },
+      observedInFullAtMs,
+    });
+    /** A pass at 0 s held for 1 s, asking back at 5 s, with a picture of Lattice observed in full at `fullAt` seconds. */
+    function pictured(fullAt = 0): ConvergingPasses {
       const passes = new ConvergingPasses(1000);
-      const settlement: Settlement = {
-        check: async () => (checks.push(1), state),
-        answer: (object) => ({ status: { settled: object.metadata.name }, annotations: {} }),
-        untilMs,
-      };
-      passes.record(route(), { fingerprint: 'fp', atMs: at(0), resyncAtMs: at(5), settlement, attachments: [] });
-      return { passes, checks };
+      passes.record(route(), { fingerprint: 'fp', atMs: at(0), resyncAtMs: at(5), picture: picture(at(fullAt)) });
+      return passes;
     }
 
-    it("answers with the pass's settled answer once what it waited for arrived", async () => {
-      const { passes, checks } = settling('arrived');
-      const counted: string[] = [];
-      expect(await settleDecision(context(600, at(2), passes, counted), route(), 'fp')).toEqual({
-        skip: false,
-        answer: { status: { settled: 'shop' }, annotations: {} },
-      });
-      expect(checks).toHaveLength(1);
-      expect(counted).toEqual(['HTTPRoute settled']);
+    it("gives the last pass's picture to a sync after the pass's hold, with the same fingerprint", () => {
+      expect(lastPicture(context(600, at(2), pictured()), route(), 'fp')).toEqual(picture(at(0)));
+      // During the hold the sync is answered from the pass instead (convergingDecision).
+      expect(lastPicture(context(600, at(0.5), pictured()), route(), 'fp')).toBeUndefined();
     });
 
-    it('holds the sync again while it has not arrived, asking back after the same delay', async () => {
-      const { passes } = settling('waiting');
-      const counted: string[] = [];
-      expect(await settleDecision(context(600, at(2), passes, counted), route(), 'fp')).toEqual({
-        skip: true,
-        resyncAfterSeconds: 5,
-        attachments: [],
-      });
-      // Recorded again from now: held for the next second without a read.
-      expect(passes.current(route(), at(2.5))?.resyncAtMs).toBe(at(7));
-      expect(counted).toEqual(['HTTPRoute still-waiting']);
+    it('gives none for another fingerprint or object, on verify-now, without passes, or five minutes after Lattice was observed in full', () => {
+      expect(lastPicture(context(600, at(2), pictured()), route(), 'other')).toBeUndefined();
+      expect(lastPicture(context(600, at(2), pictured()), route({}, 'uid-2'), 'fp')).toBeUndefined();
+      expect(lastPicture(context(600, at(2), pictured()), route({ [VERIFY_NOW_ANNOTATION]: '' }), 'fp')).toBeUndefined();
+      expect(lastPicture(context(600, at(2)), route(), 'fp')).toBeUndefined();
+      expect(lastPicture(context(600, at(300), pictured()), route(), 'fp')).toBeUndefined();
+      // The chain of pictures is as old as its last full observation, however recent the last pass.
+      expect(lastPicture(context(600, at(2), pictured(-299)), route(), 'fp')).toBeUndefined();
     });
 
-    it('makes a full pass on anything else: a change found, another fingerprint, verify-now, past its limit, no pass', async () => {
-      expect(await settleDecision(context(600, at(2), settling('changed').passes), route(), 'fp')).toEqual({ skip: false });
-      const { passes, checks } = settling('arrived', at(10));
-      expect(await settleDecision(context(600, at(2), passes), route(), 'other')).toEqual({ skip: false });
-      expect(await settleDecision(context(600, at(2), passes), route({ [VERIFY_NOW_ANNOTATION]: '' }), 'fp')).toEqual({ skip: false });
-      expect(await settleDecision(context(600, at(10), passes), route(), 'fp')).toEqual({ skip: false });
-      expect(await settleDecision(context(600, at(2), passes), route({}, 'uid-2'), 'fp')).toEqual({ skip: false });
-      expect(await settleDecision(context(600, at(2)), route(), 'fp')).toEqual({ skip: false });
-      expect(checks).toHaveLength(0);
-    });
-
-    it('is not consulted during the hold, and keeps the pass past it until its limit', () => {
-      const { passes } = settling('arrived', at(60));
-      expect(passes.settling(route(), at(0.5))).toBeUndefined();
-      expect(passes.settling(route(), at(30))?.fingerprint).toBe('fp');
-      // Later passes of other objects do not prune it before its limit.
-      passes.record(route({}, 'uid-2'), { fingerprint: 'fp', atMs: at(30), resyncAtMs: at(35) });
+    it('keeps a pass with a picture past its hold, until the picture is no longer trusted', () => {
+      const passes = pictured();
+      // Later passes of other objects do not prune it before then.
+      passes.record(route({}, 'uid-2'), { fingerprint: 'fp', atMs: at(200), resyncAtMs: at(205) });
       expect(passes.size).toBe(2);
-      passes.record(route({}, 'uid-3'), { fingerprint: 'fp', atMs: at(61), resyncAtMs: at(66) });
-      expect(passes.settling(route(), at(61))).toBeUndefined();
+      passes.record(route({}, 'uid-3'), { fingerprint: 'fp', atMs: at(301), resyncAtMs: at(306) });
+      expect(passes.pictured(route(), at(301))).toBeUndefined();
       expect(passes.size).toBe(1);
     });
   });
@@ -301,14 +278,17 @@ describe('drift check', () => {
       expect(converging.current(route(), at(1))).toEqual({ fingerprint: 'fp-next', atMs: at(0), resyncAtMs: at(5) });
     });
 
-    it('keeps the settlement a pass offers, for five minutes', () => {
+    it('keeps the picture a pass leaves with the pass', () => {
       const converging = new ConvergingPasses(5000);
-      const settlement = { check: async () => 'arrived' as const, answer: () => ({}) };
+      const picture: LatticePicture = {
+        observed: { service: undefined, listeners: [], targetGroups: [], associations: [] },
+        observedInFullAtMs: at(0),
+      };
       withVerification(context(600, at(0), converging), route(), { resyncAfterSeconds: 5 }, () => 'fp', false, {
         recordConverging: true,
-        settlement,
+        picture,
       });
-      expect(converging.current(route(), at(1))?.settlement).toEqual({ ...settlement, untilMs: at(300) });
+      expect(converging.current(route(), at(1))?.picture).toBe(picture);
     });
 
     it('forgets the pass once verified, and records none without a resync or without the option', () => {

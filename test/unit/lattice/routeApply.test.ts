@@ -151,3 +151,112 @@ describe('route applier: refusals and what a failed pass created', () => {
     expect(isUserActionable(error)).toBe(true);
   });
 });
+
+describe('route applier: the picture a pass leaves of Lattice', () => {
+  const SERVICE = { name: 'shop-apps', tags: { 'application-networking.k8s.aws/ManagedBy': 'me' } };
+  const building: PlanOp[] = [
+    createTg,
+    { kind: 'registerTargets', targetGroupName: 'k8s-web', targets: [{ id: '10.0.0.1', port: 8080 }] },
+    { kind: 'createService', service: SERVICE as never },
+    {
+      kind: 'createListener',
+      listener: { name: 'http-80', port: 80, protocol: 'HTTP', defaultAction: { fixedResponse: 404 } } as never,
+    },
+    {
+      ...createRule,
+      rule: { ...(createRule as { rule: object }).rule, action: { forward: [{ key: 'apps/web:80', weight: 1 }] } },
+    } as PlanOp,
+    { kind: 'createAssociation', serviceNetworkArn: 'arn:sn/sn-1' },
+  ];
+  const empty: ObservedRoute = { service: undefined, listeners: [], targetGroups: [], associations: [] };
+  const lattice = (overrides: Partial<Record<keyof LatticeApi, unknown>> = {}) =>
+    api({
+      createTargetGroup: async () => ({ id: 'tg-new', arn: 'arn:tg/tg-new', status: 'CREATE_IN_PROGRESS' }),
+      registerTargets: async () => ({ successful: [], unsuccessful: [] }),
+      createService: async () => ({
+        id: 'svc-new',
+        arn: 'arn:svc/svc-new',
+        status: 'CREATE_IN_PROGRESS',
+        dnsEntry: { domainName: 'shop.on.aws' },
+      }),
+      getService: async () => ({ id: 'svc-new', status: 'CREATE_IN_PROGRESS' }),
+      createListener: async () => ({ id: 'listener-new', arn: 'arn:listener/listener-new' }),
+      createRule: async () => ({ id: 'rule-new', arn: 'arn:rule/rule-new' }),
+      createServiceNetworkServiceAssociation: async () => ({ id: 'snsa-new', arn: 'arn:snsa/snsa-new', status: 'CREATE_IN_PROGRESS' }),
+      ...overrides,
+    });
+
+  it('pictures what building a route created, as an observation would read it', async () => {
+    const { picture } = await new RouteApplier(lattice(), owner, empty, [TG]).apply(building);
+    expect(picture).toEqual({
+      service: {
+        arn: 'arn:svc/svc-new',
+        id: 'svc-new',
+        name: 'shop-apps',
+        status: 'CREATE_IN_PROGRESS',
+        dnsName: 'shop.on.aws',
+        customDomainName: undefined,
+        certificateArn: undefined,
+        tags: SERVICE.tags,
+      },
+      listeners: [
+        {
+          id: 'listener-new',
+          arn: 'arn:listener/listener-new',
+          name: 'http-80',
+          port: 80,
+          protocol: 'HTTP',
+          defaultAction: undefined,
+          rules: [
+            {
+              id: 'rule-new',
+              name: 'k8s-rule',
+              priority: 1,
+              isDefault: false,
+              match: {},
+              action: { forward: { targetGroups: [{ targetGroupIdentifier: 'tg-new', weight: 1 }] } },
+            },
+          ],
+        },
+      ],
+      targetGroups: [
+        {
+          arn: 'arn:tg/tg-new',
+          id: 'tg-new',
+          name: 'k8s-web',
+          status: 'CREATE_IN_PROGRESS',
+          type: 'IP',
+          config: TG.config,
+          serviceArns: [],
+          targets: [{ id: '10.0.0.1', port: 8080, status: 'INITIAL' }],
+        },
+      ],
+      associations: [{ arn: 'arn:snsa/snsa-new', id: 'snsa-new', serviceNetworkArn: 'arn:sn/sn-1', status: 'CREATE_IN_PROGRESS' }],
+    });
+  });
+
+  it('leaves none after a write it does not picture, targets refused, a wait on a conflict, or an error', async () => {
+    const picture = async (ops: PlanOp[], overrides: Partial<Record<keyof LatticeApi, unknown>> = {}) =>
+      (await new RouteApplier(lattice(overrides), owner, observed, [TG]).apply(ops)).picture;
+    expect(await picture([createTg])).toBeDefined();
+    expect(await picture([createTg, { kind: 'tagService', tags: { team: 'a' } }], { tagResource: async () => ({}) })).toBeUndefined();
+    expect(
+      await picture([createTg, building[1]!], {
+        registerTargets: async () => ({ unsuccessful: [{ id: '10.0.0.1', port: 8080, failureCode: 'Invalid', failureMessage: 'no' }] }),
+      }),
+    ).toBeUndefined();
+    const conflicted = await new RouteApplier(
+      lattice({
+        createServiceNetworkServiceAssociation: async () =>
+          Promise.reject(awsError('ConflictException', 'service is CREATE_IN_PROGRESS', 'SERVICE')),
+      }),
+      owner,
+      observed,
+      [TG],
+    ).apply([building[5]!]);
+    expect(conflicted.error).toBeUndefined();
+    expect(conflicted.waits).toEqual([expect.stringContaining('not possible yet')]);
+    expect(conflicted.picture).toBeUndefined();
+    expect(await picture([createTg, createRule], { createRule: async () => Promise.reject(new Error('boom')) })).toBeUndefined();
+  });
+});

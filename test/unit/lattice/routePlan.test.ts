@@ -2,7 +2,7 @@ import type { RouteModel } from '../../../src/model/routeModel';
 import type { LatticeRuleModel } from '../../../src/model/rules';
 import type { TargetGroupModel } from '../../../src/model/targetGroups';
 import { planRoute, type PlanOp } from '../../../src/lattice/routePlan';
-import { awaitedAssociationsState, type ObservedListener, type ObservedRoute, type ObservedRule } from '../../../src/lattice/routeState';
+import type { ObservedListener, ObservedRoute, ObservedRule } from '../../../src/lattice/routeState';
 import type { ObservedTargetGroup } from '../../../src/lattice/targetGroupState';
 
 const TG: TargetGroupModel = {
@@ -92,7 +92,7 @@ const kinds = (ops: PlanOp[]) => ops.map((o) => o.kind);
 
 describe('route plan', () => {
   it('nothing to do when Lattice matches the model (zero operations)', () => {
-    expect(planRoute(model(), observed(), new Set())).toEqual({ ops: [], waits: [], refusals: [], awaitedAssociations: [] });
+    expect(planRoute(model(), observed(), new Set())).toEqual({ ops: [], waits: [], refusals: [] });
   });
 
   it('builds everything in dependency order for a new route', () => {
@@ -242,42 +242,6 @@ describe('route plan', () => {
     ]);
     expect(plan.waits).toEqual(['association with sn2 is being created', 'a previous association with sn3 is being deleted']);
     expect(plan.refusals).toEqual([]);
-  });
-
-  it('names the associations it waits to see ACTIVE: created by the plan or still being created', () => {
-    const plan = planRoute(
-      model({ networks: ['sn1', 'sn2', 'sn3', 'sn4'] }),
-      observed({
-        associations: [
-          { arn: 'a1', id: '1', serviceNetworkArn: 'sn1', status: 'ACTIVE' },
-          { arn: 'a3', id: '3', serviceNetworkArn: 'sn3', status: 'CREATE_IN_PROGRESS' },
-          { arn: 'a4', id: '4', serviceNetworkArn: 'sn4', status: 'CREATE_FAILED' },
-        ],
-      }),
-      new Set(),
-    );
-    expect(plan.awaitedAssociations).toEqual(['sn2', 'sn3']);
-    expect(plan.waits).toHaveLength(3);
-  });
-
-  it('tells where awaited associations stand: all ACTIVE, some being created, or anything else', () => {
-    const association = (serviceNetworkArn: string, status: string) => ({
-      arn: `a-${serviceNetworkArn}`,
-      id: '1',
-      serviceNetworkArn,
-      status,
-    });
-    expect(awaitedAssociationsState([association('sn1', 'ACTIVE'), association('sn2', 'ACTIVE')], ['sn1', 'sn2'])).toBe('arrived');
-    expect(awaitedAssociationsState([association('sn1', 'ACTIVE'), association('sn2', 'CREATE_IN_PROGRESS')], ['sn1', 'sn2'])).toBe(
-      'waiting',
-    );
-    // Gone, failed, being deleted, or two where one was made: a full pass looks.
-    expect(awaitedAssociationsState([association('sn1', 'CREATE_IN_PROGRESS')], ['sn1', 'sn2'])).toBe('changed');
-    expect(awaitedAssociationsState([association('sn1', 'CREATE_FAILED')], ['sn1'])).toBe('changed');
-    expect(awaitedAssociationsState([association('sn1', 'DELETE_IN_PROGRESS')], ['sn1'])).toBe('changed');
-    expect(awaitedAssociationsState([association('sn1', 'ACTIVE'), association('sn1', 'CREATE_IN_PROGRESS')], ['sn1'])).toBe('changed');
-    // Another network's association is not what the pass waited for.
-    expect(awaitedAssociationsState([association('sn1', 'ACTIVE'), association('sn9', 'CREATE_FAILED')], ['sn1'])).toBe('arrived');
   });
 
   it('adds only missing or changed service tags, and retires our target groups nothing uses any more', () => {

@@ -135,6 +135,6 @@ describe('route plan of a route sharing its service', () => {
       new Set(),
       leader,
     );
-    expect(plan).toEqual({ ops: [], waits: [], refusals: [], awaitedAssociations: [] });
+    expect(plan).toEqual({ ops: [], waits: [], refusals: [] });
   });
 });

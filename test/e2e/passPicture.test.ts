@@ -1,0 +1,129 @@
+import { PROGRAMMED_CONDITION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
+import type { KubeObject } from '../../src/metacontroller/types';
+import { GW, statusOf, summary } from '../support/assertions';
+import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
+import { counts, endpointSlice, httpRoute, service } from '../support/routeFixtures';
+
+/**
+ * Creating a route takes several passes: Lattice keeps the new service and target groups, then
+ * the association, CREATE_IN_PROGRESS for a while. Only the first pass observes Lattice in full;
+ * the passes after it start from its picture and read only what was in transition (driver +
+ * emulator, the real SDK).
+ */
+
+const routeRef = { group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' };
+const RULES = [
+  { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'api', port: 80 }] },
+  { backendRefs: [{ name: 'web', port: 80 }] },
+];
+const SPEC = { parentRefs: [{ name: 'edge', namespace: 'infra' }], rules: RULES };
+
+/** The route in Lattice: `/api` as two rules (exact and prefix), the rest as one, and the listener's default rule. */
+const COMPLETE = { services: 1, listeners: 1, rules: 4, targetGroups: 2 };
+
+/** What reads a full observation of a route makes and a refresh of its picture does not. */
+const FULL_OBSERVATION = ['ListListeners', 'ListRules', 'GetRule', 'ListTargets', 'ListTagsForResource'];
+
+function programmed(h: Harness): boolean {
+  const parents = (statusOf(h.cluster.get(routeRef)).parents as { conditions: unknown }[] | undefined) ?? [];
+  return summary(parents[0]?.conditions)[PROGRAMMED_CONDITION] === 'True/Programmed';
+}
+
+async function world(env: Record<string, string> = {}): Promise<Harness> {
+  // Lattice keeps what it creates CREATE_IN_PROGRESS for 300 ms: several passes (50 ms apart) find it still coming.
+  const h = await startHarness({ transitionMs: 300, env });
+  installGatewayApi(h.cluster);
+  await sharedNetworkGateway(h, 'infra', 'edge');
+  h.cluster.apply(service('apps', 'api'));
+  h.cluster.apply(service('apps', 'web'));
+  h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1', '10.0.1.2']));
+  h.cluster.apply(endpointSlice('apps', 'web', ['10.0.2.1']));
+  await h.driver.runUntilStable({ timeoutMs: 30_000 });
+  return h;
+}
+
+/**
+ * Applies `route`, lets `afterCreates` run once the pass that created its service answered, and
+ * runs until it is Programmed; returns the AWS calls made after that first pass.
+ */
+async function callsAfterFirstPass(h: Harness, route: KubeObject, afterCreates?: () => Promise<void>): Promise<Record<string, number>> {
+  let created = false;
+  h.driver.afterEachCall = async () => {
+    if (created) return;
+    created = h.logs.some((l) => l.msg === 'route programmed' && (l.ops as string[] | undefined)?.includes('createService'));
+    if (!created) return;
+    await h.admin.resetCalls();
+    await afterCreates?.();
+  };
+  h.cluster.apply(route);
+  await h.driver.runUntil(() => programmed(h), { timeoutMs: 30_000 });
+  h.driver.afterEachCall = undefined;
+  expect(created).toBe(true);
+  return (await h.admin.calls()).byOperation;
+}
+
+async function metricLines(h: Harness, name: string): Promise<string[]> {
+  const text = await (await fetch(`${h.server.url}/metrics`)).text();
+  return text.split('\n').filter((line) => line.startsWith(name));
+}
+
+describe('passes after the first of a new route', () => {
+  let h: Harness;
+  afterEach(async () => h.close());
+
+  it('read only what is in transition, and the route ends Programmed, verified and complete in Lattice', async () => {
+    h = await world();
+    const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC));
+    expect(FULL_OBSERVATION.filter((operation) => operation in calls)).toEqual([]);
+    expect(Object.keys(calls).sort()).toEqual([
+      'CreateServiceNetworkServiceAssociation',
+      'GetService',
+      'GetTargetGroup',
+      'ListServiceNetworkServiceAssociations',
+      'RegisterTargets',
+    ]);
+    // Several passes found the service still being created: one read each, not an observation.
+    expect(calls.GetService).toBeGreaterThanOrEqual(2);
+    expect(h.cluster.mustGet(routeRef).metadata.annotations?.[VERIFIED_ANNOTATION]).toBeDefined();
+    expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
+    const pictured = (await metricLines(h, 'lattice_gw_syncs_from_records_total')).find((l) => l.includes('record="picture"'));
+    expect(pictured).toMatch(/ [1-9]\d*$/);
+
+    // Verified as after a full observation: the next Gateway change costs nothing.
+    await h.admin.resetCalls();
+    const gateway = h.cluster.mustGet({ group: GW, kind: 'Gateway', namespace: 'infra', name: 'edge' });
+    h.cluster.apply({ ...gateway, metadata: { ...gateway.metadata, labels: { ...gateway.metadata.labels, team: 'edge' } } });
+    await h.driver.runUntilStable();
+    expect((await h.admin.calls()).total).toBe(0);
+  }, 60_000);
+
+  it('observe Lattice in full when a pictured resource is found gone', async () => {
+    h = await world();
+    const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC), () =>
+      h.admin.addFault({ operation: 'GetService', error: 'ResourceNotFoundException', times: 1 }).then(() => undefined),
+    );
+    expect(calls.ListRules).toBeGreaterThanOrEqual(1);
+    expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
+  }, 60_000);
+
+  it('observe Lattice in full when the route changed since the last pass', async () => {
+    h = await world();
+    const changed = httpRoute('apps', 'shop', {
+      ...SPEC,
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/admin' } }], backendRefs: [{ name: 'api', port: 80 }] }, ...RULES],
+    });
+    const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC), async () => {
+      h.cluster.apply(changed);
+    });
+    expect(calls.ListRules).toBeGreaterThanOrEqual(1);
+    // Its two rules in front of the two before (each prefix is two Lattice rules), and the listener's default.
+    expect(counts(await h.admin.state())).toMatchObject({ ...COMPLETE, rules: 6 });
+  }, 60_000);
+
+  it('observe Lattice in full when converging passes are not kept (PENDING_RECHECK_MS=0)', async () => {
+    h = await world({ PENDING_RECHECK_MS: '0' });
+    const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC));
+    expect(calls.ListRules).toBeGreaterThanOrEqual(1);
+    expect(calls.ListTargets).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+});
