@@ -166,7 +166,8 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     hookAuthToken,
     tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
-    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * MiB, MiB, 1024 * MiB),
+    // At most 256 MiB: a body becomes one string, and V8's strings hold at most 2^29 - 24 characters.
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * MiB, MiB, 256 * MiB),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25000, 0, 600000),
     emulatorPort: integer(env, 'EMULATOR_PORT', 8181, 0, 65535),
     rulesPerListener: integer(env, 'LATTICE_RULES_PER_LISTENER', 10, 1, 1999),

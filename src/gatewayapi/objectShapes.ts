@@ -140,6 +140,14 @@ const validators = new Map<string, ValidateFunction>(
   ]),
 );
 
+const SPELLINGS = new Map(Object.keys(SHAPES).map((kind) => [kind.toLowerCase(), kind]));
+
+/** False for a kind that names a checked kind in another case (`GATEWAY`): its shape would go unchecked. */
+export function hasCanonicalSpelling(kind: string): boolean {
+  const canonical = SPELLINGS.get(kind.toLowerCase());
+  return canonical === undefined || canonical === kind;
+}
+
 /**
  * Refuses an object whose fields do not have the shapes the readers rely on (400
  * LGW_HOOK_INVALID_OBJECT). `where` is the JSON pointer of the object in the request.

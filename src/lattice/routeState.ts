@@ -133,8 +133,8 @@ const COMING_OR_THERE = new Set(['CREATE_IN_PROGRESS', 'ACTIVE']);
 
 /**
  * The last pass's picture of the route (see passPicture) with what was in transition read again:
- * the service and the target groups not ACTIVE yet (one Get each) and, while one is being
- * created, the associations (one List). Undefined when a read finds what the picture cannot
+ * the service and the target groups not ACTIVE yet (one Get each) and, while one is not
+ * ACTIVE, the associations (one List). Undefined when a read finds what the picture cannot
  * account for (gone, failed, being deleted): the pass then observes in full.
  */
 export async function refreshPicture(api: LatticeApi, picture: ObservedRoute): Promise<ObservedRoute | undefined> {
@@ -157,8 +157,9 @@ export async function refreshPicture(api: LatticeApi, picture: ObservedRoute): P
     if (!read || !COMING_OR_THERE.has(status) || (status === 'ACTIVE' && group.targets === undefined)) return undefined;
     targetGroups.push({ ...group, status });
   }
-  const coming = picture.associations.some((a) => a.status === 'CREATE_IN_PROGRESS');
-  const associations = coming && service ? await observeAssociations(api, service.id) : picture.associations;
+  // Any association not ACTIVE is listed again: being created, deleted or failed, it is what the route waits on.
+  const unsettled = picture.associations.some((a) => a.status !== 'ACTIVE');
+  const associations = unsettled && service ? await observeAssociations(api, service.id) : picture.associations;
   return { ...picture, service, targetGroups, associations };
 }
 

@@ -1,6 +1,6 @@
 import type { ControllerWiring, HookContext, HookController } from '../controllers/types';
 import { parseCompositeHookRequest, parseCustomizeHookRequest, parseDecoratorHookRequest } from '../metacontroller/envelope';
-import { checkObjectShape } from '../gatewayapi/objectShapes';
+import { checkObjectShape, hasCanonicalSpelling } from '../gatewayapi/objectShapes';
 import { HookRequestError } from '../errors';
 import type { HookName, KubeObject, ObjectMap } from '../metacontroller/types';
 
@@ -15,10 +15,11 @@ export function rootObjectOf(body: unknown, hook: HookName): KubeObject | undefi
 
 const pointer = (part: string) => part.replaceAll('~', '~0').replaceAll('/', '~1');
 
-/** The Kubernetes plural a kind can have (`Gateway` → gateways, `GatewayClass` → gatewayclasses, `…Policy` → …policies). */
-function pluralsOf(kind: string): string[] {
+/** The Kubernetes plural of a kind (`Gateway` → gateways, `GatewayClass` → gatewayclasses, `…Policy` → …policies). */
+function pluralOf(kind: string): string {
   const lower = kind.toLowerCase();
-  return [`${lower}s`, `${lower}es`, `${lower.slice(0, -1)}ies`];
+  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
+  return lower.endsWith('s') ? `${lower}es` : `${lower}s`;
 }
 
 /**
@@ -27,7 +28,8 @@ function pluralsOf(kind: string): string[] {
  */
 function checkRootKind(wiring: ControllerWiring, root: KubeObject, where: string): void {
   const watched = wiring.kind === 'DecoratorController' ? wiring.resources.map((r) => r.resource) : [wiring.parentResource.resource];
-  if (typeof root.kind === 'string' && pluralsOf(root.kind).some((plural) => watched.includes(plural))) return;
+  // Spelled exactly: a kind checked by shape under one spelling must not reach the readers under another.
+  if (typeof root.kind === 'string' && watched.includes(pluralOf(root.kind)) && hasCanonicalSpelling(root.kind)) return;
   throw new HookRequestError(
     'LGW_HOOK_INVALID_OBJECT',
     `${where}/kind: ${JSON.stringify(root.kind)} is not a kind the ${wiring.name} hooks serve (${watched.join(', ')})`,

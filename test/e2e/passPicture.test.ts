@@ -2,6 +2,7 @@ import { PROGRAMMED_CONDITION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/
 import type { KubeObject } from '../../src/metacontroller/types';
 import { GW, statusOf, summary } from '../support/assertions';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
+import { scaledDelays, startHookService } from '../../tools/hookService';
 import { counts, endpointSlice, httpRoute, service } from '../support/routeFixtures';
 
 /**
@@ -74,16 +75,22 @@ describe('passes after the first of a new route', () => {
   it('read only what is in transition, and the route ends Programmed, verified and complete in Lattice', async () => {
     h = await world();
     const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC));
-    expect(FULL_OBSERVATION.filter((operation) => operation in calls)).toEqual([]);
+    // One full observation, by the pass that found nothing left to do (it records the route verified).
+    expect(FULL_OBSERVATION.map((operation) => calls[operation])).toEqual([1, 1, 3, 2, 1]);
     expect(Object.keys(calls).sort()).toEqual([
       'CreateServiceNetworkServiceAssociation',
+      'GetRule',
       'GetService',
       'GetTargetGroup',
+      'ListListeners',
+      'ListRules',
       'ListServiceNetworkServiceAssociations',
+      'ListTagsForResource',
+      'ListTargets',
       'RegisterTargets',
     ]);
     // Several passes found the service still being created: one read each, not an observation.
-    expect(calls.GetService).toBeGreaterThanOrEqual(2);
+    expect(calls.GetService).toBeGreaterThanOrEqual(3);
     expect(h.cluster.mustGet(routeRef).metadata.annotations?.[VERIFIED_ANNOTATION]).toBeDefined();
     expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
     const pictured = (await metricLines(h, 'lattice_gw_syncs_from_records_total')).find((l) => l.includes('record="picture"'));
@@ -118,6 +125,42 @@ describe('passes after the first of a new route', () => {
     expect(calls.ListRules).toBeGreaterThanOrEqual(1);
     // Its two rules in front of the two before (each prefix is two Lattice rules), and the listener's default.
     expect(counts(await h.admin.state())).toMatchObject({ ...COMPLETE, rules: 6 });
+  }, 60_000);
+
+  it('observe Lattice in full before the route is verified: a pass on another replica may have changed it since the picture', async () => {
+    h = await world();
+    const other = await startHookService({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...scaledDelays(0.01) }, h.emulator.endpoint);
+    try {
+      const apiTargets = async () =>
+        ((await h.admin.state()).targetGroups as { name?: string; targets?: { id: string }[] }[])
+          .filter((g) => g.name?.includes('api'))
+          .flatMap((g) => g.targets ?? [])
+          .map((t) => t.id)
+          .sort();
+      // This server's passes create the route; its picture holds both targets of `api`.
+      const associating = () =>
+        h.logs.some((l) => l.msg === 'route programmed' && (l.ops as string[] | undefined)?.includes('createAssociation'));
+      h.cluster.apply(httpRoute('apps', 'shop', SPEC));
+      await h.driver.runUntil(associating, { timeoutMs: 30_000 });
+      // While the association is being created, one endpoint goes and the other replica's pass deregisters it…
+      h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1']));
+      h.driver.switchServer(other.server.url);
+      let deregistered = false;
+      h.driver.afterEachCall = async () => {
+        deregistered ||= (await apiTargets()).length === 1;
+      };
+      await h.driver.runUntil(() => deregistered, { timeoutMs: 30_000 });
+      // …then it comes back, and the syncs are this server's again: the route's inputs are as in its picture.
+      h.driver.afterEachCall = undefined;
+      h.driver.switchServer(h.server.url);
+      h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1', '10.0.1.2']));
+      await h.driver.runUntil(() => programmed(h), { timeoutMs: 30_000 });
+      await h.driver.runUntilStable();
+      expect(await apiTargets()).toEqual(['10.0.1.1', '10.0.1.2']);
+    } finally {
+      h.driver.switchServer(h.server.url);
+      await other.close();
+    }
   }, 60_000);
 
   it('observe Lattice in full when converging passes are not kept (PENDING_RECHECK_MS=0)', async () => {

@@ -257,7 +257,9 @@ describe('hook server', () => {
   it('answers 400 LGW_HOOK_INVALID_OBJECT for a hook object of a kind the hook does not serve (its shape would go unchecked)', async () => {
     t = await testApp();
     const classed = gateway('infra', 'edge', 'lattice');
-    const notRoutes = [classed, { ...route('HTTPRoute', 'apps', 'shop', []), kind: 'HTTPRoutez' }];
+    // Another kind, a kind that is no kind, and spellings of a served kind its shape check would not know.
+    const shop = route('HTTPRoute', 'apps', 'shop', []);
+    const notRoutes = [classed, { ...shop, kind: 'HTTPRoutez' }, { ...shop, kind: 'HTTPROUTE' }, { ...shop, kind: 'httproute' }];
     for (const object of notRoutes) {
       const res = await t.app.inject({
         method: 'POST',
@@ -265,6 +267,13 @@ describe('hook server', () => {
         payload: decoratorSyncBody('x', object as never, [classed]),
       });
       expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/kind' });
+    }
+    for (const [url, kind] of [
+      ['/hooks/iamauthpolicy/sync', 'IAMAuthPolicQ'],
+      ['/hooks/gateway/sync', 'GATEWAY'],
+    ]) {
+      const res = await t.app.inject({ method: 'POST', url, payload: decoratorSyncBody('x', { ...classed, kind } as never) });
       expect(res.json()).toMatchObject({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/kind' });
     }
     const ok = await t.app.inject({

@@ -69,6 +69,8 @@ describe('loadConfig', () => {
     [{ ...AWS_ENV, TLS_KEY_FILE: '/key.pem' }, 'TLS_CERT_FILE'],
     [{ ...AWS_ENV, LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     [{ ...AWS_ENV, BODY_LIMIT_BYTES: '1024' }, 'BODY_LIMIT_BYTES'],
+    // Above 256 MiB a body could not become one string.
+    [{ ...AWS_ENV, BODY_LIMIT_BYTES: String(256 * 1024 * 1024 + 1) }, 'BODY_LIMIT_BYTES'],
     [{ ...AWS_ENV, EXTERNAL_DNS_ENDPOINTS: 'yes' }, 'EXTERNAL_DNS_ENDPOINTS'],
   ])('refuses %j naming %s', (env, variable) => {
     const error = failure(env as Record<string, string>);

@@ -57,4 +57,3 @@ export function routeFingerprint(inputs: RouteInputs): string {
       ]),
   });
 }
-

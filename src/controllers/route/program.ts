@@ -165,6 +165,28 @@ function picturable(route: AnyRoute, built: BuiltRoute, picture: ObservedRoute):
   );
 }
 
+/**
+ * The last pass's picture with what was in transition read again, while the route has something
+ * left to do or wait for. A pass that would find nothing left observes Lattice in full instead:
+ * only a full observation may record the route verified (a pass on another replica, or one that
+ * failed, may have changed Lattice since the picture was taken).
+ */
+async function fromPicture(
+  ctx: HookContext,
+  route: AnyRoute,
+  model: RouteModel,
+  last: LatticePicture,
+  imports: readonly ObservedImport[],
+): Promise<ObservedRoute | undefined> {
+  const refreshed = await refreshPicture(ctx.aws.api, last.observed);
+  if (!refreshed) return undefined;
+  const observed = { ...refreshed, imports };
+  const plan = planRoute(model, observed, new Set(recordedTargetGroups(route)));
+  if (plan.ops.length + plan.waits.length + plan.refusals.length === 0) return undefined;
+  ctx.metrics?.syncFromRecord(route.kind, 'picture');
+  return observed;
+}
+
 function hasLatticeState(route: AnyRoute): boolean {
   const annotations = route.metadata.annotations ?? {};
   return (
@@ -200,9 +222,8 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     const group = built.group;
     const owner = routeOwnerOf(route, adapter, ctx);
     const nowMs = ctx.now().getTime();
-    const refreshed = last && picturable(route, built, last.observed) ? await refreshPicture(ctx.aws.api, last.observed) : undefined;
-    if (refreshed) ctx.metrics?.syncFromRecord(route.kind, 'picture');
-    const choice = refreshed ? { service: refreshed.service } : await chooseService(ctx, route, built, owner);
+    const pictured = last && picturable(route, built, last.observed) ? await fromPicture(ctx, route, model, last, imports) : undefined;
+    const choice = pictured ? { service: pictured.service } : await chooseService(ctx, route, built, owner);
     if ('wait' in choice) return { built, outcome: pendingOutcome(route, [choice.wait]), verified: false };
     if (group?.role === 'follower' && route.metadata.annotations?.[SERVICE_ARN_ANNOTATION] !== undefined) {
       // Its own service from before it joined goes first (it holds the hostname the group needs),
@@ -220,7 +241,7 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     // A service being deleted is not observed further (its listeners can vanish mid-read).
     if (choice.service && isDeleting(choice.service.status))
       return { built, outcome: serviceBeingDeleted(route, choice.service.arn), verified: false };
-    const observed = refreshed ? { ...refreshed, imports } : await observe(ctx, route, model, imports, choice.service, sharing);
+    const observed = pictured ?? (await observe(ctx, route, model, imports, choice.service, sharing));
     const plan = planRoute(model, observed, recorded, sharing);
     const gone = goneFromLattice(
       choice.sharedArn ? undefined : route.metadata.annotations?.[SERVICE_ARN_ANNOTATION],
@@ -249,7 +270,7 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     if (plan.ops.length > 0)
       ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
     const outcome = sharedVia(outcomeOf(plan, result), choice.sharedArn);
-    const observedInFullAtMs = refreshed ? (last?.observedInFullAtMs ?? nowMs) : nowMs;
+    const observedInFullAtMs = pictured ? (last?.observedInFullAtMs ?? nowMs) : nowMs;
     return {
       built,
       outcome,

@@ -83,7 +83,10 @@ async function sync(
   }
   const certificate = remembered.discoverFor === undefined ? remembered : await discovered(remembered.discoverFor, ctx);
   const inputs = inputsWith(certificate);
-  return answerOf(ctx, { inputs, withDns, certificate }, await programRoute(ctx, inputs, lastPicture(ctx, route, fingerprint)));
+  const picture = lastPicture(ctx, route, fingerprint);
+  // Recorded again when this pass answers: a pass that fails leaves no picture behind (it may have changed Lattice).
+  ctx.converging?.forget(route);
+  return answerOf(ctx, { inputs, withDns, certificate }, await programRoute(ctx, inputs, picture));
 }
 
 /** What a pass answers with besides its outcome. */
@@ -143,6 +146,7 @@ async function finalize(
   withDns: boolean,
 ): Promise<DecoratorHookResponse> {
   const route = request.object as AnyRoute;
+  ctx.converging?.forget(route);
   const outcome = await tearDown(ctx, route, adapter, ObjectIndex.fromDecoratorRequest(request));
   const annotations = { ...annotationsFor(route, outcome), ...forgetVerification(route) };
   // The DNS record goes with the first finalize pass, before the service it points to.

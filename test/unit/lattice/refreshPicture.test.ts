@@ -49,7 +49,7 @@ describe('refreshing the picture of a route', () => {
     });
   });
 
-  it('lists the associations again while one is being created', async () => {
+  it('lists the associations again while one is not ACTIVE', async () => {
     const calls: string[] = [];
     const coming = {
       ...picture,
@@ -65,6 +65,13 @@ describe('refreshing the picture of a route', () => {
       { arn: 'arn:a-1', id: 'a-1', serviceNetworkArn: 'arn:sn-1', status: 'ACTIVE' },
     ]);
     expect(calls).toEqual(['listServiceNetworkServiceAssociations {"serviceIdentifier":"svc-1"}']);
+    // Being deleted (or failed) is what the route waits on too.
+    const deleting = { ...coming, associations: [{ ...coming.associations[0]!, status: 'DELETE_IN_PROGRESS' }] };
+    expect((await refreshPicture(api, deleting))?.associations).toEqual([
+      { arn: 'arn:a-1', id: 'a-1', serviceNetworkArn: 'arn:sn-1', status: 'ACTIVE' },
+    ]);
+    expect(calls).toHaveLength(2);
+    calls.length = 1;
     // Nothing in transition: nothing read.
     const settled = await refreshPicture(lattice({}, calls), { ...coming, associations: [] });
     expect(settled).toEqual({ ...coming, associations: [] });
