@@ -1,14 +1,10 @@
 import { DeleteRuleCommand, DeregisterTargetsCommand, ListListenersCommand, ListRulesCommand } from '@aws-sdk/client-vpc-lattice';
-import {
-  ASSIGNED_DOMAIN_ANNOTATION,
-  PROGRAMMED_CONDITION,
-  SERVICE_ARN_ANNOTATION,
-  VERIFIED_ANNOTATION,
-} from '../../src/gatewayapi/ourKeys';
+import { ASSIGNED_DOMAIN_ANNOTATION, SERVICE_ARN_ANNOTATION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
-import { conditionsOf, GW, OURS, statusOf, summary } from '../support/assertions';
+import { conditionsOf, GW, OURS, statusOf } from '../support/assertions';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
-import { counts, endpointSlice, httpRoute, service, targetsOf } from '../support/routeFixtures';
+import { routeProgrammed, routeWorld } from '../support/routeWorld';
+import { counts, httpRoute, service, targetsOf } from '../support/routeFixtures';
 
 /**
  * What a change costs as the fleet grows: Metacontroller re-syncs every route of a Gateway when the
@@ -26,21 +22,11 @@ const SPEC = {
   ],
 };
 
-function programmed(h: Harness, name: string): boolean {
-  const parents = (statusOf(h.cluster.get(routeRef(name))).parents as { conditions: unknown }[] | undefined) ?? [];
-  return summary(parents[0]?.conditions)[PROGRAMMED_CONDITION] === 'True/Programmed';
-}
+const programmed = routeProgrammed;
 
 async function fleet(env: Record<string, string> = {}): Promise<Harness> {
   // Lattice resources are ACTIVE at once: the number of polls does not depend on timing.
-  const h = await startHarness({ transitionMs: 0, env });
-  installGatewayApi(h.cluster);
-  await sharedNetworkGateway(h, 'infra', 'edge');
-  h.cluster.apply(service('apps', 'api'));
-  h.cluster.apply(service('apps', 'web'));
-  h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1', '10.0.1.2']));
-  h.cluster.apply(endpointSlice('apps', 'web', ['10.0.2.1']));
-  return h;
+  return routeWorld({ transitionMs: 0, env });
 }
 
 async function addRoutes(h: Harness, names: string[]): Promise<void> {

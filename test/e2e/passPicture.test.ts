@@ -1,9 +1,10 @@
-import { PROGRAMMED_CONDITION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
+import { VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
-import { GW, statusOf, summary } from '../support/assertions';
-import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
+import { GW } from '../support/assertions';
+import type { Harness } from '../support/harness';
+import { routeProgrammed, routeWorld } from '../support/routeWorld';
 import { scaledDelays, startHookService } from '../../tools/hookService';
-import { counts, endpointSlice, httpRoute, service } from '../support/routeFixtures';
+import { counts, endpointSlice, httpRoute } from '../support/routeFixtures';
 
 /**
  * Creating a route takes several passes: Lattice keeps the new service and target groups, then
@@ -25,20 +26,11 @@ const COMPLETE = { services: 1, listeners: 1, rules: 4, targetGroups: 2 };
 /** What reads a full observation of a route makes and a refresh of its picture does not. */
 const FULL_OBSERVATION = ['ListListeners', 'ListRules', 'GetRule', 'ListTargets', 'ListTagsForResource'];
 
-function programmed(h: Harness): boolean {
-  const parents = (statusOf(h.cluster.get(routeRef)).parents as { conditions: unknown }[] | undefined) ?? [];
-  return summary(parents[0]?.conditions)[PROGRAMMED_CONDITION] === 'True/Programmed';
-}
+const programmed = (h: Harness) => routeProgrammed(h, 'shop');
 
 async function world(env: Record<string, string> = {}): Promise<Harness> {
   // Lattice keeps what it creates CREATE_IN_PROGRESS for 300 ms: several passes (50 ms apart) find it still coming.
-  const h = await startHarness({ transitionMs: 300, env });
-  installGatewayApi(h.cluster);
-  await sharedNetworkGateway(h, 'infra', 'edge');
-  h.cluster.apply(service('apps', 'api'));
-  h.cluster.apply(service('apps', 'web'));
-  h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1', '10.0.1.2']));
-  h.cluster.apply(endpointSlice('apps', 'web', ['10.0.2.1']));
+  const h = await routeWorld({ transitionMs: 300, env });
   await h.driver.runUntilStable({ timeoutMs: 30_000 });
   return h;
 }
