@@ -16,8 +16,9 @@ import type { ObservedTargetGroup } from './targetGroupState';
  * listeners, rules and associations). Any other write, and anything the pass did not fully see (a
  * name adopted, targets refused, a wait on a conflict, an error), spoils the picture: the next pass
  * observes in full.
+ *
+ * The writes a pass pictures: those that build a route.
  */
-/** The writes a pass pictures: those that build a route. */
 export const PICTURED_WRITES: ReadonlySet<PlanOp['kind']> = new Set([
   'createTargetGroup',
   'registerTargets',
@@ -55,9 +56,12 @@ export class TargetGroupPicture {
 
 export class RoutePicture {
   #route: Omit<ObservedRoute, 'targetGroups'> | undefined;
+  /** Kept up to date by the route's TargetGroupApplier. */
+  readonly targetGroups: TargetGroupPicture;
 
   constructor(observed: ObservedRoute) {
-    const { targetGroups: _groups, ...rest } = observed;
+    const { targetGroups, ...rest } = observed;
+    this.targetGroups = new TargetGroupPicture(targetGroups);
     this.#route = {
       ...rest,
       listeners: observed.listeners.map((l) => ({ ...l, rules: [...l.rules] })),
@@ -105,9 +109,9 @@ export class RoutePicture {
     this.#route = undefined;
   }
 
-  /** The picture with the target groups' (undefined once either is spoiled). */
-  with(targetGroups: TargetGroupPicture): ObservedRoute | undefined {
-    const groups = targetGroups.groups;
+  /** The whole picture (undefined once a part of it is spoiled). */
+  get observed(): ObservedRoute | undefined {
+    const groups = this.targetGroups.groups;
     return this.#route && groups ? { ...this.#route, targetGroups: groups } : undefined;
   }
 }

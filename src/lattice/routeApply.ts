@@ -81,11 +81,12 @@ export class RouteApplier {
     this.#api = api;
     this.#owner = owner;
     this.#known = known(observed);
-    this.#targetGroups = new TargetGroupApplier(api, owner, observed.targetGroups, targetGroups, ownTargetGroupArns, lambda);
+    this.#picture = new RoutePicture(observed);
+    const pictured = this.#picture.targetGroups;
+    this.#targetGroups = new TargetGroupApplier(api, owner, observed.targetGroups, targetGroups, ownTargetGroupArns, lambda, pictured);
     this.#nameOfKey = new Map(targetGroups.map((g) => [g.key, g.name]));
     this.#external = external;
     this.#customDomain = observed.service?.customDomainName;
-    this.#picture = new RoutePicture(observed);
   }
 
   /** Runs `ops` in order; stops at the first error and returns it with what was done before. */
@@ -105,8 +106,7 @@ export class RouteApplier {
       if (error instanceof Unobserved) return result({ waits: [error.message] });
       return result({ error });
     }
-    const picture = this.#picture.with(this.#targetGroups.picture);
-    return result(picture ? { picture } : {});
+    return result({ picture: this.#picture.observed });
   }
 
   /** The check of a create under `parentId`: none when this pass created the parent. */

@@ -7,7 +7,7 @@ import { awsErrorMessage, isConflict, isNotFound, LatticeRefusal, orUndefinedIfN
 import { chunks, TARGETS_PER_CALL } from './batches';
 import { createFresh, isAlive } from './freshCreate';
 import type { LatticeOwner } from './ownership';
-import { PICTURED_WRITES, TargetGroupPicture } from './passPicture';
+import { PICTURED_WRITES, type TargetGroupPicture } from './passPicture';
 import type { TargetGroupOp } from './targetGroupPlan';
 import type { ObservedTargetGroup } from './targetGroupState';
 
@@ -35,8 +35,8 @@ export class TargetGroupApplier {
   readonly #gone = new Set<string>();
   readonly #lambda: LambdaApi | undefined;
   readonly waits: string[] = [];
-  /** The groups after the operations run so far, as far as they show (see passPicture). */
-  readonly picture: TargetGroupPicture;
+  /** The groups after the operations run so far, as far as they show (see passPicture); kept for routes only. */
+  readonly #picture: TargetGroupPicture | undefined;
 
   /** `ownTargetGroupArns`: what the object recorded as its own; only those of the observed groups are kept on record. */
   /** `lambda`: needed by owners with LAMBDA groups (routes), to grant and revoke invoke permissions. */
@@ -47,6 +47,7 @@ export class TargetGroupApplier {
     wanted: readonly TargetGroupModel[],
     ownTargetGroupArns: ReadonlySet<string>,
     lambda?: LambdaApi,
+    picture?: TargetGroupPicture,
   ) {
     this.#api = api;
     this.#lambda = lambda;
@@ -54,7 +55,7 @@ export class TargetGroupApplier {
     this.#known = new Map(observed.map((g) => [g.name, { id: g.id, arn: g.arn }]));
     this.#wanted = new Set(wanted.map((g) => g.name));
     this.#own = new Set(observed.map((g) => g.arn).filter((arn) => ownTargetGroupArns.has(arn)));
-    this.picture = new TargetGroupPicture(observed);
+    this.#picture = picture;
   }
 
   /** Runs `ops` in order; stops at the first error and returns it with what was done before. */
@@ -70,11 +71,11 @@ export class TargetGroupApplier {
 
   /** Runs one operation; a group observed this pass and deleted since stops the pass (Unobserved), not the hook. */
   async run(op: TargetGroupOp): Promise<void> {
-    if (!PICTURED_WRITES.has(op.kind)) this.picture.spoil();
+    if (!PICTURED_WRITES.has(op.kind)) this.#picture?.spoil();
     try {
       await this.#runOp(op);
     } catch (error) {
-      this.picture.spoil();
+      this.#picture?.spoil();
       if (!isNotFound(error) || op.kind === 'createTargetGroup') throw error;
       throw disappeared(op.targetGroupName);
     }
@@ -96,8 +97,8 @@ export class TargetGroupApplier {
         return revokeInvoke(lambdaOf(this.#lambda), op.functionArn, this.idOf(op.targetGroupName));
       case 'registerTargets': {
         const result = await this.#api.registerTargets(this.idOf(op.targetGroupName), op.targets);
-        if ((result.unsuccessful ?? []).length > 0) this.picture.spoil();
-        else this.picture.registered(op.targetGroupName, op.targets);
+        if ((result.unsuccessful ?? []).length > 0) this.#picture?.spoil();
+        else this.#picture?.registered(op.targetGroupName, op.targets);
         for (const failure of result.unsuccessful ?? [])
           this.waits.push(
             `target ${failure.id}${failure.port !== undefined ? `:${failure.port}` : ''} of ${op.targetGroupName} not registered: ${failure.failureMessage ?? failure.failureCode}`,
@@ -151,10 +152,10 @@ export class TargetGroupApplier {
       if (created.id && created.arn) {
         this.#known.set(tg.name, { id: created.id, arn: created.arn });
         const status = created.status ?? 'ACTIVE';
-        this.picture.created({ arn: created.arn, id: created.id, name: tg.name, status, type: input.type, config: tg.config });
-      } else this.picture.spoil();
+        this.#picture?.created({ arn: created.arn, id: created.id, name: tg.name, status, type: input.type, config: tg.config });
+      } else this.#picture?.spoil();
     } catch (error) {
-      this.picture.spoil();
+      this.#picture?.spoil();
       if (!isConflict(error)) throw error;
       // The name exists (created under other parameters, or by a call whose response was lost
       // and whose clientToken has expired): adopt it if it is ours. Lambda groups have no VPC.

@@ -3,7 +3,7 @@ import type { AnyRoute } from '../../gatewayapi/types';
 import { isNotFound, isUserActionable } from '../../lattice/awsErrors';
 import { routeOwns, type RouteOwner } from '../../lattice/ownership';
 import { RouteApplier } from '../../lattice/routeApply';
-import { planRoute, referencedTargetGroupIds, type Sharing } from '../../lattice/routePlan';
+import { planRoute, referencedTargetGroupIds, type RoutePlan, type Sharing } from '../../lattice/routePlan';
 import {
   goneFromLattice,
   isDeleting,
@@ -177,14 +177,15 @@ async function fromPicture(
   model: RouteModel,
   last: LatticePicture,
   imports: readonly ObservedImport[],
-): Promise<ObservedRoute | undefined> {
+): Promise<{ observed: ObservedRoute; plan: RoutePlan; observedInFullAtMs: number } | undefined> {
   const refreshed = await refreshPicture(ctx.aws.api, last.observed);
   if (!refreshed) return undefined;
   const observed = { ...refreshed, imports };
+  // The plan of the pass itself: a picturable route shares no service.
   const plan = planRoute(model, observed, new Set(recordedTargetGroups(route)));
   if (plan.ops.length + plan.waits.length + plan.refusals.length === 0) return undefined;
   ctx.metrics?.syncFromRecord(route.kind, 'picture');
-  return observed;
+  return { observed, plan, observedInFullAtMs: last.observedInFullAtMs };
 }
 
 function hasLatticeState(route: AnyRoute): boolean {
@@ -221,9 +222,8 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     const model = built.model;
     const group = built.group;
     const owner = routeOwnerOf(route, adapter, ctx);
-    const nowMs = ctx.now().getTime();
     const pictured = last && picturable(route, built, last.observed) ? await fromPicture(ctx, route, model, last, imports) : undefined;
-    const choice = pictured ? { service: pictured.service } : await chooseService(ctx, route, built, owner);
+    const choice = pictured ? { service: pictured.observed.service } : await chooseService(ctx, route, built, owner);
     if ('wait' in choice) return { built, outcome: pendingOutcome(route, [choice.wait]), verified: false };
     if (group?.role === 'follower' && route.metadata.annotations?.[SERVICE_ARN_ANNOTATION] !== undefined) {
       // Its own service from before it joined goes first (it holds the hostname the group needs),
@@ -241,8 +241,8 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     // A service being deleted is not observed further (its listeners can vanish mid-read).
     if (choice.service && isDeleting(choice.service.status))
       return { built, outcome: serviceBeingDeleted(route, choice.service.arn), verified: false };
-    const observed = pictured ?? (await observe(ctx, route, model, imports, choice.service, sharing));
-    const plan = planRoute(model, observed, recorded, sharing);
+    const observed = pictured?.observed ?? (await observe(ctx, route, model, imports, choice.service, sharing));
+    const plan = pictured?.plan ?? planRoute(model, observed, recorded, sharing);
     const gone = goneFromLattice(
       choice.sharedArn ? undefined : route.metadata.annotations?.[SERVICE_ARN_ANNOTATION],
       [...recorded],
@@ -270,7 +270,7 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     if (plan.ops.length > 0)
       ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
     const outcome = sharedVia(outcomeOf(plan, result), choice.sharedArn);
-    const observedInFullAtMs = pictured ? (last?.observedInFullAtMs ?? nowMs) : nowMs;
+    const observedInFullAtMs = pictured?.observedInFullAtMs ?? ctx.now().getTime();
     return {
       built,
       outcome,
