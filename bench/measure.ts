@@ -318,7 +318,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await env.driver.runUntilStable({ timeoutMs: run.timeoutMs });
     });
 
-    const everything = [...objects, ...added];
+    // The youngest route of the fleet, as a team would remove one: its Services and their endpoints stay.
+    const leaving = routes.at(-1) as KubeObject;
+    await run.phase('delete one route', async () => {
+      env.cluster.delete(refOf(leaving));
+      await env.driver.runUntil(() => env.cluster.get(refOf(leaving)) === undefined, { timeoutMs: run.timeoutMs });
+      await env.driver.runUntilStable({ timeoutMs: run.timeoutMs });
+    });
+
+    const everything = [...objects, ...added].filter((o) => o !== leaving);
     await run.phase('deletion', async () => {
       for (const object of [...everything].reverse()) env.cluster.delete(refOf(object));
       await env.driver.runUntil(() => everything.every((o) => env.cluster.get(refOf(o)) === undefined), { timeoutMs: run.timeoutMs });
@@ -329,7 +337,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     return {
       options,
       quotas,
-      objects: everything.length,
+      objects: objects.length + added.length,
       phases: run.phases,
       allProgrammed,
       created,

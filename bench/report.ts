@@ -9,10 +9,10 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const kb = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
 const yesNo = (n: number) => (n === 0 ? 'no' : `YES (${n})`);
 
-function topOperations(aws: CallCounts, limit = 6): string {
+/** Every Lattice operation of a phase, the most called first. */
+function operations(aws: CallCounts): string {
   const entries = Object.entries(aws.byOperation).sort(([, a], [, b]) => b - a);
-  const shown = entries.slice(0, limit).map(([op, n]) => `${op} ${n}`);
-  return entries.length > limit ? `${shown.join(', ')}, …` : shown.join(', ') || '(none)';
+  return entries.map(([op, n]) => `${op} ${n}`).join(', ') || '(none)';
 }
 
 function phaseRow(figures: PhaseFigures): string[] {
@@ -78,7 +78,7 @@ export function benchReport(result: BenchResult): string[] {
       result.phases.map(phaseRow),
     ),
   );
-  for (const p of result.phases) lines.push(`  ${p.name}: ${topOperations(p.aws)}`);
+  for (const p of result.phases) lines.push(`  ${p.name}: ${operations(p.aws)}`);
   if (result.rollout) {
     const r = result.rollout;
     lines.push(

@@ -4,7 +4,8 @@ import { KEY_PREFIX, OUR_API_GROUP, OUR_API_VERSION, SERVICE_ARN_ANNOTATION } fr
 import { ObjectIndex } from '../metacontroller/objectIndex';
 import type { DecoratorHookResponse, KubeObject } from '../metacontroller/types';
 import { ownerKey } from '../model/orphans';
-import { NotOursMemo, sweepOrphans, type OrphanRemoval } from '../lattice/orphanSweep';
+import { ExpiringSet } from '../lattice/expiringSet';
+import { sweepOrphans, type OrphanRemoval } from '../lattice/orphanSweep';
 import { recordedTargetGroups } from './targetGroupRecord';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from './types';
 
@@ -113,7 +114,7 @@ function logRemoval(ctx: HookContext, removal: OrphanRemoval): void {
 
 export function createOrphanController(): HookController {
   // Per process: only ever a reason to skip a resource, never to delete one.
-  const notOurs = new NotOursMemo(NOT_OURS_TTL_MS, NOT_OURS_MAX);
+  const notOurs = new ExpiringSet(NOT_OURS_TTL_MS, NOT_OURS_MAX);
   const schedule = new SweepSchedule();
 
   const handlers: DecoratorHandlers = {

@@ -4,6 +4,7 @@ import { oldEnough, orphanVerdict, type OrphanOwner } from '../model/orphans';
 import type { LatticeApi } from './api';
 import { isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
 import type { LambdaApi } from './lambdaApi';
+import type { ExpiringSet } from './expiringSet';
 import { retireTargetGroup } from './targetGroupApply';
 
 export type RemovedResourceType = 'service-network-association' | 'service' | 'target-group';
@@ -12,33 +13,6 @@ export interface OrphanRemoval {
   resourceType: RemovedResourceType;
   arn: string;
   owner: OrphanOwner;
-}
-
-/**
- * ARNs whose tags said "not ours" (another cluster's or nobody's), so later sweeps skip their
- * ListTagsForResource. Only ever a reason to keep a resource, so a stale entry is safe; entries
- * still expire, for a resource that later becomes ours by takeover.
- */
-export class NotOursMemo {
-  readonly #until = new Map<string, number>();
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries: number,
-  ) {}
-
-  has(arn: string, now: number): boolean {
-    const until = this.#until.get(arn);
-    if (until === undefined) return false;
-    if (until > now) return true;
-    this.#until.delete(arn);
-    return false;
-  }
-
-  add(arn: string, now: number): void {
-    // Oldest first out: a Map iterates in insertion order.
-    if (this.#until.size >= this.maxEntries) this.#until.delete(this.#until.keys().next().value as string);
-    this.#until.set(arn, now + this.ttlMs);
-  }
 }
 
 export interface SweepOptions {
@@ -51,7 +25,12 @@ export interface SweepOptions {
   graceSeconds: number;
   /** Epoch ms: no resource is started after it; the rest waits for the next pass. */
   stopAt: number;
-  notOurs: NotOursMemo;
+  /**
+   * ARNs whose tags said "not ours" (another cluster's or nobody's), so later sweeps skip their
+   * ListTagsForResource. Only ever a reason to keep a resource, so a stale entry is safe; entries
+   * still expire, for a resource that later becomes ours by takeover.
+   */
+  notOurs: ExpiringSet;
   lambda?: LambdaApi;
   onRemoval(removal: OrphanRemoval): void;
 }

@@ -4,9 +4,8 @@ import { awsErrorMessage, isAccessDenied, isConflict, isNotFound, orUndefinedIfN
 import { idFromArn } from './arn';
 import { routeTargetGroupPrefix } from '../model/names';
 import { TAG } from '../model/tags';
+import type { ExpiringSet } from './expiringSet';
 import { routeOwns, type RouteOwner } from './ownership';
-import { referencedTargetGroupIds } from './routePlan';
-import { observeListeners } from './routeState';
 import { retireTargetGroup } from './targetGroupApply';
 
 export interface TeardownResult {
@@ -22,6 +21,33 @@ export interface TeardownResult {
   targetGroupArns: string[];
   /** Why the search for unrecorded target groups could not run (the teardown finishes anyway). */
   searchSkipped?: string;
+}
+
+export interface TeardownOptions {
+  lambda?: LambdaApi;
+  /**
+   * Target groups whose tags showed them to be the route's, remembered across its passes (key: the
+   * route's token owner and the ARN), so later passes spare that read. Sound for target groups
+   * only: their ARNs are never reused and nothing retags a group to another owner (a group's name
+   * hashes its route, and adopting a group takes that name).
+   */
+  ownedArns?: ExpiringSet;
+}
+
+/** Whether the target group at `arn` is the route's by its tags (false once Lattice no longer has it). */
+async function ownsGroup(
+  api: LatticeApi,
+  owner: RouteOwner,
+  arn: string,
+  ours: (tags: Readonly<Record<string, string>>) => boolean,
+  ownedArns: ExpiringSet | undefined,
+): Promise<boolean> {
+  const key = `${owner.tokenOwner} ${arn}`;
+  if (ownedArns?.has(key, Date.now())) return true;
+  const tags = await api.tagsIfPresent(arn);
+  if (tags === undefined || !ours(tags)) return false;
+  ownedArns?.add(key, Date.now());
+  return true;
 }
 
 async function findService(api: LatticeApi, serviceArn: string | undefined, serviceName: string | undefined) {
@@ -42,7 +68,7 @@ export async function teardownRoute(
   api: LatticeApi,
   owner: RouteOwner,
   known: { serviceArn: string | undefined; serviceName: string | undefined; targetGroupArns: readonly string[] },
-  lambda?: LambdaApi,
+  options: TeardownOptions = {},
 ): Promise<TeardownResult> {
   const waits: string[] = [];
   const targetGroups = new Set(known.targetGroupArns);
@@ -56,6 +82,8 @@ export async function teardownRoute(
       targetGroupArns: [...targetGroups].sort(),
     };
   }
+  // Read on every pass, never remembered: a hand-over to the next leader of a hostname group, or a
+  // takeover by another cluster, retags the service while its ARN stays.
   const serviceTags = service?.arn ? await api.tagsIfPresent(service.arn) : undefined;
   if (service?.arn && service.id && serviceTags !== undefined && routeOwns(owner, serviceTags)) {
     const associations = await api.listServiceNetworkServiceAssociations({ serviceIdentifier: service.id });
@@ -70,27 +98,20 @@ export async function teardownRoute(
       }
       waits.push(`waiting for ${associations.length} service network association(s) to be deleted`);
     } else {
-      // Remember what the rules forward to before the service (and its rules) go: read once, in
-      // the pass that deletes the service, not in every pass that waits for the associations.
-      const recorded = new Set([...targetGroups].map(idFromArn));
-      for (const id of referencedTargetGroupIds(await observeListeners(api, service.id))) {
-        if (recorded.has(id)) continue;
-        const group = await orUndefinedIfNotFound(api.getTargetGroup(id));
-        const tags = group?.arn ? await api.tagsIfPresent(group.arn) : undefined;
-        if (group?.arn && tags !== undefined && owner.ownsTargetGroup(tags)) targetGroups.add(group.arn);
-      }
+      // Groups the rules forward to and no pass recorded are not read here: they carry this
+      // route's name prefix, so the search for unrecorded groups at the end finds them.
       try {
         await api.deleteService(service.arn);
         waits.push('the Lattice service is being deleted');
       } catch (error) {
-        if (isNotFound(error)) return teardownTargetGroups(api, owner, [...targetGroups], waits, service.arn, lambda);
+        if (isNotFound(error)) return teardownTargetGroups(api, owner, [...targetGroups], waits, service.arn, options);
         if (!isConflict(error)) throw error;
         waits.push(`the Lattice service cannot be deleted yet: ${awsErrorMessage(error)}`);
       }
     }
     return { done: false, waits, serviceArn: service.arn, targetGroupArns: [...targetGroups].sort() };
   }
-  return teardownTargetGroups(api, owner, [...targetGroups], waits, known.serviceArn ?? service?.arn, lambda);
+  return teardownTargetGroups(api, owner, [...targetGroups], waits, known.serviceArn ?? service?.arn, options);
 }
 
 async function teardownTargetGroups(
@@ -99,9 +120,9 @@ async function teardownTargetGroups(
   arns: readonly string[],
   waits: string[],
   serviceArn: string | undefined,
-  lambda: LambdaApi | undefined,
+  options: TeardownOptions,
 ): Promise<TeardownResult> {
-  const remaining = await retireOurs(api, (tags) => owner.ownsTargetGroup(tags), arns, waits, lambda);
+  const remaining = await retireOurs(api, owner, (tags) => owner.ownsTargetGroup(tags), arns, waits, options);
   let searchSkipped: string | undefined;
   if (remaining.length === 0 && waits.length === 0) {
     // Everything recorded is gone. Before saying so, look for groups a pass created and never
@@ -111,7 +132,8 @@ async function teardownTargetGroups(
       // Found by name alone: a route of another kind with this name and namespace shares the prefix.
       const sameKind = (tags: Readonly<Record<string, string>>) =>
         owner.ownsTargetGroup(tags) && (tags[TAG.routeType] ?? owner.routeType) === owner.routeType;
-      remaining.push(...(await retireOurs(api, sameKind, unrecorded, waits, lambda)));
+      // No remembered verdicts here: they were made with the laxer test of recorded groups.
+      remaining.push(...(await retireOurs(api, owner, sameKind, unrecorded, waits, { ...options, ownedArns: undefined })));
     } catch (error) {
       // A policy without ListTargetGroups must not hold the route's deletion forever.
       if (!isAccessDenied(error)) throw error;
@@ -131,16 +153,16 @@ async function teardownTargetGroups(
 /** Retires the groups of `arns` that are really ours (the ARNs come from an annotation anyone can edit); returns those not gone yet. */
 async function retireOurs(
   api: LatticeApi,
+  owner: RouteOwner,
   ours: (tags: Readonly<Record<string, string>>) => boolean,
   arns: readonly string[],
   waits: string[],
-  lambda: LambdaApi | undefined,
+  options: TeardownOptions,
 ): Promise<string[]> {
   const remaining: string[] = [];
   for (const arn of arns) {
-    const tags = await orUndefinedIfNotFound(api.listTags(arn));
-    if (tags === undefined || !ours(tags)) continue;
-    const outcome = await retireTargetGroup(api, arn, lambda);
+    if (!(await ownsGroup(api, owner, arn, ours, options.ownedArns))) continue;
+    const outcome = await retireTargetGroup(api, arn, options.lambda);
     if (!outcome.gone) {
       remaining.push(arn);
       waits.push(`target group ${arn.slice(arn.lastIndexOf('/') + 1)}: ${outcome.message}`);

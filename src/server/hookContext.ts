@@ -7,6 +7,7 @@ import { AcmApi } from '../lattice/acmApi';
 import { LambdaApi } from '../lattice/lambdaApi';
 import { LatticeApi } from '../lattice/api';
 import type { CallSession } from '../lattice/callSession';
+import type { ExpiringSet } from '../lattice/expiringSet';
 import type { AwsClients } from '../lattice/clients';
 import type { AwsIdentity } from '../model/identity';
 import { PolicyApi } from '../lattice/policyApi';
@@ -28,6 +29,7 @@ export interface HookContextOptions {
   aws: AwsAccess | undefined;
   metrics?: ControllerMetrics;
   converging?: ConvergingPasses;
+  ownedArns?: ExpiringSet;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface HookContextOptions {
  * so a hook that never needs AWS costs nothing and works on a server without AWS clients.
  */
 export function createHookContext(options: HookContextOptions): HookContext {
-  const { config, log, now, deadline, session, aws, metrics, converging } = options;
+  const { config, log, now, deadline, session, aws, metrics, converging, ownedArns } = options;
   let hookAws: HookAws | undefined;
   return {
     config,
@@ -44,6 +46,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
     deadline,
     ...(metrics ? { metrics } : {}),
     ...(converging ? { converging } : {}),
+    ...(ownedArns ? { ownedArns } : {}),
     get aws(): HookAws {
       if (!aws) throw new LatticeGwError('LGW_AWS_UNAVAILABLE', 'this server runs without AWS clients');
       hookAws ??= {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import { ConvergingPasses } from '../controllers/convergingPasses';
+import { ExpiringSet } from '../lattice/expiringSet';
 import type { HookController } from '../controllers/types';
 import type { CallBudget } from '../lattice/callBudget';
 import { CallSession } from '../lattice/callSession';
@@ -13,6 +14,10 @@ import { sendError } from './errorReply';
 import { createHookContext, type AwsAccess } from './hookContext';
 import { hookRouteOf, type HookRouteConfig } from './hookRoute';
 import { outcomeOf, type HookMetrics } from './metrics';
+
+/** How long an "ours" verdict of a teardown is remembered, and how many at most (see routeTeardown). */
+const OWNED_ARNS_TTL_MS = 15 * 60_000;
+const OWNED_ARNS_MAX = 100_000;
 
 export interface HooksOptions {
   config: Config;
@@ -42,6 +47,8 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
   const { config, controllers, metrics, now, aws, budget } = options;
 
   const converging = config.pendingRecheckMs > 0 ? new ConvergingPasses(config.pendingRecheckMs) : undefined;
+  // A route's teardown takes a few passes over seconds to minutes: its verdicts outlive it a little.
+  const ownedArns = new ExpiringSet(OWNED_ARNS_TTL_MS, OWNED_ARNS_MAX);
 
   if (config.hookAuthToken !== undefined) hooks.addHook('onRequest', requireBearerToken(config.hookAuthToken));
 
@@ -92,7 +99,17 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
         });
         const deadline = Date.now() + config.hookDeadlineMs;
         const session = new CallSession({ deadline, log, onCall: metrics.observeAwsCall, budget });
-        const ctx = createHookContext({ config, log, now, deadline, session, aws, metrics, ...(converging ? { converging } : {}) });
+        const ctx = createHookContext({
+          config,
+          log,
+          now,
+          deadline,
+          session,
+          aws,
+          metrics,
+          ownedArns,
+          ...(converging ? { converging } : {}),
+        });
         const response = await dispatch(controller, hook, request.body, ctx);
         if (session.calls.length > 0) log.debug({ awsCalls: session.calls.length, awsWrites: session.writes }, 'AWS calls of this hook');
         return response;

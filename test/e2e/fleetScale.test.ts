@@ -137,6 +137,23 @@ describe('fleet scale: AWS calls per change do not grow with the fleet (driver +
       expect(addresses()).toEqual(oldestFirst.slice(0, 16).map(dnsName));
     }, 120_000);
 
+    it("deletes a route of the fleet reading neither its listener nor its rules, and each target group's tags once", async () => {
+      h = await fleet();
+      await addRoutes(h, names.slice(0, 3));
+      await h.admin.resetCalls();
+      h.cluster.delete(routeRef('r1'));
+      await h.driver.runUntil(() => h.cluster.get(routeRef('r1')) === undefined, { timeoutMs: 60_000 });
+      const passes = h.driver.calls.filter((c) => c.controller === 'lattice-httproute' && c.hook === 'finalize').length;
+      const calls = (await h.admin.calls()).byOperation;
+      // Associations, service, targets, groups, gone: one pass each.
+      expect(passes).toBe(5);
+      // The service's tags in each pass until it is deleted (2), each target group's once (2), not in each of their 3 passes.
+      expect(calls.ListTagsForResource).toBe(4);
+      expect([calls.ListListeners, calls.ListRules, calls.GetRule]).toEqual([undefined, undefined, undefined]);
+      expect([calls.DeleteService, calls.DeleteTargetGroup]).toEqual([1, 2]);
+      expect(counts(await h.admin.state())).toMatchObject({ services: 2, targetGroups: 4 });
+    }, 120_000);
+
     it('with DRIFT_CHECK_SECONDS=0 every re-sync observes Lattice again (today the verification costs reads)', async () => {
       h = await fleet({ DRIFT_CHECK_SECONDS: '0' });
       await addRoutes(h, names.slice(0, 3));

@@ -50,7 +50,7 @@ export async function tearDown(
       serviceName: recordedService ? undefined : serviceName,
       targetGroupArns: recordedTargetGroups(route),
     },
-    ctx.aws.lambda,
+    { lambda: ctx.aws.lambda, ...(ctx.ownedArns ? { ownedArns: ctx.ownedArns } : {}) },
   );
   if (result.searchSkipped)
     ctx.log.warn({ reason: result.searchSkipped }, 'could not look for target groups of the route that no pass recorded');

@@ -1,7 +1,8 @@
 import type { ServiceSummary, TargetGroupSummary } from '@aws-sdk/client-vpc-lattice';
 import { RetryLaterError } from '../../../src/errors';
 import type { LatticeApi } from '../../../src/lattice/api';
-import { NotOursMemo, sweepOrphans, type OrphanRemoval, type SweepOptions } from '../../../src/lattice/orphanSweep';
+import { ExpiringSet } from '../../../src/lattice/expiringSet';
+import { sweepOrphans, type OrphanRemoval, type SweepOptions } from '../../../src/lattice/orphanSweep';
 import { TAG } from '../../../src/model/tags';
 
 const US = '111122223333/prod/vpc-0a1b2c3d4e5f60718';
@@ -45,7 +46,7 @@ function options(overrides: Partial<SweepOptions> = {}): SweepOptions & { remova
     now: NOW,
     graceSeconds: 600,
     stopAt: Date.now() + 60_000,
-    notOurs: new NotOursMemo(3600_000, 100),
+    notOurs: new ExpiringSet(3600_000, 100),
     onRemoval: (removal) => removals.push(removal),
     removals,
     ...overrides,
@@ -111,24 +112,13 @@ describe('an orphan sweep pass', () => {
     const foreign = service('svc-foreign');
     const untagged = group('tg-untagged');
     const tags = { [foreign.arn as string]: routeTags('gone', THEM) };
-    const notOurs = new NotOursMemo(3600_000, 100);
+    const notOurs = new ExpiringSet(3600_000, 100);
     const first = fakeLattice([foreign], [untagged], tags);
     expect(await sweepOrphans(first.api, options({ notOurs }))).toMatchObject({ tagReads: 2, orphans: 0 });
     const second = fakeLattice([foreign], [untagged], tags);
     expect(await sweepOrphans(second.api, options({ notOurs }))).toMatchObject({ tagReads: 0, orphans: 0, complete: true });
     expect(second.ops()).toEqual(['ListServices', 'ListTargetGroups']);
     expect([...first.calls, ...second.calls].filter((c) => c.operation.startsWith('Delete'))).toEqual([]);
-  });
-
-  it('forgets a not-ours answer after its time, and the oldest first when full', () => {
-    const memo = new NotOursMemo(1000, 2);
-    memo.add('a', 0);
-    expect(memo.has('a', 999)).toBe(true);
-    expect(memo.has('a', 1000)).toBe(false);
-    memo.add('a', 0);
-    memo.add('b', 0);
-    memo.add('c', 0);
-    expect([memo.has('a', 1), memo.has('b', 1), memo.has('c', 1)]).toEqual([false, true, true]);
   });
 
   it('stops starting work at stopAt and reports the pass incomplete', async () => {

@@ -1,4 +1,5 @@
 import type { LatticeApi } from '../../../src/lattice/api';
+import { ExpiringSet } from '../../../src/lattice/expiringSet';
 import { routeOwns, type RouteOwner } from '../../../src/lattice/ownership';
 import { teardownRoute } from '../../../src/lattice/routeTeardown';
 import { TAG } from '../../../src/model/tags';
@@ -23,6 +24,7 @@ const tagsOf = (namespace: string, type: string, managedBy = 'me') => ({
 /** Lattice as teardown sees it once the route's service is gone: target groups, their tags, deletions. */
 function lattice(groups: { id: string; name: string; tags: Record<string, string>; type?: string }[]) {
   const deleted: string[] = [];
+  const tagReads: string[] = [];
   const arn = (id: string) => `arn:aws:vpc-lattice:us-west-2:123456789012:targetgroup/${id}`;
   const byArn = (a: string) => groups.find((g) => arn(g.id) === a || g.id === a);
   const api = {
@@ -32,6 +34,10 @@ function lattice(groups: { id: string; name: string; tags: Record<string, string
         .filter((g) => !deleted.includes(g.id) && (type ? g.type === type : g.type !== 'LAMBDA') && (vpc === undefined || vpc === 'vpc-a'))
         .map((g) => ({ id: g.id, arn: arn(g.id), name: g.name })),
     listTags: async (a: string) => byArn(a)?.tags ?? {},
+    tagsIfPresent: async (a: string) => {
+      tagReads.push(byArn(a)?.id ?? a);
+      return byArn(a)?.tags;
+    },
     getTargetGroup: async (a: string) => {
       const g = byArn(a);
       if (!g || deleted.includes(g.id)) throw Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });
@@ -42,7 +48,7 @@ function lattice(groups: { id: string; name: string; tags: Record<string, string
       deleted.push(byArn(a)?.id ?? a);
     },
   } as unknown as LatticeApi;
-  return { api, deleted, arn };
+  return { api, deleted, arn, tagReads };
 }
 
 describe('teardownRoute: target groups no pass recorded', () => {
@@ -76,5 +82,48 @@ describe('teardownRoute: target groups no pass recorded', () => {
       done: true,
       searchSkipped: 'AccessDeniedException: not allowed',
     });
+  });
+
+  it("remembers a recorded group's tags across the route's passes, for that route only, and not for the search", async () => {
+    const { api, deleted, arn, tagReads } = lattice([
+      { id: 'tg-ours', name: 'k8s-shop-apps-web-80-aaa', tags: tagsOf('apps', 'http') },
+      { id: 'tg-grpc', name: 'k8s-shop-apps-web-80-ccc', tags: tagsOf('apps', 'grpc') },
+    ]);
+    const ownedArns = new ExpiringSet(60_000, 100);
+    const known = { serviceArn: undefined, serviceName: 'shop-apps', targetGroupArns: [arn('tg-ours')] };
+    expect(await teardownRoute(api, owner, known, { ownedArns })).toMatchObject({ done: false, targetGroupArns: [arn('tg-ours')] });
+    expect(tagReads.splice(0)).toEqual(['tg-ours']);
+    // The gRPC route of the same name shares the prefix; a verdict remembered for it under this
+    // route's key must not let the search take it.
+    ownedArns.add(`${owner.tokenOwner} ${arn('tg-grpc')}`, Date.now());
+    expect(await teardownRoute(api, owner, { ...known, targetGroupArns: [arn('tg-ours')] }, { ownedArns })).toMatchObject({ done: true });
+    expect(tagReads.splice(0)).toEqual(['tg-grpc']);
+    expect(deleted).toEqual(['tg-ours']);
+    // Another route (another token owner) reads for itself.
+    const other: RouteOwner = { ...owner, tokenOwner: 'me/HTTPRoute/other-uid' };
+    await teardownRoute(api, other, { ...known, targetGroupArns: [arn('tg-ours')] }, { ownedArns });
+    expect(tagReads).toContain('tg-ours');
+  });
+
+  it("reads the service's tags on every pass: a service handed to another route meanwhile is left alone", async () => {
+    const serviceArn = 'arn:aws:vpc-lattice:us-west-2:123456789012:service/svc-1';
+    let serviceTags: Record<string, string> = tagsOf('apps', 'http');
+    const deletes: string[] = [];
+    const api = {
+      getService: async () => ({ arn: serviceArn, id: 'svc-1', status: 'ACTIVE' }),
+      tagsIfPresent: async () => serviceTags,
+      listServiceNetworkServiceAssociations: async () => [{ arn: 'assoc-1', status: 'ACTIVE' }],
+      deleteServiceNetworkServiceAssociation: async (arn: string) => deletes.push(arn),
+      deleteService: async (arn: string) => deletes.push(arn),
+      listTargetGroups: async () => [],
+    } as unknown as LatticeApi;
+    const ownedArns = new ExpiringSet(60_000, 100);
+    const known = { serviceArn, serviceName: undefined, targetGroupArns: [] };
+    await teardownRoute(api, owner, known, { ownedArns });
+    expect(deletes).toEqual(['assoc-1']);
+    // The next leader of the route's hostname group takes the service over (sharedService retags it).
+    serviceTags = { ...serviceTags, [TAG.routeName]: 'next' };
+    expect(await teardownRoute(api, owner, known, { ownedArns })).toMatchObject({ done: true });
+    expect(deletes).toEqual(['assoc-1']);
   });
 });
