@@ -136,12 +136,16 @@ function certificateCondition(
  * winner). Same port and protocol with different hostnames is fine: they share a Lattice listener.
  */
 function protocolConflicts(analyses: { listener: Listener; protocol?: LatticeListenerProtocol }[]): Set<string> {
+  // One pass per port, not one per pair: a forged Gateway may list any number of listeners.
+  const protocolsByPort = new Map<unknown, Set<LatticeListenerProtocol>>();
+  for (const { listener, protocol } of analyses) {
+    if (protocol === undefined) continue;
+    const seen = protocolsByPort.get(listener.port) ?? new Set();
+    protocolsByPort.set(listener.port, seen.add(protocol));
+  }
   const conflicted = new Set<string>();
-  for (const a of analyses) {
-    for (const b of analyses) {
-      if (a === b || a.listener.port !== b.listener.port || a.protocol === undefined || b.protocol === undefined) continue;
-      if (a.protocol !== b.protocol) conflicted.add(a.listener.name);
-    }
+  for (const { listener, protocol } of analyses) {
+    if (protocol !== undefined && (protocolsByPort.get(listener.port)?.size ?? 0) > 1) conflicted.add(listener.name);
   }
   return conflicted;
 }

@@ -15,9 +15,13 @@ type Shape = Record<string, unknown>;
 const S: Shape = { type: 'string' };
 const I: Shape = { type: 'integer' };
 const B: Shape = { type: 'boolean' };
-const strings: Shape = { type: 'array', items: S };
 const map: Shape = { type: 'object', additionalProperties: S };
-const arr = (items: Shape): Shape => ({ type: 'array', items });
+/**
+ * A list, with the CRD's maxItems where it has one: the API server stores nothing longer, and a
+ * forged request must not make a reader that compares items in pairs spin for seconds.
+ */
+const arr = (items: Shape, maxItems?: number): Shape => ({ type: 'array', items, ...(maxItems !== undefined ? { maxItems } : {}) });
+const strings: Shape = arr(S);
 /** A list the API server may send as null (a Go slice without omitempty, empty). */
 const listOrNull = (items: Shape): Shape => ({ type: ['array', 'null'], items });
 const obj = (properties: Record<string, Shape>, required: string[] = []): Shape => ({
@@ -30,24 +34,25 @@ const condition = obj({ type: S, status: S, reason: S, message: S, observedGener
 const conditions = arr(condition);
 const objectRef = obj({ group: S, kind: S, name: S, namespace: S, sectionName: S, port: I }, ['name']);
 const filter = obj({ type: S }, ['type']);
-const backendRef = obj({ group: S, kind: S, name: S, namespace: S, port: I, weight: I, filters: arr(filter) }, ['name']);
+const backendRef = obj({ group: S, kind: S, name: S, namespace: S, port: I, weight: I, filters: arr(filter, 16) }, ['name']);
 const nameValue = obj({ type: S, name: S, value: S }, ['name', 'value']);
 const routeStatus = obj({ parents: arr(obj({ parentRef: objectRef, controllerName: S, conditions }, ['parentRef'])) });
 const policyStatus = obj({ conditions, ancestors: arr(obj({ ancestorRef: objectRef, controllerName: S, conditions }, ['ancestorRef'])) });
 const policySpec = (extra: Record<string, Shape>) => obj({ targetRef: objectRef, ...extra });
 
-function route(match: Shape): Shape {
-  const rule = obj({ name: S, matches: arr(match), filters: arr(filter), backendRefs: arr(backendRef), timeouts: obj({}) });
-  return obj({ spec: obj({ parentRefs: arr(objectRef), hostnames: strings, rules: arr(rule) }), status: routeStatus }, ['spec']);
+function route(match: Shape, maxHostnames = 16): Shape {
+  const rule = obj({ name: S, matches: arr(match, 64), filters: arr(filter, 16), backendRefs: arr(backendRef, 16), timeouts: obj({}) });
+  const spec = obj({ parentRefs: arr(objectRef, 32), hostnames: arr(S, maxHostnames), rules: arr(rule, 16) });
+  return obj({ spec, status: routeStatus }, ['spec']);
 }
 
 const httpMatch = obj({
   path: obj({ type: S, value: S }),
-  headers: arr(nameValue),
-  queryParams: arr(nameValue),
+  headers: arr(nameValue, 16),
+  queryParams: arr(nameValue, 16),
   method: S,
 });
-const grpcMatch = obj({ method: obj({ type: S, service: S, method: S }), headers: arr(nameValue) });
+const grpcMatch = obj({ method: obj({ type: S, service: S, method: S }), headers: arr(nameValue, 16) });
 
 const listener = obj(
   {
@@ -55,13 +60,13 @@ const listener = obj(
     hostname: S,
     port: I,
     protocol: S,
-    tls: obj({ mode: S, certificateRefs: arr(objectRef), options: map }),
+    tls: obj({ mode: S, certificateRefs: arr(objectRef, 64), options: map }),
     allowedRoutes: obj({
       namespaces: obj({
         from: S,
         selector: obj({ matchLabels: map, matchExpressions: arr(obj({ key: S, operator: S, values: strings }, ['key', 'operator'])) }),
       }),
-      kinds: arr(obj({ group: S, kind: S }, ['kind'])),
+      kinds: arr(obj({ group: S, kind: S }, ['kind']), 8),
     }),
   },
   ['name', 'port', 'protocol'],
@@ -71,7 +76,7 @@ const SHAPES: Record<string, Shape> = {
   GatewayClass: obj({ spec: obj({ controllerName: S }, ['controllerName']), status: obj({ conditions }) }, ['spec']),
   Gateway: obj(
     {
-      spec: obj({ gatewayClassName: S, listeners: arr(listener), addresses: arr(obj({ type: S, value: S })) }, [
+      spec: obj({ gatewayClassName: S, listeners: arr(listener, 64), addresses: arr(obj({ type: S, value: S }), 16) }, [
         'gatewayClassName',
         'listeners',
       ]),
@@ -85,13 +90,13 @@ const SHAPES: Record<string, Shape> = {
   ),
   HTTPRoute: route(httpMatch),
   GRPCRoute: route(grpcMatch),
-  TLSRoute: route(obj({})),
+  TLSRoute: route(obj({}), 1024),
   ReferenceGrant: obj(
     {
       spec: obj(
         {
-          from: arr(obj({ group: S, kind: S, namespace: S }, ['group', 'kind', 'namespace'])),
-          to: arr(obj({ group: S, kind: S, name: S }, ['group', 'kind'])),
+          from: arr(obj({ group: S, kind: S, namespace: S }, ['group', 'kind', 'namespace']), 16),
+          to: arr(obj({ group: S, kind: S, name: S }, ['group', 'kind']), 16),
         },
         ['from', 'to'],
       ),

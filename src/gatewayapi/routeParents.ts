@@ -21,12 +21,15 @@ export function routeParents(route: AnyRoute, index: ObjectIndex, controllerName
   const routeNamespace = route.metadata.namespace ?? '';
   const namespaces = (name: string) => index.get<KubeObject>({ group: '', kind: 'Namespace', name });
   const parents: RouteParent[] = [];
+  // Per Gateway, not per parentRef: several refs (one per section) name the same Gateway.
+  const analyses = new Map<Gateway, ReturnType<typeof analyzeListeners>>();
   for (const specRef of route.spec?.parentRefs ?? []) {
     const ref = normalizeParentRef(specRef, routeNamespace);
     if (!isGatewayParent(ref)) continue;
     const gateway = index.get<Gateway>({ group: GATEWAY_GROUP, kind: 'Gateway', namespace: ref.namespace, name: ref.name });
     if (!gateway || !isOurGateway(gateway, index, controllerName)) continue;
-    parents.push({ specRef, gateway, attachment: attachToGateway(route, ref, gateway, analyzeListeners(gateway), namespaces) });
+    if (!analyses.has(gateway)) analyses.set(gateway, analyzeListeners(gateway));
+    parents.push({ specRef, gateway, attachment: attachToGateway(route, ref, gateway, analyses.get(gateway) ?? [], namespaces) });
   }
   return parents;
 }

@@ -104,7 +104,8 @@ export class CallSession {
           { operation, error: (error as Error).name, retryAfterSeconds: retryAfter },
           'AWS call failed transiently; retrying later',
         );
-        throw new RetryLaterError(`${operation}: ${(error as Error).message}`, retryAfter, error);
+        // The AWS or network message (an endpoint's address, say) stays in the log, with the cause.
+        throw new RetryLaterError(`${operation} failed transiently (${(error as Error).name})`, retryAfter, error);
       }
       throw error;
     }

@@ -29,7 +29,9 @@ const kubeObject = {
       properties: {
         name: { type: 'string', minLength: 1 },
         namespace: { type: 'string' },
-        uid: { type: 'string' },
+        // Cache keys and client tokens are built from it (names are checked with each kind's
+        // shape): a forged request must not make it megabytes long, or empty and shared by all.
+        uid: { type: 'string', minLength: 1, maxLength: 128 },
         generation: { type: 'integer', minimum: 0 },
         resourceVersion: { type: 'string' },
         creationTimestamp: { type: 'string' },

@@ -62,8 +62,11 @@ function readJson(request: FastifyRequest, payload: IncomingMessage, done: Done)
     let body: unknown;
     try {
       body = JSON.parse(text);
-    } catch {
-      done(new FST_ERR_CTP_INVALID_JSON_BODY());
+    } catch (syntaxError) {
+      // The parser's message quotes the body: it stays the cause, of which only the position is answered.
+      const invalid = new FST_ERR_CTP_INVALID_JSON_BODY();
+      invalid.cause = syntaxError;
+      done(invalid);
       return;
     }
     done(null, body);

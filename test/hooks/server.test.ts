@@ -305,6 +305,21 @@ describe('hook server', () => {
     }
   });
 
+  it('answers 400, not an internal error, for a body shorter than its Content-Length, and says where JSON breaks', async () => {
+    t = await testApp();
+    const post = (payload: string, headers: Record<string, string> = {}) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/hooks/gatewayclass/sync',
+        headers: { 'content-type': 'application/json', ...headers },
+        payload,
+      });
+    const short = await post('{"a":1}', { 'content-length': '20' });
+    expect([short.statusCode, short.json().code]).toEqual([400, 'LGW_HOOK_INVALID_JSON']);
+    const trailing = await post('{"a": 1} x');
+    expect(trailing.json().message).toBe('request body is not valid JSON (at position 9)');
+  });
+
   it('answers 413 above BODY_LIMIT_BYTES and accepts large bodies below it', async () => {
     t = await testApp({ env: { BODY_LIMIT_BYTES: String(1024 * 1024) } });
     const filler = 'x'.repeat(1024 * 1024);

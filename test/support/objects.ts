@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { KubeObject, ObjectMap } from '../../src/metacontroller/types';
 import { DEFAULT_CONTROLLER_NAME } from '../../src/config';
+
+/** A readable uid, within the API server's length (objects with very long names get a hash). */
+const uidOf = (text: string): string => (text.length <= 128 ? text : `uid-${createHash('sha256').update(text).digest('hex')}`);
 
 /** Builders of Kubernetes objects and hook requests for tests (v2 map keys). */
 
@@ -16,7 +20,7 @@ export function gatewayClass(
   return {
     apiVersion: GW_V1,
     kind: 'GatewayClass',
-    metadata: { name, generation: 1, uid: `uid-gc-${name}` },
+    metadata: { name, generation: 1, uid: uidOf(`uid-gc-${name}`) },
     spec: { controllerName, ...spec },
     ...extra,
   };
@@ -32,7 +36,7 @@ export function gateway(
   return {
     apiVersion: GW_V1,
     kind: 'Gateway',
-    metadata: { name, namespace, generation: 1, uid: `uid-gw-${namespace}-${name}` },
+    metadata: { name, namespace, generation: 1, uid: uidOf(`uid-gw-${namespace}-${name}`) },
     spec: { gatewayClassName: className, listeners },
     ...extra,
   };
@@ -48,7 +52,7 @@ export function route(
   return {
     apiVersion: GW_V1,
     kind,
-    metadata: { name, namespace, generation: 1, uid: `uid-${kind}-${namespace}-${name}` },
+    metadata: { name, namespace, generation: 1, uid: uidOf(`uid-${kind}-${namespace}-${name}`) },
     spec: { parentRefs, rules: [], ...extra },
   };
 }

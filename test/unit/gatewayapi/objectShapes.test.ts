@@ -22,4 +22,28 @@ describe('object shapes', () => {
       expect.objectContaining({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/related/x/endpoints' }),
     );
   });
+
+  it("refuses lists longer than the CRD's maxItems, which no stored object has", () => {
+    const listeners = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `l${i}`, port: 80, protocol: 'HTTP' }));
+    const gateway = (n: number) =>
+      ({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: { name: 'edge', namespace: 'infra' },
+        spec: { gatewayClassName: 'lattice', listeners: listeners(n) },
+      }) as KubeObject;
+    expect(() => checkObjectShape(gateway(64), '/object')).not.toThrow();
+    expect(() => checkObjectShape(gateway(50_000), '/object')).toThrow(
+      expect.objectContaining({ code: 'LGW_HOOK_INVALID_OBJECT', path: '/object/spec/listeners' }),
+    );
+    const route = (parentRefs: number) =>
+      ({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'shop', namespace: 'apps' },
+        spec: { parentRefs: Array.from({ length: parentRefs }, () => ({ name: 'edge' })) },
+      }) as KubeObject;
+    expect(() => checkObjectShape(route(32), '/object')).not.toThrow();
+    expect(() => checkObjectShape(route(33), '/object')).toThrow(expect.objectContaining({ path: '/object/spec/parentRefs' }));
+  });
 });

@@ -40,6 +40,9 @@ describe('hook envelopes', () => {
     [{ controller, object, related: { 'Service.v1': { 'a/b': { kind: 'Service', metadata: { name: 'b' } } } } }, '/related/Service.v1/a~1b/apiVersion'],
     [{ controller, object, related: [] }, '/related'],
     [{ controller, object, finalizing: 'yes' }, '/finalizing'],
+    // Cache keys and client tokens are built from the uid: never empty, never megabytes.
+    [{ controller, object: { ...object, metadata: { ...object.metadata, uid: '' } } }, '/object/metadata/uid'],
+    [{ controller, object: { ...object, metadata: { ...object.metadata, uid: 'u'.repeat(129) } } }, '/object/metadata/uid'],
   ])('names the offending field of %j', (body, path) => {
     expect(pathOf(() => parseDecoratorHookRequest('sync', body))).toBe(path);
   });
