@@ -29,7 +29,7 @@ export interface HookContext {
   readonly aws: HookAws;
   /** Last passes of objects still converging, shared by the process's hooks (absent: every sync makes a full pass). */
   readonly converging?: ConvergingPasses;
-  /** Lattice resources whose tags showed them to be an object's, shared by the process's hooks (see routeTeardown). */
+  /** Target groups whose tags showed them to be a route's, shared by the process's hooks (see routeTeardown). */
   readonly ownedArns?: ExpiringSet;
   /** Counters a controller reports besides the server's own (absent where a test builds the context). */
   readonly metrics?: ControllerMetrics;
