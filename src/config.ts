@@ -44,6 +44,8 @@ export interface Config {
   /** Period of the orphan collector in seconds (0: off), and the age under which nothing is collected. */
   readonly orphanSweepSeconds: number;
   readonly orphanGraceSeconds: number;
+  /** Find resources by tags with the Resource Groups Tagging API (false: page through Lattice's lists instead). */
+  readonly taggingApi: boolean;
 }
 
 /** Defaults that make the embedded emulator work without any AWS or cluster identity. */
@@ -181,5 +183,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     apiBurst: integer(env, 'LATTICE_API_BURST', onAws ? 20 : 1000, 1, 10000),
     orphanSweepSeconds: integer(env, 'ORPHAN_SWEEP_SECONDS', 3600, 0, 604800),
     orphanGraceSeconds: integer(env, 'ORPHAN_GRACE_SECONDS', 600, 0, 86400),
+    // The AWS Go controller's name, so its installations keep their setting.
+    taggingApi: !boolean(env, 'DISABLE_TAGGING_SERVICE_API', false),
   });
 }

@@ -15,6 +15,7 @@ export const SERVICE_PREFIXES: Readonly<Record<string, string>> = {
   '@aws-sdk/client-acm': 'acm',
   '@aws-sdk/client-sts': 'sts',
   '@aws-sdk/client-lambda': 'lambda',
+  '@aws-sdk/client-resource-groups-tagging-api': 'tag',
 };
 
 /** An IAM action the code needs, with the places that call it (for failure messages). */

@@ -26,13 +26,15 @@ interface Placement extends StatementScope {
  * Where the actions the code calls go. VPC Lattice ARNs are not known before the resources
  * exist, and RAM-shared service networks live in other accounts, so Lattice actions apply to
  * "*". ListCertificates and GetCallerIdentity have no resource-level permissions. Lambda calls
- * (reading functions, adding and removing our invoke statement) name functions only.
+ * (reading functions, adding and removing our invoke statement) name functions only. The tagging
+ * API's GetResources has no resource-level permissions either.
  */
 const BY_SERVICE: Readonly<Record<string, Placement>> = {
   'vpc-lattice': { sid: 'VpcLattice', resource: '*' },
   acm: { sid: 'AcmListCertificates', resource: '*' },
   sts: { sid: 'StsGetCallerIdentity', resource: '*' },
   lambda: { sid: 'LambdaBackends', resource: 'arn:aws:lambda:*:*:function:*' },
+  tag: { sid: 'FindResourcesByTags', resource: '*' },
 };
 
 /** Actions that can be scoped more narrowly than their service's statement. */
@@ -51,6 +53,7 @@ const DERIVED_ORDER = [
   'AcmDescribeCertificate',
   'AcmImportCertificates',
   'LambdaBackends',
+  'FindResourcesByTags',
   'StsGetCallerIdentity',
 ];
 

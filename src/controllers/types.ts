@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { LatticeApi } from '../lattice/api';
 import type { AcmApi } from '../lattice/acmApi';
 import type { LambdaApi } from '../lattice/lambdaApi';
+import type { TaggingApi } from '../lattice/taggingApi';
 import type { PolicyApi } from '../lattice/policyApi';
 import type { AwsIdentity } from '../model/identity';
 import type {
@@ -56,6 +57,8 @@ export interface HookAws {
   readonly lambda: LambdaApi;
   /** Auth types, auth policies and access log subscriptions (service policies). */
   readonly policies: PolicyApi;
+  /** Finds resources by their tags in one call (absent with DISABLE_TAGGING_SERVICE_API: list them instead). */
+  readonly tagging?: TaggingApi;
   readonly identity: AwsIdentity;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The HTTP front of the emulator: one node:http server for the admin API, ACM (awsJson1_1), STS
+ * The HTTP front of the emulator: one node:http server for the admin API, ACM and the tagging API (awsJson1_1), STS
  * (awsQuery), Lambda (restJson1 under /2015-03-31/) and VPC Lattice (restJson1). A Lattice call goes: count → latency → auth → throttle →
  * faults → route/validate → operation (→ a committed fault's failure).
  */
@@ -18,6 +18,7 @@ import { LATTICE_OPERATIONS } from './operations';
 import { gatherInput, Router } from './router';
 import { EmulatorRuntime, type EmulatorOptions } from './runtime';
 import { callerIdentityXml, isStsRequest, STS_OPERATIONS, stsAction, stsErrorXml } from './sts';
+import { handleTagging, isTaggingTarget, TAGGING_OPERATION_NAMES } from './tagging';
 
 export interface RunningEmulator {
   /** `http://<host>:<port>`, for the SDK's `endpoint` or `AWS_ENDPOINT_URL`. */
@@ -32,6 +33,7 @@ const OPERATION_NAMES: ReadonlySet<string> = new Set([
   ...STS_OPERATIONS,
   ...ACM_OPERATION_NAMES,
   ...LAMBDA_OPERATION_NAMES,
+  ...TAGGING_OPERATION_NAMES,
 ]);
 
 function splitUrl(url: string): { path: string; query: URLSearchParams } {
@@ -95,7 +97,8 @@ async function handle(runtime: EmulatorRuntime, incoming: IncomingMessage, respo
     const request: RawRequest = { requestId, method, path, query, body, authorization: incoming.headers.authorization };
     const target = incoming.headers['x-amz-target'];
     if (path.startsWith(ADMIN_PREFIX)) handleAdmin(runtime, OPERATION_NAMES, request, response);
-    else if (isJsonRpcRequest(method, path, target)) await handleAcm(runtime, request, target, response);
+    else if (isJsonRpcRequest(method, path, target))
+      await (isTaggingTarget(target) ? handleTagging : handleAcm)(runtime, request, target, response);
     else if (isStsRequest(method, path, incoming.headers['content-type'])) await handleSts(runtime, request, response);
     else if (isLambdaRequest(path)) await handleLambda(runtime, request, response);
     else await handleLattice(runtime, request, response);

@@ -16,6 +16,21 @@ export function isAccessDenied(error: unknown): boolean {
   return nameOf(error) === 'AccessDeniedException';
 }
 
+/**
+ * AWS asks to slow down: Lattice's and ACM's ThrottlingException, the tagging API's
+ * ThrottledException, or anything the SDK marks throttling or answers 429.
+ */
+export function isThrottling(error: unknown): boolean {
+  const e = error as { $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number } } | null;
+  const name = nameOf(error);
+  return (
+    name === 'ThrottlingException' ||
+    name === 'ThrottledException' ||
+    e?.$retryable?.throttling === true ||
+    e?.$metadata?.httpStatusCode === 429
+  );
+}
+
 export function isQuotaExceeded(error: unknown): boolean {
   return nameOf(error) === 'ServiceQuotaExceededException';
 }

@@ -1,14 +1,10 @@
 import { RetryLaterError } from '../errors';
 import type { Logger } from '../log';
 import { BudgetExhausted, type CallBudget } from './callBudget';
+import { isThrottling } from './awsErrors';
 
 /** A call granted later than this before the deadline could not finish in time anyway. */
 const MIN_CALL_MS = 250;
-
-function isThrottling(error: unknown): boolean {
-  const e = error as { name?: string; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'ThrottlingException' || e?.$retryable?.throttling === true || e?.$metadata?.httpStatusCode === 429;
-}
 
 /**
  * The SDK's retry wraps a rejection that is no Error of its own realm (a node:http error seen from

@@ -2,6 +2,7 @@ import { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ACMClient } from '@aws-sdk/client-acm';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { Config } from '../config';
 import { ConfigError } from '../errors';
 import type { AwsIdentity } from '../model/identity';
@@ -12,6 +13,7 @@ export interface AwsClients {
   sts: STSClient;
   acm: ACMClient;
   lambda: LambdaClient;
+  tagging: ResourceGroupsTaggingAPIClient;
 }
 
 const USER_AGENT = 'lattice-gateway-hooks';
@@ -19,7 +21,7 @@ const USER_AGENT = 'lattice-gateway-hooks';
 /**
  * SDK clients. With the `aws` backend the SDK resolves endpoint, region and credentials itself
  * (AWS_ENDPOINT_URL*, AWS_REGION, the credentials chain) and we only pass what the configuration
- * names explicitly; the `emulator` backend points both clients at the embedded emulator.
+ * names explicitly; the `emulator` backend points every client at the embedded emulator.
  */
 export function createAwsClients(config: Config, emulatorEndpoint?: string): AwsClients {
   const common = {
@@ -33,6 +35,7 @@ export function createAwsClients(config: Config, emulatorEndpoint?: string): Aws
     sts: new STSClient(common),
     acm: new ACMClient(common),
     lambda: new LambdaClient(common),
+    tagging: new ResourceGroupsTaggingAPIClient(common),
   };
 }
 

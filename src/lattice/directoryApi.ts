@@ -18,13 +18,9 @@ import {
 } from '@aws-sdk/client-vpc-lattice';
 import type { CallBudget } from './callBudget';
 import { PAGE_SIZE } from './api';
+import { isThrottling } from './awsErrors';
 
 type Send<T> = () => Promise<T>;
-
-function isThrottling(error: unknown): boolean {
-  const e = error as { name?: string; $retryable?: { throttling?: boolean }; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'ThrottlingException' || e?.$retryable?.throttling === true || e?.$metadata?.httpStatusCode === 429;
-}
 
 /**
  * The read-only Lattice calls of the service directory. Each call waits for its token of the

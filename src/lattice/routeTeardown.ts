@@ -1,5 +1,6 @@
 import type { LatticeApi } from './api';
 import type { LambdaApi } from './lambdaApi';
+import type { TaggingApi } from './taggingApi';
 import { awsErrorMessage, isAccessDenied, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
 import { idFromArn } from './arn';
 import { routeTargetGroupPrefix } from '../model/names';
@@ -7,6 +8,9 @@ import { TAG } from '../model/tags';
 import type { ExpiringSet } from './expiringSet';
 import { routeOwns, type RouteOwner } from './ownership';
 import { retireTargetGroup } from './targetGroupApply';
+
+/** Lattice target groups in the tagging API's `service:type` form (the type as in their ARNs). */
+const TARGET_GROUP_RESOURCE_TYPE = 'vpc-lattice:targetgroup';
 
 export interface TeardownResult {
   /** Lattice holds nothing of this route any more. */
@@ -21,10 +25,14 @@ export interface TeardownResult {
   targetGroupArns: string[];
   /** Why the search for unrecorded target groups could not run (the teardown finishes anyway). */
   searchSkipped?: string;
+  /** Why the search could not ask the tagging API and listed the VPC's target groups instead. */
+  taggingDenied?: string;
 }
 
 export interface TeardownOptions {
   lambda?: LambdaApi;
+  /** Finds unrecorded target groups by the route's tags in one call; absent, the VPC's groups are listed. */
+  tagging?: TaggingApi;
   /**
    * Target groups whose tags showed them to be the route's, remembered across its passes (key: the
    * route's token owner and the ARN), so later passes spare that read. Sound for target groups
@@ -124,16 +132,18 @@ async function teardownTargetGroups(
 ): Promise<TeardownResult> {
   const remaining = await retireOurs(api, owner, (tags) => owner.ownsTargetGroup(tags), arns, waits, options);
   let searchSkipped: string | undefined;
+  let taggingDenied: string | undefined;
   if (remaining.length === 0 && waits.length === 0) {
     // Everything recorded is gone. Before saying so, look for groups a pass created and never
-    // recorded (it ended in a retry, or the process died before answering): by name, then tags.
+    // recorded (it ended in a retry, or the process died before answering): by tags or name.
     try {
-      const unrecorded = await unrecordedTargetGroups(api, owner, new Set(arns.map(idFromArn)));
-      // Found by name alone: a route of another kind with this name and namespace shares the prefix.
+      const search = await unrecordedTargetGroups(api, owner, new Set(arns.map(idFromArn)), options.tagging);
+      taggingDenied = search.taggingDenied;
+      // A route of another kind with this name and namespace shares the prefix and the tags searched for.
       const sameKind = (tags: Readonly<Record<string, string>>) =>
         owner.ownsTargetGroup(tags) && (tags[TAG.routeType] ?? owner.routeType) === owner.routeType;
       // No remembered verdicts here: they were made with the laxer test of recorded groups.
-      remaining.push(...(await retireOurs(api, owner, sameKind, unrecorded, waits, { ...options, ownedArns: undefined })));
+      remaining.push(...(await retireOurs(api, owner, sameKind, search.arns, waits, { ...options, ownedArns: undefined })));
     } catch (error) {
       // A policy without ListTargetGroups must not hold the route's deletion forever.
       if (!isAccessDenied(error)) throw error;
@@ -147,6 +157,7 @@ async function teardownTargetGroups(
     serviceArn: done ? undefined : serviceArn,
     targetGroupArns: remaining.sort(),
     ...(searchSkipped ? { searchSkipped } : {}),
+    ...(taggingDenied ? { taggingDenied } : {}),
   };
 }
 
@@ -172,11 +183,32 @@ async function retireOurs(
 }
 
 /**
- * Groups named like this route's (its deterministic prefix) that are not among `known`: in the
- * cluster's VPC, and Lambda groups (which have no VPC). Tags decide later whether they are ours.
+ * Groups that may be the route's and are not among `known`. With the tagging API: those carrying
+ * its ManagedBy, name and namespace, in one call whatever the fleet's size (the index lags by
+ * seconds, and the orphan sweep collects what a search misses). Else, and where the policy denies
+ * tag:GetResources: those named like its groups (its deterministic prefix), in the cluster's VPC
+ * and among Lambda groups (which have no VPC): one page per 100 groups of the VPC. Lattice's own
+ * tags decide later whether they are ours.
  */
-async function unrecordedTargetGroups(api: LatticeApi, owner: RouteOwner, known: ReadonlySet<string>): Promise<string[]> {
+async function unrecordedTargetGroups(
+  api: LatticeApi,
+  owner: RouteOwner,
+  known: ReadonlySet<string>,
+  tagging: TaggingApi | undefined,
+): Promise<{ arns: string[]; taggingDenied?: string }> {
+  let taggingDenied: string | undefined;
+  if (tagging) {
+    try {
+      const routeTags = { [TAG.managedBy]: owner.managedBy, [TAG.routeName]: owner.routeName, [TAG.routeNamespace]: owner.routeNamespace };
+      const tagged = await tagging.resourcesTagged(TARGET_GROUP_RESOURCE_TYPE, routeTags);
+      return { arns: tagged.map((r) => r.arn).filter((arn) => !known.has(idFromArn(arn))) };
+    } catch (error) {
+      if (!isAccessDenied(error)) throw error;
+      taggingDenied = awsErrorMessage(error);
+    }
+  }
   const prefix = routeTargetGroupPrefix(owner.routeName);
   const listed = [...(await api.listTargetGroups(owner.vpcId)), ...(await api.listTargetGroups(undefined, 'LAMBDA'))];
-  return listed.filter((g) => g.arn && g.id && g.name?.startsWith(prefix) && !known.has(g.id)).map((g) => g.arn as string);
+  const arns = listed.filter((g) => g.arn && g.id && g.name?.startsWith(prefix) && !known.has(g.id)).map((g) => g.arn as string);
+  return { arns, ...(taggingDenied ? { taggingDenied } : {}) };
 }

@@ -11,6 +11,7 @@ import type { ExpiringSet } from '../lattice/expiringSet';
 import type { AwsClients } from '../lattice/clients';
 import type { AwsIdentity } from '../model/identity';
 import { PolicyApi } from '../lattice/policyApi';
+import { TaggingApi } from '../lattice/taggingApi';
 
 /** The AWS clients and identity a server runs with. */
 export interface AwsAccess {
@@ -54,6 +55,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
         acm: new AcmApi(aws.clients.acm, session),
         lambda: new LambdaApi(aws.clients.lambda, session),
         policies: new PolicyApi(aws.clients.lattice, session),
+        ...(config.taggingApi ? { tagging: new TaggingApi(aws.clients.tagging, session) } : {}),
         identity: aws.identity,
       };
       return hookAws;

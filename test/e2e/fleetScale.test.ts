@@ -1,4 +1,10 @@
-import { DeleteRuleCommand, DeregisterTargetsCommand, ListListenersCommand, ListRulesCommand } from '@aws-sdk/client-vpc-lattice';
+import {
+  CreateTargetGroupCommand,
+  DeleteRuleCommand,
+  DeregisterTargetsCommand,
+  ListListenersCommand,
+  ListRulesCommand,
+} from '@aws-sdk/client-vpc-lattice';
 import { ASSIGNED_DOMAIN_ANNOTATION, SERVICE_ARN_ANNOTATION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
 import { conditionsOf, GW, OURS, statusOf } from '../support/assertions';
@@ -152,6 +158,43 @@ describe('fleet scale: AWS calls per change do not grow with the fleet (driver +
       expect([calls.ListListeners, calls.ListRules, calls.GetRule]).toEqual([undefined, undefined, undefined]);
       expect([calls.DeleteService, calls.DeleteTargetGroup]).toEqual([1, 2]);
       expect(counts(await h.admin.state())).toMatchObject({ services: 2, targetGroups: 4 });
+    }, 120_000);
+
+    /** AWS calls (by operation) and finalize passes of deleting `name` from the converged fleet. */
+    async function costOfDeleting(name: string): Promise<{ calls: Record<string, number>; passes: number }> {
+      await h.admin.resetCalls();
+      const before = h.driver.calls.length;
+      h.cluster.delete(routeRef(name));
+      await h.driver.runUntil(() => h.cluster.get(routeRef(name)) === undefined, { timeoutMs: 60_000 });
+      const passes = h.driver.calls.slice(before).filter((c) => c.controller === 'lattice-httproute' && c.hook === 'finalize').length;
+      return { calls: (await h.admin.calls()).byOperation, passes };
+    }
+
+    it('deletes a route with the same AWS calls whatever the number of target groups in the VPC (tagging API search)', async () => {
+      h = await fleet();
+      await addRoutes(h, names.slice(0, 3));
+      const few = await costOfDeleting('r1');
+      // 250 more groups in the cluster's VPC: three more pages of ListTargetGroups for a search that lists them.
+      for (let i = 0; i < 250; i += 1) {
+        await h.lattice.send(
+          new CreateTargetGroupCommand({
+            name: `other-${i}`,
+            type: 'IP',
+            config: { port: 80, protocol: 'HTTP', vpcIdentifier: h.identity.vpcId },
+          }),
+        );
+      }
+      const many = await costOfDeleting('r2');
+      expect(many).toEqual(few);
+      // The search for groups no pass recorded: one GetResources by the route's tags, no list of the VPC's groups.
+      expect([few.calls.GetResources, few.calls.ListTargetGroups]).toEqual([1, undefined]);
+    }, 180_000);
+
+    it('with DISABLE_TAGGING_SERVICE_API=true the search lists the target groups instead', async () => {
+      h = await fleet({ DISABLE_TAGGING_SERVICE_API: 'true' });
+      await addRoutes(h, names.slice(0, 2));
+      const { calls } = await costOfDeleting('r1');
+      expect([calls.GetResources, calls.ListTargetGroups]).toEqual([undefined, 2]);
     }, 120_000);
 
     it('with DRIFT_CHECK_SECONDS=0 every re-sync observes Lattice again (today the verification costs reads)', async () => {

@@ -1,5 +1,6 @@
 import type { ACMClient } from '@aws-sdk/client-acm';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +16,13 @@ import { decoratorSyncBody, gatewayClass } from '../support/objects';
 
 /** Clients that are never called: the tests only look at the wrappers built around them. */
 const FAKE_AWS: NonNullable<AppOptions['aws']> = {
-  clients: { lattice: {} as VPCLatticeClient, sts: {} as STSClient, acm: {} as ACMClient, lambda: {} as LambdaClient },
+  clients: {
+    lattice: {} as VPCLatticeClient,
+    sts: {} as STSClient,
+    acm: {} as ACMClient,
+    lambda: {} as LambdaClient,
+    tagging: {} as ResourceGroupsTaggingAPIClient,
+  },
   identity: {
     accountId: '111122223333',
     clusterName: 'test',

@@ -109,6 +109,7 @@ describe('loadConfig', () => {
       PENDING_RECHECK_MS: '2500',
       ORPHAN_SWEEP_SECONDS: '900',
       ORPHAN_GRACE_SECONDS: '0',
+      DISABLE_TAGGING_SERVICE_API: 'true',
     });
     expect(config).toEqual({
       port: 9443,
@@ -135,6 +136,7 @@ describe('loadConfig', () => {
       pendingRecheckMs: 2500,
       orphanSweepSeconds: 900,
       orphanGraceSeconds: 0,
+      taggingApi: false,
     });
   });
 });

@@ -112,6 +112,7 @@ const CUSTOM_CONFIG: Record<string, string | number> = {
   pendingRecheckMs: 2500,
   orphanSweepSeconds: 900,
   orphanGraceSeconds: 300,
+  disableTaggingServiceApi: true,
 };
 
 /** The server's environment from a rendered Deployment, with the Secret's token filled in. */

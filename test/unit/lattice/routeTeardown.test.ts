@@ -2,6 +2,7 @@ import type { LatticeApi } from '../../../src/lattice/api';
 import { ExpiringSet } from '../../../src/lattice/expiringSet';
 import { routeOwns, type RouteOwner } from '../../../src/lattice/ownership';
 import { teardownRoute } from '../../../src/lattice/routeTeardown';
+import type { TaggingApi } from '../../../src/lattice/taggingApi';
 import { TAG } from '../../../src/model/tags';
 
 const base = {
@@ -81,6 +82,76 @@ describe('teardownRoute: target groups no pass recorded', () => {
     expect(await teardownRoute(api, owner, { serviceArn: undefined, serviceName: 'shop-apps', targetGroupArns: [] })).toMatchObject({
       done: true,
       searchSkipped: 'AccessDeniedException: not allowed',
+    });
+  });
+
+  describe('with the tagging API', () => {
+    const groups: { id: string; name: string; tags: Record<string, string>; type?: string }[] = [
+      { id: 'tg-ours', name: 'k8s-shop-apps-web-80-aaa', tags: tagsOf('apps', 'http') },
+      { id: 'tg-fn', name: 'k8s-shop-apps-fn-lambda-bbb', tags: tagsOf('apps', 'http'), type: 'LAMBDA' },
+      { id: 'tg-grpc', name: 'k8s-shop-apps-web-80-ccc', tags: tagsOf('apps', 'grpc') },
+      { id: 'tg-other-ns', name: 'k8s-shop-other-web-80-ddd', tags: tagsOf('other', 'http') },
+    ];
+    /** The tagging index: answers from `indexed` (it may lag Lattice), records what it was asked. */
+    function tagging(indexed: typeof groups, arn: (id: string) => string) {
+      const asked: { type: string; tags: Record<string, string> }[] = [];
+      const api = {
+        resourcesTagged: async (type: string, tags: Record<string, string>) => {
+          asked.push({ type, tags });
+          return indexed
+            .filter((g) => Object.entries(tags).every(([k, v]) => g.tags[k] === v))
+            .map((g) => ({ arn: arn(g.id), tags: g.tags }));
+        },
+      } as unknown as TaggingApi;
+      return { api, asked };
+    }
+
+    it("finds unrecorded groups by the route's tags in one call, lists nothing, and lets Lattice's tags decide", async () => {
+      const { api, deleted, arn, tagReads } = lattice(groups);
+      (api as unknown as { listTargetGroups: () => Promise<never> }).listTargetGroups = () => Promise.reject(new Error('not listed'));
+      // The index still holds the gRPC route's group under this route's type: Lattice's own tags say otherwise.
+      const stale = groups.map((g) => (g.id === 'tg-grpc' ? { ...g, tags: tagsOf('apps', 'http') } : g));
+      const index = tagging(stale, arn);
+      const known = { serviceArn: undefined, serviceName: 'shop-apps', targetGroupArns: [arn('tg-ours')] };
+      // The recorded group first; the search once it is gone (the index still names it: it lags).
+      const first = await teardownRoute(api, owner, known, { tagging: index.api });
+      expect([first.done, index.asked]).toEqual([false, []]);
+      tagReads.splice(0);
+      const result = await teardownRoute(api, owner, { ...known, targetGroupArns: first.targetGroupArns }, { tagging: index.api });
+      expect(index.asked).toEqual([
+        { type: 'vpc-lattice:targetgroup', tags: { [TAG.managedBy]: 'me', [TAG.routeName]: 'shop', [TAG.routeNamespace]: 'apps' } },
+      ]);
+      expect(deleted.sort()).toEqual(['tg-fn', 'tg-ours']);
+      // Each group found is checked with Lattice; the recorded one is not taken from the search again.
+      expect(tagReads.sort()).toEqual(['tg-fn', 'tg-grpc', 'tg-ours']);
+      expect(result).toMatchObject({ done: false, targetGroupArns: [arn('tg-fn')] });
+      expect(result.taggingDenied).toBeUndefined();
+    });
+
+    it('lists the target groups instead when tag:GetResources is denied, and says so', async () => {
+      const { api, deleted, arn } = lattice(groups);
+      const denied = {
+        resourcesTagged: () => Promise.reject(Object.assign(new Error('no tag:GetResources'), { name: 'AccessDeniedException' })),
+      } as unknown as TaggingApi;
+      const result = await teardownRoute(
+        api,
+        owner,
+        { serviceArn: undefined, serviceName: 'shop-apps', targetGroupArns: [] },
+        { tagging: denied },
+      );
+      expect(deleted.sort()).toEqual(['tg-fn', 'tg-ours']);
+      expect(result).toMatchObject({ done: false, targetGroupArns: [arn('tg-fn'), arn('tg-ours')] });
+      expect(result.taggingDenied).toBe('AccessDeniedException: no tag:GetResources');
+    });
+
+    it('waits rather than finishing when the tagging API fails otherwise', async () => {
+      const { api } = lattice(groups);
+      const failing = {
+        resourcesTagged: () => Promise.reject(Object.assign(new Error('busy'), { name: 'ThrottledException' })),
+      } as unknown as TaggingApi;
+      await expect(
+        teardownRoute(api, owner, { serviceArn: undefined, serviceName: 'shop-apps', targetGroupArns: [] }, { tagging: failing }),
+      ).rejects.toThrow('busy');
     });
   });
 
