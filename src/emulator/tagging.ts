@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { admitCall, applyThenFail, callerRegion, unsigned, type RawRequest } from './admission';
 import { LatticeApiError } from './errors';
 import { send } from './http';
+import { partitionOf } from './ids';
 import type { EmulatorRuntime } from './runtime';
 import type { TaggableRecord } from './state';
 
@@ -126,7 +127,8 @@ function resourceTypeOf(arn: string): string {
 }
 
 function matches(record: TaggableRecord, input: GetResourcesInput, regionPrefix: string): boolean {
-  if (!record.arn.startsWith(regionPrefix)) return false;
+  // AWS's index holds resources that carry or carried tags; the emulator knows only the present ones.
+  if (!record.arn.startsWith(regionPrefix) || Object.keys(record.tags).length === 0) return false;
   if (input.arns !== undefined) return input.arns.includes(record.arn);
   const type = resourceTypeOf(record.arn);
   if (input.typeFilters.length > 0 && !input.typeFilters.some((f) => type === f || type.startsWith(`${f}:`))) return false;
@@ -137,7 +139,9 @@ function matches(record: TaggableRecord, input: GetResourcesInput, regionPrefix:
 }
 
 function getResources(runtime: EmulatorRuntime, request: RawRequest, input: GetResourcesInput): object {
-  const regionPrefix = `arn:aws:vpc-lattice:${callerRegion(runtime, request)}:`;
+  const region = callerRegion(runtime, request);
+  // The caller's own resources in its region, as AWS answers.
+  const regionPrefix = `arn:${partitionOf(region)}:vpc-lattice:${region}:${runtime.callerAccountId}:`;
   const found = [...runtime.store.taggable()]
     .filter((record) => matches(record, input, regionPrefix))
     .sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));

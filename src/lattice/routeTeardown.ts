@@ -25,8 +25,6 @@ export interface TeardownResult {
   targetGroupArns: string[];
   /** Why the search for unrecorded target groups could not run (the teardown finishes anyway). */
   searchSkipped?: string;
-  /** Why the search could not ask the tagging API and listed the VPC's target groups instead. */
-  taggingDenied?: string;
 }
 
 export interface TeardownOptions {
@@ -107,7 +105,7 @@ export async function teardownRoute(
       waits.push(`waiting for ${associations.length} service network association(s) to be deleted`);
     } else {
       // Groups the rules forward to and no pass recorded are not read here: they carry this
-      // route's name prefix, so the search for unrecorded groups at the end finds them.
+      // route's tags and name prefix, so the search for unrecorded groups at the end finds them.
       try {
         await api.deleteService(service.arn);
         waits.push('the Lattice service is being deleted');
@@ -132,18 +130,16 @@ async function teardownTargetGroups(
 ): Promise<TeardownResult> {
   const remaining = await retireOurs(api, owner, (tags) => owner.ownsTargetGroup(tags), arns, waits, options);
   let searchSkipped: string | undefined;
-  let taggingDenied: string | undefined;
   if (remaining.length === 0 && waits.length === 0) {
     // Everything recorded is gone. Before saying so, look for groups a pass created and never
     // recorded (it ended in a retry, or the process died before answering): by tags or name.
     try {
-      const search = await unrecordedTargetGroups(api, owner, new Set(arns.map(idFromArn)), options.tagging);
-      taggingDenied = search.taggingDenied;
+      const unrecorded = await unrecordedTargetGroups(api, owner, new Set(arns.map(idFromArn)), options.tagging);
       // A route of another kind with this name and namespace shares the prefix and the tags searched for.
       const sameKind = (tags: Readonly<Record<string, string>>) =>
         owner.ownsTargetGroup(tags) && (tags[TAG.routeType] ?? owner.routeType) === owner.routeType;
       // No remembered verdicts here: they were made with the laxer test of recorded groups.
-      remaining.push(...(await retireOurs(api, owner, sameKind, search.arns, waits, { ...options, ownedArns: undefined })));
+      remaining.push(...(await retireOurs(api, owner, sameKind, unrecorded, waits, { ...options, ownedArns: undefined })));
     } catch (error) {
       // A policy without ListTargetGroups must not hold the route's deletion forever.
       if (!isAccessDenied(error)) throw error;
@@ -157,7 +153,6 @@ async function teardownTargetGroups(
     serviceArn: done ? undefined : serviceArn,
     targetGroupArns: remaining.sort(),
     ...(searchSkipped ? { searchSkipped } : {}),
-    ...(taggingDenied ? { taggingDenied } : {}),
   };
 }
 
@@ -185,9 +180,9 @@ async function retireOurs(
 /**
  * Groups that may be the route's and are not among `known`. With the tagging API: those carrying
  * its ManagedBy, name and namespace, in one call whatever the fleet's size (the index lags by
- * seconds, and the orphan sweep collects what a search misses). Else, and where the policy denies
- * tag:GetResources: those named like its groups (its deterministic prefix), in the cluster's VPC
- * and among Lambda groups (which have no VPC): one page per 100 groups of the VPC. Lattice's own
+ * seconds; the orphan collector removes what a search misses). Else, or while the tagging API
+ * cannot be used: those named like its groups (its deterministic prefix), in the cluster's VPC
+ * and among Lambda groups (which have no VPC), one page per 100 groups of the VPC. Lattice's own
  * tags decide later whether they are ours.
  */
 async function unrecordedTargetGroups(
@@ -195,20 +190,11 @@ async function unrecordedTargetGroups(
   owner: RouteOwner,
   known: ReadonlySet<string>,
   tagging: TaggingApi | undefined,
-): Promise<{ arns: string[]; taggingDenied?: string }> {
-  let taggingDenied: string | undefined;
-  if (tagging) {
-    try {
-      const routeTags = { [TAG.managedBy]: owner.managedBy, [TAG.routeName]: owner.routeName, [TAG.routeNamespace]: owner.routeNamespace };
-      const tagged = await tagging.resourcesTagged(TARGET_GROUP_RESOURCE_TYPE, routeTags);
-      return { arns: tagged.map((r) => r.arn).filter((arn) => !known.has(idFromArn(arn))) };
-    } catch (error) {
-      if (!isAccessDenied(error)) throw error;
-      taggingDenied = awsErrorMessage(error);
-    }
-  }
+): Promise<string[]> {
+  const routeTags = { [TAG.managedBy]: owner.managedBy, [TAG.routeName]: owner.routeName, [TAG.routeNamespace]: owner.routeNamespace };
+  const tagged = await tagging?.resourcesTagged(TARGET_GROUP_RESOURCE_TYPE, routeTags);
+  if (tagged) return tagged.map((r) => r.arn).filter((arn) => !known.has(idFromArn(arn)));
   const prefix = routeTargetGroupPrefix(owner.routeName);
   const listed = [...(await api.listTargetGroups(owner.vpcId)), ...(await api.listTargetGroups(undefined, 'LAMBDA'))];
-  const arns = listed.filter((g) => g.arn && g.id && g.name?.startsWith(prefix) && !known.has(g.id)).map((g) => g.arn as string);
-  return { arns, ...(taggingDenied ? { taggingDenied } : {}) };
+  return listed.filter((g) => g.arn && g.id && g.name?.startsWith(prefix) && !known.has(g.id)).map((g) => g.arn as string);
 }

@@ -1,12 +1,46 @@
 import { GetResourcesCommand, type ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { RetryLaterError } from '../errors';
+import type { Logger } from '../log';
+import { awsErrorMessage, isThrottling } from './awsErrors';
+import { BudgetExhausted } from './callBudget';
 import type { CallSession } from './callSession';
 
 /** The Resource Groups Tagging API's page size ceiling. */
 const RESOURCES_PER_PAGE = 100;
 
+/** How long the process does without the tagging API after it failed (denied, unreachable, unknown to the endpoint). */
+export const TAGGING_PAUSE_MS = 10 * 60_000;
+
 export interface TaggedResource {
   arn: string;
   tags: Record<string, string>;
+}
+
+/**
+ * Process-wide: whether the tagging API may be asked. After a failure that is neither throttling
+ * nor the process's own budget or deadline, it is not asked again for a while: each caller has a
+ * dearer way that is always right (a Lattice List), and an endpoint that hangs would otherwise
+ * cost every hook its whole deadline.
+ */
+export class TaggingAvailability {
+  #pausedUntil = 0;
+
+  constructor(readonly pauseMs: number = TAGGING_PAUSE_MS) {}
+
+  usable(nowMs: number): boolean {
+    return nowMs >= this.#pausedUntil;
+  }
+
+  pause(nowMs: number): void {
+    this.#pausedUntil = nowMs + this.pauseMs;
+  }
+}
+
+/** Throttling, the call budget, or our deadline before the call: nothing the tagging API did wrong. */
+function isOurLimit(error: unknown): boolean {
+  if (!(error instanceof RetryLaterError)) return isThrottling(error);
+  const cause = error.cause;
+  return cause === undefined || cause instanceof BudgetExhausted || isThrottling(cause);
 }
 
 /**
@@ -18,14 +52,38 @@ export interface TaggedResource {
 export class TaggingApi {
   readonly #client: ResourceGroupsTaggingAPIClient;
   readonly #session: CallSession;
+  readonly #availability: TaggingAvailability;
+  readonly #log: Logger;
 
-  constructor(client: ResourceGroupsTaggingAPIClient, session: CallSession) {
+  constructor(client: ResourceGroupsTaggingAPIClient, session: CallSession, availability: TaggingAvailability, log: Logger) {
     this.#client = client;
     this.#session = session;
+    this.#availability = availability;
+    this.#log = log;
   }
 
-  /** Resources of `resourceType` (`service:type`, as in their ARNs) that carry every tag of `tags`. */
-  async resourcesTagged(resourceType: string, tags: Readonly<Record<string, string>>): Promise<TaggedResource[]> {
+  /**
+   * Resources of `resourceType` (`service:type`, as in their ARNs) that carry every tag of `tags`;
+   * undefined when the tagging API cannot be used now (the caller takes its other way). Throttling
+   * and the call budget still throw: the hook retries later.
+   */
+  async resourcesTagged(resourceType: string, tags: Readonly<Record<string, string>>): Promise<TaggedResource[] | undefined> {
+    if (!this.#availability.usable(Date.now())) return undefined;
+    try {
+      return await this.#allPages(resourceType, tags);
+    } catch (error) {
+      if (isOurLimit(error)) throw error;
+      this.#availability.pause(Date.now());
+      const cause = error instanceof RetryLaterError && error.cause !== undefined ? error.cause : error;
+      this.#log.warn(
+        { error: awsErrorMessage(cause), pausedForSeconds: this.#availability.pauseMs / 1000 },
+        'the Resource Groups Tagging API failed: using Lattice lists instead for a while (grant tag:GetResources and make its endpoint reachable, or set DISABLE_TAGGING_SERVICE_API=true)',
+      );
+      return undefined;
+    }
+  }
+
+  async #allPages(resourceType: string, tags: Readonly<Record<string, string>>): Promise<TaggedResource[]> {
     const TagFilters = Object.entries(tags).map(([Key, value]) => ({ Key, Values: [value] }));
     const found: TaggedResource[] = [];
     let paginationToken: string | undefined;

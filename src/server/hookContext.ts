@@ -11,7 +11,7 @@ import type { ExpiringSet } from '../lattice/expiringSet';
 import type { AwsClients } from '../lattice/clients';
 import type { AwsIdentity } from '../model/identity';
 import { PolicyApi } from '../lattice/policyApi';
-import { TaggingApi } from '../lattice/taggingApi';
+import { TaggingApi, TaggingAvailability } from '../lattice/taggingApi';
 
 /** The AWS clients and identity a server runs with. */
 export interface AwsAccess {
@@ -31,6 +31,8 @@ export interface HookContextOptions {
   metrics?: ControllerMetrics;
   converging?: ConvergingPasses;
   ownedArns?: ExpiringSet;
+  /** Process-wide; absent, each invocation judges the tagging API afresh. */
+  taggingAvailability?: TaggingAvailability;
 }
 
 /**
@@ -38,7 +40,7 @@ export interface HookContextOptions {
  * so a hook that never needs AWS costs nothing and works on a server without AWS clients.
  */
 export function createHookContext(options: HookContextOptions): HookContext {
-  const { config, log, now, deadline, session, aws, metrics, converging, ownedArns } = options;
+  const { config, log, now, deadline, session, aws, metrics, converging, ownedArns, taggingAvailability } = options;
   let hookAws: HookAws | undefined;
   return {
     config,
@@ -55,7 +57,9 @@ export function createHookContext(options: HookContextOptions): HookContext {
         acm: new AcmApi(aws.clients.acm, session),
         lambda: new LambdaApi(aws.clients.lambda, session),
         policies: new PolicyApi(aws.clients.lattice, session),
-        ...(config.taggingApi ? { tagging: new TaggingApi(aws.clients.tagging, session) } : {}),
+        ...(config.taggingApi
+          ? { tagging: new TaggingApi(aws.clients.tagging, session, taggingAvailability ?? new TaggingAvailability(), log) }
+          : {}),
         identity: aws.identity,
       };
       return hookAws;

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import { ConvergingPasses } from '../controllers/convergingPasses';
 import { ExpiringSet } from '../lattice/expiringSet';
+import { TaggingAvailability } from '../lattice/taggingApi';
 import type { HookController } from '../controllers/types';
 import type { CallBudget } from '../lattice/callBudget';
 import { CallSession } from '../lattice/callSession';
@@ -49,6 +50,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
   const converging = config.pendingRecheckMs > 0 ? new ConvergingPasses(config.pendingRecheckMs) : undefined;
   // A route's teardown takes a few passes over seconds to minutes: its verdicts outlive it a little.
   const ownedArns = new ExpiringSet(OWNED_ARNS_TTL_MS, OWNED_ARNS_MAX);
+  const taggingAvailability = new TaggingAvailability();
 
   if (config.hookAuthToken !== undefined) hooks.addHook('onRequest', requireBearerToken(config.hookAuthToken));
 
@@ -108,6 +110,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
           aws,
           metrics,
           ownedArns,
+          taggingAvailability,
           ...(converging ? { converging } : {}),
         });
         const response = await dispatch(controller, hook, request.body, ctx);

@@ -197,6 +197,23 @@ describe('fleet scale: AWS calls per change do not grow with the fleet (driver +
       expect([calls.GetResources, calls.ListTargetGroups]).toEqual([undefined, 2]);
     }, 120_000);
 
+    it('lists instead, asking the tagging API once, when tag:GetResources is denied; and with the orphan collector off', async () => {
+      h = await fleet();
+      await addRoutes(h, names.slice(0, 3));
+      await h.admin.addFault({ operation: 'GetResources', error: 'AccessDeniedException' });
+      const first = await costOfDeleting('r1');
+      const second = await costOfDeleting('r2');
+      expect([first.calls.GetResources, first.calls.ListTargetGroups]).toEqual([1, 2]);
+      expect([second.calls.GetResources, second.calls.ListTargetGroups]).toEqual([undefined, 2]);
+      expect(h.logs.filter((l) => String(l.msg).includes('Resource Groups Tagging API failed'))).toHaveLength(1);
+      await h.close();
+
+      h = await fleet({ ORPHAN_SWEEP_SECONDS: '0' });
+      await addRoutes(h, names.slice(0, 2));
+      const { calls } = await costOfDeleting('r1');
+      expect([calls.GetResources, calls.ListTargetGroups]).toEqual([undefined, 2]);
+    }, 180_000);
+
     it('with DRIFT_CHECK_SECONDS=0 every re-sync observes Lattice again (today the verification costs reads)', async () => {
       h = await fleet({ DRIFT_CHECK_SECONDS: '0' });
       await addRoutes(h, names.slice(0, 3));

@@ -6,7 +6,7 @@ import {
   ThrottledException,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { TagResourceCommand } from '@aws-sdk/client-vpc-lattice';
-import { createService, createTargetGroup, CREDENTIALS, REGION, rejection, startHarness, type Harness } from './support';
+import { createService, createTargetGroup, CREDENTIALS, latticeClient, REGION, rejection, startHarness, type Harness } from './support';
 
 describe('Resource Groups Tagging API GetResources (awsJson1_1)', () => {
   let h: Harness;
@@ -108,6 +108,36 @@ describe('Resource Groups Tagging API GetResources (awsJson1_1)', () => {
     await expect(
       rejection(tagging.send(new GetResourcesCommand({ ResourcesPerPage: 101 })), InvalidParameterException),
     ).resolves.toBeInstanceOf(InvalidParameterException);
+  });
+
+  it("answers the caller's own tagged resources of its region and partition only", async () => {
+    const china = latticeClient(h.emulator.endpoint, { region: 'cn-north-1' });
+    const chinaTagging = new ResourceGroupsTaggingAPIClient({
+      endpoint: h.emulator.endpoint,
+      region: 'cn-north-1',
+      credentials: CREDENTIALS,
+      maxAttempts: 1,
+    });
+    try {
+      const there = await createTargetGroup(china, 'there');
+      await china.send(new TagResourceCommand({ resourceArn: there.arn, tags: { owner: 'me' } }));
+      const here = await createTargetGroup(h.lattice, 'here');
+      await tag(here.arn, { owner: 'me' });
+      await createTargetGroup(h.lattice, 'untagged');
+      const arnsFrom = async (c: ResourceGroupsTaggingAPIClient) =>
+        ((await c.send(new GetResourcesCommand({ ResourceTypeFilters: ['vpc-lattice:targetgroup'] }))).ResourceTagMappingList ?? []).map(
+          (r) => r.ResourceARN,
+        );
+      expect(await arnsFrom(chinaTagging)).toEqual([there.arn]);
+      expect(there.arn).toMatch(/^arn:aws-cn:vpc-lattice:cn-north-1:/);
+      expect(await arnsFrom(tagging)).toEqual([here.arn]);
+      // Another account's caller sees none of them.
+      await h.admin.config({ callerAccountId: '210987654321' });
+      expect(await arnsFrom(tagging)).toEqual([]);
+    } finally {
+      china.destroy();
+      chinaTagging.destroy();
+    }
   });
 
   it("answers injected faults in the tagging API's own error shapes", async () => {

@@ -52,15 +52,11 @@ export async function tearDown(
     },
     {
       lambda: ctx.aws.lambda,
-      ...(ctx.aws.tagging ? { tagging: ctx.aws.tagging } : {}),
+      // The orphan collector removes what the tagging API's lagging index misses; without it, list.
+      ...(ctx.aws.tagging && ctx.config.orphanSweepSeconds > 0 ? { tagging: ctx.aws.tagging } : {}),
       ...(ctx.ownedArns ? { ownedArns: ctx.ownedArns } : {}),
     },
   );
-  if (result.taggingDenied)
-    ctx.log.warn(
-      { reason: result.taggingDenied },
-      'tag:GetResources is denied: listed the target groups instead (grant it, or set DISABLE_TAGGING_SERVICE_API=true)',
-    );
   if (result.searchSkipped)
     ctx.log.warn({ reason: result.searchSkipped }, 'could not look for target groups of the route that no pass recorded');
   return result.done

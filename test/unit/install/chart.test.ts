@@ -92,7 +92,7 @@ function valueAt(path: string, value: unknown): Values {
 const camel = (variable: string) => variable.toLowerCase().replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 
 /** A valid, non-default value for every `config.*` key: each must reach the server unchanged. */
-const CUSTOM_CONFIG: Record<string, string | number> = {
+const CUSTOM_CONFIG: Record<string, string | number | boolean> = {
   port: 9443,
   host: '::',
   logLevel: 'debug',
