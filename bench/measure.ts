@@ -48,6 +48,8 @@ export interface PhaseFigures {
   minimum: MinimumCalls;
   /** minimum ÷ the emulator's rate, when it is throttled. */
   rateBoundMs: number | undefined;
+  /** The calls made ÷ the emulator's rate, when it is throttled: the wall time of a controller that runs at the rate. */
+  callsAtRateMs: number | undefined;
 }
 
 export interface HookFigures {
@@ -121,14 +123,16 @@ class Run {
     const calls = this.recorder.records.slice(first);
     const minimum = minimumCalls(before, await admin.state());
     const rate = this.options.rate;
+    const aws = callsBetween(counters, (await admin.calls()).byOperation);
     const figures: PhaseFigures = {
       name,
       wallMs,
       hookCalls: calls.length,
       retries: calls.filter((c) => c.statusCode === 429).length,
-      aws: callsBetween(counters, (await admin.calls()).byOperation),
+      aws,
       minimum,
       rateBoundMs: rate ? (minimum.total / rate.perSecond) * 1000 : undefined,
+      callsAtRateMs: rate ? ((aws.reads + aws.writes) / rate.perSecond) * 1000 : undefined,
     };
     if (keep) this.phases.push(figures);
     this.options.progress?.(
@@ -245,6 +249,7 @@ async function rollout(run: Run): Promise<BenchResult['rollout']> {
     aws: { reads: total((p) => p.aws.reads), writes: total((p) => p.aws.writes), byOperation: mergeOperations(aws) },
     minimum: sumMinimum(steps.map((p) => p.minimum)),
     rateBoundMs: options.rate ? total((p) => p.rateBoundMs ?? 0) : undefined,
+    callsAtRateMs: options.rate ? total((p) => p.callsAtRateMs ?? 0) : undefined,
   });
   return {
     calls: spread(steps.map((p) => p.aws.reads + p.aws.writes)),

@@ -48,6 +48,7 @@ describe('npm run bench (a small run, so that it cannot rot; figures are call co
     expect(phase(result, 'no-op resync').minimum.total).toBe(0);
     expect(phase(result, 'Gateway label change').minimum.total).toBe(0);
     expect(phase(result, 'cold start').rateBoundMs).toBeUndefined();
+    expect(phase(result, 'cold start').callsAtRateMs).toBeUndefined();
   });
 
   it('no-op syncs: AWS calls per sync from the emulator counters, never a write', () => {
@@ -103,6 +104,7 @@ describe('npm run bench -- --emulator-rps (the emulator throttled, the server bu
     expect(benchProblems(result)).toEqual([]);
     const cold = phase(result, 'cold start');
     expect(cold.rateBoundMs).toBeCloseTo((cold.minimum.total / 50) * 1000);
+    expect(cold.callsAtRateMs).toBeCloseTo(((cold.aws.reads + cold.aws.writes) / 50) * 1000);
     // Every Lattice call waited for the server's budget: the phase cannot beat the rate.
     expect(cold.wallMs).toBeGreaterThanOrEqual(((cold.aws.reads + cold.aws.writes - 5) / 50) * 1000 * 0.9);
     expect(result.gatewayHook).toBeUndefined();
