@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
 import { ConfigError } from '../errors';
@@ -7,12 +8,15 @@ import type { HookController } from '../controllers/types';
 import { buildApp, type AppOptions } from './app';
 import { createHookMetrics, type HookMetrics } from './metrics';
 import { Readiness } from './readiness';
+import { reloadTlsPeriodically, type TlsReloader } from './tlsReload';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
   /** Base URL, e.g. http://127.0.0.1:8080 */
   readonly url: string;
   readonly readiness: Readiness;
+  /** With TLS_CERT_FILE/TLS_KEY_FILE: reads them again periodically and serves a renewed certificate. */
+  readonly tlsReloader: TlsReloader | undefined;
   /** Stops accepting connections, lets in-flight hooks finish, then resolves. */
   close(): Promise<void>;
 }
@@ -65,11 +69,15 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ url, controllers: options.controllers.map((c) => c.wiring.name), tls: https !== undefined }, 'hook server listening');
+  const tlsReloader =
+    https && config.tls ? reloadTlsPeriodically(app.server as unknown as TlsServer, config.tls, https, logger) : undefined;
   return {
     app,
     url,
     readiness,
+    tlsReloader,
     async close() {
+      tlsReloader?.stop();
       readiness.markNotReady('shutting down');
       await app.close();
     },

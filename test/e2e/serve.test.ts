@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { connect as tlsConnect } from 'node:tls';
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
@@ -8,7 +11,8 @@ import { createLogger } from '../../src/log';
 import type { HookController } from '../../src/controllers/types';
 import { createHookMetrics } from '../../src/server/metrics';
 import { startServer } from '../../src/server/serve';
-import { testApp } from '../support/app';
+import { logSink, testApp } from '../support/app';
+import { CERT_ONE, CERT_TWO, KEY_ONE, KEY_TWO } from '../support/certificates';
 import { decoratorSyncBody, gatewayClass } from '../support/objects';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
@@ -177,6 +181,58 @@ describe('serving', () => {
     } finally {
       await agent.close();
       await server.close();
+    }
+  });
+
+  it('serves a renewed certificate without a restart, and keeps the old one while the files do not make a pair', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lgw-tls-'));
+    const files = { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') };
+    const install = (cert: string, key: string) => {
+      writeFileSync(files.cert, cert);
+      writeFileSync(files.key, key);
+    };
+    install(CERT_ONE, KEY_ONE);
+    const config = loadConfig({
+      LATTICE_BACKEND: 'emulator',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      TLS_CERT_FILE: files.cert,
+      TLS_KEY_FILE: files.key,
+    });
+    const sink = logSink();
+    const server = await startServer(config, createLogger('info', sink.stream), {
+      controllers: [],
+      metrics: createHookMetrics({ processMetrics: false }),
+    });
+    const port = Number(new URL(server.url).port);
+    const served = () =>
+      new Promise<string>((resolve, reject) => {
+        const socket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+          resolve(socket.getPeerCertificate().fingerprint256);
+          socket.end();
+        });
+        socket.on('error', reject);
+      });
+    const fingerprint = (pem: string) => new X509Certificate(pem).fingerprint256;
+    try {
+      expect(await served()).toBe(fingerprint(CERT_ONE));
+      expect(await server.tlsReloader?.check()).toBe(false);
+      // cert-manager renewed the Secret, kubelet swapped the files.
+      install(CERT_TWO, KEY_TWO);
+      expect(await server.tlsReloader?.check()).toBe(true);
+      expect(await served()).toBe(fingerprint(CERT_TWO));
+      expect(sink.lines.some((l) => l.msg === 'TLS certificate reloaded' && typeof l.validTo === 'string')).toBe(true);
+      // Caught half-written: the new certificate with the old key.
+      writeFileSync(files.cert, CERT_ONE);
+      expect(await server.tlsReloader?.check()).toBe(false);
+      expect(await served()).toBe(fingerprint(CERT_TWO));
+      expect(sink.lines.some((l) => l.level === 'warn' && String(l.msg).includes('do not make a valid pair'))).toBe(true);
+      writeFileSync(files.key, KEY_ONE);
+      expect(await server.tlsReloader?.check()).toBe(true);
+      expect(await served()).toBe(fingerprint(CERT_ONE));
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
