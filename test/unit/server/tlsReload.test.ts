@@ -8,6 +8,11 @@ import { logSink } from '../../support/app';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until `condition` holds (a loaded machine may run the interval late), at most 5 s. */
+async function eventually(condition: () => boolean): Promise<void> {
+  for (const start = Date.now(); !condition(); await sleep(10)) if (Date.now() - start > 5000) throw new Error('condition never held');
+}
+
 describe('reloadTlsPeriodically', () => {
   let dir: string;
   beforeEach(() => {
@@ -33,7 +38,7 @@ describe('reloadTlsPeriodically', () => {
       await sleep(60);
       expect(contexts).toEqual([]);
       writeFileSync(files.certFile, 'cert-2');
-      await sleep(60);
+      await eventually(() => contexts.length > 0);
       expect(contexts).toEqual([{ cert: Buffer.from('cert-2'), key: Buffer.from('key-1') }]);
       // A file that vanished mid-swap: logged, the certificate read before stays.
       unlinkSync(files.keyFile);
