@@ -48,7 +48,7 @@ export interface PhaseFigures {
   minimum: MinimumCalls;
   /** minimum ÷ the emulator's rate, when it is throttled. */
   rateBoundMs: number | undefined;
-  /** The calls made ÷ the emulator's rate, when it is throttled: the wall time of a controller that runs at the rate. */
+  /** The calls the emulator admitted ÷ its rate, when it is throttled: the wall time of a controller that keeps the rate busy. */
   callsAtRateMs: number | undefined;
 }
 
@@ -114,7 +114,8 @@ class Run {
   async phase(name: string, run: () => Promise<void>, keep = true): Promise<PhaseFigures> {
     const { admin } = this.env;
     const before = await admin.state();
-    const counters = (await admin.calls()).byOperation;
+    const countsBefore = await admin.calls();
+    const counters = countsBefore.byOperation;
     const first = this.recorder.records.length;
     const started = performance.now();
     await run();
@@ -123,7 +124,10 @@ class Run {
     const calls = this.recorder.records.slice(first);
     const minimum = minimumCalls(before, await admin.state());
     const rate = this.options.rate;
-    const aws = callsBetween(counters, (await admin.calls()).byOperation);
+    const countsAfter = await admin.calls();
+    const aws = callsBetween(counters, countsAfter.byOperation);
+    // Refused by the emulator's throttle: counted among the calls, but they took no token of the rate.
+    const refused = (countsAfter.errors?.ThrottlingException ?? 0) - (countsBefore.errors?.ThrottlingException ?? 0);
     const figures: PhaseFigures = {
       name,
       wallMs,
@@ -132,7 +136,7 @@ class Run {
       aws,
       minimum,
       rateBoundMs: rate ? (minimum.total / rate.perSecond) * 1000 : undefined,
-      callsAtRateMs: rate ? ((aws.reads + aws.writes) / rate.perSecond) * 1000 : undefined,
+      callsAtRateMs: rate ? ((aws.reads + aws.writes - refused) / rate.perSecond) * 1000 : undefined,
     };
     if (keep) this.phases.push(figures);
     this.options.progress?.(

@@ -183,7 +183,11 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     apiBurst: integer(env, 'LATTICE_API_BURST', onAws ? 20 : 1000, 1, 10000),
     orphanSweepSeconds: integer(env, 'ORPHAN_SWEEP_SECONDS', 3600, 0, 604800),
     orphanGraceSeconds: integer(env, 'ORPHAN_GRACE_SECONDS', 600, 0, 86400),
-    // The AWS Go controller's variable (it reads any case of `true`; here `true` or `false`, as every boolean).
-    taggingApi: !boolean(env, 'DISABLE_TAGGING_SERVICE_API', false),
+    // The AWS Go controller's variable, read in any case as it reads it (`True` carries over).
+    taggingApi: !boolean(
+      { DISABLE_TAGGING_SERVICE_API: env.DISABLE_TAGGING_SERVICE_API?.toLowerCase() },
+      'DISABLE_TAGGING_SERVICE_API',
+      false,
+    ),
   });
 }

@@ -17,10 +17,9 @@ export interface TaggedResource {
 }
 
 /**
- * Process-wide: whether the tagging API may be asked. After a failure that is neither throttling
- * nor the process's own budget or deadline, it is not asked again for a while: each caller has a
- * dearer way that is always right (a Lattice List), and an endpoint that hangs would otherwise
- * cost every hook its whole deadline.
+ * Process-wide: whether the tagging API may be asked. After a failure of the endpoint (see
+ * failureOf) it is not asked again for a while: each caller has a dearer way that is always right
+ * (a Lattice List), and an endpoint that hangs would otherwise cost every hook its whole deadline.
  */
 export class TaggingAvailability {
   #pausedUntil = 0;
@@ -36,11 +35,24 @@ export class TaggingAvailability {
   }
 }
 
-/** Throttling, the call budget, or our deadline before the call: nothing the tagging API did wrong. */
-function isOurLimit(error: unknown): boolean {
-  if (!(error instanceof RetryLaterError)) return isThrottling(error);
-  const cause = error.cause;
-  return cause === undefined || cause instanceof BudgetExhausted || isThrottling(cause);
+/** A call cut off by the hook's deadline this soon after it was sent says nothing about the endpoint. */
+const HANG_MS = 2000;
+
+type Failure = 'ours' | 'throttled' | 'endpoint';
+
+/**
+ * Whose the failure is: ours (the call budget, the hook's deadline before the call or too soon after
+ * it), the tagging API's quota (throttled), or the endpoint's (denied, unreachable, unknown client,
+ * a server error, a call that hung for HANG_MS or more).
+ */
+function failureOf(error: unknown, sentAt: number | undefined): Failure {
+  const cause = error instanceof RetryLaterError ? error.cause : error;
+  if (isThrottling(cause)) return 'throttled';
+  if (error instanceof RetryLaterError && (cause === undefined || cause instanceof BudgetExhausted)) return 'ours';
+  const name = (cause as { name?: unknown } | null)?.name;
+  const cutOff = name === 'AbortError' || name === 'TimeoutError';
+  if (cutOff && (sentAt === undefined || Date.now() - sentAt < HANG_MS)) return 'ours';
+  return 'endpoint';
 }
 
 /**
@@ -64,15 +76,20 @@ export class TaggingApi {
 
   /**
    * Resources of `resourceType` (`service:type`, as in their ARNs) that carry every tag of `tags`;
-   * undefined when the tagging API cannot be used now (the caller takes its other way). Throttling
-   * and the call budget still throw: the hook retries later.
+   * undefined when the tagging API cannot answer now (the caller takes its other way): throttled
+   * (this call), or failing otherwise (paused for a while, logged once). The call budget and the
+   * hook's deadline still throw: the hook retries later.
    */
   async resourcesTagged(resourceType: string, tags: Readonly<Record<string, string>>): Promise<TaggedResource[] | undefined> {
     if (!this.#availability.usable(Date.now())) return undefined;
+    const call: { sentAt?: number } = {};
     try {
-      return await this.#allPages(resourceType, tags);
+      return await this.#allPages(resourceType, tags, call);
     } catch (error) {
-      if (isOurLimit(error)) throw error;
+      const failure = failureOf(error, call.sentAt);
+      if (failure === 'ours') throw error;
+      // The tagging API's own quota: Lattice's lists still answer, this time.
+      if (failure === 'throttled') return undefined;
       this.#availability.pause(Date.now());
       const cause = error instanceof RetryLaterError && error.cause !== undefined ? error.cause : error;
       this.#log.warn(
@@ -83,14 +100,16 @@ export class TaggingApi {
     }
   }
 
-  async #allPages(resourceType: string, tags: Readonly<Record<string, string>>): Promise<TaggedResource[]> {
+  /** `call.sentAt`: when the last page's request left (after its wait for the call budget). */
+  async #allPages(resourceType: string, tags: Readonly<Record<string, string>>, call: { sentAt?: number }): Promise<TaggedResource[]> {
     const TagFilters = Object.entries(tags).map(([Key, value]) => ({ Key, Values: [value] }));
     const found: TaggedResource[] = [];
     let paginationToken: string | undefined;
     do {
       const token = paginationToken;
-      const page = await this.#session.run('GetResources', (o) =>
-        this.#client.send(
+      const page = await this.#session.run('GetResources', (o) => {
+        call.sentAt = Date.now();
+        return this.#client.send(
           new GetResourcesCommand({
             TagFilters,
             ResourceTypeFilters: [resourceType],
@@ -98,8 +117,8 @@ export class TaggingApi {
             ...(token ? { PaginationToken: token } : {}),
           }),
           o,
-        ),
-      );
+        );
+      });
       for (const mapping of page.ResourceTagMappingList ?? []) {
         if (!mapping.ResourceARN) continue;
         found.push({ arn: mapping.ResourceARN, tags: Object.fromEntries((mapping.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) });

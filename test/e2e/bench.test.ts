@@ -104,7 +104,9 @@ describe('npm run bench -- --emulator-rps (the emulator throttled, the server bu
     expect(benchProblems(result)).toEqual([]);
     const cold = phase(result, 'cold start');
     expect(cold.rateBoundMs).toBeCloseTo((cold.minimum.total / 50) * 1000);
-    expect(cold.callsAtRateMs).toBeCloseTo(((cold.aws.reads + cold.aws.writes) / 50) * 1000);
+    // The calls the emulator admitted ÷ its rate: no more than every call received.
+    expect(cold.callsAtRateMs).toBeGreaterThan(0);
+    expect(cold.callsAtRateMs).toBeLessThanOrEqual(((cold.aws.reads + cold.aws.writes) / 50) * 1000);
     // Every Lattice call waited for the server's budget: the phase cannot beat the rate.
     expect(cold.wallMs).toBeGreaterThanOrEqual(((cold.aws.reads + cold.aws.writes - 5) / 50) * 1000 * 0.9);
     expect(result.gatewayHook).toBeUndefined();

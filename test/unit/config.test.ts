@@ -72,12 +72,19 @@ describe('loadConfig', () => {
     // Above 256 MiB a body could not become one string.
     [{ ...AWS_ENV, BODY_LIMIT_BYTES: String(256 * 1024 * 1024 + 1) }, 'BODY_LIMIT_BYTES'],
     [{ ...AWS_ENV, EXTERNAL_DNS_ENDPOINTS: 'yes' }, 'EXTERNAL_DNS_ENDPOINTS'],
+    [{ ...AWS_ENV, DISABLE_TAGGING_SERVICE_API: '1' }, 'DISABLE_TAGGING_SERVICE_API'],
   ])('refuses %j naming %s', (env, variable) => {
     const error = failure(env as Record<string, string>);
     expect(error.variable).toBe(variable);
     expect(error.code).toBe('LGW_CONFIG_INVALID');
     expect(error.message.startsWith(`${variable}: `)).toBe(true);
     expect(error.message).not.toContain('\n');
+  });
+
+  it('reads DISABLE_TAGGING_SERVICE_API in any case, as the AWS Go controller does', () => {
+    expect(loadConfig({ ...AWS_ENV, DISABLE_TAGGING_SERVICE_API: 'True' }).taggingApi).toBe(false);
+    expect(loadConfig({ ...AWS_ENV, DISABLE_TAGGING_SERVICE_API: 'FALSE' }).taggingApi).toBe(true);
+    expect(loadConfig(AWS_ENV).taggingApi).toBe(true);
   });
 
   it('treats blank values as unset', () => {

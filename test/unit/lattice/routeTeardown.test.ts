@@ -1,3 +1,4 @@
+import { RetryLaterError } from '../../../src/errors';
 import type { LatticeApi } from '../../../src/lattice/api';
 import { ExpiringSet } from '../../../src/lattice/expiringSet';
 import { routeOwns, type RouteOwner } from '../../../src/lattice/ownership';
@@ -140,10 +141,10 @@ describe('teardownRoute: target groups no pass recorded', () => {
       expect(result).toMatchObject({ done: false, targetGroupArns: [arn('tg-fn'), arn('tg-ours')] });
     });
 
-    it('waits rather than finishing when the tagging API is throttled', async () => {
+    it('waits rather than finishing when the call budget or the deadline runs out during the search', async () => {
       const { api } = lattice(groups);
       const failing = {
-        resourcesTagged: () => Promise.reject(Object.assign(new Error('busy'), { name: 'ThrottledException' })),
+        resourcesTagged: () => Promise.reject(new RetryLaterError('busy', 1)),
       } as unknown as TaggingApi;
       await expect(
         teardownRoute(api, owner, { serviceArn: undefined, serviceName: 'shop-apps', targetGroupArns: [] }, { tagging: failing }),

@@ -75,23 +75,39 @@ describe('TaggingApi.resourcesTagged', () => {
     expect(availability.usable(Date.now() + 61_000)).toBe(true);
   });
 
-  it('pauses after an endpoint that never answers cost the hook its deadline', async () => {
-    const hang: Answer = (_, signal) =>
-      new Promise((_resolve, reject) =>
-        signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))),
-      );
-    const t = tagging(hang, { deadlineMs: 400 });
+  const hang: Answer = (_, signal) =>
+    new Promise((_resolve, reject) =>
+      signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))),
+    );
+
+  it('pauses after an endpoint that never answered cost the hook its deadline', async () => {
+    const t = tagging(hang, { deadlineMs: 2500 });
     expect(await t.api.resourcesTagged('vpc-lattice:targetgroup', { owner: 'me' })).toBeUndefined();
     expect(t.availability.usable(Date.now())).toBe(false);
-  });
+  }, 10_000);
 
-  it("throws on throttling (ThrottledException slows the process's budget) and keeps the API in use", async () => {
-    const budget = new CallBudget({ ratePerSecond: 20, burst: 20 });
-    const t = tagging(() => Promise.reject(awsError('ThrottledException', 'Rate exceeded')), { budget });
+  it('throws, and keeps the API in use, when the deadline cut a call off soon after it was sent', async () => {
+    const t = tagging(hang, { deadlineMs: 400 });
     const error = await t.api.resourcesTagged('vpc-lattice:targetgroup', { owner: 'me' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetryLaterError);
-    expect(budget.stats().ratePerSecond).toBe(10);
     expect(t.availability.usable(Date.now())).toBe(true);
+  });
+
+  it("answers undefined on throttling this time only (ThrottledException slows the process's budget too)", async () => {
+    const budget = new CallBudget({ ratePerSecond: 20, burst: 20 });
+    let calls = 0;
+    const t = tagging(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw awsError('ThrottledException', 'Rate exceeded');
+        return { ResourceTagMappingList: [{ ResourceARN: arn(1), Tags: [] }], PaginationToken: '' };
+      },
+      { budget },
+    );
+    expect(await t.api.resourcesTagged('vpc-lattice:targetgroup', { owner: 'me' })).toBeUndefined();
+    expect(budget.stats().ratePerSecond).toBe(10);
+    expect(await t.api.resourcesTagged('vpc-lattice:targetgroup', { owner: 'me' })).toEqual([{ arn: arn(1), tags: {} }]);
+    expect(t.logs.filter((l) => l.level === 'warn' && String(l.msg).includes('Tagging API'))).toEqual([]);
   });
 
   it('throws when the call budget has no token before the deadline, and keeps the API in use', async () => {

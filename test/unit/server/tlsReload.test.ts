@@ -40,11 +40,12 @@ describe('reloadTlsPeriodically', () => {
       writeFileSync(files.certFile, 'cert-2');
       await eventually(() => contexts.length > 0);
       expect(contexts).toEqual([{ cert: Buffer.from('cert-2'), key: Buffer.from('key-1') }]);
+      // Stopped: the interval reads nothing more (and cannot race the reads asked for below).
+      reloader.stop();
       // A file that vanished mid-swap: logged, the certificate read before stays.
       unlinkSync(files.keyFile);
       expect(await reloader.check()).toBe(false);
       expect(sink.lines.some((l) => l.level === 'warn' && l.error === 'ENOENT')).toBe(true);
-      reloader.stop();
       writeFileSync(files.keyFile, 'key-3');
       await sleep(60);
       expect(contexts).toHaveLength(1);
