@@ -24,12 +24,26 @@ async function main(args: readonly string[]): Promise<number> {
   return problems.length === 0 ? 0 : 1;
 }
 
+/** The error with its stack and every cause below it: "fetch failed" alone does not say which call or why. */
+function describeFailure(error: unknown): string {
+  const lines: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    lines.push(
+      e instanceof Error
+        ? `${depth === 0 ? (e.stack ?? e.message) : `caused by ${e.name}: ${e.message}`}${code ? ` (${String(code)})` : ''}`
+        : String(e),
+    );
+  }
+  return lines.join('\n');
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`bench failed: ${describeFailure(error)}\n`);
     process.exitCode = 1;
   },
 );
