@@ -24,6 +24,8 @@ export interface EmulatorSettings {
    * resources shared through AWS RAM are.
    */
   readonly callerAccountId: string | null;
+  /** How long a created resource stays out of the tagging API's answers (AWS's index lags; default 0). */
+  readonly taggingLagMs: number;
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -36,6 +38,7 @@ export function initialSettings(options: { latencyMs?: number; transitionMs?: nu
     throttle: null,
     defaultPageSize: DEFAULT_PAGE_SIZE,
     callerAccountId: null,
+    taggingLagMs: 0,
   };
 }
 
@@ -91,7 +94,11 @@ function parseThrottle(value: unknown): ThrottleSettings | null {
 /** Applies a partial update; keys left out keep their value. */
 export function applyConfigUpdate(current: EmulatorSettings, body: unknown): EmulatorSettings {
   if (!isRecord(body)) throw new AdminInputError('the body must be a JSON object');
-  rejectUnknownKeys(body, ['latencyMs', 'transitionMs', 'quotas', 'throttle', 'defaultPageSize', 'callerAccountId'], 'config');
+  rejectUnknownKeys(
+    body,
+    ['latencyMs', 'transitionMs', 'quotas', 'throttle', 'defaultPageSize', 'callerAccountId', 'taggingLagMs'],
+    'config',
+  );
   return {
     latencyMs: body.latencyMs === undefined ? current.latencyMs : wholeNumber(body.latencyMs, 'latencyMs', 0),
     transitionMs: body.transitionMs === undefined ? current.transitionMs : wholeNumber(body.transitionMs, 'transitionMs', 0),
@@ -99,5 +106,6 @@ export function applyConfigUpdate(current: EmulatorSettings, body: unknown): Emu
     throttle: body.throttle === undefined ? current.throttle : parseThrottle(body.throttle),
     defaultPageSize: body.defaultPageSize === undefined ? current.defaultPageSize : wholeNumber(body.defaultPageSize, 'defaultPageSize', 1),
     callerAccountId: body.callerAccountId === undefined ? current.callerAccountId : accountId(body.callerAccountId),
+    taggingLagMs: body.taggingLagMs === undefined ? current.taggingLagMs : wholeNumber(body.taggingLagMs, 'taggingLagMs', 0),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The Resource Groups Tagging API's GetResources over the emulator's Lattice resources, in the
- * awsJson1_1 wire (`X-Amz-Target: ResourceGroupsTaggingAPI_20170126.GetResources`). Unlike AWS's
- * index, which lags by seconds, it answers from the store as it is. Admission as for ACM: counted,
+ * awsJson1_1 wire (`X-Amz-Target: ResourceGroupsTaggingAPI_20170126.GetResources`). AWS's index
+ * lags by seconds; here a resource joins it `taggingLagMs` after its creation (0 by default).
+ * Admission as for ACM: counted,
  * signed, faults; not the Lattice throttle.
  */
 import type { ServerResponse } from 'node:http';
@@ -126,9 +127,10 @@ function resourceTypeOf(arn: string): string {
   return `${parts[2]}:${path.filter((_, i) => i % 2 === 0).join('/')}`;
 }
 
-function matches(record: TaggableRecord, input: GetResourcesInput, regionPrefix: string): boolean {
+function matches(record: TaggableRecord, input: GetResourcesInput, regionPrefix: string, indexedBefore: number): boolean {
   // AWS's index holds resources that carry or carried tags; the emulator knows only the present ones.
   if (!record.arn.startsWith(regionPrefix) || Object.keys(record.tags).length === 0) return false;
+  if (record.createdAt > indexedBefore) return false;
   if (input.arns !== undefined) return input.arns.includes(record.arn);
   const type = resourceTypeOf(record.arn);
   if (input.typeFilters.length > 0 && !input.typeFilters.some((f) => type === f || type.startsWith(`${f}:`))) return false;
@@ -143,7 +145,7 @@ function getResources(runtime: EmulatorRuntime, request: RawRequest, input: GetR
   // The caller's own resources in its region, as AWS answers.
   const regionPrefix = `arn:${partitionOf(region)}:vpc-lattice:${region}:${runtime.callerAccountId}:`;
   const found = [...runtime.store.taggable()]
-    .filter((record) => matches(record, input, regionPrefix))
+    .filter((record) => matches(record, input, regionPrefix, runtime.clock() - runtime.settings.taggingLagMs))
     .sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
   const from = input.after === undefined ? 0 : found.findIndex((r) => r.arn > (input.after as string));
   const page = from === -1 ? [] : found.slice(from, from + input.perPage);

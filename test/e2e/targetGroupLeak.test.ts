@@ -1,8 +1,10 @@
+import { ORPHAN_SWEEP_REQUEST_ANNOTATION } from '../../src/controllers/orphans';
 import { GW } from '../support/assertions';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
 import { endpointSlice, httpRoute, service } from '../support/routeFixtures';
 
 const ROUTE = { group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' };
+const CLASS = { group: GW, kind: 'GatewayClass', name: 'amazon-vpc-lattice' };
 const SPEC = { parentRefs: [{ name: 'edge', namespace: 'infra' }], rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] };
 
 /**
@@ -13,15 +15,16 @@ const SPEC = { parentRefs: [{ name: 'edge', namespace: 'infra' }], rules: [{ bac
 describe('target groups of an interrupted pass', () => {
   let h: Harness;
 
-  beforeEach(async () => {
-    h = await startHarness({ env: { DRIFT_CHECK_SECONDS: '0' } });
+  async function setUp(env: Record<string, string> = {}): Promise<void> {
+    h = await startHarness({ env: { DRIFT_CHECK_SECONDS: '0', ...env } });
     installGatewayApi(h.cluster);
     await sharedNetworkGateway(h, 'infra', 'edge');
     h.cluster.apply(service('apps', 'api'));
     h.cluster.apply(service('apps', 'web'));
     h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1']));
     h.cluster.apply(endpointSlice('apps', 'web', ['10.0.2.1']));
-  });
+  }
+  beforeEach(async () => setUp());
   afterEach(async () => h.close());
 
   const routeSyncs = () => h.driver.calls.filter((c) => c.hook === 'sync' && c.object.includes('apps/shop'));
@@ -82,4 +85,35 @@ describe('target groups of an interrupted pass', () => {
     expect(groups.filter((g) => !recorded.includes(g.arn as string))).toHaveLength(1);
     await deleteAndExpectNothingLeft();
   });
+
+  it('leaves a group the lagging tagging index did not show to the orphan collector, which removes it', async () => {
+    await h.close();
+    await setUp({ ORPHAN_GRACE_SECONDS: '0' });
+    // AWS's index shows a new resource seconds later; here, not within the test.
+    await h.admin.config({ taggingLagMs: 3_600_000 });
+    await h.admin.addFault({ operation: 'CreateService', error: 'ThrottlingException', times: 1000 });
+    h.cluster.apply(httpRoute('apps', 'shop', SPEC));
+    await h.driver.runUntil(lastSyncFailed);
+    await h.admin.request('DELETE', 'faults');
+    h.cluster.delete(ROUTE);
+    await h.driver.runUntil(() => h.cluster.get(ROUTE) === undefined);
+    // The search asked the index, which did not know the group yet: the route went, its group stayed.
+    expect((await h.admin.calls()).byOperation.GetResources).toBeGreaterThanOrEqual(1);
+    expect((await h.admin.state()).targetGroups.map((g) => g.name)).toEqual([expect.stringMatching(/^k8s-shop-apps-api-80-/)]);
+
+    // The next sweep of the orphan collector (asked for now, as `kubectl annotate` does) lists Lattice itself.
+    const sweeps = () => h.logs.filter((l) => l.event === 'orphan-sweep' && l.msg === 'orphan sweep complete').length;
+    const before = sweeps();
+    const gatewayClass = h.cluster.mustGet(CLASS);
+    h.cluster.update({
+      ...gatewayClass,
+      metadata: {
+        ...gatewayClass.metadata,
+        annotations: { ...gatewayClass.metadata.annotations, [ORPHAN_SWEEP_REQUEST_ANNOTATION]: 'now' },
+      },
+    });
+    await h.driver.runUntil(() => sweeps() > before, { timeoutMs: 60_000 });
+    await h.driver.runUntilStable();
+    expect((await h.admin.state()).targetGroups).toEqual([]);
+  }, 120_000);
 });

@@ -140,6 +140,16 @@ describe('Resource Groups Tagging API GetResources (awsJson1_1)', () => {
     }
   });
 
+  it("leaves a new resource out for taggingLagMs after its creation, as AWS's index lags", async () => {
+    await h.admin.config({ taggingLagMs: 60_000 });
+    const group = await createTargetGroup(h.lattice, 'fresh');
+    await tag(group.arn, { owner: 'me' });
+    const find = async () => (await tagging.send(new GetResourcesCommand({ TagFilters: [{ Key: 'owner' }] }))).ResourceTagMappingList ?? [];
+    expect(await find()).toEqual([]);
+    h.clock.advance(60_000);
+    expect((await find()).map((r) => r.ResourceARN)).toEqual([group.arn]);
+  });
+
   it("answers injected faults in the tagging API's own error shapes", async () => {
     await h.admin.addFault({ operation: 'GetResources', error: 'ThrottlingException', times: 1 });
     await h.admin.addFault({ operation: 'GetResources', error: 'AccessDeniedException', afterCalls: 1, times: 1 });
