@@ -100,10 +100,12 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = present(env, name);
+/** `true` or `false`; `anyCase` also takes `True`, `FALSE`, … */
+function boolean(env: Env, name: string, fallback: boolean, anyCase = false): boolean {
+  const given = present(env, name);
+  const raw = anyCase ? given?.toLowerCase() : given;
   if (raw === undefined) return fallback;
-  if (raw !== 'true' && raw !== 'false') throw new ConfigError(name, `must be true or false, got "${raw}"`);
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(name, `must be true or false, got "${given}"`);
   return raw === 'true';
 }
 
@@ -184,10 +186,6 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     orphanSweepSeconds: integer(env, 'ORPHAN_SWEEP_SECONDS', 3600, 0, 604800),
     orphanGraceSeconds: integer(env, 'ORPHAN_GRACE_SECONDS', 600, 0, 86400),
     // The AWS Go controller's variable, read in any case as it reads it (`True` carries over).
-    taggingApi: !boolean(
-      { DISABLE_TAGGING_SERVICE_API: env.DISABLE_TAGGING_SERVICE_API?.toLowerCase() },
-      'DISABLE_TAGGING_SERVICE_API',
-      false,
-    ),
+    taggingApi: !boolean(env, 'DISABLE_TAGGING_SERVICE_API', false, true),
   });
 }

@@ -27,6 +27,11 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   send(response, status, { ...headers, 'content-type': 'application/json' }, JSON.stringify(body));
 }
 
+/** An awsJson1_1 answer (ACM, the tagging API): JSON with its own content type, errors included. */
+export function sendAwsJson(response: ServerResponse, status: number, body: object, requestId: string): void {
+  send(response, status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId }, JSON.stringify(body));
+}
+
 /** restJson1 errors: type in `x-amzn-errortype`, members in the body, Retry-After as a header. */
 export function sendLatticeError(response: ServerResponse, requestId: string, error: LatticeApiError): void {
   const headers: Record<string, string> = { 'x-amzn-requestid': requestId, 'x-amzn-errortype': error.errorType };

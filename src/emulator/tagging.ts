@@ -8,13 +8,12 @@
 import type { ServerResponse } from 'node:http';
 import { admitCall, applyThenFail, callerRegion, unsigned, type RawRequest } from './admission';
 import { LatticeApiError } from './errors';
-import { send } from './http';
+import { sendAwsJson } from './http';
 import { partitionOf } from './ids';
 import type { EmulatorRuntime } from './runtime';
 import type { TaggableRecord } from './state';
 
 const TARGET_PREFIX = 'ResourceGroupsTaggingAPI_20170126.';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const MAX_PAGE = 100;
 
 export const TAGGING_OPERATION_NAMES: readonly string[] = ['GetResources'];
@@ -156,10 +155,6 @@ function getResources(runtime: EmulatorRuntime, request: RawRequest, input: GetR
   };
 }
 
-function sendJsonRpc(response: ServerResponse, status: number, body: object, requestId: string): void {
-  send(response, status, { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId }, JSON.stringify(body));
-}
-
 export async function handleTagging(
   runtime: EmulatorRuntime,
   request: RawRequest,
@@ -176,12 +171,12 @@ export async function handleTagging(
     const committed = await admitCall(runtime, request, name, false);
     runtime.store.sweep(runtime.clock());
     const output = applyThenFail(committed, () => getResources(runtime, request, parseInput(request.body)));
-    sendJsonRpc(response, 200, output, requestId);
+    sendAwsJson(response, 200, output, requestId);
     runtime.logger.debug({ requestId, operation: name, status: 200 }, 'tagging call');
   } catch (caught) {
     const error = caught instanceof LatticeApiError ? taggingErrorFrom(caught) : caught;
     if (!(error instanceof TaggingError)) throw error;
     runtime.logger.debug({ requestId, target, errorType: error.errorType, message: error.message }, 'tagging call failed');
-    sendJsonRpc(response, TAGGING_ERROR_STATUS[error.errorType], { __type: error.errorType, Message: error.message }, requestId);
+    sendAwsJson(response, TAGGING_ERROR_STATUS[error.errorType], { __type: error.errorType, Message: error.message }, requestId);
   }
 }

@@ -28,8 +28,9 @@ export function routeParents(route: AnyRoute, index: ObjectIndex, controllerName
     if (!isGatewayParent(ref)) continue;
     const gateway = index.get<Gateway>({ group: GATEWAY_GROUP, kind: 'Gateway', namespace: ref.namespace, name: ref.name });
     if (!gateway || !isOurGateway(gateway, index, controllerName)) continue;
-    if (!analyses.has(gateway)) analyses.set(gateway, analyzeListeners(gateway));
-    parents.push({ specRef, gateway, attachment: attachToGateway(route, ref, gateway, analyses.get(gateway) ?? [], namespaces) });
+    let analysis = analyses.get(gateway);
+    if (analysis === undefined) analyses.set(gateway, (analysis = analyzeListeners(gateway)));
+    parents.push({ specRef, gateway, attachment: attachToGateway(route, ref, gateway, analysis, namespaces) });
   }
   return parents;
 }

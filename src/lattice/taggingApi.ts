@@ -35,6 +35,11 @@ export class TaggingAvailability {
   }
 }
 
+/** What AWS or the network said, beneath the call session's RetryLaterError. */
+function underlying(error: unknown): unknown {
+  return error instanceof RetryLaterError && error.cause !== undefined ? error.cause : error;
+}
+
 /** A call cut off by the hook's deadline this soon after it was sent says nothing about the endpoint. */
 const HANG_MS = 2000;
 
@@ -46,9 +51,9 @@ type Failure = 'ours' | 'throttled' | 'endpoint';
  * a server error, a call that hung for HANG_MS or more).
  */
 function failureOf(error: unknown, sentAt: number | undefined): Failure {
-  const cause = error instanceof RetryLaterError ? error.cause : error;
+  if (error instanceof RetryLaterError && (error.cause === undefined || error.cause instanceof BudgetExhausted)) return 'ours';
+  const cause = underlying(error);
   if (isThrottling(cause)) return 'throttled';
-  if (error instanceof RetryLaterError && (cause === undefined || cause instanceof BudgetExhausted)) return 'ours';
   const name = (cause as { name?: unknown } | null)?.name;
   const cutOff = name === 'AbortError' || name === 'TimeoutError';
   if (cutOff && (sentAt === undefined || Date.now() - sentAt < HANG_MS)) return 'ours';
@@ -91,9 +96,8 @@ export class TaggingApi {
       // The tagging API's own quota: Lattice's lists still answer, this time.
       if (failure === 'throttled') return undefined;
       this.#availability.pause(Date.now());
-      const cause = error instanceof RetryLaterError && error.cause !== undefined ? error.cause : error;
       this.#log.warn(
-        { error: awsErrorMessage(cause), pausedForSeconds: this.#availability.pauseMs / 1000 },
+        { error: awsErrorMessage(underlying(error)), pausedForSeconds: this.#availability.pauseMs / 1000 },
         'the Resource Groups Tagging API failed: using Lattice lists instead for a while (grant tag:GetResources and make its endpoint reachable, or set DISABLE_TAGGING_SERVICE_API=true)',
       );
       return undefined;

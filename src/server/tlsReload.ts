@@ -64,12 +64,9 @@ export function reloadTlsPeriodically(
     log.info({ validTo: validTo(next.cert) }, 'TLS certificate reloaded');
     return true;
   };
-  const timer = setInterval(() => {
-    checking ??= check().finally(() => (checking = undefined));
-  }, intervalMs);
+  // One read at a time: a check asked for while another runs shares its answer.
+  const checkOnce = () => (checking ??= check().finally(() => (checking = undefined)));
+  const timer = setInterval(() => void checkOnce(), intervalMs);
   timer.unref();
-  return {
-    check: () => (checking ??= check().finally(() => (checking = undefined))),
-    stop: () => clearInterval(timer),
-  };
+  return { check: checkOnce, stop: () => clearInterval(timer) };
 }

@@ -3,12 +3,11 @@
  * JSON body; answers are JSON, errors `{"__type": <name>, "message": …}` with the model's status.
  */
 import type { ServerResponse } from 'node:http';
-import { send } from '../http';
+import { sendAwsJson } from '../http';
 import type { AcmError } from './errors';
 import { ACM_OPERATIONS, type AcmOperation } from './operations';
 
 const TARGET_PREFIX = 'CertificateManager.';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 export const ACM_OPERATION_NAMES: readonly string[] = [...ACM_OPERATIONS.keys()];
 
@@ -25,16 +24,12 @@ export function acmOperation(target: string): AcmOperation | undefined {
   return target.startsWith(TARGET_PREFIX) ? ACM_OPERATIONS.get(target.slice(TARGET_PREFIX.length)) : undefined;
 }
 
-function sendJsonRpc(response: ServerResponse, status: number, body: object, requestId: string): void {
-  send(response, status, { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': requestId }, JSON.stringify(body));
-}
-
 export function sendAcmResult(response: ServerResponse, output: object, requestId: string): void {
-  sendJsonRpc(response, 200, output, requestId);
+  sendAwsJson(response, 200, output, requestId);
 }
 
 /** AccessDeniedException's message member is `Message` in ACM's model; every other shape's is `message`. */
 export function sendAcmError(response: ServerResponse, error: AcmError, requestId: string): void {
   const messageMember = error.errorType === 'AccessDeniedException' ? 'Message' : 'message';
-  sendJsonRpc(response, error.status, { __type: error.errorType, [messageMember]: error.message }, requestId);
+  sendAwsJson(response, error.status, { __type: error.errorType, [messageMember]: error.message }, requestId);
 }
