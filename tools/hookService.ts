@@ -30,6 +30,8 @@ export async function startHookService(
   env: Record<string, string | undefined>,
   emulatorEndpoint: string,
   logStream?: Parameters<typeof createLogger>[1],
+  /** The server's clock (tests move it). */
+  now?: () => Date,
 ): Promise<HookService> {
   const config = loadConfig({ LATTICE_BACKEND: 'emulator', ...env });
   const log = createLogger(config.logLevel, logStream);
@@ -39,6 +41,7 @@ export async function startHookService(
       controllers: createControllers({ externalDnsEndpoints: config.externalDnsEndpoints }),
       metrics: createHookMetrics({ processMetrics: false }),
       aws: backend,
+      ...(now ? { now } : {}),
     });
     return {
       config,

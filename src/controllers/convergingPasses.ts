@@ -19,12 +19,24 @@ export interface ConvergingPass {
 
 export interface LatticePicture {
   observed: ObservedRoute;
-  /** When Lattice was last observed in full: pictures are trusted for TRUSTED_FOR_MS after. */
+  /** When Lattice was last observed in full (see trustedUntil). */
   observedInFullAtMs: number;
+  /** How many passes started from a picture since that full observation. */
+  picturedPasses: number;
 }
 
 /** A route converging for longer (an association stuck in CREATE_IN_PROGRESS, say) is observed in full again. */
 const TRUSTED_FOR_MS = 5 * 60_000;
+/**
+ * However long ago its full observation, a picture is trusted for the first passes after it: a
+ * route's own convergence takes about two (targets and association, then the association ACTIVE),
+ * and in a fleet waiting on the account's API rate those passes come many minutes apart. A stale
+ * picture costs at most a failed pass: a pass from a picture only creates (see PICTURED_WRITES),
+ * and only a full observation verifies.
+ */
+const FIRST_PASSES = 2;
+/** The first passes' trust ends too, so that a pass is never kept longer than this. */
+const FIRST_PASSES_WITHIN_MS = 60 * 60_000;
 
 /**
  * The last full pass of each object still converging (waiting on Lattice, or refused), in this
@@ -83,7 +95,8 @@ export class ConvergingPasses {
 }
 
 function trustedUntil(picture: LatticePicture): number {
-  return picture.observedInFullAtMs + TRUSTED_FOR_MS;
+  const window = picture.picturedPasses < FIRST_PASSES ? FIRST_PASSES_WITHIN_MS : TRUSTED_FOR_MS;
+  return picture.observedInFullAtMs + window;
 }
 
 function keyOf(object: KubeObject): string {

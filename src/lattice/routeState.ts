@@ -131,13 +131,19 @@ export async function observeAssociations(api: LatticeApi, serviceId: string): P
 /** Statuses a pictured resource may be found in: still coming, or there. Anything else needs a full observation. */
 const COMING_OR_THERE = new Set(['CREATE_IN_PROGRESS', 'ACTIVE']);
 
+export interface RefreshedPicture {
+  observed: ObservedRoute;
+  /** Whether the associations were listed again (a full observation of this pass may use them). */
+  listedAssociations: boolean;
+}
+
 /**
  * The last pass's picture of the route (see passPicture) with what was in transition read again:
  * the service and the target groups not ACTIVE yet (one Get each) and, while one is not
  * ACTIVE, the associations (one List). Undefined when a read finds what the picture cannot
  * account for (gone, failed, being deleted): the pass then observes in full.
  */
-export async function refreshPicture(api: LatticeApi, picture: ObservedRoute): Promise<ObservedRoute | undefined> {
+export async function refreshPicture(api: LatticeApi, picture: ObservedRoute): Promise<RefreshedPicture | undefined> {
   let service = picture.service;
   if (service && service.status !== 'ACTIVE') {
     const read = await orUndefinedIfNotFound(api.getService(service.arn));
@@ -159,8 +165,11 @@ export async function refreshPicture(api: LatticeApi, picture: ObservedRoute): P
   }
   // Any association not ACTIVE is listed again: being created, deleted or failed, it is what the route waits on.
   const unsettled = picture.associations.some((a) => a.status !== 'ACTIVE');
-  const associations = unsettled && service ? await observeAssociations(api, service.id) : picture.associations;
-  return { ...picture, service, targetGroups, associations };
+  const associations = unsettled && service ? await observeAssociations(api, service.id) : undefined;
+  return {
+    observed: { ...picture, service, targetGroups, associations: associations ?? picture.associations },
+    listedAssociations: associations !== undefined,
+  };
 }
 
 /** The imported target groups a route forwards to: one Get each, since the import's status can be a minute old. */

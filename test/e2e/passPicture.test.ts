@@ -28,9 +28,9 @@ const FULL_OBSERVATION = ['ListListeners', 'ListRules', 'GetRule', 'ListTargets'
 
 const programmed = (h: Harness) => routeProgrammed(h, 'shop');
 
-async function world(env: Record<string, string> = {}): Promise<Harness> {
+async function world(env: Record<string, string> = {}, options: { transitionMs?: number; now?: () => Date } = {}): Promise<Harness> {
   // Lattice keeps what it creates CREATE_IN_PROGRESS for 300 ms: several passes (50 ms apart) find it still coming.
-  const h = await routeWorld({ transitionMs: 300, env });
+  const h = await routeWorld({ transitionMs: 300, env, ...options });
   await h.driver.runUntilStable({ timeoutMs: 30_000 });
   return h;
 }
@@ -94,6 +94,23 @@ describe('passes after the first of a new route', () => {
     h.cluster.apply({ ...gateway, metadata: { ...gateway.metadata, labels: { ...gateway.metadata.labels, team: 'edge' } } });
     await h.driver.runUntilStable();
     expect((await h.admin.calls()).total).toBe(0);
+  }, 60_000);
+
+  it('start from the picture also when they come many minutes later, as in a fleet waiting on the API rate', async () => {
+    let skewMs = 0;
+    // Lattice is ACTIVE before the next pass (20 ms): the pass after the creates registers the
+    // targets and associates, the one after it finds nothing left and observes in full.
+    h = await world({ DRIFT_CHECK_SECONDS: '86400' }, { transitionMs: 20, now: () => new Date(Date.now() + skewMs) });
+    const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC), async () => {
+      // The route's next pass comes 20 minutes after the full observation of its first.
+      skewMs = 20 * 60_000;
+    });
+    expect(FULL_OBSERVATION.map((operation) => calls[operation])).toEqual([1, 1, 3, 2, 1]);
+    expect(calls.RegisterTargets).toBe(2);
+    // The associations are listed twice: to check the one created, and by the refresh that finds it
+    // ACTIVE, whose list the full observation of the same pass uses.
+    expect(calls.ListServiceNetworkServiceAssociations).toBe(2);
+    expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
   }, 60_000);
 
   it('observe Lattice in full when a pictured resource is found gone', async () => {

@@ -37,6 +37,8 @@ export interface HarnessOptions {
   components?: string[];
   /** Share an emulator (several clusters, one AWS account); it is not closed with the harness. */
   emulator?: RunningEmulator;
+  /** The hook server's clock. */
+  now?: () => Date;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sink = logSink();
   const timeScale = options.timeScale ?? 0.01;
   const env = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...scaledDelays(timeScale), ...options.env };
-  const service = await startHookService(env, emulator.endpoint, sink.stream);
+  const service = await startHookService(env, emulator.endpoint, sink.stream, options.now);
   const { config, server } = service;
   const { identity } = service.backend;
   const cluster = new FakeCluster();

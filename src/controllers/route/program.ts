@@ -3,7 +3,7 @@ import type { AnyRoute } from '../../gatewayapi/types';
 import { isNotFound, isUserActionable } from '../../lattice/awsErrors';
 import { routeOwns, type RouteOwner } from '../../lattice/ownership';
 import { RouteApplier } from '../../lattice/routeApply';
-import { planRoute, referencedTargetGroupIds, type RoutePlan, type Sharing } from '../../lattice/routePlan';
+import { planRoute, referencedTargetGroupIds, type Sharing } from '../../lattice/routePlan';
 import {
   goneFromLattice,
   isDeleting,
@@ -11,7 +11,6 @@ import {
   observeImportedTargetGroups,
   observeListeners,
   observeService,
-  refreshPicture,
   type ObservedRoute,
   type ObservedService,
 } from '../../lattice/routeState';
@@ -24,6 +23,7 @@ import { unavailableImports, type ObservedImport } from '../../model/importCandi
 import type { BuiltRoute, RouteModel } from '../../model/routeModel';
 import { HOSTNAME_GROUP_TAG, ownsRule, publishedKeyOf, SHARED_SERVICE_ANNOTATION } from '../../model/hostnameGroup';
 import { handOverIfLeaving } from './handover';
+import { fromPicture, picturable, type ListedAssociations } from './picture';
 import { buildRoute, type RouteInputs } from './inputs';
 import { ownershipOf, taggedRoute } from '../../model/tags';
 import { removeMemberRules } from '../../lattice/sharedService';
@@ -61,6 +61,7 @@ async function observe(
   imports: readonly ObservedImport[],
   service: ObservedService | undefined,
   sharing: Sharing | undefined,
+  listed?: ListedAssociations,
 ): Promise<ObservedRoute> {
   const api = ctx.aws.api;
   const listeners = service ? await unlessServiceGone(observeListeners(api, service.id)) : [];
@@ -70,7 +71,12 @@ async function observe(
   const referenced = referencedTargetGroupIds(listeners, sharing).filter((id) => !imported.has(id));
   const targetGroups = await observeTargetGroups(api, [...recordedTargetGroups(route), ...referenced], (name) => wanted.has(name));
   await observeInvokePermissions(ctx.aws.lambda, model.targetGroups, targetGroups);
-  const associations = service ? await unlessServiceGone(observeAssociations(api, service.id)) : [];
+  const associations =
+    service && listed?.serviceId === service.id
+      ? listed.associations
+      : service
+        ? await unlessServiceGone(observeAssociations(api, service.id))
+        : [];
   if (associations === undefined) return observe(ctx, route, model, imports, undefined, sharing);
   return { service, listeners, targetGroups, associations, imports };
 }
@@ -151,43 +157,6 @@ async function readFunctions(ctx: HookContext, inputs: RouteInputs): Promise<Map
   return lookUpFunctions(ctx.aws.lambda, lambdaFunctionArns(route, adapter.rules(route), index, adapter, ctx.aws.identity));
 }
 
-/**
- * Whether the last pass's picture may stand for Lattice: the route serves no shared hostname
- * (another route's passes change a shared service) and records the service the picture holds.
- */
-function picturable(route: AnyRoute, built: BuiltRoute, picture: ObservedRoute): boolean {
-  const annotations = route.metadata.annotations ?? {};
-  return (
-    built.group === undefined &&
-    annotations[SHARED_SERVICE_ANNOTATION] === undefined &&
-    picture.service !== undefined &&
-    annotations[SERVICE_ARN_ANNOTATION] === picture.service.arn
-  );
-}
-
-/**
- * The last pass's picture with what was in transition read again, while the route has something
- * left to do or wait for. A pass that would find nothing left observes Lattice in full instead:
- * only a full observation may record the route verified (a pass on another replica, or one that
- * failed, may have changed Lattice since the picture was taken).
- */
-async function fromPicture(
-  ctx: HookContext,
-  route: AnyRoute,
-  model: RouteModel,
-  last: LatticePicture,
-  imports: readonly ObservedImport[],
-): Promise<{ observed: ObservedRoute; plan: RoutePlan; observedInFullAtMs: number } | undefined> {
-  const refreshed = await refreshPicture(ctx.aws.api, last.observed);
-  if (!refreshed) return undefined;
-  const observed = { ...refreshed, imports };
-  // The plan of the pass itself: a picturable route shares no service.
-  const plan = planRoute(model, observed, new Set(recordedTargetGroups(route)));
-  if (plan.ops.length + plan.waits.length + plan.refusals.length === 0) return undefined;
-  ctx.metrics?.syncFromRecord(route.kind, 'picture');
-  return { observed, plan, observedInFullAtMs: last.observedInFullAtMs };
-}
-
 function hasLatticeState(route: AnyRoute): boolean {
   const annotations = route.metadata.annotations ?? {};
   return (
@@ -222,7 +191,7 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     const model = built.model;
     const group = built.group;
     const owner = routeOwnerOf(route, adapter, ctx);
-    const pictured = last && picturable(route, built, last.observed) ? await fromPicture(ctx, route, model, last, imports) : undefined;
+    const { pictured, listed } = last && picturable(route, built, last.observed) ? await fromPicture(ctx, route, model, last, imports) : {};
     const choice = pictured ? { service: pictured.observed.service } : await chooseService(ctx, route, built, owner);
     if ('wait' in choice) return { built, outcome: pendingOutcome(route, [choice.wait]), verified: false };
     if (group?.role === 'follower' && route.metadata.annotations?.[SERVICE_ARN_ANNOTATION] !== undefined) {
@@ -241,7 +210,7 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     // A service being deleted is not observed further (its listeners can vanish mid-read).
     if (choice.service && isDeleting(choice.service.status))
       return { built, outcome: serviceBeingDeleted(route, choice.service.arn), verified: false };
-    const observed = pictured?.observed ?? (await observe(ctx, route, model, imports, choice.service, sharing));
+    const observed = pictured?.observed ?? (await observe(ctx, route, model, imports, choice.service, sharing, listed));
     const plan = pictured?.plan ?? planRoute(model, observed, recorded, sharing);
     const gone = goneFromLattice(
       choice.sharedArn ? undefined : route.metadata.annotations?.[SERVICE_ARN_ANNOTATION],
@@ -270,12 +239,14 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     if (plan.ops.length > 0)
       ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
     const outcome = sharedVia(outcomeOf(plan, result), choice.sharedArn);
-    const observedInFullAtMs = pictured?.observedInFullAtMs ?? ctx.now().getTime();
+    const chain = pictured
+      ? { observedInFullAtMs: pictured.last.observedInFullAtMs, picturedPasses: pictured.last.picturedPasses + 1 }
+      : { observedInFullAtMs: ctx.now().getTime(), picturedPasses: 0 };
     return {
       built,
       outcome,
       verified: definite && outcome.state === 'programmed',
-      ...(result.picture ? { picture: { observed: result.picture, observedInFullAtMs } } : {}),
+      ...(result.picture ? { picture: { observed: result.picture, ...chain } } : {}),
     };
   } catch (error) {
     if (!isUserActionable(error)) throw error;

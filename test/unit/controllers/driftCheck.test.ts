@@ -178,14 +178,18 @@ describe('drift check', () => {
   });
 
   describe('lastPicture', () => {
-    const picture = (observedInFullAtMs: number): LatticePicture => ({
+    const picture = (observedInFullAtMs: number, picturedPasses = 2): LatticePicture => ({
       observed: { service: undefined, listeners: [], targetGroups: [], associations: [] },
       observedInFullAtMs,
+      picturedPasses,
     });
-    /** A pass at 0 s held for 1 s, asking back at 5 s, with a picture of Lattice observed in full at `fullAt` seconds. */
-    function pictured(fullAt = 0): ConvergingPasses {
+    /**
+     * A pass at 0 s held for 1 s, asking back at 5 s, with a picture of Lattice observed in full at
+     * `fullAt` seconds, `picturedPasses` passes ago (by default past the first passes' trust).
+     */
+    function pictured(fullAt = 0, picturedPasses = 2): ConvergingPasses {
       const passes = new ConvergingPasses(1000);
-      passes.record(route(), { fingerprint: 'fp', atMs: at(0), resyncAtMs: at(5), picture: picture(at(fullAt)) });
+      passes.record(route(), { fingerprint: 'fp', atMs: at(0), resyncAtMs: at(5), picture: picture(at(fullAt), picturedPasses) });
       return passes;
     }
 
@@ -203,6 +207,23 @@ describe('drift check', () => {
       expect(lastPicture(context(600, at(300), pictured()), route(), 'fp')).toBeUndefined();
       // The chain of pictures is as old as its last full observation, however recent the last pass.
       expect(lastPicture(context(600, at(2), pictured(-299)), route(), 'fp')).toBeUndefined();
+    });
+
+    it('trusts the first two passes after a full observation for an hour: a fleet at its API rate reaches them minutes apart', () => {
+      for (const passesSoFar of [0, 1]) {
+        expect(lastPicture(context(600, at(1200), pictured(0, passesSoFar)), route(), 'fp')).toEqual(picture(at(0), passesSoFar));
+        expect(lastPicture(context(600, at(3599), pictured(0, passesSoFar)), route(), 'fp')).toBeDefined();
+        expect(lastPicture(context(600, at(3600), pictured(0, passesSoFar)), route(), 'fp')).toBeUndefined();
+      }
+      // The third pass from the same full observation is back to five minutes.
+      expect(lastPicture(context(600, at(299), pictured(0, 2)), route(), 'fp')).toBeDefined();
+      expect(lastPicture(context(600, at(300), pictured(0, 2)), route(), 'fp')).toBeUndefined();
+      // Later passes of other objects do not prune it before its hour.
+      const passes = pictured(0, 0);
+      passes.record(route({}, 'uid-2'), { fingerprint: 'fp', atMs: at(1800), resyncAtMs: at(1805) });
+      expect(passes.pictured(route(), at(1800))).toBeDefined();
+      passes.record(route({}, 'uid-3'), { fingerprint: 'fp', atMs: at(3600), resyncAtMs: at(3605) });
+      expect(passes.size).toBe(1);
     });
 
     it('keeps a pass with a picture past its hold, until the picture is no longer trusted', () => {
@@ -283,6 +304,7 @@ describe('drift check', () => {
       const picture: LatticePicture = {
         observed: { service: undefined, listeners: [], targetGroups: [], associations: [] },
         observedInFullAtMs: at(0),
+        picturedPasses: 0,
       };
       withVerification(context(600, at(0), converging), route(), { resyncAfterSeconds: 5 }, () => 'fp', false, {
         recordConverging: true,

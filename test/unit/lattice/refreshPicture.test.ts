@@ -43,9 +43,12 @@ describe('refreshing the picture of a route', () => {
     const refreshed = await refreshPicture(api, picture);
     expect(calls).toEqual(['getService arn:svc/svc-1', 'getTargetGroup arn:tg/tg-1']);
     expect(refreshed).toEqual({
-      ...picture,
-      service: { ...picture.service, status: 'ACTIVE', dnsName: 'shop.on.aws' },
-      targetGroups: [{ ...picture.targetGroups[0], status: 'ACTIVE' }, picture.targetGroups[1]],
+      observed: {
+        ...picture,
+        service: { ...picture.service, status: 'ACTIVE', dnsName: 'shop.on.aws' },
+        targetGroups: [{ ...picture.targetGroups[0], status: 'ACTIVE' }, picture.targetGroups[1]],
+      },
+      listedAssociations: false,
     });
   });
 
@@ -61,20 +64,21 @@ describe('refreshing the picture of a route', () => {
       { listServiceNetworkServiceAssociations: [{ arn: 'arn:a-1', id: 'a-1', serviceNetworkArn: 'arn:sn-1', status: 'ACTIVE' }] },
       calls,
     );
-    expect((await refreshPicture(api, coming))?.associations).toEqual([
-      { arn: 'arn:a-1', id: 'a-1', serviceNetworkArn: 'arn:sn-1', status: 'ACTIVE' },
-    ]);
+    expect(await refreshPicture(api, coming)).toEqual({
+      observed: { ...coming, associations: [{ arn: 'arn:a-1', id: 'a-1', serviceNetworkArn: 'arn:sn-1', status: 'ACTIVE' }] },
+      listedAssociations: true,
+    });
     expect(calls).toEqual(['listServiceNetworkServiceAssociations {"serviceIdentifier":"svc-1"}']);
     // Being deleted (or failed) is what the route waits on too.
     const deleting = { ...coming, associations: [{ ...coming.associations[0]!, status: 'DELETE_IN_PROGRESS' }] };
-    expect((await refreshPicture(api, deleting))?.associations).toEqual([
+    expect((await refreshPicture(api, deleting))?.observed.associations).toEqual([
       { arn: 'arn:a-1', id: 'a-1', serviceNetworkArn: 'arn:sn-1', status: 'ACTIVE' },
     ]);
     expect(calls).toHaveLength(2);
     calls.length = 1;
     // Nothing in transition: nothing read.
     const settled = await refreshPicture(lattice({}, calls), { ...coming, associations: [] });
-    expect(settled).toEqual({ ...coming, associations: [] });
+    expect(settled).toEqual({ observed: { ...coming, associations: [] }, listedAssociations: false });
     expect(calls).toHaveLength(1);
   });
 
