@@ -1,3 +1,5 @@
+import { isThrottling } from './awsErrors';
+
 /**
  * One AWS call budget per process, shared by every concurrent hook: a token bucket refilled at
  * `ratePerSecond` up to `burst` tokens. A call waits for its token in arrival order; one whose
@@ -88,11 +90,12 @@ export class CallBudget {
     await this.#sleep(waitMs);
   }
 
-  /** AWS answered with throttling: slow down for everyone. */
+  /** AWS answered with throttling: slow down for everyone, and spend no saved-up burst (the account has none left). */
   throttled(): void {
     this.#refill();
     this.#stats.throttled += 1;
     this.#rate = Math.max(this.#minRate, this.#rate / 2);
+    this.#tokens = Math.min(this.#tokens, 0);
   }
 
   /** A call went through: win back a little of the configured rate. */
@@ -104,5 +107,29 @@ export class CallBudget {
 
   stats(): CallBudgetStats {
     return { ...this.#stats, ratePerSecond: this.#rate };
+  }
+}
+
+/** Attempts of one call in all while AWS throttles it. */
+export const THROTTLED_ATTEMPTS = 3;
+
+/**
+ * One AWS call under the budget: `takeToken` waits for (or is refused) a token, `send` makes the
+ * attempt. A throttling answer slows the budget down and the call is sent again with its next
+ * token, THROTTLED_ATTEMPTS in all: the SDK retries no throttling itself (see
+ * TransientRetryStrategy), so every attempt that reaches AWS was paced. Without a budget, one attempt.
+ */
+export async function sendPaced<T>(budget: CallBudget | undefined, takeToken: () => Promise<void>, send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    await takeToken();
+    try {
+      const result = await send();
+      budget?.succeeded();
+      return result;
+    } catch (error) {
+      if (!isThrottling(error)) throw error;
+      budget?.throttled();
+      if (budget === undefined || attempt >= THROTTLED_ATTEMPTS) throw error;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { RetryLaterError } from '../errors';
 import type { Logger } from '../log';
-import { BudgetExhausted, type CallBudget } from './callBudget';
+import { BudgetExhausted, sendPaced, type CallBudget } from './callBudget';
 import { isThrottling } from './awsErrors';
 
 /** A call granted later than this before the deadline could not finish in time anyway. */
@@ -81,20 +81,27 @@ export class CallSession {
     this.#onCall?.(operation, ok);
   }
 
+  /** One call: throttled attempts are sent again with the budget's next token (see sendPaced), each under the deadline. */
   async run<T>(operation: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
-    await this.#token(operation);
-    const remaining = this.#deadline - Date.now();
-    if (remaining <= 0) throw new RetryLaterError(`hook deadline reached before ${operation}`, 1);
-    const abortSignal = AbortSignal.timeout(remaining);
+    let aborted = false;
+    const attempt = async (): Promise<T> => {
+      const remaining = this.#deadline - Date.now();
+      if (remaining <= 0) throw new RetryLaterError(`hook deadline reached before ${operation}`, 1);
+      const abortSignal = AbortSignal.timeout(remaining);
+      try {
+        return await send({ abortSignal });
+      } finally {
+        aborted = abortSignal.aborted;
+      }
+    };
     try {
-      const result = await send({ abortSignal });
+      const result = await sendPaced(this.#budget, () => this.#token(operation), attempt);
       this.#record(operation, true);
-      this.#budget?.succeeded();
       return result;
     } catch (error) {
+      if (error instanceof RetryLaterError) throw error;
       this.#record(operation, false);
-      if (isThrottling(error)) this.#budget?.throttled();
-      const retryAfter = abortSignal.aborted ? 1 : retryDelaySeconds(error);
+      const retryAfter = aborted ? 1 : retryDelaySeconds(error);
       if (retryAfter !== undefined) {
         this.#log.warn(
           { operation, error: (error as Error).name, retryAfterSeconds: retryAfter },

@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { ConfigError } from '../errors';
 import type { AwsIdentity } from '../model/identity';
 import { refuseImpossibleIdentifiers } from './identifiers';
+import { TransientRetryStrategy } from './retryStrategy';
 
 export interface AwsClients {
   lattice: VPCLatticeClient;
@@ -30,12 +31,14 @@ export function createAwsClients(config: Config, emulatorEndpoint?: string): Aws
     maxAttempts: 3,
     ...(emulatorEndpoint ? { endpoint: emulatorEndpoint, credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' } } : {}),
   };
+  // Calls under the call budget leave throttling to it; STS answers once at start, outside it.
+  const paced = { ...common, retryStrategy: new TransientRetryStrategy(common.maxAttempts) };
   return {
-    lattice: refuseImpossibleIdentifiers(new VPCLatticeClient(common)),
+    lattice: refuseImpossibleIdentifiers(new VPCLatticeClient(paced)),
     sts: new STSClient(common),
-    acm: new ACMClient(common),
-    lambda: new LambdaClient(common),
-    tagging: new ResourceGroupsTaggingAPIClient(common),
+    acm: new ACMClient(paced),
+    lambda: new LambdaClient(paced),
+    tagging: new ResourceGroupsTaggingAPIClient(paced),
   };
 }
 

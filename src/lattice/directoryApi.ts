@@ -16,9 +16,8 @@ import {
   ListTargetsCommand,
   type VPCLatticeClient,
 } from '@aws-sdk/client-vpc-lattice';
-import type { CallBudget } from './callBudget';
+import { sendPaced, type CallBudget } from './callBudget';
 import { PAGE_SIZE } from './api';
-import { isThrottling } from './awsErrors';
 
 type Send<T> = () => Promise<T>;
 
@@ -40,17 +39,12 @@ export class DirectoryApi {
   }
 
   async #run<T>(operation: string, send: Send<T>): Promise<T> {
-    await this.#budget.take(Number.POSITIVE_INFINITY);
-    this.calls += 1;
-    this.#onCall?.(operation);
-    try {
-      const result = await send();
-      this.#budget.succeeded();
-      return result;
-    } catch (error) {
-      if (isThrottling(error)) this.#budget.throttled();
-      throw error;
-    }
+    const takeToken = async () => {
+      await this.#budget.take(Number.POSITIVE_INFINITY);
+      this.calls += 1;
+      this.#onCall?.(operation);
+    };
+    return sendPaced(this.#budget, takeToken, send);
   }
 
   /** Every item of a paginated list, one paced call per page. */

@@ -85,7 +85,7 @@ export function createHookMetrics(options: { processMetrics?: boolean } = {}): H
   });
   const awsCalls = new Counter({
     name: 'lattice_gw_aws_calls_total',
-    help: 'AWS API calls made by the hooks, by operation and outcome (after the SDK retries).',
+    help: 'AWS API calls made by the hooks, by operation and outcome (once per call, after its retries).',
     labelNames: ['operation', 'outcome'] as const,
     registers: [registry],
   });

@@ -1,3 +1,8 @@
+import { GetServiceCommand } from '@aws-sdk/client-vpc-lattice';
+import { loadConfig } from '../../src/config';
+import { startEmulator } from '../../src/emulator';
+import { createAwsClients, destroyAwsClients } from '../../src/lattice/clients';
+import { AdminApi } from '../../tools/emulatorAdmin';
 import { refOf } from '../../tools/metacontroller/refs';
 import { allConverged, allDeleted, duplicates, fleetObjects, held, heldByConvergedFleet } from '../support/fleet';
 import { installGatewayApi, startHarness, type Harness } from '../support/harness';
@@ -56,8 +61,8 @@ describe('a throttling storm', () => {
       await h.driver.runUntil(() => allDeleted(h.cluster, objects), { timeoutMs: PHASE_TIMEOUT_MS });
       expect(held(await h.admin.state())).toEqual({});
 
-      // It was a storm: Lattice answered more attempts than the hooks made calls (the SDK retried the
-      // throttled ones; no other fault was injected).
+      // It was a storm: Lattice answered more attempts than the hooks made calls (the call sessions
+      // sent the throttled ones again with the budget's next token; no other fault was injected).
       const counted = await h.admin.calls();
       // The harness resolves the account through STS once, outside any hook.
       const attempts = counted.total - (counted.byOperation.GetCallerIdentity ?? 0);
@@ -71,4 +76,26 @@ describe('a throttling storm', () => {
     },
     2 * PHASE_TIMEOUT_MS + 60_000,
   );
+});
+
+describe("the server's SDK clients", () => {
+  it('retry a server error themselves, and leave a throttled call to the call budget (each attempt with its token)', async () => {
+    const emulator = await startEmulator({ port: 0 });
+    const clients = createAwsClients(loadConfig({ LATTICE_BACKEND: 'emulator', AWS_REGION: 'us-west-2' }), emulator.endpoint);
+    const admin = new AdminApi(emulator.endpoint);
+    try {
+      const getService = () => clients.lattice.send(new GetServiceCommand({ serviceIdentifier: 'svc-0123456789abcdef0' }));
+      await admin.addFault({ operation: 'GetService', error: 'InternalServerException', times: 1 });
+      await expect(getService()).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      expect((await admin.calls()).byOperation.GetService).toBe(2);
+
+      await admin.resetCalls();
+      await admin.addFault({ operation: 'GetService', error: 'ThrottlingException', times: 1 });
+      await expect(getService()).rejects.toMatchObject({ name: 'ThrottlingException' });
+      expect((await admin.calls()).byOperation.GetService).toBe(1);
+    } finally {
+      destroyAwsClients(clients);
+      await emulator.close();
+    }
+  });
 });

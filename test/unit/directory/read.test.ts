@@ -47,8 +47,10 @@ describe('the directory reads', () => {
     expect(slept).toEqual([500]);
     throttle = true;
     now = 10_000;
+    // Three attempts, each with its token of a budget that every throttling answer slows.
     await expect(api.listTags('arn:3')).rejects.toThrow('slow down');
-    expect(budget.stats()).toMatchObject({ throttled: 1, ratePerSecond: 1 });
+    expect(budget.stats()).toMatchObject({ throttled: 3, ratePerSecond: 0.25 });
+    expect(api.calls).toBe(5);
   });
 });
 

@@ -83,12 +83,41 @@ describe('call session with a budget', () => {
     expect(send).toHaveBeenCalledTimes(1);
   });
 
-  it('tells the budget about throttling answers and successes', async () => {
+  it('sends a throttled call again with the next token of a slowed budget, three attempts in all', async () => {
     const budget = new CallBudget({ ratePerSecond: 100, burst: 100 });
     const session = new CallSession({ deadline: Date.now() + 5000, log, budget });
-    await expect(session.run('CreateRule', async () => Promise.reject(throttling()))).rejects.toBeInstanceOf(RetryLaterError);
-    expect(budget.stats()).toMatchObject({ throttled: 1, ratePerSecond: 50 });
+    const send = jest.fn(async () => Promise.reject(throttling()));
+    await expect(session.run('CreateRule', send)).rejects.toBeInstanceOf(RetryLaterError);
+    expect(send).toHaveBeenCalledTimes(3);
+    // Each throttling answer halves the rate; the saved-up burst is not spent on the retries.
+    expect(budget.stats()).toMatchObject({ throttled: 3, ratePerSecond: 12.5, granted: 3, waited: 2 });
     await session.run('GetRule', async () => 'ok');
-    expect(budget.stats().ratePerSecond).toBe(52);
+    expect(budget.stats().ratePerSecond).toBe(14.5);
+    // One call each, as the hook's log and metrics count them.
+    expect(session.calls).toEqual([
+      { operation: 'CreateRule', ok: false },
+      { operation: 'GetRule', ok: true },
+    ]);
+  });
+
+  it('answers a call throttled once from its second attempt', async () => {
+    const budget = new CallBudget({ ratePerSecond: 100, burst: 100 });
+    const session = new CallSession({ deadline: Date.now() + 5000, log, budget });
+    let attempts = 0;
+    const send = async () => (++attempts === 1 ? Promise.reject(throttling()) : 'rule');
+    await expect(session.run('GetRule', send)).resolves.toBe('rule');
+    expect(attempts).toBe(2);
+    expect(session.calls).toEqual([{ operation: 'GetRule', ok: true }]);
+  });
+
+  it('answers "retry later" when the next attempt would get its token after the deadline', async () => {
+    const budget = new CallBudget({ ratePerSecond: 2, burst: 2 });
+    const session = new CallSession({ deadline: Date.now() + 600, log, budget });
+    const send = jest.fn(async () => Promise.reject(throttling()));
+    const error = await session.run('CreateRule', send).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryLaterError);
+    // At 1 call/s after the throttle the next token is a second away, past the deadline.
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(budget.stats()).toMatchObject({ throttled: 1, refused: 1 });
   });
 });
