@@ -33,6 +33,9 @@ function retryDelaySeconds(error: unknown): number | undefined {
   return undefined;
 }
 
+/** Whose rate a call spends: Lattice's, which the budget paces, or another API's. */
+export type Quota = 'lattice' | 'other';
+
 export interface CallRecord {
   operation: string;
   ok: boolean;
@@ -81,13 +84,20 @@ export class CallSession {
     this.#onCall?.(operation, ok);
   }
 
-  /** One call: throttled attempts are sent again with the budget's next token (see sendPaced), each under the deadline. */
-  async run<T>(operation: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+  /**
+   * One call, each attempt with a token of the budget and under the deadline. A Lattice call
+   * throttled is sent again with the budget's next token, and slows the budget (see sendPaced).
+   * Another API's throttling (`quota: 'other'`: ACM, Lambda, the tagging API) says nothing of
+   * Lattice's rate: its SDK client retries it.
+   */
+  async run<T>(operation: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>, quota: Quota = 'lattice'): Promise<T> {
+    let attempts = 0;
     let aborted = false;
     const attempt = async (): Promise<T> => {
       const remaining = this.#deadline - Date.now();
       if (remaining <= 0) throw new RetryLaterError(`hook deadline reached before ${operation}`, 1);
       const abortSignal = AbortSignal.timeout(remaining);
+      attempts += 1;
       try {
         return await send({ abortSignal });
       } finally {
@@ -95,11 +105,15 @@ export class CallSession {
       }
     };
     try {
-      const result = await sendPaced(this.#budget, () => this.#token(operation), attempt);
+      const result = await sendPaced(quota === 'lattice' ? this.#budget : undefined, () => this.#token(operation), attempt);
       this.#record(operation, true);
       return result;
     } catch (error) {
-      if (error instanceof RetryLaterError) throw error;
+      // No token or no time left for an attempt: the call counts if an earlier attempt reached AWS.
+      if (error instanceof RetryLaterError) {
+        if (attempts > 0) this.#record(operation, false);
+        throw error;
+      }
       this.#record(operation, false);
       const retryAfter = aborted ? 1 : retryDelaySeconds(error);
       if (retryAfter !== undefined) {

@@ -31,14 +31,15 @@ export function createAwsClients(config: Config, emulatorEndpoint?: string): Aws
     maxAttempts: 3,
     ...(emulatorEndpoint ? { endpoint: emulatorEndpoint, credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' } } : {}),
   };
-  // Calls under the call budget leave throttling to it; STS answers once at start, outside it.
-  const paced = { ...common, retryStrategy: new TransientRetryStrategy(common.maxAttempts) };
+  // Lattice's throttling is the call budget's to pace (CallSession, DirectoryApi); the other
+  // APIs' quotas are their own, and their clients retry their throttling as the SDK does.
+  const lattice = { ...common, retryStrategy: new TransientRetryStrategy(common.maxAttempts) };
   return {
-    lattice: refuseImpossibleIdentifiers(new VPCLatticeClient(paced)),
+    lattice: refuseImpossibleIdentifiers(new VPCLatticeClient(lattice)),
     sts: new STSClient(common),
-    acm: new ACMClient(paced),
-    lambda: new LambdaClient(paced),
-    tagging: new ResourceGroupsTaggingAPIClient(paced),
+    acm: new ACMClient(common),
+    lambda: new LambdaClient(common),
+    tagging: new ResourceGroupsTaggingAPIClient(common),
   };
 }
 

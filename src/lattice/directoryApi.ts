@@ -39,12 +39,9 @@ export class DirectoryApi {
   }
 
   async #run<T>(operation: string, send: Send<T>): Promise<T> {
-    const takeToken = async () => {
-      await this.#budget.take(Number.POSITIVE_INFINITY);
-      this.calls += 1;
-      this.#onCall?.(operation);
-    };
-    return sendPaced(this.#budget, takeToken, send);
+    this.calls += 1;
+    this.#onCall?.(operation);
+    return sendPaced(this.#budget, () => this.#budget.take(Number.POSITIVE_INFINITY), send);
   }
 
   /** Every item of a paginated list, one paced call per page. */

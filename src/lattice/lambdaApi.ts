@@ -11,18 +11,23 @@ export class LambdaApi {
     this.#session = session;
   }
 
+  /** Lambda's throttling is its own quota's: its client retries it, and the Lattice budget is not slowed. */
+  #run<T>(operation: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+    return this.#session.run(operation, send, 'other');
+  }
+
   /** `functionName`: a function ARN, qualified or not. */
   getFunction(functionName: string) {
-    return this.#session.run('GetFunction', (o) => this.#client.send(new GetFunctionCommand({ FunctionName: functionName }), o));
+    return this.#run('GetFunction', (o) => this.#client.send(new GetFunctionCommand({ FunctionName: functionName }), o));
   }
 
   getPolicy(functionName: string) {
-    return this.#session.run('GetPolicy', (o) => this.#client.send(new GetPolicyCommand({ FunctionName: functionName }), o));
+    return this.#run('GetPolicy', (o) => this.#client.send(new GetPolicyCommand({ FunctionName: functionName }), o));
   }
 
   /** Lets VPC Lattice invoke the function, from one target group (`sourceArn`) only. */
   addInvokePermission(functionName: string, statementId: string, sourceArn: string) {
-    return this.#session.run('AddPermission', (o) =>
+    return this.#run('AddPermission', (o) =>
       this.#client.send(
         new AddPermissionCommand({
           FunctionName: functionName,
@@ -37,7 +42,7 @@ export class LambdaApi {
   }
 
   removePermission(functionName: string, statementId: string) {
-    return this.#session.run('RemovePermission', (o) =>
+    return this.#run('RemovePermission', (o) =>
       this.#client.send(new RemovePermissionCommand({ FunctionName: functionName, StatementId: statementId }), o),
     );
   }

@@ -1,11 +1,12 @@
 /**
- * The SDK clients' retries (its RetryStrategyV2 contract, typed here by shape): transient and
- * server errors are retried as the SDK's standard mode does — up to `maxAttempts` in all, after an
- * exponential backoff with full jitter, longer when the answer names a Retry-After — but a
- * throttling answer is not. The SDK would retry it after its own delay, outside the process's
- * call budget: an untracked call that spends the account's rate which the budget believes it
- * still has, so the next paced call is throttled too. The caller (CallSession, DirectoryApi) sends
- * it again with the budget's next token instead (see sendPaced).
+ * The Lattice client's retries (the SDK's RetryStrategyV2 contract, typed here by shape):
+ * transient errors (5xx 500/502/503/504, timeouts, lost connections) are retried as the SDK's
+ * standard mode does — up to `maxAttempts` in all, after an exponential backoff with full jitter,
+ * longer when the answer names a Retry-After — but a throttling answer is not. The SDK would retry
+ * it after its own delay, outside the process's call budget: an attempt the budget does not know
+ * of, spending the account's rate which the budget believes it still has, so that the next paced
+ * call is throttled too. The call budget's caller (CallSession, DirectoryApi) sends it again with
+ * the budget's next token instead (see sendPaced).
  */
 
 type ErrorType = 'THROTTLING' | 'TRANSIENT' | 'SERVER_ERROR' | 'CLIENT_ERROR';
@@ -20,7 +21,7 @@ const MAX_DELAY_MS = 20_000;
 /** A Retry-After longer than the backoff is honoured up to this much more. */
 const MAX_HINT_EXTRA_MS = 5_000;
 
-const RETRIED = new Set<ErrorType>(['TRANSIENT', 'SERVER_ERROR']);
+const RETRIED = new Set<ErrorType>(['TRANSIENT']);
 
 function token(retryCount: number, retryDelay: number): AttemptToken {
   return { getRetryCount: () => retryCount, getRetryDelay: () => retryDelay };

@@ -79,6 +79,11 @@ export class TaggingApi {
     this.#log = log;
   }
 
+  /** The tagging API's throttling is its own quota's: its client retries it, and the Lattice budget is not slowed. */
+  #run<T>(operation: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
+    return this.#session.run(operation, send, 'other');
+  }
+
   /**
    * Resources of `resourceType` (`service:type`, as in their ARNs) that carry every tag of `tags`;
    * undefined when the tagging API cannot answer now (the caller takes its other way): throttled
@@ -111,7 +116,7 @@ export class TaggingApi {
     let paginationToken: string | undefined;
     do {
       const token = paginationToken;
-      const page = await this.#session.run('GetResources', (o) => {
+      const page = await this.#run('GetResources', (o) => {
         call.sentAt = Date.now();
         return this.#client.send(
           new GetResourcesCommand({

@@ -21,7 +21,11 @@ const BUDGET_COUNTERS: readonly { name: string; help: string; stat: Exclude<keyo
     help: 'AWS calls refused (the hook answered 429) because no token came before the deadline.',
     stat: 'refused',
   },
-  { name: 'lattice_gw_aws_throttled_total', help: 'Throttling answers from AWS; each halves the budget rate.', stat: 'throttled' },
+  {
+    name: 'lattice_gw_aws_throttled_total',
+    help: 'Lattice throttling answers (every attempt); each halves the budget rate.',
+    stat: 'throttled',
+  },
 ];
 
 export function outcomeOf(statusCode: number): HookOutcome {

@@ -1,10 +1,11 @@
-import { VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
+import { DeleteRuleCommand, ListListenersCommand, ListRulesCommand } from '@aws-sdk/client-vpc-lattice';
+import { SERVICE_ARN_ANNOTATION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
 import { GW } from '../support/assertions';
 import type { Harness } from '../support/harness';
 import { routeProgrammed, routeWorld } from '../support/routeWorld';
 import { scaledDelays, startHookService } from '../../tools/hookService';
-import { counts, endpointSlice, httpRoute } from '../support/routeFixtures';
+import { counts, endpointSlice, httpRoute, service } from '../support/routeFixtures';
 
 /**
  * Creating a route takes several passes: Lattice keeps the new service and target groups, then
@@ -177,5 +178,91 @@ describe('passes after the first of a new route', () => {
     const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC));
     expect(calls.ListRules).toBeGreaterThanOrEqual(1);
     expect(calls.ListTargets).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+});
+
+describe('passes of a changed route that start from a picture', () => {
+  let h: Harness;
+  afterEach(async () => h.close());
+
+  /** The names of the route's rules in Lattice (the listener's default rule left out). */
+  async function ruleNames(serviceArn: string): Promise<string[]> {
+    const [listener] = (await h.lattice.send(new ListListenersCommand({ serviceIdentifier: serviceArn }))).items ?? [];
+    const rules =
+      (await h.lattice.send(new ListRulesCommand({ serviceIdentifier: serviceArn, listenerIdentifier: listener?.id }))).items ?? [];
+    return rules
+      .filter((r) => !r.isDefault)
+      .map((r) => r.name ?? '')
+      .sort();
+  }
+
+  /**
+   * Converges the route, applies `changed`, and deletes its `/api` rules by hand once the pass
+   * that created the new backend's target group answered (the next passes start from that
+   * pass's picture, which still holds them); returns the ops of every pass after the delete.
+   */
+  async function changeAndDeleteApiRules(changed: KubeObject): Promise<{ serviceArn: string; before: string[]; ops: string[][] }> {
+    h = await routeWorld({ transitionMs: 300, env: { DRIFT_CHECK_SECONDS: '86400' } });
+    h.cluster.apply(service('apps', 'extra'));
+    h.cluster.apply(endpointSlice('apps', 'extra', ['10.0.3.1']));
+    h.cluster.apply(httpRoute('apps', 'shop', SPEC));
+    await h.driver.runUntil(() => programmed(h), { timeoutMs: 30_000 });
+    await h.driver.runUntilStable();
+    const serviceArn = h.cluster.mustGet(routeRef).metadata.annotations?.[SERVICE_ARN_ANNOTATION] ?? '';
+    const before = await ruleNames(serviceArn);
+    const start = h.logs.length;
+    let deletedAt: number | undefined;
+    h.driver.afterEachCall = async () => {
+      if (deletedAt !== undefined) return;
+      const passes = h.logs.slice(start).filter((l) => l.msg === 'route programmed');
+      if (!passes.some((l) => (l.ops as string[]).includes('createTargetGroup'))) return;
+      const [listener] = (await h.lattice.send(new ListListenersCommand({ serviceIdentifier: serviceArn }))).items ?? [];
+      const rules =
+        (await h.lattice.send(new ListRulesCommand({ serviceIdentifier: serviceArn, listenerIdentifier: listener?.id }))).items ?? [];
+      // The two /api rules (exact and prefix) come first.
+      for (const rule of rules.filter((r) => !r.isDefault && (r.priority ?? 99) < 3))
+        await h.lattice.send(
+          new DeleteRuleCommand({ serviceIdentifier: serviceArn, listenerIdentifier: listener?.id, ruleIdentifier: rule.id }),
+        );
+      deletedAt = h.logs.length;
+    };
+    h.cluster.apply(changed);
+    await h.driver.runUntil(() => deletedAt !== undefined, { timeoutMs: 30_000 });
+    h.driver.afterEachCall = undefined;
+    await h.driver.runUntil(() => programmed(h), { timeoutMs: 30_000 });
+    await h.driver.runUntilStable();
+    const ops = h.logs
+      .slice(deletedAt)
+      .filter((l) => l.msg === 'route programmed')
+      .map((l) => l.ops as string[]);
+    return { serviceArn, before, ops };
+  }
+
+  it('report the route Programmed and verified only after a full observation: a rule deleted meanwhile is put back first', async () => {
+    // The catch-all rule gets a second backend: a target group, its targets, then the rule's new action.
+    const changed = httpRoute('apps', 'shop', {
+      ...SPEC,
+      rules: [
+        RULES[0],
+        {
+          backendRefs: [
+            { name: 'web', port: 80 },
+            { name: 'extra', port: 80 },
+          ],
+        },
+      ],
+    });
+    const { serviceArn, before } = await changeAndDeleteApiRules(changed);
+    expect(await ruleNames(serviceArn)).toEqual(before);
+    expect(h.cluster.mustGet(routeRef).metadata.annotations?.[VERIFIED_ANNOTATION]).toBeDefined();
+  }, 60_000);
+
+  it('update or delete only from a full observation: the pass that updates the rules also puts back the deleted ones', async () => {
+    // The catch-all rule moves to another backend: its rule is updated and the old group retired.
+    const changed = httpRoute('apps', 'shop', { ...SPEC, rules: [RULES[0], { backendRefs: [{ name: 'extra', port: 80 }] }] });
+    const { serviceArn, before, ops } = await changeAndDeleteApiRules(changed);
+    const updating = ops.find((o) => o.includes('updateRules'));
+    expect(updating).toEqual(expect.arrayContaining(['createRule', 'updateRules']));
+    expect(await ruleNames(serviceArn)).toEqual(before);
   }, 60_000);
 });

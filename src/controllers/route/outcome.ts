@@ -53,6 +53,15 @@ export function outcomeOf(plan: RoutePlan, result: ApplyResult): LatticeOutcome 
   return { state: 'programmed', serviceArn, dnsName, targetGroupArns };
 }
 
+/**
+ * A pass from the last pass's picture that finished the route reports it still pending: only a
+ * full observation (the next pass's) reports it Programmed, and records it verified.
+ */
+export function fullObservationFirst(outcome: LatticeOutcome): LatticeOutcome {
+  if (outcome.state !== 'programmed') return outcome;
+  return { ...outcome, state: 'pending', waits: ['checking the route in Lattice before reporting it programmed'] };
+}
+
 /** A follower's outcome names the shared service as the one it programs, and records it as shared, not as its own. */
 export function sharedVia(outcome: LatticeOutcome, sharedServiceArn: string | undefined): LatticeOutcome {
   return sharedServiceArn === undefined ? outcome : { ...outcome, sharedServiceArn };

@@ -1,5 +1,6 @@
 import { SERVICE_ARN_ANNOTATION } from '../../gatewayapi/ourKeys';
 import type { AnyRoute } from '../../gatewayapi/types';
+import { PICTURED_WRITES } from '../../lattice/passPicture';
 import { planRoute, type RoutePlan } from '../../lattice/routePlan';
 import { refreshPicture, type ObservedAssociation, type ObservedRoute } from '../../lattice/routeState';
 import type { ObservedImport } from '../../model/importCandidates';
@@ -32,11 +33,12 @@ export function picturable(route: AnyRoute, built: BuiltRoute, picture: Observed
 }
 
 /**
- * The last pass's picture with what was in transition read again, while the route has something
- * left to do or wait for (`pictured`). A pass that would find nothing left observes Lattice in
- * full instead (`listed`: with the associations the refresh listed): only a full observation may
- * record the route verified (a pass on another replica, or one that failed, may have changed
- * Lattice since the picture was taken).
+ * The last pass's picture with what was in transition read again, while the route has creates
+ * left to make or something to wait for (`pictured`). A pass that would find nothing left, or
+ * would update or delete, observes Lattice in full instead (`listed`: with the associations the
+ * refresh listed): an update or a delete acts on what Lattice holds now, and only a full
+ * observation may report the route Programmed and record it verified (a pass on another replica,
+ * or one that failed, may have changed Lattice since the picture was taken).
  */
 export async function fromPicture(
   ctx: HookContext,
@@ -50,7 +52,8 @@ export async function fromPicture(
   const observed = { ...refreshed.observed, imports };
   // The plan of the pass itself: a picturable route shares no service.
   const plan = planRoute(model, observed, new Set(recordedTargetGroups(route)));
-  if (plan.ops.length + plan.waits.length + plan.refusals.length === 0) {
+  const nothingLeft = plan.ops.length + plan.waits.length + plan.refusals.length === 0;
+  if (nothingLeft || !plan.ops.every((op) => PICTURED_WRITES.has(op.kind))) {
     const service = observed.service;
     return refreshed.listedAssociations && service ? { listed: { serviceId: service.id, associations: observed.associations } } : {};
   }

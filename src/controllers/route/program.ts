@@ -34,6 +34,7 @@ import {
   errorOutcome,
   handedOver,
   nothingInLattice,
+  fullObservationFirst,
   outcomeOf,
   pendingOutcome,
   serviceBeingDeleted,
@@ -238,7 +239,7 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     }
     if (plan.ops.length > 0)
       ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
-    const outcome = sharedVia(outcomeOf(plan, result), choice.sharedArn);
+    const outcome = pictured ? fullObservationFirst(outcomeOf(plan, result)) : sharedVia(outcomeOf(plan, result), choice.sharedArn);
     const chain = pictured
       ? { observedInFullAtMs: pictured.last.observedInFullAtMs, picturedPasses: pictured.last.picturedPasses + 1 }
       : { observedInFullAtMs: ctx.now().getTime(), picturedPasses: 0 };

@@ -119,5 +119,7 @@ describe('call session with a budget', () => {
     // At 1 call/s after the throttle the next token is a second away, past the deadline.
     expect(send).toHaveBeenCalledTimes(1);
     expect(budget.stats()).toMatchObject({ throttled: 1, refused: 1 });
+    // The attempt that reached AWS counts, as the hook's log and metrics count calls.
+    expect(session.calls).toEqual([{ operation: 'CreateRule', ok: false }]);
   });
 });

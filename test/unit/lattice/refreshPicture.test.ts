@@ -89,6 +89,14 @@ describe('refreshing the picture of a route', () => {
     expect(await refresh({ getService: { status: 'ACTIVE' }, getTargetGroup: notFound })).toBeUndefined();
     expect(await refresh({ getService: { status: 'ACTIVE' }, getTargetGroup: { status: 'CREATE_FAILED' } })).toBeUndefined();
     // A group pictured from an observation made before it was ACTIVE: its targets were never read.
+    // The service deleted by hand since: listing its associations finds it gone.
+    const associating = {
+      ...picture,
+      service: { ...picture.service!, status: 'ACTIVE' },
+      targetGroups: [picture.targetGroups[1]!],
+      associations: [{ arn: 'arn:a-1', id: 'a-1', serviceNetworkArn: 'arn:sn-1', status: 'CREATE_IN_PROGRESS' }],
+    };
+    expect(await refresh({ listServiceNetworkServiceAssociations: notFound }, associating)).toBeUndefined();
     const unread = { ...picture, targetGroups: [{ ...picture.targetGroups[0]!, targets: undefined }] };
     expect(await refresh({ getService: { status: 'ACTIVE' }, getTargetGroup: { status: 'ACTIVE' } }, unread)).toBeUndefined();
     expect(await refresh({ getService: { status: 'ACTIVE' }, getTargetGroup: { status: 'CREATE_IN_PROGRESS' } }, unread)).toBeDefined();
