@@ -48,6 +48,11 @@ export const ERROR_CODES = {
     description:
       'DIRECTORY_AUTH_TOKEN is set and a request to the directory page API (/api/) does not carry Authorization: Bearer <token>.',
   },
+  LGW_DIRECTORY_HOST_REFUSED: {
+    statusCode: 421,
+    description:
+      'The directory page listens on a loopback address without DIRECTORY_AUTH_TOKEN and the request names another host (Host header): a web page that rebinds its own name to 127.0.0.1 could otherwise read the directory from the browser of whoever runs it.',
+  },
   LGW_HOOK_UNAUTHORIZED: {
     statusCode: 401,
     description:

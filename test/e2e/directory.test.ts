@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { ListServiceNetworksCommand, type VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
@@ -239,10 +240,10 @@ describe("lattice-gw directory against the demo's resources and foreign ones in 
     expect((await directory(['--fail-on', 'critical'], env)).code).toBe(2);
   });
 
-  it('--serve runs the page on loopback with a bearer token on its API, until SIGTERM', async () => {
-    const token = 'directory-token-0123456789';
+  /** `directory --serve` on a free loopback port: its URL once it listens, and its exit code once stopped. */
+  async function servePage(extraEnv: Record<string, string>) {
     const child = spawn(process.execPath, [CLI, 'directory', '--serve', '--port', '0', '--refresh-seconds', '5'], {
-      env: { PATH: process.env.PATH ?? '', ...env, DIRECTORY_AUTH_TOKEN: token },
+      env: { PATH: process.env.PATH ?? '', ...env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -257,6 +258,36 @@ describe("lattice-gw directory against the demo's resources and foreign ones in 
       });
       void exited.then((code) => reject(new Error(`directory --serve exited with ${code}`)));
     });
+    return { child, url, exited };
+  }
+
+  /** The status of a GET naming `host` in its Host header (fetch cannot set it). */
+  function statusWithHost(url: string, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const request = http.get(`${url}api/directory`, { headers: { host } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+    });
+  }
+
+  it('--serve without a token answers on loopback only to the names of loopback (no DNS rebinding)', async () => {
+    const { child, url, exited } = await servePage({});
+    try {
+      const port = new URL(url).port;
+      expect(await statusWithHost(url, `127.0.0.1:${port}`)).toBe(200);
+      expect(await statusWithHost(url, `localhost:${port}`)).toBe(200);
+      expect(await statusWithHost(url, `rebound.example:${port}`)).toBe(421);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('--serve runs the page on loopback with a bearer token on its API, until SIGTERM', async () => {
+    const token = 'directory-token-0123456789';
+    const { child, url, exited } = await servePage({ DIRECTORY_AUTH_TOKEN: token });
     try {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       expect((await fetch(`${url}api/directory`)).status).toBe(401);

@@ -21,6 +21,8 @@ export interface DirectoryPageOptions {
   refreshSeconds: number;
   /** When set, /api/ answers only requests with `Authorization: Bearer <token>`. */
   authToken?: string;
+  /** When set, only requests naming one of these hosts (Host header, any port) are answered: see hostOf. */
+  allowedHosts?: readonly string[];
   logger: Logger;
   now?: () => number;
 }
@@ -47,6 +49,17 @@ export async function buildDirectoryPage(options: DirectoryPageOptions): Promise
     'cache-control': 'no-store',
   };
 
+  const allowedHosts = options.allowedHosts && new Set(options.allowedHosts.map((h) => h.toLowerCase()));
+  if (allowedHosts) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (allowedHosts.has(hostOf(request.headers.host))) return;
+      await reply.code(421).send({
+        code: 'LGW_DIRECTORY_HOST_REFUSED' satisfies ErrorCode,
+        message: 'this page answers only requests to the address it listens on (or set DIRECTORY_AUTH_TOKEN)',
+      });
+    });
+  }
+
   for (const [path, file] of files) {
     app.get(path, async (_request, reply) => reply.headers(securityHeaders).type(file.type).send(file.body));
   }
@@ -65,4 +78,12 @@ export async function buildDirectoryPage(options: DirectoryPageOptions): Promise
     return { ...snapshot, ageSeconds, refreshSeconds: options.refreshSeconds };
   });
   return app;
+}
+
+/** The host name of a Host header, lower case, without its port (`[::1]:8282` is `::1`). */
+export function hostOf(header: string | undefined): string {
+  const host = (header ?? '').trim().toLowerCase();
+  if (host.startsWith('[')) return host.slice(1, host.indexOf(']') === -1 ? undefined : host.indexOf(']'));
+  const colon = host.lastIndexOf(':');
+  return colon === -1 ? host : host.slice(0, colon);
 }

@@ -2,7 +2,7 @@ import { parseDirectoryArgs } from '../../../src/directory/command';
 import { buildDirectory } from '../../../src/directory/model';
 import type { Directory } from '../../../src/directory/types';
 import { startRefresher, type Refresher } from '../../../src/directory/web/refresher';
-import { buildDirectoryPage } from '../../../src/directory/web/server';
+import { buildDirectoryPage, hostOf } from '../../../src/directory/web/server';
 import { createLogger } from '../../../src/log';
 import { observed, THIS_CLUSTER } from './fixtures';
 
@@ -46,6 +46,34 @@ describe('the directory page server', () => {
     });
     expect((await app.inject({ method: 'POST', url: '/api/directory' })).statusCode).toBe(404);
     await app.close();
+  });
+
+  it('answers only requests naming an allowed host when it has a list of them (no DNS rebinding)', async () => {
+    const app = await buildDirectoryPage({
+      refresher: fixedRefresher(null),
+      refreshSeconds: 60,
+      logger,
+      allowedHosts: ['localhost', '127.0.0.1', '::1'],
+    });
+    for (const host of ['localhost:8282', '127.0.0.1:8282', '[::1]:8282', 'LOCALHOST'])
+      expect([host, (await app.inject({ method: 'GET', url: '/api/directory', headers: { host } })).statusCode]).toEqual([host, 200]);
+    for (const host of ['rebound.example:8282', 'localhost.rebound.example']) {
+      const refused = await app.inject({ method: 'GET', url: '/', headers: { host } });
+      expect([host, refused.statusCode, refused.json().code]).toEqual([host, 421, 'LGW_DIRECTORY_HOST_REFUSED']);
+    }
+    await app.close();
+  });
+
+  it('reads the host name of a Host header', () => {
+    expect(['localhost:8282', 'Example.COM', '[::1]:8282', '[::1]', '127.0.0.1', '', undefined].map((h) => hostOf(h))).toEqual([
+      'localhost',
+      'example.com',
+      '::1',
+      '::1',
+      '127.0.0.1',
+      '',
+      '',
+    ]);
   });
 
   it('asks for the bearer token on the API when one is set, not for the page files nor /healthz', async () => {
