@@ -51,7 +51,7 @@ export const ERROR_CODES = {
   LGW_DIRECTORY_HOST_REFUSED: {
     statusCode: 421,
     description:
-      'The directory page listens on a loopback address without DIRECTORY_AUTH_TOKEN and the request names another host (Host header): a web page that rebinds its own name to 127.0.0.1 could otherwise read the directory from the browser of whoever runs it.',
+      "DIRECTORY_AUTH_TOKEN is not set and a request to the directory page names a domain (Host header other than localhost or an IP address): a web page that rebinds its own domain to the page's address could otherwise read the directory from the browser of whoever opens it. Reach the page by localhost or IP address, or set a token.",
   },
   LGW_HOOK_UNAUTHORIZED: {
     statusCode: 401,

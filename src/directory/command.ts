@@ -89,8 +89,6 @@ async function printOnce(source: DirectorySource, options: DirectoryOptions, io:
   return 0;
 }
 
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '::1'];
-
 async function serveDirectory(source: DirectorySource, options: DirectoryOptions, io: DirectoryIo): Promise<number> {
   const token = io.env.DIRECTORY_AUTH_TOKEN?.trim() || undefined;
   if (token !== undefined && (token.length < 16 || /\s/.test(token)))
@@ -99,14 +97,11 @@ async function serveDirectory(source: DirectorySource, options: DirectoryOptions
     loadConfig({ CLUSTER_NAME: 'directory', CLUSTER_VPC_ID: 'vpc-00000000', ...io.env }, { backend: 'aws' }).logLevel,
   );
   const refresher = startRefresher(() => source.read(), options.refreshSeconds * 1000, logger);
-  // On a loopback address without a token, only the names of that address are answered: a web
-  // page could otherwise rebind its own name to it and read the directory from the browser.
-  const loopback = LOOPBACK_HOSTS.includes(options.host.toLowerCase().replace(/^\[|\]$/g, ''));
   const app = await buildDirectoryPage({
     refresher,
     refreshSeconds: options.refreshSeconds,
     logger,
-    ...(token ? { authToken: token } : loopback ? { allowedHosts: LOOPBACK_HOSTS } : {}),
+    ...(token ? { authToken: token } : {}),
   });
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address();

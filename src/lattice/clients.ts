@@ -31,15 +31,16 @@ export function createAwsClients(config: Config, emulatorEndpoint?: string): Aws
     maxAttempts: 3,
     ...(emulatorEndpoint ? { endpoint: emulatorEndpoint, credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' } } : {}),
   };
-  // Lattice's throttling is the call budget's to pace (CallSession, DirectoryApi); the other
-  // APIs' quotas are their own, and their clients retry their throttling as the SDK does.
-  const lattice = { ...common, retryStrategy: new TransientRetryStrategy(common.maxAttempts) };
+  // Lattice's throttling is the call budget's to pace (CallSession, DirectoryApi). A throttled
+  // tagging call is not retried either: the teardown lists target groups instead at once (see
+  // TaggingApi). ACM and Lambda have quotas of their own: their clients retry as the SDK does.
+  const throttlingNotRetried = { ...common, retryStrategy: new TransientRetryStrategy(common.maxAttempts) };
   return {
-    lattice: refuseImpossibleIdentifiers(new VPCLatticeClient(lattice)),
+    lattice: refuseImpossibleIdentifiers(new VPCLatticeClient(throttlingNotRetried)),
     sts: new STSClient(common),
     acm: new ACMClient(common),
     lambda: new LambdaClient(common),
-    tagging: new ResourceGroupsTaggingAPIClient(common),
+    tagging: new ResourceGroupsTaggingAPIClient(throttlingNotRetried),
   };
 }
 

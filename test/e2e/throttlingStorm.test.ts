@@ -1,4 +1,5 @@
 import { GetServiceCommand } from '@aws-sdk/client-vpc-lattice';
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { loadConfig } from '../../src/config';
 import { startEmulator } from '../../src/emulator';
 import { createAwsClients, destroyAwsClients } from '../../src/lattice/clients';
@@ -79,7 +80,7 @@ describe('a throttling storm', () => {
 });
 
 describe("the server's SDK clients", () => {
-  it('retry a server error themselves, and leave a throttled call to the call budget (each attempt with its token)', async () => {
+  it('retry a server error themselves, and leave a throttled Lattice call to the call budget (each attempt with its token)', async () => {
     const emulator = await startEmulator({ port: 0 });
     const clients = createAwsClients(loadConfig({ LATTICE_BACKEND: 'emulator', AWS_REGION: 'us-west-2' }), emulator.endpoint);
     const admin = new AdminApi(emulator.endpoint);
@@ -93,6 +94,11 @@ describe("the server's SDK clients", () => {
       await admin.addFault({ operation: 'GetService', error: 'ThrottlingException', times: 1 });
       await expect(getService()).rejects.toMatchObject({ name: 'ThrottlingException' });
       expect((await admin.calls()).byOperation.GetService).toBe(1);
+
+      // A throttled tagging call is not retried either: the teardown lists target groups instead at once.
+      await admin.addFault({ operation: 'GetResources', error: 'ThrottlingException', times: 1 });
+      await expect(clients.tagging.send(new GetResourcesCommand({}))).rejects.toMatchObject({ name: 'ThrottledException' });
+      expect((await admin.calls()).byOperation.GetResources).toBe(1);
     } finally {
       destroyAwsClients(clients);
       await emulator.close();

@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -21,8 +22,7 @@ export interface DirectoryPageOptions {
   refreshSeconds: number;
   /** When set, /api/ answers only requests with `Authorization: Bearer <token>`. */
   authToken?: string;
-  /** When set, only requests naming one of these hosts (Host header, any port) are answered: see hostOf. */
-  allowedHosts?: readonly string[];
+
   logger: Logger;
   now?: () => number;
 }
@@ -49,14 +49,16 @@ export async function buildDirectoryPage(options: DirectoryPageOptions): Promise
     'cache-control': 'no-store',
   };
 
-  const allowedHosts = options.allowedHosts && new Set(options.allowedHosts.map((h) => h.toLowerCase()));
-  if (allowedHosts) {
+  if (options.authToken === undefined) {
     app.addHook('onRequest', async (request, reply) => {
-      if (allowedHosts.has(hostOf(request.headers.host))) return;
-      await reply.code(421).send({
-        code: 'LGW_DIRECTORY_HOST_REFUSED' satisfies ErrorCode,
-        message: 'this page answers only requests to the address it listens on (or set DIRECTORY_AUTH_TOKEN)',
-      });
+      if (namesNoDomain(request.headers.host, request.raw.url)) return;
+      await reply
+        .code(421)
+        .headers(securityHeaders)
+        .send({
+          code: 'LGW_DIRECTORY_HOST_REFUSED' satisfies ErrorCode,
+          message: 'without DIRECTORY_AUTH_TOKEN this page answers only requests to localhost or an IP address',
+        });
     });
   }
 
@@ -80,10 +82,21 @@ export async function buildDirectoryPage(options: DirectoryPageOptions): Promise
   return app;
 }
 
-/** The host name of a Host header, lower case, without its port (`[::1]:8282` is `::1`). */
-export function hostOf(header: string | undefined): string {
-  const host = (header ?? '').trim().toLowerCase();
-  if (host.startsWith('[')) return host.slice(1, host.indexOf(']') === -1 ? undefined : host.indexOf(']'));
-  const colon = host.lastIndexOf(':');
-  return colon === -1 ? host : host.slice(0, colon);
+/** A Host header's host and port: a name, an IPv4 address, or an IPv6 address in brackets. */
+const HOST_HEADER = /^(?:\[([0-9a-f:.]+)\]|([^:[\]]+))(?::\d*)?$/i;
+
+/**
+ * Whether a request names no domain: its Host is `localhost` or an IP address, and its target is a
+ * path (not a URL naming another authority). Without a token the page answers nothing else: a web
+ * page could otherwise rebind its own domain name to an address that reaches this one (loopback, a
+ * `kubectl port-forward`, the pod's IP) and read the directory from the browser of whoever opens it
+ * (DNS rebinding). A rebinding request always names the attacker's domain.
+ */
+export function namesNoDomain(hostHeader: string | undefined, target: string | undefined): boolean {
+  if (!target?.startsWith('/')) return false;
+  const match = HOST_HEADER.exec((hostHeader ?? '').trim());
+  if (!match) return false;
+  if (match[1] !== undefined) return isIPv6(match[1]);
+  const name = (match[2] ?? '').toLowerCase();
+  return name === 'localhost' || isIPv4(name);
 }

@@ -2,7 +2,7 @@ import { parseDirectoryArgs } from '../../../src/directory/command';
 import { buildDirectory } from '../../../src/directory/model';
 import type { Directory } from '../../../src/directory/types';
 import { startRefresher, type Refresher } from '../../../src/directory/web/refresher';
-import { buildDirectoryPage, hostOf } from '../../../src/directory/web/server';
+import { buildDirectoryPage, namesNoDomain } from '../../../src/directory/web/server';
 import { createLogger } from '../../../src/log';
 import { observed, THIS_CLUSTER } from './fixtures';
 
@@ -48,32 +48,34 @@ describe('the directory page server', () => {
     await app.close();
   });
 
-  it('answers only requests naming an allowed host when it has a list of them (no DNS rebinding)', async () => {
-    const app = await buildDirectoryPage({
-      refresher: fixedRefresher(null),
-      refreshSeconds: 60,
-      logger,
-      allowedHosts: ['localhost', '127.0.0.1', '::1'],
-    });
-    for (const host of ['localhost:8282', '127.0.0.1:8282', '[::1]:8282', 'LOCALHOST'])
+  it('without a token answers only requests to localhost or an IP address (no DNS rebinding)', async () => {
+    const app = await buildDirectoryPage({ refresher: fixedRefresher(null), refreshSeconds: 60, logger });
+    for (const host of ['localhost:8282', '127.0.0.1:8282', '[::1]:8282', 'LOCALHOST', '10.1.2.3:8282'])
       expect([host, (await app.inject({ method: 'GET', url: '/api/directory', headers: { host } })).statusCode]).toEqual([host, 200]);
-    for (const host of ['rebound.example:8282', 'localhost.rebound.example']) {
-      const refused = await app.inject({ method: 'GET', url: '/', headers: { host } });
+    for (const host of ['rebound.example:8282', 'localhost.rebound.example', 'directory.tools.svc']) {
+      const refused = await app.inject({ method: 'GET', url: '/healthz', headers: { host } });
       expect([host, refused.statusCode, refused.json().code]).toEqual([host, 421, 'LGW_DIRECTORY_HOST_REFUSED']);
+      expect(refused.headers['x-content-type-options']).toBe('nosniff');
     }
     await app.close();
+    // With a token the API asks for it instead, whatever the name the page is reached by.
+    const token = 'directory-token-0123456789';
+    const guarded = await buildDirectoryPage({ refresher: fixedRefresher(null), refreshSeconds: 60, logger, authToken: token });
+    const named = { host: 'directory.example.com', authorization: `Bearer ${token}` };
+    expect((await guarded.inject({ method: 'GET', url: '/api/directory', headers: named })).statusCode).toBe(200);
+    await guarded.close();
   });
 
-  it('reads the host name of a Host header', () => {
-    expect(['localhost:8282', 'Example.COM', '[::1]:8282', '[::1]', '127.0.0.1', '', undefined].map((h) => hostOf(h))).toEqual([
-      'localhost',
-      'example.com',
-      '::1',
-      '::1',
-      '127.0.0.1',
-      '',
-      '',
-    ]);
+  it('tells a request that names no domain', () => {
+    const named = (host: string | undefined, target = '/api/directory') => namesNoDomain(host, target);
+    for (const host of ['localhost', 'localhost:8282', 'LocalHost:1', '127.0.0.1', '10.0.0.7:8282', '[::1]:8282', '[::1]', '[fe80::1]:80'])
+      expect([host, named(host)]).toEqual([host, true]);
+    const rebinding = ['rebound.example', 'localhost.', 'localhost.rebound.example', '127.1', '0x7f.0.0.1', '[::1]evil.example'];
+    const malformed = ['localhost:evil', '::1:80', 'user@localhost', 'localhost, evil.example', '', undefined];
+    for (const host of [...rebinding, ...malformed]) expect([host, named(host)]).toEqual([host, false]);
+    // A request target naming another authority (absolute form) is not answered either.
+    expect(namesNoDomain('localhost', 'http://rebound.example/api/directory')).toBe(false);
+    expect(namesNoDomain('localhost', undefined)).toBe(false);
   });
 
   it('asks for the bearer token on the API when one is set, not for the page files nor /healthz', async () => {

@@ -88,7 +88,6 @@ describe('refreshing the picture of a route', () => {
     expect(await refresh({ getService: { status: 'DELETE_IN_PROGRESS' }, getTargetGroup: { status: 'ACTIVE' } })).toBeUndefined();
     expect(await refresh({ getService: { status: 'ACTIVE' }, getTargetGroup: notFound })).toBeUndefined();
     expect(await refresh({ getService: { status: 'ACTIVE' }, getTargetGroup: { status: 'CREATE_FAILED' } })).toBeUndefined();
-    // A group pictured from an observation made before it was ACTIVE: its targets were never read.
     // The service deleted by hand since: listing its associations finds it gone.
     const associating = {
       ...picture,
@@ -97,6 +96,7 @@ describe('refreshing the picture of a route', () => {
       associations: [{ arn: 'arn:a-1', id: 'a-1', serviceNetworkArn: 'arn:sn-1', status: 'CREATE_IN_PROGRESS' }],
     };
     expect(await refresh({ listServiceNetworkServiceAssociations: notFound }, associating)).toBeUndefined();
+    // A group pictured from an observation made before it was ACTIVE: its targets were never read.
     const unread = { ...picture, targetGroups: [{ ...picture.targetGroups[0]!, targets: undefined }] };
     expect(await refresh({ getService: { status: 'ACTIVE' }, getTargetGroup: { status: 'ACTIVE' } }, unread)).toBeUndefined();
     expect(await refresh({ getService: { status: 'ACTIVE' }, getTargetGroup: { status: 'CREATE_IN_PROGRESS' } }, unread)).toBeDefined();
