@@ -88,7 +88,8 @@ export class CallSession {
    * One call, each attempt with a token of the budget and under the deadline. A Lattice call
    * throttled is sent again with the budget's next token, and slows the budget (see sendPaced).
    * Another API's throttling (`quota: 'other'`: ACM, Lambda, the tagging API) says nothing of
-   * Lattice's rate: its SDK client retries it.
+   * Lattice's rate: it is not sent again here (the ACM and Lambda clients retry it themselves; a
+   * throttled tagging call falls back to Lattice lists) and the budget is not slowed.
    */
   async run<T>(operation: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>, quota: Quota = 'lattice'): Promise<T> {
     let attempts = 0;

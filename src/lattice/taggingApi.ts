@@ -79,7 +79,7 @@ export class TaggingApi {
     this.#log = log;
   }
 
-  /** The tagging API's throttling is its own quota's: its client retries it, and the Lattice budget is not slowed. */
+  /** The tagging API's throttling is its own quota's: it does not slow the Lattice budget (and falls back to lists: see failureOf). */
   #run<T>(operation: string, send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
     return this.#session.run(operation, send, 'other');
   }

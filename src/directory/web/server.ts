@@ -22,7 +22,6 @@ export interface DirectoryPageOptions {
   refreshSeconds: number;
   /** When set, /api/ answers only requests with `Authorization: Bearer <token>`. */
   authToken?: string;
-
   logger: Logger;
   now?: () => number;
 }
