@@ -111,7 +111,7 @@ export class CallBudget {
 }
 
 /** Attempts of one call in all while AWS throttles it. */
-export const THROTTLED_ATTEMPTS = 3;
+const THROTTLED_ATTEMPTS = 3;
 
 /**
  * One AWS call under the budget: `takeToken` waits for (or is refused) a token, `send` makes the

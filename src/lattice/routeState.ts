@@ -165,13 +165,11 @@ export async function refreshPicture(api: LatticeApi, picture: ObservedRoute): P
   }
   // Any association not ACTIVE is listed again: being created, deleted or failed, it is what the route waits on.
   const unsettled = picture.associations.some((a) => a.status !== 'ACTIVE');
-  const associations = unsettled && service ? await orUndefinedIfNotFound(observeAssociations(api, service.id)) : undefined;
+  if (!unsettled || !service) return { observed: { ...picture, service, targetGroups }, listedAssociations: false };
+  const associations = await orUndefinedIfNotFound(observeAssociations(api, service.id));
   // The service is gone since the picture (deleted out of band): a full observation finds out.
-  if (unsettled && service && associations === undefined) return undefined;
-  return {
-    observed: { ...picture, service, targetGroups, associations: associations ?? picture.associations },
-    listedAssociations: associations !== undefined,
-  };
+  if (associations === undefined) return undefined;
+  return { observed: { ...picture, service, targetGroups, associations }, listedAssociations: true };
 }
 
 /** The imported target groups a route forwards to: one Get each, since the import's status can be a minute old. */

@@ -72,12 +72,11 @@ async function observe(
   const referenced = referencedTargetGroupIds(listeners, sharing).filter((id) => !imported.has(id));
   const targetGroups = await observeTargetGroups(api, [...recordedTargetGroups(route), ...referenced], (name) => wanted.has(name));
   await observeInvokePermissions(ctx.aws.lambda, model.targetGroups, targetGroups);
-  const associations =
-    service && listed?.serviceId === service.id
+  const associations = !service
+    ? []
+    : listed?.serviceId === service.id
       ? listed.associations
-      : service
-        ? await unlessServiceGone(observeAssociations(api, service.id))
-        : [];
+      : await unlessServiceGone(observeAssociations(api, service.id));
   if (associations === undefined) return observe(ctx, route, model, imports, undefined, sharing);
   return { service, listeners, targetGroups, associations, imports };
 }
