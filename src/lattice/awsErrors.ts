@@ -68,6 +68,16 @@ export function targetGroupRefusal(error: unknown): LatticeRefusal | undefined {
   return new LatticeRefusal('TargetGroupUnavailable', awsErrorMessage(error), error);
 }
 
+/** The error a failed listener or rule write stands for: a conflict on a rule or listener this pass did not read, or a target group it names refused. */
+export function ruleWriteError(error: unknown): unknown {
+  const type = (error as { resourceType?: unknown }).resourceType;
+  if (isConflict(error) && (type === 'RULE' || type === 'LISTENER'))
+    return new Unobserved(
+      `VPC Lattice holds a ${String(type).toLowerCase()} this pass did not read (${awsErrorMessage(error)}); read again next pass`,
+    );
+  return targetGroupRefusal(error) ?? error;
+}
+
 /** Errors a user can act on: they become status conditions instead of failing the hook. */
 export function isUserActionable(error: unknown): boolean {
   return isAccessDenied(error) || isQuotaExceeded(error) || isValidation(error) || error instanceof LatticeRefusal;

@@ -1,4 +1,4 @@
-import { isNotFound } from './awsErrors';
+import { isNotFound, Unobserved } from './awsErrors';
 import { clientToken } from './clientToken';
 
 /**
@@ -8,7 +8,8 @@ import { clientToken } from './clientToken';
  * (or, for a rule, silently never converges). So every create is checked with one read, and made
  * again under a token that names the dead resource: still deterministic, so a lost response of
  * that second create is found again by the next pass. A caller that knows the token is new (its
- * input names a parent made in the same pass) passes a check that reads nothing.
+ * input names a parent made in the same pass) passes a check that reads nothing; one whose next
+ * write builds on the answer lets that write check it (see checkedByUse).
  */
 
 const ATTEMPTS = 3;
@@ -17,6 +18,7 @@ const DEAD_STATUSES = new Set(['DELETE_IN_PROGRESS', 'DELETE_FAILED']);
 interface Created {
   id?: string;
   arn?: string;
+  status?: string;
 }
 
 /** Whether a read of a resource shows it alive: found, and not being deleted. */
@@ -50,4 +52,45 @@ export async function createFresh<T extends Created, I extends object>(
     replaces = created.arn ?? created.id;
   }
   return created as T;
+}
+
+/**
+ * The check of a create that the pass builds on at once (a service gets its listeners, a group its
+ * rules): no read. A dead answer makes that write fail, and the write then reads the answer back
+ * (see UnreadAnswers); the pass records it, and the next pass, finding it gone, passes it in
+ * `dead`. An answer named in `dead`, or answered as being deleted, is made again at once.
+ */
+export function checkedByUse(dead: ReadonlySet<string>): (created: Created) => Promise<boolean> {
+  return async (created) => !dead.has(created.arn ?? '') && !DEAD_STATUSES.has(created.status ?? '');
+}
+
+/** The answers of one pass's creates checked by use (see checkedByUse), until a write built on them. */
+export class UnreadAnswers {
+  readonly #reads = new Map<string, () => Promise<object | undefined>>();
+
+  /** `read`: the resource named by the answer `arn`. */
+  add(arn: string, read: () => Promise<object | undefined>): void {
+    this.#reads.set(arn, read);
+  }
+
+  confirmed(arn: string): void {
+    this.#reads.delete(arn);
+  }
+
+  /**
+   * Runs a write that builds on the answers; when it fails, they are read back, and one Lattice no
+   * longer holds stops the pass. The pass records it, so the next pass finds it gone.
+   */
+  async check<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } catch (error) {
+      const dead: string[] = [];
+      for (const [arn, read] of this.#reads) if (!(await isAlive(read()))) dead.push(arn);
+      if (dead.length === 0) throw error;
+      throw new Unobserved(
+        `VPC Lattice answered creates of this pass with ${dead.join(', ')}, which no longer exist (a create token of an earlier lifetime); made again next pass`,
+      );
+    }
+  }
 }

@@ -6,7 +6,7 @@ import type { TargetGroupModel } from '../model/targetGroups';
 import { TAG } from '../model/tags';
 import type { LatticeApi } from './api';
 import type { LambdaApi } from './lambdaApi';
-import { awsErrorMessage, isConflict, LatticeRefusal, orUndefinedIfNotFound, targetGroupRefusal, Unobserved } from './awsErrors';
+import { LatticeRefusal, orUndefinedIfNotFound, ruleWriteError, Unobserved } from './awsErrors';
 import { createFresh, isAlive } from './freshCreate';
 import type { RouteOwner } from './ownership';
 import type { PlanOp, RouteOp } from './routePlan';
@@ -14,7 +14,7 @@ import type { ObservedRoute } from './routeState';
 import { PICTURED_WRITES, RoutePicture } from './passPicture';
 import { associateService, createService, dissociateService, type KnownService, ServiceConflict } from './serviceApply';
 import { TargetGroupApplier } from './targetGroupApply';
-import { TARGET_GROUP_OP_KINDS, type TargetGroupOp } from './targetGroupPlan';
+import { isTargetGroupOp } from './targetGroupPlan';
 
 /** What one apply left, also when it stopped early: a failure still records what it created. */
 export interface ApplyResult {
@@ -47,8 +47,10 @@ function known(observed: ObservedRoute): Known {
   };
 }
 
-function isTargetGroupOp(op: PlanOp): op is TargetGroupOp {
-  return TARGET_GROUP_OP_KINDS.has(op.kind);
+/** What the route recorded as its own: those its observation did not find are gone. */
+export interface Recorded {
+  serviceArn?: string;
+  targetGroupArns: ReadonlySet<string>;
 }
 
 /** Applies a route's plan: its target groups through a TargetGroupApplier, then service, listeners and rules. */
@@ -62,12 +64,11 @@ export class RouteApplier {
   readonly #waits: string[] = [];
   readonly #domainConflicts: string[] = [];
   #customDomain: string | undefined;
-  /**
-   * Services and listeners created by this pass. A create under one of them carries its new id in
-   * its token, so Lattice cannot answer it with a resource from an earlier lifetime: no read needed.
-   */
+  /** Services and listeners created by this pass: a create under one carries its new id in its token, so needs no check. */
   readonly #createdThisPass = new Set<string>();
   readonly #picture: RoutePicture;
+  /** The recorded service, when the observation did not find it (see checkedByUse). */
+  readonly #deadService: ReadonlySet<string>;
 
   constructor(
     api: LatticeApi,
@@ -75,7 +76,7 @@ export class RouteApplier {
     observed: ObservedRoute,
     targetGroups: readonly TargetGroupModel[],
     external: Readonly<Record<string, { arn: string; id: string }>> = {},
-    ownTargetGroupArns: ReadonlySet<string> = new Set(),
+    recorded: Recorded = { targetGroupArns: new Set() },
     lambda?: LambdaApi,
   ) {
     this.#api = api;
@@ -83,7 +84,9 @@ export class RouteApplier {
     this.#known = known(observed);
     this.#picture = new RoutePicture(observed);
     const pictured = this.#picture.targetGroups;
-    this.#targetGroups = new TargetGroupApplier(api, owner, observed.targetGroups, targetGroups, ownTargetGroupArns, lambda, pictured);
+    const ownGroups = recorded.targetGroupArns;
+    this.#targetGroups = new TargetGroupApplier(api, owner, observed.targetGroups, targetGroups, ownGroups, lambda, pictured);
+    this.#deadService = new Set(recorded.serviceArn && !observed.service ? [recorded.serviceArn] : []);
     this.#nameOfKey = new Map(targetGroups.map((g) => [g.key, g.name]));
     this.#external = external;
     this.#customDomain = observed.service?.customDomainName;
@@ -112,6 +115,11 @@ export class RouteApplier {
   /** The check of a create under `parentId`: none when this pass created the parent. */
   #aliveUnder<T>(parentId: string, check: (created: T) => Promise<boolean>): (created: T) => Promise<boolean> {
     return this.#createdThisPass.has(parentId) ? async () => true : check;
+  }
+
+  /** A listener or rule write; it builds on this pass's creates (see UnreadAnswers). */
+  #ruleWrite<T>(call: Promise<T>): Promise<T> {
+    return this.#targetGroups.unreadAnswers.check(call).catch((error: unknown) => Promise.reject(ruleWriteError(error)));
   }
 
   #serviceId(): string {
@@ -168,7 +176,7 @@ export class RouteApplier {
       case 'createListener':
         return this.#createListener(op.listener);
       case 'updateListenerDefaultAction':
-        await forwarding(
+        await this.#ruleWrite(
           this.#api.updateListener({
             serviceIdentifier: this.#serviceId(),
             listenerIdentifier: this.#listenerId(op.port),
@@ -193,10 +201,12 @@ export class RouteApplier {
 
   async #createService(service: ServiceModel): Promise<void> {
     this.#customDomain = service.customDomainName;
-    const made = await createService(this.#api, this.#owner, service);
+    const made = await createService(this.#api, this.#owner, service, this.#deadService);
     if (made.service) this.#known.service = made.service;
     if (made.adopted !== undefined) throw new Unobserved(made.adopted);
     if (made.service) this.#createdThisPass.add(made.service.id);
+    const arn = made.service?.arn;
+    if (arn) this.#targetGroups.unreadAnswers.add(arn, () => this.#api.getService(arn));
     this.#picture.serviceCreated(made.service, service);
     this.#waits.push('the Lattice service is being created');
   }
@@ -221,7 +231,8 @@ export class RouteApplier {
     const alive = this.#aliveUnder(input.serviceIdentifier, (c: { id?: string }) =>
       isAlive(this.#api.getListener(input.serviceIdentifier, c.id ?? '')),
     );
-    const created = await forwarding(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createListener(i), alive));
+    const created = await this.#ruleWrite(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createListener(i), alive));
+    this.#targetGroups.unreadAnswers.confirmed(this.#known.service?.arn ?? '');
     if (created.id) {
       this.#createdThisPass.add(created.id);
       this.#known.listeners.set(listener.port, created.id);
@@ -257,14 +268,14 @@ export class RouteApplier {
     const alive = this.#aliveUnder(input.listenerIdentifier, (c: { id?: string }) =>
       isAlive(this.#api.getRule(input.serviceIdentifier, input.listenerIdentifier, c.id ?? '')),
     );
-    const created = await forwarding(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createRule(i), alive));
+    const created = await this.#ruleWrite(createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createRule(i), alive));
     if (created.id) this.#known.rules.get(port)?.set(name, created.id);
     this.#picture.ruleCreated(created, input, port);
   }
 
   async #updateRules(port: number, updates: readonly { ruleName: string; priority?: number; action?: RuleAction }[]): Promise<void> {
     const rules = this.#known.rules.get(port);
-    const result = await forwarding(
+    const result = await this.#ruleWrite(
       this.#api.batchUpdateRule({
         serviceIdentifier: this.#serviceId(),
         listenerIdentifier: this.#listenerId(port),
@@ -282,19 +293,5 @@ export class RouteApplier {
         'RulesNotUpdated',
         `rules not updated: ${failed.map((f) => `${f.ruleIdentifier}: ${f.failureMessage ?? f.failureCode}`).join('; ')}`,
       );
-  }
-}
-
-/** A rule or listener write; Lattice refusing a target group it names becomes a LatticeRefusal. */
-async function forwarding<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (error) {
-    const type = (error as { resourceType?: unknown }).resourceType;
-    if (isConflict(error) && (type === 'RULE' || type === 'LISTENER'))
-      throw new Unobserved(
-        `VPC Lattice holds a ${String(type).toLowerCase()} this pass did not read (${awsErrorMessage(error)}); read again next pass`,
-      );
-    throw targetGroupRefusal(error) ?? error;
   }
 }

@@ -3,7 +3,7 @@ import { ownershipOf, TAG, tagChanges } from '../model/tags';
 import type { LatticeApi } from './api';
 import { awsErrorMessage, isConflict, isNotFound } from './awsErrors';
 import { customDomainHolder } from './domainConflicts';
-import { createFresh, isAlive } from './freshCreate';
+import { checkedByUse, createFresh, isAlive } from './freshCreate';
 import type { RouteOwner } from './ownership';
 import type { ObservedAssociation } from './routeState';
 
@@ -19,13 +19,15 @@ export interface KnownService {
 }
 
 /**
- * Creates the route's service. A name already taken is adopted when it is this route's (or a
+ * Creates the route's service; its listeners check the answer (see checkedByUse: `dead`, the
+ * recorded service found gone). A name already taken is adopted when it is this route's (or a
  * takeover is allowed): `adopted` then says so, and the pass stops since it did not observe it.
  */
 export async function createService(
   api: LatticeApi,
   owner: RouteOwner,
   service: ServiceModel,
+  dead: ReadonlySet<string> = new Set(),
 ): Promise<{ service: KnownService | undefined; adopted?: string }> {
   const input = {
     name: service.name,
@@ -34,12 +36,7 @@ export async function createService(
     ...(service.certificateArn ? { certificateArn: service.certificateArn } : {}),
   };
   try {
-    const created = await createFresh(
-      owner.tokenOwner,
-      input,
-      (i) => api.createService(i),
-      (c) => isAlive(api.getService(c.arn ?? '')),
-    );
+    const created = await createFresh(owner.tokenOwner, input, (i) => api.createService(i), checkedByUse(dead));
     return {
       service:
         created.arn && created.id

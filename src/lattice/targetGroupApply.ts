@@ -5,7 +5,7 @@ import type { LambdaApi } from './lambdaApi';
 import { grantInvoke, revokeInvoke } from './lambdaPermissions';
 import { awsErrorMessage, isConflict, isNotFound, LatticeRefusal, orUndefinedIfNotFound, Unobserved } from './awsErrors';
 import { chunks, TARGETS_PER_CALL } from './batches';
-import { createFresh, isAlive } from './freshCreate';
+import { checkedByUse, createFresh, UnreadAnswers } from './freshCreate';
 import type { LatticeOwner } from './ownership';
 import { PICTURED_WRITES, type TargetGroupPicture } from './passPicture';
 import type { TargetGroupOp } from './targetGroupPlan';
@@ -37,6 +37,10 @@ export class TargetGroupApplier {
   readonly waits: string[] = [];
   /** The groups after the operations run so far, as far as they show (see passPicture); kept for routes only. */
   readonly #picture: TargetGroupPicture | undefined;
+  /** Recorded groups this pass's observation did not find: a create answered with one of them is made again. */
+  readonly #dead: ReadonlySet<string>;
+  /** The groups created by this pass (and, for a route, its service), until a write built on them. */
+  readonly unreadAnswers = new UnreadAnswers();
 
   /** `ownTargetGroupArns`: what the object recorded as its own; only those of the observed groups are kept on record. */
   /** `lambda`: needed by owners with LAMBDA groups (routes), to grant and revoke invoke permissions. */
@@ -55,6 +59,7 @@ export class TargetGroupApplier {
     this.#known = new Map(observed.map((g) => [g.name, { id: g.id, arn: g.arn }]));
     this.#wanted = new Set(wanted.map((g) => g.name));
     this.#own = new Set(observed.map((g) => g.arn).filter((arn) => ownTargetGroupArns.has(arn)));
+    this.#dead = new Set([...ownTargetGroupArns].filter((arn) => !this.#own.has(arn)));
     this.#picture = picture;
   }
 
@@ -143,14 +148,11 @@ export class TargetGroupApplier {
   async #create(tg: TargetGroupModel): Promise<void> {
     const input = { name: tg.name, type: tg.type ?? 'IP', config: tg.config, tags: tg.tags };
     try {
-      const created = await createFresh(
-        this.#owner.tokenOwner,
-        input,
-        (i) => this.#api.createTargetGroup(i),
-        (c) => isAlive(this.#api.getTargetGroup(c.arn ?? '')),
-      );
+      const created = await createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createTargetGroup(i), checkedByUse(this.#dead));
       if (created.id && created.arn) {
         this.#known.set(tg.name, { id: created.id, arn: created.arn });
+        const arn = created.arn;
+        this.unreadAnswers.add(arn, () => this.#api.getTargetGroup(arn));
         const status = created.status ?? 'ACTIVE';
         this.#picture?.created({ arn: created.arn, id: created.id, name: tg.name, status, type: input.type, config: tg.config });
       } else this.#picture?.spoil();

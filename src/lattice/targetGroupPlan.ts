@@ -21,7 +21,7 @@ export type TargetGroupOp =
   | { kind: 'tagTargetGroup'; targetGroupArn: string; targetGroupName: string; tags: Record<string, string> }
   | { kind: 'untagTargetGroup'; targetGroupArn: string; targetGroupName: string; tagKeys: string[] };
 
-export const TARGET_GROUP_OP_KINDS: ReadonlySet<string> = new Set<TargetGroupOp['kind']>([
+const TARGET_GROUP_OP_KINDS: ReadonlySet<string> = new Set<TargetGroupOp['kind']>([
   'createTargetGroup',
   'updateHealthCheck',
   'addInvokePermission',
@@ -32,6 +32,10 @@ export const TARGET_GROUP_OP_KINDS: ReadonlySet<string> = new Set<TargetGroupOp[
   'tagTargetGroup',
   'untagTargetGroup',
 ]);
+
+export function isTargetGroupOp(op: { kind: string }): op is TargetGroupOp {
+  return TARGET_GROUP_OP_KINDS.has(op.kind);
+}
 
 /** Where a planner appends its operations: a target-group plan, or a route's plan that holds them too. */
 export interface OpSink {

@@ -212,11 +212,8 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
       return { built, outcome: serviceBeingDeleted(route, choice.service.arn), verified: false };
     const observed = pictured?.observed ?? (await observe(ctx, route, model, imports, choice.service, sharing, listed));
     const plan = pictured?.plan ?? planRoute(model, observed, recorded, sharing);
-    const gone = goneFromLattice(
-      choice.sharedArn ? undefined : route.metadata.annotations?.[SERVICE_ARN_ANNOTATION],
-      [...recorded],
-      observed,
-    );
+    const recordedService = choice.sharedArn ? undefined : route.metadata.annotations?.[SERVICE_ARN_ANNOTATION];
+    const gone = goneFromLattice(recordedService, [...recorded], observed);
     if (gone.length > 0) {
       ctx.log.warn({ gone }, 'recorded Lattice resources were deleted outside the controller');
       plan.waits.unshift(...gone);
@@ -227,7 +224,7 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
       observed,
       model.targetGroups,
       model.externalTargetGroups,
-      recorded,
+      { serviceArn: recordedService, targetGroupArns: recorded },
       ctx.aws.lambda,
     );
     const result = await applier.apply(plan.ops);

@@ -1,5 +1,6 @@
 import { clientToken } from '../../../src/lattice/clientToken';
-import { createFresh, isAlive } from '../../../src/lattice/freshCreate';
+import { checkedByUse, createFresh, isAlive, UnreadAnswers } from '../../../src/lattice/freshCreate';
+import { Unobserved } from '../../../src/lattice/awsErrors';
 
 const notFound = () => Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });
 
@@ -42,5 +43,37 @@ describe('createFresh: a create never answers with a dead resource', () => {
     expect(await isAlive(Promise.resolve({ status: 'DELETE_IN_PROGRESS' }))).toBe(false);
     expect(await isAlive(Promise.resolve({ status: 'CREATE_IN_PROGRESS' }))).toBe(true);
     await expect(isAlive(Promise.reject(Object.assign(new Error('slow'), { name: 'ThrottlingException' })))).rejects.toThrow('slow');
+  });
+});
+
+describe('checkedByUse: an answer the pass builds on at once is not read back', () => {
+  const input = { name: 'shop-apps' };
+
+  it('keeps any answer but a recorded resource found gone, or one being deleted; those are made again at once', async () => {
+    const lattice = latticeWithDead(['old']);
+    lattice.byToken.set(clientToken('owner', input), 'old');
+    // Not known dead: kept without a read (the write built on it finds out).
+    expect((await createFresh('owner', input, lattice.create, checkedByUse(new Set()))).id).toBe('old');
+    // Recorded and found gone by the observation: made again under the token naming it.
+    expect((await createFresh('owner', input, lattice.create, checkedByUse(new Set(['arn:old'])))).id).toBe('new-0');
+    expect(await checkedByUse(new Set())({ arn: 'arn:x', status: 'DELETE_IN_PROGRESS' })).toBe(false);
+    expect(await checkedByUse(new Set())({ arn: 'arn:x', status: 'CREATE_IN_PROGRESS' })).toBe(true);
+  });
+
+  it('reads the unconfirmed answers only when a write built on them fails', async () => {
+    const reads: string[] = [];
+    const unread = new UnreadAnswers();
+    const read = (arn: string, alive: boolean) => () => {
+      reads.push(arn);
+      return alive ? Promise.resolve({ status: 'ACTIVE' }) : Promise.reject(notFound());
+    };
+    unread.add('arn:svc', read('arn:svc', true));
+    unread.add('arn:tg', read('arn:tg', false));
+    expect(await unread.check(Promise.resolve('ok'))).toBe('ok');
+    expect(reads).toEqual([]);
+    await expect(unread.check(Promise.reject(new Error('refused')))).rejects.toThrow(Unobserved);
+    expect(reads).toEqual(['arn:svc', 'arn:tg']);
+    unread.confirmed('arn:tg');
+    await expect(unread.check(Promise.reject(new Error('refused')))).rejects.toThrow('refused');
   });
 });

@@ -260,3 +260,114 @@ describe('route applier: the picture a pass leaves of Lattice', () => {
     expect(await picture([createTg, createRule], { createRule: async () => Promise.reject(new Error('boom')) })).toBeUndefined();
   });
 });
+
+describe('route applier: the answers of creates are checked by the writes built on them', () => {
+  const SERVICE = { name: 'shop-apps', tags: { 'application-networking.k8s.aws/ManagedBy': 'me' } };
+  const empty: ObservedRoute = { service: undefined, listeners: [], targetGroups: [], associations: [] };
+  const forwardToTg = {
+    ...createRule,
+    rule: { ...(createRule as { rule: object }).rule, action: { forward: [{ key: 'apps/web:80', weight: 1 }] } },
+  } as PlanOp;
+  const building: PlanOp[] = [
+    createTg,
+    { kind: 'createService', service: SERVICE as never },
+    {
+      kind: 'createListener',
+      listener: { name: 'http-80', port: 80, protocol: 'HTTP', defaultAction: { fixedResponse: 404 } } as never,
+    },
+    forwardToTg,
+  ];
+  const notFound = (type: string) => awsError('ResourceNotFoundException', `${type} not found`, type);
+
+  /** A Lattice whose creates answer `answers` (replayed tokens, say) and whose reads find only `alive`; every call is logged. */
+  function lattice(alive: string[], overrides: Partial<Record<keyof LatticeApi, unknown>> = {}) {
+    const calls: string[] = [];
+    const read = (name: string, arn: string) => {
+      calls.push(`${name} ${arn}`);
+      return alive.includes(arn) ? Promise.resolve({ arn, status: 'ACTIVE' }) : Promise.reject(notFound(name));
+    };
+    const write = (name: string, answer: object | (() => Promise<object>)) => async (input: { serviceIdentifier?: string }) => {
+      calls.push(`${name}${input.serviceIdentifier ? ` ${input.serviceIdentifier}` : ''}`);
+      return typeof answer === 'function' ? answer() : answer;
+    };
+    const service = { id: 'svc-old', arn: 'arn:svc/svc-old', status: 'CREATE_IN_PROGRESS' };
+    const fails = () => Promise.reject(notFound('SERVICE'));
+    return {
+      calls,
+      api: api({
+        createTargetGroup: write('CreateTargetGroup', { id: 'tg-old', arn: 'arn:tg/tg-old', status: 'CREATE_IN_PROGRESS' }),
+        getTargetGroup: (arn: string) => read('GetTargetGroup', arn),
+        createService: write('CreateService', service),
+        getService: (arn: string) => read('GetService', arn),
+        createListener: write('CreateListener', alive.includes(service.arn) ? { id: 'listener-new', arn: 'arn:listener/new' } : fails),
+        createRule: write(
+          'CreateRule',
+          alive.includes('arn:tg/tg-old') ? { id: 'rule-new' } : () => Promise.reject(notFound('TARGET_GROUP')),
+        ),
+        ...overrides,
+      }),
+    };
+  }
+
+  it('reads nothing back when the writes built on the creates succeed', async () => {
+    const { api: alive, calls } = lattice(['arn:svc/svc-old', 'arn:tg/tg-old']);
+    const result = await new RouteApplier(alive, owner, empty, [TG]).apply(building);
+    expect(result.error).toBeUndefined();
+    expect(calls).toEqual(['CreateTargetGroup', 'CreateService', 'CreateListener svc-old', 'CreateRule svc-old']);
+  });
+
+  it('reads the answers back when a write built on them fails, stops the pass and records the dead ones for the next pass', async () => {
+    const { api: dead, calls } = lattice([]);
+    const result = await new RouteApplier(dead, owner, empty, [TG]).apply(building);
+    expect(result.error).toBeUndefined();
+    expect(result.waits).toEqual([
+      'VPC Lattice answered creates of this pass with arn:tg/tg-old, arn:svc/svc-old, which no longer exist (a create token of an earlier lifetime); made again next pass',
+    ]);
+    expect(calls).toEqual([
+      'CreateTargetGroup',
+      'CreateService',
+      'CreateListener svc-old',
+      'GetTargetGroup arn:tg/tg-old',
+      'GetService arn:svc/svc-old',
+    ]);
+    expect(result.service?.arn).toBe('arn:svc/svc-old');
+    expect(result.targetGroupArns).toEqual(['arn:tg/tg-old']);
+    expect(result.picture).toBeUndefined();
+  });
+
+  it('a rule refused for a target group it created checks only what is unconfirmed: a live service is not read again', async () => {
+    const { api: deadGroup, calls } = lattice(['arn:svc/svc-old']);
+    const result = await new RouteApplier(deadGroup, owner, empty, [TG]).apply(building);
+    expect(result.waits).toEqual([expect.stringContaining('creates of this pass with arn:tg/tg-old, which no longer exist')]);
+    expect(calls.filter((c) => c.startsWith('Get'))).toEqual(['GetTargetGroup arn:tg/tg-old']);
+  });
+
+  it('a failure with every answer alive is the failure itself', async () => {
+    const quota = Object.assign(new Error('too many rules'), { name: 'ServiceQuotaExceededException' });
+    const { api: refusing } = lattice(['arn:svc/svc-old', 'arn:tg/tg-old'], { createRule: () => Promise.reject(quota) });
+    expect((await new RouteApplier(refusing, owner, empty, [TG]).apply(building)).error).toBe(quota);
+  });
+
+  it('makes a create again at once when its answer is the recorded resource this pass found gone', async () => {
+    const tokens: string[] = [];
+    const { api: replaying, calls } = lattice(['arn:svc/svc-new', 'arn:tg/tg-new'], {
+      createTargetGroup: async (i: { clientToken: string }) => {
+        tokens.push(i.clientToken);
+        return tokens.length === 1 ? { id: 'tg-old', arn: 'arn:tg/tg-old' } : { id: 'tg-new', arn: 'arn:tg/tg-new' };
+      },
+      createService: async (i: { clientToken: string }) => {
+        tokens.push(i.clientToken);
+        return tokens.length === 3 ? { id: 'svc-old', arn: 'arn:svc/svc-old' } : { id: 'svc-new', arn: 'arn:svc/svc-new' };
+      },
+      createListener: async () => ({ id: 'listener-new', arn: 'arn:listener/new' }),
+      createRule: async () => ({ id: 'rule-new' }),
+    });
+    const recorded = { serviceArn: 'arn:svc/svc-old', targetGroupArns: new Set(['arn:tg/tg-old']) };
+    const result = await new RouteApplier(replaying, owner, empty, [TG], {}, recorded).apply(building);
+    expect(result.error).toBeUndefined();
+    expect(new Set(tokens).size).toBe(4);
+    expect(result.service?.arn).toBe('arn:svc/svc-new');
+    expect(result.targetGroupArns).toEqual(['arn:tg/tg-new']);
+    expect(calls.filter((c) => c.startsWith('Get'))).toEqual([]);
+  });
+});
