@@ -19,6 +19,8 @@ export interface ConvergingPass {
 
 export interface LatticePicture {
   observed: ObservedRoute;
+  /** When the pass that left it ended (epoch ms). */
+  takenAtMs: number;
   /** When Lattice was last observed in full (see trustedUntil). */
   observedInFullAtMs: number;
   /** How many passes started from a picture since that full observation. */

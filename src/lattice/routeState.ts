@@ -142,10 +142,18 @@ export interface RefreshedPicture {
  * the service and the target groups not ACTIVE yet (one Get each) and, while one is not
  * ACTIVE, the associations (one List). Undefined when a read finds what the picture cannot
  * account for (gone, failed, being deleted): the pass then observes in full.
+ *
+ * `created`: the picture is older than Lattice takes to create a service or group, so the ones it
+ * holds as being created are taken as ACTIVE without a read (a fleet waiting on the account's API
+ * rate comes back to a route minutes later). Only the writes that need them ACTIVE depend on it
+ * (registering targets, associating the service): Lattice refuses those with a conflict while they
+ * are not, and the pass waits. The full observation that alone reports the route Programmed reads them.
  */
-export async function refreshPicture(api: LatticeApi, picture: ObservedRoute): Promise<RefreshedPicture | undefined> {
+export async function refreshPicture(api: LatticeApi, picture: ObservedRoute, created = false): Promise<RefreshedPicture | undefined> {
+  const takenAsCreated = (status: string) => created && status === 'CREATE_IN_PROGRESS';
   let service = picture.service;
-  if (service && service.status !== 'ACTIVE') {
+  if (service && takenAsCreated(service.status)) service = { ...service, status: 'ACTIVE' };
+  else if (service && service.status !== 'ACTIVE') {
     const read = await orUndefinedIfNotFound(api.getService(service.arn));
     const status = read?.status ?? 'ACTIVE';
     if (!read || !COMING_OR_THERE.has(status)) return undefined;
@@ -153,8 +161,9 @@ export async function refreshPicture(api: LatticeApi, picture: ObservedRoute): P
   }
   const targetGroups: ObservedTargetGroup[] = [];
   for (const group of picture.targetGroups) {
-    if (group.status === 'ACTIVE') {
-      targetGroups.push(group);
+    // One whose targets the picture does not know is read (see below).
+    if (group.status === 'ACTIVE' || (takenAsCreated(group.status) && group.targets !== undefined)) {
+      targetGroups.push({ ...group, status: 'ACTIVE' });
       continue;
     }
     const read = await orUndefinedIfNotFound(api.getTargetGroup(group.arn));

@@ -81,6 +81,9 @@ export class TargetGroupApplier {
       await this.#runOp(op);
     } catch (error) {
       this.#picture?.spoil();
+      // Lattice takes targets only once the group is ACTIVE (a picture may have taken it as created: see refreshPicture).
+      if (isConflict(error) && op.kind === 'registerTargets')
+        throw new Unobserved(`target group ${op.targetGroupName} takes no targets yet (${awsErrorMessage(error)}); read again next pass`);
       if (!isNotFound(error) || op.kind === 'createTargetGroup') throw error;
       throw disappeared(op.targetGroupName);
     }

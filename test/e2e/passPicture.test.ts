@@ -108,9 +108,27 @@ describe('passes after the first of a new route', () => {
     });
     expect(FULL_OBSERVATION.map((operation) => calls[operation])).toEqual([1, 1, 3, 2, 1]);
     expect(calls.RegisterTargets).toBe(2);
+    // Created more than a minute before, the service and groups are taken as ACTIVE: only the full
+    // observation reads them.
+    expect([calls.GetService, calls.GetTargetGroup]).toEqual([1, 2]);
     // The associations are listed twice: to check the one created, and by the refresh that finds it
     // ACTIVE, whose list the full observation of the same pass uses.
     expect(calls.ListServiceNetworkServiceAssociations).toBe(2);
+    expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
+  }, 60_000);
+
+  it('wait, without a failed hook, when what a picture took as created is still being created', async () => {
+    let skewMs = 0;
+    // Lattice takes 2 s to create, but the next pass comes "20 minutes" later (a skewed clock).
+    h = await world({ DRIFT_CHECK_SECONDS: '86400' }, { transitionMs: 2000, now: () => new Date(Date.now() + skewMs) });
+    const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC), async () => {
+      skewMs = 20 * 60_000;
+    });
+    expect(h.driver.calls.filter((c) => c.statusCode >= 500)).toEqual([]);
+    // Lattice refused the targets while the groups were being created; a full observation followed.
+    expect((await h.admin.calls()).errors?.ConflictException).toBeGreaterThanOrEqual(1);
+    expect(calls.RegisterTargets).toBeGreaterThan(2);
+    expect(calls.ListRules).toBeGreaterThanOrEqual(1);
     expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
   }, 60_000);
 

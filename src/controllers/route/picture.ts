@@ -12,6 +12,12 @@ import type { HookContext } from '../types';
 
 /** A route's pass that starts from the last pass's picture of Lattice (see passPicture). */
 
+/**
+ * How long Lattice takes, at most, to create a service or target group, as far as the picture
+ * assumes: past it, what the picture holds as being created is taken as created (see refreshPicture).
+ */
+const CREATED_WITHIN_MS = 60_000;
+
 /** Associations of a service listed earlier in this pass (by the refresh of a picture): as fresh as any read of the observation. */
 export interface ListedAssociations {
   serviceId: string;
@@ -47,7 +53,7 @@ export async function fromPicture(
   last: LatticePicture,
   imports: readonly ObservedImport[],
 ): Promise<{ pictured?: { observed: ObservedRoute; plan: RoutePlan; last: LatticePicture }; listed?: ListedAssociations }> {
-  const refreshed = await refreshPicture(ctx.aws.api, last.observed);
+  const refreshed = await refreshPicture(ctx.aws.api, last.observed, ctx.now().getTime() - last.takenAtMs >= CREATED_WITHIN_MS);
   if (!refreshed) return {};
   const observed = { ...refreshed.observed, imports };
   // The plan of the pass itself: a picturable route shares no service.

@@ -236,9 +236,10 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     if (plan.ops.length > 0)
       ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
     const outcome = pictured ? fullObservationFirst(outcomeOf(plan, result)) : sharedVia(outcomeOf(plan, result), choice.sharedArn);
+    const nowMs = ctx.now().getTime();
     const chain = pictured
-      ? { observedInFullAtMs: pictured.last.observedInFullAtMs, picturedPasses: pictured.last.picturedPasses + 1 }
-      : { observedInFullAtMs: ctx.now().getTime(), picturedPasses: 0 };
+      ? { takenAtMs: nowMs, observedInFullAtMs: pictured.last.observedInFullAtMs, picturedPasses: pictured.last.picturedPasses + 1 }
+      : { takenAtMs: nowMs, observedInFullAtMs: nowMs, picturedPasses: 0 };
     return {
       built,
       outcome,

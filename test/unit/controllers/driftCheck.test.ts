@@ -180,6 +180,7 @@ describe('drift check', () => {
   describe('lastPicture', () => {
     const picture = (observedInFullAtMs: number, picturedPasses = 2): LatticePicture => ({
       observed: { service: undefined, listeners: [], targetGroups: [], associations: [] },
+      takenAtMs: observedInFullAtMs,
       observedInFullAtMs,
       picturedPasses,
     });
@@ -303,6 +304,7 @@ describe('drift check', () => {
       const converging = new ConvergingPasses(5000);
       const picture: LatticePicture = {
         observed: { service: undefined, listeners: [], targetGroups: [], associations: [] },
+        takenAtMs: at(0),
         observedInFullAtMs: at(0),
         picturedPasses: 0,
       };

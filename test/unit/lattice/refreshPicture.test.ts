@@ -52,6 +52,20 @@ describe('refreshing the picture of a route', () => {
     });
   });
 
+  it('takes what was being created as ACTIVE, without a read, once the picture is older than a create takes', async () => {
+    const calls: string[] = [];
+    const refreshed = await refreshPicture(lattice({}, calls), picture, true);
+    expect(calls).toEqual([]);
+    expect(refreshed?.observed.service?.status).toBe('ACTIVE');
+    expect(refreshed?.observed.targetGroups.map((g) => g.status)).toEqual(['ACTIVE', 'ACTIVE']);
+    // A group whose targets the picture does not know is read still, and so is anything failed or deleting.
+    const unknownTargets = { ...picture, targetGroups: [{ ...picture.targetGroups[0]!, targets: undefined }] };
+    await refreshPicture(lattice({ getTargetGroup: { status: 'ACTIVE' } }, calls), unknownTargets, true);
+    const failed = { ...picture, service: { ...picture.service!, status: 'CREATE_FAILED' } };
+    expect(await refreshPicture(lattice({ getService: { status: 'CREATE_FAILED' } }, calls), failed, true)).toBeUndefined();
+    expect(calls).toEqual(['getTargetGroup arn:tg/tg-1', 'getService arn:svc/svc-1']);
+  });
+
   it('lists the associations again while one is not ACTIVE', async () => {
     const calls: string[] = [];
     const coming = {
