@@ -68,6 +68,11 @@ export function targetGroupRefusal(error: unknown): LatticeRefusal | undefined {
   return new LatticeRefusal('TargetGroupUnavailable', awsErrorMessage(error), error);
 }
 
+/** Lattice no longer has the service a call named (deleted since the pass read it, or took it as created). */
+export function isServiceGone(error: unknown): boolean {
+  return isNotFound(error) && (error as { resourceType?: unknown }).resourceType === 'SERVICE';
+}
+
 /** The error a failed listener or rule write stands for: a conflict on a rule or listener this pass did not read, or a target group it names refused. */
 export function ruleWriteError(error: unknown): unknown {
   const type = (error as { resourceType?: unknown }).resourceType;

@@ -58,10 +58,18 @@ export async function createFresh<T extends Created, I extends object>(
  * The check of a create that the pass builds on at once (a service gets its listeners, a group its
  * rules): no read. A dead answer makes that write fail, and the write then reads the answer back
  * (see UnreadAnswers); the pass records it, and the next pass, finding it gone, passes it in
- * `dead`. An answer named in `dead`, or answered as being deleted, is made again at once.
+ * `dead`. An answer named in `dead`, or answered as being deleted, is made again at once. While
+ * `dead` names one, the pass is a repair, and any other answer is read back with `read`: the token
+ * naming the dead one may have made a resource deleted since too, and only the last one is recorded.
  */
-export function checkedByUse(dead: ReadonlySet<string>): (created: Created) => Promise<boolean> {
-  return async (created) => !dead.has(created.arn ?? '') && !DEAD_STATUSES.has(created.status ?? '');
+export function checkedByUse(
+  dead: ReadonlySet<string>,
+  read: (created: Created) => Promise<object | undefined>,
+): (created: Created) => Promise<boolean> {
+  return async (created) => {
+    if (dead.has(created.arn ?? '') || DEAD_STATUSES.has(created.status ?? '')) return false;
+    return dead.size === 0 || isAlive(read(created));
+  };
 }
 
 /** The answers of one pass's creates checked by use (see checkedByUse), until a write built on them. */

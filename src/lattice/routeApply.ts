@@ -6,7 +6,7 @@ import type { TargetGroupModel } from '../model/targetGroups';
 import { TAG } from '../model/tags';
 import type { LatticeApi } from './api';
 import type { LambdaApi } from './lambdaApi';
-import { LatticeRefusal, orUndefinedIfNotFound, ruleWriteError, Unobserved } from './awsErrors';
+import { isServiceGone, LatticeRefusal, orUndefinedIfNotFound, ruleWriteError, Unobserved } from './awsErrors';
 import { createFresh, isAlive } from './freshCreate';
 import type { RouteOwner } from './ownership';
 import type { PlanOp, RouteOp } from './routePlan';
@@ -107,6 +107,7 @@ export class RouteApplier {
     } catch (error) {
       if (error instanceof ServiceConflict) return result({ service: undefined, waits: [], conflict: error.message });
       if (error instanceof Unobserved) return result({ waits: [error.message] });
+      if (isServiceGone(error)) return result({ waits: [`the Lattice service is gone since this pass read it; read again next pass`] });
       return result({ error });
     }
     return result({ picture: this.#picture.observed });

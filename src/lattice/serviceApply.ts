@@ -36,7 +36,12 @@ export async function createService(
     ...(service.certificateArn ? { certificateArn: service.certificateArn } : {}),
   };
   try {
-    const created = await createFresh(owner.tokenOwner, input, (i) => api.createService(i), checkedByUse(dead));
+    const created = await createFresh(
+      owner.tokenOwner,
+      input,
+      (i) => api.createService(i),
+      checkedByUse(dead, (c) => api.getService(c.arn ?? '')),
+    );
     return {
       service:
         created.arn && created.id

@@ -151,7 +151,12 @@ export class TargetGroupApplier {
   async #create(tg: TargetGroupModel): Promise<void> {
     const input = { name: tg.name, type: tg.type ?? 'IP', config: tg.config, tags: tg.tags };
     try {
-      const created = await createFresh(this.#owner.tokenOwner, input, (i) => this.#api.createTargetGroup(i), checkedByUse(this.#dead));
+      const created = await createFresh(
+        this.#owner.tokenOwner,
+        input,
+        (i) => this.#api.createTargetGroup(i),
+        checkedByUse(this.#dead, (c) => this.#api.getTargetGroup(c.arn ?? '')),
+      );
       if (created.id && created.arn) {
         this.#known.set(tg.name, { id: created.id, arn: created.arn });
         const arn = created.arn;

@@ -417,22 +417,37 @@ describe('resources deleted out of band are treated as absent (driver + emulator
     expect((await h.admin.state()).accessLogSubscriptions.map((a) => a.resourceArn)).toEqual([second]);
   });
 
-  it('programs a route again after it was detached and its Lattice service deleted (same create tokens as the first time)', async () => {
-    const first = await programmedRoute('shop');
+  /** Moves route `name` to a Gateway that does not exist and waits until Lattice holds nothing of it. */
+  async function detach(name: string): Promise<void> {
     h.cluster.apply(
-      httpRoute('apps', 'shop', {
+      httpRoute('apps', name, {
         parentRefs: [{ name: 'elsewhere', namespace: 'infra' }],
         rules: [{ backendRefs: [{ name: 'api', port: 80 }] }],
       }),
     );
-    await h.driver.runUntil(() => h.cluster.mustGet(routeRef('shop')).metadata.annotations?.[SERVICE_ARN_ANNOTATION] === undefined, {
+    await h.driver.runUntil(() => h.cluster.mustGet(routeRef(name)).metadata.annotations?.[SERVICE_ARN_ANNOTATION] === undefined, {
       timeoutMs: 8000,
     });
-    await until(async () => (await h.admin.state()).services.length === 0);
+    await until(async () => (await h.admin.state()).services.length === 0 && (await h.admin.state()).targetGroups.length === 0);
+  }
 
+  it('programs a route again after it was detached and its Lattice service deleted (same create tokens as the first time)', async () => {
+    const first = await programmedRoute('shop');
+    await detach('shop');
     const second = await programmedRoute('shop');
     noFailedHook();
     expect(second).not.toBe(first);
     expect((await h.admin.state()).services.map((s) => s.arn)).toEqual([second]);
+  });
+
+  it('programs a route again after it was detached twice: the create tokens replay two dead lifetimes', async () => {
+    const first = await programmedRoute('shop');
+    await detach('shop');
+    const second = await programmedRoute('shop');
+    await detach('shop');
+    const third = await programmedRoute('shop');
+    noFailedHook();
+    expect([first, second]).not.toContain(third);
+    expect((await h.admin.state()).services.map((s) => s.arn)).toEqual([third]);
   });
 });

@@ -1,4 +1,4 @@
-import { DeleteRuleCommand, ListListenersCommand, ListRulesCommand } from '@aws-sdk/client-vpc-lattice';
+import { DeleteRuleCommand, DeleteServiceCommand, ListListenersCommand, ListRulesCommand } from '@aws-sdk/client-vpc-lattice';
 import { SERVICE_ARN_ANNOTATION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
 import { GW } from '../support/assertions';
@@ -129,6 +129,23 @@ describe('passes after the first of a new route', () => {
     expect((await h.admin.calls()).errors?.ConflictException).toBeGreaterThanOrEqual(1);
     expect(calls.RegisterTargets).toBeGreaterThan(2);
     expect(calls.ListRules).toBeGreaterThanOrEqual(1);
+    expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
+  }, 60_000);
+
+  it('wait, without a failed hook, when the service a picture took as created was deleted by hand', async () => {
+    let skewMs = 0;
+    h = await world({ DRIFT_CHECK_SECONDS: '86400' }, { transitionMs: 20, now: () => new Date(Date.now() + skewMs) });
+    const first = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC), async () => {
+      const serviceArn = h.cluster.mustGet(routeRef).metadata.annotations?.[SERVICE_ARN_ANNOTATION] ?? '';
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await h.lattice.send(new DeleteServiceCommand({ serviceIdentifier: serviceArn }));
+      skewMs = 20 * 60_000;
+    });
+    expect(h.driver.calls.filter((c) => c.statusCode >= 500)).toEqual([]);
+    // The association found the service gone; a full observation created it again (its token
+    // answered the deleted one first, known dead: made again at once under the token naming it).
+    expect((await h.admin.calls()).errors?.ResourceNotFoundException).toBeGreaterThanOrEqual(1);
+    expect(first.CreateService).toBe(2);
     expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
   }, 60_000);
 

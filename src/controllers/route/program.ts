@@ -1,6 +1,6 @@
 import { SERVICE_ARN_ANNOTATION } from '../../gatewayapi/ourKeys';
 import type { AnyRoute } from '../../gatewayapi/types';
-import { isNotFound, isUserActionable } from '../../lattice/awsErrors';
+import { isServiceGone, isUserActionable } from '../../lattice/awsErrors';
 import { routeOwns, type RouteOwner } from '../../lattice/ownership';
 import { RouteApplier } from '../../lattice/routeApply';
 import { planRoute, referencedTargetGroupIds, type Sharing } from '../../lattice/routePlan';
@@ -86,7 +86,7 @@ async function unlessServiceGone<T>(read: Promise<T>): Promise<T | undefined> {
   try {
     return await read;
   } catch (error) {
-    if (isNotFound(error) && (error as { resourceType?: unknown }).resourceType === 'SERVICE') return undefined;
+    if (isServiceGone(error)) return undefined;
     throw error;
   }
 }

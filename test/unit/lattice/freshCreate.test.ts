@@ -48,16 +48,34 @@ describe('createFresh: a create never answers with a dead resource', () => {
 
 describe('checkedByUse: an answer the pass builds on at once is not read back', () => {
   const input = { name: 'shop-apps' };
+  const read = (lattice: ReturnType<typeof latticeWithDead>, reads: string[]) => (c: { id?: string }) => {
+    reads.push(c.id ?? '');
+    return lattice.alive(c).then((alive) => (alive ? { status: 'ACTIVE' } : undefined));
+  };
 
   it('keeps any answer but a recorded resource found gone, or one being deleted; those are made again at once', async () => {
     const lattice = latticeWithDead(['old']);
+    const reads: string[] = [];
     lattice.byToken.set(clientToken('owner', input), 'old');
     // Not known dead: kept without a read (the write built on it finds out).
-    expect((await createFresh('owner', input, lattice.create, checkedByUse(new Set()))).id).toBe('old');
+    expect((await createFresh('owner', input, lattice.create, checkedByUse(new Set(), read(lattice, reads)))).id).toBe('old');
+    expect(reads).toEqual([]);
     // Recorded and found gone by the observation: made again under the token naming it.
-    expect((await createFresh('owner', input, lattice.create, checkedByUse(new Set(['arn:old'])))).id).toBe('new-0');
-    expect(await checkedByUse(new Set())({ arn: 'arn:x', status: 'DELETE_IN_PROGRESS' })).toBe(false);
-    expect(await checkedByUse(new Set())({ arn: 'arn:x', status: 'CREATE_IN_PROGRESS' })).toBe(true);
+    expect((await createFresh('owner', input, lattice.create, checkedByUse(new Set(['arn:old']), read(lattice, reads)))).id).toBe('new-0');
+    const none = checkedByUse(new Set(), read(lattice, reads));
+    expect(await none({ arn: 'arn:x', status: 'DELETE_IN_PROGRESS' })).toBe(false);
+    expect(await none({ arn: 'arn:x', status: 'CREATE_IN_PROGRESS' })).toBe(true);
+  });
+
+  it('reads back the other answers of a repair: the token naming the dead resource may have made one deleted since too', async () => {
+    // Two lifetimes gone: the first token made `old`, the token replacing it made `older-replacement`; only the last is recorded.
+    const lattice = latticeWithDead(['old', 'replacement']);
+    const reads: string[] = [];
+    lattice.byToken.set(clientToken('owner', input), 'old');
+    lattice.byToken.set(clientToken('owner', { ...input, replaces: 'arn:old' }), 'replacement');
+    const made = await createFresh('owner', input, lattice.create, checkedByUse(new Set(['arn:replacement']), read(lattice, reads)));
+    expect(made.id).toBe('new-0');
+    expect(reads).toEqual(['old', 'new-0']);
   });
 
   it('reads the unconfirmed answers only when a write built on them fails', async () => {
