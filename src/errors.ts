@@ -61,7 +61,20 @@ export const ERROR_CODES = {
   LGW_HOOK_RETRY_LATER: {
     statusCode: 429,
     description:
-      'AWS is throttling or briefly unavailable. The response carries Retry-After; Metacontroller re-queues the object after that delay without an error event.',
+      'AWS is throttling or briefly unavailable, or the server is shutting down. The response carries Retry-After; Metacontroller re-queues the object after that delay without an error event.',
+  },
+  LGW_HOOK_BAD_REQUEST: {
+    statusCode: 400,
+    description:
+      'The request is not valid HTTP (a malformed request line or header, Content-Length together with Transfer-Encoding). Answered before any route sees it; the connection is closed.',
+  },
+  LGW_HOOK_REQUEST_TIMEOUT: {
+    statusCode: 408,
+    description: "The request's headers did not arrive within 10 s, or its body within 30 s. The connection is closed.",
+  },
+  LGW_HOOK_HEADERS_TOO_LARGE: {
+    statusCode: 431,
+    description: "The request's headers exceed 16 KiB. The connection is closed.",
   },
   LGW_AWS_UNAVAILABLE: {
     statusCode: 500,

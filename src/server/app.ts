@@ -5,7 +5,9 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { HookController } from '../controllers/types';
 import { CallBudget } from '../lattice/callBudget';
+import { answerClientError, HTTP_SERVER_OPTIONS, httpsServerOptions } from './connections';
 import { answerError, errorHandlingPlugin } from './errorHandling';
+import { sendError } from './errorReply';
 import { HOOKS_PREFIX } from './hookRoute';
 import type { AwsAccess } from './hookContext';
 import { hooksPlugin } from './hooks';
@@ -43,7 +45,7 @@ const ROUTER_OPTIONS: FastifyRouterOptions<Server> & { useSemicolonDelimiter: bo
 
 /** Idle keep-alive sockets outlive Metacontroller's (Go: 90 s), so the client always closes first. */
 const KEEP_ALIVE_TIMEOUT_MS = 120_000;
-/** A request (headers and body) must arrive within this: a caller that trickles one holds its memory no longer. */
+/** A request (headers and body) must arrive within this: a caller that trickles one holds its memory no longer (see connections.ts). */
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
@@ -69,9 +71,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimitBytes,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
+    clientErrorHandler: answerClientError,
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
-    ...(options.https ? { https: options.https } : {}),
+    // Answered below, with our error body and Retry-After.
+    return503OnClosing: false,
+    ...(options.https ? { https: httpsServerOptions(options.https) } : { http: HTTP_SERVER_OPTIONS }),
   }) as unknown as FastifyInstance;
 
   // Only JSON reaches the hooks; everything else is refused with 415 instead of being parsed as text.
@@ -83,9 +87,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // A server that is not ready (shutting down) ends each connection with the answer it is sending:
   // a kept-alive connection would otherwise bypass the Service's endpoint change and, idle after
   // the last in-flight hook, hold close() open until its keep-alive timeout.
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (!readiness.ready) reply.header('connection', 'close');
+  // So does an error answered before the body was read (401, 404, 413, 415): what is left of it would
+  // otherwise be read and thrown away, for a caller that may have no token.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!readiness.ready || (reply.statusCode >= 400 && !request.raw.complete)) reply.header('connection', 'close');
     return payload;
+  });
+  // A request that still arrives on a kept-alive connection once the server is closing is sent
+  // elsewhere: 429 with Retry-After re-queues it without an error event (a 503 would be one).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return undefined;
+    return sendError(reply.header('retry-after', '1').header('connection', 'close'), 'LGW_HOOK_RETRY_LATER', 'the server is shutting down');
   });
 
   await app.register(errorHandlingPlugin);

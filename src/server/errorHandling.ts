@@ -5,6 +5,24 @@ import { sendError } from './errorReply';
 import { translateFastifyError } from './fastifyErrors';
 import { HOOKS_PREFIX, hookRouteOf } from './hookRoute';
 
+/** No Kubernetes object nests anywhere near this deep; a body that does and overflowed the stack is refused, not a failed hook. */
+const MAX_NESTING = 1_000;
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+/** Whether `value` nests objects or lists deeper than `limit`, walked without recursion. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next.depth > limit) return true;
+    if (next.value !== null && typeof next.value === 'object')
+      for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
 /**
  * Answers every error that reaches Fastify: our client errors with their code and message,
  * Fastify's own through their translation, anything else as an internal error whose details
@@ -20,6 +38,8 @@ export function answerError(error: unknown, request: FastifyRequest, reply: Fast
   }
   const translated = translateFastifyError(error, request);
   if (translated) return sendError(reply, translated.code, translated.message, translated.path);
+  if (isStackOverflow(error) && nestedDeeperThan(request.body, MAX_NESTING))
+    return sendError(reply, 'LGW_HOOK_INVALID_OBJECT', `the request nests objects or lists more than ${MAX_NESTING} levels deep`);
   const errorId = randomUUID();
   const code = error instanceof LatticeGwError ? error.code : 'LGW_HOOK_INTERNAL';
   const { controller, hook } = hookRouteOf(request);

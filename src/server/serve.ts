@@ -69,6 +69,11 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ url, controllers: options.controllers.map((c) => c.wiring.name), tls: https !== undefined }, 'hook server listening');
+  if (config.hookAuthToken === undefined && !isLoopback(config.host))
+    logger.warn(
+      { host: config.host },
+      'HOOK_AUTH_TOKEN is not set: anyone who reaches this port can call the hooks and make the controller change VPC Lattice (install the hook-auth component or the chart, or set the token)',
+    );
   const tlsReloader =
     https && config.tls ? reloadTlsPeriodically(app.server as unknown as TlsServer, config.tls, https, logger) : undefined;
   return {
@@ -82,4 +87,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
       await app.close();
     },
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -160,6 +160,49 @@ describe('serving', () => {
     await server.close();
   });
 
+  it('warns at start when it listens beyond loopback without HOOK_AUTH_TOKEN, and only then', async () => {
+    const started = async (env: Record<string, string>) => {
+      const sink = logSink();
+      const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', LOG_LEVEL: 'info', ...env });
+      const server = await startServer(config, createLogger('info', sink.stream), {
+        controllers: [],
+        metrics: createHookMetrics({ processMetrics: false }),
+      });
+      await server.close();
+      return sink.lines.filter((l) => l.level === 'warn').map((l) => String(l.msg));
+    };
+    expect(await started({ HOST: '0.0.0.0' })).toEqual([
+      expect.stringContaining('HOOK_AUTH_TOKEN is not set: anyone who reaches this port'),
+    ]);
+    expect(await started({ HOST: '0.0.0.0', HOOK_AUTH_TOKEN: 'correct-horse-battery-staple' })).toEqual([]);
+    expect(await started({ HOST: '127.0.0.1' })).toEqual([]);
+  });
+
+  it('closes a TLS connection that sends no handshake within 10 s (Node would wait 120 s)', async () => {
+    const config = loadConfig({
+      LATTICE_BACKEND: 'emulator',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      TLS_CERT_FILE: join(FIXTURES, 'tls-cert.pem'),
+      TLS_KEY_FILE: join(FIXTURES, 'tls-key.pem'),
+    });
+    const server = await startServer(config, createLogger('silent'), {
+      controllers: [],
+      metrics: createHookMetrics({ processMetrics: false }),
+    });
+    try {
+      const started = Date.now();
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      await new Promise((resolve) => socket.on('close', resolve));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(9_000);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
   it('speaks HTTPS with TLS_CERT_FILE and TLS_KEY_FILE', async () => {
     const config = loadConfig({
       LATTICE_BACKEND: 'emulator',
