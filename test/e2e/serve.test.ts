@@ -11,29 +11,20 @@ import { createLogger } from '../../src/log';
 import type { HookController } from '../../src/controllers/types';
 import { createHookMetrics } from '../../src/server/metrics';
 import { startServer } from '../../src/server/serve';
-import { logSink, testApp } from '../support/app';
+import { gatewayClassDecorator, logSink, testApp } from '../support/app';
 import { CERT_ONE, CERT_TWO, KEY_ONE, KEY_TWO } from '../support/certificates';
 import { decoratorSyncBody, gatewayClass } from '../support/objects';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 
 function slowController(release: Promise<void>, started: () => void): HookController {
-  return {
-    wiring: {
-      kind: 'DecoratorController',
-      name: 'slow',
-      description: 'test',
-      resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }],
-      hooks: { customize: false, finalize: false },
+  return gatewayClassDecorator('slow', {
+    async sync() {
+      started();
+      await release;
+      return { labels: { done: 'yes' } };
     },
-    handlers: {
-      async sync() {
-        started();
-        await release;
-        return { labels: { done: 'yes' } };
-      },
-    },
-  };
+  });
 }
 
 /** A server whose one hook (`slow`) runs until `release()`; `started` resolves once it runs. */

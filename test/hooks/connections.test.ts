@@ -3,23 +3,14 @@ import type { HookController } from '../../src/controllers/types';
 import type { DecoratorHookRequest } from '../../src/metacontroller/types';
 import { canonicalJson } from '../../src/model/canonicalJson';
 import { nestedDeeperThan } from '../../src/server/errorHandling';
-import { testApp, type TestApp } from '../support/app';
+import { gatewayClassDecorator, testApp, type TestApp } from '../support/app';
 import { decoratorSyncBody, gatewayClass } from '../support/objects';
 
 const TOKEN = 'correct-horse-battery-staple';
 
 /** A decorator controller of GatewayClasses whose sync runs `sync`. */
 function controller(sync: (request: DecoratorHookRequest) => Promise<object> | object): HookController {
-  return {
-    wiring: {
-      kind: 'DecoratorController',
-      name: 'probe',
-      description: 'test',
-      resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }],
-      hooks: { customize: false, finalize: false },
-    },
-    handlers: { sync: (request: DecoratorHookRequest) => sync(request) as never },
-  };
+  return gatewayClassDecorator('probe', { sync: (request: DecoratorHookRequest) => sync(request) as never });
 }
 
 function post(url: string, body: string): string {

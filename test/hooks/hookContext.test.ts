@@ -11,7 +11,7 @@ import type { DecoratorHookRequest } from '../../src/metacontroller/types';
 import { createLogger } from '../../src/log';
 import { buildApp, type AppOptions } from '../../src/server/app';
 import { createHookMetrics } from '../../src/server/metrics';
-import { logSink } from '../support/app';
+import { gatewayClassDecorator, logSink } from '../support/app';
 import { decoratorSyncBody, gatewayClass } from '../support/objects';
 
 /** Clients that are never called: the tests only look at the wrappers built around them. */
@@ -32,21 +32,12 @@ const FAKE_AWS: NonNullable<AppOptions['aws']> = {
 };
 
 function controller(name: string, sync: (ctx: HookContext) => unknown): HookController {
-  return {
-    wiring: {
-      kind: 'DecoratorController',
-      name,
-      description: 'test',
-      resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }],
-      hooks: { customize: false, finalize: false },
+  return gatewayClassDecorator(name, {
+    sync(_request: DecoratorHookRequest, ctx: HookContext) {
+      sync(ctx);
+      return {};
     },
-    handlers: {
-      sync(_request: DecoratorHookRequest, ctx: HookContext) {
-        sync(ctx);
-        return {};
-      },
-    },
-  };
+  });
 }
 
 async function app(

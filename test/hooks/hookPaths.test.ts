@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { HookController } from '../../src/controllers/types';
 import type { HookName } from '../../src/metacontroller/types';
-import { testApp, type TestApp } from '../support/app';
+import { gatewayClassDecorator, testApp, type TestApp } from '../support/app';
 import { decoratorController, decoratorSyncBody, gatewayClass } from '../support/objects';
 
 const TOKEN = 'correct-horse-battery-staple';
@@ -9,15 +9,9 @@ const HOOKS: readonly HookName[] = ['sync', 'customize', 'finalize'];
 
 /** A controller with every hook, counting the calls that reach a handler. */
 function probeController(reached: string[]): HookController {
-  return {
-    wiring: {
-      kind: 'DecoratorController',
-      name: 'probe',
-      description: 'test',
-      resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }],
-      hooks: { customize: true, finalize: true },
-    },
-    handlers: {
+  return gatewayClassDecorator(
+    'probe',
+    {
       customize() {
         reached.push('customize');
         return { relatedResources: [] };
@@ -31,7 +25,8 @@ function probeController(reached: string[]): HookController {
         return { finalized: true };
       },
     },
-  };
+    { customize: true, finalize: true },
+  );
 }
 
 function bodyOf(hook: HookName): Record<string, unknown> {

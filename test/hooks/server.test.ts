@@ -1,26 +1,17 @@
 import { HookRequestError, RetryLaterError } from '../../src/errors';
 import type { HookController } from '../../src/controllers/types';
 import { createControllers } from '../../src/controllers/registry';
-import { testApp, type TestApp } from '../support/app';
+import { gatewayClassDecorator, testApp, type TestApp } from '../support/app';
 import { decoratorSyncBody, gateway, gatewayClass, route } from '../support/objects';
 
 const TOKEN = 'correct-horse-battery-staple';
 
 function throwingController(error: unknown): HookController {
-  return {
-    wiring: {
-      kind: 'DecoratorController',
-      name: 'boom',
-      description: 'test',
-      resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }],
-      hooks: { customize: false, finalize: false },
+  return gatewayClassDecorator('boom', {
+    sync() {
+      throw error;
     },
-    handlers: {
-      sync() {
-        throw error;
-      },
-    },
-  };
+  });
 }
 
 describe('hook server', () => {

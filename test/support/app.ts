@@ -48,3 +48,21 @@ export async function testApp(
   });
   return { app, config, logs: sink.lines, logger, readiness };
 }
+
+/** A decorator controller of GatewayClasses named `name`, with only `handlers` (a test's probe, a throwing or a slow hook). */
+export function gatewayClassDecorator(
+  name: string,
+  handlers: HookController['handlers'],
+  hooks = { customize: false, finalize: false },
+): HookController {
+  return {
+    wiring: {
+      kind: 'DecoratorController',
+      name,
+      description: 'test',
+      resources: [{ apiVersion: 'gateway.networking.k8s.io/v1', resource: 'gatewayclasses' }],
+      hooks,
+    },
+    handlers,
+  } as HookController;
+}
