@@ -107,7 +107,8 @@ export class RouteApplier {
     } catch (error) {
       if (error instanceof ServiceConflict) return result({ service: undefined, waits: [], conflict: error.message });
       if (error instanceof Unobserved) return result({ waits: [error.message] });
-      if (isServiceGone(error)) return result({ waits: [`the Lattice service is gone since this pass read it; read again next pass`] });
+      if (isServiceGone(error))
+        return result({ waits: [`the Lattice service is gone (deleted since it was read or created); read again next pass`] });
       return result({ error });
     }
     return result({ picture: this.#picture.observed });
@@ -202,13 +203,14 @@ export class RouteApplier {
 
   async #createService(service: ServiceModel): Promise<void> {
     this.#customDomain = service.customDomainName;
-    const made = await createService(this.#api, this.#owner, service, this.#deadService);
-    if (made.service) this.#known.service = made.service;
-    if (made.adopted !== undefined) throw new Unobserved(made.adopted);
-    if (made.service) this.#createdThisPass.add(made.service.id);
-    const arn = made.service?.arn;
-    if (arn) this.#targetGroups.unreadAnswers.add(arn, () => this.#api.getService(arn));
-    this.#picture.serviceCreated(made.service, service);
+    const { service: created, adopted } = await createService(this.#api, this.#owner, service, this.#deadService);
+    if (created) this.#known.service = created;
+    if (adopted !== undefined) throw new Unobserved(adopted);
+    if (created) {
+      this.#createdThisPass.add(created.id);
+      this.#targetGroups.unreadAnswers.add(created.arn, () => this.#api.getService(created.arn));
+    }
+    this.#picture.serviceCreated(created, service);
     this.#waits.push('the Lattice service is being created');
   }
 

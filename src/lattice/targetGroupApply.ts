@@ -159,7 +159,7 @@ export class TargetGroupApplier {
       );
       if (created.id && created.arn) {
         this.#known.set(tg.name, { id: created.id, arn: created.arn });
-        const arn = created.arn;
+        const { arn } = created;
         this.unreadAnswers.add(arn, () => this.#api.getTargetGroup(arn));
         const status = created.status ?? 'ACTIVE';
         this.#picture?.created({ arn: created.arn, id: created.id, name: tg.name, status, type: input.type, config: tg.config });

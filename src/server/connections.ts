@@ -8,7 +8,7 @@ import { ERROR_CODES, statusCodeOf, type ErrorCode } from '../errors';
  * other answer).
  */
 
-/** Headers arrive at once from any real client; Node also ends a request whose body is not in by then (see REQUEST_TIMEOUT_MS). */
+/** Headers arrive at once from any real client (the whole request has REQUEST_TIMEOUT_MS, in app.ts). */
 const HEADERS_TIMEOUT_MS = 10_000;
 /** How often Node looks for requests past those timeouts (its default, 30 s, let a request live 30 s longer). */
 const CONNECTIONS_CHECKING_INTERVAL_MS = 2_000;
