@@ -30,8 +30,8 @@ export interface HookContext {
   readonly aws: HookAws;
   /** Last passes of objects still converging, shared by the process's hooks (absent: every sync makes a full pass). */
   readonly converging?: ConvergingPasses;
-  /** Target groups whose tags showed them to be a route's, shared by the process's hooks (see routeTeardown). */
-  readonly ownedArns?: ExpiringSet;
+  /** What route teardowns saw and stays true (a group ours, a service gone), shared by the process's hooks (see routeTeardown). */
+  readonly teardownFacts?: ExpiringSet;
   /** Counters a controller reports besides the server's own (absent where a test builds the context). */
   readonly metrics?: ControllerMetrics;
 }

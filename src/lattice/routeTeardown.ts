@@ -32,12 +32,13 @@ export interface TeardownOptions {
   /** Finds unrecorded target groups by the route's tags in one call; absent, the VPC's groups are listed. */
   tagging?: TaggingApi;
   /**
-   * Target groups whose tags showed them to be the route's, remembered across its passes (key: the
-   * route's token owner and the ARN), so later passes spare that read. Sound for target groups
-   * only: their ARNs are never reused and nothing retags a group to another owner (a group's name
-   * hashes its route, and adopting a group takes that name).
+   * Facts that stay true once seen, remembered across a route's passes so later passes spare the
+   * read: a target group whose tags showed it to be the route's (key: the route's token owner and
+   * the ARN; sound for target groups only: nothing retags a group to another owner, as a group's
+   * name hashes its route and adopting a group takes that name), and a service found gone (key:
+   * `gone` and the ARN). Lattice never reuses an ARN.
    */
-  ownedArns?: ExpiringSet;
+  teardownFacts?: ExpiringSet;
 }
 
 /** Whether the target group at `arn` is the route's by its tags (false once Lattice no longer has it). */
@@ -46,18 +47,24 @@ async function ownsGroup(
   owner: RouteOwner,
   arn: string,
   ours: (tags: Readonly<Record<string, string>>) => boolean,
-  ownedArns: ExpiringSet | undefined,
+  teardownFacts: ExpiringSet | undefined,
 ): Promise<boolean> {
   const key = `${owner.tokenOwner} ${arn}`;
-  if (ownedArns?.has(key, Date.now())) return true;
+  if (teardownFacts?.has(key, Date.now())) return true;
   const tags = await api.tagsIfPresent(arn);
   if (tags === undefined || !ours(tags)) return false;
-  ownedArns?.add(key, Date.now());
+  teardownFacts?.add(key, Date.now());
   return true;
 }
 
-async function findService(api: LatticeApi, serviceArn: string | undefined, serviceName: string | undefined) {
-  if (serviceArn) return orUndefinedIfNotFound(api.getService(serviceArn));
+async function findService(api: LatticeApi, serviceArn: string | undefined, serviceName: string | undefined, facts?: ExpiringSet) {
+  if (serviceArn) {
+    const goneKey = `gone ${serviceArn}`;
+    if (facts?.has(goneKey, Date.now())) return undefined;
+    const service = await orUndefinedIfNotFound(api.getService(serviceArn));
+    if (!service) facts?.add(goneKey, Date.now());
+    return service;
+  }
   if (!serviceName) return undefined;
   // No ARN recorded (a crash before the first answer): look the deterministic name up once.
   const summary = (await api.listServices()).find((s) => s.name === serviceName);
@@ -78,7 +85,7 @@ export async function teardownRoute(
 ): Promise<TeardownResult> {
   const waits: string[] = [];
   const targetGroups = new Set(known.targetGroupArns);
-  const service = await findService(api, known.serviceArn, known.serviceName);
+  const service = await findService(api, known.serviceArn, known.serviceName, options.teardownFacts);
   // Being deleted already: nothing to do but wait (and no need to read its tags on every pass).
   if (service?.arn && service.status === 'DELETE_IN_PROGRESS') {
     return {
@@ -139,7 +146,7 @@ async function teardownTargetGroups(
       const sameKind = (tags: Readonly<Record<string, string>>) =>
         owner.ownsTargetGroup(tags) && (tags[TAG.routeType] ?? owner.routeType) === owner.routeType;
       // No remembered verdicts here: they were made with the laxer test of recorded groups.
-      remaining.push(...(await retireOurs(api, owner, sameKind, unrecorded, waits, { ...options, ownedArns: undefined })));
+      remaining.push(...(await retireOurs(api, owner, sameKind, unrecorded, waits, { ...options, teardownFacts: undefined })));
     } catch (error) {
       // A policy without ListTargetGroups must not hold the route's deletion forever.
       if (!isAccessDenied(error)) throw error;
@@ -167,7 +174,7 @@ async function retireOurs(
 ): Promise<string[]> {
   const remaining: string[] = [];
   for (const arn of arns) {
-    if (!(await ownsGroup(api, owner, arn, ours, options.ownedArns))) continue;
+    if (!(await ownsGroup(api, owner, arn, ours, options.teardownFacts))) continue;
     const outcome = await retireTargetGroup(api, arn, options.lambda);
     if (!outcome.gone) {
       remaining.push(arn);

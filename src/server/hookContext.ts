@@ -30,7 +30,7 @@ export interface HookContextOptions {
   aws: AwsAccess | undefined;
   metrics?: ControllerMetrics;
   converging?: ConvergingPasses;
-  ownedArns?: ExpiringSet;
+  teardownFacts?: ExpiringSet;
   /** Process-wide; absent, each invocation judges the tagging API afresh. */
   taggingAvailability?: TaggingAvailability;
 }
@@ -40,7 +40,7 @@ export interface HookContextOptions {
  * so a hook that never needs AWS costs nothing and works on a server without AWS clients.
  */
 export function createHookContext(options: HookContextOptions): HookContext {
-  const { config, log, now, deadline, session, aws, metrics, converging, ownedArns, taggingAvailability } = options;
+  const { config, log, now, deadline, session, aws, metrics, converging, teardownFacts, taggingAvailability } = options;
   let hookAws: HookAws | undefined;
   return {
     config,
@@ -49,7 +49,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
     deadline,
     ...(metrics ? { metrics } : {}),
     ...(converging ? { converging } : {}),
-    ...(ownedArns ? { ownedArns } : {}),
+    ...(teardownFacts ? { teardownFacts } : {}),
     get aws(): HookAws {
       if (!aws) throw new LatticeGwError('LGW_AWS_UNAVAILABLE', 'this server runs without AWS clients');
       hookAws ??= {

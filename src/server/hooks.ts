@@ -16,9 +16,9 @@ import { createHookContext, type AwsAccess } from './hookContext';
 import { hookRouteOf, type HookRouteConfig } from './hookRoute';
 import { outcomeOf, type HookMetrics } from './metrics';
 
-/** How long an "ours" verdict of a teardown is remembered, and how many at most (see routeTeardown). */
-const OWNED_ARNS_TTL_MS = 15 * 60_000;
-const OWNED_ARNS_MAX = 100_000;
+/** How long a fact a teardown saw (a group ours, a service gone) is remembered, and how many at most (see routeTeardown). */
+const TEARDOWN_FACTS_TTL_MS = 15 * 60_000;
+const TEARDOWN_FACTS_MAX = 100_000;
 
 export interface HooksOptions {
   config: Config;
@@ -49,7 +49,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
 
   const converging = config.pendingRecheckMs > 0 ? new ConvergingPasses(config.pendingRecheckMs) : undefined;
   // A route's teardown takes a few passes over seconds to minutes: its verdicts outlive it a little.
-  const ownedArns = new ExpiringSet(OWNED_ARNS_TTL_MS, OWNED_ARNS_MAX);
+  const teardownFacts = new ExpiringSet(TEARDOWN_FACTS_TTL_MS, TEARDOWN_FACTS_MAX);
   const taggingAvailability = new TaggingAvailability();
 
   if (config.hookAuthToken !== undefined) hooks.addHook('onRequest', requireBearerToken(config.hookAuthToken));
@@ -109,7 +109,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
           session,
           aws,
           metrics,
-          ownedArns,
+          teardownFacts,
           taggingAvailability,
           ...(converging ? { converging } : {}),
         });

@@ -159,6 +159,8 @@ describe('fleet scale: AWS calls per change do not grow with the fleet (driver +
       // The service's tags in each pass until it is deleted (2), each target group's once (2), not in each of their 3 passes.
       expect(calls.ListTagsForResource).toBe(4);
       expect([calls.ListListeners, calls.ListRules, calls.GetRule]).toEqual([undefined, undefined, undefined]);
+      // The service is read by each pass until one finds it gone (associations, service, gone), not after.
+      expect(calls.GetService).toBe(3);
       expect([calls.DeleteService, calls.DeleteTargetGroup]).toEqual([1, 2]);
       expect(counts(await h.admin.state())).toMatchObject({ services: 2, targetGroups: 4 });
     }, 120_000);

@@ -54,7 +54,7 @@ export async function tearDown(
       lambda: ctx.aws.lambda,
       // The orphan collector removes what the tagging API's lagging index misses; without it, list.
       ...(ctx.aws.tagging && ctx.config.orphanSweepSeconds > 0 ? { tagging: ctx.aws.tagging } : {}),
-      ...(ctx.ownedArns ? { ownedArns: ctx.ownedArns } : {}),
+      ...(ctx.teardownFacts ? { teardownFacts: ctx.teardownFacts } : {}),
     },
   );
   if (result.searchSkipped)

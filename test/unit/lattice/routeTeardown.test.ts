@@ -157,19 +157,21 @@ describe('teardownRoute: target groups no pass recorded', () => {
       { id: 'tg-ours', name: 'k8s-shop-apps-web-80-aaa', tags: tagsOf('apps', 'http') },
       { id: 'tg-grpc', name: 'k8s-shop-apps-web-80-ccc', tags: tagsOf('apps', 'grpc') },
     ]);
-    const ownedArns = new ExpiringSet(60_000, 100);
+    const teardownFacts = new ExpiringSet(60_000, 100);
     const known = { serviceArn: undefined, serviceName: 'shop-apps', targetGroupArns: [arn('tg-ours')] };
-    expect(await teardownRoute(api, owner, known, { ownedArns })).toMatchObject({ done: false, targetGroupArns: [arn('tg-ours')] });
+    expect(await teardownRoute(api, owner, known, { teardownFacts })).toMatchObject({ done: false, targetGroupArns: [arn('tg-ours')] });
     expect(tagReads.splice(0)).toEqual(['tg-ours']);
     // The gRPC route of the same name shares the prefix; a verdict remembered for it under this
     // route's key must not let the search take it.
-    ownedArns.add(`${owner.tokenOwner} ${arn('tg-grpc')}`, Date.now());
-    expect(await teardownRoute(api, owner, { ...known, targetGroupArns: [arn('tg-ours')] }, { ownedArns })).toMatchObject({ done: true });
+    teardownFacts.add(`${owner.tokenOwner} ${arn('tg-grpc')}`, Date.now());
+    expect(await teardownRoute(api, owner, { ...known, targetGroupArns: [arn('tg-ours')] }, { teardownFacts })).toMatchObject({
+      done: true,
+    });
     expect(tagReads.splice(0)).toEqual(['tg-grpc']);
     expect(deleted).toEqual(['tg-ours']);
     // Another route (another token owner) reads for itself.
     const other: RouteOwner = { ...owner, tokenOwner: 'me/HTTPRoute/other-uid' };
-    await teardownRoute(api, other, { ...known, targetGroupArns: [arn('tg-ours')] }, { ownedArns });
+    await teardownRoute(api, other, { ...known, targetGroupArns: [arn('tg-ours')] }, { teardownFacts });
     expect(tagReads).toContain('tg-ours');
   });
 
@@ -185,13 +187,32 @@ describe('teardownRoute: target groups no pass recorded', () => {
       deleteService: async (arn: string) => deletes.push(arn),
       listTargetGroups: async () => [],
     } as unknown as LatticeApi;
-    const ownedArns = new ExpiringSet(60_000, 100);
+    const teardownFacts = new ExpiringSet(60_000, 100);
     const known = { serviceArn, serviceName: undefined, targetGroupArns: [] };
-    await teardownRoute(api, owner, known, { ownedArns });
+    await teardownRoute(api, owner, known, { teardownFacts });
     expect(deletes).toEqual(['assoc-1']);
     // The next leader of the route's hostname group takes the service over (sharedService retags it).
     serviceTags = { ...serviceTags, [TAG.routeName]: 'next' };
-    expect(await teardownRoute(api, owner, known, { ownedArns })).toMatchObject({ done: true });
+    expect(await teardownRoute(api, owner, known, { teardownFacts })).toMatchObject({ done: true });
     expect(deletes).toEqual(['assoc-1']);
+  });
+  it('remembers a service found gone: the later passes of the teardown do not read it again', async () => {
+    const serviceArn = 'arn:aws:vpc-lattice:us-west-2:123456789012:service/svc-gone';
+    const reads: string[] = [];
+    const api = {
+      getService: async (arn: string) => {
+        reads.push(arn);
+        throw Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });
+      },
+      listTargetGroups: async () => [],
+    } as unknown as LatticeApi;
+    const teardownFacts = new ExpiringSet(60_000, 100);
+    const known = { serviceArn, serviceName: undefined, targetGroupArns: [] };
+    expect(await teardownRoute(api, owner, known, { teardownFacts })).toMatchObject({ done: true });
+    expect(await teardownRoute(api, owner, known, { teardownFacts })).toMatchObject({ done: true });
+    expect(reads).toEqual([serviceArn]);
+    // Without the facts, each pass reads it.
+    await teardownRoute(api, owner, known);
+    expect(reads).toEqual([serviceArn, serviceArn]);
   });
 });
