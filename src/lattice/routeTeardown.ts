@@ -57,12 +57,12 @@ async function ownsGroup(
   return true;
 }
 
-async function findService(api: LatticeApi, serviceArn: string | undefined, serviceName: string | undefined, facts?: ExpiringSet) {
+async function findService(api: LatticeApi, serviceArn: string | undefined, serviceName: string | undefined, teardownFacts?: ExpiringSet) {
   if (serviceArn) {
     const goneKey = `gone ${serviceArn}`;
-    if (facts?.has(goneKey, Date.now())) return undefined;
+    if (teardownFacts?.has(goneKey, Date.now())) return undefined;
     const service = await orUndefinedIfNotFound(api.getService(serviceArn));
-    if (!service) facts?.add(goneKey, Date.now());
+    if (!service) teardownFacts?.add(goneKey, Date.now());
     return service;
   }
   if (!serviceName) return undefined;

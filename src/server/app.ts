@@ -7,7 +7,6 @@ import type { HookController } from '../controllers/types';
 import { CallBudget } from '../lattice/callBudget';
 import { answerClientError, HTTP_SERVER_OPTIONS, httpsServerOptions } from './connections';
 import { answerError, errorHandlingPlugin } from './errorHandling';
-import { sendError } from './errorReply';
 import { HOOKS_PREFIX } from './hookRoute';
 import type { AwsAccess } from './hookContext';
 import { hooksPlugin } from './hooks';
@@ -73,7 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: REQUEST_TIMEOUT_MS,
     clientErrorHandler: answerClientError,
     forceCloseConnections: 'idle',
-    // Answered below, with our error body and Retry-After.
+    // The hook routes answer 429 with Retry-After instead (see hooksPlugin); Fastify still closes each connection.
     return503OnClosing: false,
     ...(options.https ? { https: httpsServerOptions(options.https) } : { http: HTTP_SERVER_OPTIONS }),
   }) as unknown as FastifyInstance;
@@ -92,16 +91,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply, payload) => {
     if (!readiness.ready || (reply.statusCode >= 400 && !request.raw.complete)) reply.header('connection', 'close');
     return payload;
-  });
-  // A request that still arrives on a kept-alive connection once the server is closing is sent
-  // elsewhere: 429 with Retry-After re-queues it without an error event (a 503 would be one).
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!closing) return undefined;
-    return sendError(reply.header('retry-after', '1').header('connection', 'close'), 'LGW_HOOK_RETRY_LATER', 'the server is shutting down');
   });
 
   await app.register(errorHandlingPlugin);

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ERROR_CODES, statusCodeOf, type ErrorCode } from '../errors';
+import type { ErrorBody } from './errorReply';
 
 /**
  * What the server allows a connection before any route sees a request: how long its parts may
@@ -41,7 +42,8 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const code = clientErrorCode(error);
   const status = statusCodeOf(code);
-  const body = JSON.stringify({ code, message: ERROR_CODES[code].description, path: '' });
+  const answer: ErrorBody = { code, message: ERROR_CODES[code].description, path: '' };
+  const body = JSON.stringify(answer);
   if (socket.writable)
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

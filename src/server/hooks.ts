@@ -71,12 +71,15 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
 
   // A hook whose caller hung up keeps running (its AWS calls are under way), but its connection
   // is gone, so the HTTP server would call itself drained: close() waits for the hooks themselves.
-  // A request whose handler had not started when its connection went (its hooks still pending)
-  // starts none once the server has closed: no AWS work after close() resolved.
+  // Once the server is closing, a request starts no hook (one arriving on a kept-alive connection,
+  // or one whose body was still arriving): 429 with Retry-After re-queues it without an error
+  // event (a 503 would be one), and no AWS work follows close().
   const running = new Set<Promise<unknown>>();
-  let closed = false;
+  let closing = false;
+  hooks.addHook('preClose', async () => {
+    closing = true;
+  });
   hooks.addHook('onClose', async () => {
-    closed = true;
     await Promise.allSettled(running);
   });
 
@@ -118,7 +121,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
         return response;
       };
       hooks.post(`/${controller.wiring.name}/${hook}`, { config: routeConfig }, async (request: FastifyRequest) => {
-        if (closed) throw new RetryLaterError('the hook server is shutting down', 1);
+        if (closing) throw new RetryLaterError('the server is shutting down', 1);
         const work = run(request);
         running.add(work);
         try {

@@ -56,6 +56,16 @@ async function callsAfterFirstPass(h: Harness, route: KubeObject, afterCreates?:
   return (await h.admin.calls()).byOperation;
 }
 
+/**
+ * A world whose hook server's clock jumps 20 minutes ahead on `later()`, as a route's next pass
+ * comes in a fleet waiting on the API rate; Lattice (the emulator) keeps real time.
+ */
+async function slowFleetWorld(transitionMs: number): Promise<{ h: Harness; later: () => void }> {
+  let skewMs = 0;
+  const h = await world({ DRIFT_CHECK_SECONDS: '86400' }, { transitionMs, now: () => new Date(Date.now() + skewMs) });
+  return { h, later: () => (skewMs = 20 * 60_000) };
+}
+
 async function metricLines(h: Harness, name: string): Promise<string[]> {
   const text = await (await fetch(`${h.server.url}/metrics`)).text();
   return text.split('\n').filter((line) => line.startsWith(name));
@@ -98,14 +108,12 @@ describe('passes after the first of a new route', () => {
   }, 60_000);
 
   it('start from the picture also when they come many minutes later, as in a fleet waiting on the API rate', async () => {
-    let skewMs = 0;
     // Lattice is ACTIVE before the next pass (20 ms): the pass after the creates registers the
     // targets and associates, the one after it finds nothing left and observes in full.
-    h = await world({ DRIFT_CHECK_SECONDS: '86400' }, { transitionMs: 20, now: () => new Date(Date.now() + skewMs) });
-    const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC), async () => {
-      // The route's next pass comes 20 minutes after the full observation of its first.
-      skewMs = 20 * 60_000;
-    });
+    const slow = await slowFleetWorld(20);
+    h = slow.h;
+    // The route's next pass comes 20 minutes after the full observation of its first.
+    const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC), async () => slow.later());
     expect(FULL_OBSERVATION.map((operation) => calls[operation])).toEqual([1, 1, 3, 2, 1]);
     expect(calls.RegisterTargets).toBe(2);
     // Created more than a minute before, the service and groups are taken as ACTIVE: only the full
@@ -118,12 +126,10 @@ describe('passes after the first of a new route', () => {
   }, 60_000);
 
   it('wait, without a failed hook, when what a picture took as created is still being created', async () => {
-    let skewMs = 0;
-    // Lattice takes 2 s to create, but the next pass comes "20 minutes" later (a skewed clock).
-    h = await world({ DRIFT_CHECK_SECONDS: '86400' }, { transitionMs: 2000, now: () => new Date(Date.now() + skewMs) });
-    const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC), async () => {
-      skewMs = 20 * 60_000;
-    });
+    // Lattice takes 2 s to create, but the next pass comes "20 minutes" later.
+    const slow = await slowFleetWorld(2000);
+    h = slow.h;
+    const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC), async () => slow.later());
     expect(h.driver.calls.filter((c) => c.statusCode >= 500)).toEqual([]);
     // Lattice refused the targets while the groups were being created; a full observation followed.
     expect((await h.admin.calls()).errors?.ConflictException).toBeGreaterThanOrEqual(1);
@@ -133,13 +139,13 @@ describe('passes after the first of a new route', () => {
   }, 60_000);
 
   it('wait, without a failed hook, when the service a picture took as created was deleted by hand', async () => {
-    let skewMs = 0;
-    h = await world({ DRIFT_CHECK_SECONDS: '86400' }, { transitionMs: 20, now: () => new Date(Date.now() + skewMs) });
+    const slow = await slowFleetWorld(20);
+    h = slow.h;
     const first = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC), async () => {
       const serviceArn = h.cluster.mustGet(routeRef).metadata.annotations?.[SERVICE_ARN_ANNOTATION] ?? '';
       await new Promise((resolve) => setTimeout(resolve, 50));
       await h.lattice.send(new DeleteServiceCommand({ serviceIdentifier: serviceArn }));
-      skewMs = 20 * 60_000;
+      slow.later();
     });
     expect(h.driver.calls.filter((c) => c.statusCode >= 500)).toEqual([]);
     // The association found the service gone; a full observation created it again (its token

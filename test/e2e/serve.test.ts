@@ -27,17 +27,22 @@ function slowController(release: Promise<void>, started: () => void): HookContro
   });
 }
 
+/** A server of `controllers` (none by default) on a free loopback port, the emulator backend's configuration with `env` over it. */
+async function serverWith(env: Record<string, string> = {}, controllers: HookController[] = [], logger = createLogger('silent')) {
+  const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  return startServer(config, logger, { controllers, metrics: createHookMetrics({ processMetrics: false }) });
+}
+
+/** TLS_CERT_FILE and TLS_KEY_FILE of the test certificate. */
+const TLS_FILES = { TLS_CERT_FILE: join(FIXTURES, 'tls-cert.pem'), TLS_KEY_FILE: join(FIXTURES, 'tls-key.pem') };
+
 /** A server whose one hook (`slow`) runs until `release()`; `started` resolves once it runs. */
 async function slowServer() {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   let markStarted!: () => void;
   const started = new Promise<void>((resolve) => (markStarted = resolve));
-  const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-  const server = await startServer(config, createLogger('silent'), {
-    controllers: [slowController(released, markStarted)],
-    metrics: createHookMetrics({ processMetrics: false }),
-  });
+  const server = await serverWith({}, [slowController(released, markStarted)]);
   return { server, release, started };
 }
 
@@ -127,11 +132,7 @@ describe('serving', () => {
   });
 
   it('answers a path that names no route before reading its body (no caller can make it buffer bodies nobody wants)', async () => {
-    const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    const server = await startServer(config, createLogger('silent'), {
-      controllers: [],
-      metrics: createHookMetrics({ processMetrics: false }),
-    });
+    const server = await serverWith();
     const { port } = new URL(server.url);
     for (const path of ['/nope', '/healthz', '/hooks%2Fgatewayclass%2Fsync', '/hooksx']) {
       const socket = connect(Number(port), '127.0.0.1');
@@ -154,11 +155,7 @@ describe('serving', () => {
   it('warns at start when it listens beyond loopback without HOOK_AUTH_TOKEN, and only then', async () => {
     const started = async (env: Record<string, string>) => {
       const sink = logSink();
-      const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', LOG_LEVEL: 'info', ...env });
-      const server = await startServer(config, createLogger('info', sink.stream), {
-        controllers: [],
-        metrics: createHookMetrics({ processMetrics: false }),
-      });
+      const server = await serverWith(env, [], createLogger('info', sink.stream));
       await server.close();
       return sink.lines.filter((l) => l.level === 'warn').map((l) => String(l.msg));
     };
@@ -170,18 +167,7 @@ describe('serving', () => {
   });
 
   it('closes a TLS connection that sends no handshake within 10 s (Node would wait 120 s)', async () => {
-    const config = loadConfig({
-      LATTICE_BACKEND: 'emulator',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      TLS_CERT_FILE: join(FIXTURES, 'tls-cert.pem'),
-      TLS_KEY_FILE: join(FIXTURES, 'tls-key.pem'),
-    });
-    const server = await startServer(config, createLogger('silent'), {
-      controllers: [],
-      metrics: createHookMetrics({ processMetrics: false }),
-    });
+    const server = await serverWith(TLS_FILES);
     try {
       const started = Date.now();
       const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
@@ -195,17 +181,7 @@ describe('serving', () => {
   }, 30_000);
 
   it('speaks HTTPS with TLS_CERT_FILE and TLS_KEY_FILE', async () => {
-    const config = loadConfig({
-      LATTICE_BACKEND: 'emulator',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      TLS_CERT_FILE: join(FIXTURES, 'tls-cert.pem'),
-      TLS_KEY_FILE: join(FIXTURES, 'tls-key.pem'),
-    });
-    const server = await startServer(config, createLogger('silent'), {
-      controllers: [],
-      metrics: createHookMetrics({ processMetrics: false }),
-    });
+    const server = await serverWith(TLS_FILES);
     const agent = new Agent({ connect: { ca: readFileSync(join(FIXTURES, 'tls-cert.pem')) } });
     try {
       expect(server.url.startsWith('https://')).toBe(true);
@@ -226,18 +202,8 @@ describe('serving', () => {
       writeFileSync(files.key, key);
     };
     install(CERT_ONE, KEY_ONE);
-    const config = loadConfig({
-      LATTICE_BACKEND: 'emulator',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      TLS_CERT_FILE: files.cert,
-      TLS_KEY_FILE: files.key,
-    });
     const sink = logSink();
-    const server = await startServer(config, createLogger('info', sink.stream), {
-      controllers: [],
-      metrics: createHookMetrics({ processMetrics: false }),
-    });
+    const server = await serverWith({ TLS_CERT_FILE: files.cert, TLS_KEY_FILE: files.key }, [], createLogger('info', sink.stream));
     const port = Number(new URL(server.url).port);
     const served = () =>
       new Promise<string>((resolve, reject) => {
@@ -271,11 +237,7 @@ describe('serving', () => {
   });
 
   it('keeps idle connections longer than Metacontroller does (90 s)', async () => {
-    const config = loadConfig({ LATTICE_BACKEND: 'emulator', PORT: '0', HOST: '127.0.0.1' });
-    const server = await startServer(config, createLogger('silent'), {
-      controllers: [],
-      metrics: createHookMetrics({ processMetrics: false }),
-    });
+    const server = await serverWith();
     try {
       expect(server.app.server.keepAliveTimeout).toBeGreaterThan(90_000);
     } finally {
