@@ -26,6 +26,17 @@ export class AdminApi {
   constructor(private readonly endpoint: string) {}
 
   async request(method: string, path: string, body?: unknown): Promise<AdminResponse> {
+    try {
+      return await this.#send(method, path, body);
+    } catch (error) {
+      // A kept-alive connection the emulator closed while idle can be picked for the next call
+      // before its close is seen (after a long benchmark phase, say): a read is sent again, once.
+      if (method !== 'GET' || (error as Error | undefined)?.name !== 'TypeError') throw error; // fetch's network failure
+      return this.#send(method, path, body);
+    }
+  }
+
+  async #send(method: string, path: string, body?: unknown): Promise<AdminResponse> {
     const response = await fetch(`${this.endpoint}/_emulator/${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },

