@@ -172,11 +172,13 @@ export class TargetGroupApplier {
       const listed =
         tg.type === 'LAMBDA' ? await this.#api.listTargetGroups(undefined, 'LAMBDA') : await this.#api.listTargetGroups(this.#owner.vpcId);
       const found = listed.find((g) => g.name === tg.name);
-      // Not listed where we look (being deleted, or in another VPC): the next pass looks again.
-      if (!found?.arn || !found.id)
+      if (!found?.arn || !found.id) {
+        await this.#refuseIfInAnotherVpc(tg, error);
+        // Listed nowhere yet (a create answered moments ago): the next pass looks again.
         throw new Unobserved(
           `target group name ${tg.name} is taken by a group not listed yet (${awsErrorMessage(error)}); read again next pass`,
         );
+      }
       const tags = await this.#api.tagsIfPresent(found.arn);
       if (tags === undefined) throw disappeared(tg.name);
       const ownership = ownershipOf(tags, this.#owner.managedBy);
@@ -186,6 +188,23 @@ export class TargetGroupApplier {
       }
       this.#known.set(tg.name, { id: found.id, arn: found.arn });
     }
+  }
+
+  /**
+   * A name is unique in the account, not in a VPC: a group of this name in another VPC (left by
+   * this cluster before it moved VPC, or another cluster's of the same name) would never be listed
+   * in ours, and the route would wait for it forever. It cannot be adopted: its targets are
+   * addresses of another VPC.
+   */
+  async #refuseIfInAnotherVpc(tg: TargetGroupModel, conflict: unknown): Promise<void> {
+    if (tg.type === 'LAMBDA') return;
+    const elsewhere = (await this.#api.listTargetGroups()).find((g) => g.name === tg.name && g.vpcIdentifier !== this.#owner.vpcId);
+    if (elsewhere === undefined) return;
+    throw new LatticeRefusal(
+      'TargetGroupNameTaken',
+      `target group name ${tg.name} is taken by ${elsewhere.id} in VPC ${elsewhere.vpcIdentifier}, not this cluster's VPC ${this.#owner.vpcId}: delete that group, or give this cluster another CLUSTER_NAME`,
+      conflict,
+    );
   }
 
   /** Deregisters, waits for draining to end (across syncs), then deletes a target group of ours. */

@@ -16,7 +16,7 @@ const conflict = Object.assign(new Error('A target group with that name already 
 describe('adopting a target group that already exists under its deterministic name', () => {
   function applier(
     model: TargetGroupModel,
-    listed: Record<string, { name: string; id: string; arn: string }[]>,
+    listed: Record<string, { name: string; id: string; arn: string; vpcIdentifier?: string }[]>,
     tags: Record<string, string> | (() => Promise<Record<string, string>>),
   ) {
     const lists: unknown[][] = [];
@@ -24,7 +24,7 @@ describe('adopting a target group that already exists under its deterministic na
       createTargetGroup: async () => Promise.reject(conflict),
       listTargetGroups: async (...args: unknown[]) => {
         lists.push(args);
-        return listed[String(args[1] ?? args[0])] ?? [];
+        return listed[String(args[1] ?? args[0] ?? 'account')] ?? [];
       },
       listTags: async () => (typeof tags === 'function' ? tags() : tags),
       // The real method, over the listTags above.
@@ -78,8 +78,11 @@ describe('adopting a target group that already exists under its deterministic na
   });
 
   it('waits for the next pass when the name is taken by a group it cannot list yet, or that is deleted once listed', async () => {
-    const unlisted = await applier(ip, {}, {}).applier.apply([{ kind: 'createTargetGroup', targetGroup: ip }]);
+    const unlistedCase = applier(ip, {}, {});
+    const unlisted = await unlistedCase.applier.apply([{ kind: 'createTargetGroup', targetGroup: ip }]);
     expect(unlisted.error).toBeUndefined();
+    // Looked for in the VPC, then in the whole account.
+    expect(unlistedCase.lists).toEqual([['vpc-a'], []]);
     expect(unlisted.waits).toEqual([
       `target group name ${ip.name} is taken by a group not listed yet (ConflictException: ${conflict.message}); read again next pass`,
     ]);
@@ -89,6 +92,42 @@ describe('adopting a target group that already exists under its deterministic na
     const vanished = await vanishing.applier.apply([{ kind: 'createTargetGroup', targetGroup: ip }]);
     expect(vanished.error).toBeUndefined();
     expect(vanished.waits).toEqual([`target group ${ip.name} disappeared during this pass; read again next pass`]);
+  });
+});
+
+describe('a target group name taken in another VPC of the account', () => {
+  it('refuses, naming the group and its VPC, instead of waiting forever for it to be listed in ours', async () => {
+    const model: TargetGroupModel = {
+      key: 'apps/web:80',
+      name: 'k8s-shop-apps-web-80-abc',
+      config: { port: 80, protocol: 'HTTP' },
+      tags: {},
+      targets: [],
+    };
+    const lists: unknown[][] = [];
+    const api = {
+      createTargetGroup: async () => Promise.reject(conflict),
+      listTargetGroups: async (...args: unknown[]) => {
+        lists.push(args);
+        // The account's groups: one of another name in our VPC, ours by name in vpc-old.
+        const all = [
+          { name: 'k8s-other-apps-api-80-def', id: 'tg-other', arn: 'arn:tg/tg-other', vpcIdentifier: 'vpc-a' },
+          { name: model.name, id: 'tg-old', arn: 'arn:tg/tg-old', vpcIdentifier: 'vpc-old' },
+        ];
+        return args[0] === undefined ? all : all.filter((g) => g.vpcIdentifier === args[0]);
+      },
+    } as unknown as LatticeApi;
+    const outcome = await new TargetGroupApplier(api, owner, [], [model], new Set()).apply([
+      { kind: 'createTargetGroup', targetGroup: model },
+    ]);
+    expect(outcome.error).toBeInstanceOf(LatticeRefusal);
+    expect(outcome.error).toMatchObject({
+      code: 'TargetGroupNameTaken',
+      message: `target group name ${model.name} is taken by tg-old in VPC vpc-old, not this cluster's VPC vpc-a: delete that group, or give this cluster another CLUSTER_NAME`,
+      cause: conflict,
+    });
+    expect(isUserActionable(outcome.error)).toBe(true);
+    expect(lists).toEqual([['vpc-a'], []]);
   });
 });
 
