@@ -174,7 +174,7 @@ export class TargetGroupApplier {
       const found = listed.find((g) => g.name === tg.name);
       if (!found?.arn || !found.id) {
         await this.#refuseIfInAnotherVpc(tg, error);
-        // Listed nowhere yet (a create answered moments ago): the next pass looks again.
+        // Listed nowhere yet (a create answered moments ago, or a group deleted since): the next pass looks again.
         throw new Unobserved(
           `target group name ${tg.name} is taken by a group not listed yet (${awsErrorMessage(error)}); read again next pass`,
         );
@@ -191,18 +191,19 @@ export class TargetGroupApplier {
   }
 
   /**
-   * A name is unique in the account, not in a VPC: a group of this name in another VPC (left by
-   * this cluster before it moved VPC, or another cluster's of the same name) would never be listed
-   * in ours, and the route would wait for it forever. It cannot be adopted: its targets are
-   * addresses of another VPC.
+   * A name is unique in the account, not in a VPC. Our names hash the ManagedBy value, which names
+   * the VPC, so a group of this name outside our VPC was made by hand (or copied): it would never
+   * be listed in ours, and the route would wait for it forever. It cannot be adopted either: its
+   * targets are addresses of another VPC, or it is a Lambda group.
    */
   async #refuseIfInAnotherVpc(tg: TargetGroupModel, conflict: unknown): Promise<void> {
     if (tg.type === 'LAMBDA') return;
     const elsewhere = (await this.#api.listTargetGroups()).find((g) => g.name === tg.name && g.vpcIdentifier !== this.#owner.vpcId);
     if (elsewhere === undefined) return;
+    const where = elsewhere.vpcIdentifier ? `in VPC ${elsewhere.vpcIdentifier}` : `of type ${elsewhere.type ?? 'unknown'}, in no VPC`;
     throw new LatticeRefusal(
       'TargetGroupNameTaken',
-      `target group name ${tg.name} is taken by ${elsewhere.id} in VPC ${elsewhere.vpcIdentifier}, not this cluster's VPC ${this.#owner.vpcId}: delete that group, or give this cluster another CLUSTER_NAME`,
+      `target group name ${tg.name} is taken by ${elsewhere.id} ${where}, not in this cluster's VPC ${this.#owner.vpcId}: this controller did not make it; delete or rename that group`,
       conflict,
     );
   }

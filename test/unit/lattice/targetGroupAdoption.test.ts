@@ -123,7 +123,7 @@ describe('a target group name taken in another VPC of the account', () => {
     expect(outcome.error).toBeInstanceOf(LatticeRefusal);
     expect(outcome.error).toMatchObject({
       code: 'TargetGroupNameTaken',
-      message: `target group name ${model.name} is taken by tg-old in VPC vpc-old, not this cluster's VPC vpc-a: delete that group, or give this cluster another CLUSTER_NAME`,
+      message: `target group name ${model.name} is taken by tg-old in VPC vpc-old, not in this cluster's VPC vpc-a: this controller did not make it; delete or rename that group`,
       cause: conflict,
     });
     expect(isUserActionable(outcome.error)).toBe(true);
