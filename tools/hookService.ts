@@ -1,6 +1,7 @@
 import { DEFAULT_PENDING_RECHECK_MS, loadConfig, type Config } from '../src/config';
 import { createControllers } from '../src/controllers/registry';
 import { startLatticeBackend, type LatticeBackend } from '../src/lattice/backend';
+import type { CallBudget } from '../src/lattice/callBudget';
 import { createLogger } from '../src/log';
 import { createHookMetrics } from '../src/server/metrics';
 import { startServer, type RunningServer } from '../src/server/serve';
@@ -32,6 +33,8 @@ export async function startHookService(
   logStream?: Parameters<typeof createLogger>[1],
   /** The server's clock (tests move it). */
   now?: () => Date,
+  /** The server's AWS call budget (tests make it busy). */
+  budget?: CallBudget,
 ): Promise<HookService> {
   const config = loadConfig({ LATTICE_BACKEND: 'emulator', ...env });
   const log = createLogger(config.logLevel, logStream);
@@ -42,6 +45,7 @@ export async function startHookService(
       metrics: createHookMetrics({ processMetrics: false }),
       aws: backend,
       ...(now ? { now } : {}),
+      ...(budget ? { budget } : {}),
     });
     return {
       config,

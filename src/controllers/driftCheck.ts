@@ -3,7 +3,7 @@ import { MANAGED_LABEL, VERIFIED_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../ga
 import type { DecoratorHookResponse, KubeObject, MetadataPatch } from '../metacontroller/types';
 import { canonicalJson } from '../model/canonicalJson';
 import type { ConvergingPasses, LatticePicture } from './convergingPasses';
-import type { HookContext } from './types';
+import type { HookContext, RecordAnswer } from './types';
 
 /**
  * When a sync may skip Lattice. Metacontroller re-syncs an object whenever any related object
@@ -14,7 +14,8 @@ import type { HookContext } from './types';
  *
  * Drift made out of band is still repaired: each object verifies at least every
  * DRIFT_CHECK_SECONDS, at a per-object offset so that a fleet converged together does not verify
- * together, and `verify-now` forces a full check at once.
+ * together, and `verify-now` forces a full check at once. A verification that comes due while the
+ * AWS call budget is busy waits for a quieter moment, up to one more window (see deferred).
  *
  * An object still converging (waiting on Lattice, or refused) asks to be synced again shortly; the
  * syncs Metacontroller sends it meanwhile for other reasons (a Gateway's status changing while a
@@ -73,24 +74,43 @@ export function driftWindowSeconds(object: KubeObject, driftCheckSeconds: number
   return Math.max(1, Math.floor(driftCheckSeconds * (0.5 + spread / 2)));
 }
 
-/** `attachments`: what the skipped sync answers as attachments, when the last pass said (a converging one). */
-export type SkipDecision = { skip: true; resyncAfterSeconds: number; attachments?: KubeObject[] } | { skip: false };
+/**
+ * `attachments`: what the skipped sync answers as attachments, when the last pass said (a converging
+ * one). `deferred`: a verification that was due, put off because the call budget is busy.
+ */
+export type SkipDecision = { skip: true; resyncAfterSeconds: number; attachments?: KubeObject[]; deferred?: true } | { skip: false };
 
-/** Whether this sync may answer from the record: same fingerprint, verified within the window, no verify-now. */
+/** How long a deferred verification waits before it looks at the budget again: 30–60 s, fixed per object. */
+const DEFER_SECONDS = 60;
+
+/**
+ * Whether this sync may answer from the record: same fingerprint, verified within the window, no
+ * verify-now. Past the window, while `busy()` says the call budget has no token free, the
+ * verification is deferred (answered from the record, asked back in 30–60 s) for at most one more
+ * window. Metacontroller's workers would otherwise spend the budget on a fleet's verifications
+ * (about 12 reads a route) while a route that changed waits behind them in its queue; once every
+ * verification defers, the rest of the budget goes to changes.
+ */
 export function skipDecision(
   object: KubeObject,
   fingerprint: string | undefined,
   nowMs: number,
   driftCheckSeconds: number,
   recorded = recordedOn(object),
+  busy: () => boolean = () => false,
 ): SkipDecision {
   if (fingerprint === undefined || driftCheckSeconds <= 0 || object.metadata.annotations?.[VERIFY_NOW_ANNOTATION] !== undefined)
     return { skip: false };
   const record = parseRecord(recorded);
   if (record?.fingerprint !== fingerprint) return { skip: false };
-  const due = record.verifiedAt + driftWindowSeconds(object, driftCheckSeconds);
+  const window = driftWindowSeconds(object, driftCheckSeconds);
+  const due = record.verifiedAt + window;
   const now = Math.floor(nowMs / 1000);
-  return now < due && record.verifiedAt <= now ? { skip: true, resyncAfterSeconds: due - now } : { skip: false };
+  if (record.verifiedAt > now) return { skip: false };
+  if (now < due) return { skip: true, resyncAfterSeconds: due - now };
+  if (now < due + window && busy())
+    return { skip: true, resyncAfterSeconds: Math.min(driftWindowSeconds(object, DEFER_SECONDS), due + window - now), deferred: true };
+  return { skip: false };
 }
 
 /**
@@ -115,10 +135,15 @@ export function convergingDecision(
 /** Whether this sync may answer from the object's records: verified and fresh, or converging and not due. */
 export function recordDecision(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): SkipDecision {
   const nowMs = ctx.now().getTime();
-  const verified = skipDecision(object, fingerprint, nowMs, ctx.config.driftCheckSeconds);
+  const verified = skipDecision(object, fingerprint, nowMs, ctx.config.driftCheckSeconds, undefined, ctx.budgetBusy);
   const decision = verified.skip ? verified : convergingDecision(object, fingerprint, nowMs, ctx.converging);
-  if (decision.skip) ctx.metrics?.syncFromRecord(object.kind, verified.skip ? 'verified' : 'converging');
+  if (decision.skip) ctx.metrics?.syncFromRecord(object.kind, verified.skip ? verifiedAnswer(verified) : 'converging');
   return decision;
+}
+
+/** How a sync answered from its drift record is counted. */
+export function verifiedAnswer(decision: SkipDecision): RecordAnswer {
+  return decision.skip && decision.deferred ? 'deferred' : 'verified';
 }
 
 /**

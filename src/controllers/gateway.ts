@@ -11,7 +11,7 @@ import { generationOf, olderFirst } from '../metacontroller/objects';
 import { metadataPatch, statusIfChanged } from '../metacontroller/response';
 import type { DecoratorHookResponse, KubeObject, RelatedResourceRule } from '../metacontroller/types';
 import { resolveServiceNetwork } from '../lattice/serviceNetworks';
-import { driftView, earliest, fingerprintOf, forgetVerification, skipDecision, withVerification } from './driftCheck';
+import { driftView, earliest, fingerprintOf, forgetVerification, skipDecision, verifiedAnswer, withVerification } from './driftCheck';
 import {
   CERTIFICATE_DELETE_RETRY_SECONDS as CERTIFICATE_RETRY_SECONDS,
   certificateResolver,
@@ -90,14 +90,14 @@ export function createGatewayController(): HookController {
       const fingerprint = (next: Gateway) => latticeFingerprint(next, index, problem);
       const decision =
         problem === undefined && knownArn
-          ? skipDecision(gateway, fingerprint(gateway), ctx.now().getTime(), ctx.config.driftCheckSeconds)
+          ? skipDecision(gateway, fingerprint(gateway), ctx.now().getTime(), ctx.config.driftCheckSeconds, undefined, ctx.budgetBusy)
           : { skip: false as const };
 
       let network: NetworkResolution = { state: 'missing', retryAfterSeconds: 0 };
       let certificates: GatewayCertificates | undefined;
       if (decision.skip && knownArn) {
-        // Verified within its drift window: the network and certificates are as recorded.
-        ctx.metrics?.syncFromRecord(gateway.kind, 'verified');
+        // Verified within its drift window (or deferred): the network and certificates are as recorded.
+        ctx.metrics?.syncFromRecord(gateway.kind, verifiedAnswer(decision));
         network = { state: 'found', arn: knownArn, id: knownArn.slice(knownArn.lastIndexOf('/') + 1), name: gateway.metadata.name };
         certificates = {
           annotation: gateway.metadata.annotations?.[IMPORTED_CERTIFICATES_ANNOTATION] ?? null,

@@ -10,7 +10,7 @@ import { awsErrorMessage, isConflict, isNotFound, isUserActionable, orUndefinedI
 import { createFresh, isAlive } from '../lattice/freshCreate';
 import { findServiceNetworkByName } from '../lattice/serviceNetworks';
 import { ownershipOf, parseTagsAnnotation, TAG, TAGS_ANNOTATION, tagChanges } from '../model/tags';
-import { driftView, driftWindowSeconds, earliest, fingerprintOf, nextRecord, skipDecision } from './driftCheck';
+import { driftView, driftWindowSeconds, earliest, fingerprintOf, nextRecord, skipDecision, verifiedAnswer } from './driftCheck';
 import type { CompositeHandlers, CompositeWiring, HookContext, HookController } from './types';
 
 export const serviceNetworkWiring: CompositeWiring = {
@@ -220,9 +220,10 @@ export function createServiceNetworkController(): HookController {
       const recorded = recordedVerification(parent);
       const nowMs = ctx.now().getTime();
       const drift = ctx.config.driftCheckSeconds;
-      const decision = skipDecision(parent, networkFingerprint(parent, copyStatus(parent.status).serviceNetworkID), nowMs, drift, recorded);
+      const fingerprint = networkFingerprint(parent, copyStatus(parent.status).serviceNetworkID);
+      const decision = skipDecision(parent, fingerprint, nowMs, drift, recorded, ctx.budgetBusy);
       if (decision.skip) {
-        ctx.metrics?.syncFromRecord(parent.kind, 'verified');
+        ctx.metrics?.syncFromRecord(parent.kind, verifiedAnswer(decision));
         return { status: copyStatus(parent.status), children: [], resyncAfterSeconds: decision.resyncAfterSeconds };
       }
       const outcome = await reportingErrors(() => ensureNetwork(ctx.aws.api, ctx, request), 'ReconcileError');

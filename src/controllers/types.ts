@@ -32,16 +32,19 @@ export interface HookContext {
   readonly converging?: ConvergingPasses;
   /** What route teardowns saw and stays true (a group ours, a service gone), shared by the process's hooks (see routeTeardown). */
   readonly teardownFacts?: ExpiringSet;
+  /** Whether the process's AWS call budget has no token free now (absent: never busy). */
+  readonly budgetBusy?: () => boolean;
   /** Counters a controller reports besides the server's own (absent where a test builds the context). */
   readonly metrics?: ControllerMetrics;
 }
 
 /**
- * How a sync did without observing Lattice in full: answered from its verified record, or from a
- * converging pass's hold, or a pass that started from the last pass's picture and re-read only
- * what was in transition.
+ * How a sync did without observing Lattice in full: answered from its verified record (within its
+ * drift window, or past it while the call budget is busy: deferred), or from a converging pass's
+ * hold, or a pass that started from the last pass's picture and re-read only what was in
+ * transition.
  */
-export type RecordAnswer = 'verified' | 'converging' | 'picture';
+export type RecordAnswer = 'verified' | 'deferred' | 'converging' | 'picture';
 
 export interface ControllerMetrics {
   /** A sync of an object of `kind` answered from its records (see driftCheck). */

@@ -90,6 +90,12 @@ export class CallBudget {
     await this.#sleep(waitMs);
   }
 
+  /** No token is free now: a call made now would wait (verifications that are due wait for a quieter moment, see driftCheck). */
+  busy(): boolean {
+    this.#refill();
+    return this.#tokens < 1;
+  }
+
   /** AWS answered with throttling: slow down for everyone, and spend no saved-up burst (the account has none left). */
   throttled(): void {
     this.#refill();

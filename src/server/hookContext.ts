@@ -31,6 +31,7 @@ export interface HookContextOptions {
   metrics?: ControllerMetrics;
   converging?: ConvergingPasses;
   teardownFacts?: ExpiringSet;
+  budgetBusy?: () => boolean;
   /** Process-wide; absent, each invocation judges the tagging API afresh. */
   taggingAvailability?: TaggingAvailability;
 }
@@ -40,7 +41,7 @@ export interface HookContextOptions {
  * so a hook that never needs AWS costs nothing and works on a server without AWS clients.
  */
 export function createHookContext(options: HookContextOptions): HookContext {
-  const { config, log, now, deadline, session, aws, metrics, converging, teardownFacts, taggingAvailability } = options;
+  const { config, log, now, deadline, session, aws, metrics, converging, teardownFacts, budgetBusy, taggingAvailability } = options;
   let hookAws: HookAws | undefined;
   return {
     config,
@@ -50,6 +51,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
     ...(metrics ? { metrics } : {}),
     ...(converging ? { converging } : {}),
     ...(teardownFacts ? { teardownFacts } : {}),
+    ...(budgetBusy ? { budgetBusy } : {}),
     get aws(): HookAws {
       if (!aws) throw new LatticeGwError('LGW_AWS_UNAVAILABLE', 'this server runs without AWS clients');
       hookAws ??= {

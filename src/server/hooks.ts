@@ -113,6 +113,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
           aws,
           metrics,
           teardownFacts,
+          budgetBusy: () => budget.busy(),
           taggingAvailability,
           ...(converging ? { converging } : {}),
         });

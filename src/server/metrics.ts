@@ -107,7 +107,7 @@ export function createHookMetrics(options: { processMetrics?: boolean } = {}): H
   });
   const syncsFromRecords = new Counter({
     name: 'lattice_gw_syncs_from_records_total',
-    help: "Syncs that did not observe Lattice in full, by object kind and record: verified (answered within its drift window), converging (answered within PENDING_RECHECK_MS of a pass still converging), picture (a pass that started from the last pass's picture of Lattice and re-read only what was in transition).",
+    help: "Syncs that did not observe Lattice in full, by object kind and record: verified (answered within its drift window), deferred (a verification that was due, put off while the AWS call budget is busy), converging (answered within PENDING_RECHECK_MS of a pass still converging), picture (a pass that started from the last pass's picture of Lattice and re-read only what was in transition).",
     labelNames: ['kind', 'record'] as const,
     registers: [registry],
   });

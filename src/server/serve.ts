@@ -48,6 +48,8 @@ export interface StartServerOptions {
   metrics?: HookMetrics;
   readiness?: Readiness;
   now?: () => Date;
+  /** The process's AWS call budget (default: one from the configuration). */
+  budget?: AppOptions['budget'];
 }
 
 export async function startServer(config: Config, logger: Logger, options: StartServerOptions): Promise<RunningServer> {
@@ -61,6 +63,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     readiness,
     ...(options.now ? { now: options.now } : {}),
     ...(options.aws ? { aws: options.aws } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
     ...(https ? { https } : {}),
   });
   await app.listen({ port: config.port, host: config.host });

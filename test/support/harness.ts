@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { CreateServiceNetworkCommand, VPCLatticeClient } from '@aws-sdk/client-vpc-lattice';
 import type { Config } from '../../src/config';
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import type { CallBudget } from '../../src/lattice/callBudget';
 import type { AwsIdentity } from '../../src/model/identity';
 import { FakeCluster } from '../../tools/metacontroller/cluster';
 import { MetacontrollerDriver } from '../../tools/metacontroller/driver';
@@ -39,6 +40,8 @@ export interface HarnessOptions {
   emulator?: RunningEmulator;
   /** The hook server's clock. */
   now?: () => Date;
+  /** The hook server's AWS call budget. */
+  budget?: CallBudget;
 }
 
 /**
@@ -50,7 +53,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sink = logSink();
   const timeScale = options.timeScale ?? 0.01;
   const env = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...scaledDelays(timeScale), ...options.env };
-  const service = await startHookService(env, emulator.endpoint, sink.stream, options.now);
+  const service = await startHookService(env, emulator.endpoint, sink.stream, options.now, options.budget);
   const { config, server } = service;
   const { identity } = service.backend;
   const cluster = new FakeCluster();

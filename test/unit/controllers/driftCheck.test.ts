@@ -111,6 +111,50 @@ describe('drift check', () => {
     it('reads a record kept elsewhere (a composite parent keeps it in its status)', () => {
       expect(skipDecision(route(), 'fp', at(10), 600, `fp ${T0}`)).toEqual({ skip: true, resyncAfterSeconds: window - 10 });
     });
+
+    describe('a verification due while the call budget is busy', () => {
+      const busy = () => true;
+      const idle = () => false;
+      const deferral = driftWindowSeconds(route(), 60);
+
+      it('is deferred: answered from the record, asked back in 30–60 s (fixed per object)', () => {
+        expect(deferral).toBeGreaterThanOrEqual(30);
+        expect(deferral).toBeLessThanOrEqual(60);
+        const due = skipDecision(verified('fp', 0), 'fp', at(window), 600, undefined, busy);
+        expect(due).toEqual({ skip: true, resyncAfterSeconds: deferral, deferred: true });
+        expect(skipDecision(verified('fp', 0), 'fp', at(window + 100), 600, undefined, busy)).toEqual(due);
+      });
+
+      it('goes ahead when the budget is idle, on verify-now, or with another fingerprint', () => {
+        expect(skipDecision(verified('fp', 0), 'fp', at(window), 600, undefined, idle)).toEqual({ skip: false });
+        expect(skipDecision(verified('fp', 0, { [VERIFY_NOW_ANNOTATION]: '' }), 'fp', at(window), 600, undefined, busy)).toEqual({
+          skip: false,
+        });
+        expect(skipDecision(verified('fp', 0), 'other', at(window), 600, undefined, busy)).toEqual({ skip: false });
+      });
+
+      it('is deferred for one more window at most: then it goes ahead however busy the budget', () => {
+        expect(skipDecision(verified('fp', 0), 'fp', at(2 * window - 10), 600, undefined, busy)).toEqual({
+          skip: true,
+          resyncAfterSeconds: 10,
+          deferred: true,
+        });
+        expect(skipDecision(verified('fp', 0), 'fp', at(2 * window), 600, undefined, busy)).toEqual({ skip: false });
+      });
+
+      it('does not ask the budget within the window', () => {
+        const asked: string[] = [];
+        const watched = () => {
+          asked.push('busy?');
+          return true;
+        };
+        expect(skipDecision(verified('fp', 0), 'fp', at(10), 600, undefined, watched)).toEqual({
+          skip: true,
+          resyncAfterSeconds: window - 10,
+        });
+        expect(asked).toEqual([]);
+      });
+    });
   });
 
   describe('convergingDecision', () => {
@@ -174,6 +218,16 @@ describe('drift check', () => {
       recordDecision(context(600, at(1), passes('fp', 0), counted), route(), 'fp');
       recordDecision(context(600, at(1), passes('fp', 0), counted), route(), 'other');
       expect(counted).toEqual(['HTTPRoute verified', 'HTTPRoute converging']);
+    });
+
+    it('defers a due verification while the budget is busy, and counts it as deferred', () => {
+      const counted: string[] = [];
+      const verified = route({ [VERIFIED_ANNOTATION]: `fp ${T0}` });
+      const dueAt = at(driftWindowSeconds(verified, 600));
+      const ctx = (busy: boolean) => ({ ...context(600, dueAt, undefined, counted), budgetBusy: () => busy }) as HookContext;
+      expect(recordDecision(ctx(true), verified, 'fp')).toMatchObject({ skip: true, deferred: true });
+      expect(recordDecision(ctx(false), verified, 'fp')).toEqual({ skip: false });
+      expect(counted).toEqual(['HTTPRoute deferred']);
     });
   });
 

@@ -38,6 +38,21 @@ describe('AWS call budget (token bucket shared by all hooks)', () => {
     expect(waits.map(Math.round)).toEqual([500, 1000]);
   });
 
+  it('is busy while no token is free (a call made now would wait), and idle again once one is', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const budget = new CallBudget({ ratePerSecond: 10, burst: 2, now, sleep });
+    expect(budget.busy()).toBe(false);
+    await budget.take(Infinity);
+    expect(budget.busy()).toBe(false);
+    await budget.take(Infinity);
+    expect(budget.busy()).toBe(true);
+    clock.now += 50;
+    expect(budget.busy()).toBe(true);
+    clock.now += 50;
+    expect(budget.busy()).toBe(false);
+    expect(budget.stats().granted).toBe(2);
+  });
+
   it('refuses a call whose token would come after its deadline, saying when one would be free', async () => {
     const { now, sleep } = fakeClock();
     const budget = new CallBudget({ ratePerSecond: 1, burst: 1, now, sleep });
