@@ -96,8 +96,8 @@ export function skipDecision(
   fingerprint: string | undefined,
   nowMs: number,
   driftCheckSeconds: number,
-  recorded = recordedOn(object),
-  busy: () => boolean = () => false,
+  /** `recorded`: the record when the object keeps it elsewhere than its annotation; `busy`: the call budget's. */
+  { recorded = recordedOn(object), busy = () => false }: { recorded?: string | undefined; busy?: (() => boolean) | undefined } = {},
 ): SkipDecision {
   if (fingerprint === undefined || driftCheckSeconds <= 0 || object.metadata.annotations?.[VERIFY_NOW_ANNOTATION] !== undefined)
     return { skip: false };
@@ -135,7 +135,7 @@ export function convergingDecision(
 /** Whether this sync may answer from the object's records: verified and fresh, or converging and not due. */
 export function recordDecision(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): SkipDecision {
   const nowMs = ctx.now().getTime();
-  const verified = skipDecision(object, fingerprint, nowMs, ctx.config.driftCheckSeconds, undefined, ctx.budgetBusy);
+  const verified = skipDecision(object, fingerprint, nowMs, ctx.config.driftCheckSeconds, { busy: ctx.budgetBusy });
   const decision = verified.skip ? verified : convergingDecision(object, fingerprint, nowMs, ctx.converging);
   if (decision.skip) ctx.metrics?.syncFromRecord(object.kind, verified.skip ? verifiedAnswer(verified) : 'converging');
   return decision;

@@ -90,7 +90,7 @@ export function createGatewayController(): HookController {
       const fingerprint = (next: Gateway) => latticeFingerprint(next, index, problem);
       const decision =
         problem === undefined && knownArn
-          ? skipDecision(gateway, fingerprint(gateway), ctx.now().getTime(), ctx.config.driftCheckSeconds, undefined, ctx.budgetBusy)
+          ? skipDecision(gateway, fingerprint(gateway), ctx.now().getTime(), ctx.config.driftCheckSeconds, { busy: ctx.budgetBusy })
           : { skip: false as const };
 
       let network: NetworkResolution = { state: 'missing', retryAfterSeconds: 0 };

@@ -221,7 +221,7 @@ export function createServiceNetworkController(): HookController {
       const nowMs = ctx.now().getTime();
       const drift = ctx.config.driftCheckSeconds;
       const fingerprint = networkFingerprint(parent, copyStatus(parent.status).serviceNetworkID);
-      const decision = skipDecision(parent, fingerprint, nowMs, drift, recorded, ctx.budgetBusy);
+      const decision = skipDecision(parent, fingerprint, nowMs, drift, { recorded, busy: ctx.budgetBusy });
       if (decision.skip) {
         ctx.metrics?.syncFromRecord(parent.kind, verifiedAnswer(decision));
         return { status: copyStatus(parent.status), children: [], resyncAfterSeconds: decision.resyncAfterSeconds };

@@ -109,7 +109,7 @@ describe('drift check', () => {
     });
 
     it('reads a record kept elsewhere (a composite parent keeps it in its status)', () => {
-      expect(skipDecision(route(), 'fp', at(10), 600, `fp ${T0}`)).toEqual({ skip: true, resyncAfterSeconds: window - 10 });
+      expect(skipDecision(route(), 'fp', at(10), 600, { recorded: `fp ${T0}` })).toEqual({ skip: true, resyncAfterSeconds: window - 10 });
     });
 
     describe('a verification due while the call budget is busy', () => {
@@ -120,26 +120,26 @@ describe('drift check', () => {
       it('is deferred: answered from the record, asked back in 30–60 s (fixed per object)', () => {
         expect(deferral).toBeGreaterThanOrEqual(30);
         expect(deferral).toBeLessThanOrEqual(60);
-        const due = skipDecision(verified('fp', 0), 'fp', at(window), 600, undefined, busy);
+        const due = skipDecision(verified('fp', 0), 'fp', at(window), 600, { busy: busy });
         expect(due).toEqual({ skip: true, resyncAfterSeconds: deferral, deferred: true });
-        expect(skipDecision(verified('fp', 0), 'fp', at(window + 100), 600, undefined, busy)).toEqual(due);
+        expect(skipDecision(verified('fp', 0), 'fp', at(window + 100), 600, { busy: busy })).toEqual(due);
       });
 
       it('goes ahead when the budget is idle, on verify-now, or with another fingerprint', () => {
-        expect(skipDecision(verified('fp', 0), 'fp', at(window), 600, undefined, idle)).toEqual({ skip: false });
-        expect(skipDecision(verified('fp', 0, { [VERIFY_NOW_ANNOTATION]: '' }), 'fp', at(window), 600, undefined, busy)).toEqual({
+        expect(skipDecision(verified('fp', 0), 'fp', at(window), 600, { busy: idle })).toEqual({ skip: false });
+        expect(skipDecision(verified('fp', 0, { [VERIFY_NOW_ANNOTATION]: '' }), 'fp', at(window), 600, { busy: busy })).toEqual({
           skip: false,
         });
-        expect(skipDecision(verified('fp', 0), 'other', at(window), 600, undefined, busy)).toEqual({ skip: false });
+        expect(skipDecision(verified('fp', 0), 'other', at(window), 600, { busy: busy })).toEqual({ skip: false });
       });
 
       it('is deferred for one more window at most: then it goes ahead however busy the budget', () => {
-        expect(skipDecision(verified('fp', 0), 'fp', at(2 * window - 10), 600, undefined, busy)).toEqual({
+        expect(skipDecision(verified('fp', 0), 'fp', at(2 * window - 10), 600, { busy: busy })).toEqual({
           skip: true,
           resyncAfterSeconds: 10,
           deferred: true,
         });
-        expect(skipDecision(verified('fp', 0), 'fp', at(2 * window), 600, undefined, busy)).toEqual({ skip: false });
+        expect(skipDecision(verified('fp', 0), 'fp', at(2 * window), 600, { busy: busy })).toEqual({ skip: false });
       });
 
       it('does not ask the budget within the window', () => {
@@ -148,7 +148,7 @@ describe('drift check', () => {
           asked.push('busy?');
           return true;
         };
-        expect(skipDecision(verified('fp', 0), 'fp', at(10), 600, undefined, watched)).toEqual({
+        expect(skipDecision(verified('fp', 0), 'fp', at(10), 600, { busy: watched })).toEqual({
           skip: true,
           resyncAfterSeconds: window - 10,
         });

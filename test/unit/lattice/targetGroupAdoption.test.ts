@@ -7,6 +7,13 @@ import type { TargetGroupModel } from '../../../src/model/targetGroups';
 
 const owner: LatticeOwner = { managedBy: 'me', vpcId: 'vpc-a', tokenOwner: 'me/HTTPRoute/uid', ownsTargetGroup: () => true };
 const conflict = Object.assign(new Error('A target group with that name already exists'), { name: 'ConflictException' });
+const ip: TargetGroupModel = {
+  key: 'apps/web:80',
+  name: 'k8s-shop-apps-web-80-abc',
+  config: { port: 80, protocol: 'HTTP' },
+  tags: {},
+  targets: [],
+};
 
 /**
  * A create whose response was lost and whose clientToken no longer replays meets the group it made
@@ -32,14 +39,6 @@ describe('adopting a target group that already exists under its deterministic na
     } as unknown as LatticeApi;
     return { lists, applier: new TargetGroupApplier(api, owner, [], [model], new Set()) };
   }
-
-  const ip: TargetGroupModel = {
-    key: 'apps/web:80',
-    name: 'k8s-shop-apps-web-80-abc',
-    config: { port: 80, protocol: 'HTTP' },
-    tags: {},
-    targets: [],
-  };
 
   it('adopts an IP group of ours from the VPC, and a Lambda group from the Lambda groups (which have no VPC)', async () => {
     const ipCase = applier(ip, { 'vpc-a': [{ name: ip.name, id: 'tg-ip', arn: 'arn:tg/tg-ip' }] }, { [TAG.managedBy]: 'me' });
@@ -97,13 +96,7 @@ describe('adopting a target group that already exists under its deterministic na
 
 describe('a target group name taken in another VPC of the account', () => {
   it('refuses, naming the group and its VPC, instead of waiting forever for it to be listed in ours', async () => {
-    const model: TargetGroupModel = {
-      key: 'apps/web:80',
-      name: 'k8s-shop-apps-web-80-abc',
-      config: { port: 80, protocol: 'HTTP' },
-      tags: {},
-      targets: [],
-    };
+    const model = ip;
     const lists: unknown[][] = [];
     const api = {
       createTargetGroup: async () => Promise.reject(conflict),
