@@ -1,9 +1,8 @@
 import { VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { CallBudget } from '../../src/lattice/callBudget';
-import { GW } from '../support/assertions';
-import type { Harness } from '../support/harness';
-import { routeProgrammed, routeWorld } from '../support/routeWorld';
-import { httpRoute } from '../support/routeFixtures';
+import { refOf } from '../../tools/metacontroller/refs';
+import { allConverged, fleetObjects } from '../support/fleet';
+import { type Harness, installGatewayApi, startHarness } from '../support/harness';
 
 /** A budget whose business the test decides (besides its own tokens). */
 class SwitchableBudget extends CallBudget {
@@ -13,16 +12,14 @@ class SwitchableBudget extends CallBudget {
   }
 }
 
-const SPEC = {
-  parentRefs: [{ name: 'edge', namespace: 'infra' }],
-  rules: [{ backendRefs: [{ name: 'web', port: 80 }] }],
-};
-const routeRef = (name: string) => ({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name });
+const DAY = 86_400;
+/** Every kind of the demo's infrastructure and fleet that records verifications. */
+const VERIFYING_KINDS = ['HTTPRoute', 'Gateway', 'ServiceNetwork', 'VpcAssociationPolicy'];
 
 /**
  * A fleet whose drift checks come due while the AWS call budget is busy puts them off: the
  * budget goes to changes, and Metacontroller's workers are not held by verifications (driver +
- * emulator, the server's clock moved past the drift windows).
+ * emulator, the demo's infrastructure and two routes, the server's clock moved past the windows).
  */
 describe('drift checks due while the call budget is busy', () => {
   let h: Harness;
@@ -30,7 +27,7 @@ describe('drift checks due while the call budget is busy', () => {
   const budget = new SwitchableBudget({ ratePerSecond: 1000, burst: 1000 });
   afterEach(async () => h.close());
 
-  /** Every object re-synced (as by a periodic resync) at `skew` past the real clock; the AWS calls it took. */
+  /** Every object re-synced (as by a periodic resync) `skewSeconds` after now; the AWS calls it took. */
   async function resyncAllAt(skewSeconds: number): Promise<Record<string, number>> {
     skewMs = skewSeconds * 1000;
     await h.admin.resetCalls();
@@ -40,31 +37,43 @@ describe('drift checks due while the call budget is busy', () => {
   }
 
   it('are deferred while it is busy, run once it is not, and run anyway one window late', async () => {
-    // Windows of 300–600 s: at 601 s every route is due, and within one more window.
-    h = await routeWorld({ transitionMs: 0, env: { DRIFT_CHECK_SECONDS: '600' }, budget, now: () => new Date(Date.now() + skewMs) });
-    for (const name of ['r0', 'r1']) h.cluster.apply(httpRoute('apps', name, SPEC));
-    await h.driver.runUntil(() => routeProgrammed(h, 'r0') && routeProgrammed(h, 'r1'), { timeoutMs: 60_000 });
+    // Windows of 43,200–86,399 s, fixed per object by its random uid: a day after its verification
+    // every object is due and, but for a window within seconds of the shortest, still within one
+    // more window (so the test does not depend on the uids drawn). The orphan collector, whose
+    // period a day also passes, is off: it is not a verification.
+    const env = { DRIFT_CHECK_SECONDS: String(DAY), ORPHAN_SWEEP_SECONDS: '0' };
+    h = await startHarness({ transitionMs: 0, env, budget, now: () => new Date(Date.now() + skewMs) });
+    installGatewayApi(h.cluster);
+    const objects = fleetObjects(2);
+    for (const object of objects) h.cluster.apply(object);
+    await h.driver.runUntil(() => allConverged(h.cluster, objects), { timeoutMs: 60_000 });
     await h.driver.runUntilStable({ timeoutMs: 60_000 });
-    const recorded = () => ['r0', 'r1'].map((n) => h.cluster.mustGet(routeRef(n)).metadata.annotations?.[VERIFIED_ANNOTATION]);
+    const routes = objects.filter((o) => o.kind === 'HTTPRoute').map(refOf);
+    const recorded = () => routes.map((ref) => h.cluster.mustGet(ref).metadata.annotations?.[VERIFIED_ANNOTATION]);
     const before = recorded();
+    expect(before.every((r) => r !== undefined)).toBe(true);
 
     budget.forcedBusy = true;
     const syncsBefore = h.driver.callsTo('lattice-httproute', 'sync').length;
-    expect(await resyncAllAt(601)).toEqual({});
+    expect(await resyncAllAt(DAY)).toEqual({});
     expect(h.driver.callsTo('lattice-httproute', 'sync').length).toBeGreaterThan(syncsBefore);
     expect(recorded()).toEqual(before);
     const metrics = await (await fetch(`${h.server.url}/metrics`)).text();
-    expect(metrics).toMatch(/lattice_gw_syncs_from_records_total\{kind="HTTPRoute",record="deferred"\} [1-9]/);
+    for (const kind of VERIFYING_KINDS)
+      expect(metrics).toMatch(new RegExp(`lattice_gw_syncs_from_records_total\\{kind="${kind}",record="deferred"\\} [1-9]`));
 
     budget.forcedBusy = false;
-    const idle = await resyncAllAt(601);
+    const idle = await resyncAllAt(DAY);
     expect(idle.GetService).toBeGreaterThanOrEqual(2);
+    expect(idle.GetServiceNetwork).toBeGreaterThanOrEqual(1);
     const reverified = recorded();
     expect(reverified).not.toEqual(before);
 
-    // Busy for good: a verification is put off for one more window at most (601 + 1,201 s).
+    // Busy for good: a verification is put off for one more window at most (two days after the last).
     budget.forcedBusy = true;
-    expect((await resyncAllAt(601 + 1201)).GetService).toBeGreaterThanOrEqual(2);
+    const late = await resyncAllAt(3 * DAY);
+    expect(late.GetService).toBeGreaterThanOrEqual(2);
+    expect(late.GetServiceNetwork).toBeGreaterThanOrEqual(1);
     expect(recorded()).not.toEqual(reverified);
   }, 120_000);
 });
