@@ -61,11 +61,24 @@ function isSweeper(gatewayClass: GatewayClass, index: ObjectIndex, controllerNam
 export class SweepSchedule {
   #lastAt: number | undefined;
   #honoured: string | undefined;
+  #firstCheckAt: number | undefined;
 
   due(now: number, periodSeconds: number, requested: string | undefined): boolean {
+    this.#firstCheckAt ??= now;
     if (this.#lastAt === undefined) return true;
     if (requested !== undefined && requested !== this.#honoured) return true;
     return now - this.#lastAt >= periodSeconds * 1000;
+  }
+
+  /**
+   * Whether a due sweep may wait for the AWS call budget to be free: one due by its period (not
+   * asked for), less than a period late. A sweep is housekeeping, as a drift check is: it yields to
+   * the changes a busy budget is spent on, and runs a period late at the latest.
+   */
+  mayWait(now: number, periodSeconds: number, requested: string | undefined): boolean {
+    if (requested !== undefined && requested !== this.#honoured) return false;
+    const dueAt = this.#lastAt === undefined ? (this.#firstCheckAt ?? now) : this.#lastAt + periodSeconds * 1000;
+    return now < dueAt + periodSeconds * 1000;
   }
 
   completed(now: number, requested: string | undefined): void {
@@ -143,6 +156,10 @@ export function createOrphanController(): HookController {
       const now = ctx.now();
       const requested = gatewayClass.metadata.annotations?.[ORPHAN_SWEEP_REQUEST_ANNOTATION];
       if (!schedule.due(now.getTime(), period, requested)) return {};
+      if (ctx.budgetBusy?.() && schedule.mayWait(now.getTime(), period, requested)) {
+        ctx.metrics?.orphanSweep('deferred');
+        return {};
+      }
 
       const { liveOwners, recorded } = liveOwnersOf(index);
       const margin = Math.min(2000, ctx.config.hookDeadlineMs / 4);

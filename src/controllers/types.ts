@@ -50,7 +50,7 @@ export interface ControllerMetrics {
   /** A sync of an object of `kind` answered from its records (see driftCheck). */
   syncFromRecord(kind: string, record: RecordAnswer): void;
   orphanRemoved(resourceType: string): void;
-  orphanSweep(outcome: 'complete' | 'continued'): void;
+  orphanSweep(outcome: 'complete' | 'continued' | 'deferred'): void;
 }
 
 export interface HookAws {

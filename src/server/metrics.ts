@@ -101,7 +101,7 @@ export function createHookMetrics(options: { processMetrics?: boolean } = {}): H
   });
   const orphanSweeps = new Counter({
     name: 'lattice_gw_orphan_sweeps_total',
-    help: 'Passes of the orphan collector: complete (nothing left to do until the next period) or continued (resumed shortly).',
+    help: 'Passes of the orphan collector: complete (nothing left to do until the next period), continued (resumed shortly) or deferred (a sweep due while the AWS call budget is busy, put off).',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });

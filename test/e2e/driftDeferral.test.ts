@@ -21,7 +21,7 @@ const VERIFYING_KINDS = ['HTTPRoute', 'Gateway', 'ServiceNetwork', 'VpcAssociati
  * budget goes to changes, and Metacontroller's workers are not held by verifications (driver +
  * emulator, the demo's infrastructure and two routes, the server's clock moved past the windows).
  */
-describe('drift checks due while the call budget is busy', () => {
+describe('housekeeping due while the call budget is busy: drift checks and the orphan sweep', () => {
   let h: Harness;
   let skewMs = 0;
   const budget = new SwitchableBudget({ ratePerSecond: 1000, burst: 1000 });
@@ -75,5 +75,32 @@ describe('drift checks due while the call budget is busy', () => {
     expect(late.GetService).toBeGreaterThanOrEqual(2);
     expect(late.GetServiceNetwork).toBeGreaterThanOrEqual(1);
     expect(recorded()).not.toEqual(reverified);
+  }, 120_000);
+
+  it('the orphan sweep, due by its period, waits too, for one period at most', async () => {
+    // Drift windows of a day or more stay out of the way: only the sweep (hourly) comes due.
+    const env = { DRIFT_CHECK_SECONDS: String(DAY), ORPHAN_SWEEP_SECONDS: '3600' };
+    h = await startHarness({ transitionMs: 0, env, budget, now: () => new Date(Date.now() + skewMs) });
+    budget.forcedBusy = false;
+    skewMs = 0;
+    installGatewayApi(h.cluster);
+    const objects = fleetObjects(1);
+    for (const object of objects) h.cluster.apply(object);
+    await h.driver.runUntil(() => allConverged(h.cluster, objects), { timeoutMs: 60_000 });
+    await h.driver.runUntilStable({ timeoutMs: 60_000 });
+    // The process's first sweep ran at its first check, with the budget free.
+    const sweeps = () => h.logs.filter((l) => l.event === 'orphan-sweep').length;
+    expect(sweeps()).toBeGreaterThan(0);
+    const swept = sweeps();
+
+    budget.forcedBusy = true;
+    expect(await resyncAllAt(3600 + 60)).toEqual({});
+    expect(sweeps()).toBe(swept);
+    const metrics = await (await fetch(`${h.server.url}/metrics`)).text();
+    expect(metrics).toMatch(/lattice_gw_orphan_sweeps_total\{outcome="deferred"\} [1-9]/);
+
+    // A period late, it sweeps however busy the budget.
+    expect((await resyncAllAt(2 * 3600 + 60)).ListServices).toBeGreaterThanOrEqual(1);
+    expect(sweeps()).toBe(swept + 1);
   }, 120_000);
 });

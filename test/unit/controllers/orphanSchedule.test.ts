@@ -19,4 +19,18 @@ describe('when a sweep is due', () => {
     expect(schedule.due(20, 600, undefined)).toBe(false);
     expect(schedule.due(20, 600, 'tuesday')).toBe(true);
   });
+
+  it('lets a sweep due by its period wait for a free budget while it is less than a period late', () => {
+    const schedule = new SweepSchedule();
+    // The first sweep of a process is due at its first check.
+    expect(schedule.due(0, 600, undefined)).toBe(true);
+    expect(schedule.mayWait(599_999, 600, undefined)).toBe(true);
+    expect(schedule.mayWait(600_000, 600, undefined)).toBe(false);
+    schedule.completed(1_000, undefined);
+    // Next due at 601 s: it may wait until 1,201 s.
+    expect(schedule.mayWait(601_000 + 599_999, 600, undefined)).toBe(true);
+    expect(schedule.mayWait(601_000 + 600_000, 600, undefined)).toBe(false);
+    // A sweep asked for never waits.
+    expect(schedule.mayWait(601_000, 600, 'now')).toBe(false);
+  });
 });
