@@ -14,6 +14,8 @@ export const ORPHAN_SWEEP_REQUEST_ANNOTATION = `${KEY_PREFIX}orphan-sweep-now`;
 
 /** A pass that left work (its deadline came, removals are under way) is continued this soon. */
 export const CONTINUE_SECONDS = 10;
+/** A sweep put off while the call budget is busy looks at the budget again this soon (a sync with no AWS call). */
+const DEFERRED_RECHECK_SECONDS = 30;
 /**
  * Metacontroller's periodic resync of the class: when the next sweep is due is checked this
  * often (and on every change of a route or export). A due sweep starts at most this late.
@@ -61,10 +63,9 @@ function isSweeper(gatewayClass: GatewayClass, index: ObjectIndex, controllerNam
 export class SweepSchedule {
   #lastAt: number | undefined;
   #honoured: string | undefined;
-  #firstCheckAt: number | undefined;
+  #continuing = false;
 
   due(now: number, periodSeconds: number, requested: string | undefined): boolean {
-    this.#firstCheckAt ??= now;
     if (this.#lastAt === undefined) return true;
     if (requested !== undefined && requested !== this.#honoured) return true;
     return now - this.#lastAt >= periodSeconds * 1000;
@@ -72,16 +73,24 @@ export class SweepSchedule {
 
   /**
    * Whether a due sweep may wait for the AWS call budget to be free: one due by its period (not
-   * asked for), less than a period late. A sweep is housekeeping, as a drift check is: it yields to
-   * the changes a busy budget is spent on, and runs a period late at the latest.
+   * asked for, not the first of the process, not one under way), less than a period late. A sweep
+   * is housekeeping, as a drift check is: it yields to the changes a busy budget is spent on, and
+   * runs a period late at the latest. The first sweep of a process never waits: a process
+   * restarted more often than the period would otherwise never sweep.
    */
   mayWait(now: number, periodSeconds: number, requested: string | undefined): boolean {
+    if (this.#lastAt === undefined || this.#continuing) return false;
     if (requested !== undefined && requested !== this.#honoured) return false;
-    const dueAt = this.#lastAt === undefined ? (this.#firstCheckAt ?? now) : this.#lastAt + periodSeconds * 1000;
-    return now < dueAt + periodSeconds * 1000;
+    return now < this.#lastAt + 2 * periodSeconds * 1000;
+  }
+
+  /** A pass of the sweep ended with work left: the next passes finish it without waiting. */
+  continuing(): void {
+    this.#continuing = true;
   }
 
   completed(now: number, requested: string | undefined): void {
+    this.#continuing = false;
     this.#lastAt = now;
     this.#honoured = requested;
   }
@@ -158,7 +167,7 @@ export function createOrphanController(): HookController {
       if (!schedule.due(now.getTime(), period, requested)) return {};
       if (ctx.budgetBusy?.() && schedule.mayWait(now.getTime(), period, requested)) {
         ctx.metrics?.orphanSweep('deferred');
-        return {};
+        return { resyncAfterSeconds: DEFERRED_RECHECK_SECONDS };
       }
 
       const { liveOwners, recorded } = liveOwnersOf(index);
@@ -186,7 +195,10 @@ export function createOrphanController(): HookController {
         { event: 'orphan-sweep', ...result, inUse: result.inUse.length, owners: liveOwners.size, awsCalls: api.session.calls.length },
         done ? 'orphan sweep complete' : 'orphan sweep continues',
       );
-      if (!done) return { resyncAfterSeconds: CONTINUE_SECONDS };
+      if (!done) {
+        schedule.continuing();
+        return { resyncAfterSeconds: CONTINUE_SECONDS };
+      }
       schedule.completed(now.getTime(), requested);
       return {};
     },

@@ -1,4 +1,6 @@
+import { ORPHAN_SWEEP_REQUEST_ANNOTATION } from '../../src/controllers/orphans';
 import { VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
+import type { KubeObject } from '../../src/metacontroller/types';
 import { CallBudget } from '../../src/lattice/callBudget';
 import { refOf } from '../../tools/metacontroller/refs';
 import { allConverged, fleetObjects } from '../support/fleet';
@@ -102,5 +104,12 @@ describe('housekeeping due while the call budget is busy: drift checks and the o
     // A period late, it sweeps however busy the budget.
     expect((await resyncAllAt(2 * 3600 + 60)).ListServices).toBeGreaterThanOrEqual(1);
     expect(sweeps()).toBe(swept + 1);
+
+    // A sweep asked for never waits.
+    const gatewayClass = h.cluster.mustGet(refOf(objects.find((o) => o.kind === 'GatewayClass') as KubeObject));
+    const annotations = { ...gatewayClass.metadata.annotations, [ORPHAN_SWEEP_REQUEST_ANNOTATION]: 'now' };
+    h.cluster.apply({ ...gatewayClass, metadata: { ...gatewayClass.metadata, annotations } });
+    await h.driver.runUntilStable({ timeoutMs: 60_000 });
+    expect(sweeps()).toBe(swept + 2);
   }, 120_000);
 });
