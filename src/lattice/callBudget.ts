@@ -69,7 +69,9 @@ export class CallBudget {
 
   #refill(): number {
     const now = this.#now();
-    this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#updatedAt) / 1000) * this.#rate);
+    // A wall clock stepped back adds nothing (it would take tokens away, the budget busy for as long).
+    const elapsed = Math.max(0, now - this.#updatedAt);
+    this.#tokens = Math.min(this.#burst, this.#tokens + (elapsed / 1000) * this.#rate);
     this.#updatedAt = now;
     return now;
   }

@@ -53,6 +53,21 @@ describe('AWS call budget (token bucket shared by all hooks)', () => {
     expect(budget.stats().granted).toBe(2);
   });
 
+  it('loses no tokens when the wall clock steps back', async () => {
+    const { clock, now, sleep } = fakeClock();
+    clock.now = 1_000_000;
+    const budget = new CallBudget({ ratePerSecond: 10, burst: 2, now, sleep });
+    await budget.take(Infinity);
+    clock.now -= 60_000;
+    expect(budget.busy()).toBe(false);
+    await budget.take(Infinity);
+    expect(clock.slept).toEqual([]);
+    // From the stepped-back time on, tokens come back at the rate.
+    expect(budget.busy()).toBe(true);
+    clock.now += 100;
+    expect(budget.busy()).toBe(false);
+  });
+
   it('refuses a call whose token would come after its deadline, saying when one would be free', async () => {
     const { now, sleep } = fakeClock();
     const budget = new CallBudget({ ratePerSecond: 1, burst: 1, now, sleep });
