@@ -50,6 +50,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
   const converging = config.pendingRecheckMs > 0 ? new ConvergingPasses(config.pendingRecheckMs) : undefined;
   // A route's teardown takes a few passes over seconds to minutes: its verdicts outlive it a little.
   const teardownFacts = new ExpiringSet(TEARDOWN_FACTS_TTL_MS, TEARDOWN_FACTS_MAX);
+  const budgetBusy = () => budget.busy();
   const taggingAvailability = new TaggingAvailability();
 
   if (config.hookAuthToken !== undefined) hooks.addHook('onRequest', requireBearerToken(config.hookAuthToken));
@@ -113,7 +114,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
           aws,
           metrics,
           teardownFacts,
-          budgetBusy: () => budget.busy(),
+          budgetBusy,
           taggingAvailability,
           ...(converging ? { converging } : {}),
         });

@@ -5,7 +5,7 @@ import { ORPHAN_SWEEP_REQUEST_ANNOTATION } from '../../src/controllers/orphans';
 import { TAG } from '../../src/model/tags';
 import type { KubeObject } from '../../src/metacontroller/types';
 import { GW, OURS, statusOf, summary } from '../support/assertions';
-import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
+import { type Harness, installGatewayApi, metric, sharedNetworkGateway, startHarness } from '../support/harness';
 import { endpointSlice, httpRoute, service } from '../support/routeFixtures';
 
 const CLASS = { group: GW, kind: 'GatewayClass', name: 'amazon-vpc-lattice' };
@@ -48,12 +48,6 @@ async function sweep(h: Harness): Promise<void> {
   });
   await h.driver.runUntil(() => completeSweeps(h) > before);
   await h.driver.runUntilStable();
-}
-
-async function metric(h: Harness, series: string): Promise<number> {
-  const text = await (await fetch(`${h.server.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? 0 : Number(line.slice(series.length + 1));
 }
 
 /** The log line of the last sweep pass: what it listed, read and removed, and its own AWS calls. */

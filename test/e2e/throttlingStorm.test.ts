@@ -6,7 +6,7 @@ import { createAwsClients, destroyAwsClients } from '../../src/lattice/clients';
 import { AdminApi } from '../../tools/emulatorAdmin';
 import { refOf } from '../../tools/metacontroller/refs';
 import { allConverged, allDeleted, duplicates, fleetObjects, held, heldByConvergedFleet } from '../support/fleet';
-import { installGatewayApi, startHarness, type Harness } from '../support/harness';
+import { installGatewayApi, metric, startHarness, type Harness } from '../support/harness';
 
 /**
  * A fleet created and deleted against a Lattice that throttles: the emulator's token bucket
@@ -24,13 +24,6 @@ const LATTICE_RATE = { ratePerSecond: 20, burst: 20 };
 /** The server's budget: twice what Lattice allows. */
 const BUDGET = { LATTICE_API_RPS: '40', LATTICE_API_BURST: '10' };
 const PHASE_TIMEOUT_MS = Math.max(60_000, ROUTES * 4000);
-
-/** The sum of a metric's samples (over all its labels). */
-async function metric(h: Harness, name: string): Promise<number> {
-  const res = await h.server.app.inject({ method: 'GET', url: '/metrics' });
-  const samples = res.body.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return samples.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-}
 
 describe('a throttling storm', () => {
   let h: Harness;

@@ -112,3 +112,13 @@ export async function sharedNetworkGateway(h: Pick<Harness, 'cluster' | 'lattice
   );
   return arn;
 }
+
+/**
+ * The value of a metric series of the hook server (`name{label="value"}`), or the sum of a
+ * metric's samples over all its labels (`name`).
+ */
+export async function metric(h: Harness, series: string): Promise<number> {
+  const res = await h.server.app.inject({ method: 'GET', url: '/metrics' });
+  const samples = res.body.split('\n').filter((l) => l.startsWith(`${series} `) || l.startsWith(`${series}{`));
+  return samples.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
