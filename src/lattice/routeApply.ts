@@ -1,4 +1,4 @@
-import type { RuleAction as SdkRuleAction } from '@aws-sdk/client-vpc-lattice';
+import type { HttpMatch, RuleAction as SdkRuleAction } from '@aws-sdk/client-vpc-lattice';
 import type { ServiceModel } from '../model/routeModel';
 import type { ListenerModel } from '../model/routeListeners';
 import type { RuleAction } from '../model/rules';
@@ -9,7 +9,7 @@ import type { LambdaApi } from './lambdaApi';
 import { isServiceGone, LatticeRefusal, orUndefinedIfNotFound, ruleWriteError, Unobserved } from './awsErrors';
 import { createFresh, isAlive } from './freshCreate';
 import type { RouteOwner } from './ownership';
-import type { PlanOp, RouteOp } from './routePlan';
+import type { PlanOp, RouteOp, RuleUpdate } from './routePlan';
 import type { ObservedRoute } from './routeState';
 import { PICTURED_WRITES, RoutePicture } from './passPicture';
 import { associateService, createService, dissociateService, type KnownService, ServiceConflict } from './serviceApply';
@@ -252,18 +252,12 @@ export class RouteApplier {
     rules?.delete(name);
   }
 
-  async #createRule(
-    port: number,
-    name: string,
-    match: NonNullable<Parameters<LatticeApi['createRule']>[0]['match']>['httpMatch'],
-    action: RuleAction,
-    priority: number,
-  ): Promise<void> {
+  async #createRule(port: number, name: string, match: HttpMatch, action: RuleAction, priority: number): Promise<void> {
     const input = {
       serviceIdentifier: this.#serviceId(),
       listenerIdentifier: this.#listenerId(port),
       name,
-      match: { httpMatch: match ?? {} },
+      match: { httpMatch: match },
       priority,
       action: this.#sdkAction(action),
       tags: { [TAG.managedBy]: this.#owner.managedBy },
@@ -276,7 +270,7 @@ export class RouteApplier {
     this.#picture.ruleCreated(created, input, port);
   }
 
-  async #updateRules(port: number, updates: readonly { ruleName: string; priority?: number; action?: RuleAction }[]): Promise<void> {
+  async #updateRules(port: number, updates: readonly RuleUpdate[]): Promise<void> {
     const rules = this.#known.rules.get(port);
     const result = await this.#ruleWrite(
       this.#api.batchUpdateRule({
@@ -286,15 +280,12 @@ export class RouteApplier {
           ruleIdentifier: rules?.get(u.ruleName) ?? u.ruleName,
           ...(u.priority !== undefined ? { priority: u.priority } : {}),
           ...(u.action !== undefined ? { action: this.#sdkAction(u.action) } : {}),
+          ...(u.match !== undefined ? { match: { httpMatch: u.match } } : {}),
         })),
       }),
     );
-    const failed = result.unsuccessful ?? [];
+    const failed = (result.unsuccessful ?? []).map((f) => `${f.ruleIdentifier}: ${f.failureMessage ?? f.failureCode}`);
     // Partial failure is no HTTP error: report it, and let the next pass plan the rest again.
-    if (failed.length > 0)
-      throw new LatticeRefusal(
-        'RulesNotUpdated',
-        `rules not updated: ${failed.map((f) => `${f.ruleIdentifier}: ${f.failureMessage ?? f.failureCode}`).join('; ')}`,
-      );
+    if (failed.length > 0) throw new LatticeRefusal('RulesNotUpdated', `rules not updated: ${failed.join('; ')}`);
   }
 }

@@ -1,3 +1,4 @@
+import type { HttpMatch } from '@aws-sdk/client-vpc-lattice';
 import type { RouteModel, ServiceModel } from '../model/routeModel';
 import type { ListenerModel } from '../model/routeListeners';
 import type { LatticeRuleModel, RuleAction } from '../model/rules';
@@ -6,6 +7,7 @@ import { HOSTNAME_GROUP_TAG } from '../model/hostnameGroup';
 import { sharedServiceWaits, type Sharing } from './sharingPlan';
 import { tagChanges } from '../model/tags';
 import { chunks } from './batches';
+import { matchHolds } from './ruleMatch';
 import { forwardTargetGroupIds, type ObservedListener, type ObservedRoute, type ObservedRule } from './routeState';
 import { hasEveryTarget, planRetirements, planTargetGroups, type TargetGroupOp } from './targetGroupPlan';
 import type { ObservedTargetGroup } from './targetGroupState';
@@ -24,6 +26,8 @@ export interface RuleUpdate {
   ruleName: string;
   priority?: number;
   action?: RuleAction;
+  /** Only for a rule whose match was edited out of band (see matchHolds). */
+  match?: HttpMatch;
 }
 
 /** The operations on the route's service, listeners and rules. */
@@ -152,7 +156,7 @@ function planRules(
     return temporary;
   };
   const moves: RuleUpdate[] = [];
-  const actionOnly: RuleUpdate[] = [];
+  const inPlace: RuleUpdate[] = [];
   for (const rule of desiredRules) {
     const existing = kept.get(rule.name);
     if (!existing) {
@@ -165,19 +169,21 @@ function planRules(
     }
     const actionChanged =
       !actionEquals(rule.action, existing.action, idOfKey) && !keepCurrentAction(rule.action, existing.action, switching);
+    const matchChanged = !matchHolds(rule.match, existing.match);
+    const changes = { ...(actionChanged ? { action: rule.action } : {}), ...(matchChanged ? { match: rule.match } : {}) };
     if (existing.priority !== rule.priority && !blocked(rule.priority))
-      moves.push({ ruleName: rule.name, priority: rule.priority, ...(actionChanged ? { action: rule.action } : {}) });
-    else if (actionChanged) actionOnly.push({ ruleName: rule.name, action: rule.action });
+      moves.push({ ruleName: rule.name, priority: rule.priority, ...changes });
+    else if (actionChanged || matchChanged) inPlace.push({ ruleName: rule.name, ...changes });
   }
-  if (moves.length + actionOnly.length <= BATCH_LIMIT) {
-    if (moves.length + actionOnly.length > 0) ops.push({ kind: 'updateRules', port, updates: [...moves, ...actionOnly] });
+  if (moves.length + inPlace.length <= BATCH_LIMIT) {
+    if (moves.length + inPlace.length > 0) ops.push({ kind: 'updateRules', port, updates: [...moves, ...inPlace] });
     return;
   }
   // More than one batch: park every moving rule on an unused priority first, so no batch can
   // collide with a rule another batch has not moved yet.
   const parked = moves.map((m) => ({ ruleName: m.ruleName, priority: nextTemporary() }));
   for (const part of chunks(parked, BATCH_LIMIT)) ops.push({ kind: 'updateRules', port, updates: part });
-  for (const part of chunks([...moves, ...actionOnly], BATCH_LIMIT)) ops.push({ kind: 'updateRules', port, updates: part });
+  for (const part of chunks([...moves, ...inPlace], BATCH_LIMIT)) ops.push({ kind: 'updateRules', port, updates: part });
 }
 
 function planListeners(

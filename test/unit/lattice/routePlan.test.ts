@@ -179,6 +179,24 @@ describe('route plan', () => {
     ]);
   });
 
+  it('restores in place the match of a rule edited out of band, with its priority when that moved too', () => {
+    const plan = planRoute(
+      model(),
+      observed({ listeners: [listener([rule('r-get', 1, { method: 'DELETE' }), rule('r-post', 3, { method: 'PUT' })])] }),
+      new Set(),
+    );
+    expect(plan.ops).toEqual([
+      {
+        kind: 'updateRules',
+        port: 80,
+        updates: [
+          { ruleName: 'r-post', priority: 2, match: post.match },
+          { ruleName: 'r-get', match: get.match },
+        ],
+      },
+    ]);
+  });
+
   it('moves many rules in two phases so no batch collides', () => {
     const rules = Array.from(
       { length: 12 },

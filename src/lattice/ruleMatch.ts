@@ -1,0 +1,40 @@
+import type { HeaderMatch, HttpMatch } from '@aws-sdk/client-vpc-lattice';
+import { canonicalJson } from '../model/canonicalJson';
+
+/**
+ * Whether a rule in Lattice still matches what the route asks. A rule's name is derived from its
+ * match, so a rule found by name matches unless it was edited out of band. Compared leniently
+ * where Lattice might answer in its own words, so that a rule is never rewritten on every pass:
+ * a `caseSensitive` Lattice leaves out counts as the one asked, header names compare without
+ * case (HTTP's rule), headers in any order, and an empty list as none.
+ */
+export function matchHolds(desired: HttpMatch, observed: HttpMatch | undefined): boolean {
+  if (observed === undefined) return false;
+  if ((desired.method ?? '') !== (observed.method ?? '')) return false;
+  const [want, got] = [desired.pathMatch, observed.pathMatch];
+  if ((want === undefined) !== (got === undefined)) return false;
+  if (want && got && !(sameValue(want.match, got.match) && sameCase(want.caseSensitive, got.caseSensitive))) return false;
+  const wanted = [...(desired.headerMatches ?? [])].sort(byName);
+  const found = [...(observed.headerMatches ?? [])].sort(byName);
+  return wanted.length === found.length && wanted.every((w, i) => sameHeader(w, found[i]));
+}
+
+const headerName = (h: HeaderMatch) => (h.name ?? '').toLowerCase();
+const byName = (a: HeaderMatch, b: HeaderMatch) => headerName(a).localeCompare(headerName(b));
+
+function sameHeader(want: HeaderMatch, got: HeaderMatch | undefined): boolean {
+  return (
+    got !== undefined &&
+    headerName(want) === headerName(got) &&
+    sameValue(want.match, got.match) &&
+    sameCase(want.caseSensitive, got.caseSensitive)
+  );
+}
+
+function sameValue(want: unknown, got: unknown): boolean {
+  return canonicalJson(want ?? null) === canonicalJson(got ?? null);
+}
+
+function sameCase(want: boolean | undefined, got: boolean | undefined): boolean {
+  return got === undefined || want === undefined || want === got;
+}

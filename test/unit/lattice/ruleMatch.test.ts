@@ -1,0 +1,51 @@
+import type { HttpMatch } from '@aws-sdk/client-vpc-lattice';
+import { matchHolds } from '../../../src/lattice/ruleMatch';
+
+const asked: HttpMatch = {
+  method: 'GET',
+  pathMatch: { match: { prefix: '/api/' }, caseSensitive: true },
+  headerMatches: [
+    { name: 'x-tenant', match: { exact: 'a' }, caseSensitive: true },
+    { name: 'x-env', match: { prefix: 'prod' }, caseSensitive: false },
+  ],
+};
+
+describe('matchHolds', () => {
+  it('holds for the same match, also in Lattice’s own words', () => {
+    expect(matchHolds(asked, structuredClone(asked))).toBe(true);
+    // caseSensitive left out, header names in other case and order.
+    expect(
+      matchHolds(asked, {
+        method: 'GET',
+        pathMatch: { match: { prefix: '/api/' } },
+        headerMatches: [
+          { name: 'X-Env', match: { prefix: 'prod' }, caseSensitive: false },
+          { name: 'X-Tenant', match: { exact: 'a' } },
+        ],
+      }),
+    ).toBe(true);
+    expect(matchHolds({ pathMatch: { match: { prefix: '/' } } }, { pathMatch: { match: { prefix: '/' } }, headerMatches: [] })).toBe(true);
+  });
+
+  it('fails for any edit: path, its kind or case, method, a header value, kind, case, one more or one fewer', () => {
+    const edits: ((m: HttpMatch) => void)[] = [
+      (m) => (m.pathMatch = { match: { prefix: '/hijacked' }, caseSensitive: true }),
+      (m) => (m.pathMatch = { match: { exact: '/api/' }, caseSensitive: true }),
+      (m) => (m.pathMatch = { match: { prefix: '/api/' }, caseSensitive: false }),
+      (m) => delete m.pathMatch,
+      (m) => (m.method = 'POST'),
+      (m) => delete m.method,
+      (m) => (m.headerMatches = [{ ...asked.headerMatches![0]!, match: { exact: 'b' } }, asked.headerMatches![1]!]),
+      (m) => (m.headerMatches = [{ ...asked.headerMatches![0]!, match: { prefix: 'a' } }, asked.headerMatches![1]!]),
+      (m) => (m.headerMatches = [{ ...asked.headerMatches![0]!, caseSensitive: false }, asked.headerMatches![1]!]),
+      (m) => m.headerMatches!.push({ name: 'x-more', match: { exact: '1' } }),
+      (m) => m.headerMatches!.pop(),
+    ];
+    for (const edit of edits) {
+      const observed = structuredClone(asked);
+      edit(observed);
+      expect([JSON.stringify(observed), matchHolds(asked, observed)]).toEqual([JSON.stringify(observed), false]);
+    }
+    expect(matchHolds(asked, undefined)).toBe(false);
+  });
+});
