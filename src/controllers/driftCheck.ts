@@ -24,6 +24,11 @@ import type { HookContext, RecordAnswer } from './types';
  * for. What it waits for is in Lattice, which it would not look at again sooner anyway.
  */
 
+/** The object asks for a full check now (the `verify-now` annotation): nothing remembered stands in for a read. */
+export function verifyNowAsked(object: KubeObject): boolean {
+  return object.metadata.annotations?.[VERIFY_NOW_ANNOTATION] !== undefined;
+}
+
 /** Stable digest of everything a sync's Lattice work depends on. */
 export function fingerprintOf(inputs: unknown): string {
   return createHash('sha256').update(canonicalJson(inputs)).digest('hex').slice(0, 32);
@@ -99,8 +104,7 @@ export function skipDecision(
   /** `recorded`: the record when the object keeps it elsewhere than its annotation; `busy`: the call budget's. */
   { recorded = recordedOn(object), busy = () => false }: { recorded?: string | undefined; busy?: (() => boolean) | undefined } = {},
 ): SkipDecision {
-  if (fingerprint === undefined || driftCheckSeconds <= 0 || object.metadata.annotations?.[VERIFY_NOW_ANNOTATION] !== undefined)
-    return { skip: false };
+  if (fingerprint === undefined || driftCheckSeconds <= 0 || verifyNowAsked(object)) return { skip: false };
   const record = parseRecord(recorded);
   if (record?.fingerprint !== fingerprint) return { skip: false };
   const window = driftWindowSeconds(object, driftCheckSeconds);
@@ -124,8 +128,7 @@ export function convergingDecision(
   nowMs: number,
   passes: ConvergingPasses | undefined,
 ): SkipDecision {
-  if (fingerprint === undefined || passes === undefined || object.metadata.annotations?.[VERIFY_NOW_ANNOTATION] !== undefined)
-    return { skip: false };
+  if (fingerprint === undefined || passes === undefined || verifyNowAsked(object)) return { skip: false };
   const pass = passes.current(object, nowMs);
   if (pass?.fingerprint !== fingerprint) return { skip: false };
   const resyncAfterSeconds = (pass.resyncAtMs - nowMs) / 1000;
@@ -152,7 +155,7 @@ export function verifiedAnswer(decision: SkipDecision): RecordAnswer {
  */
 export function lastPicture(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): LatticePicture | undefined {
   const pass = ctx.converging?.pictured(object, ctx.now().getTime());
-  if (!pass || pass.fingerprint !== fingerprint || object.metadata.annotations?.[VERIFY_NOW_ANNOTATION] !== undefined) return undefined;
+  if (!pass || pass.fingerprint !== fingerprint || verifyNowAsked(object)) return undefined;
   return pass.picture;
 }
 

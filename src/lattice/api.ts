@@ -58,6 +58,7 @@ import {
 } from '@aws-sdk/client-vpc-lattice';
 import { orUndefinedIfNotFound } from './awsErrors';
 import type { CallSession } from './callSession';
+import { ruleContent, type ContentMemory, type LatticeMemory } from './contentMemory';
 
 /** Lattice's page size ceiling: the fewest calls when a list must be walked. */
 export const PAGE_SIZE = 100;
@@ -65,14 +66,26 @@ export const PAGE_SIZE = 100;
 /**
  * Every VPC Lattice operation the hooks use, in one place (the IAM policy is derived from this
  * list). Each call runs in the hook's CallSession: deadline, error classification, counting.
+ * With a LatticeMemory, every Get, create, update and delete of a rule or listener keeps it true.
  */
 export class LatticeApi {
   readonly #client: VPCLatticeClient;
   readonly #session: CallSession;
+  readonly memory: LatticeMemory | undefined;
 
-  constructor(client: VPCLatticeClient, session: CallSession) {
+  constructor(client: VPCLatticeClient, session: CallSession, memory?: LatticeMemory) {
     this.#client = client;
     this.#session = session;
+    this.memory = memory;
+  }
+
+  /** Forgets what `memory` holds of a resource while a write to it is made: its answer has no timestamp. */
+  async #writing<T>(memory: ContentMemory<unknown> | undefined, identifiers: readonly string[], write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      for (const identifier of identifiers) memory?.forget(identifier);
+    }
   }
 
   get session(): CallSession {
@@ -161,11 +174,17 @@ export class LatticeApi {
   }
 
   // Listeners
-  createListener(input: CreateListenerRequest) {
-    return this.#session.run('CreateListener', (o) => this.#client.send(new CreateListenerCommand(input), o));
+  async createListener(input: CreateListenerRequest) {
+    const created = await this.#session.run('CreateListener', (o) => this.#client.send(new CreateListenerCommand(input), o));
+    if (created.arn) this.memory?.listeners.rememberCreated(created.arn, { defaultAction: created.defaultAction });
+    return created;
   }
-  getListener(serviceIdentifier: string, listenerIdentifier: string) {
-    return this.#session.run('GetListener', (o) => this.#client.send(new GetListenerCommand({ serviceIdentifier, listenerIdentifier }), o));
+  async getListener(serviceIdentifier: string, listenerIdentifier: string) {
+    const read = await this.#session.run('GetListener', (o) =>
+      this.#client.send(new GetListenerCommand({ serviceIdentifier, listenerIdentifier }), o),
+    );
+    this.memory?.listeners.rememberRead(read.arn ?? listenerIdentifier, read.lastUpdatedAt, { defaultAction: read.defaultAction });
+    return read;
   }
   listListeners(serviceIdentifier: string) {
     return this.#session.all('ListListeners', (nextToken, o) =>
@@ -173,22 +192,30 @@ export class LatticeApi {
     );
   }
   updateListener(input: UpdateListenerRequest) {
-    return this.#session.run('UpdateListener', (o) => this.#client.send(new UpdateListenerCommand(input), o));
+    return this.#writing(this.memory?.listeners, [input.listenerIdentifier ?? ''], () =>
+      this.#session.run('UpdateListener', (o) => this.#client.send(new UpdateListenerCommand(input), o)),
+    );
   }
   deleteListener(serviceIdentifier: string, listenerIdentifier: string) {
-    return this.#session.run('DeleteListener', (o) =>
-      this.#client.send(new DeleteListenerCommand({ serviceIdentifier, listenerIdentifier }), o),
+    return this.#writing(this.memory?.listeners, [listenerIdentifier], () =>
+      this.#session.run('DeleteListener', (o) =>
+        this.#client.send(new DeleteListenerCommand({ serviceIdentifier, listenerIdentifier }), o),
+      ),
     );
   }
 
   // Rules
-  getRule(serviceIdentifier: string, listenerIdentifier: string, ruleIdentifier: string) {
-    return this.#session.run('GetRule', (o) =>
+  async getRule(serviceIdentifier: string, listenerIdentifier: string, ruleIdentifier: string) {
+    const read = await this.#session.run('GetRule', (o) =>
       this.#client.send(new GetRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier }), o),
     );
+    this.memory?.rules.rememberRead(read.arn ?? ruleIdentifier, read.lastUpdatedAt, ruleContent(read));
+    return read;
   }
-  createRule(input: CreateRuleRequest) {
-    return this.#session.run('CreateRule', (o) => this.#client.send(new CreateRuleCommand(input), o));
+  async createRule(input: CreateRuleRequest) {
+    const created = await this.#session.run('CreateRule', (o) => this.#client.send(new CreateRuleCommand(input), o));
+    if (created.arn) this.memory?.rules.rememberCreated(created.arn, ruleContent(created));
+    return created;
   }
   listRules(serviceIdentifier: string, listenerIdentifier: string) {
     return this.#session.all('ListRules', (nextToken, o) =>
@@ -196,14 +223,21 @@ export class LatticeApi {
     );
   }
   updateRule(input: UpdateRuleRequest) {
-    return this.#session.run('UpdateRule', (o) => this.#client.send(new UpdateRuleCommand(input), o));
+    return this.#writing(this.memory?.rules, [input.ruleIdentifier ?? ''], () =>
+      this.#session.run('UpdateRule', (o) => this.#client.send(new UpdateRuleCommand(input), o)),
+    );
   }
   batchUpdateRule(input: BatchUpdateRuleRequest) {
-    return this.#session.run('BatchUpdateRule', (o) => this.#client.send(new BatchUpdateRuleCommand(input), o));
+    const identifiers = (input.rules ?? []).map((r) => r.ruleIdentifier ?? '');
+    return this.#writing(this.memory?.rules, identifiers, () =>
+      this.#session.run('BatchUpdateRule', (o) => this.#client.send(new BatchUpdateRuleCommand(input), o)),
+    );
   }
   deleteRule(serviceIdentifier: string, listenerIdentifier: string, ruleIdentifier: string) {
-    return this.#session.run('DeleteRule', (o) =>
-      this.#client.send(new DeleteRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier }), o),
+    return this.#writing(this.memory?.rules, [ruleIdentifier], () =>
+      this.#session.run('DeleteRule', (o) =>
+        this.#client.send(new DeleteRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier }), o),
+      ),
     );
   }
 

@@ -76,14 +76,22 @@ export async function observeService(api: LatticeApi, serviceArn: string | undef
   };
 }
 
-export async function observeListeners(api: LatticeApi, serviceId: string): Promise<ObservedListener[]> {
+/**
+ * The route's listeners and their rules. Lists carry neither a rule's match and action nor a TLS
+ * listener's default action: one Get each, unless the process remembers it unchanged since
+ * (see ContentMemory). `reread`: Get everything (verify-now).
+ */
+export async function observeListeners(api: LatticeApi, serviceId: string, reread = false): Promise<ObservedListener[]> {
+  const memory = reread ? undefined : api.memory;
   const listeners: ObservedListener[] = [];
   for (const summary of await api.listListeners(serviceId)) {
     if (!summary.id || !summary.arn) continue;
     const rules: ObservedRule[] = [];
     let defaultAction: SdkRuleAction | undefined;
     if (summary.protocol === 'TLS_PASSTHROUGH') {
-      defaultAction = (await orUndefinedIfNotFound(api.getListener(serviceId, summary.id)))?.defaultAction;
+      const content =
+        memory?.listeners.recall(summary.arn, summary) ?? (await orUndefinedIfNotFound(api.getListener(serviceId, summary.id)));
+      defaultAction = content?.defaultAction;
     } else {
       for (const rule of await api.listRules(serviceId, summary.id)) {
         if (!rule.id) continue;
@@ -91,8 +99,8 @@ export async function observeListeners(api: LatticeApi, serviceId: string): Prom
           rules.push({ id: rule.id, name: rule.name ?? '', priority: rule.priority, isDefault: true, match: undefined, action: undefined });
           continue;
         }
-        // Rule summaries carry neither match nor action: one Get per rule of this route.
-        const full = await orUndefinedIfNotFound(api.getRule(serviceId, summary.id, rule.id));
+        const full =
+          memory?.rules.recall(rule.arn ?? rule.id, rule) ?? (await orUndefinedIfNotFound(api.getRule(serviceId, summary.id, rule.id)));
         if (!full) continue;
         rules.push({
           id: rule.id,

@@ -6,6 +6,7 @@ import type { ControllerMetrics, HookAws, HookContext } from '../controllers/typ
 import { AcmApi } from '../lattice/acmApi';
 import { LambdaApi } from '../lattice/lambdaApi';
 import { LatticeApi } from '../lattice/api';
+import type { LatticeMemory } from '../lattice/contentMemory';
 import type { CallSession } from '../lattice/callSession';
 import type { ExpiringSet } from '../lattice/expiringSet';
 import type { AwsClients } from '../lattice/clients';
@@ -34,6 +35,8 @@ export interface HookContextOptions {
   budgetBusy?: () => boolean;
   /** Process-wide; absent, each invocation judges the tagging API afresh. */
   taggingAvailability?: TaggingAvailability;
+  /** Process-wide; absent, every rule and TLS listener is read (see ContentMemory). */
+  latticeMemory?: LatticeMemory;
 }
 
 /**
@@ -41,7 +44,8 @@ export interface HookContextOptions {
  * so a hook that never needs AWS costs nothing and works on a server without AWS clients.
  */
 export function createHookContext(options: HookContextOptions): HookContext {
-  const { config, log, now, deadline, session, aws, metrics, converging, teardownFacts, budgetBusy, taggingAvailability } = options;
+  const { config, log, now, deadline, session, aws, metrics, converging, teardownFacts, budgetBusy, taggingAvailability, latticeMemory } =
+    options;
   let hookAws: HookAws | undefined;
   return {
     config,
@@ -55,7 +59,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
     get aws(): HookAws {
       if (!aws) throw new LatticeGwError('LGW_AWS_UNAVAILABLE', 'this server runs without AWS clients');
       hookAws ??= {
-        api: new LatticeApi(aws.clients.lattice, session),
+        api: new LatticeApi(aws.clients.lattice, session, latticeMemory),
         acm: new AcmApi(aws.clients.acm, session),
         lambda: new LambdaApi(aws.clients.lambda, session),
         policies: new PolicyApi(aws.clients.lattice, session),

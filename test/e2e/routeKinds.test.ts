@@ -6,6 +6,7 @@ import {
   GetServiceCommand,
   ListListenersCommand,
   ListServiceNetworksCommand,
+  UpdateListenerCommand,
 } from '@aws-sdk/client-vpc-lattice';
 import { PROGRAMMED_CONDITION } from '../../src/gatewayapi/ourKeys';
 import { SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
@@ -13,6 +14,7 @@ import { GW, statusOf, summary, writeCalls } from '../support/assertions';
 import { type Harness, type HarnessOptions, installGatewayApi, startHarness } from '../support/harness';
 import { gateway } from '../support/objects';
 import { counts, endpointSlice, latticeView, service } from '../support/routeFixtures';
+import { waitFor } from '../support/routeWorld';
 
 const CERT_OPTION = 'application-networking.k8s.aws/certificate-arn';
 const LISTENER_CERT = 'arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
@@ -131,6 +133,49 @@ describe('GRPCRoute, TLSRoute, custom domains and DNS, end to end', () => {
     await h.driver.runUntilStable();
     expect(await weights()).toEqual([50, 50]);
     expect(writeCalls((await h.admin.calls()).byOperation)).toEqual({ UpdateListener: 1 });
+  });
+
+  it("finds a passthrough listener's default action changed out of band by its lastUpdatedAt, and restores it", async () => {
+    // A 2 s drift window: the route verifies again every 1–2 s.
+    h = await setUp({ env: { DRIFT_CHECK_SECONDS: '2' } });
+    h.cluster.apply(
+      routeObject('TLSRoute', 'db', {
+        parentRefs: [{ name: 'edge', namespace: 'infra', sectionName: 'tls' }],
+        hostnames: ['db.example.com'],
+        rules: [
+          {
+            backendRefs: [
+              { name: 'db-primary', port: 80, weight: 90 },
+              { name: 'db-replica', port: 80, weight: 10 },
+            ],
+          },
+        ],
+      }),
+    );
+    await h.driver.runUntil(() => parent(h, 'TLSRoute', 'db')[PROGRAMMED_CONDITION] === 'True/Programmed');
+    await h.driver.runUntilStable();
+    const serviceArn = serviceArnOf(h, 'TLSRoute', 'db');
+    const [summary] = (await h.lattice.send(new ListListenersCommand({ serviceIdentifier: serviceArn }))).items ?? [];
+    const scope = { serviceIdentifier: serviceArn, listenerIdentifier: summary?.id };
+    const forward = async () => (await h.lattice.send(new GetListenerCommand(scope))).defaultAction?.forward?.targetGroups ?? [];
+    await h.admin.resetCalls();
+    await waitFor(h, async () => ((await h.admin.calls()).byOperation.ListListeners ?? 0) >= 2);
+    // Verified twice from the listener list: the default action the create answered still stands.
+    expect((await h.admin.calls()).byOperation.GetListener).toBeUndefined();
+
+    const groups = await forward();
+    await h.lattice.send(
+      new UpdateListenerCommand({ ...scope, defaultAction: { forward: { targetGroups: groups.map((g) => ({ ...g, weight: 50 })) } } }),
+    );
+    await waitFor(
+      h,
+      async () =>
+        (await forward())
+          .map((g) => g.weight)
+          .sort()
+          .join() === '10,90',
+    );
+    expect((await h.admin.calls()).byOperation.GetListener).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses a TLSRoute without hostname and one with two rules, with clear conditions', async () => {

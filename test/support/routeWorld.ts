@@ -24,3 +24,17 @@ export function routeProgrammed(h: Harness, name: string): boolean {
   const parents = (statusOf(route).parents as { conditions: unknown }[] | undefined) ?? [];
   return summary(parents[0]?.conditions)[PROGRAMMED_CONDITION] === 'True/Programmed';
 }
+
+/** Lets the driver run (resyncs included) until `check` holds, looking between runs. */
+export async function waitFor(h: Harness, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Lattice was not repaired within ${timeoutMs / 1000} s`);
+    await runFor(h, 250);
+  }
+}
+
+/** Runs the driver's due work for about `ms` (runUntil returns at its timeout with an error we expect). */
+export async function runFor(h: Harness, ms: number): Promise<void> {
+  await h.driver.runUntil(() => false, { timeoutMs: ms }).catch(() => undefined);
+}

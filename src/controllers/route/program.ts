@@ -28,6 +28,7 @@ import { buildRoute, type RouteInputs } from './inputs';
 import { ownershipOf, taggedRoute } from '../../model/tags';
 import { removeMemberRules } from '../../lattice/sharedService';
 import type { LatticePicture } from '../convergingPasses';
+import { verifyNowAsked } from '../driftCheck';
 import { recordedTargetGroups } from '../targetGroupRecord';
 import type { HookContext } from '../types';
 import {
@@ -65,7 +66,7 @@ async function observe(
   listed?: ListedAssociations,
 ): Promise<ObservedRoute> {
   const api = ctx.aws.api;
-  const listeners = service ? await unlessServiceGone(observeListeners(api, service.id)) : [];
+  const listeners = service ? await unlessServiceGone(observeListeners(api, service.id, verifyNowAsked(route))) : [];
   if (listeners === undefined) return observe(ctx, route, model, imports, undefined, sharing);
   const wanted = new Set(model.targetGroups.map((g) => g.name));
   const imported = new Set(imports.map((i) => i.id));
