@@ -39,6 +39,9 @@ export class BudgetExhausted extends Error {
   }
 }
 
+/** The longest pause a throttling answer's Retry-After may impose on every call. */
+const MAX_RETRY_AFTER_SECONDS = 30;
+
 /** Each success recovers this share of the configured rate. */
 const RECOVERY_STEP = 0.02;
 
@@ -98,12 +101,18 @@ export class CallBudget {
     return this.#tokens < 1;
   }
 
-  /** AWS answered with throttling: slow down for everyone, and spend no saved-up burst (the account has none left). */
-  throttled(): void {
+  /**
+   * AWS answered with throttling: slow down for everyone, and spend no saved-up burst (the account
+   * has none left). With the answer's Retry-After, no call starts before it (capped at
+   * MAX_RETRY_AFTER_SECONDS: a wrong or hostile value must not stop the process for long).
+   */
+  throttled(retryAfterSeconds?: number): void {
     this.#refill();
     this.#stats.throttled += 1;
     this.#rate = Math.max(this.#minRate, this.#rate / 2);
-    this.#tokens = Math.min(this.#tokens, 0);
+    const pause = Math.min(MAX_RETRY_AFTER_SECONDS, Number.isFinite(retryAfterSeconds) ? Math.max(0, retryAfterSeconds ?? 0) : 0);
+    // The next token comes `pause` from now at the earliest (1/rate at the least).
+    this.#tokens = Math.min(this.#tokens, 0, 1 - pause * this.#rate);
   }
 
   /** A call went through: win back a little of the configured rate. */
@@ -123,8 +132,8 @@ const THROTTLED_ATTEMPTS = 3;
 
 /**
  * One AWS call under the budget: `takeToken` waits for (or is refused) a token, `send` makes the
- * attempt. A throttling answer slows `budget` down and the call is sent again with its next
- * token, THROTTLED_ATTEMPTS in all: the Lattice client retries no throttling itself (see
+ * attempt. A throttling answer slows `budget` down (and pauses it for the answer's Retry-After)
+ * and the call is sent again with its next token, THROTTLED_ATTEMPTS in all: the Lattice client retries no throttling itself (see
  * TransientRetryStrategy). Without a budget to slow (another API's call), one attempt.
  */
 export async function sendPaced<T>(budget: CallBudget | undefined, takeToken: () => Promise<void>, send: () => Promise<T>): Promise<T> {
@@ -136,7 +145,7 @@ export async function sendPaced<T>(budget: CallBudget | undefined, takeToken: ()
       return result;
     } catch (error) {
       if (!isThrottling(error)) throw error;
-      budget?.throttled();
+      budget?.throttled((error as { retryAfterSeconds?: number }).retryAfterSeconds);
       if (budget === undefined || attempt >= THROTTLED_ATTEMPTS) throw error;
     }
   }

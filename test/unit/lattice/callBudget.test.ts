@@ -93,6 +93,26 @@ describe('AWS call budget (token bucket shared by all hooks)', () => {
     expect(budget.stats()).toMatchObject({ ratePerSecond: 20, throttled: 11 });
   });
 
+  it("pauses every call for a throttling answer's Retry-After, 30 s at most", async () => {
+    const { clock, now, sleep } = fakeClock();
+    const budget = new CallBudget({ ratePerSecond: 10, burst: 10, now, sleep });
+    budget.throttled(2);
+    await budget.take(Infinity);
+    expect(clock.slept.map(Math.round)).toEqual([2000]);
+    // Then the halved rate: 5 calls/s.
+    await budget.take(Infinity);
+    expect(clock.slept.map(Math.round)).toEqual([2000, 200]);
+    // An absurd Retry-After pauses for 30 s; a negative or missing one pauses for no longer than 1/rate.
+    budget.throttled(86_400);
+    expect(((await budget.take(clock.now + 29_000).catch((e: unknown) => e)) as BudgetExhausted).retryAfterMs).toBeCloseTo(30_000);
+    const fresh = new CallBudget({ ratePerSecond: 10, burst: 10, now, sleep });
+    fresh.throttled(-5);
+    fresh.throttled(Number.NaN);
+    const before = clock.slept.length;
+    await fresh.take(Infinity);
+    expect(clock.slept.slice(before).map(Math.round)).toEqual([400]);
+  });
+
   it('refuses nonsense settings', () => {
     expect(() => new CallBudget({ ratePerSecond: 0, burst: 1 })).toThrow(RangeError);
     expect(() => new CallBudget({ ratePerSecond: 1, burst: 0 })).toThrow(RangeError);
@@ -128,6 +148,16 @@ describe('call session with a budget', () => {
       { operation: 'CreateRule', ok: false },
       { operation: 'GetRule', ok: true },
     ]);
+  });
+
+  it("sends a throttled call again no sooner than the answer's Retry-After", async () => {
+    const { clock, now, sleep } = fakeClock();
+    const budget = new CallBudget({ ratePerSecond: 100, burst: 100, now, sleep });
+    const session = new CallSession({ deadline: Date.now() + 60_000, log, budget });
+    let attempts = 0;
+    const send = async () => (++attempts === 1 ? Promise.reject(Object.assign(throttling(), { retryAfterSeconds: 3 })) : 'rule');
+    await expect(session.run('GetRule', send)).resolves.toBe('rule');
+    expect(clock.slept.map(Math.round)).toEqual([3000]);
   });
 
   it('answers a call throttled once from its second attempt', async () => {
