@@ -61,7 +61,7 @@ export const ERROR_CODES = {
   LGW_HOOK_RETRY_LATER: {
     statusCode: 429,
     description:
-      'AWS is throttling or briefly unavailable, or the server is shutting down. The response carries Retry-After; Metacontroller re-queues the object after that delay without an error event.',
+      'AWS is throttling or briefly unavailable, or the server is shutting down. The response carries Retry-After (whole seconds, 1 to 300, whatever AWS asked); Metacontroller re-queues the object after that delay without an error event.',
   },
   LGW_HOOK_BAD_REQUEST: {
     statusCode: 400,
@@ -131,12 +131,18 @@ export class HookRequestError extends LatticeGwError {
 }
 
 /** Not a failure of the object: answer 429 with Retry-After so Metacontroller re-queues without backoff. */
+/** The longest Retry-After a hook answers: a wrong or hostile value from AWS must not park an object for a day. */
+const MAX_RETRY_LATER_SECONDS = 300;
+
 export class RetryLaterError extends LatticeGwError {
+  /** Whole seconds, 1 to MAX_RETRY_LATER_SECONDS (1 for a value that is no number). */
   readonly retryAfterSeconds: number;
 
   constructor(message: string, retryAfterSeconds: number, cause?: unknown) {
     super('LGW_HOOK_RETRY_LATER', message, { cause });
     this.name = 'RetryLaterError';
-    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    this.retryAfterSeconds = Number.isFinite(retryAfterSeconds)
+      ? Math.min(MAX_RETRY_LATER_SECONDS, Math.max(1, Math.ceil(retryAfterSeconds)))
+      : 1;
   }
 }

@@ -58,7 +58,7 @@ import {
 } from '@aws-sdk/client-vpc-lattice';
 import { orUndefinedIfNotFound } from './awsErrors';
 import type { CallSession } from './callSession';
-import { ruleContent, type ContentMemory, type LatticeMemory } from './contentMemory';
+import { ruleContent, type ContentMemory, type RuleContent } from './contentMemory';
 
 /** Lattice's page size ceiling: the fewest calls when a list must be walked. */
 export const PAGE_SIZE = 100;
@@ -66,25 +66,25 @@ export const PAGE_SIZE = 100;
 /**
  * Every VPC Lattice operation the hooks use, in one place (the IAM policy is derived from this
  * list). Each call runs in the hook's CallSession: deadline, error classification, counting.
- * With a LatticeMemory, every Get, create, update and delete of a rule or listener keeps it true.
+ * With a rule memory (see ContentMemory), every Get, create, update and delete of a rule keeps it true.
  */
 export class LatticeApi {
   readonly #client: VPCLatticeClient;
   readonly #session: CallSession;
-  readonly memory: LatticeMemory | undefined;
+  readonly rememberedRules: ContentMemory<RuleContent> | undefined;
 
-  constructor(client: VPCLatticeClient, session: CallSession, memory?: LatticeMemory) {
+  constructor(client: VPCLatticeClient, session: CallSession, rememberedRules?: ContentMemory<RuleContent>) {
     this.#client = client;
     this.#session = session;
-    this.memory = memory;
+    this.rememberedRules = rememberedRules;
   }
 
-  /** Forgets what `memory` holds of a resource while a write to it is made: its answer has no timestamp. */
-  async #writing<T>(memory: ContentMemory<unknown> | undefined, identifiers: readonly string[], write: () => Promise<T>): Promise<T> {
+  /** Forgets what the memory holds of rules while a write to them is made: its answer has no timestamp. */
+  async #writingRules<T>(identifiers: readonly string[], write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } finally {
-      for (const identifier of identifiers) memory?.forget(identifier);
+      for (const identifier of identifiers) this.rememberedRules?.forget(identifier);
     }
   }
 
@@ -174,17 +174,11 @@ export class LatticeApi {
   }
 
   // Listeners
-  async createListener(input: CreateListenerRequest) {
-    const created = await this.#session.run('CreateListener', (o) => this.#client.send(new CreateListenerCommand(input), o));
-    if (created.arn) this.memory?.listeners.rememberCreated(created.arn, { defaultAction: created.defaultAction });
-    return created;
+  createListener(input: CreateListenerRequest) {
+    return this.#session.run('CreateListener', (o) => this.#client.send(new CreateListenerCommand(input), o));
   }
-  async getListener(serviceIdentifier: string, listenerIdentifier: string) {
-    const read = await this.#session.run('GetListener', (o) =>
-      this.#client.send(new GetListenerCommand({ serviceIdentifier, listenerIdentifier }), o),
-    );
-    this.memory?.listeners.rememberRead(read.arn ?? listenerIdentifier, read.lastUpdatedAt, { defaultAction: read.defaultAction });
-    return read;
+  getListener(serviceIdentifier: string, listenerIdentifier: string) {
+    return this.#session.run('GetListener', (o) => this.#client.send(new GetListenerCommand({ serviceIdentifier, listenerIdentifier }), o));
   }
   listListeners(serviceIdentifier: string) {
     return this.#session.all('ListListeners', (nextToken, o) =>
@@ -192,15 +186,11 @@ export class LatticeApi {
     );
   }
   updateListener(input: UpdateListenerRequest) {
-    return this.#writing(this.memory?.listeners, [input.listenerIdentifier ?? ''], () =>
-      this.#session.run('UpdateListener', (o) => this.#client.send(new UpdateListenerCommand(input), o)),
-    );
+    return this.#session.run('UpdateListener', (o) => this.#client.send(new UpdateListenerCommand(input), o));
   }
   deleteListener(serviceIdentifier: string, listenerIdentifier: string) {
-    return this.#writing(this.memory?.listeners, [listenerIdentifier], () =>
-      this.#session.run('DeleteListener', (o) =>
-        this.#client.send(new DeleteListenerCommand({ serviceIdentifier, listenerIdentifier }), o),
-      ),
+    return this.#session.run('DeleteListener', (o) =>
+      this.#client.send(new DeleteListenerCommand({ serviceIdentifier, listenerIdentifier }), o),
     );
   }
 
@@ -209,12 +199,12 @@ export class LatticeApi {
     const read = await this.#session.run('GetRule', (o) =>
       this.#client.send(new GetRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier }), o),
     );
-    this.memory?.rules.rememberRead(read.arn ?? ruleIdentifier, read.lastUpdatedAt, ruleContent(read));
+    this.rememberedRules?.rememberRead(read.arn ?? ruleIdentifier, read.lastUpdatedAt, ruleContent(read));
     return read;
   }
   async createRule(input: CreateRuleRequest) {
     const created = await this.#session.run('CreateRule', (o) => this.#client.send(new CreateRuleCommand(input), o));
-    if (created.arn) this.memory?.rules.rememberCreated(created.arn, ruleContent(created));
+    if (created.arn) this.rememberedRules?.rememberCreated(created.arn, ruleContent(created));
     return created;
   }
   listRules(serviceIdentifier: string, listenerIdentifier: string) {
@@ -223,18 +213,18 @@ export class LatticeApi {
     );
   }
   updateRule(input: UpdateRuleRequest) {
-    return this.#writing(this.memory?.rules, [input.ruleIdentifier ?? ''], () =>
+    return this.#writingRules([input.ruleIdentifier ?? ''], () =>
       this.#session.run('UpdateRule', (o) => this.#client.send(new UpdateRuleCommand(input), o)),
     );
   }
   batchUpdateRule(input: BatchUpdateRuleRequest) {
     const identifiers = (input.rules ?? []).map((r) => r.ruleIdentifier ?? '');
-    return this.#writing(this.memory?.rules, identifiers, () =>
+    return this.#writingRules(identifiers, () =>
       this.#session.run('BatchUpdateRule', (o) => this.#client.send(new BatchUpdateRuleCommand(input), o)),
     );
   }
   deleteRule(serviceIdentifier: string, listenerIdentifier: string, ruleIdentifier: string) {
-    return this.#writing(this.memory?.rules, [ruleIdentifier], () =>
+    return this.#writingRules([ruleIdentifier], () =>
       this.#session.run('DeleteRule', (o) =>
         this.#client.send(new DeleteRuleCommand({ serviceIdentifier, listenerIdentifier, ruleIdentifier }), o),
       ),

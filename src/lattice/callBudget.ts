@@ -55,6 +55,8 @@ export class CallBudget {
   /** May go negative: each waiting call holds a reservation. */
   #tokens: number;
   #updatedAt: number;
+  /** No call starts before this (ms): a throttling answer's Retry-After. */
+  #pausedUntil = 0;
   readonly #stats = { granted: 0, waited: 0, waitedMs: 0, refused: 0, throttled: 0 };
 
   constructor(options: CallBudgetOptions) {
@@ -72,8 +74,11 @@ export class CallBudget {
 
   #refill(): number {
     const now = this.#now();
-    // A wall clock stepped back adds nothing (it would take tokens away, the budget busy for as long).
-    const elapsed = Math.max(0, now - this.#updatedAt);
+    // A pause never outlasts its cap from now, also after the wall clock stepped back.
+    this.#pausedUntil = Math.min(this.#pausedUntil, now + MAX_RETRY_AFTER_SECONDS * 1000);
+    // Nothing accrues while a pause lasts, nor for a wall clock stepped back (it would take tokens
+    // away, the budget busy for as long).
+    const elapsed = Math.max(0, now - Math.max(this.#updatedAt, this.#pausedUntil));
     this.#tokens = Math.min(this.#burst, this.#tokens + (elapsed / 1000) * this.#rate);
     this.#updatedAt = now;
     return now;
@@ -82,7 +87,8 @@ export class CallBudget {
   /** Waits for a token; refuses at once (BudgetExhausted) when the token would come after `deadline` (ms). */
   async take(deadline: number): Promise<void> {
     const now = this.#refill();
-    const waitMs = this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / this.#rate) * 1000;
+    const pausedMs = Math.max(0, this.#pausedUntil - now);
+    const waitMs = pausedMs + (this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / this.#rate) * 1000);
     if (now + waitMs > deadline) {
       this.#stats.refused += 1;
       throw new BudgetExhausted(waitMs);
@@ -93,26 +99,34 @@ export class CallBudget {
     this.#stats.waited += 1;
     this.#stats.waitedMs += waitMs;
     await this.#sleep(waitMs);
+    // A pause that began while this call waited: its token is given back and taken again after it,
+    // in the paced line, instead of every waiting call starting together as the pause ends.
+    if (this.#now() < this.#pausedUntil) {
+      this.#tokens += 1;
+      this.#stats.granted -= 1;
+      await this.take(deadline);
+    }
   }
 
-  /** No token is free now: a call made now would wait (verifications that are due wait for a quieter moment, see driftCheck). */
+  /** No call could start now: no token free, or a pause (verifications that are due wait for a quieter moment, see driftCheck). */
   busy(): boolean {
-    this.#refill();
-    return this.#tokens < 1;
+    const now = this.#refill();
+    return this.#tokens < 1 || now < this.#pausedUntil;
   }
 
   /**
    * AWS answered with throttling: slow down for everyone, and spend no saved-up burst (the account
-   * has none left). With the answer's Retry-After, no call starts before it (capped at
-   * MAX_RETRY_AFTER_SECONDS: a wrong or hostile value must not stop the process for long).
+   * has none left). With the answer's Retry-After, no call starts before it, and the paced line
+   * resumes after it (capped at MAX_RETRY_AFTER_SECONDS from now, however many answers say so: a
+   * wrong or hostile value must not stop the process for long).
    */
   throttled(retryAfterSeconds?: number): void {
-    this.#refill();
+    const now = this.#refill();
     this.#stats.throttled += 1;
     this.#rate = Math.max(this.#minRate, this.#rate / 2);
-    const pause = Math.min(MAX_RETRY_AFTER_SECONDS, Number.isFinite(retryAfterSeconds) ? Math.max(0, retryAfterSeconds ?? 0) : 0);
-    // The next token comes `pause` from now at the earliest (1/rate at the least).
-    this.#tokens = Math.min(this.#tokens, 0, 1 - pause * this.#rate);
+    this.#tokens = Math.min(this.#tokens, 0);
+    const pauseSeconds = Math.min(MAX_RETRY_AFTER_SECONDS, Number.isFinite(retryAfterSeconds) ? Math.max(0, retryAfterSeconds ?? 0) : 0);
+    this.#pausedUntil = Math.max(this.#pausedUntil, now + pauseSeconds * 1000);
   }
 
   /** A call went through: win back a little of the configured rate. */

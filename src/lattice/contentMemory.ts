@@ -1,4 +1,4 @@
-import type { GetListenerResponse, GetRuleResponse } from '@aws-sdk/client-vpc-lattice';
+import type { GetRuleResponse } from '@aws-sdk/client-vpc-lattice';
 import { idFromArn } from './arn';
 
 /**
@@ -91,19 +91,11 @@ export class ContentMemory<T> {
 /** What a rule's Get gives that its list does not. */
 export type RuleContent = Pick<GetRuleResponse, 'name' | 'priority' | 'match' | 'action'>;
 export const ruleContent = ({ name, priority, match, action }: RuleContent): RuleContent => ({ name, priority, match, action });
-/** What a listener's Get gives that its list does not. */
-export type ListenerContent = Pick<GetListenerResponse, 'defaultAction'>;
-
-/** The process's memory of rules and listeners (see ContentMemory), shared by every hook. */
-export interface LatticeMemory {
-  rules: ContentMemory<RuleContent>;
-  listeners: ContentMemory<ListenerContent>;
-}
 
 /** Room for every rule of 2,000 services with 10 rules each (a few KB apiece). */
-const REMEMBERED_MAX = 20_000;
+const REMEMBERED_RULES = 20_000;
 
-export function createLatticeMemory(now?: () => number): LatticeMemory {
-  const options = { maxEntries: REMEMBERED_MAX, ...(now ? { now } : {}) };
-  return { rules: new ContentMemory(options), listeners: new ContentMemory(options) };
+/** The process's memory of listener rules, shared by every hook. */
+export function createRuleMemory(now?: () => number): ContentMemory<RuleContent> {
+  return new ContentMemory({ maxEntries: REMEMBERED_RULES, ...(now ? { now } : {}) });
 }

@@ -78,20 +78,18 @@ export async function observeService(api: LatticeApi, serviceArn: string | undef
 
 /**
  * The route's listeners and their rules. Lists carry neither a rule's match and action nor a TLS
- * listener's default action: one Get each, unless the process remembers it unchanged since
- * (see ContentMemory). `reread`: Get everything (verify-now).
+ * listener's default action: one Get each, except for a rule the process remembers unchanged since
+ * (see ContentMemory). `reread`: Get every rule (verify-now).
  */
 export async function observeListeners(api: LatticeApi, serviceId: string, reread = false): Promise<ObservedListener[]> {
-  const memory = reread ? undefined : api.memory;
+  const remembered = reread ? undefined : api.rememberedRules;
   const listeners: ObservedListener[] = [];
   for (const summary of await api.listListeners(serviceId)) {
     if (!summary.id || !summary.arn) continue;
     const rules: ObservedRule[] = [];
     let defaultAction: SdkRuleAction | undefined;
     if (summary.protocol === 'TLS_PASSTHROUGH') {
-      const content =
-        memory?.listeners.recall(summary.arn, summary) ?? (await orUndefinedIfNotFound(api.getListener(serviceId, summary.id)));
-      defaultAction = content?.defaultAction;
+      defaultAction = (await orUndefinedIfNotFound(api.getListener(serviceId, summary.id)))?.defaultAction;
     } else {
       for (const rule of await api.listRules(serviceId, summary.id)) {
         if (!rule.id) continue;
@@ -100,12 +98,13 @@ export async function observeListeners(api: LatticeApi, serviceId: string, rerea
           continue;
         }
         const full =
-          memory?.rules.recall(rule.arn ?? rule.id, rule) ?? (await orUndefinedIfNotFound(api.getRule(serviceId, summary.id, rule.id)));
+          remembered?.recall(rule.arn ?? rule.id, rule) ?? (await orUndefinedIfNotFound(api.getRule(serviceId, summary.id, rule.id)));
         if (!full) continue;
         rules.push({
           id: rule.id,
           name: full.name ?? rule.name ?? '',
-          priority: full.priority,
+          // As just listed: what the plan moves and other routes' rules hold.
+          priority: rule.priority ?? full.priority,
           isDefault: false,
           match: full.match?.httpMatch,
           action: full.action,

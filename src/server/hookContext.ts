@@ -6,7 +6,7 @@ import type { ControllerMetrics, HookAws, HookContext } from '../controllers/typ
 import { AcmApi } from '../lattice/acmApi';
 import { LambdaApi } from '../lattice/lambdaApi';
 import { LatticeApi } from '../lattice/api';
-import type { LatticeMemory } from '../lattice/contentMemory';
+import type { ContentMemory, RuleContent } from '../lattice/contentMemory';
 import type { CallSession } from '../lattice/callSession';
 import type { ExpiringSet } from '../lattice/expiringSet';
 import type { AwsClients } from '../lattice/clients';
@@ -35,8 +35,8 @@ export interface HookContextOptions {
   budgetBusy?: () => boolean;
   /** Process-wide; absent, each invocation judges the tagging API afresh. */
   taggingAvailability?: TaggingAvailability;
-  /** Process-wide; absent, every rule and TLS listener is read (see ContentMemory). */
-  latticeMemory?: LatticeMemory;
+  /** Process-wide; absent, every rule is read (see ContentMemory). */
+  rememberedRules?: ContentMemory<RuleContent>;
 }
 
 /**
@@ -44,7 +44,7 @@ export interface HookContextOptions {
  * so a hook that never needs AWS costs nothing and works on a server without AWS clients.
  */
 export function createHookContext(options: HookContextOptions): HookContext {
-  const { config, log, now, deadline, session, aws, metrics, converging, teardownFacts, budgetBusy, taggingAvailability, latticeMemory } =
+  const { config, log, now, deadline, session, aws, metrics, converging, teardownFacts, budgetBusy, taggingAvailability, rememberedRules } =
     options;
   let hookAws: HookAws | undefined;
   return {
@@ -59,7 +59,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
     get aws(): HookAws {
       if (!aws) throw new LatticeGwError('LGW_AWS_UNAVAILABLE', 'this server runs without AWS clients');
       hookAws ??= {
-        api: new LatticeApi(aws.clients.lattice, session, latticeMemory),
+        api: new LatticeApi(aws.clients.lattice, session, rememberedRules),
         acm: new AcmApi(aws.clients.acm, session),
         lambda: new LambdaApi(aws.clients.lambda, session),
         policies: new PolicyApi(aws.clients.lattice, session),

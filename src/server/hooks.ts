@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { ConvergingPasses } from '../controllers/convergingPasses';
 import { ExpiringSet } from '../lattice/expiringSet';
 import { TaggingAvailability } from '../lattice/taggingApi';
-import { createLatticeMemory } from '../lattice/contentMemory';
+import { createRuleMemory } from '../lattice/contentMemory';
 import type { HookController } from '../controllers/types';
 import type { CallBudget } from '../lattice/callBudget';
 import { CallSession } from '../lattice/callSession';
@@ -53,7 +53,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
   const teardownFacts = new ExpiringSet(TEARDOWN_FACTS_TTL_MS, TEARDOWN_FACTS_MAX);
   const budgetBusy = () => budget.busy();
   const taggingAvailability = new TaggingAvailability();
-  const latticeMemory = createLatticeMemory(() => now().getTime());
+  const rememberedRules = createRuleMemory(() => now().getTime());
 
   if (config.hookAuthToken !== undefined) hooks.addHook('onRequest', requireBearerToken(config.hookAuthToken));
 
@@ -118,7 +118,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
           teardownFacts,
           budgetBusy,
           taggingAvailability,
-          latticeMemory,
+          rememberedRules,
           ...(converging ? { converging } : {}),
         });
         const response = await dispatch(controller, hook, request.body, ctx);

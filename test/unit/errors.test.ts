@@ -47,6 +47,11 @@ describe('error codes', () => {
     }
   });
 
+  it('answer Retry-After in whole seconds from 1 to 300, whatever AWS said', () => {
+    const after = (seconds: number) => new RetryLaterError('throttled', seconds).retryAfterSeconds;
+    expect([after(2.2), after(0), after(-3), after(86_400), after(Number.NaN), after(Infinity)]).toEqual([3, 1, 1, 300, 1, 1]);
+  });
+
   it('treat a code without an HTTP status as internal should it ever reach a request', () => {
     expect(statusCodeOf('LGW_CONFIG_INVALID')).toBe(500);
   });

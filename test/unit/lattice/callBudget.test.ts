@@ -93,24 +93,65 @@ describe('AWS call budget (token bucket shared by all hooks)', () => {
     expect(budget.stats()).toMatchObject({ ratePerSecond: 20, throttled: 11 });
   });
 
-  it("pauses every call for a throttling answer's Retry-After, 30 s at most", async () => {
+  it("starts no call before a throttling answer's Retry-After, then paces them at the slowed rate", async () => {
     const { clock, now, sleep } = fakeClock();
     const budget = new CallBudget({ ratePerSecond: 10, burst: 10, now, sleep });
     budget.throttled(2);
+    expect(budget.busy()).toBe(true);
+    // The pause, then a token at the halved rate (5 calls/s): nothing accrued during the pause.
     await budget.take(Infinity);
-    expect(clock.slept.map(Math.round)).toEqual([2000]);
-    // Then the halved rate: 5 calls/s.
+    expect(clock.slept.map(Math.round)).toEqual([2200]);
     await budget.take(Infinity);
-    expect(clock.slept.map(Math.round)).toEqual([2000, 200]);
-    // An absurd Retry-After pauses for 30 s; a negative or missing one pauses for no longer than 1/rate.
-    budget.throttled(86_400);
-    expect(((await budget.take(clock.now + 29_000).catch((e: unknown) => e)) as BudgetExhausted).retryAfterMs).toBeCloseTo(30_000);
+    expect(clock.slept.map(Math.round)).toEqual([2200, 200]);
+    // A negative, missing or NaN Retry-After pauses nothing.
     const fresh = new CallBudget({ ratePerSecond: 10, burst: 10, now, sleep });
     fresh.throttled(-5);
     fresh.throttled(Number.NaN);
+    fresh.throttled();
     const before = clock.slept.length;
     await fresh.take(Infinity);
-    expect(clock.slept.slice(before).map(Math.round)).toEqual([400]);
+    expect(clock.slept.slice(before).map(Math.round)).toEqual([800]);
+  });
+
+  it('pauses 30 s at most from now, however many answers say more and however slow the rate gets', async () => {
+    const { clock, now, sleep } = fakeClock();
+    clock.now = 1_000_000;
+    const budget = new CallBudget({ ratePerSecond: 10, burst: 10, now, sleep });
+    for (let i = 0; i < 10; i += 1) budget.throttled(86_400);
+    // At the floor rate (1 call/s): the pause, then one token.
+    const refusal = (await budget.take(clock.now + 30_000).catch((e: unknown) => e)) as BudgetExhausted;
+    expect(refusal.retryAfterMs).toBeCloseTo(31_000);
+    // A wall clock stepped back an hour does not make the pause an hour longer.
+    clock.now -= 3_600_000;
+    const stepped = (await budget.take(clock.now).catch((e: unknown) => e)) as BudgetExhausted;
+    expect(stepped.retryAfterMs).toBeLessThanOrEqual(31_000);
+  });
+
+  it('holds a call already waiting for its token when a pause begins, and queues it again after the pause', async () => {
+    const { clock, now } = fakeClock();
+    const wakes: (() => void)[] = [];
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) =>
+        wakes.push(() => {
+          clock.now += ms;
+          resolve();
+        }),
+      );
+    const budget = new CallBudget({ ratePerSecond: 10, burst: 1, now, sleep });
+    await budget.take(Infinity);
+    let started = false;
+    const waiting = budget.take(Infinity).then(() => (started = true));
+    // It waits 100 ms for its token; meanwhile AWS throttles another call, saying 10 s.
+    budget.throttled(10);
+    wakes.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toBe(false);
+    expect(clock.now).toBe(100);
+    // Queued again: after the pause and one token at the halved rate.
+    wakes.shift()?.();
+    await waiting;
+    expect(clock.now).toBeCloseTo(10_200);
+    expect(budget.stats()).toMatchObject({ granted: 2, waited: 2 });
   });
 
   it('refuses nonsense settings', () => {
@@ -157,7 +198,8 @@ describe('call session with a budget', () => {
     let attempts = 0;
     const send = async () => (++attempts === 1 ? Promise.reject(Object.assign(throttling(), { retryAfterSeconds: 3 })) : 'rule');
     await expect(session.run('GetRule', send)).resolves.toBe('rule');
-    expect(clock.slept.map(Math.round)).toEqual([3000]);
+    // The pause, then a token at the halved rate (50 calls/s).
+    expect(clock.slept.map(Math.round)).toEqual([3020]);
   });
 
   it('answers a call throttled once from its second attempt', async () => {

@@ -25,6 +25,9 @@ describe('matchHolds', () => {
       }),
     ).toBe(true);
     expect(matchHolds({ pathMatch: { match: { prefix: '/' } } }, { pathMatch: { match: { prefix: '/' } }, headerMatches: [] })).toBe(true);
+    // No path match and the prefix / both match every path.
+    expect(matchHolds({ method: 'GET' }, { method: 'GET', pathMatch: { match: { prefix: '/' }, caseSensitive: false } })).toBe(true);
+    expect(matchHolds({ method: 'GET', pathMatch: { match: { prefix: '/' } } }, { method: 'GET' })).toBe(true);
   });
 
   it('fails for any edit: path, its kind or case, method, a header value, kind, case, one more or one fewer', () => {
@@ -47,5 +50,6 @@ describe('matchHolds', () => {
       expect([JSON.stringify(observed), matchHolds(asked, observed)]).toEqual([JSON.stringify(observed), false]);
     }
     expect(matchHolds(asked, undefined)).toBe(false);
+    expect(matchHolds({ method: 'GET' }, { method: 'GET', pathMatch: { match: { exact: '/' } } })).toBe(false);
   });
 });
