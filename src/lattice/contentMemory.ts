@@ -26,15 +26,20 @@ export interface VersionStamps {
   lastUpdatedAt?: Date | undefined;
 }
 
-interface Entry<T> {
-  content: T;
+interface Entry {
+  /**
+   * The content as JSON text: one string per entry for the garbage collector to walk instead of a
+   * tree of objects (a full collection's cost follows what the heap holds), and a fresh copy for
+   * each caller.
+   */
+  json: string;
   /** `lastUpdatedAt` in ms as a Get returned it, or `created` for a create's answer. */
   stamp: number | 'created';
   rememberedAt: number;
 }
 
 export class ContentMemory<T> {
-  readonly #entries = new Map<string, Entry<T>>();
+  readonly #entries = new Map<string, Entry>();
   readonly #maxEntries: number;
   readonly #now: () => number;
 
@@ -47,12 +52,12 @@ export class ContentMemory<T> {
   rememberRead(arnOrId: string, lastUpdatedAt: Date | undefined, content: T): void {
     const stamp = lastUpdatedAt?.getTime();
     if (stamp === undefined || Number.isNaN(stamp)) return this.forget(arnOrId);
-    this.#set(arnOrId, { content: structuredClone(content), stamp, rememberedAt: this.#now() });
+    this.#set(arnOrId, { json: JSON.stringify(content), stamp, rememberedAt: this.#now() });
   }
 
   /** A create's answer: its content, good until the resource is first updated. */
   rememberCreated(arnOrId: string, content: T): void {
-    this.#set(arnOrId, { content: structuredClone(content), stamp: 'created', rememberedAt: this.#now() });
+    this.#set(arnOrId, { json: JSON.stringify(content), stamp: 'created', rememberedAt: this.#now() });
   }
 
   forget(arnOrId: string): void {
@@ -72,14 +77,14 @@ export class ContentMemory<T> {
     if (updated === undefined || Number.isNaN(updated)) return undefined;
     const unchanged = entry.stamp === 'created' ? summary.createdAt?.getTime() === updated : entry.stamp === updated;
     // A copy: what a pass builds on its observation must not reach the next pass through here.
-    return unchanged ? structuredClone(entry.content) : undefined;
+    return unchanged ? (JSON.parse(entry.json) as T) : undefined;
   }
 
   get size(): number {
     return this.#entries.size;
   }
 
-  #set(arnOrId: string, entry: Entry<T>): void {
+  #set(arnOrId: string, entry: Entry): void {
     const id = idFromArn(arnOrId);
     this.#entries.delete(id);
     // First remembered, first out: a Map iterates in insertion order.
