@@ -130,10 +130,10 @@ export class HookRequestError extends LatticeGwError {
   }
 }
 
-/** Not a failure of the object: answer 429 with Retry-After so Metacontroller re-queues without backoff. */
 /** The longest Retry-After a hook answers: a wrong or hostile value from AWS must not park an object for a day. */
 const MAX_RETRY_LATER_SECONDS = 300;
 
+/** Not a failure of the object: answer 429 with Retry-After so Metacontroller re-queues without backoff. */
 export class RetryLaterError extends LatticeGwError {
   /** Whole seconds, 1 to MAX_RETRY_LATER_SECONDS (1 for a value that is no number). */
   readonly retryAfterSeconds: number;

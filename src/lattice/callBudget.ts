@@ -147,8 +147,9 @@ const THROTTLED_ATTEMPTS = 3;
 /**
  * One AWS call under the budget: `takeToken` waits for (or is refused) a token, `send` makes the
  * attempt. A throttling answer slows `budget` down (and pauses it for the answer's Retry-After)
- * and the call is sent again with its next token, THROTTLED_ATTEMPTS in all: the Lattice client retries no throttling itself (see
- * TransientRetryStrategy). Without a budget to slow (another API's call), one attempt.
+ * and the call is sent again with its next token, THROTTLED_ATTEMPTS in all: the Lattice client
+ * retries no throttling itself (see TransientRetryStrategy). Without a budget to slow (another
+ * API's call), one attempt.
  */
 export async function sendPaced<T>(budget: CallBudget | undefined, takeToken: () => Promise<void>, send: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {

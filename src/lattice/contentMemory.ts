@@ -95,9 +95,10 @@ export class ContentMemory<T> {
 
 /** What a rule's Get gives that its list does not. */
 export type RuleContent = Pick<GetRuleResponse, 'name' | 'priority' | 'match' | 'action'>;
+/** The content part of a rule's Get or create answer. */
 export const ruleContent = ({ name, priority, match, action }: RuleContent): RuleContent => ({ name, priority, match, action });
 
-/** Room for every rule of 2,000 services with 10 rules each (a few KB apiece). */
+/** Room for every rule of 2,000 services with 10 rules each (a few hundred bytes of JSON apiece). */
 const REMEMBERED_RULES = 20_000;
 
 /** The process's memory of listener rules, shared by every hook. */

@@ -9,7 +9,7 @@ import { ASSIGNED_DOMAIN_ANNOTATION, SERVICE_ARN_ANNOTATION, VERIFIED_ANNOTATION
 import type { KubeObject } from '../../src/metacontroller/types';
 import { conditionsOf, GW, OURS, statusOf } from '../support/assertions';
 import { type Harness, installGatewayApi, sharedNetworkGateway, startHarness } from '../support/harness';
-import { routeProgrammed, routeWorld, waitFor } from '../support/routeWorld';
+import { ROUTE_SPEC, routeProgrammed, routeWorld, waitFor } from '../support/routeWorld';
 import { counts, httpRoute, service, targetsOf } from '../support/routeFixtures';
 
 /**
@@ -20,14 +20,6 @@ import { counts, httpRoute, service, targetsOf } from '../support/routeFixtures'
 const routeRef = (name: string) => ({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name });
 const gatewayRef = { group: GW, kind: 'Gateway', namespace: 'infra', name: 'edge' };
 
-const SPEC = {
-  parentRefs: [{ name: 'edge', namespace: 'infra' }],
-  rules: [
-    { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'api', port: 80 }] },
-    { backendRefs: [{ name: 'web', port: 80 }] },
-  ],
-};
-
 const programmed = routeProgrammed;
 
 async function fleet(env: Record<string, string> = {}): Promise<Harness> {
@@ -36,7 +28,7 @@ async function fleet(env: Record<string, string> = {}): Promise<Harness> {
 }
 
 async function addRoutes(h: Harness, names: string[]): Promise<void> {
-  for (const name of names) h.cluster.apply(httpRoute('apps', name, SPEC));
+  for (const name of names) h.cluster.apply(httpRoute('apps', name, ROUTE_SPEC));
   await h.driver.runUntil(() => names.every((n) => programmed(h, n)), { timeoutMs: 120_000 });
   await h.driver.runUntilStable({ timeoutMs: 120_000 });
 }
@@ -135,7 +127,7 @@ describe('fleet scale: AWS calls per change do not grow with the fleet (driver +
       // Created one after the other against the order of their names (and of their DNS names).
       const oldestFirst = Array.from({ length: 17 }, (_, i) => `r${String(16 - i).padStart(2, '0')}`);
       for (const name of oldestFirst) {
-        h.cluster.apply(httpRoute('apps', name, SPEC));
+        h.cluster.apply(httpRoute('apps', name, ROUTE_SPEC));
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       await h.driver.runUntil(() => oldestFirst.every((n) => programmed(h, n)), { timeoutMs: 120_000 });
@@ -279,7 +271,7 @@ describe('a route still converging: the syncs it gets meanwhile answer from its 
     h.cluster.apply(service('apps', 'api'));
     h.cluster.apply(service('apps', 'web'));
     await h.driver.runUntilStable({ timeoutMs: 30_000 });
-    h.cluster.apply(httpRoute('apps', 'slow', SPEC));
+    h.cluster.apply(httpRoute('apps', 'slow', ROUTE_SPEC));
     const converging = () => h.cluster.get(routeRef('slow'))?.metadata.annotations?.[SERVICE_ARN_ANNOTATION] !== undefined;
     await h.driver.runUntil(converging, { timeoutMs: 30_000 });
     await h.admin.resetCalls();

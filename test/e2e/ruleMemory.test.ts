@@ -3,7 +3,7 @@ import { SERVICE_ARN_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../src/gateway
 import { GW } from '../support/assertions';
 import type { Harness } from '../support/harness';
 import { httpRoute } from '../support/routeFixtures';
-import { routeProgrammed, routeWorld, runFor, waitFor } from '../support/routeWorld';
+import { ROUTE_SPEC, routeProgrammed, routeWorld, runFor, waitFor } from '../support/routeWorld';
 
 /**
  * ListRules gives neither a rule's match nor its action; the process remembers what it created
@@ -12,19 +12,12 @@ import { routeProgrammed, routeWorld, runFor, waitFor } from '../support/routeWo
  */
 
 const routeRef = { group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' };
-const SPEC = {
-  parentRefs: [{ name: 'edge', namespace: 'infra' }],
-  rules: [
-    { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'api', port: 80 }] },
-    { backendRefs: [{ name: 'web', port: 80 }] },
-  ],
-};
 /** `/api` as two rules (exact and prefix), the rest as one. */
 const RULES = 3;
 
 async function converged(env: Record<string, string>): Promise<{ h: Harness; serviceArn: string; listenerId: string }> {
   const h = await routeWorld({ transitionMs: 0, env });
-  h.cluster.apply(httpRoute('apps', 'shop', SPEC));
+  h.cluster.apply(httpRoute('apps', 'shop', ROUTE_SPEC));
   await h.driver.runUntil(() => routeProgrammed(h, 'shop'), { timeoutMs: 30_000 });
   await h.driver.runUntilStable();
   const serviceArn = h.cluster.mustGet(routeRef).metadata.annotations?.[SERVICE_ARN_ANNOTATION] ?? '';

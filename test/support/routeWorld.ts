@@ -18,6 +18,15 @@ export async function routeWorld(options: HarnessOptions): Promise<Harness> {
   return h;
 }
 
+/** The fleet tests' HTTPRoute spec: `/api` to Service api, the rest to web (three Lattice rules: `/api` exact and prefix, and `/`). */
+export const ROUTE_SPEC = {
+  parentRefs: [{ name: 'edge', namespace: 'infra' }],
+  rules: [
+    { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'api', port: 80 }] },
+    { backendRefs: [{ name: 'web', port: 80 }] },
+  ],
+};
+
 /** Whether HTTPRoute `apps/<name>` is Programmed on its first parent. */
 export function routeProgrammed(h: Harness, name: string): boolean {
   const route = h.cluster.get({ group: GW, kind: 'HTTPRoute', namespace: 'apps', name });
