@@ -86,25 +86,26 @@ export class CallBudget {
 
   /** Waits for a token; refuses at once (BudgetExhausted) when the token would come after `deadline` (ms). */
   async take(deadline: number): Promise<void> {
-    const now = this.#refill();
-    const pausedMs = Math.max(0, this.#pausedUntil - now);
-    const waitMs = pausedMs + (this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / this.#rate) * 1000);
-    if (now + waitMs > deadline) {
-      this.#stats.refused += 1;
-      throw new BudgetExhausted(waitMs);
-    }
-    this.#tokens -= 1;
-    this.#stats.granted += 1;
-    if (waitMs === 0) return;
-    this.#stats.waited += 1;
-    this.#stats.waitedMs += waitMs;
-    await this.#sleep(waitMs);
-    // A pause that began while this call waited: its token is given back and taken again after it,
-    // in the paced line, instead of every waiting call starting together as the pause ends.
-    if (this.#now() < this.#pausedUntil) {
-      this.#tokens += 1;
-      this.#stats.granted -= 1;
-      await this.take(deadline);
+    for (let queuedAgain = false; ; queuedAgain = true) {
+      const now = this.#refill();
+      const pausedMs = Math.max(0, this.#pausedUntil - now);
+      const waitMs = pausedMs + (this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / this.#rate) * 1000);
+      if (now + waitMs > deadline) {
+        this.#stats.refused += 1;
+        if (queuedAgain) this.#stats.granted -= 1;
+        throw new BudgetExhausted(waitMs);
+      }
+      this.#tokens -= 1;
+      if (!queuedAgain) this.#stats.granted += 1;
+      if (waitMs === 0) return;
+      if (!queuedAgain) this.#stats.waited += 1;
+      this.#stats.waitedMs += waitMs;
+      const throttledBefore = this.#stats.throttled;
+      await this.#sleep(waitMs);
+      // A throttling answer while this call waited dropped every reservation: the calls waiting
+      // take their tokens again as they wake, in the line's order, at the slowed rate and after
+      // any pause, instead of starting as reserved (or all together as a pause ends).
+      if (this.#stats.throttled === throttledBefore) return;
     }
   }
 
@@ -124,7 +125,8 @@ export class CallBudget {
     const now = this.#refill();
     this.#stats.throttled += 1;
     this.#rate = Math.max(this.#minRate, this.#rate / 2);
-    this.#tokens = Math.min(this.#tokens, 0);
+    // No saved-up burst, and no reservation made at the old rate: the waiting calls take theirs again.
+    this.#tokens = 0;
     const pauseSeconds = Math.min(MAX_RETRY_AFTER_SECONDS, Number.isFinite(retryAfterSeconds) ? Math.max(0, retryAfterSeconds ?? 0) : 0);
     this.#pausedUntil = Math.max(this.#pausedUntil, now + pauseSeconds * 1000);
   }

@@ -11,14 +11,21 @@ import { idFromArn } from './arn';
  *   resource never updated (`lastUpdatedAt` equal to `createdAt`).
  * - Our own updates and deletes forget the resource (their answers carry no timestamps either).
  *
- * An entry is trusted for MAX_AGE_MS at most, so that a change Lattice stamped within the same
+ * An entry is trusted for `maxAgeMs` at most, so that a change Lattice stamped within the same
  * timestamp as the one remembered (possible only for a racing writer, within its clock's
  * resolution) is read again within that bound. Bounded in size: past `maxEntries` the entry
  * remembered first goes first. Keyed by id (unique in the account), as updates may name either.
  */
 
-/** How long a remembered content is trusted at most before a Get reads it again. */
-export const MAX_AGE_MS = 30 * 60 * 1000;
+/** How long a remembered rule is trusted at least before a Get reads it again. */
+export const MIN_RULE_AGE_MS = 30 * 60 * 1000;
+
+/**
+ * Drift windows a remembered rule outlives: an object is verified every half to whole window, a
+ * deferred verification one window later at most, so most verifications find its rules
+ * remembered (about one in four reads them again).
+ */
+const RULE_AGE_IN_DRIFT_WINDOWS = 3;
 
 /** The timestamps of a list's summary (the SDK parses them into Dates). */
 export interface VersionStamps {
@@ -41,10 +48,12 @@ interface Entry {
 export class ContentMemory<T> {
   readonly #entries = new Map<string, Entry>();
   readonly #maxEntries: number;
+  readonly #maxAgeMs: number;
   readonly #now: () => number;
 
-  constructor(options: { maxEntries: number; now?: () => number }) {
+  constructor(options: { maxEntries: number; maxAgeMs: number; now?: () => number }) {
     this.#maxEntries = options.maxEntries;
+    this.#maxAgeMs = options.maxAgeMs;
     this.#now = options.now ?? Date.now;
   }
 
@@ -69,7 +78,7 @@ export class ContentMemory<T> {
     const id = idFromArn(arnOrId);
     const entry = this.#entries.get(id);
     if (entry === undefined) return undefined;
-    if (this.#now() - entry.rememberedAt >= MAX_AGE_MS || this.#now() < entry.rememberedAt) {
+    if (this.#now() - entry.rememberedAt >= this.#maxAgeMs || this.#now() < entry.rememberedAt) {
       this.#entries.delete(id);
       return undefined;
     }
@@ -101,7 +110,8 @@ export const ruleContent = ({ name, priority, match, action }: RuleContent): Rul
 /** Room for every rule of 2,000 services with 10 rules each (a few hundred bytes of JSON apiece). */
 const REMEMBERED_RULES = 20_000;
 
-/** The process's memory of listener rules, shared by every hook. */
-export function createRuleMemory(now?: () => number): ContentMemory<RuleContent> {
-  return new ContentMemory({ maxEntries: REMEMBERED_RULES, ...(now ? { now } : {}) });
+/** The process's memory of listener rules, shared by every hook, for the drift window of `driftCheckSeconds`. */
+export function createRuleMemory(driftCheckSeconds: number, now?: () => number): ContentMemory<RuleContent> {
+  const maxAgeMs = Math.max(MIN_RULE_AGE_MS, RULE_AGE_IN_DRIFT_WINDOWS * driftCheckSeconds * 1000);
+  return new ContentMemory({ maxEntries: REMEMBERED_RULES, maxAgeMs, ...(now ? { now } : {}) });
 }

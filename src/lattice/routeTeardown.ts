@@ -41,6 +41,9 @@ export interface TeardownOptions {
   teardownFacts?: ExpiringSet;
 }
 
+/** With `drain` false, registered targets are left to the group's deletion (see retireTargetGroup). */
+type GroupTeardownOptions = TeardownOptions & { drain: boolean };
+
 /** Whether the target group at `arn` is the route's by its tags (false once Lattice no longer has it). */
 async function ownsGroup(
   api: LatticeApi,
@@ -117,14 +120,16 @@ export async function teardownRoute(
         await api.deleteService(service.arn);
         waits.push('the Lattice service is being deleted');
       } catch (error) {
-        if (isNotFound(error)) return teardownTargetGroups(api, owner, [...targetGroups], waits, service.arn, options);
+        if (isNotFound(error)) return teardownTargetGroups(api, owner, [...targetGroups], waits, service.arn, { ...options, drain: false });
         if (!isConflict(error)) throw error;
         waits.push(`the Lattice service cannot be deleted yet: ${awsErrorMessage(error)}`);
       }
     }
     return { done: false, waits, serviceArn: service.arn, targetGroupArns: [...targetGroups].sort() };
   }
-  return teardownTargetGroups(api, owner, [...targetGroups], waits, known.serviceArn ?? service?.arn, options);
+  // The route's own service gone: nothing forwards to its groups any more, so none has traffic to drain.
+  const drain = service !== undefined || known.serviceArn === undefined;
+  return teardownTargetGroups(api, owner, [...targetGroups], waits, known.serviceArn ?? service?.arn, { ...options, drain });
 }
 
 async function teardownTargetGroups(
@@ -133,7 +138,7 @@ async function teardownTargetGroups(
   arns: readonly string[],
   waits: string[],
   serviceArn: string | undefined,
-  options: TeardownOptions,
+  options: GroupTeardownOptions,
 ): Promise<TeardownResult> {
   const remaining = await retireOurs(api, owner, (tags) => owner.ownsTargetGroup(tags), arns, waits, options);
   let searchSkipped: string | undefined;
@@ -170,12 +175,12 @@ async function retireOurs(
   ours: (tags: Readonly<Record<string, string>>) => boolean,
   arns: readonly string[],
   waits: string[],
-  options: TeardownOptions,
+  options: GroupTeardownOptions,
 ): Promise<string[]> {
   const remaining: string[] = [];
   for (const arn of arns) {
     if (!(await ownsGroup(api, owner, arn, ours, options.teardownFacts))) continue;
-    const outcome = await retireTargetGroup(api, arn, options.lambda);
+    const outcome = await retireTargetGroup(api, arn, options.lambda, { drain: options.drain });
     if (!outcome.gone) {
       remaining.push(arn);
       waits.push(`target group ${arn.slice(arn.lastIndexOf('/') + 1)}: ${outcome.message}`);

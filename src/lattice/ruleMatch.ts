@@ -5,7 +5,8 @@ import { canonicalJson } from '../model/canonicalJson';
  * Whether a rule in Lattice still matches what the route asks. A rule's name is derived from its
  * match, so a rule found by name matches unless it was edited out of band. Compared leniently
  * where Lattice might answer in its own words, so that a rule is never rewritten on every pass:
- * a `caseSensitive` Lattice leaves out counts as the one asked, no path match as the prefix `/`
+ * a `caseSensitive` Lattice leaves out counts as false (the API's default; as the one asked, it
+ * would hide an edit to false answered without the field), no path match as the prefix `/`
  * (both match every path), header names compare without case (HTTP's rule), headers in any order,
  * and an empty list as none.
  */
@@ -37,5 +38,5 @@ function sameValue(want: unknown, got: unknown): boolean {
 }
 
 function sameCase(want: boolean | undefined, got: boolean | undefined): boolean {
-  return got === undefined || want === undefined || want === got;
+  return (want ?? false) === (got ?? false);
 }

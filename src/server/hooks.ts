@@ -53,7 +53,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
   const teardownFacts = new ExpiringSet(TEARDOWN_FACTS_TTL_MS, TEARDOWN_FACTS_MAX);
   const budgetBusy = () => budget.busy();
   const taggingAvailability = new TaggingAvailability();
-  const rememberedRules = createRuleMemory(() => now().getTime());
+  const rememberedRules = createRuleMemory(config.driftCheckSeconds, () => now().getTime());
 
   if (config.hookAuthToken !== undefined) hooks.addHook('onRequest', requireBearerToken(config.hookAuthToken));
 

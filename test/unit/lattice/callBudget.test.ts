@@ -16,6 +16,26 @@ function fakeClock() {
   };
 }
 
+/** A clock whose sleepers wake in the order of their times, the clock jumping to each. */
+function timerClock() {
+  const clock = { now: 0 };
+  const timers: { at: number; fire: () => void }[] = [];
+  return {
+    clock,
+    now: () => clock.now,
+    sleep: (ms: number) => new Promise<void>((fire) => timers.push({ at: clock.now + ms, fire })),
+    runTimers: async () => {
+      for (;;) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const next = timers.sort((a, b) => a.at - b.at).shift();
+        if (next === undefined) return;
+        clock.now = next.at;
+        next.fire();
+      }
+    },
+  };
+}
+
 const throttling = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } });
 
 describe('AWS call budget (token bucket shared by all hooks)', () => {
@@ -151,7 +171,39 @@ describe('AWS call budget (token bucket shared by all hooks)', () => {
     wakes.shift()?.();
     await waiting;
     expect(clock.now).toBeCloseTo(10_200);
-    expect(budget.stats()).toMatchObject({ granted: 2, waited: 2 });
+    expect(budget.stats()).toMatchObject({ granted: 2, waited: 1 });
+  });
+
+  it('paces the calls waiting when a pause begins at the slowed rate after it, in their order, not all at once', async () => {
+    const { clock, now, sleep, runTimers } = timerClock();
+    const budget = new CallBudget({ ratePerSecond: 1, burst: 1, now, sleep });
+    await budget.take(Infinity);
+    const starts: [string, number][] = [];
+    const waiting = ['a', 'b', 'c'].map((name) => budget.take(Infinity).then(() => starts.push([name, clock.now])));
+    // Reserved for 1, 2 and 3 s; a call in flight is answered 429 with Retry-After 10.
+    budget.throttled(10);
+    await runTimers();
+    await Promise.all(waiting);
+    // After the pause, one token every 2 s (the halved rate).
+    expect(starts).toEqual([
+      ['a', 12_000],
+      ['b', 14_000],
+      ['c', 16_000],
+    ]);
+    expect(budget.stats()).toMatchObject({ granted: 4, waited: 3, refused: 0 });
+  });
+
+  it('re-paces the waiting calls at the slowed rate after a throttling answer without Retry-After', async () => {
+    const { clock, now, sleep, runTimers } = timerClock();
+    const budget = new CallBudget({ ratePerSecond: 1, burst: 1, now, sleep });
+    await budget.take(Infinity);
+    const starts: number[] = [];
+    const waiting = [0, 1].map(() => budget.take(Infinity).then(() => starts.push(clock.now)));
+    budget.throttled();
+    await runTimers();
+    await Promise.all(waiting);
+    // Reserved for 1 and 2 s at 1 call/s; taken again at 0.5 call/s as they woke.
+    expect(starts).toEqual([2_000, 4_000]);
   });
 
   it('refuses nonsense settings', () => {

@@ -1,4 +1,6 @@
-import { ContentMemory, MAX_AGE_MS } from '../../../src/lattice/contentMemory';
+import { ContentMemory, createRuleMemory, MIN_RULE_AGE_MS } from '../../../src/lattice/contentMemory';
+
+const MAX_AGE_MS = 60_000;
 
 const ARN =
   'arn:aws:vpc-lattice:us-west-2:111122223333:service/svc-0123456789abcdef0/listener/listener-0123456789abcdef0/rule/rule-0123456789abcdef0';
@@ -6,7 +8,7 @@ const ID = 'rule-0123456789abcdef0';
 const at = (ms: number) => new Date(ms);
 
 function memoryAt(clock: { now: number }, maxEntries = 10) {
-  return new ContentMemory<{ priority: number }>({ maxEntries, now: () => clock.now });
+  return new ContentMemory<{ priority: number }>({ maxEntries, maxAgeMs: MAX_AGE_MS, now: () => clock.now });
 }
 
 describe('ContentMemory', () => {
@@ -42,7 +44,7 @@ describe('ContentMemory', () => {
     expect(memory.size).toBe(0);
   });
 
-  it('trusts an entry for MAX_AGE_MS at most, and not across a clock stepped back', () => {
+  it('trusts an entry for its maximum age at most, and not across a clock stepped back', () => {
     const clock = { now: 1_000_000 };
     const memory = memoryAt(clock);
     const unchanged = { lastUpdatedAt: at(5_000) };
@@ -54,6 +56,27 @@ describe('ContentMemory', () => {
     memory.rememberRead(ARN, at(5_000), { priority: 1 });
     clock.now -= 1;
     expect(memory.recall(ARN, unchanged)).toBeUndefined();
+  });
+
+  it('trusts a remembered rule for three drift windows, and 30 minutes at least', () => {
+    const rule = { name: 'r', priority: 1 };
+    const unchanged = { lastUpdatedAt: at(5_000) };
+    const trustedFor = (driftCheckSeconds: number) => {
+      const clock = { now: 0 };
+      const memory = createRuleMemory(driftCheckSeconds, () => clock.now);
+      memory.rememberRead(ARN, at(5_000), rule);
+      clock.now = 3 * 3_600_000 - 1;
+      const threeHoursLess1 = memory.recall(ARN, unchanged) !== undefined;
+      memory.rememberRead(ARN, at(5_000), rule);
+      clock.now += MIN_RULE_AGE_MS - 1;
+      const halfHourLess1 = memory.recall(ARN, unchanged) !== undefined;
+      clock.now += 1;
+      return { threeHoursLess1, halfHourLess1, halfHour: memory.recall(ARN, unchanged) !== undefined };
+    };
+    // DRIFT_CHECK_SECONDS=3600: verifications up to an hour (two when deferred) apart still find it.
+    expect(trustedFor(3600)).toEqual({ threeHoursLess1: true, halfHourLess1: true, halfHour: true });
+    expect(trustedFor(600)).toEqual({ threeHoursLess1: false, halfHourLess1: true, halfHour: false });
+    expect(trustedFor(0)).toEqual({ threeHoursLess1: false, halfHourLess1: true, halfHour: false });
   });
 
   it('hands out copies: a caller changing what it got changes nothing remembered', () => {

@@ -86,6 +86,21 @@ describe('invoke statements', () => {
     await revokeInvoke(lambda.api, FN, TG_ID);
     expect(lambda.statements().map((s) => s.Sid)).toEqual(['from-s3']);
   });
+
+  it('without draining (its service deleted), removes our statement and deletes the group, targets still registered', async () => {
+    const lambda = fakeLambda([statement({ Sid: 'from-s3' }), statement()]);
+    const order: string[] = [];
+    const lattice = {
+      getTargetGroup: async () => ({ arn: TG_ARN, id: TG_ID, type: 'LAMBDA', status: 'ACTIVE' }),
+      listTargets: async () => [{ id: FN, status: 'HEALTHY' }],
+      deregisterTargets: async () => order.push('DeregisterTargets'),
+      deleteTargetGroup: async () => order.push('DeleteTargetGroup'),
+    } as unknown as LatticeApi;
+    const outcome = await retireTargetGroup(lattice, TG_ARN, lambda.api, { drain: false });
+    expect([...lambda.calls, ...order]).toEqual([`RemovePermission ${invokeStatementId(TG_ID)}`, 'DeleteTargetGroup']);
+    expect(outcome).toEqual({ gone: false, message: 'being deleted' });
+    expect(lambda.statements().map((s) => s.Sid)).toEqual(['from-s3']);
+  });
 });
 
 describe('LAMBDA target groups in the plan', () => {

@@ -216,3 +216,68 @@ describe('teardownRoute: target groups no pass recorded', () => {
     expect(reads).toEqual([serviceArn, serviceArn]);
   });
 });
+
+describe("teardownRoute: a deleted service's target groups are deleted without draining", () => {
+  const serviceArn = 'arn:aws:vpc-lattice:us-west-2:123456789012:service/svc-1';
+  const groupArn = 'arn:aws:vpc-lattice:us-west-2:123456789012:targetgroup/tg-web';
+
+  /** The route's group with two registered targets; the service as `service` says; every call recorded. */
+  function world(service: { status: string; tags: Record<string, string> } | undefined) {
+    const calls: string[] = [];
+    let groupDeleted = false;
+    const notFound = () => Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });
+    const api = {
+      listServices: async () => [],
+      getService: async () => {
+        calls.push('GetService');
+        if (!service) throw notFound();
+        return { arn: serviceArn, id: 'svc-1', status: service.status };
+      },
+      tagsIfPresent: async (arn: string) => {
+        calls.push(`Tags ${arn === serviceArn ? 'service' : 'group'}`);
+        return arn === serviceArn ? service?.tags : tagsOf('apps', 'http');
+      },
+      getTargetGroup: async () => {
+        calls.push('GetTargetGroup');
+        if (groupDeleted) throw notFound();
+        return { arn: groupArn, id: 'tg-web', status: 'ACTIVE', type: 'IP' };
+      },
+      listTargets: async () => {
+        calls.push('ListTargets');
+        return [
+          { id: '10.0.0.1', port: 8080, status: 'HEALTHY' },
+          { id: '10.0.0.2', port: 8080, status: 'HEALTHY' },
+        ];
+      },
+      deregisterTargets: async () => calls.push('DeregisterTargets'),
+      deleteTargetGroup: async () => {
+        calls.push('DeleteTargetGroup');
+        groupDeleted = true;
+      },
+      listTargetGroups: async () => [],
+    } as unknown as LatticeApi;
+    return { api, calls };
+  }
+
+  it('deletes the groups of a recorded service found gone at once, targets still registered', async () => {
+    const { api, calls } = world(undefined);
+    const known = { serviceArn, serviceName: undefined, targetGroupArns: [groupArn] };
+    expect(await teardownRoute(api, owner, known)).toMatchObject({ done: false, targetGroupArns: [groupArn] });
+    expect(calls).toEqual(['GetService', 'Tags group', 'GetTargetGroup', 'DeleteTargetGroup']);
+    expect(await teardownRoute(api, owner, known)).toMatchObject({ done: true });
+  });
+
+  it('drains the groups while the route has no service of its own recorded (a follower, a crash before the first answer)', async () => {
+    const { api, calls } = world(undefined);
+    const known = { serviceArn: undefined, serviceName: 'shop-apps', targetGroupArns: [groupArn] };
+    expect(await teardownRoute(api, owner, known)).toMatchObject({ done: false, waits: ['target group tg-web: 2 targets draining'] });
+    expect(calls).toEqual(['Tags group', 'GetTargetGroup', 'ListTargets', 'DeregisterTargets']);
+  });
+
+  it("drains the groups while the service lives on as another route's", async () => {
+    const { api, calls } = world({ status: 'ACTIVE', tags: { ...tagsOf('apps', 'http'), [TAG.routeName]: 'next' } });
+    const known = { serviceArn, serviceName: undefined, targetGroupArns: [groupArn] };
+    expect(await teardownRoute(api, owner, known)).toMatchObject({ done: false, waits: ['target group tg-web: 2 targets draining'] });
+    expect(calls).toEqual(['GetService', 'Tags service', 'Tags group', 'GetTargetGroup', 'ListTargets', 'DeregisterTargets']);
+  });
+});

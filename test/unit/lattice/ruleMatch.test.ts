@@ -13,14 +13,14 @@ const asked: HttpMatch = {
 describe('matchHolds', () => {
   it('holds for the same match, also in Lattice’s own words', () => {
     expect(matchHolds(asked, structuredClone(asked))).toBe(true);
-    // caseSensitive left out, header names in other case and order.
+    // caseSensitive false left out (the API's default), header names in other case and order.
     expect(
       matchHolds(asked, {
         method: 'GET',
-        pathMatch: { match: { prefix: '/api/' } },
+        pathMatch: { match: { prefix: '/api/' }, caseSensitive: true },
         headerMatches: [
-          { name: 'X-Env', match: { prefix: 'prod' }, caseSensitive: false },
-          { name: 'X-Tenant', match: { exact: 'a' } },
+          { name: 'X-Env', match: { prefix: 'prod' } },
+          { name: 'X-Tenant', match: { exact: 'a' }, caseSensitive: true },
         ],
       }),
     ).toBe(true);
@@ -35,6 +35,9 @@ describe('matchHolds', () => {
       (m) => (m.pathMatch = { match: { prefix: '/hijacked' }, caseSensitive: true }),
       (m) => (m.pathMatch = { match: { exact: '/api/' }, caseSensitive: true }),
       (m) => (m.pathMatch = { match: { prefix: '/api/' }, caseSensitive: false }),
+      // Left out is false, the API's default: an edit to false answered without the field.
+      (m) => (m.pathMatch = { match: { prefix: '/api/' } }),
+      (m) => (m.headerMatches = [{ name: 'x-tenant', match: { exact: 'a' } }, asked.headerMatches![1]!]),
       (m) => delete m.pathMatch,
       (m) => (m.method = 'POST'),
       (m) => delete m.method,
