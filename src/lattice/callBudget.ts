@@ -42,6 +42,9 @@ export class BudgetExhausted extends Error {
 /** The longest pause a throttling answer's Retry-After may impose on every call. */
 const MAX_RETRY_AFTER_SECONDS = 30;
 
+/** Rounding left over when a waiting call's token has accrued. */
+const FUNDED_WITHIN = 1e-9;
+
 /** Each success recovers this share of the configured rate. */
 const RECOVERY_STEP = 0.02;
 
@@ -54,6 +57,8 @@ export class CallBudget {
   #rate: number;
   /** May go negative: each waiting call holds a reservation. */
   #tokens: number;
+  /** Tokens accrued since the start: a waiting call goes once this reaches the mark it was given. */
+  #accrued = 0;
   #updatedAt: number;
   /** No call starts before this (ms): a throttling answer's Retry-After. */
   #pausedUntil = 0;
@@ -79,34 +84,48 @@ export class CallBudget {
     // Nothing accrues while a pause lasts, nor for a wall clock stepped back (it would take tokens
     // away, the budget busy for as long).
     const elapsed = Math.max(0, now - Math.max(this.#updatedAt, this.#pausedUntil));
-    this.#tokens = Math.min(this.#burst, this.#tokens + (elapsed / 1000) * this.#rate);
+    const tokens = Math.min(this.#burst, this.#tokens + (elapsed / 1000) * this.#rate);
+    this.#accrued += tokens - this.#tokens;
+    this.#tokens = tokens;
     this.#updatedAt = now;
     return now;
   }
 
   /** Waits for a token; refuses at once (BudgetExhausted) when the token would come after `deadline` (ms). */
   async take(deadline: number): Promise<void> {
-    for (let queuedAgain = false; ; queuedAgain = true) {
-      const now = this.#refill();
-      const pausedMs = Math.max(0, this.#pausedUntil - now);
-      const waitMs = pausedMs + (this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / this.#rate) * 1000);
-      if (now + waitMs > deadline) {
-        this.#stats.refused += 1;
-        if (queuedAgain) this.#stats.granted -= 1;
-        throw new BudgetExhausted(waitMs);
-      }
-      this.#tokens -= 1;
-      if (!queuedAgain) this.#stats.granted += 1;
-      if (waitMs === 0) return;
-      if (!queuedAgain) this.#stats.waited += 1;
+    let now = this.#refill();
+    // Its place in the line: the call goes once the bucket has accrued this much in all.
+    const funded = this.#accrued + Math.max(0, 1 - this.#tokens);
+    let waitMs = this.#waitFor(funded, now);
+    if (now + waitMs > deadline) return this.#refuse(waitMs);
+    this.#tokens -= 1;
+    if (waitMs > 0) this.#stats.waited += 1;
+    let throttled = this.#stats.throttled;
+    while (waitMs > 0) {
       this.#stats.waitedMs += waitMs;
-      const throttledBefore = this.#stats.throttled;
       await this.#sleep(waitMs);
-      // A throttling answer while this call waited dropped every reservation: the calls waiting
-      // take their tokens again as they wake, in the line's order, at the slowed rate and after
-      // any pause, instead of starting as reserved (or all together as a pause ends).
-      if (this.#stats.throttled === throttledBefore) return;
+      if (this.#stats.throttled === throttled) break;
+      // A throttling answer slowed the rate or paused the budget meanwhile: the call waits on,
+      // keeping its place, so the line resumes in order at the slowed pace.
+      throttled = this.#stats.throttled;
+      now = this.#refill();
+      waitMs = this.#waitFor(funded, now);
+      // Its place is not given back: a later call in its slot would go together with the one behind it.
+      if (now + waitMs > deadline) return this.#refuse(waitMs);
     }
+    this.#stats.granted += 1;
+  }
+
+  /** How long until the bucket has accrued `funded` in all and no pause holds calls back. */
+  #waitFor(funded: number, now: number): number {
+    const shortfall = funded - this.#accrued;
+    const pausedMs = Math.max(0, this.#pausedUntil - now);
+    return shortfall <= FUNDED_WITHIN ? pausedMs : pausedMs + (shortfall / this.#rate) * 1000;
+  }
+
+  #refuse(waitMs: number): never {
+    this.#stats.refused += 1;
+    throw new BudgetExhausted(waitMs);
   }
 
   /** No call could start now: no token free, or a pause (verifications that are due wait for a quieter moment, see driftCheck). */
@@ -125,8 +144,8 @@ export class CallBudget {
     const now = this.#refill();
     this.#stats.throttled += 1;
     this.#rate = Math.max(this.#minRate, this.#rate / 2);
-    // No saved-up burst, and no reservation made at the old rate: the waiting calls take theirs again.
-    this.#tokens = 0;
+    // No saved-up burst; the waiting calls keep their places and are paced at the slowed rate.
+    this.#tokens = Math.min(this.#tokens, 0);
     const pauseSeconds = Math.min(MAX_RETRY_AFTER_SECONDS, Number.isFinite(retryAfterSeconds) ? Math.max(0, retryAfterSeconds ?? 0) : 0);
     this.#pausedUntil = Math.max(this.#pausedUntil, now + pauseSeconds * 1000);
   }

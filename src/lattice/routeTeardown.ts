@@ -39,6 +39,8 @@ export interface TeardownOptions {
    * `gone` and the ARN). Lattice never reuses an ARN.
    */
   teardownFacts?: ExpiringSet;
+  /** The route's rules left a service that lives on (a follower of a shared hostname): its groups drain whatever its own service. */
+  drainGroups?: boolean;
 }
 
 /** With `drain` false, registered targets are left to the group's deletion (see retireTargetGroup). */
@@ -120,7 +122,11 @@ export async function teardownRoute(
         await api.deleteService(service.arn);
         waits.push('the Lattice service is being deleted');
       } catch (error) {
-        if (isNotFound(error)) return teardownTargetGroups(api, owner, [...targetGroups], waits, service.arn, { ...options, drain: false });
+        if (isNotFound(error))
+          return teardownTargetGroups(api, owner, [...targetGroups], waits, service.arn, {
+            ...options,
+            drain: options.drainGroups === true,
+          });
         if (!isConflict(error)) throw error;
         waits.push(`the Lattice service cannot be deleted yet: ${awsErrorMessage(error)}`);
       }
@@ -128,7 +134,7 @@ export async function teardownRoute(
     return { done: false, waits, serviceArn: service.arn, targetGroupArns: [...targetGroups].sort() };
   }
   // The route's own service gone: nothing forwards to its groups any more, so none has traffic to drain.
-  const drain = service !== undefined || known.serviceArn === undefined;
+  const drain = options.drainGroups === true || service !== undefined || known.serviceArn === undefined;
   return teardownTargetGroups(api, owner, [...targetGroups], waits, known.serviceArn ?? service?.arn, { ...options, drain });
 }
 

@@ -7,7 +7,7 @@ import {
   ListTargetGroupsCommand,
   type HttpMatch,
 } from '@aws-sdk/client-vpc-lattice';
-import { PROGRAMMED_CONDITION } from '../../src/gatewayapi/ourKeys';
+import { PROGRAMMED_CONDITION, SERVICE_ARN_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { CUSTOM_DOMAIN_LABEL, HOSTNAME_GROUP_LABEL, SERVES_GROUP_ANNOTATION } from '../../src/model/hostnameGroup';
 import { GW, statusOf } from '../support/assertions';
 import { type Harness, installGatewayApi, startHarness } from '../support/harness';
@@ -177,8 +177,18 @@ describe('routes sharing a hostname share one Lattice service (upstream HTTPRout
     expect(serving).toBeDefined();
     expectUpstreamRouting(serving?.rules ?? []);
 
+    await h.admin.resetCalls();
+    // Its rules leave a service that goes on serving: its group is drained before it goes, also
+    // when its annotations (anyone can edit them) record a service of its own that is gone.
+    const follower = h.cluster.mustGet({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'matching-part1' });
+    const goneService = 'arn:aws:vpc-lattice:us-west-2:123456789012:service/svc-0123456789abcdef0';
+    h.cluster.update({
+      ...follower,
+      metadata: { ...follower.metadata, annotations: { ...follower.metadata.annotations, [SERVICE_ARN_ANNOTATION]: goneService } },
+    });
     h.cluster.delete({ group: GW, kind: 'HTTPRoute', namespace: NS, name: 'matching-part1' });
     await h.driver.runUntilStable();
+    expect((await h.admin.calls()).byOperation.DeregisterTargets).toBe(1);
     const after = await latticeServices(h);
     expect(after).toHaveLength(1);
     expect(after[0]?.arn).toBe(serving?.arn);

@@ -31,11 +31,15 @@ export async function tearDown(
   const shared = route.metadata.annotations?.[SHARED_SERVICE_ANNOTATION];
   let recordedService = route.metadata.annotations?.[SERVICE_ARN_ANNOTATION];
   let serviceName: string | undefined = latticeServiceName(route.metadata.namespace ?? '', route.metadata.name);
+  let follower = false;
   if (shared !== undefined) {
     const held = recordedService === undefined ? await observeService(api, shared) : undefined;
     // A service handed to this route before it recorded it as its own is its own: handed on or deleted below.
     if (held && routeOwns(owner, held.tags)) recordedService = held.arn;
-    else await removeMemberRules(api, owner.managedBy, shared, (name) => ownsRule(route, 'follower', name));
+    else {
+      follower = true;
+      await removeMemberRules(api, owner.managedBy, shared, (name) => ownsRule(route, 'follower', name));
+    }
   }
   if (index !== undefined && (await handOverIfLeaving(ctx, route, adapter, index, undefined, recordedService)) !== undefined) {
     // The service is the successor's now, under this route's name: neither the record nor the name leads to it any more.
@@ -55,6 +59,7 @@ export async function tearDown(
       // The orphan collector removes what the tagging API's lagging index misses; without it, list.
       ...(ctx.aws.tagging && ctx.config.orphanSweepSeconds > 0 ? { tagging: ctx.aws.tagging } : {}),
       ...(ctx.teardownFacts ? { teardownFacts: ctx.teardownFacts } : {}),
+      drainGroups: follower,
     },
   );
   if (result.searchSkipped)

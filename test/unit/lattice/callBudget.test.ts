@@ -51,11 +51,14 @@ describe('AWS call budget (token bucket shared by all hooks)', () => {
   });
 
   it('queues concurrent callers behind each other instead of letting them all through', async () => {
-    const { now } = fakeClock();
-    const waits: number[] = [];
-    const budget = new CallBudget({ ratePerSecond: 2, burst: 1, now, sleep: async (ms) => void waits.push(ms) });
-    await Promise.all([budget.take(Infinity), budget.take(Infinity), budget.take(Infinity)]);
-    expect(waits.map(Math.round)).toEqual([500, 1000]);
+    const { clock, now, sleep, runTimers } = timerClock();
+    const budget = new CallBudget({ ratePerSecond: 2, burst: 1, now, sleep });
+    const starts: number[] = [];
+    const all = [0, 1, 2].map(() => budget.take(Infinity).then(() => starts.push(clock.now)));
+    await runTimers();
+    await Promise.all(all);
+    expect(starts).toEqual([0, 500, 1000]);
+    expect(budget.stats()).toMatchObject({ granted: 3, waited: 2, waitedMs: 1500 });
   });
 
   it('is busy while no token is free (a call made now would wait), and idle again once one is', async () => {
@@ -191,6 +194,38 @@ describe('AWS call budget (token bucket shared by all hooks)', () => {
       ['c', 16_000],
     ]);
     expect(budget.stats()).toMatchObject({ granted: 4, waited: 3, refused: 0 });
+  });
+
+  it('keeps a waiting call ahead of one that comes during a pause', async () => {
+    const { clock, now, sleep, runTimers } = timerClock();
+    const budget = new CallBudget({ ratePerSecond: 1, burst: 1, now, sleep });
+    await budget.take(Infinity);
+    const order: string[] = [];
+    const first = budget.take(Infinity).then(() => order.push(`first ${clock.now}`));
+    budget.throttled(1);
+    const second = budget.take(Infinity).then(() => order.push(`second ${clock.now}`));
+    await runTimers();
+    await Promise.all([first, second]);
+    // After the 1 s pause, one token every 2 s: the first in line first.
+    expect(order).toEqual(['first 3000', 'second 5000']);
+  });
+
+  it('refuses a waiting call once a pause puts its token past its deadline', async () => {
+    const { clock, now, sleep, runTimers } = timerClock();
+    const budget = new CallBudget({ ratePerSecond: 1, burst: 1, now, sleep });
+    await budget.take(Infinity);
+    const refused = budget.take(5_000).catch((error: unknown) => error);
+    budget.throttled(10);
+    await runTimers();
+    const error = await refused;
+    expect(error).toBeInstanceOf(BudgetExhausted);
+    // Woken at 1 s: 9 s of pause left, then 2 s for its token.
+    expect((error as BudgetExhausted).retryAfterMs).toBeCloseTo(11_000);
+    expect(budget.stats()).toMatchObject({ granted: 1, refused: 1 });
+    // Its slot stays spent (given to the next call, that call and the one behind would go together).
+    const next = budget.take(Infinity).then(() => clock.now);
+    await runTimers();
+    expect(await next).toBe(14_000);
   });
 
   it('re-paces the waiting calls at the slowed rate after a throttling answer without Retry-After', async () => {

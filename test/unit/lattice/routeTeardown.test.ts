@@ -267,6 +267,16 @@ describe("teardownRoute: a deleted service's target groups are deleted without d
     expect(await teardownRoute(api, owner, known)).toMatchObject({ done: true });
   });
 
+  it('drains the groups of a follower whose rules just left a shared service, whatever its recorded service', async () => {
+    const { api, calls } = world(undefined);
+    const known = { serviceArn, serviceName: undefined, targetGroupArns: [groupArn] };
+    expect(await teardownRoute(api, owner, known, { drainGroups: true })).toMatchObject({
+      done: false,
+      waits: ['target group tg-web: 2 targets draining'],
+    });
+    expect(calls).toEqual(['GetService', 'Tags group', 'GetTargetGroup', 'ListTargets', 'DeregisterTargets']);
+  });
+
   it('drains the groups while the route has no service of its own recorded (a follower, a crash before the first answer)', async () => {
     const { api, calls } = world(undefined);
     const known = { serviceArn: undefined, serviceName: 'shop-apps', targetGroupArns: [groupArn] };

@@ -28,6 +28,17 @@ describe('matchHolds', () => {
     // No path match and the prefix / both match every path.
     expect(matchHolds({ method: 'GET' }, { method: 'GET', pathMatch: { match: { prefix: '/' }, caseSensitive: false } })).toBe(true);
     expect(matchHolds({ method: 'GET', pathMatch: { match: { prefix: '/' } } }, { method: 'GET' })).toBe(true);
+    // Our catch-all asks for case: a value without letters matches the same either way.
+    expect(matchHolds({ pathMatch: { match: { prefix: '/' }, caseSensitive: true } }, {})).toBe(true);
+    expect(matchHolds({ pathMatch: { match: { exact: '/1/2' }, caseSensitive: true } }, { pathMatch: { match: { exact: '/1/2' } } })).toBe(
+      true,
+    );
+    expect(
+      matchHolds(
+        { headerMatches: [{ name: 'x-n', match: { exact: '42' }, caseSensitive: true }] },
+        { headerMatches: [{ name: 'x-n', match: { exact: '42' }, caseSensitive: false }] },
+      ),
+    ).toBe(true);
   });
 
   it('fails for any edit: path, its kind or case, method, a header value, kind, case, one more or one fewer', () => {
