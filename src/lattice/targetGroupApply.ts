@@ -1,3 +1,4 @@
+import type { TargetSummary } from '@aws-sdk/client-vpc-lattice';
 import type { TargetGroupModel } from '../model/targetGroups';
 import { ownershipOf, TAG } from '../model/tags';
 import type { LatticeApi } from './api';
@@ -235,6 +236,15 @@ function lambdaOf(lambda: LambdaApi | undefined): LambdaApi {
   return lambda;
 }
 
+/** The targets not yet draining, as DeregisterTargets takes them. */
+function registeredOf(targets: readonly TargetSummary[]): { id: string; port: number | undefined }[] {
+  return targets.filter((t) => t.status !== 'DRAINING' && t.id).map((t) => ({ id: t.id as string, port: t.port }));
+}
+
+async function deregister(api: LatticeApi, arn: string, targets: readonly TargetSummary[]): Promise<void> {
+  for (const part of chunks(registeredOf(targets), TARGETS_PER_CALL)) await api.deregisterTargets(arn, part);
+}
+
 /**
  * One step of removing a target group: deregister what is registered (for a function, after
  * removing our invoke statement from it: a crash in between finds the target still registered
@@ -255,18 +265,19 @@ export async function retireTargetGroup(
   const isLambda = group.type === 'LAMBDA';
   // A function's targets are listed either way: our invoke statements go before the group.
   const targets = group.status === 'ACTIVE' && (drain || isLambda) ? await api.listTargets(arn) : [];
-  const registered = targets.filter((t) => t.status !== 'DRAINING' && t.id).map((t) => ({ id: t.id as string, port: t.port }));
-  if (isLambda && group.id) for (const target of registered) await revokeInvoke(lambdaOf(lambda), target.id, group.id);
+  if (isLambda && group.id) for (const target of registeredOf(targets)) await revokeInvoke(lambdaOf(lambda), target.id, group.id);
   if (drain) {
-    for (const part of chunks(registered, TARGETS_PER_CALL)) await api.deregisterTargets(arn, part);
+    await deregister(api, arn, targets);
     if (targets.length > 0) return { gone: false, message: `${targets.length} targets draining` };
   }
   try {
     await api.deleteTargetGroup(arn);
   } catch (error) {
     if (isNotFound(error)) return { gone: true, message: 'deleted' };
-    if (isConflict(error)) return { gone: false, message: `not deletable yet: ${awsErrorMessage(error)}` };
-    throw error;
+    if (!isConflict(error)) throw error;
+    // Refused with targets registered, which Lattice documents it does not do: drained as before, then deleted.
+    if (!drain && group.status === 'ACTIVE') await deregister(api, arn, isLambda ? targets : await api.listTargets(arn));
+    return { gone: false, message: `not deletable yet: ${awsErrorMessage(error)}` };
   }
   return { gone: false, message: 'being deleted' };
 }

@@ -222,9 +222,10 @@ describe("teardownRoute: a deleted service's target groups are deleted without d
   const groupArn = 'arn:aws:vpc-lattice:us-west-2:123456789012:targetgroup/tg-web';
 
   /** The route's group with two registered targets; the service as `service` says; every call recorded. */
-  function world(service: { status: string; tags: Record<string, string> } | undefined) {
+  function world(service: { status: string; tags: Record<string, string> } | undefined, refusesWithTargets = false) {
     const calls: string[] = [];
     let groupDeleted = false;
+    let registered = true;
     const notFound = () => Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });
     const api = {
       listServices: async () => [],
@@ -244,14 +245,20 @@ describe("teardownRoute: a deleted service's target groups are deleted without d
       },
       listTargets: async () => {
         calls.push('ListTargets');
-        return [
-          { id: '10.0.0.1', port: 8080, status: 'HEALTHY' },
-          { id: '10.0.0.2', port: 8080, status: 'HEALTHY' },
-        ];
+        return registered
+          ? [
+              { id: '10.0.0.1', port: 8080, status: 'HEALTHY' },
+              { id: '10.0.0.2', port: 8080, status: 'HEALTHY' },
+            ]
+          : [];
       },
-      deregisterTargets: async () => calls.push('DeregisterTargets'),
+      deregisterTargets: async () => {
+        calls.push('DeregisterTargets');
+        registered = false;
+      },
       deleteTargetGroup: async () => {
         calls.push('DeleteTargetGroup');
+        if (refusesWithTargets && registered) throw Object.assign(new Error('targets registered'), { name: 'ConflictException' });
         groupDeleted = true;
       },
       listTargetGroups: async () => [],
@@ -265,6 +272,19 @@ describe("teardownRoute: a deleted service's target groups are deleted without d
     expect(await teardownRoute(api, owner, known)).toMatchObject({ done: false, targetGroupArns: [groupArn] });
     expect(calls).toEqual(['GetService', 'Tags group', 'GetTargetGroup', 'DeleteTargetGroup']);
     expect(await teardownRoute(api, owner, known)).toMatchObject({ done: true });
+  });
+
+  it('drains a group after all should Lattice refuse to delete it with targets registered', async () => {
+    const { api, calls } = world(undefined, true);
+    const known = { serviceArn, serviceName: undefined, targetGroupArns: [groupArn] };
+    expect(await teardownRoute(api, owner, known)).toMatchObject({
+      done: false,
+      waits: ['target group tg-web: not deletable yet: ConflictException: targets registered'],
+    });
+    expect(calls).toEqual(['GetService', 'Tags group', 'GetTargetGroup', 'DeleteTargetGroup', 'ListTargets', 'DeregisterTargets']);
+    calls.length = 0;
+    expect(await teardownRoute(api, owner, known)).toMatchObject({ done: false, waits: ['target group tg-web: being deleted'] });
+    expect(calls).toEqual(['GetService', 'Tags group', 'GetTargetGroup', 'DeleteTargetGroup']);
   });
 
   it('drains the groups of a follower whose rules just left a shared service, whatever its recorded service', async () => {
