@@ -14,12 +14,12 @@ import {
   isManagedTarget,
   refusedByAws,
   releasing,
-  targetResourceArn,
   waitingForResource,
   WAIT_RESYNC_SECONDS,
   type PolicyKind,
   type PolicyOutcome,
 } from './policyController';
+import { targetResourceArn, targetRoute } from './policyTarget';
 import type { HookContext, HookController } from './types';
 
 /** The subscription and the Lattice resource it logs (Go controller compatible annotations). */
@@ -91,6 +91,7 @@ const accessLogPolicy: PolicyKind<AccessLogPolicy, KubeObject> = {
       policyName: qualifiedName(policy),
       extraTags: parseTagsAnnotation(annotations[TAGS_ANNOTATION]),
       resourceArn,
+      route: targetRoute(target),
       destinationArn,
       knownArn: annotations[SUBSCRIPTION_ARN_ANNOTATION],
       mayAdopt: mayAdopt(policy, ref, policies),

@@ -13,13 +13,13 @@ import {
   forgotten,
   isManagedTarget,
   refusedByAws,
-  targetResourceArn,
   waitingForResource,
   WAIT_RESYNC_SECONDS,
   type Leaving,
   type PolicyKind,
   type Released,
 } from './policyController';
+import { targetResourceArn, targetRoute } from './policyTarget';
 import type { HookContext, HookController } from './types';
 
 /** Where the auth policy was put (Go controller compatible), so that it is removed from there and only there. */
@@ -112,7 +112,13 @@ async function release(policy: IAMAuthPolicy, ctx: HookContext, leaving: Leaving
   const arn = leaving.deleting && !leaving.successor && leaving.target ? targetResourceArn(leaving.target) : undefined;
   const document = compactAuthPolicy(policy.spec?.policy);
   if (arn && document.ok)
-    return removeAuthPolicy(ctx.aws, { resource: arn, managedBy, policyName: qualifiedName(policy), onlyIfDocument: document.document });
+    return removeAuthPolicy(ctx.aws, {
+      resource: arn,
+      managedBy,
+      policyName: qualifiedName(policy),
+      onlyIfDocument: document.document,
+      route: leaving.target && targetRoute(leaving.target),
+    });
   return { done: true, message: 'no auth policy put' };
 }
 
@@ -151,6 +157,7 @@ const iamAuthPolicy: PolicyKind<IAMAuthPolicy, KubeObject> = {
       document: document.document,
       managedBy: ctx.aws.identity.managedBy,
       policyName: qualifiedName(policy),
+      route: targetRoute(target),
     });
     switch (result.state) {
       case 'applied': {
@@ -165,11 +172,11 @@ const iamAuthPolicy: PolicyKind<IAMAuthPolicy, KubeObject> = {
       }
       case 'missing':
         return { ...waitingForResource(ref), record };
-      // Recorded even so: this policy now answers for the resource (release leaves another owner's alone).
+      // Another owner's is recorded even so: this policy now answers for it (release leaves it alone).
       case 'conflicted':
         return {
           conditions: [condition('Accepted', 'False', 'Conflicted', result.message)],
-          record: recordOf(result.resource),
+          record: result.resource ? recordOf(result.resource) : record,
           resyncAfterSeconds: WAIT_RESYNC_SECONDS,
         };
       case 'invalid':

@@ -9,14 +9,7 @@ import {
 } from '../gatewayapi/policy';
 import { policyRelatedRules, type PolicyTargetKind } from '../gatewayapi/policyTargets';
 import { policyAncestors, policyStatus, type PolicyAncestorRef } from '../gatewayapi/policyStatus';
-import {
-  MANAGED_LABEL,
-  MANAGED_LABEL_VALUE,
-  OUR_API_GROUP,
-  OUR_API_VERSION,
-  SERVICE_ARN_ANNOTATION,
-  SERVICE_NETWORK_ARN_ANNOTATION,
-} from '../gatewayapi/ourKeys';
+import { MANAGED_LABEL, MANAGED_LABEL_VALUE, OUR_API_GROUP, OUR_API_VERSION } from '../gatewayapi/ourKeys';
 import { awsErrorMessage, isUserActionable } from '../lattice/awsErrors';
 import { condition, type DesiredCondition } from '../metacontroller/conditions';
 import { ObjectIndex } from '../metacontroller/objectIndex';
@@ -90,12 +83,6 @@ export interface PolicyKind<P extends PolicyObject, T extends KubeObject> extend
 /** Classified as ours (a Gateway of our class, or a route attached to one). */
 export function isManagedTarget(target: KubeObject): boolean {
   return target.metadata.labels?.[MANAGED_LABEL] === MANAGED_LABEL_VALUE;
-}
-
-/** The Lattice resource of a target, as the Gateway and route hooks record it: a service network or a service. */
-export function targetResourceArn(target: KubeObject): string | undefined {
-  const key = target.kind === 'Gateway' ? SERVICE_NETWORK_ARN_ANNOTATION : SERVICE_ARN_ANNOTATION;
-  return target.metadata.annotations?.[key];
 }
 
 /** The Gateway's network or the route's service does not exist yet: accepted, not programmed, look again. */

@@ -11,11 +11,11 @@ import {
   isManagedTarget,
   PENDING_RESYNC_SECONDS,
   releasing,
-  targetResourceArn,
   waitingForResource,
   WAIT_RESYNC_SECONDS,
   type PolicyKind,
 } from './policyController';
+import { targetResourceArn } from './policyTarget';
 import type { HookController } from './types';
 
 /** Where the association ARN is recorded (the Go controller's annotation). */

@@ -2,7 +2,15 @@ import { awsErrorMessage, isNotFound, isUserActionable, isValidation, orUndefine
 import { sameAuthPolicy } from './authPolicyDocument';
 import type { PolicyApi } from './policyApi';
 import { KEY_PREFIX } from '../gatewayapi/ourKeys';
-import { describePolicyResource, foreignOwner, type PolicyApis, type PolicyResource } from './policyResources';
+import { ownershipOf } from '../model/tags';
+import {
+  describePolicyResource,
+  foreignOwner,
+  notTheRoutes,
+  type PolicyApis,
+  type PolicyResource,
+  type TargetRoute,
+} from './policyResources';
 
 /**
  * Names the IAMAuthPolicy (`<namespace>/<name>`) that put the auth policy of a resource. Every
@@ -21,8 +29,12 @@ export type AuthPolicyState =
   | { state: 'applied'; resource: PolicyResource }
   /** The service network or service does not exist (any more). */
   | { state: 'missing' }
-  /** The resource is managed by another owner: its auth is left alone. */
-  | { state: 'conflicted'; resource: PolicyResource; message: string }
+  /**
+   * The resource is managed by another owner, or is not the service of the route the policy is
+   * attached to: its auth is left alone. `resource` (to record) only for another owner's, which
+   * a release leaves alone; a stranger's is never recorded, so no release ever looks at it.
+   */
+  | { state: 'conflicted'; resource?: PolicyResource; message: string }
   /** Lattice refused the document. */
   | { state: 'invalid'; resource: PolicyResource; message: string }
   /** Something the user must fix (permissions, quota). */
@@ -43,7 +55,7 @@ function setAuthType(policies: PolicyApi, resource: PolicyResource, authType: 'A
  */
 export async function ensureAuthPolicy(
   apis: PolicyApis,
-  options: { resourceArn: string; document: string; managedBy: string; policyName: string },
+  options: { resourceArn: string; document: string; managedBy: string; policyName: string; route: TargetRoute | undefined },
 ): Promise<AuthPolicyState> {
   const resource = await describePolicyResource(apis.api, options.resourceArn);
   if (!resource) return { state: 'missing' };
@@ -52,10 +64,12 @@ export async function ensureAuthPolicy(
     const documentInPlace = current?.policy !== undefined && sameAuthPolicy(current.policy, options.document);
     const tags = await apis.api.tagsIfPresent(resource.arn);
     if (tags === undefined) return { state: 'missing' };
-    const named = tags[IAM_AUTH_POLICY_TAG] === options.policyName;
-    if (documentInPlace && resource.authType === 'AWS_IAM' && named) return { state: 'applied', resource };
+    const stranger = notTheRoutes(resource, tags, options.managedBy, options.route);
+    if (stranger) return { state: 'conflicted', message: stranger };
     const foreign = foreignOwner(resource, tags, options.managedBy);
     if (foreign) return { state: 'conflicted', resource, message: foreign };
+    const named = tags[IAM_AUTH_POLICY_TAG] === options.policyName;
+    if (documentInPlace && resource.authType === 'AWS_IAM' && named) return { state: 'applied', resource };
     // The tag first: from here this policy answers for the resource, also when Lattice refuses its document.
     if (!named) await apis.api.tagResource(resource.arn, { [IAM_AUTH_POLICY_TAG]: options.policyName });
     // The document before the auth type: AWS_IAM without an auth policy denies every request.
@@ -75,23 +89,33 @@ export async function ensureAuthPolicy(
  * whose IAMAuthPolicy tag names `policyName`, or, untagged (put before the tag existed), one that
  * carries this policy's `document`. With `onlyIfDocument` (no record of where we put it, e.g.
  * after a lost answer) only a resource carrying exactly that document is restored. A resource
- * that is gone took its policy with it; one tagged by another owner is left alone.
+ * that is gone took its policy with it; one tagged by another owner is left alone. The document
+ * alone stands for this policy only on a resource of ours (`ManagedBy`): every auth policy put
+ * since the tag exists carries the tag, and the document of a resource made by hand may be
+ * anyone's to copy. With `route`, only that route's own service is restored.
  */
 export async function removeAuthPolicy(
   apis: PolicyApis,
-  options: { resource: string; managedBy: string; policyName: string; document?: string; onlyIfDocument?: string },
+  options: {
+    resource: string;
+    managedBy: string;
+    policyName: string;
+    document?: string;
+    onlyIfDocument?: string;
+    route?: TargetRoute | undefined;
+  },
 ): Promise<{ done: true; message: string }> {
   const resource = await describePolicyResource(apis.api, options.resource);
   if (!resource) return { done: true, message: 'the resource no longer exists' };
   const tags = await apis.api.tagsIfPresent(resource.arn);
   if (tags === undefined) return { done: true, message: 'the resource no longer exists' };
-  const foreign = foreignOwner(resource, tags, options.managedBy);
-  if (foreign) return { done: true, message: foreign };
+  const refused = foreignOwner(resource, tags, options.managedBy) ?? notTheRoutes(resource, tags, options.managedBy, options.route);
+  if (refused) return { done: true, message: refused };
   const holder = tags[IAM_AUTH_POLICY_TAG];
   const required = options.onlyIfDocument ?? (holder === undefined ? options.document : undefined);
   if (holder !== undefined && holder !== options.policyName)
     return { done: true, message: `the auth policy of ${resource.type} ${resource.name} is ${holder}'s: left in place` };
-  if (holder === undefined && required === undefined)
+  if (holder === undefined && (required === undefined || ownershipOf(tags, options.managedBy) !== 'ours'))
     return { done: true, message: `no auth policy of this policy on ${resource.type} ${resource.name}: left in place` };
   if (required !== undefined) {
     const current = await orUndefinedIfNotFound(apis.policies.getAuthPolicy(resource.id));

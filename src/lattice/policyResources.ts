@@ -45,15 +45,43 @@ export async function describePolicyResource(api: LatticeApi, arnOrId: string): 
   return { type, id: found.id, arn: found.arn, name: found.name ?? found.id, authType: found.authType };
 }
 
-/**
- * Why a resource is left alone: it is tagged with another owner's ManagedBy (ours or untagged
- * ones are fair game). Undefined when it may be changed.
- */
-export async function foreignOwnership(api: LatticeApi, resource: PolicyResource, managedBy: string): Promise<string | undefined> {
-  return foreignOwner(resource, await api.listTags(resource.arn), managedBy);
+/** The route a policy is attached to: only that route's own service is the policy's to change. */
+export interface TargetRoute {
+  namespace: string;
+  name: string;
 }
 
-/** foreignOwnership from tags already read. */
+/**
+ * Why a policy leaves a resource alone: it is tagged with another owner's ManagedBy (ours or
+ * untagged ones are fair game for a Gateway's network, which may be made by hand), or the policy
+ * is attached to a route and the resource is not that route's service (the route's annotation
+ * that names it is anyone's to edit). Undefined when it may be changed.
+ */
+export async function refusedResource(
+  api: LatticeApi,
+  resource: PolicyResource,
+  managedBy: string,
+  route: TargetRoute | undefined,
+): Promise<string | undefined> {
+  const tags = await api.listTags(resource.arn);
+  return foreignOwner(resource, tags, managedBy) ?? notTheRoutes(resource, tags, managedBy, route);
+}
+
+/** Why a policy attached to `route` leaves `resource` alone: it is not that route's service (nothing to say for a Gateway's). */
+export function notTheRoutes(
+  resource: PolicyResource,
+  tags: Readonly<Record<string, string>>,
+  managedBy: string,
+  route: TargetRoute | undefined,
+): string | undefined {
+  if (route === undefined) return undefined;
+  const routes = tags[TAG.managedBy] === managedBy && tags[TAG.routeNamespace] === route.namespace && tags[TAG.routeName] === route.name;
+  return routes
+    ? undefined
+    : `${resource.type} ${resource.name} is not the Lattice service of route ${route.namespace}/${route.name}: it is left alone`;
+}
+
+/** Why a resource is another owner's: tagged with another ManagedBy (ours and untagged ones are not). */
 export function foreignOwner(resource: PolicyResource, tags: Readonly<Record<string, string>>, managedBy: string): string | undefined {
   return ownershipOf(tags, managedBy) === 'foreign'
     ? `${resource.type} ${resource.name} is managed by ${tags[TAG.managedBy]}: it is left alone`

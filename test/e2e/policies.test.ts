@@ -1,5 +1,6 @@
 import {
   CreateAccessLogSubscriptionCommand,
+  CreateServiceCommand,
   CreateServiceNetworkCommand,
   GetAuthPolicyCommand,
   GetServiceCommand,
@@ -180,6 +181,86 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
       }),
     );
   }
+
+  it("a route's annotation edited to name a hand-made service: the route's policies leave that service alone", async () => {
+    const victim = await h.lattice.send(new CreateServiceCommand({ name: 'payments', authType: 'AWS_IAM' }));
+    const victimArn = victim.arn ?? '';
+    await h.lattice.send(new PutAuthPolicyCommand({ resourceIdentifier: victimArn, policy: compact(document(READER)) }));
+    await routeWithService('mine');
+    // The victim's very document: a release must not take it for one this policy put there.
+    h.cluster.apply(iap('apps', 'mine-auth', toRoute('mine'), document(READER)));
+    h.cluster.apply(alp('apps', 'mine-logs', toRoute('mine'), BUCKET));
+    await converge(iapRef('apps', 'mine-auth'));
+    await converge(alpRef('apps', 'mine-logs'));
+
+    // Whoever may edit the route names the hand-made service in its annotation; the policies'
+    // hooks are called before the route's own restores it (each as Metacontroller would send it).
+    for (const [controller, hookPath] of [
+      ['lattice-iamauthpolicy', '/hooks/iamauthpolicy/sync'],
+      ['lattice-accesslogpolicy', '/hooks/accesslogpolicy/sync'],
+    ] as const) {
+      const last = [...h.driver.calls].reverse().find((c) => c.controller === controller && c.hook === 'sync');
+      const forged = structuredClone(last?.request) as { related: Record<string, Record<string, KubeObject>> };
+      const route = Object.values(forged.related['HTTPRoute.gateway.networking.k8s.io/v1'] ?? {})[0];
+      if (!route) throw new Error(`no route related to the ${controller} request`);
+      route.metadata.annotations = { ...route.metadata.annotations, [SERVICE_ARN_ANNOTATION]: victimArn };
+      const answer = await fetch(`${h.server.url}${hookPath}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(forged),
+      });
+      expect(answer.status).toBe(200);
+      const body = (await answer.json()) as {
+        status?: { conditions?: { type: string; reason: string; message: string }[] };
+        annotations?: Record<string, string | null>;
+      };
+      expect(body.status?.conditions?.find((c) => c.type === 'Accepted')).toMatchObject({
+        reason: 'Conflicted',
+        message: 'Service payments is not the Lattice service of route apps/mine: it is left alone',
+      });
+      // Not recorded as the policy's: no release ever looks at it.
+      expect(Object.values(body.annotations ?? {})).not.toContain(idOf(victimArn));
+    }
+    // Nor does the policy's deletion with no record of where it put its document (an answer
+    // lost), though the victim carries that very document.
+    const lastSync = [...h.driver.calls].reverse().find((c) => c.controller === 'lattice-iamauthpolicy' && c.hook === 'sync');
+    const finalizing = structuredClone(lastSync?.request) as {
+      object: KubeObject;
+      related: Record<string, Record<string, KubeObject>>;
+      finalizing: boolean;
+    };
+    const forgedRoute = Object.values(finalizing.related['HTTPRoute.gateway.networking.k8s.io/v1'] ?? {})[0];
+    if (!forgedRoute) throw new Error('no route related to the IAMAuthPolicy request');
+    forgedRoute.metadata.annotations = { ...forgedRoute.metadata.annotations, [SERVICE_ARN_ANNOTATION]: victimArn };
+    const { [IAM_RESOURCE_ID_ANNOTATION]: _id, ...unrecorded } = finalizing.object.metadata.annotations ?? {};
+    finalizing.object.metadata = { ...finalizing.object.metadata, annotations: unrecorded, deletionTimestamp: new Date().toISOString() };
+    finalizing.finalizing = true;
+    const finalized = await fetch(`${h.server.url}/hooks/iamauthpolicy/finalize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(finalizing),
+    });
+    expect(((await finalized.json()) as { finalized?: boolean }).finalized).toBe(true);
+    expect((await latticeService(victimArn)).authType).toBe('AWS_IAM');
+
+    // The driver goes on (the policies and the route as they are in the cluster).
+    await h.driver.runUntilStable();
+    expect((await latticeService(victimArn)).authType).toBe('AWS_IAM');
+    expect((await authPolicy(victimArn)).policy).toBe(compact(document(READER)));
+    expect(await tagsOf(victimArn)).toEqual({});
+    expect(await subscriptions(victimArn)).toEqual([]);
+    expect(conditionsOf(h.cluster, iapRef('apps', 'mine-auth')).Programmed).toBe('True/Programmed');
+
+    // Nor the policy's record edited to name it: the document alone stands for the policy only on a resource of ours.
+    const mine = h.cluster.mustGet(iapRef('apps', 'mine-auth'));
+    h.cluster.update({
+      ...mine,
+      metadata: { ...mine.metadata, annotations: { ...mine.metadata.annotations, [IAM_RESOURCE_ID_ANNOTATION]: idOf(victimArn) } },
+    });
+    await h.driver.runUntilStable();
+    expect((await latticeService(victimArn)).authType).toBe('AWS_IAM');
+    expect((await authPolicy(victimArn)).policy).toBe(compact(document(READER)));
+  });
 
   describe('IAMAuthPolicy', () => {
     it('on a Gateway: AWS_IAM with the compacted document on the network, edits follow, delete restores NONE, documents never logged', async () => {

@@ -1,0 +1,16 @@
+import { SERVICE_ARN_ANNOTATION, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
+import type { TargetRoute } from '../lattice/policyResources';
+import type { KubeObject } from '../metacontroller/types';
+
+/** What a policy's target names in Lattice, as the Gateway and route hooks record it on the target. */
+
+/** The Lattice resource of a target, as the Gateway and route hooks record it: a service network or a service. */
+export function targetResourceArn(target: KubeObject): string | undefined {
+  const key = target.kind === 'Gateway' ? SERVICE_NETWORK_ARN_ANNOTATION : SERVICE_ARN_ANNOTATION;
+  return target.metadata.annotations?.[key];
+}
+
+/** The route a policy is attached to, whose own service alone the policy may change (none for a Gateway). */
+export function targetRoute(target: KubeObject): TargetRoute | undefined {
+  return target.kind === 'Gateway' ? undefined : { namespace: target.metadata.namespace ?? '', name: target.metadata.name };
+}
