@@ -133,7 +133,7 @@ export async function teardownRoute(
     }
     return { done: false, waits, serviceArn: service.arn, targetGroupArns: [...targetGroups].sort() };
   }
-  // The route's own service gone: nothing forwards to its groups any more, so none has traffic to drain.
+  // Drained unless the route's own recorded service is gone, so that nothing forwards to them any more.
   const drain = options.drainGroups === true || service !== undefined || known.serviceArn === undefined;
   return teardownTargetGroups(api, owner, [...targetGroups], waits, known.serviceArn ?? service?.arn, { ...options, drain });
 }
