@@ -19,7 +19,7 @@ import {
   type PolicyKind,
   type PolicyOutcome,
 } from './policyController';
-import { targetResourceArn, targetRoute } from './policyTarget';
+import { targetIdentity, targetResourceArn } from './policyTarget';
 import type { HookContext, HookController } from './types';
 
 /** The subscription and the Lattice resource it logs (Go controller compatible annotations). */
@@ -91,7 +91,7 @@ const accessLogPolicy: PolicyKind<AccessLogPolicy, KubeObject> = {
       policyName: qualifiedName(policy),
       extraTags: parseTagsAnnotation(annotations[TAGS_ANNOTATION]),
       resourceArn,
-      route: targetRoute(target),
+      target: targetIdentity(target),
       destinationArn,
       knownArn: annotations[SUBSCRIPTION_ARN_ANNOTATION],
       mayAdopt: mayAdopt(policy, ref, policies),

@@ -19,7 +19,7 @@ import {
   type PolicyKind,
   type Released,
 } from './policyController';
-import { targetResourceArn, targetRoute } from './policyTarget';
+import { targetIdentity, targetResourceArn } from './policyTarget';
 import type { HookContext, HookController } from './types';
 
 /** Where the auth policy was put (Go controller compatible), so that it is removed from there and only there. */
@@ -117,7 +117,7 @@ async function release(policy: IAMAuthPolicy, ctx: HookContext, leaving: Leaving
       managedBy,
       policyName: qualifiedName(policy),
       onlyIfDocument: document.document,
-      route: leaving.target && targetRoute(leaving.target),
+      target: leaving.target && targetIdentity(leaving.target),
     });
   return { done: true, message: 'no auth policy put' };
 }
@@ -157,7 +157,7 @@ const iamAuthPolicy: PolicyKind<IAMAuthPolicy, KubeObject> = {
       document: document.document,
       managedBy: ctx.aws.identity.managedBy,
       policyName: qualifiedName(policy),
-      route: targetRoute(target),
+      target: targetIdentity(target),
     });
     switch (result.state) {
       case 'applied': {

@@ -1,5 +1,5 @@
 import { SERVICE_ARN_ANNOTATION, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
-import type { TargetRoute } from '../lattice/policyResources';
+import type { PolicyTarget } from '../lattice/policyResources';
 import type { KubeObject } from '../metacontroller/types';
 
 /** What a policy's target names in Lattice, as the Gateway and route hooks record it on the target. */
@@ -10,7 +10,9 @@ export function targetResourceArn(target: KubeObject): string | undefined {
   return target.metadata.annotations?.[key];
 }
 
-/** The route a policy is attached to, whose own service alone the policy may change (none for a Gateway). */
-export function targetRoute(target: KubeObject): TargetRoute | undefined {
-  return target.kind === 'Gateway' ? undefined : { namespace: target.metadata.namespace ?? '', name: target.metadata.name };
+/** What a policy is attached to, whose own Lattice resource alone the policy may change. */
+export function targetIdentity(target: KubeObject): PolicyTarget {
+  return target.kind === 'Gateway'
+    ? { kind: 'gateway', name: target.metadata.name }
+    : { kind: 'route', namespace: target.metadata.namespace ?? '', name: target.metadata.name };
 }

@@ -69,6 +69,7 @@ const vpcAssociationPolicy: PolicyKind<VpcAssociationPolicy, Gateway> = {
       policyName: qualifiedName(policy),
       knownArn: policy.metadata.annotations?.[ASSOCIATION_ARN_ANNOTATION],
       networkArn,
+      gatewayName: target.metadata.name,
       vpcId: identity.vpcId,
       securityGroupIds: policy.spec?.securityGroupIds ?? [],
     });

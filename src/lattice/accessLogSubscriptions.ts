@@ -2,7 +2,7 @@ import { KEY_PREFIX } from '../gatewayapi/ourKeys';
 import { sameDestinationType } from './accessLogDestination';
 import { awsErrorMessage, isConflict, isNotFound, isUserActionable, orUndefinedIfNotFound } from './awsErrors';
 import { clientToken } from './clientToken';
-import { describePolicyResource, refusedResource, type PolicyApis, type PolicyResource, type TargetRoute } from './policyResources';
+import { describePolicyResource, refusedResource, type PolicyApis, type PolicyResource, type PolicyTarget } from './policyResources';
 import { ownershipOf, TAG } from '../model/tags';
 
 /** Names the AccessLogPolicy (`<namespace>/<name>`) a subscription belongs to (Go controller compatible). */
@@ -28,8 +28,8 @@ export interface SubscriptionSpec {
   policyName: string;
   extraTags: Readonly<Record<string, string>>;
   resourceArn: string;
-  /** The route the policy is attached to (none for a Gateway): the resource must be its service. */
-  route: TargetRoute | undefined;
+  /** What the policy is attached to: the resource must be its own. */
+  target: PolicyTarget;
   destinationArn: string;
   /** The subscription recorded on the policy, if any. */
   knownArn: string | undefined;
@@ -134,7 +134,7 @@ export async function ensureAccessLogSubscription(apis: PolicyApis, spec: Subscr
   if (sameSlot && known?.arn && known.destinationArn === spec.destinationArn) return { state: 'active', arn: known.arn };
   const resource = await describePolicyResource(apis.api, spec.resourceArn);
   if (!resource) return { state: 'missing' };
-  const refused = await refusedResource(apis.api, resource, spec.managedBy, spec.route);
+  const refused = await refusedResource(apis.api, resource, spec.managedBy, spec.target);
   if (refused) return { state: 'conflicted', message: refused };
   const updated = sameSlot && known?.arn ? await update(apis, known.arn, spec.destinationArn) : undefined;
   const result = updated ?? (await create(apis, { ...spec, resourceArn: resource.arn }));

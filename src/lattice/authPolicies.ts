@@ -6,10 +6,10 @@ import { ownershipOf } from '../model/tags';
 import {
   describePolicyResource,
   foreignOwner,
-  notTheRoutes,
+  notTheTargets,
   type PolicyApis,
   type PolicyResource,
-  type TargetRoute,
+  type PolicyTarget,
 } from './policyResources';
 
 /**
@@ -55,7 +55,7 @@ function setAuthType(policies: PolicyApi, resource: PolicyResource, authType: 'A
  */
 export async function ensureAuthPolicy(
   apis: PolicyApis,
-  options: { resourceArn: string; document: string; managedBy: string; policyName: string; route: TargetRoute | undefined },
+  options: { resourceArn: string; document: string; managedBy: string; policyName: string; target: PolicyTarget },
 ): Promise<AuthPolicyState> {
   const resource = await describePolicyResource(apis.api, options.resourceArn);
   if (!resource) return { state: 'missing' };
@@ -64,7 +64,7 @@ export async function ensureAuthPolicy(
     const documentInPlace = current?.policy !== undefined && sameAuthPolicy(current.policy, options.document);
     const tags = await apis.api.tagsIfPresent(resource.arn);
     if (tags === undefined) return { state: 'missing' };
-    const stranger = notTheRoutes(resource, tags, options.managedBy, options.route);
+    const stranger = notTheTargets(resource, tags, options.managedBy, options.target);
     if (stranger) return { state: 'conflicted', message: stranger };
     const foreign = foreignOwner(resource, tags, options.managedBy);
     if (foreign) return { state: 'conflicted', resource, message: foreign };
@@ -92,7 +92,7 @@ export async function ensureAuthPolicy(
  * that is gone took its policy with it; one tagged by another owner is left alone. The document
  * alone stands for this policy only on a resource of ours (`ManagedBy`): every auth policy put
  * since the tag exists carries the tag, and the document of a resource made by hand may be
- * anyone's to copy. With `route`, only that route's own service is restored.
+ * anyone's to copy. With `target`, only the target's own resource is restored.
  */
 export async function removeAuthPolicy(
   apis: PolicyApis,
@@ -102,14 +102,15 @@ export async function removeAuthPolicy(
     policyName: string;
     document?: string;
     onlyIfDocument?: string;
-    route?: TargetRoute | undefined;
+    target?: PolicyTarget | undefined;
   },
 ): Promise<{ done: true; message: string }> {
   const resource = await describePolicyResource(apis.api, options.resource);
   if (!resource) return { done: true, message: 'the resource no longer exists' };
   const tags = await apis.api.tagsIfPresent(resource.arn);
   if (tags === undefined) return { done: true, message: 'the resource no longer exists' };
-  const refused = foreignOwner(resource, tags, options.managedBy) ?? notTheRoutes(resource, tags, options.managedBy, options.route);
+  const refused =
+    foreignOwner(resource, tags, options.managedBy) ?? (options.target && notTheTargets(resource, tags, options.managedBy, options.target));
   if (refused) return { done: true, message: refused };
   const holder = tags[IAM_AUTH_POLICY_TAG];
   const required = options.onlyIfDocument ?? (holder === undefined ? options.document : undefined);

@@ -45,40 +45,47 @@ export async function describePolicyResource(api: LatticeApi, arnOrId: string): 
   return { type, id: found.id, arn: found.arn, name: found.name ?? found.id, authType: found.authType };
 }
 
-/** The route a policy is attached to: only that route's own service is the policy's to change. */
-export interface TargetRoute {
-  namespace: string;
-  name: string;
-}
+/**
+ * What a policy is attached to: only a route's own service, or only the network a Gateway
+ * resolves to (named as the Gateway), is the policy's to change.
+ */
+export type PolicyTarget = { kind: 'route'; namespace: string; name: string } | { kind: 'gateway'; name: string };
 
 /**
  * Why a policy leaves a resource alone: it is tagged with another owner's ManagedBy (ours or
- * untagged ones are fair game for a Gateway's network, which may be made by hand), or the policy
- * is attached to a route and the resource is not that route's service (the route's annotation
- * that names it is anyone's to edit). Undefined when it may be changed.
+ * untagged ones are fair game: a Gateway's network may be made by hand), or it is not the
+ * target's own (the target's annotation that names it is anyone's to edit who may edit the
+ * target). Undefined when it may be changed.
  */
 export async function refusedResource(
   api: LatticeApi,
   resource: PolicyResource,
   managedBy: string,
-  route: TargetRoute | undefined,
+  target: PolicyTarget,
 ): Promise<string | undefined> {
   const tags = await api.listTags(resource.arn);
-  return foreignOwner(resource, tags, managedBy) ?? notTheRoutes(resource, tags, managedBy, route);
+  return foreignOwner(resource, tags, managedBy) ?? notTheTargets(resource, tags, managedBy, target);
 }
 
-/** Why a policy attached to `route` leaves `resource` alone: it is not that route's service (nothing to say for a Gateway's). */
-export function notTheRoutes(
+/**
+ * Why a policy attached to `target` leaves `resource` alone: it is not that route's service (our
+ * ManagedBy and the route's tags), or not the network of that Gateway (its name or id the
+ * Gateway's name, as the Gateway resolves it).
+ */
+export function notTheTargets(
   resource: PolicyResource,
   tags: Readonly<Record<string, string>>,
   managedBy: string,
-  route: TargetRoute | undefined,
+  target: PolicyTarget,
 ): string | undefined {
-  if (route === undefined) return undefined;
-  const routes = tags[TAG.managedBy] === managedBy && tags[TAG.routeNamespace] === route.namespace && tags[TAG.routeName] === route.name;
+  if (target.kind === 'gateway') {
+    if (resource.type === 'ServiceNetwork' && (resource.name === target.name || resource.id === target.name)) return undefined;
+    return `${resource.type} ${resource.name} is not the service network of Gateway ${target.name}: it is left alone`;
+  }
+  const routes = tags[TAG.managedBy] === managedBy && tags[TAG.routeNamespace] === target.namespace && tags[TAG.routeName] === target.name;
   return routes
     ? undefined
-    : `${resource.type} ${resource.name} is not the Lattice service of route ${route.namespace}/${route.name}: it is left alone`;
+    : `${resource.type} ${resource.name} is not the Lattice service of route ${target.namespace}/${target.name}: it is left alone`;
 }
 
 /** Why a resource is another owner's: tagged with another ManagedBy (ours and untagged ones are not). */

@@ -23,6 +23,7 @@ interface Association {
   status?: string;
   serviceNetworkArn?: string;
   serviceNetworkId?: string;
+  serviceNetworkName?: string;
   vpcId?: string;
   securityGroupIds?: string[];
 }
@@ -38,6 +39,12 @@ async function find(api: LatticeApi, networkArn: string, vpcId: string): Promise
     (a) => a.status !== 'DELETE_IN_PROGRESS',
   );
   return summary?.arn ? orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(summary.arn)) : undefined;
+}
+
+/** The network's name and id as an association names them; undefined when it does not exist. */
+async function networkNamed(api: LatticeApi, networkArn: string): Promise<Association | undefined> {
+  const network = await orUndefinedIfNotFound(api.getServiceNetwork(networkArn));
+  return network && { serviceNetworkName: network.name, serviceNetworkId: network.id };
 }
 
 /** `note`: said first in a pending or failed state's message. */
@@ -61,7 +68,9 @@ function stateOf(association: Association & { arn: string }, note = ''): Associa
 /**
  * Makes the network ↔ cluster VPC association exist with these security groups. Ours or untagged
  * (adopted) associations are updated in place; one tagged by another owner, or a VPC already
- * associated with another network, is reported and left alone.
+ * associated with another network, is reported and left alone. The network must be the Gateway's
+ * (named as the Gateway, as the Gateway resolves it): the Gateway's annotation that names it is
+ * anyone's to edit who may edit the Gateway.
  */
 export async function ensureVpcAssociation(
   api: LatticeApi,
@@ -71,12 +80,20 @@ export async function ensureVpcAssociation(
     policyName: string;
     knownArn: string | undefined;
     networkArn: string;
+    /** The Gateway the policy is attached to. */
+    gatewayName: string;
     vpcId: string;
     securityGroupIds: string[];
   },
 ): Promise<AssociationState> {
   const { networkArn, vpcId, securityGroupIds, managedBy } = options;
   const known = options.knownArn ? await orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(options.knownArn)) : undefined;
+  const network = known?.serviceNetworkArn === networkArn ? known : await networkNamed(api, networkArn);
+  if (network && network.serviceNetworkName !== options.gatewayName && network.serviceNetworkId !== options.gatewayName)
+    return {
+      state: 'conflicted',
+      message: `service network ${network.serviceNetworkName ?? networkArn} is not the service network of Gateway ${options.gatewayName}: it is left alone`,
+    };
   if (known?.arn && known.serviceNetworkArn !== networkArn) {
     // Retargeted to another network: a VPC takes one network, and the old association is ours to remove.
     const removed = await removeAssociation(api, { ...known, arn: known.arn }, managedBy, options.policyName);

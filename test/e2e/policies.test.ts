@@ -6,6 +6,7 @@ import {
   GetServiceCommand,
   GetServiceNetworkCommand,
   ListAccessLogSubscriptionsCommand,
+  ListServiceNetworkVpcAssociationsCommand,
   ListTagsForResourceCommand,
   PutAuthPolicyCommand,
 } from '@aws-sdk/client-vpc-lattice';
@@ -15,7 +16,7 @@ import {
   IAM_RESOURCE_NAME_ANNOTATION,
   IAM_RESOURCE_TYPE_ANNOTATION,
 } from '../../src/controllers/iamAuthPolicy';
-import { SERVICE_ARN_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../src/gatewayapi/ourKeys';
+import { SERVICE_ARN_ANNOTATION, SERVICE_NETWORK_ARN_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import { ACCESS_LOG_POLICY_TAG } from '../../src/lattice/accessLogSubscriptions';
 import { IAM_AUTH_POLICY_TAG } from '../../src/lattice/authPolicies';
 import type { KubeObject } from '../../src/metacontroller/types';
@@ -48,12 +49,18 @@ function document(principal: string): string {
 const compact = (text: string) => JSON.stringify(JSON.parse(text));
 
 function policyObject(
-  kind: 'IAMAuthPolicy' | 'AccessLogPolicy',
+  kind: 'IAMAuthPolicy' | 'AccessLogPolicy' | 'VpcAssociationPolicy',
   namespace: string,
   name: string,
   spec: Record<string, unknown>,
 ): KubeObject {
   return { apiVersion: `${OURS}/v1alpha1`, kind, metadata: { name, namespace }, spec };
+}
+
+/** What a decorator hook answers, as far as these tests read it. */
+interface DecoratorAnswer {
+  status?: { conditions?: { type: string; reason: string; message: string }[] };
+  annotations?: Record<string, string | null>;
 }
 
 const iap = (namespace: string, name: string, targetRef: Record<string, unknown>, policy: string) =>
@@ -182,6 +189,28 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
     );
   }
 
+  /**
+   * The last sync request Metacontroller sent `controller`, with the annotation `key` of every
+   * related `kind` set to `value` (an edit the target's own hook has not undone yet), posted to
+   * the server again; returns the answer's body.
+   */
+  async function forgedSync(controller: string, kind: string, key: string, value: string): Promise<DecoratorAnswer> {
+    const last = [...h.driver.calls].reverse().find((c) => c.controller === `lattice-${controller}` && c.hook === 'sync');
+    const forged = structuredClone(last?.request) as { related: Record<string, Record<string, KubeObject>> };
+    const targets = Object.values(forged.related)
+      .flatMap((byName) => Object.values(byName))
+      .filter((o) => o.kind === kind);
+    if (targets.length === 0) throw new Error(`no ${kind} related to the ${controller} request`);
+    for (const target of targets) target.metadata.annotations = { ...target.metadata.annotations, [key]: value };
+    const answer = await fetch(`${h.server.url}/hooks/${controller}/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(forged),
+    });
+    expect(answer.status).toBe(200);
+    return (await answer.json()) as DecoratorAnswer;
+  }
+
   it("a route's annotation edited to name a hand-made service: the route's policies leave that service alone", async () => {
     const victim = await h.lattice.send(new CreateServiceCommand({ name: 'payments', authType: 'AWS_IAM' }));
     const victimArn = victim.arn ?? '';
@@ -195,25 +224,8 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
 
     // Whoever may edit the route names the hand-made service in its annotation; the policies'
     // hooks are called before the route's own restores it (each as Metacontroller would send it).
-    for (const [controller, hookPath] of [
-      ['lattice-iamauthpolicy', '/hooks/iamauthpolicy/sync'],
-      ['lattice-accesslogpolicy', '/hooks/accesslogpolicy/sync'],
-    ] as const) {
-      const last = [...h.driver.calls].reverse().find((c) => c.controller === controller && c.hook === 'sync');
-      const forged = structuredClone(last?.request) as { related: Record<string, Record<string, KubeObject>> };
-      const route = Object.values(forged.related['HTTPRoute.gateway.networking.k8s.io/v1'] ?? {})[0];
-      if (!route) throw new Error(`no route related to the ${controller} request`);
-      route.metadata.annotations = { ...route.metadata.annotations, [SERVICE_ARN_ANNOTATION]: victimArn };
-      const answer = await fetch(`${h.server.url}${hookPath}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(forged),
-      });
-      expect(answer.status).toBe(200);
-      const body = (await answer.json()) as {
-        status?: { conditions?: { type: string; reason: string; message: string }[] };
-        annotations?: Record<string, string | null>;
-      };
+    for (const controller of ['iamauthpolicy', 'accesslogpolicy']) {
+      const body = await forgedSync(controller, 'HTTPRoute', SERVICE_ARN_ANNOTATION, victimArn);
       expect(body.status?.conditions?.find((c) => c.type === 'Accepted')).toMatchObject({
         reason: 'Conflicted',
         message: 'Service payments is not the Lattice service of route apps/mine: it is left alone',
@@ -260,6 +272,33 @@ describe('service policies (IAMAuthPolicy, AccessLogPolicy), end to end (driver 
     await h.driver.runUntilStable();
     expect((await latticeService(victimArn)).authType).toBe('AWS_IAM');
     expect((await authPolicy(victimArn)).policy).toBe(compact(document(READER)));
+  });
+
+  it("a Gateway's annotation edited to name another network: its policies leave that network alone", async () => {
+    const victim = await h.lattice.send(new CreateServiceNetworkCommand({ name: 'payments-net', authType: 'AWS_IAM' }));
+    const victimArn = victim.arn ?? '';
+    await h.lattice.send(new PutAuthPolicyCommand({ resourceIdentifier: victimArn, policy: compact(document(READER)) }));
+    h.cluster.apply(iap('infra', 'edge-auth', toGateway, document(READER)));
+    h.cluster.apply(alp('infra', 'edge-logs', toGateway, BUCKET));
+    h.cluster.apply(policyObject('VpcAssociationPolicy', 'infra', 'edge-vpc', { targetRef: toGateway, associateWithVpc: true }));
+    await converge(iapRef('infra', 'edge-auth'));
+    await converge(alpRef('infra', 'edge-logs'));
+    await converge({ group: OURS, kind: 'VpcAssociationPolicy', namespace: 'infra', name: 'edge-vpc' });
+
+    for (const controller of ['iamauthpolicy', 'accesslogpolicy', 'vpcassociationpolicy']) {
+      const body = await forgedSync(controller, 'Gateway', SERVICE_NETWORK_ARN_ANNOTATION, victimArn);
+      const conditions = body.status?.conditions ?? [];
+      expect([controller, JSON.stringify(conditions)]).toEqual([
+        controller,
+        expect.stringContaining('payments-net is not the service network of Gateway edge: it is left alone'),
+      ]);
+    }
+    expect((await h.lattice.send(new GetServiceNetworkCommand({ serviceNetworkIdentifier: victimArn }))).authType).toBe('AWS_IAM');
+    expect((await authPolicy(victimArn)).policy).toBe(compact(document(READER)));
+    expect(await tagsOf(victimArn)).toEqual({});
+    expect(await subscriptions(victimArn)).toEqual([]);
+    const associations = await h.lattice.send(new ListServiceNetworkVpcAssociationsCommand({ serviceNetworkIdentifier: victimArn }));
+    expect(associations.items ?? []).toEqual([]);
   });
 
   describe('IAMAuthPolicy', () => {
