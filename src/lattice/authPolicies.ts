@@ -30,9 +30,10 @@ export type AuthPolicyState =
   /** The service network or service does not exist (any more). */
   | { state: 'missing' }
   /**
-   * The resource is managed by another owner, or is not the service of the route the policy is
-   * attached to: its auth is left alone. `resource` (to record) only for another owner's, which
-   * a release leaves alone; a stranger's is never recorded, so no release ever looks at it.
+   * The resource is managed by another owner, or is not the target's own (the route's service,
+   * the network named as the Gateway): its auth is left alone. `resource` (to record) only for
+   * another owner's, which a release leaves alone; a stranger's is never recorded, so no release
+   * ever looks at it.
    */
   | { state: 'conflicted'; resource?: PolicyResource; message: string }
   /** Lattice refused the document. */
