@@ -2,8 +2,6 @@ import { SERVICE_ARN_ANNOTATION, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatew
 import type { PolicyTarget } from '../lattice/policyResources';
 import type { KubeObject } from '../metacontroller/types';
 
-/** What a policy's target names in Lattice, as the Gateway and route hooks record it on the target. */
-
 /** The Lattice resource of a target, as the Gateway and route hooks record it: a service network or a service. */
 export function targetResourceArn(target: KubeObject): string | undefined {
   const key = target.kind === 'Gateway' ? SERVICE_NETWORK_ARN_ANNOTATION : SERVICE_ARN_ANNOTATION;

@@ -1,6 +1,7 @@
 import type { LatticeApi } from './api';
 import { orUndefinedIfNotFound } from './awsErrors';
 import type { PolicyApi } from './policyApi';
+import { isGatewaysNetwork } from './serviceNetworks';
 import { ownershipOf, TAG } from '../model/tags';
 
 /** What the service policies need of AWS: the Lattice API and the policy operations. */
@@ -79,7 +80,7 @@ export function notTheTargets(
   target: PolicyTarget,
 ): string | undefined {
   if (target.kind === 'gateway') {
-    if (resource.type === 'ServiceNetwork' && (resource.name === target.name || resource.id === target.name)) return undefined;
+    if (resource.type === 'ServiceNetwork' && isGatewaysNetwork(resource, target.name)) return undefined;
     return `${resource.type} ${resource.name} is not the service network of Gateway ${target.name}: it is left alone`;
   }
   const routes = tags[TAG.managedBy] === managedBy && tags[TAG.routeNamespace] === target.namespace && tags[TAG.routeName] === target.name;

@@ -35,6 +35,6 @@ function sameValue(want: unknown, got: unknown): boolean {
 
 /** The same case sensitivity, or a value (the same in both: compared before) that no case changes. */
 function sameCase(want: PathMatch | HeaderMatch, got: PathMatch | HeaderMatch): boolean {
-  const caseless = !/[a-z]/i.test(canonicalJson(want.match ?? null).replace(/"(exact|prefix|contains)"/g, ''));
+  const caseless = !Object.values(want.match ?? {}).some((value) => /[a-z]/i.test(String(value)));
   return caseless || (want.caseSensitive ?? false) === (got.caseSensitive ?? false);
 }

@@ -11,6 +11,11 @@ export function isServiceNetworkId(nameOrId: string): boolean {
   return /^sn-[0-9a-z]{17}$/.test(nameOrId);
 }
 
+/** Whether a network is the one a Gateway named `gatewayName` resolves to: named as the Gateway, or by its id. */
+export function isGatewaysNetwork(network: { name?: string | undefined; id?: string | undefined }, gatewayName: string): boolean {
+  return network.name === gatewayName || network.id === gatewayName;
+}
+
 /**
  * Finds the service network a Gateway names, with as few reads as possible: the ARN recorded on
  * the Gateway (one Get), else the account's networks by name or id, else — for networks shared
@@ -24,16 +29,16 @@ export async function resolveServiceNetwork(
 ): Promise<NetworkResolution> {
   if (knownArn) {
     const known = await orUndefinedIfNotFound(api.getServiceNetwork(knownArn));
-    if (known?.arn && known.id && (known.name === nameOrId || known.id === nameOrId))
+    if (known?.arn && known.id && isGatewaysNetwork(known, nameOrId))
       return { state: 'found', arn: known.arn, id: known.id, name: known.name ?? nameOrId };
   }
-  const owned = (await api.listServiceNetworks()).filter((sn) => sn.name === nameOrId || sn.id === nameOrId);
+  const owned = (await api.listServiceNetworks()).filter((sn) => isGatewaysNetwork(sn, nameOrId));
   if (owned.length > 1) return { state: 'ambiguous', candidates: owned.map((sn) => sn.id ?? sn.arn ?? '?').sort() };
   const [only] = owned;
   if (only?.arn && only.id) return { state: 'found', arn: only.arn, id: only.id, name: only.name ?? nameOrId };
 
   const shared = (await api.listServiceNetworkVpcAssociations({ vpcIdentifier: vpcId })).filter(
-    (a) => a.status === 'ACTIVE' && (a.serviceNetworkName === nameOrId || a.serviceNetworkId === nameOrId),
+    (a) => a.status === 'ACTIVE' && isGatewaysNetwork({ name: a.serviceNetworkName, id: a.serviceNetworkId }, nameOrId),
   );
   const networks = [...new Map(shared.map((a) => [a.serviceNetworkArn, a])).values()];
   if (networks.length > 1) return { state: 'ambiguous', candidates: networks.map((a) => a.serviceNetworkId ?? '?').sort() };

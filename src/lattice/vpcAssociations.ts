@@ -1,6 +1,7 @@
 import type { LatticeApi } from './api';
 import { awsErrorMessage, isConflict, isNotFound, orUndefinedIfNotFound } from './awsErrors';
 import { createFresh, isAlive } from './freshCreate';
+import { isGatewaysNetwork } from './serviceNetworks';
 import { ownershipOf, TAG, tagChanges } from '../model/tags';
 import { KEY_PREFIX } from '../gatewayapi/ourKeys';
 
@@ -23,7 +24,6 @@ interface Association {
   status?: string;
   serviceNetworkArn?: string;
   serviceNetworkId?: string;
-  serviceNetworkName?: string;
   vpcId?: string;
   securityGroupIds?: string[];
 }
@@ -39,12 +39,6 @@ async function find(api: LatticeApi, networkArn: string, vpcId: string): Promise
     (a) => a.status !== 'DELETE_IN_PROGRESS',
   );
   return summary?.arn ? orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(summary.arn)) : undefined;
-}
-
-/** The network's name and id as an association names them; undefined when it does not exist. */
-async function networkNamed(api: LatticeApi, networkArn: string): Promise<Association | undefined> {
-  const network = await orUndefinedIfNotFound(api.getServiceNetwork(networkArn));
-  return network && { serviceNetworkName: network.name, serviceNetworkId: network.id };
 }
 
 /** `note`: said first in a pending or failed state's message. */
@@ -88,11 +82,14 @@ export async function ensureVpcAssociation(
 ): Promise<AssociationState> {
   const { networkArn, vpcId, securityGroupIds, managedBy } = options;
   const known = options.knownArn ? await orUndefinedIfNotFound(api.getServiceNetworkVpcAssociation(options.knownArn)) : undefined;
-  const network = known?.serviceNetworkArn === networkArn ? known : await networkNamed(api, networkArn);
-  if (network && network.serviceNetworkName !== options.gatewayName && network.serviceNetworkId !== options.gatewayName)
+  const network =
+    known?.serviceNetworkArn === networkArn
+      ? { name: known.serviceNetworkName, id: known.serviceNetworkId }
+      : await orUndefinedIfNotFound(api.getServiceNetwork(networkArn));
+  if (network && !isGatewaysNetwork(network, options.gatewayName))
     return {
       state: 'conflicted',
-      message: `service network ${network.serviceNetworkName ?? networkArn} is not the service network of Gateway ${options.gatewayName}: it is left alone`,
+      message: `service network ${network.name ?? networkArn} is not the service network of Gateway ${options.gatewayName}: it is left alone`,
     };
   if (known?.arn && known.serviceNetworkArn !== networkArn) {
     // Retargeted to another network: a VPC takes one network, and the old association is ours to remove.

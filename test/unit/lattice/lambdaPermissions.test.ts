@@ -86,21 +86,6 @@ describe('invoke statements', () => {
     await revokeInvoke(lambda.api, FN, TG_ID);
     expect(lambda.statements().map((s) => s.Sid)).toEqual(['from-s3']);
   });
-
-  it('without draining (its service deleted), removes our statement and deletes the group, targets still registered', async () => {
-    const lambda = fakeLambda([statement({ Sid: 'from-s3' }), statement()]);
-    const order: string[] = [];
-    const lattice = {
-      getTargetGroup: async () => ({ arn: TG_ARN, id: TG_ID, type: 'LAMBDA', status: 'ACTIVE' }),
-      listTargets: async () => [{ id: FN, status: 'HEALTHY' }],
-      deregisterTargets: async () => order.push('DeregisterTargets'),
-      deleteTargetGroup: async () => order.push('DeleteTargetGroup'),
-    } as unknown as LatticeApi;
-    const outcome = await retireTargetGroup(lattice, TG_ARN, lambda.api, { drain: false });
-    expect([...lambda.calls, ...order]).toEqual([`RemovePermission ${invokeStatementId(TG_ID)}`, 'DeleteTargetGroup']);
-    expect(outcome).toEqual({ gone: false, message: 'being deleted' });
-    expect(lambda.statements().map((s) => s.Sid)).toEqual(['from-s3']);
-  });
 });
 
 describe('LAMBDA target groups in the plan', () => {
@@ -157,20 +142,34 @@ describe('LAMBDA target groups in the plan', () => {
 });
 
 describe('retiring a LAMBDA target group', () => {
-  it('removes our statement from the function before deregistering it, then waits for draining', async () => {
-    const lambda = fakeLambda([statement({ Sid: 'from-s3' }), statement()]);
-    const order: string[] = [];
-    const lattice = {
+  /** A LAMBDA group with one function registered; its writes recorded in `order`. */
+  function lambdaGroup(order: string[]): LatticeApi {
+    return {
       getTargetGroup: async () => ({ arn: TG_ARN, id: TG_ID, type: 'LAMBDA', status: 'ACTIVE' }),
       listTargets: async () => [{ id: FN, status: 'HEALTHY' }],
       deregisterTargets: async (_arn: string, targets: unknown[]) => {
         order.push(`DeregisterTargets ${JSON.stringify(targets)}`);
         return {};
       },
+      deleteTargetGroup: async () => order.push('DeleteTargetGroup'),
     } as unknown as LatticeApi;
-    const outcome = await retireTargetGroup(lattice, TG_ARN, lambda.api);
+  }
+
+  it('removes our statement from the function before deregistering it, then waits for draining', async () => {
+    const lambda = fakeLambda([statement({ Sid: 'from-s3' }), statement()]);
+    const order: string[] = [];
+    const outcome = await retireTargetGroup(lambdaGroup(order), TG_ARN, lambda.api);
     expect([...lambda.calls, ...order]).toEqual([`RemovePermission ${invokeStatementId(TG_ID)}`, `DeregisterTargets [{"id":"${FN}"}]`]);
     expect(outcome).toEqual({ gone: false, message: '1 targets draining' });
+    expect(lambda.statements().map((s) => s.Sid)).toEqual(['from-s3']);
+  });
+
+  it('without draining (its service deleted), removes our statement and deletes the group, targets still registered', async () => {
+    const lambda = fakeLambda([statement({ Sid: 'from-s3' }), statement()]);
+    const order: string[] = [];
+    const outcome = await retireTargetGroup(lambdaGroup(order), TG_ARN, lambda.api, { drain: false });
+    expect([...lambda.calls, ...order]).toEqual([`RemovePermission ${invokeStatementId(TG_ID)}`, 'DeleteTargetGroup']);
+    expect(outcome).toEqual({ gone: false, message: 'being deleted' });
     expect(lambda.statements().map((s) => s.Sid)).toEqual(['from-s3']);
   });
 });
