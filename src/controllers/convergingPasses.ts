@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ObservedRoute } from '../lattice/routeState';
 import type { KubeObject } from '../metacontroller/types';
 
@@ -25,6 +26,8 @@ export interface LatticePicture {
   observedInFullAtMs: number;
   /** How many passes started from a picture since that full observation. */
   picturedPasses: number;
+  /** The versions of its inputs the full observation saw (see routeInputVersions). */
+  inputVersions: string;
 }
 
 /** A route converging for longer (an association stuck in CREATE_IN_PROGRESS, say) is observed in full again. */
@@ -48,6 +51,8 @@ const FIRST_PASSES_WITHIN_MS = 60 * 60_000;
  */
 export class ConvergingPasses {
   readonly #passes = new Map<string, ConvergingPass>();
+  /** This process's id, as its passes write it on their objects (LAST_PASS_ANNOTATION). */
+  readonly id = randomUUID();
 
   /** `recheckMs`: the longest a pass is answered from (PENDING_RECHECK_MS). */
   constructor(readonly recheckMs: number) {}

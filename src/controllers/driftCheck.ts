@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MANAGED_LABEL, VERIFIED_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../gatewayapi/ourKeys';
+import { LAST_PASS_ANNOTATION, MANAGED_LABEL, VERIFIED_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../gatewayapi/ourKeys';
 import type { DecoratorHookResponse, KubeObject, MetadataPatch } from '../metacontroller/types';
 import { canonicalJson } from '../model/canonicalJson';
 import type { ConvergingPasses, LatticePicture } from './convergingPasses';
@@ -42,7 +42,12 @@ export function fingerprintOf(inputs: unknown): string {
  */
 export function driftView(object: KubeObject | undefined): unknown {
   if (object === undefined) return null;
-  const { [VERIFIED_ANNOTATION]: _verified, [VERIFY_NOW_ANNOTATION]: _now, ...annotations } = object.metadata.annotations ?? {};
+  const {
+    [VERIFIED_ANNOTATION]: _verified,
+    [VERIFY_NOW_ANNOTATION]: _now,
+    [LAST_PASS_ANNOTATION]: _lastPass,
+    ...annotations
+  } = object.metadata.annotations ?? {};
   const { metadata, status: _status, ...body } = object;
   return {
     ...body,
@@ -151,12 +156,25 @@ export function verifiedAnswer(decision: SkipDecision): RecordAnswer {
 
 /**
  * The last pass's picture of Lattice (see passPicture), for a sync after that pass's hold with the
- * same fingerprint: the pass then re-reads only what was in transition. None on verify-now.
+ * same fingerprint: the pass then re-reads only what was in transition. None on verify-now, and
+ * none once the object says another process made a pass since (a replica's pass, from inputs that
+ * may have changed and changed back, can have changed Lattice: see lastPassMark).
  */
 export function lastPicture(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): LatticePicture | undefined {
-  const pass = ctx.converging?.pictured(object, ctx.now().getTime());
+  const converging = ctx.converging;
+  const pass = converging?.pictured(object, ctx.now().getTime());
   if (!pass || pass.fingerprint !== fingerprint || verifyNowAsked(object)) return undefined;
-  return pass.picture;
+  return object.metadata.annotations?.[LAST_PASS_ANNOTATION] === converging?.id ? pass.picture : undefined;
+}
+
+/**
+ * The annotation a pass over Lattice leaves: which process made it. A pass of another process
+ * since a picture was taken takes it over; the picture's process then observes in full. None
+ * where passes keep no picture (PENDING_RECHECK_MS=0).
+ */
+export function lastPassMark(ctx: HookContext, object: KubeObject): MetadataPatch {
+  const id = ctx.converging?.id;
+  return id === undefined ? {} : metadataChanges(object, { [LAST_PASS_ANNOTATION]: id });
 }
 
 /**
@@ -218,12 +236,14 @@ export function withVerification(
   answer: DecoratorHookResponse,
   fingerprint: (next: KubeObject) => string | undefined,
   verified: boolean,
-  options: { recordConverging?: boolean; picture?: LatticePicture } = {},
+  /** `verifiedAtMs`: when Lattice was last observed in full, when not now (a route verified from a picture). */
+  options: { recordConverging?: boolean; picture?: LatticePicture; verifiedAtMs?: number } = {},
 ): DecoratorHookResponse {
   const drift = ctx.config.driftCheckSeconds;
   const nowMs = ctx.now().getTime();
+  const verifiedAtMs = Math.min(options.verifiedAtMs ?? nowMs, nowMs);
   const next = afterAnswer(object, { ...answer.annotations, [VERIFY_NOW_ANNOTATION]: null });
-  const record = recordPatch(object, verified ? fingerprint(next) : undefined, nowMs, drift);
+  const record = recordPatch(object, verified ? fingerprint(next) : undefined, verifiedAtMs, drift);
   const annotations = { ...(answer.annotations ?? {}), ...metadataChanges(object, record) };
   // A pass that asks to be synced again answers the syncs before then (see convergingDecision).
   const passes = options.recordConverging ? ctx.converging : undefined;
@@ -239,7 +259,8 @@ export function withVerification(
       ...(options.picture ? { picture: options.picture } : {}),
     });
   else ctx.converging?.forget(object);
-  const resync = earliest(answer.resyncAfterSeconds, verified && drift > 0 ? driftWindowSeconds(object, drift) : undefined);
+  const untilDue = driftWindowSeconds(object, drift) - Math.floor((nowMs - verifiedAtMs) / 1000);
+  const resync = earliest(answer.resyncAfterSeconds, verified && drift > 0 ? Math.max(1, untilDue) : undefined);
   const { resyncAfterSeconds: _resync, ...rest } = answer;
   return { ...rest, annotations, ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}) };
 }
@@ -252,5 +273,5 @@ function metadataChanges(object: KubeObject, patch: MetadataPatch): MetadataPatc
 
 /** The record removed, as an object's finalize leaves it. */
 export function forgetVerification(object: KubeObject): MetadataPatch {
-  return metadataChanges(object, { [VERIFIED_ANNOTATION]: null, [VERIFY_NOW_ANNOTATION]: null });
+  return metadataChanges(object, { [VERIFIED_ANNOTATION]: null, [VERIFY_NOW_ANNOTATION]: null, [LAST_PASS_ANNOTATION]: null });
 }

@@ -62,6 +62,11 @@ export class ObjectIndex {
     return namespace === undefined ? [...all] : all.filter((o) => (o.metadata.namespace ?? '') === namespace);
   }
 
+  /** Every object, in the order first added. */
+  all(): KubeObject[] {
+    return [...this.#byKey.values()];
+  }
+
   get size(): number {
     return this.#byKey.size;
   }

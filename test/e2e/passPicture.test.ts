@@ -1,5 +1,5 @@
 import { DeleteRuleCommand, DeleteServiceCommand, ListListenersCommand, ListRulesCommand } from '@aws-sdk/client-vpc-lattice';
-import { SERVICE_ARN_ANNOTATION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
+import { LAST_PASS_ANNOTATION, SERVICE_ARN_ANNOTATION, VERIFIED_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
 import { GW } from '../support/assertions';
 import type { Harness } from '../support/harness';
@@ -81,21 +81,18 @@ describe('passes after the first of a new route', () => {
   it('read only what is in transition, and the route ends Programmed, verified and complete in Lattice', async () => {
     h = await world();
     const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC));
-    // One full observation, by the pass that found nothing left to do (it records the route verified).
-    expect(FULL_OBSERVATION.map((operation) => calls[operation])).toEqual([1, 1, undefined, 2, 1]);
+    // No full observation after the first pass: the pass that finds nothing left reports the route
+    // Programmed from its picture and records it verified.
+    expect(FULL_OBSERVATION.map((operation) => calls[operation])).toEqual([undefined, undefined, undefined, undefined, undefined]);
     expect(Object.keys(calls).sort()).toEqual([
       'CreateServiceNetworkServiceAssociation',
       'GetService',
       'GetTargetGroup',
-      'ListListeners',
-      'ListRules',
       'ListServiceNetworkServiceAssociations',
-      'ListTagsForResource',
-      'ListTargets',
       'RegisterTargets',
     ]);
-    // Several passes found the service still being created: one read each, not an observation.
-    expect(calls.GetService).toBeGreaterThanOrEqual(3);
+    // Passes that found the service still being created read it alone, not an observation.
+    expect(calls.GetService).toBeGreaterThanOrEqual(1);
     expect(h.cluster.mustGet(routeRef).metadata.annotations?.[VERIFIED_ANNOTATION]).toBeDefined();
     expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
     const pictured = (await metricLines(h, 'lattice_gw_syncs_from_records_total')).find((l) => l.includes('record="picture"'));
@@ -111,19 +108,57 @@ describe('passes after the first of a new route', () => {
 
   it('start from the picture also when they come many minutes later, as in a fleet waiting on the API rate', async () => {
     // Lattice is ACTIVE before the next pass (20 ms): the pass after the creates registers the
-    // targets and associates, the one after it finds nothing left and observes in full.
+    // targets and associates, the one after it finds the association ACTIVE and nothing left.
     const slow = await slowFleetWorld(20);
     h = slow.h;
+    const firstPassAt = Math.floor(Date.now() / 1000);
     // The route's next pass comes 20 minutes after the full observation of its first.
     const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC), async () => slow.later());
-    expect(FULL_OBSERVATION.map((operation) => calls[operation])).toEqual([1, 1, undefined, 2, 1]);
+    expect(FULL_OBSERVATION.map((operation) => calls[operation])).toEqual([undefined, undefined, undefined, undefined, undefined]);
     expect(calls.RegisterTargets).toBe(2);
-    // Created more than a minute before, the service and groups are taken as ACTIVE: only the full
-    // observation reads them.
-    expect([calls.GetService, calls.GetTargetGroup]).toEqual([1, 2]);
-    // The associations are listed twice: to check the one created, and by the refresh that finds it
-    // ACTIVE, whose list the full observation of the same pass uses.
+    // Created more than a minute before, the service and groups are taken as ACTIVE: the targets
+    // registered prove the groups ACTIVE, the association ACTIVE proves the service.
+    expect([calls.GetService, calls.GetTargetGroup]).toEqual([undefined, undefined]);
+    // The associations are listed twice: to check the one created, and by the refresh that finds it ACTIVE.
     expect(calls.ListServiceNetworkServiceAssociations).toBe(2);
+    expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
+    // Verified as of the first pass's full observation, not of the pass 20 minutes later: the next
+    // full check comes within the drift window of what was last seen in full.
+    const [, verifiedAt] = (h.cluster.mustGet(routeRef).metadata.annotations?.[VERIFIED_ANNOTATION] ?? '').split(' ');
+    expect(Number(verifiedAt)).toBeGreaterThanOrEqual(firstPassAt);
+    expect(Number(verifiedAt)).toBeLessThan(firstPassAt + 60);
+  }, 60_000);
+
+  it("observe Lattice in full at the end when the picture is older than the route's drift window", async () => {
+    let skewMs = 0;
+    // A drift window of 5–10 minutes; the next pass comes 20 minutes after the first's full observation.
+    h = await world({ DRIFT_CHECK_SECONDS: '600' }, { transitionMs: 20, now: () => new Date(Date.now() + skewMs) });
+    const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC), async () => {
+      skewMs = 20 * 60_000;
+    });
+    expect(FULL_OBSERVATION.map((operation) => calls[operation])).toEqual([1, 1, undefined, 2, 1]);
+    const [, verifiedAt] = (h.cluster.mustGet(routeRef).metadata.annotations?.[VERIFIED_ANNOTATION] ?? '').split(' ');
+    expect(Number(verifiedAt)).toBeGreaterThanOrEqual(Math.floor((Date.now() + skewMs) / 1000) - 60);
+  }, 60_000);
+
+  it('observe Lattice in full at the end when an input moved since the full observation, even back to what it was', async () => {
+    h = await world();
+    // The slice is written again (a label only): the route's model, and its fingerprint, stay the
+    // same, but a pass elsewhere may have worked from what it held in between.
+    const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC), async () => {
+      const slice = endpointSlice('apps', 'api', ['10.0.1.1', '10.0.1.2']);
+      h.cluster.apply({ ...slice, metadata: { ...slice.metadata, labels: { ...slice.metadata.labels, touched: 'yes' } } });
+    });
+    expect(FULL_OBSERVATION.map((operation) => calls[operation])).toEqual([1, 1, undefined, 2, 1]);
+    expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
+  }, 60_000);
+
+  it('observe Lattice in full at the end when a target group has no target to prove it created', async () => {
+    h = await world();
+    h.cluster.apply(endpointSlice('apps', 'web', []));
+    await h.driver.runUntilStable();
+    const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC));
+    expect(FULL_OBSERVATION.map((operation) => calls[operation])).toEqual([1, 1, undefined, 2, 1]);
     expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
   }, 60_000);
 
@@ -180,47 +215,137 @@ describe('passes after the first of a new route', () => {
     expect(counts(await h.admin.state())).toMatchObject({ ...COMPLETE, rules: 6 });
   }, 60_000);
 
-  it('observe Lattice in full before the route is verified: a pass on another replica may have changed it since the picture', async () => {
-    h = await world();
-    const other = await startHookService({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...scaledDelays(0.01) }, h.emulator.endpoint);
-    try {
-      const apiTargets = async () =>
-        ((await h.admin.state()).targetGroups as { name?: string; targets?: { id: string }[] }[])
-          .filter((g) => g.name?.includes('api'))
-          .flatMap((g) => g.targets ?? [])
-          .map((t) => t.id)
-          .sort();
-      // This server's passes create the route; its picture holds both targets of `api`.
-      const associating = () =>
-        h.logs.some((l) => l.msg === 'route programmed' && (l.ops as string[] | undefined)?.includes('createAssociation'));
-      h.cluster.apply(httpRoute('apps', 'shop', SPEC));
-      await h.driver.runUntil(associating, { timeoutMs: 30_000 });
-      // While the association is being created, one endpoint goes and the other replica's pass deregisters it…
-      h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1']));
-      h.driver.switchServer(other.server.url);
-      let deregistered = false;
-      h.driver.afterEachCall = async () => {
-        deregistered ||= (await apiTargets()).length === 1;
-      };
-      await h.driver.runUntil(() => deregistered, { timeoutMs: 30_000 });
-      // …then it comes back, and the syncs are this server's again: the route's inputs are as in its picture.
-      h.driver.afterEachCall = undefined;
-      h.driver.switchServer(h.server.url);
-      h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1', '10.0.1.2']));
-      await h.driver.runUntil(() => programmed(h), { timeoutMs: 30_000 });
-      await h.driver.runUntilStable();
-      expect(await apiTargets()).toEqual(['10.0.1.1', '10.0.1.2']);
-    } finally {
-      h.driver.switchServer(h.server.url);
-      await other.close();
-    }
-  }, 60_000);
-
   it('observe Lattice in full when converging passes are not kept (PENDING_RECHECK_MS=0)', async () => {
     h = await world({ PENDING_RECHECK_MS: '0' });
     const calls = await callsAfterFirstPass(h, httpRoute('apps', 'shop', SPEC));
     expect(calls.ListRules).toBeGreaterThanOrEqual(1);
     expect(calls.ListTargets).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+});
+
+const MUTATING = /^(Create|Update|Delete|Register|Deregister|BatchUpdate|Tag|Untag|Put)/;
+
+/** The writes a full observation (verify-now) makes: none when Lattice held the route's model. */
+async function writesOfFullObservation(h: Harness): Promise<Record<string, number>> {
+  await h.admin.resetCalls();
+  const route = h.cluster.mustGet(routeRef);
+  h.cluster.update({
+    ...route,
+    metadata: { ...route.metadata, annotations: { ...route.metadata.annotations, [VERIFY_NOW_ANNOTATION]: 'x' } },
+  });
+  await h.driver.runUntilStable();
+  return Object.fromEntries(Object.entries((await h.admin.calls()).byOperation).filter(([operation]) => MUTATING.test(operation)));
+}
+
+async function apiTargets(h: Harness): Promise<string[]> {
+  return ((await h.admin.state()).targetGroups as { name?: string; targets?: { id: string }[] }[])
+    .filter((g) => g.name?.includes('api'))
+    .flatMap((g) => g.targets ?? [])
+    .map((t) => t.id)
+    .sort();
+}
+
+/**
+ * This server's passes create the route up to its association (its picture holds what they
+ * built); then an input changes (`toB`) while the other replica serves the syncs, until it made
+ * Lattice follow (`bDone`); then the input changes back (`toA`), the syncs are this server's again,
+ * and the route's fingerprint is the one of its picture.
+ */
+async function changedBackAfterAnotherReplica(
+  h: Harness,
+  route: KubeObject,
+  steps: { toB: () => void | Promise<void>; bDone: () => Promise<boolean>; toA: () => void },
+): Promise<void> {
+  const other = await startHookService({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...scaledDelays(0.01) }, h.emulator.endpoint);
+  try {
+    const associating = () =>
+      h.logs.some((l) => l.msg === 'route programmed' && (l.ops as string[] | undefined)?.includes('createAssociation'));
+    h.cluster.apply(route);
+    await h.driver.runUntil(associating, { timeoutMs: 30_000 });
+    await steps.toB();
+    h.driver.switchServer(other.server.url);
+    let done = false;
+    h.driver.afterEachCall = async () => {
+      done ||= await steps.bDone();
+    };
+    await h.driver.runUntil(() => done, { timeoutMs: 30_000 });
+    h.driver.afterEachCall = undefined;
+    h.driver.switchServer(h.server.url);
+    steps.toA();
+    await h.driver.runUntil(() => programmed(h), { timeoutMs: 30_000 });
+    await h.driver.runUntilStable();
+  } finally {
+    h.driver.afterEachCall = undefined;
+    h.driver.switchServer(h.server.url);
+    await other.close();
+  }
+}
+
+/**
+ * A pass on another replica, from inputs that changed and changed back, may have changed Lattice
+ * since the picture was taken (the same fingerprint): the picture's server observes in full before
+ * it reports the route Programmed, and Lattice ends holding the route's model (a full observation
+ * asked for afterwards finds nothing to write).
+ */
+describe('passes after a pass of another replica', () => {
+  let h: Harness;
+  afterEach(async () => h.close());
+
+  it('observe in full when an endpoint went and came back: the target the other replica deregistered is registered again', async () => {
+    h = await world();
+    await changedBackAfterAnotherReplica(h, httpRoute('apps', 'shop', SPEC), {
+      toB: () => void h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1'])),
+      bDone: async () => (await apiTargets(h)).length === 1,
+      toA: () => void h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1', '10.0.1.2'])),
+    });
+    expect(await apiTargets(h)).toEqual(['10.0.1.1', '10.0.1.2']);
+    expect(await writesOfFullObservation(h)).toEqual({});
+  }, 60_000);
+
+  it('observe in full when an EndpointSlice came and went: the related objects are as before, their targets are not', async () => {
+    h = await world();
+    const extra = endpointSlice('apps', 'api', ['10.0.1.3']);
+    extra.metadata = { ...extra.metadata, name: 'api-extra' };
+    await changedBackAfterAnotherReplica(h, httpRoute('apps', 'shop', SPEC), {
+      toB: () => void h.cluster.apply(extra),
+      bDone: async () => (await apiTargets(h)).length === 3,
+      toA: () => h.cluster.delete({ group: 'discovery.k8s.io', kind: 'EndpointSlice', namespace: 'apps', name: 'api-extra' }),
+    });
+    expect(programmed(h)).toBe(true);
+    expect(await writesOfFullObservation(h)).toEqual({});
+  }, 60_000);
+
+  it('observe in full when a route annotation was set and removed: the rule order the other replica changed is put back', async () => {
+    h = await world();
+    const plain = httpRoute('apps', 'shop', SPEC);
+    const catchAllFirst = {
+      ...plain,
+      metadata: { ...plain.metadata, annotations: { 'application-networking.k8s.aws/rule-1-priority': '0' } },
+    };
+    await changedBackAfterAnotherReplica(h, plain, {
+      toB: async () => {
+        await h.admin.resetCalls();
+        h.cluster.apply(catchAllFirst);
+      },
+      bDone: async () => ((await h.admin.calls()).byOperation.BatchUpdateRule ?? 0) > 0,
+      toA: () => void h.cluster.apply(plain),
+    });
+    expect(programmed(h)).toBe(true);
+    expect(await writesOfFullObservation(h)).toEqual({});
+  }, 60_000);
+
+  it('leave a mark of the process that made the last pass, which only passes over Lattice change', async () => {
+    h = await world();
+    h.cluster.apply(httpRoute('apps', 'shop', SPEC));
+    await h.driver.runUntil(() => programmed(h), { timeoutMs: 30_000 });
+    await h.driver.runUntilStable();
+    const mark = h.cluster.mustGet(routeRef).metadata.annotations?.[LAST_PASS_ANNOTATION];
+    expect(mark).toMatch(/^[0-9a-f-]{36}$/);
+    // A Gateway label change skips Lattice: the mark stays as it is.
+    const gateway = h.cluster.mustGet({ group: GW, kind: 'Gateway', namespace: 'infra', name: 'edge' });
+    h.cluster.apply({ ...gateway, metadata: { ...gateway.metadata, labels: { ...gateway.metadata.labels, team: 'edge' } } });
+    await h.driver.runUntilStable();
+    expect(h.cluster.mustGet(routeRef).metadata.annotations?.[LAST_PASS_ANNOTATION]).toBe(mark);
   }, 60_000);
 });
 

@@ -1,7 +1,8 @@
 import type { RouteParent } from '../../gatewayapi/routeParents';
-import type { AnyRoute } from '../../gatewayapi/types';
+import { GATEWAY_GROUP, type AnyRoute } from '../../gatewayapi/types';
 import { OUR_API_GROUP } from '../../gatewayapi/ourKeys';
 import type { ObjectIndex } from '../../metacontroller/objectIndex';
+import { groupOf } from '../../metacontroller/objects';
 import { withHostnameGroup } from '../../model/hostnameGroup';
 import { LAMBDA_TARGET_KIND, type LambdaTarget } from '../../model/lambdaTargets';
 import type { RouteKindAdapter } from '../../model/routeKinds';
@@ -56,4 +57,27 @@ export function routeFingerprint(inputs: RouteInputs): string {
         conditionSummary((t.status as { conditions?: unknown } | undefined)?.conditions),
       ]),
   });
+}
+
+/**
+ * Which versions of its inputs the route's pass saw: the route's generation and the
+ * resourceVersion of each related object but the Gateways and other routes (their status changes
+ * all the time, and the fingerprint holds what the route takes from them). A resourceVersion never
+ * comes back: the same versions at two passes mean no input changed between them, so no pass on
+ * another replica in between can have worked from other inputs (see fromPicture).
+ */
+export function routeInputVersions(inputs: RouteInputs): string {
+  const { route, index } = inputs;
+  const related = index
+    .all()
+    .filter((o) => o !== route && !(groupOf(o.apiVersion) === GATEWAY_GROUP && (o.kind === 'Gateway' || o.kind === route.kind)))
+    .map((o) => [
+      groupOf(o.apiVersion),
+      o.kind,
+      o.metadata.namespace ?? '',
+      o.metadata.name,
+      o.metadata.uid ?? '',
+      o.metadata.resourceVersion ?? '',
+    ]);
+  return fingerprintOf({ route: [route.metadata.uid ?? '', route.metadata.generation ?? null], related });
 }

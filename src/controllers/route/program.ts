@@ -24,7 +24,7 @@ import type { BuiltRoute, RouteModel } from '../../model/routeModel';
 import { HOSTNAME_GROUP_TAG, ownsRule, publishedKeyOf, SHARED_SERVICE_ANNOTATION } from '../../model/hostnameGroup';
 import { handOverIfLeaving } from './handover';
 import { fromPicture, picturable, type ListedAssociations } from './picture';
-import { buildRoute, type RouteInputs } from './inputs';
+import { buildRoute, routeInputVersions, type RouteInputs } from './inputs';
 import { ownershipOf, taggedRoute } from '../../model/tags';
 import { removeMemberRules } from '../../lattice/sharedService';
 import type { LatticePicture } from '../convergingPasses';
@@ -53,6 +53,8 @@ export interface RouteSync {
   verified: boolean;
   /** What Lattice holds after the pass, as far as it knows (see passPicture). */
   picture?: LatticePicture;
+  /** When Lattice was last observed in full, for a route verified from a picture (see fromPicture); none: now. */
+  verifiedAtMs?: number;
 }
 
 /** `imports`: the imported groups, already read; a rule forwarding to one does not read it again. */
@@ -192,7 +194,9 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     const model = built.model;
     const group = built.group;
     const owner = routeOwnerOf(route, adapter, ctx);
-    const { pictured, listed } = last && picturable(route, built, last.observed) ? await fromPicture(ctx, route, model, last, imports) : {};
+    const inputVersions = routeInputVersions(inputs);
+    const { pictured, listed } =
+      last && picturable(route, built, last.observed) ? await fromPicture(ctx, route, model, last, imports, inputVersions) : {};
     const choice = pictured ? { service: pictured.observed.service } : await chooseService(ctx, route, built, owner);
     if ('wait' in choice) return { built, outcome: pendingOutcome(route, [choice.wait]), verified: false };
     if (group?.role === 'follower' && route.metadata.annotations?.[SERVICE_ARN_ANNOTATION] !== undefined) {
@@ -236,16 +240,18 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     }
     if (plan.ops.length > 0)
       ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
-    const outcome = pictured ? fullObservationFirst(outcomeOf(plan, result)) : sharedVia(outcomeOf(plan, result), choice.sharedArn);
+    const outcome =
+      pictured && !pictured.complete ? fullObservationFirst(outcomeOf(plan, result)) : sharedVia(outcomeOf(plan, result), choice.sharedArn);
     const nowMs = ctx.now().getTime();
     const chain = pictured
-      ? { takenAtMs: nowMs, observedInFullAtMs: pictured.last.observedInFullAtMs, picturedPasses: pictured.last.picturedPasses + 1 }
-      : { takenAtMs: nowMs, observedInFullAtMs: nowMs, picturedPasses: 0 };
+      ? { ...pictured.last, takenAtMs: nowMs, picturedPasses: pictured.last.picturedPasses + 1 }
+      : { takenAtMs: nowMs, observedInFullAtMs: nowMs, picturedPasses: 0, inputVersions };
     return {
       built,
       outcome,
       verified: definite && outcome.state === 'programmed',
-      ...(result.picture ? { picture: { observed: result.picture, ...chain } } : {}),
+      ...(result.picture ? { picture: { ...chain, observed: result.picture } } : {}),
+      ...(pictured?.complete ? { verifiedAtMs: pictured.last.observedInFullAtMs } : {}),
     };
   } catch (error) {
     if (!isUserActionable(error)) throw error;

@@ -14,7 +14,7 @@ import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } 
 import { type CertificateLookup, discovered, rememberedCertificate } from './certificate';
 import { DNS_ENDPOINT_API_VERSION, dnsEndpoints } from './dnsEndpoints';
 import { annotationsFor, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
-import { forgetVerification, lastPicture, recordDecision, withVerification } from '../driftCheck';
+import { forgetVerification, lastPassMark, lastPicture, recordDecision, withVerification } from '../driftCheck';
 import { routeFingerprint, type RouteInputs } from './inputs';
 import { programRoute, type RouteSync } from './program';
 import { routeModelOptionsOf } from './modelOptions';
@@ -122,6 +122,7 @@ function answerOf(ctx: HookContext, pass: PassContext, programmed: RouteSync): D
     annotations: {
       ...annotationsFor(route, outcome, certificate.memo),
       ...metadataPatch(route.metadata.annotations, { [SERVES_GROUP_ANNOTATION]: servingMark(route, adapter, built, outcome) }),
+      ...lastPassMark(ctx, route),
     },
     ...(Object.keys(labels).length > 0 ? { labels } : {}),
     // The hostname's DNS record is the leader's: a follower serves through the leader's service.
@@ -135,7 +136,11 @@ function answerOf(ctx: HookContext, pass: PassContext, programmed: RouteSync): D
     answer,
     (next) => routeFingerprint({ ...inputs, route: next as AnyRoute }),
     verified && resync === undefined && !stale,
-    { recordConverging: !stale, ...(programmed.picture ? { picture: programmed.picture } : {}) },
+    {
+      recordConverging: !stale,
+      ...(programmed.picture ? { picture: programmed.picture } : {}),
+      ...(programmed.verifiedAtMs !== undefined ? { verifiedAtMs: programmed.verifiedAtMs } : {}),
+    },
   );
 }
 

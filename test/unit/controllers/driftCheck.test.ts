@@ -1,4 +1,4 @@
-import { MANAGED_LABEL, VERIFIED_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../../src/gatewayapi/ourKeys';
+import { LAST_PASS_ANNOTATION, MANAGED_LABEL, VERIFIED_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../../src/gatewayapi/ourKeys';
 import {
   convergingDecision,
   driftView,
@@ -52,7 +52,7 @@ describe('drift check', () => {
     expect(fingerprintOf({})).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  it('views an object without status, unrelated labels, bookkeeping or the drift record', () => {
+  it('views an object without status, unrelated labels, bookkeeping, the drift record or the last pass mark', () => {
     const base = route({ note: 'x' });
     const noise: KubeObject = {
       ...base,
@@ -60,7 +60,7 @@ describe('drift check', () => {
         ...base.metadata,
         resourceVersion: '99',
         labels: { ...base.metadata.labels, team: 'b' },
-        annotations: { note: 'x', [VERIFIED_ANNOTATION]: 'f 1', [VERIFY_NOW_ANNOTATION]: '1' },
+        annotations: { note: 'x', [VERIFIED_ANNOTATION]: 'f 1', [VERIFY_NOW_ANNOTATION]: '1', [LAST_PASS_ANNOTATION]: 'p' },
       },
       status: { parents: [{ conditions: [] }] },
     };
@@ -237,6 +237,7 @@ describe('drift check', () => {
       takenAtMs: observedInFullAtMs,
       observedInFullAtMs,
       picturedPasses,
+      inputVersions: 'v',
     });
     /**
      * A pass at 0 s held for 1 s, asking back at 5 s, with a picture of Lattice observed in full at
@@ -248,31 +249,46 @@ describe('drift check', () => {
       return passes;
     }
 
+    /** The route as the passes' own last pass left it: marked with their process. */
+    const marked = (passes: ConvergingPasses, annotations: Record<string, string> = {}, uid?: string) =>
+      route({ [LAST_PASS_ANNOTATION]: passes.id, ...annotations }, uid);
+    /** lastPicture for the route marked by `passes`, at `seconds`. */
+    const pictureAt = (seconds: number, passes: ConvergingPasses, fingerprint = 'fp') =>
+      lastPicture(context(600, at(seconds), passes), marked(passes), fingerprint);
+
     it("gives the last pass's picture to a sync after the pass's hold, with the same fingerprint", () => {
-      expect(lastPicture(context(600, at(2), pictured()), route(), 'fp')).toEqual(picture(at(0)));
+      expect(pictureAt(2, pictured())).toEqual(picture(at(0)));
       // During the hold the sync is answered from the pass instead (convergingDecision).
-      expect(lastPicture(context(600, at(0.5), pictured()), route(), 'fp')).toBeUndefined();
+      expect(pictureAt(0.5, pictured())).toBeUndefined();
     });
 
     it('gives none for another fingerprint or object, on verify-now, without passes, or five minutes after Lattice was observed in full', () => {
-      expect(lastPicture(context(600, at(2), pictured()), route(), 'other')).toBeUndefined();
-      expect(lastPicture(context(600, at(2), pictured()), route({}, 'uid-2'), 'fp')).toBeUndefined();
-      expect(lastPicture(context(600, at(2), pictured()), route({ [VERIFY_NOW_ANNOTATION]: '' }), 'fp')).toBeUndefined();
-      expect(lastPicture(context(600, at(2)), route(), 'fp')).toBeUndefined();
-      expect(lastPicture(context(600, at(300), pictured()), route(), 'fp')).toBeUndefined();
+      expect(pictureAt(2, pictured(), 'other')).toBeUndefined();
+      const passes = pictured();
+      expect(lastPicture(context(600, at(2), passes), marked(passes, {}, 'uid-2'), 'fp')).toBeUndefined();
+      expect(lastPicture(context(600, at(2), passes), marked(passes, { [VERIFY_NOW_ANNOTATION]: '' }), 'fp')).toBeUndefined();
+      expect(lastPicture(context(600, at(2)), marked(passes), 'fp')).toBeUndefined();
+      expect(pictureAt(300, pictured())).toBeUndefined();
       // The chain of pictures is as old as its last full observation, however recent the last pass.
-      expect(lastPicture(context(600, at(2), pictured(-299)), route(), 'fp')).toBeUndefined();
+      expect(pictureAt(2, pictured(-299))).toBeUndefined();
+    });
+
+    it('gives none once the object says another process made the last pass, or none says it did', () => {
+      const passes = pictured();
+      expect(lastPicture(context(600, at(2), passes), marked(pictured()), 'fp')).toBeUndefined();
+      expect(lastPicture(context(600, at(2), passes), route(), 'fp')).toBeUndefined();
+      expect(lastPicture(context(600, at(2), passes), marked(passes), 'fp')).toBeDefined();
     });
 
     it('trusts the first two passes after a full observation for an hour: a fleet at its API rate reaches them minutes apart', () => {
       for (const passesSoFar of [0, 1]) {
-        expect(lastPicture(context(600, at(1200), pictured(0, passesSoFar)), route(), 'fp')).toEqual(picture(at(0), passesSoFar));
-        expect(lastPicture(context(600, at(3599), pictured(0, passesSoFar)), route(), 'fp')).toBeDefined();
-        expect(lastPicture(context(600, at(3600), pictured(0, passesSoFar)), route(), 'fp')).toBeUndefined();
+        expect(pictureAt(1200, pictured(0, passesSoFar))).toEqual(picture(at(0), passesSoFar));
+        expect(pictureAt(3599, pictured(0, passesSoFar))).toBeDefined();
+        expect(pictureAt(3600, pictured(0, passesSoFar))).toBeUndefined();
       }
       // The third pass from the same full observation is back to five minutes.
-      expect(lastPicture(context(600, at(299), pictured(0, 2)), route(), 'fp')).toBeDefined();
-      expect(lastPicture(context(600, at(300), pictured(0, 2)), route(), 'fp')).toBeUndefined();
+      expect(pictureAt(299, pictured(0, 2))).toBeDefined();
+      expect(pictureAt(300, pictured(0, 2))).toBeUndefined();
       // Later passes of other objects do not prune it before its hour.
       const passes = pictured(0, 0);
       passes.record(route({}, 'uid-2'), { fingerprint: 'fp', atMs: at(1800), resyncAtMs: at(1805) });
@@ -361,6 +377,7 @@ describe('drift check', () => {
         takenAtMs: at(0),
         observedInFullAtMs: at(0),
         picturedPasses: 0,
+        inputVersions: 'v',
       };
       withVerification(context(600, at(0), converging), route(), { resyncAfterSeconds: 5 }, () => 'fp', false, {
         recordConverging: true,
