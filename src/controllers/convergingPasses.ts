@@ -28,6 +28,12 @@ export interface LatticePicture {
   picturedPasses: number;
   /** The versions of its inputs the full observation saw (see routeInputVersions). */
   inputVersions: string;
+  /**
+   * The route's service, when a pass of this chain created it. The chain is unbroken (a pass that
+   * failed, found a pictured resource gone, or was another process's ends it), so nothing under the
+   * service was created and deleted since: a create under it carries a new token and needs no check.
+   */
+  createdServiceId?: string | undefined;
 }
 
 /** A route converging for longer (an association stuck in CREATE_IN_PROGRESS, say) is observed in full again. */

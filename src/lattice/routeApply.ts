@@ -30,6 +30,8 @@ export interface ApplyResult {
   error?: unknown;
   /** What Lattice holds now, as far as this pass knows it (see passPicture); absent when it does not. */
   picture?: ObservedRoute;
+  /** The route's service, when this pass (or its chain: see createdEarlier) created it. */
+  createdServiceId?: string | undefined;
 }
 
 /** Known ids of the route's resources, seeded from the observation and extended by creates. */
@@ -64,7 +66,7 @@ export class RouteApplier {
   readonly #waits: string[] = [];
   readonly #domainConflicts: string[] = [];
   #customDomain: string | undefined;
-  /** Services and listeners created by this pass: a create under one carries its new id in its token, so needs no check. */
+  /** Services and listeners created by this pass (or its chain: see createdEarlier): a create under one carries its new id in its token, so needs no check. */
   readonly #createdThisPass = new Set<string>();
   readonly #picture: RoutePicture;
   /** The recorded service, when the observation did not find it (see checkedByUse). */
@@ -100,6 +102,7 @@ export class RouteApplier {
       waits: [...this.#targetGroups.waits, ...this.#waits],
       conflict: undefined,
       domainConflicts: [...this.#domainConflicts],
+      createdServiceId: [this.#known.service?.id ?? ''].find((id) => this.#createdThisPass.has(id)),
       ...extra,
     });
     try {
@@ -112,6 +115,11 @@ export class RouteApplier {
       return result({ error });
     }
     return result({ picture: this.#picture.observed });
+  }
+
+  /** The service was created earlier in this pass's chain (see LatticePicture.createdServiceId): tokens under it are new. */
+  createdEarlier(serviceId: string): void {
+    this.#createdThisPass.add(serviceId);
   }
 
   /** The check of a create under `parentId`: none when this pass created the parent. */

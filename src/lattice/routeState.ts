@@ -183,8 +183,9 @@ export async function refreshPicture(api: LatticeApi, picture: ObservedRoute, cr
   const unsettled = picture.associations.some((a) => a.status !== 'ACTIVE');
   if (!unsettled || !service) return { observed: { ...picture, service, targetGroups }, listedAssociations: false };
   const associations = await orUndefinedIfNotFound(observeAssociations(api, service.id));
-  // The service is gone since the picture (deleted out of band): a full observation finds out.
-  if (associations === undefined) return undefined;
+  // The service, or an association pictured, is gone since (deleted out of band, or a create's
+  // answer named one deleted before: see freshCreate): a full observation finds out.
+  if (associations === undefined || picture.associations.some((p) => !associations.some((a) => a.arn === p.arn))) return undefined;
   return { observed: { ...picture, service, targetGroups, associations }, listedAssociations: true };
 }
 

@@ -232,6 +232,8 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
       { serviceArn: recordedService, targetGroupArns: recorded },
       ctx.aws.lambda,
     );
+    const createdEarlier = pictured?.last.createdServiceId;
+    if (createdEarlier !== undefined && createdEarlier === observed.service?.id) applier.createdEarlier(createdEarlier);
     const result = await applier.apply(plan.ops);
     if (result.error !== undefined) {
       if (!isUserActionable(result.error)) throw result.error;
@@ -243,9 +245,10 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     const outcome =
       pictured && !pictured.complete ? fullObservationFirst(outcomeOf(plan, result)) : sharedVia(outcomeOf(plan, result), choice.sharedArn);
     const nowMs = ctx.now().getTime();
+    const { createdServiceId } = result;
     const chain = pictured
-      ? { ...pictured.last, takenAtMs: nowMs, picturedPasses: pictured.last.picturedPasses + 1 }
-      : { takenAtMs: nowMs, observedInFullAtMs: nowMs, picturedPasses: 0, inputVersions };
+      ? { ...pictured.last, takenAtMs: nowMs, picturedPasses: pictured.last.picturedPasses + 1, createdServiceId }
+      : { takenAtMs: nowMs, observedInFullAtMs: nowMs, picturedPasses: 0, inputVersions, createdServiceId };
     return {
       built,
       outcome,
