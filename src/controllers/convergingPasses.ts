@@ -30,8 +30,9 @@ export interface LatticePicture {
   inputVersions: string;
   /**
    * The route's service, when a pass of this chain created it. The chain is unbroken (a pass that
-   * failed, found a pictured resource gone, or was another process's ends it), so nothing under the
-   * service was created and deleted since: a create under it carries a new token and needs no check.
+   * failed or found a pictured resource gone ends it, and so does a pass of another process, by its
+   * mark), so nothing under the service was created and deleted since: an association's create
+   * answered in progress needs no check (see associateService: a lost answer leaves no mark).
    */
   createdServiceId?: string | undefined;
 }

@@ -66,8 +66,9 @@ export class RouteApplier {
   readonly #waits: string[] = [];
   readonly #domainConflicts: string[] = [];
   #customDomain: string | undefined;
-  /** Services and listeners created by this pass (or its chain: see createdEarlier): a create under one carries its new id in its token, so needs no check. */
+  /** Services and listeners created by this pass: a create under one carries its new id in its token, so needs no check. */
   readonly #createdThisPass = new Set<string>();
+  #createdEarlier: string | undefined;
   readonly #picture: RoutePicture;
   /** The recorded service, when the observation did not find it (see checkedByUse). */
   readonly #deadService: ReadonlySet<string>;
@@ -102,7 +103,7 @@ export class RouteApplier {
       waits: [...this.#targetGroups.waits, ...this.#waits],
       conflict: undefined,
       domainConflicts: [...this.#domainConflicts],
-      createdServiceId: [this.#known.service?.id ?? ''].find((id) => this.#createdThisPass.has(id)),
+      createdServiceId: [this.#known.service?.id ?? ''].find((id) => this.#createdThisPass.has(id) || id === this.#createdEarlier),
       ...extra,
     });
     try {
@@ -117,9 +118,9 @@ export class RouteApplier {
     return result({ picture: this.#picture.observed });
   }
 
-  /** The service was created earlier in this pass's chain (see LatticePicture.createdServiceId): tokens under it are new. */
+  /** The service was created earlier in this pass's chain (see LatticePicture.createdServiceId and associateService). */
   createdEarlier(serviceId: string): void {
-    this.#createdThisPass.add(serviceId);
+    this.#createdEarlier = serviceId;
   }
 
   /** The check of a create under `parentId`: none when this pass created the parent. */
@@ -169,7 +170,7 @@ export class RouteApplier {
           serviceId,
           op.serviceNetworkArn,
           this.#customDomain,
-          this.#createdThisPass.has(serviceId),
+          this.#createdThisPass.has(serviceId) ? 'pass' : this.#createdEarlier === serviceId ? 'chain' : undefined,
         );
         if (outcome.domainConflict !== undefined) this.#domainConflicts.push(outcome.domainConflict);
         if (outcome.wait !== undefined) this.#waits.push(outcome.wait);

@@ -94,7 +94,10 @@ async function adoptService(api: LatticeApi, owner: RouteOwner, service: Service
 
 /**
  * Joins the service to a network; a refusal is a custom-domain conflict or something to wait for,
- * not an error. A service created by this pass needs no check of the answer (see createFresh).
+ * not an error. The answer is read back (see createFresh) unless the service is new: created by
+ * this pass, or earlier in its chain of passes (`'chain'`, see LatticePicture.createdServiceId). The
+ * chain's premise rests on passes of other processes leaving their mark, which a lost answer does
+ * not: so there only an answer of a create in progress, as a new association is, goes unread.
  */
 export async function associateService(
   api: LatticeApi,
@@ -102,18 +105,19 @@ export async function associateService(
   serviceIdentifier: string,
   serviceNetworkArn: string,
   customDomain: string | undefined,
-  serviceCreatedThisPass = false,
+  serviceCreated?: 'pass' | 'chain',
 ): Promise<{ wait?: string; domainConflict?: string; created?: ObservedAssociation }> {
   const input = { serviceIdentifier, serviceNetworkIdentifier: serviceNetworkArn, tags: { [TAG.managedBy]: owner.managedBy } };
+  const read = (c: { arn?: string }) =>
+    isAlive(api.listServiceNetworkServiceAssociations({ serviceIdentifier }).then((all) => all.find((a) => a.arn === c.arn)));
+  const alive =
+    serviceCreated === 'pass'
+      ? async () => true
+      : serviceCreated === 'chain'
+        ? async (c: { arn?: string; status?: string }) => c.status === 'CREATE_IN_PROGRESS' || read(c)
+        : read;
   try {
-    const created = await createFresh(
-      owner.tokenOwner,
-      input,
-      (i) => api.createServiceNetworkServiceAssociation(i),
-      serviceCreatedThisPass
-        ? async () => true
-        : (c) => isAlive(api.listServiceNetworkServiceAssociations({ serviceIdentifier }).then((all) => all.find((a) => a.arn === c.arn))),
-    );
+    const created = await createFresh(owner.tokenOwner, input, (i) => api.createServiceNetworkServiceAssociation(i), alive);
     const { arn, id, status } = created;
     return arn && id ? { created: { arn, id, serviceNetworkArn, status: status ?? 'ACTIVE' } } : {};
   } catch (error) {

@@ -63,8 +63,9 @@ export function routeFingerprint(inputs: RouteInputs): string {
  * Which versions of its inputs the route's pass saw: the route's generation and the
  * resourceVersion of each related object but the Gateways and other routes (their status changes
  * all the time, and the fingerprint holds what the route takes from them). A resourceVersion never
- * comes back: the same versions at two passes mean no input changed between them, so no pass on
- * another replica in between can have worked from other inputs (see fromPicture).
+ * comes back: the same versions at two passes mean none of those objects changed in place between
+ * them. An object created and deleted again, or a route annotation set and removed, leaves no
+ * trace here: passes of other processes are told by their mark (see lastPicture, fromPicture).
  */
 export function routeInputVersions(inputs: RouteInputs): string {
   const { route, index } = inputs;

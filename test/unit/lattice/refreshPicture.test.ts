@@ -110,6 +110,10 @@ describe('refreshing the picture of a route', () => {
       associations: [{ arn: 'arn:a-1', id: 'a-1', serviceNetworkArn: 'arn:sn-1', status: 'CREATE_IN_PROGRESS' }],
     };
     expect(await refresh({ listServiceNetworkServiceAssociations: notFound }, associating)).toBeUndefined();
+    // An association pictured and no longer listed: deleted since, or a create answered with one deleted before.
+    expect(await refresh({ listServiceNetworkServiceAssociations: [] }, associating)).toBeUndefined();
+    const other = { arn: 'arn:a-2', id: 'a-2', serviceNetworkArn: 'arn:sn-2', status: 'ACTIVE' };
+    expect(await refresh({ listServiceNetworkServiceAssociations: [other] }, associating)).toBeUndefined();
     // A group pictured from an observation made before it was ACTIVE: its targets were never read.
     const unread = { ...picture, targetGroups: [{ ...picture.targetGroups[0]!, targets: undefined }] };
     expect(await refresh({ getService: { status: 'ACTIVE' }, getTargetGroup: { status: 'ACTIVE' } }, unread)).toBeUndefined();
