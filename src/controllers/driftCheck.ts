@@ -168,9 +168,11 @@ export function lastPicture(ctx: HookContext, object: KubeObject, fingerprint: s
 }
 
 /**
- * The annotation a pass over Lattice leaves: which process made it. A pass of another process
- * since a picture was taken takes it over; the picture's process then observes in full. None
- * where passes keep no picture (PENDING_RECHECK_MS=0).
+ * The annotation a pass that wrote to Lattice leaves: which process made it. A pass of another
+ * process that wrote since a picture was taken takes it over; the picture's process then observes
+ * in full. A pass that only read changed nothing a picture holds, and leaves the mark as it is (a
+ * write of the object would bring another sync, on any replica). None where passes keep no
+ * picture (PENDING_RECHECK_MS=0).
  */
 export function lastPassMark(ctx: HookContext, object: KubeObject): MetadataPatch {
   const id = ctx.converging?.id;

@@ -368,18 +368,36 @@ describe('passes after a pass of another replica', () => {
     expect(await writesOfFullObservation(h)).toEqual({});
   }, 60_000);
 
-  it('leave a mark of the process that made the last pass, which only passes over Lattice change', async () => {
+  it('leave a mark of the process whose pass last wrote to Lattice; a pass that only reads, or a skipped sync, leaves it', async () => {
     h = await world();
     h.cluster.apply(httpRoute('apps', 'shop', SPEC));
     await h.driver.runUntil(() => programmed(h), { timeoutMs: 30_000 });
     await h.driver.runUntilStable();
-    const mark = h.cluster.mustGet(routeRef).metadata.annotations?.[LAST_PASS_ANNOTATION];
-    expect(mark).toMatch(/^[0-9a-f-]{36}$/);
+    const mark = () => h.cluster.mustGet(routeRef).metadata.annotations?.[LAST_PASS_ANNOTATION];
+    const ours = mark();
+    expect(ours).toMatch(/^[0-9a-f-]{36}$/);
     // A Gateway label change skips Lattice: the mark stays as it is.
     const gateway = h.cluster.mustGet({ group: GW, kind: 'Gateway', namespace: 'infra', name: 'edge' });
     h.cluster.apply({ ...gateway, metadata: { ...gateway.metadata, labels: { ...gateway.metadata.labels, team: 'edge' } } });
     await h.driver.runUntilStable();
-    expect(h.cluster.mustGet(routeRef).metadata.annotations?.[LAST_PASS_ANNOTATION]).toBe(mark);
+    expect(mark()).toBe(ours);
+    const other = await startHookService({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...scaledDelays(0.01) }, h.emulator.endpoint);
+    try {
+      h.driver.switchServer(other.server.url);
+      // The other replica observes in full and finds nothing to write: the mark stays.
+      expect(await writesOfFullObservation(h)).toEqual({});
+      expect(mark()).toBe(ours);
+      // It writes (a target gone): the mark is its own.
+      await h.admin.resetCalls();
+      h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1']));
+      await h.driver.runUntilStable();
+      expect((await h.admin.calls()).byOperation.DeregisterTargets).toBe(1);
+      expect(mark()).toMatch(/^[0-9a-f-]{36}$/);
+      expect(mark()).not.toBe(ours);
+    } finally {
+      h.driver.switchServer(h.server.url);
+      await other.close();
+    }
   }, 60_000);
 });
 

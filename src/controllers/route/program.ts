@@ -55,6 +55,8 @@ export interface RouteSync {
   picture?: LatticePicture;
   /** When Lattice was last observed in full, for a route verified from a picture (see fromPicture); none: now. */
   verifiedAtMs?: number;
+  /** The pass wrote to the route's Lattice resources (see lastPassMark). */
+  wrote?: boolean;
 }
 
 /** `imports`: the imported groups, already read; a rule forwarding to one does not read it again. */
@@ -235,10 +237,11 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
     const createdEarlier = pictured?.last.createdServiceId;
     if (createdEarlier !== undefined && createdEarlier === observed.service?.id) applier.createdEarlier(createdEarlier);
     const result = await applier.apply(plan.ops);
+    const wrote = plan.ops.length > 0;
     if (result.error !== undefined) {
       if (!isUserActionable(result.error)) throw result.error;
       ctx.log.warn({ err: result.error }, 'VPC Lattice refused a change');
-      return { built, outcome: sharedVia(errorOutcome(route, result.error, result), choice.sharedArn), verified: false };
+      return { built, outcome: sharedVia(errorOutcome(route, result.error, result), choice.sharedArn), verified: false, wrote };
     }
     if (plan.ops.length > 0)
       ctx.log.info({ ops: plan.ops.map((o) => o.kind), waits: result.waits.length + plan.waits.length }, 'route programmed');
@@ -253,6 +256,7 @@ export async function programRoute(ctx: HookContext, inputs: RouteInputs, last?:
       built,
       outcome,
       verified: definite && outcome.state === 'programmed',
+      wrote,
       ...(result.picture ? { picture: { ...chain, observed: result.picture } } : {}),
       ...(pictured?.complete ? { verifiedAtMs: pictured.last.observedInFullAtMs } : {}),
     };

@@ -122,7 +122,7 @@ function answerOf(ctx: HookContext, pass: PassContext, programmed: RouteSync): D
     annotations: {
       ...annotationsFor(route, outcome, certificate.memo),
       ...metadataPatch(route.metadata.annotations, { [SERVES_GROUP_ANNOTATION]: servingMark(route, adapter, built, outcome) }),
-      ...lastPassMark(ctx, route),
+      ...(programmed.wrote ? lastPassMark(ctx, route) : {}),
     },
     ...(Object.keys(labels).length > 0 ? { labels } : {}),
     // The hostname's DNS record is the leader's: a follower serves through the leader's service.
