@@ -20,6 +20,8 @@ async function main(): Promise<void> {
       void server.close().then(() => process.exit(0));
     }
   });
+  // The benchmark gone (killed, even with SIGKILL, or crashed) closes the channel: nothing is left running.
+  process.once('disconnect', () => process.exit(0));
   process.send?.({ type: 'ready', url: server.url });
 }
 
