@@ -84,10 +84,10 @@ export async function fromPicture(
  * Whether a picture that finds nothing left stands for a full observation. Everything in it is what
  * Lattice answered: the full observation that started it, the creates of the passes since and
  * their reads of what was in transition. Three things could make it wrong, each ruled out:
- * - A pass of another process since, from inputs that changed and changed back (a target gone and
- *   back: the same fingerprint, a deregistered target). Its mark would have taken the route over
- *   (see lastPicture); and the versions of the inputs have not moved since the full observation,
- *   which also covers such a pass whose answer was lost, when the input changed in place.
+ * - A pass of another process that wrote since, from inputs that changed and changed back (a
+ *   target gone and back: the same fingerprint, a deregistered target). Its mark would have taken
+ *   the route over (see lastPicture); and the versions of the inputs have not moved since the full
+ *   observation, which also covers such a pass whose answer was lost, when the input changed in place.
  * - A change made out of band since the full observation: the route is recorded verified as of
  *   that observation, so its next full check comes within its drift window of it, as for any
  *   verified route; a picture older than the window is observed in full now.
