@@ -1,6 +1,7 @@
 import type { LatticeApi } from './api';
 import { orUndefinedIfNotFound } from './awsErrors';
 import type { PolicyApi } from './policyApi';
+import { routeOwns } from './ownership';
 import { isGatewaysNetwork } from './serviceNetworks';
 import { ownershipOf, TAG } from '../model/tags';
 
@@ -83,8 +84,7 @@ export function notTheTargets(
     if (resource.type === 'ServiceNetwork' && isGatewaysNetwork(resource, target.name)) return undefined;
     return `${resource.type} ${resource.name} is not the service network of Gateway ${target.name}: it is left alone`;
   }
-  const routes = tags[TAG.managedBy] === managedBy && tags[TAG.routeNamespace] === target.namespace && tags[TAG.routeName] === target.name;
-  return routes
+  return routeOwns({ managedBy, routeName: target.name, routeNamespace: target.namespace }, tags)
     ? undefined
     : `${resource.type} ${resource.name} is not the Lattice service of route ${target.namespace}/${target.name}: it is left alone`;
 }

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-vpc-lattice';
 import { LAST_PASS_ANNOTATION, SERVICE_ARN_ANNOTATION, VERIFIED_ANNOTATION, VERIFY_NOW_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
-import { GW } from '../support/assertions';
+import { GW, writeCalls } from '../support/assertions';
 import type { Harness } from '../support/harness';
 import { routeProgrammed, routeWorld } from '../support/routeWorld';
 import { scaledDelays, startHookService } from '../../tools/hookService';
@@ -257,8 +257,6 @@ describe('passes after the first of a new route', () => {
   }, 60_000);
 });
 
-const MUTATING = /^(Create|Update|Delete|Register|Deregister|BatchUpdate|Tag|Untag|Put)/;
-
 /** The writes a full observation (verify-now) makes: none when Lattice held the route's model. */
 async function writesOfFullObservation(h: Harness): Promise<Record<string, number>> {
   await h.admin.resetCalls();
@@ -268,7 +266,7 @@ async function writesOfFullObservation(h: Harness): Promise<Record<string, numbe
     metadata: { ...route.metadata, annotations: { ...route.metadata.annotations, [VERIFY_NOW_ANNOTATION]: 'x' } },
   });
   await h.driver.runUntilStable();
-  return Object.fromEntries(Object.entries((await h.admin.calls()).byOperation).filter(([operation]) => MUTATING.test(operation)));
+  return writeCalls((await h.admin.calls()).byOperation);
 }
 
 async function apiTargets(h: Harness): Promise<string[]> {
