@@ -1,7 +1,7 @@
 import { analyzeListeners } from '../gatewayapi/listeners';
-import { countAttachedRoutes, attachToGateway, refersTo } from '../gatewayapi/attachment';
+import { attachmentsToGateway } from '../gatewayapi/attachment';
 import { buildGatewayStatus, type NetworkResolution } from '../gatewayapi/gatewayStatus';
-import { gatewayClassOf, gatewayParentRefs } from '../gatewayapi/parentRefs';
+import { gatewayClassOf } from '../gatewayapi/parentRefs';
 import { acceptedFor } from '../gatewayapi/routeAcceptance';
 import { ASSIGNED_DOMAIN_ANNOTATION, MANAGED_LABEL, MANAGED_LABEL_VALUE, SERVICE_NETWORK_ARN_ANNOTATION } from '../gatewayapi/ourKeys';
 import { GATEWAY_API_VERSION, GATEWAY_GROUP, ROUTE_KINDS, type AnyRoute, type Gateway } from '../gatewayapi/types';
@@ -110,12 +110,10 @@ export function createGatewayController(): HookController {
       }
 
       const routes = ROUTE_KINDS.flatMap((kind) => index.list<AnyRoute>(GATEWAY_GROUP, kind));
-      const addresses = routes
-        .filter((route) =>
-          gatewayParentRefs(route).some(
-            (ref) => refersTo(ref, gateway) && attachToGateway(route, ref, gateway, analyses, namespaces).reason === 'Accepted',
-          ),
-        )
+      const { attachedRoutes, attached } = attachmentsToGateway(gateway, analyses, routes, namespaces, (route, ref) =>
+        acceptedFor(route, ref, ctx.config.controllerName),
+      );
+      const addresses = attached
         // Oldest first: the first 16 stay put while a fleet attaches (the Gateway's status changing re-syncs every route).
         .sort(olderFirst)
         .map((route) => route.metadata.annotations?.[ASSIGNED_DOMAIN_ANNOTATION])
@@ -127,9 +125,7 @@ export function createGatewayController(): HookController {
           classProblem: problem,
           analyses,
           certificateProblems: certificates?.problems,
-          attachedRoutes: countAttachedRoutes(gateway, analyses, routes, namespaces, (route, ref) =>
-            acceptedFor(route, ref, ctx.config.controllerName),
-          ),
+          attachedRoutes,
           network,
           addresses,
         },

@@ -40,6 +40,19 @@ function namespaceAllowed(listener: Listener, gateway: Gateway, routeNamespace: 
   return false;
 }
 
+/** The listener is one the parentRef selects (by sectionName and port, when given). */
+function isRelevant(analysis: ListenerAnalysis, parentRef: ResolvedParentRef): boolean {
+  const { name, port } = analysis.listener;
+  return (
+    (parentRef.sectionName === undefined || name === parentRef.sectionName) && (parentRef.port === undefined || port === parentRef.port)
+  );
+}
+
+function allowsKind(analysis: ListenerAnalysis, kind: string): boolean {
+  for (const supported of analysis.supportedKinds) if (supported.kind === kind) return true;
+  return false;
+}
+
 function describeRef(ref: ResolvedParentRef): string {
   const parts = [`Gateway ${ref.namespace}/${ref.name}`];
   if (ref.sectionName !== undefined) parts.push(`sectionName ${ref.sectionName}`);
@@ -59,33 +72,32 @@ export function attachToGateway(
   analyses: readonly ListenerAnalysis[],
   namespaces: NamespaceLookup,
 ): ParentAttachment {
-  const relevant = analyses.filter(
-    (a) =>
-      (parentRef.sectionName === undefined || a.listener.name === parentRef.sectionName) &&
-      (parentRef.port === undefined || a.listener.port === parentRef.port),
-  );
-  if (relevant.length === 0) {
+  // One loop, no intermediate lists: a Gateway's sync runs this for each of its routes (see attachmentsToGateway).
+  const routeNamespace = route.metadata.namespace ?? '';
+  let relevant = 0;
+  let allowed = 0;
+  const listeners: ListenerAttachment[] = [];
+  for (const analysis of analyses) {
+    if (!isRelevant(analysis, parentRef)) continue;
+    relevant++;
+    if (!allowsKind(analysis, route.kind) || !namespaceAllowed(analysis.listener, gateway, routeNamespace, namespaces)) continue;
+    allowed++;
+    const match = matchListenerHostnames(analysis.listener.hostname, route.spec?.hostnames);
+    if (match.matches) listeners.push({ analysis, hostnames: match.hostnames });
+  }
+  if (relevant === 0) {
     return { parentRef, reason: 'NoMatchingParent', message: `No listener matches ${describeRef(parentRef)}`, listeners: [] };
   }
-  const routeNamespace = route.metadata.namespace ?? '';
-  const allowed = relevant.filter(
-    (a) => a.supportedKinds.some((k) => k.kind === route.kind) && namespaceAllowed(a.listener, gateway, routeNamespace, namespaces),
-  );
-  if (allowed.length === 0) {
+  if (allowed === 0) {
     const grpcOnHttp =
       route.kind === 'GRPCRoute' &&
-      relevant.some((a) => a.latticeProtocol === 'HTTP' && !a.supportedKinds.some((k) => k.kind === 'GRPCRoute'));
+      analyses.some((a) => isRelevant(a, parentRef) && a.latticeProtocol === 'HTTP' && !allowsKind(a, 'GRPCRoute'));
     return {
       parentRef,
       reason: 'NotAllowedByListeners',
       message: `No listener of ${describeRef(parentRef)} allows a ${route.kind} from namespace ${routeNamespace}; check the listeners' allowedRoutes${grpcOnHttp ? GRPC_ON_HTTP : ''}`,
       listeners: [],
     };
-  }
-  const listeners: ListenerAttachment[] = [];
-  for (const analysis of allowed) {
-    const match = matchListenerHostnames(analysis.listener.hostname, route.spec?.hostnames);
-    if (match.matches) listeners.push({ analysis, hostnames: match.hostnames });
   }
   if (listeners.length === 0) {
     return {
@@ -106,27 +118,49 @@ export function refersTo(parentRef: ResolvedParentRef, gateway: Gateway): boolea
 /** Whether the route's own status reports it Accepted for that parentRef (see routeAcceptance.ts). */
 export type AcceptedFor = (route: AnyRoute, parentRef: ResolvedParentRef) => boolean;
 
+/** What a Gateway's routes attach to it: the two things its status needs from them. */
+export interface GatewayAttachments {
+  /**
+   * attachedRoutes per listener name: routes (not deleting) attached by the rules above and
+   * `accepted` for that parentRef, each counted once per listener.
+   */
+  attachedRoutes: Map<string, number>;
+  /** Routes with a parentRef the rules above attach to the Gateway (whatever their own status says), in the order given. */
+  attached: AnyRoute[];
+}
+
 /**
- * attachedRoutes per listener name: routes (not deleting) attached by the rules above and
- * `accepted` for that parentRef, each counted once per listener.
+ * The attachments of every route to one Gateway, each parentRef evaluated once: a Gateway's sync
+ * carries all its routes (1,000 in a large fleet) and runs whenever one of them changes.
  */
-export function countAttachedRoutes(
+export function attachmentsToGateway(
   gateway: Gateway,
   analyses: readonly ListenerAnalysis[],
   routes: readonly AnyRoute[],
   namespaces: NamespaceLookup,
   accepted: AcceptedFor = () => true,
-): Map<string, number> {
-  const counts = new Map<string, number>(analyses.map((a) => [a.listener.name, 0]));
+): GatewayAttachments {
+  const attachedRoutes = new Map<string, number>(analyses.map((a) => [a.listener.name, 0]));
+  // The last route counted on each listener: a route counts once per listener, whatever its parentRefs.
+  const lastCounted = new Map<string, AnyRoute>();
+  const attached: AnyRoute[] = [];
   for (const route of routes) {
-    if (route.metadata.deletionTimestamp) continue;
-    const attachedTo = new Set<string>();
+    const countable = !route.metadata.deletionTimestamp;
+    let attaches = false;
     for (const parentRef of gatewayParentRefs(route)) {
-      if (!refersTo(parentRef, gateway) || !accepted(route, parentRef)) continue;
-      for (const { analysis } of attachToGateway(route, parentRef, gateway, analyses, namespaces).listeners)
-        attachedTo.add(analysis.listener.name);
+      if (!refersTo(parentRef, gateway)) continue;
+      const attachment = attachToGateway(route, parentRef, gateway, analyses, namespaces);
+      if (attachment.reason !== 'Accepted') continue;
+      attaches = true;
+      if (!countable || !accepted(route, parentRef)) continue;
+      for (const { analysis } of attachment.listeners) {
+        const name = analysis.listener.name;
+        if (lastCounted.get(name) === route) continue;
+        lastCounted.set(name, route);
+        attachedRoutes.set(name, (attachedRoutes.get(name) ?? 0) + 1);
+      }
     }
-    for (const name of attachedTo) counts.set(name, (counts.get(name) ?? 0) + 1);
+    if (attaches) attached.push(route);
   }
-  return counts;
+  return { attachedRoutes, attached };
 }

@@ -30,7 +30,12 @@ export function isGatewayParent(ref: ResolvedParentRef): boolean {
 /** The route's parentRefs that name Gateways, normalized, in spec order. */
 export function gatewayParentRefs(route: AnyRoute): ResolvedParentRef[] {
   const namespace = route.metadata.namespace ?? 'default';
-  return (route.spec?.parentRefs ?? []).map((ref) => normalizeParentRef(ref, namespace)).filter(isGatewayParent);
+  const refs: ResolvedParentRef[] = [];
+  for (const ref of route.spec?.parentRefs ?? []) {
+    const normalized = normalizeParentRef(ref, namespace);
+    if (isGatewayParent(normalized)) refs.push(normalized);
+  }
+  return refs;
 }
 
 export function isOurGatewayClass(gatewayClass: GatewayClass | undefined, controllerName: string): boolean {

@@ -1,8 +1,15 @@
 import { normalizeParentRef, type ResolvedParentRef } from './parentRefs';
 import type { AnyRoute, ParentReference } from './types';
 
-function keyOf(ref: ResolvedParentRef): string {
-  return [ref.group, ref.kind, ref.namespace, ref.name, ref.sectionName ?? '', ref.port ?? ''].join('|');
+function sameParentRef(a: ResolvedParentRef, b: ResolvedParentRef): boolean {
+  return (
+    a.name === b.name &&
+    a.namespace === b.namespace &&
+    a.kind === b.kind &&
+    a.group === b.group &&
+    a.sectionName === b.sectionName &&
+    a.port === b.port
+  );
 }
 
 interface StatusParent {
@@ -21,10 +28,13 @@ interface StatusParent {
  */
 export function acceptedFor(route: AnyRoute, parentRef: ResolvedParentRef, controllerName: string): boolean {
   const namespace = route.metadata.namespace ?? 'default';
-  const want = keyOf(parentRef);
   const parents = ((route.status as { parents?: StatusParent[] } | undefined)?.parents ?? []) as StatusParent[];
   return parents.some((entry) => {
-    if (entry?.controllerName !== controllerName || !entry.parentRef || keyOf(normalizeParentRef(entry.parentRef, namespace)) !== want)
+    if (
+      entry?.controllerName !== controllerName ||
+      !entry.parentRef ||
+      !sameParentRef(normalizeParentRef(entry.parentRef, namespace), parentRef)
+    )
       return false;
     const accepted = (entry.conditions ?? []).find((c) => c?.type === 'Accepted');
     return accepted?.status === 'True';

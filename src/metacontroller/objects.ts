@@ -30,9 +30,23 @@ export function olderFirst(a: KubeObject, b: KubeObject): number {
   const at = a.metadata.creationTimestamp ?? '';
   const bt = b.metadata.creationTimestamp ?? '';
   if (at !== bt) return at < bt ? -1 : 1;
-  const an = `${a.metadata.namespace ?? ''}/${a.metadata.name}`;
-  const bn = `${b.metadata.namespace ?? ''}/${b.metadata.name}`;
-  return an < bn ? -1 : an > bn ? 1 : 0;
+  return compareQualifiedNames(a.metadata.namespace ?? '', a.metadata.name, b.metadata.namespace ?? '', b.metadata.name);
+}
+
+const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Orders `namespace/name` strings without building them: Kubernetes timestamps have whole seconds,
+ * so a fleet applied at once ties on creationTimestamp and a sort compares names thousands of times.
+ */
+function compareQualifiedNames(an: string, a: string, bn: string, b: string): number {
+  if (an === bn) return order(a, b);
+  const shorter = Math.min(an.length, bn.length);
+  for (let i = 0; i < shorter; i++) if (an[i] !== bn[i]) return order(an[i] as string, bn[i] as string);
+  // One namespace begins the other: the shorter one's `/` meets the longer one's next character.
+  const next = an.length < bn.length ? bn[shorter] : an[shorter];
+  if (next === '/') return order(`${an}/${a}`, `${bn}/${b}`);
+  return (an.length < bn.length ? order('/', next as string) : order(next as string, '/'));
 }
 
 export function generationOf(object: KubeObject): number {

@@ -43,7 +43,8 @@ function checkShapes(wiring: ControllerWiring, rootField: 'object' | 'parent', r
   checkObjectShape(root, `/${rootField}`);
   for (const [field, map] of Object.entries(maps)) {
     for (const [group, objects] of Object.entries(map)) {
-      for (const [key, object] of Object.entries(objects)) checkObjectShape(object, `/${field}/${pointer(group)}/${pointer(key)}`);
+      for (const key of Object.keys(objects))
+        checkObjectShape(objects[key] as KubeObject, () => `/${field}/${pointer(group)}/${pointer(key)}`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { attachToGateway, countAttachedRoutes } from '../../../src/gatewayapi/attachment';
+import { attachToGateway, attachmentsToGateway } from '../../../src/gatewayapi/attachment';
 import { analyzeListeners } from '../../../src/gatewayapi/listeners';
 import { normalizeParentRef } from '../../../src/gatewayapi/parentRefs';
 import { acceptedFor } from '../../../src/gatewayapi/routeAcceptance';
@@ -76,7 +76,7 @@ describe('attachment', () => {
     expect(attach(route('TLSRoute', 'dev', 't', []), { sectionName: 'tls' }).reason).toBe('Accepted');
   });
 
-  it('counts each route once per listener, skipping deleting routes and other Gateways', () => {
+  it('counts each route once per listener, skipping deleting routes and other Gateways; lists the routes that attach', () => {
     const routes = [
       route('HTTPRoute', 'prod', 'a', [
         { name: 'edge', namespace: 'infra' },
@@ -90,7 +90,10 @@ describe('attachment', () => {
       },
       route('TLSRoute', 'prod', 't', [{ name: 'edge', namespace: 'infra' }]),
     ] as AnyRoute[];
-    expect(Object.fromEntries(countAttachedRoutes(gw, analyses, routes, lookup))).toEqual({ http: 1, same: 1, tls: 1, sel: 1 });
+    const { attachedRoutes, attached } = attachmentsToGateway(gw, analyses, routes, lookup);
+    expect(Object.fromEntries(attachedRoutes)).toEqual({ http: 1, same: 1, tls: 1, sel: 1 });
+    // A deleting route still attaches: only the count leaves it out.
+    expect(attached.map((r) => r.metadata.name)).toEqual(['a', 'b', 'd', 't']);
   });
 
   it('counts only routes whose status says Accepted=True for that parentRef (the last written one, also while a new generation syncs)', () => {
@@ -118,8 +121,10 @@ describe('attachment', () => {
       withStatus('other-section', 'sel', 'True'),
       route('HTTPRoute', 'prod', 'never-synced', [{ name: 'edge', namespace: 'infra', sectionName: 'http' }]) as AnyRoute,
     ];
-    const counted = countAttachedRoutes(gw, analyses, routes, lookup, (r, ref) => acceptedFor(r, ref, 'ours'));
-    expect(Object.fromEntries(counted)).toEqual({ http: 2, same: 0, tls: 0, sel: 1 });
+    const { attachedRoutes, attached } = attachmentsToGateway(gw, analyses, routes, lookup, (r, ref) => acceptedFor(r, ref, 'ours'));
+    expect(Object.fromEntries(attachedRoutes)).toEqual({ http: 2, same: 0, tls: 0, sel: 1 });
+    // Attaching is the Gateway's rules alone: a route its own status does not call Accepted still attaches.
+    expect(attached).toHaveLength(routes.length);
     // Another controller's entry does not count.
     expect(
       acceptedFor(routes[0] as AnyRoute, normalizeParentRef({ name: 'edge', namespace: 'infra', sectionName: 'http' }, 'prod'), 'theirs'),
