@@ -8,6 +8,7 @@ import { clusterWithDriver } from '../tools/metacontroller/clusterWithDriver';
 import type { MetacontrollerDriver } from '../tools/metacontroller/driver';
 import { scaledDelays, startHookService } from '../tools/hookService';
 import { MemorySampler, type MemoryPeak } from './memory';
+import { startRoundRobin } from './roundRobin';
 
 export interface BenchEnvironmentOptions {
   root: string;
@@ -22,6 +23,8 @@ export interface BenchEnvironmentOptions {
    * compiled benchmark. `in-process`: server, emulator and driver share this process.
    */
   server: 'child' | 'in-process';
+  /** Hook servers (replicas), behind a round robin when more than one (default 1). */
+  replicas?: number;
   /** Emulator quotas to raise (a big fleet needs more target groups than Lattice's default 500). */
   quotas?: Record<string, number>;
 }
@@ -30,10 +33,13 @@ export interface BenchEnvironment {
   cluster: FakeCluster;
   driver: MetacontrollerDriver;
   admin: AdminApi;
+  /** Where hook calls go: the server, or the round robin in front of the replicas. */
   serverUrl: string;
+  /** Hook calls each replica served (one replica: undefined). */
+  servedByReplica?: () => number[];
   /** The server's HOOK_DEADLINE_MS. */
   hookDeadlineMs: number;
-  /** Peak memory of the server's process (in-process: of the whole benchmark). */
+  /** Peak memory of the server's process, the largest replica's (in-process: of the whole benchmark). */
   peakMemory(): Promise<MemoryPeak>;
   close(): Promise<void>;
 }
@@ -48,6 +54,8 @@ function serverEnv(options: BenchEnvironmentOptions): Record<string, string> {
     DRIFT_CHECK_SECONDS: String(options.driftCheckSeconds),
   };
   if (options.rate) {
+    // Each replica's own budget, as the chart sets it: together they may exceed the account's
+    // rate, and the emulator's throttling slows them down (each budget halves its rate on it).
     env.LATTICE_API_RPS = String(options.rate.perSecond);
     env.LATTICE_API_BURST = String(options.rate.burst);
   }
@@ -124,10 +132,23 @@ export async function startBenchEnvironment(options: BenchEnvironmentOptions): P
     if (options.quotas && Object.keys(options.quotas).length > 0) await admin.config({ quotas: options.quotas });
     if (options.rate) await admin.config({ throttle: { ratePerSecond: options.rate.perSecond, burst: options.rate.burst } });
     const env = serverEnv(options);
-    const server =
-      options.server === 'child'
-        ? await childServer(env, emulator.endpoint, closers)
-        : await inProcessServer(env, emulator.endpoint, closers);
+    const servers: { url: string; peak: () => Promise<MemoryPeak> }[] = [];
+    for (let i = 0; i < Math.max(1, options.replicas ?? 1); i++) {
+      servers.push(
+        options.server === 'child'
+          ? await childServer(env, emulator.endpoint, closers)
+          : await inProcessServer(env, emulator.endpoint, closers),
+      );
+    }
+    const front = servers.length > 1 ? await startRoundRobin(servers.map((s) => s.url)) : undefined;
+    if (front) closers.push(() => front.close());
+    const server = {
+      url: front?.url ?? (servers[0] as { url: string }).url,
+      peak: async (): Promise<MemoryPeak> => {
+        const peaks = await Promise.all(servers.map((s) => s.peak()));
+        return peaks.reduce((largest, peak) => (peak.rssBytes > largest.rssBytes ? peak : largest));
+      },
+    };
     const { cluster, driver } = clusterWithDriver({
       baseUrl: server.url,
       manifestsDir: join(options.root, 'metacontroller'),
@@ -139,6 +160,7 @@ export async function startBenchEnvironment(options: BenchEnvironmentOptions): P
       driver,
       admin,
       serverUrl: server.url,
+      ...(front ? { servedByReplica: () => front.served() } : {}),
       hookDeadlineMs: loadConfig(env).hookDeadlineMs,
       peakMemory: server.peak,
       close,

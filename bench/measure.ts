@@ -32,6 +32,8 @@ export interface BenchOptions {
   rate?: { perSecond: number; burst: number };
   /** Where the hook server runs (see BenchEnvironmentOptions). */
   server: 'child' | 'in-process';
+  /** Hook servers behind a round robin (default 1). */
+  replicas?: number;
   /** Told when each phase ends (a big fleet runs for minutes). */
   progress?: (line: string) => void;
 }
@@ -83,6 +85,8 @@ export interface BenchResult {
   /** Rollout: AWS calls and wall time per added route. */
   rollout: { calls: Spread; minimum: Spread; wallMs: Spread } | undefined;
   serverMemory: MemoryPeak;
+  /** Hook calls each replica served, when there were several. */
+  servedByReplica?: number[];
   hookDeadlineMs: number;
   /** Hook calls that took longer than the server's deadline; longer than Metacontroller's webhook timeout or unanswered. */
   pastDeadline: number;
@@ -358,6 +362,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       bodies: hookFigures(records),
       rollout: rolledOut,
       serverMemory: await env.peakMemory(),
+      ...(env.servedByReplica ? { servedByReplica: env.servedByReplica() } : {}),
       hookDeadlineMs: env.hookDeadlineMs,
       pastDeadline: records.filter((r) => r.durationMs > env.hookDeadlineMs).length,
       pastTimeout: records.filter((r) => r.durationMs > r.timeoutMs || r.statusCode === 0).length,

@@ -11,6 +11,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --emulator-burst B   the emulator's bucket size and the server's LATTICE_API_BURST (default: R)
   --transition-ms N    how long the emulator keeps resources *_IN_PROGRESS (default 20)
   --time-scale X       multiplies the resync delays hooks ask for (default 0.01)
+  --replicas N         hook servers behind a round robin, each request to the next (default 1); each
+                       gets the whole LATTICE_API_RPS, as each replica of the chart does
   --drift-check-seconds S  the server's DRIFT_CHECK_SECONDS (default 86400: no drift check falls within a run,
                        so each phase counts its own calls; 0: verify on every sync)
   --help               this text
@@ -32,6 +34,7 @@ const FLAGS = new Set([
   '--transition-ms',
   '--time-scale',
   '--drift-check-seconds',
+  '--replicas',
   '--help',
 ]);
 /** Flags whose value may be left out. */
@@ -72,6 +75,7 @@ export function parseBenchArgs(args: readonly string[]): ParsedOptions | 'help' 
     transitionMs: given.get('--transition-ms') ?? 20,
     timeScale: given.get('--time-scale') ?? 0.01,
     driftCheckSeconds: whole('--drift-check-seconds', 86400),
+    replicas: whole('--replicas', 1, 1),
     ...(rps === undefined
       ? {}
       : { rate: { perSecond: Math.max(1, Math.floor(rps)), burst: Math.max(1, Math.floor(given.get('--emulator-burst') ?? rps)) } }),

@@ -68,6 +68,11 @@ function recordedOn(object: KubeObject): string | undefined {
   return object.metadata.annotations?.[VERIFIED_ANNOTATION];
 }
 
+/** The fingerprint an object was last verified with, however long ago. */
+export function verifiedFingerprint(object: KubeObject): string | undefined {
+  return parseRecord(recordedOn(object))?.fingerprint;
+}
+
 function parseRecord(value: string | undefined): { fingerprint: string; verifiedAt: number } | undefined {
   const [fingerprint, at] = (value ?? '').split(' ');
   const verifiedAt = Number(at);
@@ -152,31 +157,6 @@ export function recordDecision(ctx: HookContext, object: KubeObject, fingerprint
 /** How a sync answered from its drift record is counted. */
 export function verifiedAnswer(decision: SkipDecision): RecordAnswer {
   return decision.skip && decision.deferred ? 'deferred' : 'verified';
-}
-
-/**
- * The last pass's picture of Lattice (see passPicture), for a sync after that pass's hold with the
- * same fingerprint: the pass then re-reads only what was in transition. None on verify-now, and
- * none once the object says another process made a pass since (a replica's pass, from inputs that
- * may have changed and changed back, can have changed Lattice: see lastPassMark).
- */
-export function lastPicture(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): LatticePicture | undefined {
-  const converging = ctx.converging;
-  const pass = converging?.pictured(object, ctx.now().getTime());
-  if (!pass || pass.fingerprint !== fingerprint || verifyNowAsked(object)) return undefined;
-  return object.metadata.annotations?.[LAST_PASS_ANNOTATION] === converging?.id ? pass.picture : undefined;
-}
-
-/**
- * The annotation a pass that wrote to Lattice leaves: which process made it. A pass of another
- * process that wrote since a picture was taken takes it over; the picture's process then observes
- * in full. A pass that only read changed nothing a picture holds, and leaves the mark as it is (a
- * write of the object would bring another sync, on any replica). None where passes keep no
- * picture (PENDING_RECHECK_MS=0).
- */
-export function lastPassMark(ctx: HookContext, object: KubeObject): MetadataPatch {
-  const id = ctx.converging?.id;
-  return id === undefined ? {} : metadataChanges(object, { [LAST_PASS_ANNOTATION]: id });
 }
 
 /**
@@ -268,7 +248,7 @@ export function withVerification(
 }
 
 /** Only the keys that change: removing an absent annotation is no change. */
-function metadataChanges(object: KubeObject, patch: MetadataPatch): MetadataPatch {
+export function metadataChanges(object: KubeObject, patch: MetadataPatch): MetadataPatch {
   const current = object.metadata.annotations ?? {};
   return Object.fromEntries(Object.entries(patch).filter(([key, value]) => (value === null ? key in current : current[key] !== value)));
 }

@@ -44,7 +44,7 @@ export interface HookContext {
  * hold, or a pass that started from the last pass's picture and re-read only what was in
  * transition.
  */
-export type RecordAnswer = 'verified' | 'deferred' | 'converging' | 'picture';
+export type RecordAnswer = 'verified' | 'deferred' | 'converging' | 'picture' | 'handed-back';
 
 export interface ControllerMetrics {
   /** A sync of an object of `kind` answered from its records (see driftCheck). */

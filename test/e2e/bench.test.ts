@@ -112,3 +112,32 @@ describe('npm run bench -- --emulator-rps (the emulator throttled, the server bu
     expect(result.gatewayHook).toBeUndefined();
   }, 60_000);
 });
+
+describe('npm run bench -- --replicas 2 (two servers behind a round robin)', () => {
+  it('spreads the hook calls over both servers and still converges and tears down without a SyncError', async () => {
+    const result = await runBench({
+      root,
+      routes: 2,
+      rounds: 1,
+      rollout: 0,
+      gatewaySamples: 2,
+      transitionMs: 5,
+      timeScale: 0.005,
+      driftCheckSeconds: 600,
+      server: 'in-process',
+      replicas: 2,
+    });
+    expect(benchProblems(result)).toEqual([]);
+    const served = result.servedByReplica ?? [];
+    expect(served).toHaveLength(2);
+    // Each request goes to the next server: the two differ by at most one.
+    expect(Math.abs((served[0] ?? 0) - (served[1] ?? 0))).toBeLessThanOrEqual(1);
+    expect((served[0] ?? 0) + (served[1] ?? 0)).toBeGreaterThan(result.phases.reduce((sum, p) => sum + p.hookCalls, 0));
+    expect(benchReport(result)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('2 servers behind a round robin'),
+        expect.stringMatching(/^Hook calls per server: \d+, \d+$/),
+      ]),
+    );
+  }, 60_000);
+});

@@ -8,13 +8,14 @@ import { hasNewerObservedGeneration } from '../../metacontroller/conditions';
 import { ObjectIndex } from '../../metacontroller/objectIndex';
 import { generationOf } from '../../metacontroller/objects';
 import { metadataPatch, statusIfChanged } from '../../metacontroller/response';
-import type { DecoratorHookRequest, DecoratorHookResponse } from '../../metacontroller/types';
+import type { DecoratorHookRequest, DecoratorHookResponse, KubeObject } from '../../metacontroller/types';
 import type { RouteKindAdapter } from '../../model/routeKinds';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from '../types';
 import { type CertificateLookup, discovered, rememberedCertificate } from './certificate';
 import { DNS_ENDPOINT_API_VERSION, dnsEndpoints } from './dnsEndpoints';
 import { annotationsFor, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
-import { forgetVerification, lastPassMark, lastPicture, recordDecision, withVerification } from '../driftCheck';
+import { afterAnswer, forgetVerification, recordDecision, withVerification, type SkipDecision } from '../driftCheck';
+import { handBack, lastPassMark, lastPicture } from '../passMark';
 import { routeFingerprint, type RouteInputs } from './inputs';
 import { programRoute, type RouteSync } from './program';
 import { routeModelOptionsOf } from './modelOptions';
@@ -71,19 +72,21 @@ async function sync(
   // Decided on what the route remembers: a held sync does not look its certificate up in ACM either.
   const remembered = rememberedCertificate(route, parents);
   const fingerprint = routeFingerprint(inputsWith(remembered));
+  const held = (decision: Extract<SkipDecision, { skip: true }>): DecoratorHookResponse => ({
+    status: null,
+    annotations: {},
+    ...(withDns ? { attachments: decision.attachments ?? dnsEndpoints(route, verifiedDnsName(route), parents) } : {}),
+    resyncAfterSeconds: decision.resyncAfterSeconds,
+  });
+  // Nothing it depends on changed since a pass verified (within its drift window) or still converging (before its recheck): status and record stand.
   const decision = recordDecision(ctx, route, fingerprint);
-  if (decision.skip) {
-    // Nothing it depends on changed since a pass verified (within its drift window) or still converging (before its recheck): status and record stand.
-    return {
-      status: null,
-      annotations: {},
-      ...(withDns ? { attachments: decision.attachments ?? dnsEndpoints(route, verifiedDnsName(route), parents) } : {}),
-      resyncAfterSeconds: decision.resyncAfterSeconds,
-    };
-  }
+  if (decision.skip) return held(decision);
+  const picture = lastPicture(ctx, route, fingerprint);
+  // Still converging from another replica's pass: that replica goes on from its picture.
+  const handedBack = picture === undefined ? handBack(ctx, route, fingerprint) : { skip: false as const };
+  if (handedBack.skip) return held(handedBack);
   const certificate = remembered.discoverFor === undefined ? remembered : await discovered(remembered.discoverFor, ctx);
   const inputs = inputsWith(certificate);
-  const picture = lastPicture(ctx, route, fingerprint);
   // Recorded again when this pass answers: a pass that fails leaves no picture behind (it may have changed Lattice).
   ctx.converging?.forget(route);
   return answerOf(ctx, { inputs, withDns, certificate }, await programRoute(ctx, inputs, picture));
@@ -117,12 +120,16 @@ function answerOf(ctx: HookContext, pass: PassContext, programmed: RouteSync): D
   });
   const resync = resyncOf(outcome, built);
   const labels = metadataPatch(route.metadata.labels, hostnameLabelsOf(route, built, adapter));
+  const annotations = {
+    ...annotationsFor(route, outcome, certificate.memo),
+    ...metadataPatch(route.metadata.annotations, { [SERVES_GROUP_ANNOTATION]: servingMark(route, adapter, built, outcome) }),
+  };
+  const nextFingerprint = (next: KubeObject) => routeFingerprint({ ...inputs, route: next as AnyRoute });
   const answer = {
     status: stale ? null : statusIfChanged(route.status, status),
     annotations: {
-      ...annotationsFor(route, outcome, certificate.memo),
-      ...metadataPatch(route.metadata.annotations, { [SERVES_GROUP_ANNOTATION]: servingMark(route, adapter, built, outcome) }),
-      ...(programmed.wrote ? lastPassMark(ctx, route) : {}),
+      ...annotations,
+      ...(programmed.wrote ? lastPassMark(ctx, route, () => nextFingerprint(afterAnswer(route, annotations))) : {}),
     },
     ...(Object.keys(labels).length > 0 ? { labels } : {}),
     // The hostname's DNS record is the leader's: a follower serves through the leader's service.
@@ -130,18 +137,11 @@ function answerOf(ctx: HookContext, pass: PassContext, programmed: RouteSync): D
     ...(resync !== undefined ? { resyncAfterSeconds: resync } : {}),
   };
   // A stale status write is refused: the next sync (the newer generation's) decides again.
-  return withVerification(
-    ctx,
-    route,
-    answer,
-    (next) => routeFingerprint({ ...inputs, route: next as AnyRoute }),
-    verified && resync === undefined && !stale,
-    {
-      recordConverging: !stale,
-      ...(programmed.picture ? { picture: programmed.picture } : {}),
-      ...(programmed.verifiedAtMs !== undefined ? { verifiedAtMs: programmed.verifiedAtMs } : {}),
-    },
-  );
+  return withVerification(ctx, route, answer, nextFingerprint, verified && resync === undefined && !stale, {
+    recordConverging: !stale,
+    ...(programmed.picture ? { picture: programmed.picture } : {}),
+    ...(programmed.verifiedAtMs !== undefined ? { verifiedAtMs: programmed.verifiedAtMs } : {}),
+  });
 }
 
 async function finalize(

@@ -11,6 +11,7 @@ describe('npm run bench -- options', () => {
       transitionMs: 20,
       timeScale: 0.01,
       driftCheckSeconds: 86400,
+      replicas: 1,
     });
     expect(parseBenchArgs(['--drift-check-seconds', '600'])).toMatchObject({ driftCheckSeconds: 600 });
   });
@@ -24,6 +25,11 @@ describe('npm run bench -- options', () => {
     expect(parseBenchArgs(['--emulator-rps', '10'])).toMatchObject({ rate: { perSecond: 10, burst: 10 } });
     expect(parseBenchArgs(['--emulator-rps', '10', '--emulator-burst', '20'])).toMatchObject({ rate: { perSecond: 10, burst: 20 } });
     expect(parseBenchArgs([])).not.toHaveProperty('rate');
+  });
+
+  it('--replicas puts several servers behind a round robin', () => {
+    expect(parseBenchArgs(['--replicas', '2'])).toMatchObject({ replicas: 2 });
+    expect(parseBenchArgs(['--replicas', '0'])).toMatchObject({ replicas: 1 });
   });
 
   it('refuses what it does not know', () => {

@@ -6,12 +6,12 @@ import {
   fingerprintOf,
   forgetVerification,
   nextRecord,
-  lastPicture,
   recordDecision,
   skipDecision,
   withVerification,
 } from '../../../src/controllers/driftCheck';
 import { ConvergingPasses, type LatticePicture } from '../../../src/controllers/convergingPasses';
+import { handBack, lastPassMark, lastPicture } from '../../../src/controllers/passMark';
 import type { HookContext } from '../../../src/controllers/types';
 import type { KubeObject } from '../../../src/metacontroller/types';
 
@@ -407,5 +407,58 @@ describe('drift check', () => {
   it('forgets the record on finalize', () => {
     expect(forgetVerification(route({ [VERIFIED_ANNOTATION]: `fp ${T0}` }))).toEqual({ [VERIFIED_ANNOTATION]: null });
     expect(forgetVerification(route())).toEqual({});
+  });
+});
+
+describe('the mark of the last writing pass (passMark.ts)', () => {
+  const NEXT = 'f'.repeat(32);
+  /** This process's passes (recheck 1 s: an object is left to another process for 12 s). */
+  const ours = () => new ConvergingPasses(1000);
+  const markedBy = (process: string, fingerprint = NEXT, annotations: Record<string, string> = {}) =>
+    route({ [LAST_PASS_ANNOTATION]: `${process} ${fingerprint}`, ...annotations });
+
+  it("marks an object with this process and the next sync's fingerprint, once: a later pass of the same process leaves it", () => {
+    const passes = ours();
+    let built = 0;
+    const next = () => {
+      built++;
+      return NEXT;
+    };
+    expect(lastPassMark(context(600, at(0), passes), route(), next)).toEqual({ [LAST_PASS_ANNOTATION]: `${passes.id} ${NEXT}` });
+    expect(lastPassMark(context(600, at(0), passes), markedBy('other'), next)).toEqual({ [LAST_PASS_ANNOTATION]: `${passes.id} ${NEXT}` });
+    expect(built).toBe(2);
+    expect(lastPassMark(context(600, at(0), passes), markedBy(passes.id, 'e'.repeat(32)), next)).toEqual({});
+    // A mark of the earlier form (the process alone) is this process's too.
+    expect(lastPassMark(context(600, at(0), passes), route({ [LAST_PASS_ANNOTATION]: passes.id }), next)).toEqual({});
+    expect(built).toBe(2);
+    // No passes kept (PENDING_RECHECK_MS=0): no mark.
+    expect(lastPassMark(context(600, at(0)), route(), next)).toEqual({});
+  });
+
+  it('leaves a converging object to the process that marked it with the same fingerprint, asking back within a fifth of the recheck', () => {
+    const counted: string[] = [];
+    const passes = ours();
+    expect(handBack(context(600, at(0), passes, counted), markedBy('other'), NEXT)).toEqual({ skip: true, resyncAfterSeconds: 0.2 });
+    expect(counted).toEqual(['HTTPRoute handed-back']);
+    // Until twelve rechecks after this process first saw the mark, then no longer.
+    expect(handBack(context(600, at(11.9), passes), markedBy('other'), NEXT)).toEqual({ skip: true, resyncAfterSeconds: 0.1 });
+    expect(handBack(context(600, at(12), passes), markedBy('other'), NEXT)).toEqual({ skip: false });
+    // Another mark starts another wait.
+    expect(handBack(context(600, at(12), passes), markedBy('third'), NEXT)).toMatchObject({ skip: true });
+  });
+
+  it('does not leave an object marked by this process, with other inputs, on verify-now, verified with these inputs, or unmarked', () => {
+    const passes = ours();
+    const handedBack = (object: KubeObject, fingerprint = NEXT) => handBack(context(600, at(0), passes), object, fingerprint).skip;
+    expect(handedBack(markedBy(passes.id))).toBe(false);
+    expect(handedBack(markedBy('other'), 'e'.repeat(32))).toBe(false);
+    expect(handedBack(markedBy('other', NEXT, { [VERIFY_NOW_ANNOTATION]: '' }))).toBe(false);
+    // A drift check: the object was verified with these inputs, and is observed in full wherever.
+    expect(handedBack(markedBy('other', NEXT, { [VERIFIED_ANNOTATION]: `${NEXT} ${T0}` }))).toBe(false);
+    expect(handedBack(route({ [LAST_PASS_ANNOTATION]: 'other' }))).toBe(false);
+    expect(handedBack(route())).toBe(false);
+    // No passes kept (PENDING_RECHECK_MS=0): no picture anywhere to wait for.
+    expect(handBack(context(600, at(0)), markedBy('other'), NEXT).skip).toBe(false);
+    expect(handedBack(markedBy('other'))).toBe(true);
   });
 });

@@ -1,0 +1,69 @@
+import { LAST_PASS_ANNOTATION } from '../gatewayapi/ourKeys';
+import type { KubeObject, MetadataPatch } from '../metacontroller/types';
+import type { LatticePicture } from './convergingPasses';
+import { metadataChanges, verifiedFingerprint, verifyNowAsked, type SkipDecision } from './driftCheck';
+import type { HookContext } from './types';
+
+/** The mark a writing pass leaves (LAST_PASS_ANNOTATION): `<process id> <fingerprint of the pass>`. */
+interface PassMark {
+  process: string;
+  fingerprint: string | undefined;
+}
+
+function markOf(object: KubeObject): PassMark | undefined {
+  const value = object.metadata.annotations?.[LAST_PASS_ANNOTATION];
+  if (!value) return undefined;
+  const [process = '', fingerprint] = value.split(' ');
+  return { process, fingerprint };
+}
+
+/**
+ * The last pass's picture of Lattice (see passPicture), for a sync after that pass's hold with the
+ * same fingerprint: the pass then re-reads only what was in transition. None on verify-now, and
+ * none once the object says another process made a pass since (a replica's pass, from inputs that
+ * may have changed and changed back, can have changed Lattice: see lastPassMark).
+ */
+export function lastPicture(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): LatticePicture | undefined {
+  const converging = ctx.converging;
+  const pass = converging?.pictured(object, ctx.now().getTime());
+  if (!pass || pass.fingerprint !== fingerprint || verifyNowAsked(object)) return undefined;
+  return markOf(object)?.process === converging?.id ? pass.picture : undefined;
+}
+
+/**
+ * The annotation a pass that wrote to Lattice leaves: which process made it, and the fingerprint
+ * the next sync sees after the pass that first put that process there (`nextFingerprint`, asked
+ * for only then: it builds the model again). A pass of another process that wrote since a
+ * picture was taken takes it over; the picture's process then observes in full. A pass that only
+ * read changed nothing a picture holds, and leaves the mark as it is, and so does a later pass of
+ * the same process (a write of the object would bring another sync, on any replica). None where
+ * passes keep no picture (PENDING_RECHECK_MS=0).
+ */
+export function lastPassMark(ctx: HookContext, object: KubeObject, nextFingerprint: () => string): MetadataPatch {
+  const id = ctx.converging?.id;
+  if (id === undefined || markOf(object)?.process === id) return {};
+  return metadataChanges(object, { [LAST_PASS_ANNOTATION]: `${id} ${nextFingerprint()}` });
+}
+
+/**
+ * Whether this process leaves a sync of an object still converging to the process whose pass
+ * wrote last, which holds the picture to go on from: the object's inputs are those of that pass
+ * (same fingerprint), and this process has no picture of its own. Replicas behind a Service get a
+ * route's passes in turn; without this, every pass that lands on the other replica observes
+ * Lattice in full (about 10 reads). It answers nothing and asks to be synced again soon, for at
+ * most 12 × PENDING_RECHECK_MS (ConvergingPasses.handBackLeftMs): a replica gone or restarted
+ * holds nothing up for longer. Never for a changed input, a verify-now or a drift check (an
+ * object verified with these inputs is observed in full wherever).
+ */
+export function handBack(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): SkipDecision {
+  const converging = ctx.converging;
+  const mark = markOf(object);
+  if (converging === undefined || fingerprint === undefined || mark === undefined) return { skip: false };
+  if (mark.process === converging.id || mark.fingerprint !== fingerprint) return { skip: false };
+  if (verifyNowAsked(object) || verifiedFingerprint(object) === fingerprint) return { skip: false };
+  const leftMs = converging.handBackLeftMs(object, `${mark.process} ${mark.fingerprint}`, ctx.now().getTime());
+  if (leftMs <= 0) return { skip: false };
+  ctx.metrics?.syncFromRecord(object.kind, 'handed-back');
+  // Asked back well before the window ends: the next sync may land on the marked process.
+  return { skip: true, resyncAfterSeconds: Math.min(leftMs, converging.recheckMs / 5) / 1000 };
+}

@@ -1,0 +1,105 @@
+import { LAST_PASS_ANNOTATION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
+import type { KubeObject } from '../../src/metacontroller/types';
+import { GW, writeCalls } from '../support/assertions';
+import type { Harness } from '../support/harness';
+import { routeProgrammed, routeWorld, runFor, ROUTE_SPEC } from '../support/routeWorld';
+import { counts, httpRoute } from '../support/routeFixtures';
+import { startHookService, type HookService } from '../../tools/hookService';
+
+/**
+ * Two replicas of the hook server: a route's passes land on either. While a route converges from
+ * one replica's pass, the other leaves its syncs to that replica (which goes on from its picture of
+ * Lattice) instead of observing Lattice in full, for a bounded time (driver + emulator, the real SDK).
+ */
+
+const routeRef = { group: GW, kind: 'HTTPRoute', namespace: 'apps', name: 'shop' };
+/** What a full observation of a route reads and a pass from a picture does not. */
+const FULL_OBSERVATION = ['ListListeners', 'ListRules', 'GetRule', 'ListTargets', 'ListTagsForResource'];
+const COMPLETE = { services: 1, listeners: 1, rules: 4, targetGroups: 2 };
+
+const programmed = (h: Harness) => routeProgrammed(h, 'shop');
+
+async function handedBack(service: HookService): Promise<number> {
+  const text = await (await fetch(`${service.server.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('lattice_gw_syncs_from_records_total') && l.includes('record="handed-back"'));
+  return Number(line?.split(' ').at(-1) ?? 0);
+}
+
+describe('a route converging from one replica, synced on another', () => {
+  let h: Harness;
+  let other: HookService;
+  afterEach(async () => {
+    h.driver.afterEachCall = undefined;
+    await other?.close();
+    await h.close();
+  });
+
+  /**
+   * Applies `route` to the world (this server), and once the pass that created its service
+   * answered, sends the syncs to the other replica (started with `otherRecheckMs`); resets the
+   * emulator's call counters then.
+   */
+  async function firstPassHereThenOther(otherRecheckMs: number, route: KubeObject = httpRoute('apps', 'shop', ROUTE_SPEC)) {
+    // Lattice keeps what it creates CREATE_IN_PROGRESS for 300 ms: the route takes several passes.
+    h = await routeWorld({ transitionMs: 300 });
+    await h.driver.runUntilStable({ timeoutMs: 30_000 });
+    other = await startHookService(
+      { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PENDING_RECHECK_MS: String(otherRecheckMs) },
+      h.emulator.endpoint,
+    );
+    let switched = false;
+    h.driver.afterEachCall = async () => {
+      if (switched || !h.logs.some((l) => l.msg === 'route programmed' && (l.ops as string[] | undefined)?.includes('createService')))
+        return;
+      switched = true;
+      await h.admin.resetCalls();
+      h.driver.switchServer(other.server.url);
+    };
+    h.cluster.apply(route);
+    await h.driver.runUntil(() => switched, { timeoutMs: 30_000 });
+    h.driver.afterEachCall = undefined;
+  }
+
+  it('is left to the replica that wrote: no AWS call there, and that replica reports it Programmed from its picture', async () => {
+    // The other replica leaves the route for 12 × 5 s, asking back every second (scaled by the driver).
+    await firstPassHereThenOther(5000);
+    await runFor(h, 300);
+    expect(await handedBack(other)).toBeGreaterThan(0);
+    // None for the route (the new replica's orphan sweep lists services and target groups).
+    const { ListServices: _services, ListTargetGroups: _groups, ...routeCalls } = (await h.admin.calls()).byOperation;
+    expect(routeCalls).toEqual({});
+    expect(programmed(h)).toBe(false);
+    h.driver.switchServer(h.server.url);
+    await h.driver.runUntil(() => programmed(h), { timeoutMs: 30_000 });
+    const calls = (await h.admin.calls()).byOperation;
+    expect(FULL_OBSERVATION.filter((operation) => calls[operation] !== undefined)).toEqual([]);
+    expect(h.cluster.mustGet(routeRef).metadata.annotations?.[VERIFIED_ANNOTATION]).toBeDefined();
+    expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
+  }, 60_000);
+
+  it('is taken over after twelve rechecks when the replica that wrote is gone: the other observes in full and programs it', async () => {
+    // The other replica leaves the route for 12 × 50 ms; this server gets no sync again.
+    await firstPassHereThenOther(50);
+    const mark = h.cluster.mustGet(routeRef).metadata.annotations?.[LAST_PASS_ANNOTATION];
+    await h.driver.runUntil(() => programmed(h), { timeoutMs: 30_000 });
+    expect(await handedBack(other)).toBeGreaterThan(0);
+    expect((await h.admin.calls()).byOperation.ListListeners).toBeGreaterThan(0);
+    expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
+    // The route now names the other replica's pass.
+    expect(h.cluster.mustGet(routeRef).metadata.annotations?.[LAST_PASS_ANNOTATION]?.split(' ')[0]).not.toBe(mark?.split(' ')[0]);
+  }, 60_000);
+
+  it('is not left when its inputs changed since that pass: the other replica acts at once', async () => {
+    await firstPassHereThenOther(5000);
+    const route = h.cluster.mustGet(routeRef);
+    // A third backend rule: the route's fingerprint is no longer the one its mark carries.
+    const rules = [
+      { matches: [{ path: { type: 'PathPrefix', value: '/web' } }], backendRefs: [{ name: 'web', port: 80 }] },
+      ...ROUTE_SPEC.rules,
+    ];
+    h.cluster.apply({ ...route, spec: { ...(route.spec as object), rules } });
+    await runFor(h, 300);
+    expect(await handedBack(other)).toBe(0);
+    expect(writeCalls((await h.admin.calls()).byOperation)).toHaveProperty('CreateRule');
+  }, 60_000);
+});
