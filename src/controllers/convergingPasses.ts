@@ -37,14 +37,6 @@ export interface LatticePicture {
   createdServiceId?: string | undefined;
 }
 
-/**
- * How long, in rechecks (PENDING_RECHECK_MS), a replica leaves an object converging to the replica
- * whose pass wrote last (a minute by default). A route converges over a few passes seconds apart
- * and, behind a Service, each of them lands on either replica: the window has to outlast the
- * chain, and it is what a route waits when that replica is gone.
- */
-const HAND_BACK_RECHECKS = 12;
-
 /** A route converging for longer (an association stuck in CREATE_IN_PROGRESS, say) is observed in full again. */
 const TRUSTED_FOR_MS = 5 * 60_000;
 /**
@@ -66,8 +58,6 @@ const FIRST_PASSES_WITHIN_MS = 60 * 60_000;
  */
 export class ConvergingPasses {
   readonly #passes = new Map<string, ConvergingPass>();
-  /** When this process first saw each object marked by another process's pass (see handBackLeftMs). */
-  readonly #sightings = new Map<string, { mark: string; sinceMs: number }>();
   /** This process's id, as its passes write it on their objects (LAST_PASS_ANNOTATION). */
   readonly id = randomUUID();
 
@@ -95,30 +85,6 @@ export class ConvergingPasses {
 
   forget(object: KubeObject): void {
     this.#passes.delete(keyOf(object));
-  }
-
-  /**
-   * How much longer this process leaves `object` to the process whose pass left `mark` on it (see
-   * handBack in passMark.ts): HAND_BACK_RECHECKS rechecks from the first sync this process saw
-   * with that mark, then no longer (0), so that a replica gone or restarted holds nothing up for long.
-   */
-  handBackLeftMs(object: KubeObject, mark: string, nowMs: number): number {
-    const key = keyOf(object);
-    let sighting = this.#sightings.get(key);
-    if (sighting?.mark !== mark) {
-      sighting = { mark, sinceMs: nowMs };
-      this.#sightings.delete(key);
-      this.#sightings.set(key, sighting);
-      for (const [other, seen] of this.#sightings) {
-        if (this.#sightings.size <= MAX_PASSES && seen.sinceMs + this.handBackMs > nowMs) break;
-        this.#sightings.delete(other);
-      }
-    }
-    return Math.max(0, sighting.sinceMs + this.handBackMs - nowMs);
-  }
-
-  get handBackMs(): number {
-    return HAND_BACK_RECHECKS * this.recheckMs;
   }
 
   get size(): number {

@@ -4,17 +4,29 @@ import type { LatticePicture } from './convergingPasses';
 import { metadataChanges, verifiedFingerprint, verifyNowAsked, type SkipDecision } from './driftCheck';
 import type { HookContext } from './types';
 
-/** The mark a writing pass leaves (LAST_PASS_ANNOTATION): `<process id> <fingerprint of the pass>`. */
+/**
+ * How long, in rechecks (PENDING_RECHECK_MS), after a process marked an object another replica
+ * leaves it converging to that process (a minute by default). A route converges over a few passes
+ * seconds apart, each landing on either replica behind a Service; a route whose replica is gone
+ * waits this long at most.
+ */
+const HAND_BACK_RECHECKS = 12;
+
+/** The mark a writing pass leaves (LAST_PASS_ANNOTATION): `<process id> <fingerprint> <unix seconds>`. */
 interface PassMark {
   process: string;
+  /** The object's fingerprint after the pass that put the process there. */
   fingerprint: string | undefined;
+  /** When that pass answered (epoch ms). */
+  atMs: number | undefined;
 }
 
 function markOf(object: KubeObject): PassMark | undefined {
   const value = object.metadata.annotations?.[LAST_PASS_ANNOTATION];
   if (!value) return undefined;
-  const [process = '', fingerprint] = value.split(' ');
-  return { process, fingerprint };
+  const [process = '', fingerprint, at] = value.split(' ');
+  const seconds = Number(at);
+  return { process, fingerprint, atMs: at !== undefined && Number.isSafeInteger(seconds) ? seconds * 1000 : undefined };
 }
 
 /**
@@ -31,38 +43,41 @@ export function lastPicture(ctx: HookContext, object: KubeObject, fingerprint: s
 }
 
 /**
- * The annotation a pass that wrote to Lattice leaves: which process made it, and the fingerprint
- * the next sync sees after the pass that first put that process there (`nextFingerprint`, asked
- * for only then: it builds the model again). A pass of another process that wrote since a
- * picture was taken takes it over; the picture's process then observes in full. A pass that only
- * read changed nothing a picture holds, and leaves the mark as it is, and so does a later pass of
- * the same process (a write of the object would bring another sync, on any replica). None where
- * passes keep no picture (PENDING_RECHECK_MS=0).
+ * The annotation a pass that wrote to Lattice leaves: which process made it, the fingerprint the
+ * next sync sees (`nextFingerprint`, asked for only when the mark is written: it builds the model
+ * again) and when. A pass of another process that wrote since a picture was taken takes it over;
+ * the picture's process then observes in full. A pass that only read changed nothing a picture
+ * holds, and leaves the mark as it is, and so does a later pass of the same process (a write of the
+ * object would bring another sync, on any replica). None where passes keep no picture
+ * (PENDING_RECHECK_MS=0).
  */
 export function lastPassMark(ctx: HookContext, object: KubeObject, nextFingerprint: () => string): MetadataPatch {
   const id = ctx.converging?.id;
   if (id === undefined || markOf(object)?.process === id) return {};
-  return metadataChanges(object, { [LAST_PASS_ANNOTATION]: `${id} ${nextFingerprint()}` });
+  const seconds = Math.floor(ctx.now().getTime() / 1000);
+  return metadataChanges(object, { [LAST_PASS_ANNOTATION]: `${id} ${nextFingerprint()} ${seconds}` });
 }
 
 /**
  * Whether this process leaves a sync of an object still converging to the process whose pass
- * wrote last, which holds the picture to go on from: the object's inputs are those of that pass
- * (same fingerprint), and this process has no picture of its own. Replicas behind a Service get a
- * route's passes in turn; without this, every pass that lands on the other replica observes
- * Lattice in full (about 10 reads). It answers nothing and asks to be synced again soon, for at
- * most 12 × PENDING_RECHECK_MS (ConvergingPasses.handBackLeftMs): a replica gone or restarted
- * holds nothing up for longer. Never for a changed input, a verify-now or a drift check (an
- * object verified with these inputs is observed in full wherever).
+ * wrote last, which holds the picture to go on from: that process marked the object within the
+ * last 12 × PENDING_RECHECK_MS, the object's inputs are those of its pass (same fingerprint), and
+ * this process has no picture of its own. Replicas behind a Service get a route's passes in turn;
+ * without this, every pass that lands on the other replica observes Lattice in full (about 10
+ * reads). It answers nothing and asks to be synced again soon; once the window is over it makes the
+ * full pass itself, so a replica gone or restarted holds its routes up a minute at most. Never for
+ * a changed input, a verify-now, or an object verified with these inputs (a drift check).
  */
 export function handBack(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): SkipDecision {
   const converging = ctx.converging;
   const mark = markOf(object);
-  if (converging === undefined || fingerprint === undefined || mark === undefined) return { skip: false };
+  if (converging === undefined || fingerprint === undefined || mark?.atMs === undefined) return { skip: false };
   if (mark.process === converging.id || mark.fingerprint !== fingerprint) return { skip: false };
   if (verifyNowAsked(object) || verifiedFingerprint(object) === fingerprint) return { skip: false };
-  const leftMs = converging.handBackLeftMs(object, `${mark.process} ${mark.fingerprint}`, ctx.now().getTime());
-  if (leftMs <= 0) return { skip: false };
+  const windowMs = HAND_BACK_RECHECKS * converging.recheckMs;
+  const leftMs = mark.atMs + windowMs - ctx.now().getTime();
+  // A mark from further ahead than another replica's clock can be is not waited for.
+  if (leftMs <= 0 || leftMs > 2 * windowMs) return { skip: false };
   ctx.metrics?.syncFromRecord(object.kind, 'handed-back');
   // Asked back well before the window ends: the next sync may land on the marked process.
   return { skip: true, resyncAfterSeconds: Math.min(leftMs, converging.recheckMs / 5) / 1000 };

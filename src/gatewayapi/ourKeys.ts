@@ -22,8 +22,9 @@ export const VERIFIED_ANNOTATION = `${KEY_PREFIX}lattice-verified`;
 /** Any value: the object's next sync observes Lattice in full (drift check), then removes the annotation. */
 export const VERIFY_NOW_ANNOTATION = `${KEY_PREFIX}verify-now`;
 /**
- * `<process id> <fingerprint>`: which hook server process (a random id per process) made the
- * object's last pass that wrote to Lattice, and the object's fingerprint after it. A pass starts
+ * `<process id> <fingerprint> <unix seconds>`: which hook server process (a random id per
+ * process) made the object's last pass that wrote to Lattice, the object's fingerprint after it,
+ * and when. A pass starts
  * from its process's picture of Lattice only while the object names its process (see lastPicture);
  * another replica leaves a converging object with that fingerprint to it (see handBack).
  */

@@ -373,7 +373,7 @@ describe('passes after a pass of another replica', () => {
     await h.driver.runUntilStable();
     const mark = () => h.cluster.mustGet(routeRef).metadata.annotations?.[LAST_PASS_ANNOTATION];
     const ours = mark();
-    expect(ours).toMatch(/^[0-9a-f-]{36} [0-9a-f]{32}$/);
+    expect(ours).toMatch(/^[0-9a-f-]{36} [0-9a-f]{32} \d{10}$/);
     // A Gateway label change skips Lattice: the mark stays as it is.
     const gateway = h.cluster.mustGet({ group: GW, kind: 'Gateway', namespace: 'infra', name: 'edge' });
     h.cluster.apply({ ...gateway, metadata: { ...gateway.metadata, labels: { ...gateway.metadata.labels, team: 'edge' } } });
@@ -390,7 +390,7 @@ describe('passes after a pass of another replica', () => {
       h.cluster.apply(endpointSlice('apps', 'api', ['10.0.1.1']));
       await h.driver.runUntilStable();
       expect((await h.admin.calls()).byOperation.DeregisterTargets).toBe(1);
-      expect(mark()).toMatch(/^[0-9a-f-]{36} [0-9a-f]{32}$/);
+      expect(mark()).toMatch(/^[0-9a-f-]{36} [0-9a-f]{32} \d{10}$/);
       expect(mark()).not.toBe(ours);
     } finally {
       h.driver.switchServer(h.server.url);

@@ -12,7 +12,7 @@ import type { DecoratorHookRequest, DecoratorHookResponse, KubeObject } from '..
 import type { RouteKindAdapter } from '../../model/routeKinds';
 import type { DecoratorHandlers, DecoratorWiring, HookContext, HookController } from '../types';
 import { type CertificateLookup, discovered, rememberedCertificate } from './certificate';
-import { DNS_ENDPOINT_API_VERSION, dnsEndpoints } from './dnsEndpoints';
+import { DNS_ENDPOINT_API_VERSION, dnsEndpoints, keptDnsEndpoints } from './dnsEndpoints';
 import { annotationsFor, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
 import { afterAnswer, forgetVerification, recordDecision, withVerification, type SkipDecision } from '../driftCheck';
 import { handBack, lastPassMark, lastPicture } from '../passMark';
@@ -84,7 +84,7 @@ async function sync(
   const picture = lastPicture(ctx, route, fingerprint);
   // Still converging from another replica's pass: that replica goes on from its picture.
   const handedBack = picture === undefined ? handBack(ctx, route, fingerprint) : { skip: false as const };
-  if (handedBack.skip) return held(handedBack);
+  if (handedBack.skip) return held({ ...handedBack, attachments: keptDnsEndpoints(request.attachments) });
   const certificate = remembered.discoverFor === undefined ? remembered : await discovered(remembered.discoverFor, ctx);
   const inputs = inputsWith(certificate);
   // Recorded again when this pass answers: a pass that fails leaves no picture behind (it may have changed Lattice).

@@ -12,6 +12,7 @@ import {
 } from '../../../src/controllers/driftCheck';
 import { ConvergingPasses, type LatticePicture } from '../../../src/controllers/convergingPasses';
 import { handBack, lastPassMark, lastPicture } from '../../../src/controllers/passMark';
+import { DNS_ENDPOINT_API_VERSION, keptDnsEndpoints } from '../../../src/controllers/route/dnsEndpoints';
 import type { HookContext } from '../../../src/controllers/types';
 import type { KubeObject } from '../../../src/metacontroller/types';
 
@@ -412,22 +413,23 @@ describe('drift check', () => {
 
 describe('the mark of the last writing pass (passMark.ts)', () => {
   const NEXT = 'f'.repeat(32);
-  /** This process's passes (recheck 1 s: an object is left to another process for 12 s). */
+  /** This process's passes (recheck 1 s: an object marked by another process is left to it for 12 s). */
   const ours = () => new ConvergingPasses(1000);
-  const markedBy = (process: string, fingerprint = NEXT, annotations: Record<string, string> = {}) =>
-    route({ [LAST_PASS_ANNOTATION]: `${process} ${fingerprint}`, ...annotations });
+  const markedBy = (process: string, markedAt = 0, fingerprint = NEXT, annotations: Record<string, string> = {}) =>
+    route({ [LAST_PASS_ANNOTATION]: `${process} ${fingerprint} ${T0 + markedAt}`, ...annotations });
 
-  it("marks an object with this process and the next sync's fingerprint, once: a later pass of the same process leaves it", () => {
+  it("marks an object with this process, the next sync's fingerprint and the time, once: a later pass of the same process leaves it", () => {
     const passes = ours();
     let built = 0;
     const next = () => {
       built++;
       return NEXT;
     };
-    expect(lastPassMark(context(600, at(0), passes), route(), next)).toEqual({ [LAST_PASS_ANNOTATION]: `${passes.id} ${NEXT}` });
-    expect(lastPassMark(context(600, at(0), passes), markedBy('other'), next)).toEqual({ [LAST_PASS_ANNOTATION]: `${passes.id} ${NEXT}` });
+    const mark = { [LAST_PASS_ANNOTATION]: `${passes.id} ${NEXT} ${T0 + 3}` };
+    expect(lastPassMark(context(600, at(3.5), passes), route(), next)).toEqual(mark);
+    expect(lastPassMark(context(600, at(3.5), passes), markedBy('other'), next)).toEqual(mark);
     expect(built).toBe(2);
-    expect(lastPassMark(context(600, at(0), passes), markedBy(passes.id, 'e'.repeat(32)), next)).toEqual({});
+    expect(lastPassMark(context(600, at(9), passes), markedBy(passes.id, 0, 'e'.repeat(32)), next)).toEqual({});
     // A mark of the earlier form (the process alone) is this process's too.
     expect(lastPassMark(context(600, at(0), passes), route({ [LAST_PASS_ANNOTATION]: passes.id }), next)).toEqual({});
     expect(built).toBe(2);
@@ -435,30 +437,59 @@ describe('the mark of the last writing pass (passMark.ts)', () => {
     expect(lastPassMark(context(600, at(0)), route(), next)).toEqual({});
   });
 
-  it('leaves a converging object to the process that marked it with the same fingerprint, asking back within a fifth of the recheck', () => {
+  it('leaves a converging object to the process that marked it with the same fingerprint, for twelve rechecks after the mark', () => {
     const counted: string[] = [];
     const passes = ours();
-    expect(handBack(context(600, at(0), passes, counted), markedBy('other'), NEXT)).toEqual({ skip: true, resyncAfterSeconds: 0.2 });
+    expect(handBack(context(600, at(1), passes, counted), markedBy('other'), NEXT)).toEqual({ skip: true, resyncAfterSeconds: 0.2 });
     expect(counted).toEqual(['HTTPRoute handed-back']);
-    // Until twelve rechecks after this process first saw the mark, then no longer.
     expect(handBack(context(600, at(11.9), passes), markedBy('other'), NEXT)).toEqual({ skip: true, resyncAfterSeconds: 0.1 });
+    // However often it was handed back, and by whichever replica: the window is the mark's.
     expect(handBack(context(600, at(12), passes), markedBy('other'), NEXT)).toEqual({ skip: false });
-    // Another mark starts another wait.
-    expect(handBack(context(600, at(12), passes), markedBy('third'), NEXT)).toMatchObject({ skip: true });
+    expect(handBack(context(600, at(12), ours()), markedBy('other'), NEXT)).toEqual({ skip: false });
+    // A mark made later is waited for from its own time; one from further ahead than a clock can be, not at all.
+    expect(handBack(context(600, at(12), passes), markedBy('other', 5), NEXT)).toMatchObject({ skip: true });
+    expect(handBack(context(600, at(0), passes), markedBy('other', 11), NEXT)).toMatchObject({ skip: true });
+    expect(handBack(context(600, at(0), passes), markedBy('other', 13), NEXT)).toEqual({ skip: false });
   });
 
   it('does not leave an object marked by this process, with other inputs, on verify-now, verified with these inputs, or unmarked', () => {
     const passes = ours();
-    const handedBack = (object: KubeObject, fingerprint = NEXT) => handBack(context(600, at(0), passes), object, fingerprint).skip;
+    const handedBack = (object: KubeObject, fingerprint = NEXT) => handBack(context(600, at(1), passes), object, fingerprint).skip;
     expect(handedBack(markedBy(passes.id))).toBe(false);
-    expect(handedBack(markedBy('other'), 'e'.repeat(32))).toBe(false);
-    expect(handedBack(markedBy('other', NEXT, { [VERIFY_NOW_ANNOTATION]: '' }))).toBe(false);
+    expect(handedBack(markedBy('other', 0, 'e'.repeat(32)))).toBe(false);
+    expect(handedBack(markedBy('other', 0, NEXT, { [VERIFY_NOW_ANNOTATION]: '' }))).toBe(false);
     // A drift check: the object was verified with these inputs, and is observed in full wherever.
-    expect(handedBack(markedBy('other', NEXT, { [VERIFIED_ANNOTATION]: `${NEXT} ${T0}` }))).toBe(false);
+    expect(handedBack(markedBy('other', 0, NEXT, { [VERIFIED_ANNOTATION]: `${NEXT} ${T0}` }))).toBe(false);
+    // Marks of the earlier forms (without a fingerprint or a time): not waited for.
     expect(handedBack(route({ [LAST_PASS_ANNOTATION]: 'other' }))).toBe(false);
+    expect(handedBack(route({ [LAST_PASS_ANNOTATION]: `other ${NEXT}` }))).toBe(false);
     expect(handedBack(route())).toBe(false);
     // No passes kept (PENDING_RECHECK_MS=0): no picture anywhere to wait for.
-    expect(handBack(context(600, at(0)), markedBy('other'), NEXT).skip).toBe(false);
+    expect(handBack(context(600, at(1)), markedBy('other'), NEXT).skip).toBe(false);
     expect(handedBack(markedBy('other'))).toBe(true);
+  });
+});
+
+describe('the DNSEndpoints a handed-back sync keeps (dnsEndpoints.ts)', () => {
+  it('answers the route DNSEndpoints as they are, without what the cluster added, and nothing else', () => {
+    const observed = {
+      apiVersion: DNS_ENDPOINT_API_VERSION,
+      kind: 'DNSEndpoint',
+      metadata: { name: 'shop-dns', namespace: 'apps', uid: 'u', resourceVersion: '9', ownerReferences: [] },
+      spec: { endpoints: [{ dnsName: 'shop.example.com', recordType: 'CNAME', targets: ['svc.on.aws'] }] },
+      status: { observedGeneration: 1 },
+    } as KubeObject;
+    const other = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'apps' } } as KubeObject;
+    expect(
+      keptDnsEndpoints({ [`DNSEndpoint.${DNS_ENDPOINT_API_VERSION}`]: { 'apps/shop-dns': observed }, 'ConfigMap.v1': { 'apps/x': other } }),
+    ).toEqual([
+      {
+        apiVersion: DNS_ENDPOINT_API_VERSION,
+        kind: 'DNSEndpoint',
+        metadata: { name: 'shop-dns', namespace: 'apps' },
+        spec: observed.spec,
+      },
+    ]);
+    expect(keptDnsEndpoints({})).toEqual([]);
   });
 });
