@@ -57,8 +57,17 @@ function noopRow(h: HookFigures): string[] {
 export function benchReport(result: BenchResult): string[] {
   const { options } = result;
   const replicas = options.replicas ?? 1;
+  const several = replicas > 1;
+  const servers = several ? `${replicas} servers behind a round robin, ` : 'server ';
+  const where = options.server !== 'child' ? 'in the benchmark process' : several ? 'in their own processes' : 'in its own process';
+  const memoryOf =
+    options.server !== 'child'
+      ? ' (benchmark process: server, emulator and driver together)'
+      : several
+        ? ` (the largest of the ${replicas} servers)`
+        : '';
   const rate = options.rate
-    ? `emulator throttled to ${options.rate.perSecond} calls/s (burst ${options.rate.burst}), ${replicas > 1 ? 'each server' : 'server'} LATTICE_API_RPS=${options.rate.perSecond} LATTICE_API_BURST=${options.rate.burst}`
+    ? `emulator throttled to ${options.rate.perSecond} calls/s (burst ${options.rate.burst}), ${several ? 'each server' : 'server'} LATTICE_API_RPS=${options.rate.perSecond} LATTICE_API_BURST=${options.rate.burst}`
     : 'emulator not throttled';
   const lines: string[] = [];
   lines.push('lattice-gateway-hooks benchmark');
@@ -66,7 +75,7 @@ export function benchReport(result: BenchResult): string[] {
     `  ${options.routes} HTTPRoutes (2 Services, 3 Lattice rules each) on one Gateway; ${result.objects} objects applied in all; ${rate}`,
   );
   lines.push(
-    `  emulator transitions ${options.transitionMs} ms; resync delays x${options.timeScale}; DRIFT_CHECK_SECONDS=${options.driftCheckSeconds}; ${replicas > 1 ? `${replicas} servers behind a round robin, ` : 'server '}${options.server === 'child' ? `in ${replicas > 1 ? 'their' : 'its'} own process${replicas > 1 ? 'es' : ''}` : 'in the benchmark process'}`,
+    `  emulator transitions ${options.transitionMs} ms; resync delays x${options.timeScale}; DRIFT_CHECK_SECONDS=${options.driftCheckSeconds}; ${servers}${where}`,
   );
   const raised = Object.entries(result.quotas).map(([key, value]) => `${key} ${value}`);
   if (raised.length > 0)
@@ -136,9 +145,7 @@ export function benchReport(result: BenchResult): string[] {
     ),
   );
   lines.push('');
-  lines.push(
-    `Server peak memory: RSS ${mb(result.serverMemory.rssBytes)}, heap used ${mb(result.serverMemory.heapUsedBytes)}${options.server === 'child' ? (replicas > 1 ? ` (the largest of the ${replicas} servers)` : '') : ' (benchmark process: server, emulator and driver together)'}`,
-  );
+  lines.push(`Server peak memory: RSS ${mb(result.serverMemory.rssBytes)}, heap used ${mb(result.serverMemory.heapUsedBytes)}${memoryOf}`);
   if (result.servedByReplica) lines.push(`Hook calls per server: ${result.servedByReplica.join(', ')}`);
   lines.push(
     `Hook past the server deadline (${result.hookDeadlineMs} ms): ${yesNo(result.pastDeadline)}; past Metacontroller's webhook timeout or unanswered: ${yesNo(result.pastTimeout)}; slowest hook ${ms(result.slowestHookMs)}`,

@@ -24,8 +24,8 @@ export const VERIFY_NOW_ANNOTATION = `${KEY_PREFIX}verify-now`;
 /**
  * `<process id> <fingerprint> <unix seconds>`: which hook server process (a random id per
  * process) made the object's last pass that wrote to Lattice, the object's fingerprint after it,
- * and when. A pass starts
- * from its process's picture of Lattice only while the object names its process (see lastPicture);
- * another replica leaves a converging object with that fingerprint to it (see handBack).
+ * and when. A pass starts from its process's picture of Lattice only while the object names its
+ * process (see lastPicture); another replica leaves a converging object with that fingerprint to
+ * it (see handBack).
  */
 export const LAST_PASS_ANNOTATION = `${KEY_PREFIX}lattice-last-pass`;
