@@ -9,6 +9,7 @@ import type { MetacontrollerDriver } from '../tools/metacontroller/driver';
 import { scaledDelays, startHookService } from '../tools/hookService';
 import { MemorySampler, type MemoryPeak } from './memory';
 import { startRoundRobin } from './roundRobin';
+import { freePorts, replicaEnvs } from '../tools/freePorts';
 
 export interface BenchEnvironmentOptions {
   root: string;
@@ -25,6 +26,8 @@ export interface BenchEnvironmentOptions {
   server: 'child' | 'in-process';
   /** Hook servers (replicas), behind a round robin when more than one (default 1). */
   replicas?: number;
+  /** Replicas know each other's addresses, as the chart sets them (default true). */
+  replicaLinks?: boolean;
   /** Emulator quotas to raise (a big fleet needs more target groups than Lattice's default 500). */
   quotas?: Record<string, number>;
 }
@@ -131,9 +134,11 @@ export async function startBenchEnvironment(options: BenchEnvironmentOptions): P
     const admin = new AdminApi(emulator.endpoint);
     if (options.quotas && Object.keys(options.quotas).length > 0) await admin.config({ quotas: options.quotas });
     if (options.rate) await admin.config({ throttle: { ratePerSecond: options.rate.perSecond, burst: options.rate.burst } });
-    const env = serverEnv(options);
+    const replicas = Math.max(1, options.replicas ?? 1);
+    const linked = replicas > 1 && options.replicaLinks !== false ? replicaEnvs(await freePorts(replicas)) : [];
     const servers: { url: string; peak: () => Promise<MemoryPeak> }[] = [];
-    for (let i = 0; i < Math.max(1, options.replicas ?? 1); i++) {
+    for (let i = 0; i < replicas; i++) {
+      const env = { ...serverEnv(options), ...linked[i] };
       servers.push(
         options.server === 'child'
           ? await childServer(env, emulator.endpoint, closers)
@@ -161,7 +166,7 @@ export async function startBenchEnvironment(options: BenchEnvironmentOptions): P
       admin,
       serverUrl: server.url,
       ...(front ? { servedByReplica: () => front.served() } : {}),
-      hookDeadlineMs: loadConfig(env).hookDeadlineMs,
+      hookDeadlineMs: loadConfig(serverEnv(options)).hookDeadlineMs,
       peakMemory: server.peak,
       close,
     };

@@ -34,6 +34,8 @@ export interface BenchOptions {
   server: 'child' | 'in-process';
   /** Hook servers behind a round robin (default 1). */
   replicas?: number;
+  /** Several replicas know each other's addresses (REPLICA_ADDRESS, REPLICA_PEERS; default true). */
+  replicaLinks?: boolean;
   /** Told when each phase ends (a big fleet runs for minutes). */
   progress?: (line: string) => void;
 }

@@ -13,6 +13,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --time-scale X       multiplies the resync delays hooks ask for (default 0.01)
   --replicas N         hook servers behind a round robin, each request to the next (default 1); each
                        gets the whole LATTICE_API_RPS, as each replica of the chart does
+  --replica-links 0|1  1: the replicas know each other (REPLICA_ADDRESS, REPLICA_PEERS), as the chart sets
+                       them, and hand a route's sync to the replica holding its pass (default); 0: they do not
   --drift-check-seconds S  the server's DRIFT_CHECK_SECONDS (default 86400: no drift check falls within a run,
                        so each phase counts its own calls; 0: verify on every sync)
   --help               this text
@@ -35,6 +37,7 @@ const FLAGS = new Set([
   '--time-scale',
   '--drift-check-seconds',
   '--replicas',
+  '--replica-links',
   '--help',
 ]);
 /** Flags whose value may be left out. */
@@ -76,6 +79,7 @@ export function parseBenchArgs(args: readonly string[]): ParsedOptions | 'help' 
     timeScale: given.get('--time-scale') ?? 0.01,
     driftCheckSeconds: whole('--drift-check-seconds', 86400),
     replicas: whole('--replicas', 1, 1),
+    replicaLinks: given.get('--replica-links') !== 0,
     ...(rps === undefined
       ? {}
       : { rate: { perSecond: Math.max(1, Math.floor(rps)), burst: Math.max(1, Math.floor(given.get('--emulator-burst') ?? rps)) } }),

@@ -58,7 +58,8 @@ export function benchReport(result: BenchResult): string[] {
   const { options } = result;
   const replicas = options.replicas ?? 1;
   const several = replicas > 1;
-  const servers = several ? `${replicas} servers behind a round robin, ` : 'server ';
+  const linked = options.replicaLinks === false ? 'not knowing each other' : 'knowing each other (REPLICA_PEERS)';
+  const servers = several ? `${replicas} servers behind a round robin, ${linked}, ` : 'server ';
   const where = options.server !== 'child' ? 'in the benchmark process' : several ? 'in their own processes' : 'in its own process';
   const memoryOf =
     options.server !== 'child'

@@ -46,6 +46,8 @@ export interface Config {
   readonly orphanGraceSeconds: number;
   /** Find resources by tags with the Resource Groups Tagging API (false: page through Lattice's lists instead). */
   readonly taggingApi: boolean;
+  /** This replica's `host:port` as the others reach it, and theirs (DNS names resolved to every address): none, no forwarding. */
+  readonly replicas: { readonly address: string; readonly peers: readonly string[] } | undefined;
 }
 
 /** Defaults that make the embedded emulator work without any AWS or cluster identity. */
@@ -65,6 +67,8 @@ const VPC_ID = /^vpc-([0-9a-z]{8}|[0-9a-z]{17})$/;
 const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z0-9]+)*-\d+$/;
+// `host:port`, the host a DNS name or an IP address (IPv6 in brackets).
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([1-9]\d{0,4})$/;
 const CONTROLLER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
 
 function present(env: Env, name: string): string | undefined {
@@ -107,6 +111,25 @@ function boolean(env: Env, name: string, fallback: boolean, anyCase = false): bo
   if (raw === undefined) return fallback;
   if (raw !== 'true' && raw !== 'false') throw new ConfigError(name, `must be true or false, got "${given}"`);
   return raw === 'true';
+}
+
+/** REPLICA_ADDRESS and REPLICA_PEERS, set together (docs/operations.md, "Replicas"). */
+function replicasOf(env: Env): Config['replicas'] {
+  const address = present(env, 'REPLICA_ADDRESS');
+  const peerList = present(env, 'REPLICA_PEERS');
+  if ((address === undefined) !== (peerList === undefined))
+    throw new ConfigError(
+      address === undefined ? 'REPLICA_ADDRESS' : 'REPLICA_PEERS',
+      'must be set together with the other REPLICA_* variable',
+    );
+  if (address === undefined || peerList === undefined) return undefined;
+  const hostPort = (name: string, value: string) => {
+    const port = HOST_PORT.exec(value)?.[3];
+    if (port === undefined || Number(port) > 65535) throw new ConfigError(name, `must be host:port, e.g. 10.0.3.7:8080, got "${value}"`);
+    return value;
+  };
+  const peers = peerList.split(',').map((peer) => hostPort('REPLICA_PEERS', peer.trim()));
+  return { address: hostPort('REPLICA_ADDRESS', address), peers };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -187,5 +210,6 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     orphanGraceSeconds: integer(env, 'ORPHAN_GRACE_SECONDS', 600, 0, 86400),
     // The AWS Go controller's variable, read in any case as it reads it (`True` carries over).
     taggingApi: !boolean(env, 'DISABLE_TAGGING_SERVICE_API', false, true),
+    replicas: replicasOf(env),
   });
 }

@@ -48,7 +48,7 @@ const TRUSTED_FOR_MS = 5 * 60_000;
  */
 const FIRST_PASSES = 2;
 /** The first passes' trust ends too, so that a pass is never kept longer than this. */
-const FIRST_PASSES_WITHIN_MS = 60 * 60_000;
+export const FIRST_PASSES_WITHIN_MS = 60 * 60_000;
 
 /**
  * The last full pass of each object still converging (waiting on Lattice, or refused), in this

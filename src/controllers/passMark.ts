@@ -1,6 +1,6 @@
 import { LAST_PASS_ANNOTATION } from '../gatewayapi/ourKeys';
 import type { KubeObject, MetadataPatch } from '../metacontroller/types';
-import type { LatticePicture } from './convergingPasses';
+import { FIRST_PASSES_WITHIN_MS, type LatticePicture } from './convergingPasses';
 import { metadataChanges, verifiedFingerprint, verifyNowAsked, type SkipDecision } from './driftCheck';
 import type { HookContext } from './types';
 
@@ -12,21 +12,65 @@ import type { HookContext } from './types';
  */
 const HAND_BACK_RECHECKS = 12;
 
-/** The mark a writing pass leaves (LAST_PASS_ANNOTATION): `<process id> <fingerprint> <unix seconds>`. */
+/** A mark that says it is this far ahead of this replica's clock is not believed. */
+const MARK_AHEAD_AT_MOST_MS = 60_000;
+
+/**
+ * The mark a writing pass leaves (LAST_PASS_ANNOTATION): `<process id> <fingerprint> <unix
+ * seconds>`, and ` <address>` where the process knows its replicas (REPLICA_ADDRESS).
+ */
 interface PassMark {
   process: string;
   /** The object's fingerprint after the pass that put the process there. */
   fingerprint: string | undefined;
   /** When that pass answered (epoch ms). */
   atMs: number | undefined;
+  /** Where the process takes hook requests from the other replicas. */
+  address: string | undefined;
 }
 
 function markOf(object: KubeObject): PassMark | undefined {
   const value = object.metadata.annotations?.[LAST_PASS_ANNOTATION];
   if (!value) return undefined;
-  const [process = '', fingerprint, at] = value.split(' ');
+  const [process = '', fingerprint, at, address] = value.split(' ');
   const seconds = Number(at);
-  return { process, fingerprint, atMs: at !== undefined && Number.isSafeInteger(seconds) ? seconds * 1000 : undefined };
+  return { process, fingerprint, atMs: at !== undefined && Number.isSafeInteger(seconds) ? seconds * 1000 : undefined, address };
+}
+
+/**
+ * Whether another replica's pass left `object` converging with these inputs: its mark, when this
+ * process has no picture of its own to go on from, the inputs are those of that pass (same
+ * fingerprint), and neither a verify-now nor a verification with these inputs (a drift check)
+ * asks for a full look.
+ */
+function otherReplicasPass(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): PassMark | undefined {
+  const mark = markOf(object);
+  if (fingerprint === undefined || mark?.atMs === undefined || mark.fingerprint !== fingerprint) return undefined;
+  if (mark.process === ctx.converging?.id || verifyNowAsked(object) || verifiedFingerprint(object) === fingerprint) return undefined;
+  return mark;
+}
+
+/**
+ * The answer of the replica whose pass wrote last, when this sync is handed to it: it holds that
+ * pass's picture of Lattice (see passPicture) and goes on from it with a few reads, where this
+ * replica would observe everything (about 10 reads). Replicas behind a Service get a route's
+ * passes in turn; in a fleet waiting on the account's API rate those come minutes apart, so the
+ * picture's replica is asked whenever it is still one of the replicas (REPLICA_PEERS) and its
+ * picture may still be trusted. Undefined when this replica makes the pass.
+ */
+export async function markedReplicasAnswer(
+  ctx: HookContext,
+  object: KubeObject,
+  fingerprint: string | undefined,
+): Promise<object | undefined> {
+  const forward = ctx.replicas?.forward;
+  const mark = forward === undefined ? undefined : otherReplicasPass(ctx, object, fingerprint);
+  if (mark?.address === undefined || mark.atMs === undefined || mark.address === ctx.replicas?.address) return undefined;
+  const ageMs = ctx.now().getTime() - mark.atMs;
+  if (ageMs < -MARK_AHEAD_AT_MOST_MS || ageMs > FIRST_PASSES_WITHIN_MS) return undefined;
+  const answer = await forward?.(mark.address);
+  if (answer !== undefined) ctx.metrics?.syncFromRecord(object.kind, 'forwarded');
+  return answer;
 }
 
 /**
@@ -55,7 +99,8 @@ export function lastPassMark(ctx: HookContext, object: KubeObject, nextFingerpri
   const id = ctx.converging?.id;
   if (id === undefined || markOf(object)?.process === id) return {};
   const seconds = Math.floor(ctx.now().getTime() / 1000);
-  return metadataChanges(object, { [LAST_PASS_ANNOTATION]: `${id} ${nextFingerprint()} ${seconds}` });
+  const address = ctx.replicas ? ` ${ctx.replicas.address}` : '';
+  return metadataChanges(object, { [LAST_PASS_ANNOTATION]: `${id} ${nextFingerprint()} ${seconds}${address}` });
 }
 
 /**
@@ -70,10 +115,10 @@ export function lastPassMark(ctx: HookContext, object: KubeObject, nextFingerpri
  */
 export function handBack(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): SkipDecision {
   const converging = ctx.converging;
-  const mark = markOf(object);
-  if (converging === undefined || fingerprint === undefined || mark?.atMs === undefined) return { skip: false };
-  if (mark.process === converging.id || mark.fingerprint !== fingerprint) return { skip: false };
-  if (verifyNowAsked(object) || verifiedFingerprint(object) === fingerprint) return { skip: false };
+  const mark = converging === undefined ? undefined : otherReplicasPass(ctx, object, fingerprint);
+  // A replica that knows the others asks the marked one itself (markedReplicasAnswer).
+  if (converging === undefined || mark?.atMs === undefined || (mark.address !== undefined && ctx.replicas !== undefined))
+    return { skip: false };
   const windowMs = HAND_BACK_RECHECKS * converging.recheckMs;
   const leftMs = mark.atMs + windowMs - ctx.now().getTime();
   // A mark from further ahead than another replica's clock can be is not waited for.

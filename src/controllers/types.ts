@@ -36,15 +36,31 @@ export interface HookContext {
   readonly budgetBusy?: () => boolean;
   /** Counters a controller reports besides the server's own (absent where a test builds the context). */
   readonly metrics?: ControllerMetrics;
+  /** The other replicas behind the hook Service (REPLICA_ADDRESS, REPLICA_PEERS; absent: none known). */
+  readonly replicas?: ReplicaAccess;
+}
+
+/** What a hook invocation may ask of the other replicas (see passMark). */
+export interface ReplicaAccess {
+  /** This replica's address, as the marks it leaves name it. */
+  readonly address: string;
+  /**
+   * Hands this hook's request to the replica at `address` and gives back its answer; undefined
+   * when that is no replica now, or it cannot be reached, or it failed: the pass is then this
+   * replica's. Throws RetryLaterError when the replica asks for it or took the request and did
+   * not answer in time (it may still be at work). Absent on a request that was itself handed over.
+   */
+  readonly forward?: (address: string) => Promise<object | undefined>;
 }
 
 /**
  * How a sync did without observing Lattice in full: answered from its verified record (within its
  * drift window, or past it while the call budget is busy: deferred), or from a converging pass's
  * hold, or a pass that started from the last pass's picture and re-read only what was in
- * transition.
+ * transition, or left to the replica whose pass wrote last (handed back: asked again later;
+ * forwarded: that replica answered).
  */
-export type RecordAnswer = 'verified' | 'deferred' | 'converging' | 'picture' | 'handed-back';
+export type RecordAnswer = 'verified' | 'deferred' | 'converging' | 'picture' | 'handed-back' | 'forwarded';
 
 export interface ControllerMetrics {
   /** A sync of an object of `kind` answered from its records (see driftCheck). */

@@ -108,6 +108,7 @@ function deployment(service: HookService): Record<string, unknown> {
                 { name: 'LATTICE_BACKEND', value: 'aws' },
                 { name: 'PORT', value: String(port) },
                 { name: 'SHUTDOWN_GRACE_MS', value: String(SERVER_DEFAULTS.shutdownGraceMs) },
+                ...replicaEnv(service, port),
               ],
               envFrom: [{ configMapRef: { name: SERVER_CONFIG_MAP.name } }],
               startupProbe: probe('/healthz', { periodSeconds: 2, failureThreshold: 30 }),
@@ -128,6 +129,20 @@ function deployment(service: HookService): Record<string, unknown> {
       },
     },
   };
+}
+
+/** The headless Service that lists the ready replicas, for REPLICA_PEERS. */
+export function replicasServiceName(service: HookService): string {
+  return `${service.name}-replicas`;
+}
+
+/** How the replicas find each other (docs/operations.md, "Replicas"): the pod's IP and the headless Service. */
+function replicaEnv(service: HookService, port: number): Record<string, unknown>[] {
+  return [
+    { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+    { name: 'REPLICA_ADDRESS', value: `$(POD_IP):${port}` },
+    { name: 'REPLICA_PEERS', value: `${replicasServiceName(service)}.${service.namespace}.svc:${port}` },
+  ];
 }
 
 /** The objects of `metacontroller/install/`, by file stem. */
@@ -157,6 +172,20 @@ export function installResources(service: HookService): Map<string, Record<strin
           type: 'ClusterIP',
           selector: { ...SELECTOR_LABELS },
           ports: [{ name: service.protocol, port: service.port, targetPort: 'http', protocol: 'TCP' }],
+        },
+      },
+    ],
+    [
+      'replicas-service',
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: metadata(service, replicasServiceName(service)),
+        // Headless: its name resolves to the ready pods' IPs, not to a virtual IP.
+        spec: {
+          clusterIP: 'None',
+          selector: { ...SELECTOR_LABELS },
+          ports: [{ name: 'http', port: SERVER_DEFAULTS.port, targetPort: 'http', protocol: 'TCP' }],
         },
       },
     ],

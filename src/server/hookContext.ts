@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import { LatticeGwError } from '../errors';
 import type { Logger } from '../log';
 import type { ConvergingPasses } from '../controllers/convergingPasses';
-import type { ControllerMetrics, HookAws, HookContext } from '../controllers/types';
+import type { ControllerMetrics, HookAws, HookContext, ReplicaAccess } from '../controllers/types';
 import { AcmApi } from '../lattice/acmApi';
 import { LambdaApi } from '../lattice/lambdaApi';
 import { LatticeApi } from '../lattice/api';
@@ -37,6 +37,7 @@ export interface HookContextOptions {
   taggingAvailability?: TaggingAvailability;
   /** Process-wide; absent, every rule is read (see ContentMemory). */
   rememberedRules?: ContentMemory<RuleContent>;
+  replicas?: ReplicaAccess;
 }
 
 /**
@@ -44,8 +45,21 @@ export interface HookContextOptions {
  * so a hook that never needs AWS costs nothing and works on a server without AWS clients.
  */
 export function createHookContext(options: HookContextOptions): HookContext {
-  const { config, log, now, deadline, session, aws, metrics, converging, teardownFacts, budgetBusy, taggingAvailability, rememberedRules } =
-    options;
+  const {
+    config,
+    log,
+    now,
+    deadline,
+    session,
+    aws,
+    metrics,
+    converging,
+    teardownFacts,
+    budgetBusy,
+    taggingAvailability,
+    rememberedRules,
+    replicas,
+  } = options;
   let hookAws: HookAws | undefined;
   return {
     config,
@@ -56,6 +70,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
     ...(converging ? { converging } : {}),
     ...(teardownFacts ? { teardownFacts } : {}),
     ...(budgetBusy ? { budgetBusy } : {}),
+    ...(replicas ? { replicas } : {}),
     get aws(): HookAws {
       if (!aws) throw new LatticeGwError('LGW_AWS_UNAVAILABLE', 'this server runs without AWS clients');
       hookAws ??= {

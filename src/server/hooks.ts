@@ -14,8 +14,9 @@ import { requireBearerToken } from './auth';
 import { dispatch, rootObjectOf } from './dispatch';
 import { sendError } from './errorReply';
 import { createHookContext, type AwsAccess } from './hookContext';
-import { hookRouteOf, type HookRouteConfig } from './hookRoute';
+import { HOOKS_PREFIX, hookRouteOf, type HookRouteConfig } from './hookRoute';
 import { outcomeOf, type HookMetrics } from './metrics';
+import { deadlineOf, FORWARDED_BY_HEADER, ReplicaLink } from './replicaLink';
 
 /** How long a fact a teardown saw (a group ours, a service gone) is remembered, and how many at most (see routeTeardown). */
 const TEARDOWN_FACTS_TTL_MS = 15 * 60_000;
@@ -54,6 +55,9 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
   const budgetBusy = () => budget.busy();
   const taggingAvailability = new TaggingAvailability();
   const rememberedRules = createRuleMemory(config.driftCheckSeconds, () => now().getTime());
+  const replicaLink = config.replicas
+    ? new ReplicaLink(config.replicas.address, config.replicas.peers, hooks.log as unknown as Logger, config.tls?.certFile)
+    : undefined;
 
   if (config.hookAuthToken !== undefined) hooks.addHook('onRequest', requireBearerToken(config.hookAuthToken));
 
@@ -105,8 +109,14 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
             ? { kind: root.kind, namespace: root.metadata.namespace, name: root.metadata.name, uid: root.metadata.uid }
             : undefined,
         });
-        const deadline = Date.now() + config.hookDeadlineMs;
+        const deadline = deadlineOf(request.headers, Date.now(), config.hookDeadlineMs);
         const session = new CallSession({ deadline, log, onCall: metrics.observeAwsCall, budget });
+        const { body, headers } = request;
+        const path = `${HOOKS_PREFIX}/${controller.wiring.name}/${hook}`;
+        const replicas = replicaLink?.accessFor(
+          { path, body, authorization: headers.authorization, deadline, log },
+          headers[FORWARDED_BY_HEADER] !== undefined,
+        );
         const ctx = createHookContext({
           config,
           log,
@@ -120,6 +130,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
           taggingAvailability,
           rememberedRules,
           ...(converging ? { converging } : {}),
+          ...(replicas ? { replicas } : {}),
         });
         const response = await dispatch(controller, hook, request.body, ctx);
         if (session.calls.length > 0) log.debug({ awsCalls: session.calls.length, awsWrites: session.writes }, 'AWS calls of this hook');

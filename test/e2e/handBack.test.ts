@@ -5,6 +5,34 @@ import type { Harness } from '../support/harness';
 import { routeProgrammed, routeWorld, runFor, ROUTE_SPEC } from '../support/routeWorld';
 import { counts, httpRoute } from '../support/routeFixtures';
 import { startHookService, type HookService } from '../../tools/hookService';
+import { freePorts, replicaEnvs } from '../../tools/freePorts';
+import { FORWARDED_BY_HEADER } from '../../src/server/replicaLink';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** An HTTP relay to `target` that adds `headers` to every request. */
+async function startRelay(target: string, headers: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((incoming, outgoing) => {
+    const upstream = httpRequest(
+      new URL(incoming.url ?? '/', target),
+      { method: incoming.method, headers: { ...incoming.headers, ...headers } },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
+    upstream.on('error', () => outgoing.writeHead(502).end());
+    incoming.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
 /**
  * Two replicas of the hook server: a route's passes land on either. While a route converges from
@@ -19,11 +47,14 @@ const COMPLETE = { services: 1, listeners: 1, rules: 4, targetGroups: 2 };
 
 const programmed = (h: Harness) => routeProgrammed(h, 'shop');
 
-async function handedBack(service: HookService): Promise<number> {
+/** Syncs of `service` counted as `record` in lattice_gw_syncs_from_records_total. */
+async function syncsAnswered(service: HookService, record = 'handed-back'): Promise<number> {
   const text = await (await fetch(`${service.server.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('lattice_gw_syncs_from_records_total') && l.includes('record="handed-back"'));
+  const line = text.split('\n').find((l) => l.startsWith('lattice_gw_syncs_from_records_total') && l.includes(`record="${record}"`));
   return Number(line?.split(' ').at(-1) ?? 0);
 }
+
+const handedBack = (service: HookService) => syncsAnswered(service);
 
 describe('a route converging from one replica, synced on another', () => {
   let h: Harness;
@@ -39,12 +70,17 @@ describe('a route converging from one replica, synced on another', () => {
    * answered, sends the syncs to the other replica (started with `otherRecheckMs`); resets the
    * emulator's call counters then.
    */
-  async function firstPassHereThenOther(otherRecheckMs: number, route: KubeObject = httpRoute('apps', 'shop', ROUTE_SPEC)) {
+  async function firstPassHereThenOther(
+    otherRecheckMs: number,
+    route: KubeObject = httpRoute('apps', 'shop', ROUTE_SPEC),
+    /** REPLICA_* of this server and the other (default: none, each knows only itself). */
+    [hereEnv, otherEnv]: Record<string, string>[] = [{}, {}],
+  ) {
     // Lattice keeps what it creates CREATE_IN_PROGRESS for 300 ms: the route takes several passes.
-    h = await routeWorld({ transitionMs: 300 });
+    h = await routeWorld({ transitionMs: 300, env: { ...hereEnv } });
     await h.driver.runUntilStable({ timeoutMs: 30_000 });
     other = await startHookService(
-      { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PENDING_RECHECK_MS: String(otherRecheckMs) },
+      { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PENDING_RECHECK_MS: String(otherRecheckMs), ...otherEnv },
       h.emulator.endpoint,
     );
     let switched = false;
@@ -101,5 +137,73 @@ describe('a route converging from one replica, synced on another', () => {
     await runFor(h, 300);
     expect(await handedBack(other)).toBe(0);
     expect(writeCalls((await h.admin.calls()).byOperation)).toHaveProperty('CreateRule');
+  }, 60_000);
+});
+
+describe('a route converging from one replica, synced on another that knows the replicas (REPLICA_ADDRESS, REPLICA_PEERS)', () => {
+  let h: Harness;
+  let other: HookService;
+  afterEach(async () => {
+    h.driver.afterEachCall = undefined;
+    await other?.close();
+    await h.close();
+  });
+
+  /** As above, both servers started with each other's address. */
+  async function firstPassHereThenOther(): Promise<void> {
+    const envs = replicaEnvs(await freePorts(2));
+    h = await routeWorld({ transitionMs: 300, env: envs[0] ?? {} });
+    await h.driver.runUntilStable({ timeoutMs: 30_000 });
+    other = await startHookService({ HOST: '127.0.0.1', LOG_LEVEL: 'silent', PENDING_RECHECK_MS: '5000', ...envs[1] }, h.emulator.endpoint);
+    let switched = false;
+    h.driver.afterEachCall = async () => {
+      if (switched || !h.logs.some((l) => l.msg === 'route programmed' && (l.ops as string[] | undefined)?.includes('createService')))
+        return;
+      switched = true;
+      await h.admin.resetCalls();
+      h.driver.switchServer(other.server.url);
+    };
+    h.cluster.apply(httpRoute('apps', 'shop', ROUTE_SPEC));
+    await h.driver.runUntil(() => switched, { timeoutMs: 30_000 });
+    h.driver.afterEachCall = undefined;
+  }
+
+  it('is handed to the replica that wrote, which goes on from its picture: Programmed without a full observation, nothing waited for', async () => {
+    await firstPassHereThenOther();
+    expect(h.cluster.mustGet(routeRef).metadata.annotations?.[LAST_PASS_ANNOTATION]).toMatch(/ 127\.0\.0\.1:\d+$/);
+    // Every sync goes to the other server; it hands each to this one while the route converges.
+    await h.driver.runUntil(() => programmed(h), { timeoutMs: 20_000 });
+    expect(await syncsAnswered(other, 'forwarded')).toBeGreaterThan(0);
+    expect(await handedBack(other)).toBe(0);
+    const calls = (await h.admin.calls()).byOperation;
+    expect(FULL_OBSERVATION.filter((operation) => calls[operation] !== undefined)).toEqual([]);
+    expect(h.cluster.mustGet(routeRef).metadata.annotations?.[VERIFIED_ANNOTATION]).toBeDefined();
+    expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
+  }, 60_000);
+
+  it('is not handed on by a replica that got it handed over: that one makes the pass itself', async () => {
+    await firstPassHereThenOther();
+    // Every sync reaches the other server as if a third replica had handed it over.
+    const relay = await startRelay(other.server.url, { [FORWARDED_BY_HEADER]: '127.0.0.1:9' });
+    try {
+      h.driver.switchServer(relay.url);
+      await h.driver.runUntil(() => programmed(h), { timeoutMs: 20_000 });
+    } finally {
+      await relay.close();
+    }
+    expect(await syncsAnswered(other, 'forwarded')).toBe(0);
+    expect(await handedBack(other)).toBe(0);
+    expect((await h.admin.calls()).byOperation.ListListeners).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('is made at once by the other when the replica that wrote is gone: no minute waited for it', async () => {
+    await firstPassHereThenOther();
+    await h.server.close();
+    // Within far less than the hand-back's minute (12 × 5 s, unscaled here).
+    await h.driver.runUntil(() => programmed(h), { timeoutMs: 20_000 });
+    expect(await handedBack(other)).toBe(0);
+    expect(await syncsAnswered(other, 'forwarded')).toBe(0);
+    expect((await h.admin.calls()).byOperation.ListListeners).toBeGreaterThan(0);
+    expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
   }, 60_000);
 });

@@ -73,6 +73,12 @@ describe('loadConfig', () => {
     [{ ...AWS_ENV, BODY_LIMIT_BYTES: String(256 * 1024 * 1024 + 1) }, 'BODY_LIMIT_BYTES'],
     [{ ...AWS_ENV, EXTERNAL_DNS_ENDPOINTS: 'yes' }, 'EXTERNAL_DNS_ENDPOINTS'],
     [{ ...AWS_ENV, DISABLE_TAGGING_SERVICE_API: '1' }, 'DISABLE_TAGGING_SERVICE_API'],
+    [{ ...AWS_ENV, REPLICA_ADDRESS: '10.0.0.1:8080' }, 'REPLICA_PEERS'],
+    [{ ...AWS_ENV, REPLICA_PEERS: 'hooks-replicas:8080' }, 'REPLICA_ADDRESS'],
+    [{ ...AWS_ENV, REPLICA_ADDRESS: '10.0.0.1', REPLICA_PEERS: 'hooks-replicas:8080' }, 'REPLICA_ADDRESS'],
+    [{ ...AWS_ENV, REPLICA_ADDRESS: '10.0.0.1:8080', REPLICA_PEERS: 'hooks-replicas:99999' }, 'REPLICA_PEERS'],
+    [{ ...AWS_ENV, REPLICA_ADDRESS: '10.0.0.1:8080', REPLICA_PEERS: 'a:80,,b:80' }, 'REPLICA_PEERS'],
+    [{ ...AWS_ENV, REPLICA_ADDRESS: '10.0.0.1:8080 x', REPLICA_PEERS: 'a:80' }, 'REPLICA_ADDRESS'],
   ])('refuses %j naming %s', (env, variable) => {
     const error = failure(env as Record<string, string>);
     expect(error.variable).toBe(variable);
@@ -116,6 +122,8 @@ describe('loadConfig', () => {
       PENDING_RECHECK_MS: '2500',
       ORPHAN_SWEEP_SECONDS: '900',
       ORPHAN_GRACE_SECONDS: '0',
+      REPLICA_ADDRESS: '[fd00::7]:9443',
+      REPLICA_PEERS: 'hooks-replicas.lattice-system.svc:9443, 10.0.3.8:9443',
       DISABLE_TAGGING_SERVICE_API: 'true',
     });
     expect(config).toEqual({
@@ -144,6 +152,7 @@ describe('loadConfig', () => {
       orphanSweepSeconds: 900,
       orphanGraceSeconds: 0,
       taggingApi: false,
+      replicas: { address: '[fd00::7]:9443', peers: ['hooks-replicas.lattice-system.svc:9443', '10.0.3.8:9443'] },
     });
   });
 });

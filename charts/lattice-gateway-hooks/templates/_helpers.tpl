@@ -13,6 +13,11 @@ from the same wiring as metacontroller/ and use only the helpers below for relea
 {{- include "lattice-gateway-hooks.fullname" . -}}
 {{- end -}}
 
+{{/* The headless Service listing the ready replicas (REPLICA_PEERS). */}}
+{{- define "lattice-gateway-hooks.replicasServiceName" -}}
+{{- printf "%s-replicas" (include "lattice-gateway-hooks.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
 {{/* http or https: the scheme of the hooks, the Service port name and the probes. */}}
 {{- define "lattice-gateway-hooks.hookProtocol" -}}
 {{- ternary "https" "http" .Values.tls.enabled -}}

@@ -12,6 +12,7 @@ describe('npm run bench -- options', () => {
       timeScale: 0.01,
       driftCheckSeconds: 86400,
       replicas: 1,
+      replicaLinks: true,
     });
     expect(parseBenchArgs(['--drift-check-seconds', '600'])).toMatchObject({ driftCheckSeconds: 600 });
   });
@@ -30,6 +31,7 @@ describe('npm run bench -- options', () => {
   it('--replicas puts several servers behind a round robin', () => {
     expect(parseBenchArgs(['--replicas', '2'])).toMatchObject({ replicas: 2 });
     expect(parseBenchArgs(['--replicas', '0'])).toMatchObject({ replicas: 1 });
+    expect(parseBenchArgs(['--replicas', '2', '--replica-links', '0'])).toMatchObject({ replicas: 2, replicaLinks: false });
   });
 
   it('refuses what it does not know', () => {

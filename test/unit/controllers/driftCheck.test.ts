@@ -11,7 +11,7 @@ import {
   withVerification,
 } from '../../../src/controllers/driftCheck';
 import { ConvergingPasses, type LatticePicture } from '../../../src/controllers/convergingPasses';
-import { handBack, lastPassMark, lastPicture } from '../../../src/controllers/passMark';
+import { handBack, lastPassMark, lastPicture, markedReplicasAnswer } from '../../../src/controllers/passMark';
 import { DNS_ENDPOINT_API_VERSION, keptDnsEndpoints } from '../../../src/controllers/route/dnsEndpoints';
 import type { HookContext } from '../../../src/controllers/types';
 import type { KubeObject } from '../../../src/metacontroller/types';
@@ -467,6 +467,75 @@ describe('the mark of the last writing pass (passMark.ts)', () => {
     // No passes kept (PENDING_RECHECK_MS=0): no picture anywhere to wait for.
     expect(handBack(context(600, at(1)), markedBy('other'), NEXT).skip).toBe(false);
     expect(handedBack(markedBy('other'))).toBe(true);
+  });
+});
+
+describe('a sync handed to the replica whose pass wrote last (passMark.ts)', () => {
+  const NEXT = 'f'.repeat(32);
+  const HERE = '10.0.0.1:8080';
+  const THERE = '10.0.0.2:8080';
+  const markedAt = (address: string | undefined, seconds = 0, fingerprint = NEXT, annotations: Record<string, string> = {}) =>
+    route({ [LAST_PASS_ANNOTATION]: `other ${fingerprint} ${T0 + seconds}${address ? ` ${address}` : ''}`, ...annotations });
+  /** A context of a replica at HERE whose forward records where it was asked to and answers `answer`. */
+  function replicaContext(nowMs: number, options: { answer?: object; handedOver?: boolean; counted?: string[] } = {}) {
+    const asked: string[] = [];
+    const answer = 'answer' in options ? options.answer : { annotations: {} };
+    const forward = async (address: string) => {
+      asked.push(address);
+      return answer;
+    };
+    const ctx = {
+      ...context(600, nowMs, new ConvergingPasses(1000), options.counted),
+      replicas: { address: HERE, ...(options.handedOver ? {} : { forward }) },
+    } as unknown as HookContext;
+    return { ctx, asked };
+  }
+
+  it("marks the object with this replica's address too", () => {
+    const { ctx } = replicaContext(at(3));
+    expect(lastPassMark(ctx, route(), () => NEXT)).toEqual({ [LAST_PASS_ANNOTATION]: `${ctx.converging?.id} ${NEXT} ${T0 + 3} ${HERE}` });
+  });
+
+  it('hands the sync of an object another replica marked with these inputs to that replica and answers with its answer', async () => {
+    const counted: string[] = [];
+    const { ctx, asked } = replicaContext(at(1), { answer: { annotations: { a: 'b' } }, counted });
+    await expect(markedReplicasAnswer(ctx, markedAt(THERE), NEXT)).resolves.toEqual({ annotations: { a: 'b' } });
+    expect(asked).toEqual([THERE]);
+    expect(counted).toEqual(['HTTPRoute forwarded']);
+    // However long the passes take to come round, while the picture there may be trusted (an hour).
+    await expect(markedReplicasAnswer(replicaContext(at(3599)).ctx, markedAt(THERE), NEXT)).resolves.toBeDefined();
+    // That replica could not answer: this one makes the pass, and is not waited for by hand-back either.
+    const unanswered = replicaContext(at(1), { answer: undefined });
+    await expect(markedReplicasAnswer(unanswered.ctx, markedAt(THERE), NEXT)).resolves.toBeUndefined();
+    expect(unanswered.asked).toEqual([THERE]);
+    expect(handBack(unanswered.ctx, markedAt(THERE), NEXT)).toEqual({ skip: false });
+  });
+
+  it('does not hand a sync over that this replica must make itself', async () => {
+    const askedFor = async (object: KubeObject, nowMs = at(1), fingerprint = NEXT, handedOver = false) => {
+      const { ctx, asked } = replicaContext(nowMs, { handedOver });
+      const answer = await markedReplicasAnswer(ctx, object, fingerprint);
+      expect(answer === undefined).toBe(asked.length === 0);
+      return asked;
+    };
+    // Other inputs, verify-now, a drift check (verified with these inputs), a mark without an address or with this replica's.
+    expect(await askedFor(markedAt(THERE), at(1), 'e'.repeat(32))).toEqual([]);
+    expect(await askedFor(markedAt(THERE, 0, NEXT, { [VERIFY_NOW_ANNOTATION]: '' }))).toEqual([]);
+    expect(await askedFor(markedAt(THERE, 0, NEXT, { [VERIFIED_ANNOTATION]: `${NEXT} ${T0}` }))).toEqual([]);
+    expect(await askedFor(markedAt(undefined))).toEqual([]);
+    expect(await askedFor(markedAt(HERE))).toEqual([]);
+    // A request that was itself handed over goes no further.
+    expect(await askedFor(markedAt(THERE), at(1), NEXT, true)).toEqual([]);
+    // Marked over an hour ago (no picture is trusted that long), or from further ahead than a clock can be.
+    expect(await askedFor(markedAt(THERE), at(3601))).toEqual([]);
+    expect(await askedFor(markedAt(THERE, 62))).toEqual([]);
+    expect(await askedFor(markedAt(THERE, 60))).toEqual([THERE]);
+  });
+
+  it('hands back by waiting only where the mark names no address', () => {
+    const { ctx } = replicaContext(at(1));
+    expect(handBack(ctx, markedAt(THERE), NEXT)).toEqual({ skip: false });
+    expect(handBack(ctx, markedAt(undefined), NEXT)).toMatchObject({ skip: true });
   });
 });
 

@@ -29,6 +29,7 @@ import {
   isController,
   KUSTOMIZE_DIR,
   PACKAGE_JSON,
+  POD_IP,
   readYaml,
   type ControllerObject,
   type Deployment,
@@ -77,6 +78,8 @@ const NOT_FROM_CONFIG_VALUES: Record<string, string> = {
   TLS_CERT_FILE: 'from the tls Secret, mounted',
   TLS_KEY_FILE: 'from the tls Secret, mounted',
   EMULATOR_PORT: 'emulator backend only, never in a cluster',
+  REPLICA_ADDRESS: "the pod's IP and the container port",
+  REPLICA_PEERS: 'the headless replicas Service and the container port',
   // Wiring variants: the chart value that turns the variant on also sets its variables.
   ...Object.fromEntries(variants.flatMap((v) => Object.keys(v.env).map((name) => [name, `from ${v.chartValue}`]))),
 };
@@ -282,6 +285,8 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
       for (const [field, value] of Object.entries(defaults)) {
         // Defaults that depend on the backend (the chart runs against AWS; these defaults are the emulator's).
         const byBackend = ['backend', 'clusterName', 'clusterVpcId', 'awsRegion', 'hookAuthToken', 'host', 'apiRatePerSecond', 'apiBurst'];
+        // The replicas find each other in a cluster only (see 'lets the replicas find each other').
+        byBackend.push('replicas');
         if (byBackend.includes(field)) continue;
         expect([field, fromChart[field as keyof typeof fromChart]]).toEqual([field, value]);
       }
@@ -337,7 +342,7 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
 
     it("call the release's Service with the bearer token of the Secret the server reads", () => {
       const rendered = render({ fullnameOverride: 'lgw', service: { port: 8443 } });
-      const service = only<Service>(rendered.objects, 'Service');
+      const service = only<Service>(rendered.objects, 'Service', 'lgw');
       const tokenRef = envOf(only<Deployment>(rendered.objects, 'Deployment')).get('HOOK_AUTH_TOKEN');
       expect(service.spec.ports[0]).toMatchObject({ name: 'http', port: 8443, targetPort: 'http' });
       for (const controller of controllers(rendered)) {
@@ -470,7 +475,7 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
     });
 
     it('is reached through a Service, kept available by a PodDisruptionBudget, selected by the same labels', () => {
-      const service = only<Service>(objects, 'Service');
+      const service = only<Service>(objects, 'Service', DEFAULT_HOOK_SERVICE.name);
       expect(service.metadata.name).toBe(DEFAULT_HOOK_SERVICE.name);
       expect(service.spec.selector).toEqual(selector);
       expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: container(deployment).ports[0]?.name, protocol: 'TCP' }]);
@@ -486,7 +491,24 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
       expect(only<Deployment>(rendered, 'Deployment').spec.template.spec.serviceAccountName).toBe(account.metadata.name);
     });
 
-    it('admits hook traffic only from Metacontroller, and scrapes from the metrics namespace when set', () => {
+    it('lets the replicas find each other: their pod IPs, and a headless Service listing the ready ones', () => {
+      const replicas = only<Service>(objects, 'Service', `${DEFAULT_HOOK_SERVICE.name}-replicas`);
+      expect(replicas.spec).toEqual({
+        clusterIP: 'None',
+        selector,
+        ports: [{ name: 'http', port: 8080, targetPort: container(deployment).ports[0]?.name, protocol: 'TCP' }],
+      });
+      const config = loadConfig(serverEnv(deployment));
+      expect(config.replicas).toEqual({
+        address: `${POD_IP}:${config.port}`,
+        peers: [`${replicas.metadata.name}.${replicas.metadata.namespace}.svc:${config.port}`],
+      });
+      // On another port, both follow it.
+      const moved = only<Deployment>(render({ config: { port: 9443 } }).objects, 'Deployment');
+      expect(loadConfig(serverEnv(moved)).replicas?.address).toBe(`${POD_IP}:9443`);
+    });
+
+    it('admits hook traffic only from Metacontroller and the other replicas, and scrapes from the metrics namespace when set', () => {
       const policy = only<KubeObject & { spec: Record<string, unknown> }>(objects, 'NetworkPolicy');
       expect(policy.spec).toEqual({
         podSelector: { matchLabels: selector },
@@ -496,6 +518,7 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
             from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'metacontroller' } } }],
             ports: [{ port: 'http', protocol: 'TCP' }],
           },
+          { from: [{ podSelector: { matchLabels: selector } }], ports: [{ port: 'http', protocol: 'TCP' }] },
         ],
       });
       const scraped = only<KubeObject & { spec: { ingress: unknown[] } }>(
@@ -510,6 +533,7 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
           ],
           ports: [{ port: 'http', protocol: 'TCP' }],
         },
+        { from: [{ podSelector: { matchLabels: selector } }], ports: [{ port: 'http', protocol: 'TCP' }] },
         {
           from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
           ports: [{ port: 'http', protocol: 'TCP' }],
@@ -524,7 +548,9 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
         apiVersion: 'monitoring.coreos.com/v1',
         spec: {
           selector: { matchLabels: selector },
-          endpoints: [{ port: only<Service>(rendered, 'Service').spec.ports[0]?.name, path: '/metrics', scheme: 'http' }],
+          endpoints: [
+            { port: only<Service>(rendered, 'Service', DEFAULT_HOOK_SERVICE.name).spec.ports[0]?.name, path: '/metrics', scheme: 'http' },
+          ],
         },
       });
     });

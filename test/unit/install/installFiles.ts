@@ -52,7 +52,7 @@ export function isController(object: KubeObject): boolean {
 export interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+  valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } };
 }
 
 export interface Probe {
@@ -125,12 +125,20 @@ export function container(deployment: Deployment): Container {
   return first;
 }
 
-/** The container's environment as a map; a value from a Secret reads as `secret:<name>/<key>`. */
+/** The pod IP a test's kubelet gives the pod (`fieldRef: status.podIP`). */
+export const POD_IP = '10.0.3.7';
+
+/**
+ * The container's environment as a map, as the kubelet makes it: a value from a Secret reads as
+ * `secret:<name>/<key>`, `status.podIP` as POD_IP, and `$(NAME)` as an earlier variable's value.
+ */
 export function envOf(deployment: Deployment): Map<string, string> {
   const env = new Map<string, string>();
   for (const variable of container(deployment).env ?? []) {
     const ref = variable.valueFrom?.secretKeyRef;
-    env.set(variable.name, ref ? `secret:${ref.name}/${ref.key}` : (variable.value ?? ''));
+    const field = variable.valueFrom?.fieldRef?.fieldPath;
+    const expanded = (variable.value ?? '').replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env.get(name) ?? whole);
+    env.set(variable.name, ref ? `secret:${ref.name}/${ref.key}` : field === 'status.podIP' ? POD_IP : expanded);
   }
   return env;
 }
