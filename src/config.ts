@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { ConfigError } from './errors';
 import { LOG_LEVELS, type LogLevel } from './log';
 
@@ -67,8 +68,8 @@ const VPC_ID = /^vpc-([0-9a-z]{8}|[0-9a-z]{17})$/;
 const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z0-9]+)*-\d+$/;
-// `host:port`, the host a DNS name or an IP address (IPv6 in brackets).
-const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([1-9]\d{0,4})$/;
+// `host:port`, the host a DNS name (absolute with a final dot) or an IP address (IPv6 in brackets).
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\.?):([1-9]\d{0,4})$/;
 const CONTROLLER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
 
 function present(env: Env, name: string): string | undefined {
@@ -123,9 +124,13 @@ function replicasOf(env: Env): Config['replicas'] {
       'must be set together with the other REPLICA_* variable',
     );
   if (address === undefined || peerList === undefined) return undefined;
-  const hostPort = (name: string, value: string) => {
+  const hostPort = (name: string, given: string) => {
+    // `$(POD_IP):8080` on an IPv6 pod is an IPv6 address and a port without brackets. An IPv6
+    // address is written as resolvers write it (compressed, lower case): marks compare it as text.
+    const ipv6 = /^\[?([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*?)\]?:(\d+)$/.exec(given);
+    const value = ipv6 && isIPv6(ipv6[1] ?? '') ? `${new URL(`http://[${ipv6[1]}]/`).hostname}:${ipv6[2]}` : given;
     const port = HOST_PORT.exec(value)?.[3];
-    if (port === undefined || Number(port) > 65535) throw new ConfigError(name, `must be host:port, e.g. 10.0.3.7:8080, got "${value}"`);
+    if (port === undefined || Number(port) > 65535) throw new ConfigError(name, `must be host:port, e.g. 10.0.3.7:8080, got "${given}"`);
     return value;
   };
   const peers = peerList.split(',').map((peer) => hostPort('REPLICA_PEERS', peer.trim()));

@@ -58,6 +58,16 @@ export const ERROR_CODES = {
     description:
       'HOOK_AUTH_TOKEN is set and the request does not carry Authorization: Bearer <token>. Every request the router sends to a hook or under /hooks/, whatever the spelling of its path, is checked.',
   },
+  LGW_REPLICA_MISMATCH: {
+    statusCode: 409,
+    description:
+      'Another replica handed over a hook request (x-lattice-forwarded-by) but is configured differently (x-lattice-replica-config), as during a rollout that changes the configuration: this replica does not answer it, and the sender makes the pass itself.',
+  },
+  LGW_REPLICA_NO_PICTURE: {
+    statusCode: 409,
+    description:
+      "Another replica handed over a route's sync because this replica's pass wrote last, but this replica no longer holds that pass's picture of Lattice (it restarted, or the route settled since): the sender makes the pass itself.",
+  },
   LGW_HOOK_RETRY_LATER: {
     statusCode: 429,
     description:

@@ -2,7 +2,8 @@ import { LAST_PASS_ANNOTATION } from '../gatewayapi/ourKeys';
 import type { KubeObject, MetadataPatch } from '../metacontroller/types';
 import { FIRST_PASSES_WITHIN_MS, type LatticePicture } from './convergingPasses';
 import { metadataChanges, verifiedFingerprint, verifyNowAsked, type SkipDecision } from './driftCheck';
-import type { HookContext } from './types';
+import { LatticeGwError } from '../errors';
+import type { HookContext, ReplicaAnswer } from './types';
 
 /**
  * How long, in rechecks (PENDING_RECHECK_MS), after a process marked an object another replica
@@ -38,12 +39,11 @@ function markOf(object: KubeObject): PassMark | undefined {
 }
 
 /**
- * Whether another replica's pass left `object` converging with these inputs: its mark, when this
- * process has no picture of its own to go on from, the inputs are those of that pass (same
- * fingerprint), and neither a verify-now nor a verification with these inputs (a drift check)
- * asks for a full look.
+ * The mark of another process's pass that left `object` converging with these inputs: when the
+ * inputs are those of that pass (same fingerprint), and neither a verify-now nor a verification
+ * with these inputs (a drift check) asks for a full look.
  */
-function otherReplicasPass(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): PassMark | undefined {
+function otherProcessesMark(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): PassMark | undefined {
   const mark = markOf(object);
   if (fingerprint === undefined || mark?.atMs === undefined || mark.fingerprint !== fingerprint) return undefined;
   if (mark.process === ctx.converging?.id || verifyNowAsked(object) || verifiedFingerprint(object) === fingerprint) return undefined;
@@ -51,26 +51,51 @@ function otherReplicasPass(ctx: HookContext, object: KubeObject, fingerprint: st
 }
 
 /**
- * The answer of the replica whose pass wrote last, when this sync is handed to it: it holds that
- * pass's picture of Lattice (see passPicture) and goes on from it with a few reads, where this
- * replica would observe everything (about 10 reads). Replicas behind a Service get a route's
- * passes in turn; in a fleet waiting on the account's API rate those come minutes apart, so the
- * picture's replica is asked whenever it is still one of the replicas (REPLICA_PEERS) and its
- * picture may still be trusted. Undefined when this replica makes the pass.
+ * Where a sync without a picture of its own goes, when another replica's pass left the object
+ * converging with these inputs. `answered`: handed to that replica (REPLICA_PEERS), which holds
+ * the pass's picture of Lattice (see passPicture) and goes on from it with a few reads, where this
+ * replica would observe everything (about 10 reads); in a fleet waiting on the account's API rate
+ * a route's passes come minutes apart, and the replica is asked for as long as a picture is kept
+ * (an hour at most). `handedBack`: that replica is not known (see handBack). Neither: this
+ * replica makes the pass.
  */
-export async function markedReplicasAnswer(
+export async function passElsewhere(
   ctx: HookContext,
   object: KubeObject,
   fingerprint: string | undefined,
-): Promise<object | undefined> {
-  const forward = ctx.replicas?.forward;
-  const mark = forward === undefined ? undefined : otherReplicasPass(ctx, object, fingerprint);
-  if (mark?.address === undefined || mark.atMs === undefined || mark.address === ctx.replicas?.address) return undefined;
+): Promise<{ answered?: object; handedBack?: Extract<SkipDecision, { skip: true }> }> {
+  const asked = await askMarkedReplica(ctx, object, fingerprint);
+  if (typeof asked === 'object') {
+    ctx.metrics?.syncFromRecord(object.kind, 'forwarded');
+    return { answered: asked.answer };
+  }
+  const decision = asked === 'gone' ? { skip: false as const } : handBack(ctx, object, fingerprint);
+  return decision.skip ? { handedBack: decision } : {};
+}
+
+async function askMarkedReplica(
+  ctx: HookContext,
+  object: KubeObject,
+  fingerprint: string | undefined,
+): Promise<ReplicaAnswer | 'not asked'> {
+  const replicas = ctx.replicas;
+  const mark = replicas === undefined || replicas.handedOver ? undefined : otherProcessesMark(ctx, object, fingerprint);
+  if (ctx.converging === undefined || mark?.address === undefined || mark.atMs === undefined) return 'not asked';
+  // Marked by an earlier process at this address: restarted, its picture is gone.
+  if (mark.address === replicas?.address) return 'gone';
   const ageMs = ctx.now().getTime() - mark.atMs;
-  if (ageMs < -MARK_AHEAD_AT_MOST_MS || ageMs > FIRST_PASSES_WITHIN_MS) return undefined;
-  const answer = await forward?.(mark.address);
-  if (answer !== undefined) ctx.metrics?.syncFromRecord(object.kind, 'forwarded');
-  return answer;
+  if (ageMs < -MARK_AHEAD_AT_MOST_MS || ageMs > FIRST_PASSES_WITHIN_MS) return 'not asked';
+  return (await replicas?.forward(mark.address)) ?? 'not asked';
+}
+
+/**
+ * A sync another replica handed over, which this replica has no picture for (restarted, its
+ * picture pruned or past trust, or the route settled since): declined, so that the sender makes
+ * the pass (it would cost the same here, and the sender's own budget pays for it).
+ */
+export function declineWithoutPicture(ctx: HookContext): void {
+  if (ctx.replicas?.handedOver)
+    throw new LatticeGwError('LGW_REPLICA_NO_PICTURE', 'handed over by another replica, but this one has no picture of the last pass');
 }
 
 /**
@@ -111,14 +136,14 @@ export function lastPassMark(ctx: HookContext, object: KubeObject, nextFingerpri
  * without this, every pass that lands on the other replica observes Lattice in full (about 10
  * reads). It answers nothing and asks to be synced again soon; once the window is over it makes the
  * full pass itself, so a replica gone or restarted holds its routes up a minute at most. Never for
- * a changed input, a verify-now, or an object verified with these inputs (a drift check).
+ * a changed input, a verify-now, or an object verified with these inputs (a drift check). Only
+ * where the marked replica cannot be asked (see passElsewhere): replicas that know each other
+ * hand the sync to it instead.
  */
 export function handBack(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): SkipDecision {
   const converging = ctx.converging;
-  const mark = converging === undefined ? undefined : otherReplicasPass(ctx, object, fingerprint);
-  // A replica that knows the others asks the marked one itself (markedReplicasAnswer).
-  if (converging === undefined || mark?.atMs === undefined || (mark.address !== undefined && ctx.replicas !== undefined))
-    return { skip: false };
+  const mark = converging === undefined ? undefined : otherProcessesMark(ctx, object, fingerprint);
+  if (converging === undefined || mark?.atMs === undefined) return { skip: false };
   const windowMs = HAND_BACK_RECHECKS * converging.recheckMs;
   const leftMs = mark.atMs + windowMs - ctx.now().getTime();
   // A mark from further ahead than another replica's clock can be is not waited for.

@@ -44,14 +44,19 @@ export interface HookContext {
 export interface ReplicaAccess {
   /** This replica's address, as the marks it leaves name it. */
   readonly address: string;
+  /** The request came from another replica: it goes no further. */
+  readonly handedOver: boolean;
   /**
-   * Hands this hook's request to the replica at `address` and gives back its answer; undefined
-   * when that is no replica now, or it cannot be reached, or it failed: the pass is then this
-   * replica's. Throws RetryLaterError when the replica asks for it or took the request and did
-   * not answer in time (it may still be at work). Absent on a request that was itself handed over.
+   * Hands this hook's request to the replica at `address`: its answer; `gone` when that is no
+   * replica now, or it cannot be reached, failed or declined (the pass is then this replica's);
+   * `unknown` when no replica is known at all (REPLICA_PEERS resolves to nothing). Throws
+   * RetryLaterError when the replica asks for it, or took the request and did not answer in time
+   * (it may still be at work).
    */
-  readonly forward?: (address: string) => Promise<object | undefined>;
+  readonly forward: (address: string) => Promise<ReplicaAnswer>;
 }
+
+export type ReplicaAnswer = { answer: object } | 'gone' | 'unknown';
 
 /**
  * How a sync did without observing Lattice in full: answered from its verified record (within its

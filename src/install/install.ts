@@ -18,6 +18,9 @@ const PRE_STOP_SLEEP_SECONDS = 5;
 /** The user of the image (Dockerfile `USER 1000:1000`), numeric so that runAsNonRoot can be verified. */
 const RUN_AS_USER = 1000;
 
+/** The cluster's DNS domain (kubelet `--cluster-domain`); an overlay patches REPLICA_PEERS where it differs. */
+const CLUSTER_DOMAIN = 'cluster.local';
+
 const SELECTOR_LABELS = { 'app.kubernetes.io/name': APP_NAME, 'app.kubernetes.io/component': 'hook-server' };
 
 /** The server's defaults (src/config.ts). The emulator backend reads them without any AWS identity. */
@@ -141,7 +144,8 @@ function replicaEnv(service: HookService, port: number): Record<string, unknown>
   return [
     { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
     { name: 'REPLICA_ADDRESS', value: `$(POD_IP):${port}` },
-    { name: 'REPLICA_PEERS', value: `${replicasServiceName(service)}.${service.namespace}.svc:${port}` },
+    // Absolute: a relative name would be tried under the pod's search domains first, which other namespaces can answer.
+    { name: 'REPLICA_PEERS', value: `${replicasServiceName(service)}.${service.namespace}.svc.${CLUSTER_DOMAIN}.:${port}` },
   ];
 }
 

@@ -16,7 +16,7 @@ import { sendError } from './errorReply';
 import { createHookContext, type AwsAccess } from './hookContext';
 import { HOOKS_PREFIX, hookRouteOf, type HookRouteConfig } from './hookRoute';
 import { outcomeOf, type HookMetrics } from './metrics';
-import { deadlineOf, FORWARDED_BY_HEADER, ReplicaLink } from './replicaLink';
+import { deadlineOf, handedOver, ReplicaLink, replicaConfigDigest } from './replicaLink';
 
 /** How long a fact a teardown saw (a group ours, a service gone) is remembered, and how many at most (see routeTeardown). */
 const TEARDOWN_FACTS_TTL_MS = 15 * 60_000;
@@ -55,9 +55,8 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
   const budgetBusy = () => budget.busy();
   const taggingAvailability = new TaggingAvailability();
   const rememberedRules = createRuleMemory(config.driftCheckSeconds, () => now().getTime());
-  const replicaLink = config.replicas
-    ? new ReplicaLink(config.replicas.address, config.replicas.peers, hooks.log as unknown as Logger, config.tls?.certFile)
-    : undefined;
+  const replicaLink = config.replicas ? new ReplicaLink(config, config.replicas, hooks.log as unknown as Logger) : undefined;
+  const configDigest = replicaConfigDigest(config);
 
   if (config.hookAuthToken !== undefined) hooks.addHook('onRequest', requireBearerToken(config.hookAuthToken));
 
@@ -109,14 +108,12 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
             ? { kind: root.kind, namespace: root.metadata.namespace, name: root.metadata.name, uid: root.metadata.uid }
             : undefined,
         });
-        const deadline = deadlineOf(request.headers, Date.now(), config.hookDeadlineMs);
-        const session = new CallSession({ deadline, log, onCall: metrics.observeAwsCall, budget });
         const { body, headers } = request;
+        const fromReplica = handedOver(headers, configDigest);
+        const deadline = deadlineOf(headers, Date.now(), config.hookDeadlineMs);
+        const session = new CallSession({ deadline, log, onCall: metrics.observeAwsCall, budget });
         const path = `${HOOKS_PREFIX}/${controller.wiring.name}/${hook}`;
-        const replicas = replicaLink?.accessFor(
-          { path, body, authorization: headers.authorization, deadline, log },
-          headers[FORWARDED_BY_HEADER] !== undefined,
-        );
+        const replicas = replicaLink?.accessFor({ path, body, authorization: headers.authorization, deadline, log }, fromReplica);
         const ctx = createHookContext({
           config,
           log,

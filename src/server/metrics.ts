@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { CallBudget, CallBudgetStats } from '../lattice/callBudget';
 import type { ControllerMetrics } from '../controllers/types';
 
-export type HookOutcome = 'success' | 'invalid' | 'unauthorized' | 'not_found' | 'retry_later' | 'error';
+export type HookOutcome = 'success' | 'invalid' | 'unauthorized' | 'not_found' | 'retry_later' | 'declined' | 'error';
 
 export interface HookMetrics extends ControllerMetrics {
   readonly registry: Registry;
@@ -33,6 +33,8 @@ export function outcomeOf(statusCode: number): HookOutcome {
   if (statusCode === 401) return 'unauthorized';
   if (statusCode === 404) return 'not_found';
   if (statusCode === 429) return 'retry_later';
+  // A request another replica handed over, which this one leaves to it (LGW_REPLICA_*).
+  if (statusCode === 409) return 'declined';
   if (statusCode < 500) return 'invalid';
   return 'error';
 }

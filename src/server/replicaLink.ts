@@ -1,41 +1,76 @@
-import { X509Certificate } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
-import type { ReplicaAccess } from '../controllers/types';
-import { RetryLaterError } from '../errors';
+import type { Config } from '../config';
+import type { ReplicaAccess, ReplicaAnswer } from '../controllers/types';
+import { LatticeGwError, RetryLaterError } from '../errors';
 import type { Logger } from '../log';
+import { hostAndPort, ReplicaPeers } from './replicaPeers';
 
-/** The header of a hook request one replica hands to another: the sender's address. Such a request is never handed on. */
+/** The headers of a hook request one replica hands to another: the sender's address, its configuration, how long it waits. */
 export const FORWARDED_BY_HEADER = 'x-lattice-forwarded-by';
-
-/** The header of a handed request: the milliseconds the sender still waits for the answer. */
+export const REPLICA_CONFIG_HEADER = 'x-lattice-replica-config';
 export const WAITS_MS_HEADER = 'x-lattice-waits-ms';
 
-/** Kept of what the sender waits for: the answer must travel back in time. */
-const TRAVEL_MARGIN_MS = 100;
+/** A replica that does not take a connection within this is treated as gone. */
+const CONNECT_TIMEOUT_MS = 1_000;
+/**
+ * Kept of the hook's deadline to answer 429 when the other replica has not answered, and of that
+ * for the other's answer: building it (after its last AWS call) and its way back.
+ */
+const ANSWER_MARGIN_MS = 250;
+const TRAVEL_MARGIN_MS = 500;
+/** A route's answer is a few kilobytes: a longer one is not read. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+/** How long the certificate a TLS replica must present is read from TLS_CERT_FILE before it is read again (see tlsReload). */
+const CERTIFICATE_FRESH_MS = 60_000;
+
+/**
+ * A digest of the configuration that shapes hook answers. A replica answers only requests handed
+ * over by replicas configured like it: during a rollout that changes, say, EXTERNAL_DNS_ENDPOINTS,
+ * an answer without the DNSEndpoints would have Metacontroller delete them.
+ */
+export function replicaConfigDigest(config: Config): string {
+  const shaping = [
+    config.backend,
+    config.awsRegion,
+    config.awsAccountId,
+    config.clusterName,
+    config.clusterVpcId,
+    config.controllerName,
+    config.rulesPerListener,
+    config.listenersPerService,
+    config.externalDnsEndpoints,
+    config.driftCheckSeconds,
+  ];
+  return createHash('sha256').update(JSON.stringify(shaping)).digest('hex').slice(0, 16);
+}
+
+/**
+ * Whether a hook request was handed over by another replica (it goes no further). One from a
+ * replica configured otherwise is refused (LGW_REPLICA_MISMATCH): the sender makes the pass.
+ */
+export function handedOver(headers: Record<string, string | string[] | undefined>, configDigest: string): boolean {
+  if (headers[FORWARDED_BY_HEADER] === undefined) return false;
+  if (headers[REPLICA_CONFIG_HEADER] !== configDigest)
+    throw new LatticeGwError(
+      'LGW_REPLICA_MISMATCH',
+      'handed over by a replica configured otherwise than this one: it makes the pass itself',
+    );
+  return true;
+}
 
 /**
  * The deadline of a hook request that arrived at `arrivedMs`: HOOK_DEADLINE_MS, or sooner when
  * another replica handed it over and waits less (an answer after that would be lost).
  */
 export function deadlineOf(headers: Record<string, string | string[] | undefined>, arrivedMs: number, hookDeadlineMs: number): number {
-  const waits = headers[WAITS_MS_HEADER];
+  const waits = headers[FORWARDED_BY_HEADER] === undefined ? undefined : headers[WAITS_MS_HEADER];
   const waitsMs = typeof waits === 'string' && /^\d{1,9}$/.test(waits) ? Number(waits) : hookDeadlineMs;
   return arrivedMs + Math.max(1, Math.min(hookDeadlineMs, waitsMs));
 }
-
-/** How long a resolution of REPLICA_PEERS stands, and the longest one may take (the last one stands meanwhile). */
-const PEERS_FRESH_MS = 5_000;
-const RESOLVE_TIMEOUT_MS = 1_000;
-/** A replica that does not take a connection within this is treated as gone. */
-const CONNECT_TIMEOUT_MS = 1_000;
-/** Kept of the hook's deadline to answer 429 when the other replica has not answered. */
-const ANSWER_MARGIN_MS = 250;
-/** How long the certificate a TLS replica must present is read from TLS_CERT_FILE before it is read again (see tlsReload). */
-const CERTIFICATE_FRESH_MS = 60_000;
 
 /** One hook request as it is handed to another replica. */
 export interface HandedRequest {
@@ -50,92 +85,65 @@ export interface HandedRequest {
 
 type PeerAnswer = { status: number; retryAfter: string | undefined; text: string };
 
-function hostAndPort(address: string): { host: string; port: number } {
-  const at = address.lastIndexOf(':');
-  return { host: address.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(address.slice(at + 1)) };
-}
-
-function addressOf(ip: string, port: number): string {
-  return net.isIPv6(ip) ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
+/** The other replica failed before it had the whole request: it cannot be at work on it. */
+class NotTaken extends Error {}
 
 /**
  * The replicas of one Deployment behind the hook Service, as this replica knows them: its own
- * address (REPLICA_ADDRESS, what its marks name) and the others' (REPLICA_PEERS resolved, e.g. a
- * headless Service's name, which lists the ready pods). A sync of a route still converging from
- * another replica's pass is handed to that replica, which holds the pass's picture of Lattice
- * (see passMark): only to an address that resolution gives, so a mark written by hand sends
- * nothing anywhere else. With TLS, the other replica must present this replica's own certificate.
+ * address (REPLICA_ADDRESS, what its marks name) and the others' (see ReplicaPeers). A sync of a
+ * route still converging from another replica's pass is handed to that replica, which holds the
+ * pass's picture of Lattice (see passMark): only to an address REPLICA_PEERS resolves to, so a
+ * mark written by hand sends nothing anywhere else. With TLS, the other replica must present this
+ * replica's own certificate before a byte of the request is sent.
  */
 export class ReplicaLink {
-  #peers: { addresses: ReadonlySet<string>; atMs: number } = { addresses: new Set(), atMs: -Infinity };
-  #resolving: Promise<ReadonlySet<string>> | undefined;
+  readonly address: string;
+  readonly #peers: ReplicaPeers;
+  readonly #configDigest: string;
+  /** TLS_CERT_FILE when the replicas speak HTTPS. */
+  readonly #certificateFile: string | undefined;
   #certificate: { der: Buffer | undefined; atMs: number } = { der: undefined, atMs: -Infinity };
 
   constructor(
-    readonly address: string,
-    private readonly peerNames: readonly string[],
+    config: Config,
+    replicas: NonNullable<Config['replicas']>,
     private readonly log: Logger,
-    /** TLS_CERT_FILE when the replicas speak HTTPS. */
-    private readonly certificateFile?: string,
-  ) {}
+  ) {
+    this.address = replicas.address;
+    this.#peers = new ReplicaPeers(replicas.address, replicas.peers, log);
+    this.#configDigest = replicaConfigDigest(config);
+    this.#certificateFile = config.tls?.certFile;
+  }
 
   /** What one hook invocation may ask (`handedOver`: it came from another replica, and goes no further). */
   accessFor(request: HandedRequest, handedOver: boolean): ReplicaAccess {
-    return handedOver ? { address: this.address } : { address: this.address, forward: (peer) => this.forward(peer, request) };
+    return { address: this.address, handedOver, forward: async (peer) => (handedOver ? 'gone' : this.forward(peer, request)) };
   }
 
-  /** The other replicas' addresses: resolved at most every PEERS_FRESH_MS; a name that does not resolve adds none. */
-  async peers(): Promise<ReadonlySet<string>> {
-    if (Date.now() - this.#peers.atMs < PEERS_FRESH_MS) return this.#peers.addresses;
-    this.#resolving ??= this.#resolve().finally(() => (this.#resolving = undefined));
-    return this.#resolving;
-  }
-
-  async #resolve(): Promise<ReadonlySet<string>> {
-    const addresses = new Set<string>();
-    await Promise.all(
-      this.peerNames.map(async (name) => {
-        const { host, port } = hostAndPort(name);
-        try {
-          const found = await Promise.race([
-            lookup(host, { all: true }),
-            new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), RESOLVE_TIMEOUT_MS).unref()),
-          ]);
-          for (const { address } of found) addresses.add(addressOf(address, port));
-        } catch (error) {
-          this.log.warn(
-            { peer: name, error: (error as Error).message },
-            'cannot resolve REPLICA_PEERS: its replicas get no hook request handed over',
-          );
-        }
-      }),
-    );
-    addresses.delete(this.address);
-    this.#peers = { addresses, atMs: Date.now() };
-    return addresses;
-  }
-
-  async forward(peer: string, request: HandedRequest): Promise<object | undefined> {
+  async forward(peer: string, request: HandedRequest): Promise<ReplicaAnswer> {
     const { log } = request;
-    if (!(await this.peers()).has(peer)) return undefined;
+    const peers = await this.#peers.addresses();
+    if (!peers.has(peer)) return peers.size === 0 ? 'unknown' : 'gone';
     let answer: PeerAnswer;
     try {
       answer = await this.#post(peer, request);
     } catch (error) {
-      if (error instanceof RetryLaterError) throw error;
-      log.warn({ peer, error: (error as Error).message }, 'the replica that wrote last cannot be reached: this one makes the pass');
-      return undefined;
+      // Once it has the request, the other replica may be at work on it: a second pass here would race it.
+      if (!(error instanceof NotTaken))
+        throw new RetryLaterError(`the replica at ${peer} that holds this object's pass did not answer`, 1, error);
+      log.warn({ peer, error: error.message }, 'the replica that wrote last cannot be reached: this one makes the pass');
+      return 'gone';
     }
     if (answer.status === 429)
       throw new RetryLaterError(`the replica at ${peer} that holds this object's pass asks to retry later`, Number(answer.retryAfter));
     const body = answer.status === 200 ? parsedObject(answer.text) : undefined;
-    if (body === undefined)
-      log.warn(
-        { peer, status: answer.status, answer: answer.text.slice(0, 300) },
-        'the replica that wrote last failed: this one makes the pass',
-      );
-    return body;
+    if (body !== undefined) return { answer: body };
+    // 409: it declined (no picture any more, or configured otherwise), as it may.
+    log[answer.status === 409 ? 'debug' : 'warn'](
+      { peer, status: answer.status, answer: answer.text.slice(0, 300) },
+      'the replica that wrote last did not answer the request: this one makes the pass',
+    );
+    return 'gone';
   }
 
   async #post(peer: string, request: HandedRequest): Promise<PeerAnswer> {
@@ -143,61 +151,74 @@ export class ReplicaLink {
     const payload = Buffer.from(JSON.stringify(request.body));
     const waitMs = Math.max(100, request.deadline - Date.now() - ANSWER_MARGIN_MS);
     return new Promise<PeerAnswer>((resolve, reject) => {
-      const outgoing = http.request(
-        {
-          method: 'POST',
-          path: request.path,
-          createConnection: () => socket,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': payload.length,
-            connection: 'close',
-            [FORWARDED_BY_HEADER]: this.address,
-            [WAITS_MS_HEADER]: String(Math.max(1, waitMs - TRAVEL_MARGIN_MS)),
-            ...(request.authorization !== undefined ? { authorization: request.authorization } : {}),
-          },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            clearTimeout(timer);
-            const retryAfter = response.headers['retry-after'];
-            resolve({ status: response.statusCode ?? 0, retryAfter, text: Buffer.concat(chunks).toString('utf8') });
-          });
-          response.on('error', reject);
-        },
-      );
-      // The replica has the request and may be at work on it: a second pass here would race it.
-      const timer = setTimeout(
-        () => outgoing.destroy(new RetryLaterError(`the replica at ${peer} that holds this object's pass did not answer in time`, 1)),
-        waitMs,
-      );
-      outgoing.on('error', (error) => {
+      let sent = false;
+      const timer = setTimeout(() => outgoing.destroy(new Error(`no answer within ${waitMs} ms`)), waitMs);
+      const fail = (error: Error) => {
         clearTimeout(timer);
-        reject(error);
-      });
+        socket.destroy();
+        reject(sent ? error : new NotTaken(error.message));
+      };
+      let outgoing: http.ClientRequest;
+      try {
+        outgoing = http.request(
+          {
+            method: 'POST',
+            path: request.path,
+            createConnection: () => socket,
+            headers: {
+              'content-type': 'application/json',
+              'content-length': payload.length,
+              connection: 'close',
+              [FORWARDED_BY_HEADER]: this.address,
+              [REPLICA_CONFIG_HEADER]: this.#configDigest,
+              [WAITS_MS_HEADER]: String(Math.max(1, waitMs - TRAVEL_MARGIN_MS)),
+              ...(request.authorization !== undefined ? { authorization: request.authorization } : {}),
+            },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            let length = 0;
+            response.on('data', (chunk: Buffer) => {
+              length += chunk.length;
+              if (length > MAX_ANSWER_BYTES) response.destroy(new Error(`an answer over ${MAX_ANSWER_BYTES} bytes`));
+              else chunks.push(chunk);
+            });
+            response.on('end', () => {
+              clearTimeout(timer);
+              resolve({
+                status: response.statusCode ?? 0,
+                retryAfter: response.headers['retry-after'],
+                text: Buffer.concat(chunks).toString(),
+              });
+            });
+            response.on('error', fail);
+          },
+        );
+      } catch (error) {
+        return fail(error as Error);
+      }
+      outgoing.on('finish', () => (sent = true));
+      outgoing.on('error', fail);
       outgoing.end(payload);
     });
   }
 
-  /** A connection to `peer`, over TLS when the server speaks it, checked before a byte of the request is sent. */
+  /** A connection to `peer`, over TLS when the server speaks it, its certificate checked before it is used. */
   async #connect(peer: string): Promise<net.Socket> {
     const { host, port } = hostAndPort(peer);
-    const expected = this.certificateFile === undefined ? undefined : await this.#ownCertificate();
+    const expected = this.#certificateFile === undefined ? undefined : await this.#ownCertificate();
     return new Promise<net.Socket>((resolve, reject) => {
-      const socket =
-        this.certificateFile === undefined ? net.connect({ host, port }) : tls.connect({ host, port, rejectUnauthorized: false });
+      const socket = expected === undefined ? net.connect({ host, port }) : tls.connect({ host, port, rejectUnauthorized: false });
       const fail = (error: Error) => {
         clearTimeout(timer);
         socket.destroy();
-        reject(error);
+        reject(new NotTaken(error.message));
       };
       const timer = setTimeout(() => fail(new Error(`no connection within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
       socket.once('error', fail);
-      socket.once(this.certificateFile === undefined ? 'connect' : 'secureConnect', () => {
-        const presented = socket instanceof tls.TLSSocket ? socket.getPeerCertificate().raw : undefined;
-        if (expected !== undefined && !(presented !== undefined && presented.equals(expected)))
+      socket.once(expected === undefined ? 'connect' : 'secureConnect', () => {
+        // The handshake proved the peer holds the key of the certificate it presents: the replicas' own.
+        if (expected !== undefined && !(socket as tls.TLSSocket).getPeerCertificate().raw?.equals(expected))
           return fail(new Error('it does not present this replica’s certificate'));
         clearTimeout(timer);
         socket.off('error', fail);
@@ -208,9 +229,9 @@ export class ReplicaLink {
 
   /** The DER of TLS_CERT_FILE's first certificate (read again after CERTIFICATE_FRESH_MS: it may have been renewed). */
   async #ownCertificate(): Promise<Buffer> {
-    if (this.certificateFile !== undefined && Date.now() - this.#certificate.atMs >= CERTIFICATE_FRESH_MS) {
+    if (this.#certificateFile !== undefined && Date.now() - this.#certificate.atMs >= CERTIFICATE_FRESH_MS) {
       try {
-        this.#certificate = { der: new X509Certificate(await readFile(this.certificateFile)).raw, atMs: Date.now() };
+        this.#certificate = { der: new X509Certificate(await readFile(this.#certificateFile)).raw, atMs: Date.now() };
       } catch (error) {
         this.log.warn({ error: (error as Error).message }, 'cannot read TLS_CERT_FILE: no hook request is handed to another replica');
         this.#certificate = { der: undefined, atMs: Date.now() };

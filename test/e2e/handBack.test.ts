@@ -1,12 +1,12 @@
 import { LAST_PASS_ANNOTATION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
 import type { KubeObject } from '../../src/metacontroller/types';
 import { GW, writeCalls } from '../support/assertions';
-import type { Harness } from '../support/harness';
+import { metric, type Harness } from '../support/harness';
 import { routeProgrammed, routeWorld, runFor, ROUTE_SPEC } from '../support/routeWorld';
 import { counts, httpRoute } from '../support/routeFixtures';
 import { startHookService, type HookService } from '../../tools/hookService';
 import { freePorts, replicaEnvs } from '../../tools/freePorts';
-import { FORWARDED_BY_HEADER } from '../../src/server/replicaLink';
+import { FORWARDED_BY_HEADER, REPLICA_CONFIG_HEADER, replicaConfigDigest, WAITS_MS_HEADER } from '../../src/server/replicaLink';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -181,19 +181,43 @@ describe('a route converging from one replica, synced on another that knows the 
     expect(counts(await h.admin.state())).toMatchObject(COMPLETE);
   }, 60_000);
 
-  it('is not handed on by a replica that got it handed over: that one makes the pass itself', async () => {
+  it('is declined by a replica it was handed to that holds no picture of it: no AWS call there, and not handed on', async () => {
     await firstPassHereThenOther();
     // Every sync reaches the other server as if a third replica had handed it over.
-    const relay = await startRelay(other.server.url, { [FORWARDED_BY_HEADER]: '127.0.0.1:9' });
+    const relay = await startRelay(other.server.url, {
+      [FORWARDED_BY_HEADER]: '127.0.0.1:9',
+      [REPLICA_CONFIG_HEADER]: replicaConfigDigest(other.config),
+    });
     try {
       h.driver.switchServer(relay.url);
-      await h.driver.runUntil(() => programmed(h), { timeoutMs: 20_000 });
+      await runFor(h, 1_000);
     } finally {
       await relay.close();
     }
+    const metrics = await (await fetch(`${other.server.url}/metrics`)).text();
+    expect(metrics).toMatch(/lattice_gw_hook_requests_total\{controller="httproute",hook="sync",outcome="declined"\} [1-9]/);
     expect(await syncsAnswered(other, 'forwarded')).toBe(0);
     expect(await handedBack(other)).toBe(0);
-    expect((await h.admin.calls()).byOperation.ListListeners).toBeGreaterThan(0);
+    const { ListServices: _services, ListTargetGroups: _groups, ...routeCalls } = (await h.admin.calls()).byOperation;
+    expect(routeCalls).toEqual({});
+  }, 60_000);
+
+  it('ends a handed-over pass by what the sender waits for (x-lattice-waits-ms), not by its own deadline', async () => {
+    await firstPassHereThenOther();
+    // The syncs reach the replica holding the picture as if handed over by one that waits 1 ms.
+    const relay = await startRelay(h.server.url, {
+      [FORWARDED_BY_HEADER]: '127.0.0.1:9',
+      [REPLICA_CONFIG_HEADER]: replicaConfigDigest(h.config),
+      [WAITS_MS_HEADER]: '1',
+    });
+    try {
+      h.driver.switchServer(relay.url);
+      await runFor(h, 1_000);
+    } finally {
+      await relay.close();
+    }
+    expect(programmed(h)).toBe(false);
+    expect(await metric(h, 'lattice_gw_hook_requests_total{controller="httproute",hook="sync",outcome="retry_later"}')).toBeGreaterThan(0);
   }, 60_000);
 
   it('is made at once by the other when the replica that wrote is gone: no minute waited for it', async () => {

@@ -93,6 +93,16 @@ describe('loadConfig', () => {
     expect(loadConfig(AWS_ENV).taggingApi).toBe(true);
   });
 
+  it('reads an IPv6 pod IP followed by the port, as `$(POD_IP):8080` gives it, as the bracketed address', () => {
+    const replicas = (address: string) =>
+      loadConfig({ ...AWS_ENV, REPLICA_ADDRESS: address, REPLICA_PEERS: 'hooks-replicas:8080' }).replicas;
+    expect(replicas('fd00:10:244::7:8080')?.address).toBe('[fd00:10:244::7]:8080');
+    expect(replicas('[fd00::7]:8080')?.address).toBe('[fd00::7]:8080');
+    expect(replicas('[FD00:0:0::7]:8080')?.address).toBe('[fd00::7]:8080');
+    expect(replicas('10.0.3.7:8080')?.address).toBe('10.0.3.7:8080');
+    expect(() => replicas('fd00::zz:8080')).toThrow(/REPLICA_ADDRESS/);
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ ...AWS_ENV, PORT: '  ', AWS_ACCOUNT_ID: '' }).port).toBe(8080);
   });

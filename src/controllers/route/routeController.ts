@@ -15,7 +15,7 @@ import { type CertificateLookup, discovered, rememberedCertificate } from './cer
 import { DNS_ENDPOINT_API_VERSION, dnsEndpoints, keptDnsEndpoints } from './dnsEndpoints';
 import { annotationsFor, CERTIFICATE_RESYNC_SECONDS, PENDING_RESYNC_SECONDS, resyncOf } from './outcome';
 import { afterAnswer, forgetVerification, recordDecision, withVerification, type SkipDecision } from '../driftCheck';
-import { handBack, lastPassMark, lastPicture, markedReplicasAnswer } from '../passMark';
+import { declineWithoutPicture, lastPassMark, lastPicture, passElsewhere } from '../passMark';
 import { routeFingerprint, type RouteInputs } from './inputs';
 import { programRoute, type RouteSync } from './program';
 import { routeModelOptionsOf } from './modelOptions';
@@ -82,11 +82,13 @@ async function sync(
   const decision = recordDecision(ctx, route, fingerprint);
   if (decision.skip) return held(decision);
   const picture = lastPicture(ctx, route, fingerprint);
-  // Still converging from another replica's pass: that replica goes on from its picture.
-  const answered = picture === undefined ? await markedReplicasAnswer(ctx, route, fingerprint) : undefined;
-  if (answered !== undefined) return answered as DecoratorHookResponse;
-  const handedBack = picture === undefined ? handBack(ctx, route, fingerprint) : { skip: false as const };
-  if (handedBack.skip) return held({ ...handedBack, attachments: keptDnsEndpoints(request.attachments) });
+  if (picture === undefined) {
+    declineWithoutPicture(ctx);
+    // Still converging from another replica's pass: that replica goes on from its picture.
+    const { answered, handedBack } = await passElsewhere(ctx, route, fingerprint);
+    if (answered) return answered as DecoratorHookResponse;
+    if (handedBack) return held({ ...handedBack, attachments: keptDnsEndpoints(request.attachments) });
+  }
   const certificate = remembered.discoverFor === undefined ? remembered : await discovered(remembered.discoverFor, ctx);
   const inputs = inputsWith(certificate);
   // Recorded again when this pass answers: a pass that fails leaves no picture behind (it may have changed Lattice).

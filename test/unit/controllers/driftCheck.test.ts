@@ -11,9 +11,9 @@ import {
   withVerification,
 } from '../../../src/controllers/driftCheck';
 import { ConvergingPasses, type LatticePicture } from '../../../src/controllers/convergingPasses';
-import { handBack, lastPassMark, lastPicture, markedReplicasAnswer } from '../../../src/controllers/passMark';
+import { declineWithoutPicture, handBack, lastPassMark, lastPicture, passElsewhere } from '../../../src/controllers/passMark';
 import { DNS_ENDPOINT_API_VERSION, keptDnsEndpoints } from '../../../src/controllers/route/dnsEndpoints';
-import type { HookContext } from '../../../src/controllers/types';
+import type { HookContext, ReplicaAnswer } from '../../../src/controllers/types';
 import type { KubeObject } from '../../../src/metacontroller/types';
 
 const T0 = 1_800_000_000; // unix seconds
@@ -477,16 +477,19 @@ describe('a sync handed to the replica whose pass wrote last (passMark.ts)', () 
   const markedAt = (address: string | undefined, seconds = 0, fingerprint = NEXT, annotations: Record<string, string> = {}) =>
     route({ [LAST_PASS_ANNOTATION]: `other ${fingerprint} ${T0 + seconds}${address ? ` ${address}` : ''}`, ...annotations });
   /** A context of a replica at HERE whose forward records where it was asked to and answers `answer`. */
-  function replicaContext(nowMs: number, options: { answer?: object; handedOver?: boolean; counted?: string[] } = {}) {
+  function replicaContext(
+    nowMs: number,
+    options: { answer?: ReplicaAnswer; handedOver?: boolean; counted?: string[]; passes?: ConvergingPasses | null } = {},
+  ) {
     const asked: string[] = [];
-    const answer = 'answer' in options ? options.answer : { annotations: {} };
     const forward = async (address: string) => {
       asked.push(address);
-      return answer;
+      return options.answer ?? { answer: { annotations: {} } };
     };
+    const passes = options.passes === null ? undefined : (options.passes ?? new ConvergingPasses(1000));
     const ctx = {
-      ...context(600, nowMs, new ConvergingPasses(1000), options.counted),
-      replicas: { address: HERE, ...(options.handedOver ? {} : { forward }) },
+      ...context(600, nowMs, passes, options.counted),
+      replicas: { address: HERE, handedOver: options.handedOver ?? false, forward },
     } as unknown as HookContext;
     return { ctx, asked };
   }
@@ -498,44 +501,57 @@ describe('a sync handed to the replica whose pass wrote last (passMark.ts)', () 
 
   it('hands the sync of an object another replica marked with these inputs to that replica and answers with its answer', async () => {
     const counted: string[] = [];
-    const { ctx, asked } = replicaContext(at(1), { answer: { annotations: { a: 'b' } }, counted });
-    await expect(markedReplicasAnswer(ctx, markedAt(THERE), NEXT)).resolves.toEqual({ annotations: { a: 'b' } });
+    const { ctx, asked } = replicaContext(at(1), { answer: { answer: { annotations: { a: 'b' } } }, counted });
+    await expect(passElsewhere(ctx, markedAt(THERE), NEXT)).resolves.toEqual({ answered: { annotations: { a: 'b' } } });
     expect(asked).toEqual([THERE]);
     expect(counted).toEqual(['HTTPRoute forwarded']);
-    // However long the passes take to come round, while the picture there may be trusted (an hour).
-    await expect(markedReplicasAnswer(replicaContext(at(3599)).ctx, markedAt(THERE), NEXT)).resolves.toBeDefined();
-    // That replica could not answer: this one makes the pass, and is not waited for by hand-back either.
-    const unanswered = replicaContext(at(1), { answer: undefined });
-    await expect(markedReplicasAnswer(unanswered.ctx, markedAt(THERE), NEXT)).resolves.toBeUndefined();
-    expect(unanswered.asked).toEqual([THERE]);
-    expect(handBack(unanswered.ctx, markedAt(THERE), NEXT)).toEqual({ skip: false });
+    // However long the passes take to come round, while a picture may be kept (an hour).
+    await expect(passElsewhere(replicaContext(at(3599)).ctx, markedAt(THERE), NEXT)).resolves.toHaveProperty('answered');
+  });
+
+  it('makes the pass at once when that replica is gone, and waits for it (hand-back) only when no replica is known', async () => {
+    const gone = replicaContext(at(1), { answer: 'gone' });
+    await expect(passElsewhere(gone.ctx, markedAt(THERE), NEXT)).resolves.toEqual({});
+    expect(gone.asked).toEqual([THERE]);
+    const unknown = replicaContext(at(1), { answer: 'unknown' });
+    await expect(passElsewhere(unknown.ctx, markedAt(THERE), NEXT)).resolves.toMatchObject({ handedBack: { skip: true } });
+    // A mark of this replica's address by an earlier process: restarted here, nothing to wait for.
+    const restarted = replicaContext(at(1));
+    await expect(passElsewhere(restarted.ctx, markedAt(HERE), NEXT)).resolves.toEqual({});
+    expect(restarted.asked).toEqual([]);
+    // A mark without an address (a replica that does not know the others): waited for as before.
+    await expect(passElsewhere(replicaContext(at(1)).ctx, markedAt(undefined), NEXT)).resolves.toMatchObject({
+      handedBack: { skip: true },
+    });
   });
 
   it('does not hand a sync over that this replica must make itself', async () => {
-    const askedFor = async (object: KubeObject, nowMs = at(1), fingerprint = NEXT, handedOver = false) => {
-      const { ctx, asked } = replicaContext(nowMs, { handedOver });
-      const answer = await markedReplicasAnswer(ctx, object, fingerprint);
-      expect(answer === undefined).toBe(asked.length === 0);
+    const askedFor = async (object: KubeObject, nowMs = at(1), fingerprint = NEXT, options: Parameters<typeof replicaContext>[1] = {}) => {
+      const { ctx, asked } = replicaContext(nowMs, options);
+      const { answered } = await passElsewhere(ctx, object, fingerprint);
+      expect(answered === undefined).toBe(asked.length === 0);
       return asked;
     };
-    // Other inputs, verify-now, a drift check (verified with these inputs), a mark without an address or with this replica's.
+    // Other inputs, verify-now, a drift check (verified with these inputs), a mark without an address.
     expect(await askedFor(markedAt(THERE), at(1), 'e'.repeat(32))).toEqual([]);
     expect(await askedFor(markedAt(THERE, 0, NEXT, { [VERIFY_NOW_ANNOTATION]: '' }))).toEqual([]);
     expect(await askedFor(markedAt(THERE, 0, NEXT, { [VERIFIED_ANNOTATION]: `${NEXT} ${T0}` }))).toEqual([]);
     expect(await askedFor(markedAt(undefined))).toEqual([]);
-    expect(await askedFor(markedAt(HERE))).toEqual([]);
-    // A request that was itself handed over goes no further.
-    expect(await askedFor(markedAt(THERE), at(1), NEXT, true)).toEqual([]);
-    // Marked over an hour ago (no picture is trusted that long), or from further ahead than a clock can be.
+    // A request that was itself handed over goes no further; no passes kept (PENDING_RECHECK_MS=0): no picture anywhere.
+    expect(await askedFor(markedAt(THERE), at(1), NEXT, { handedOver: true })).toEqual([]);
+    expect(await askedFor(markedAt(THERE), at(1), NEXT, { passes: null })).toEqual([]);
+    // Marked over an hour ago (no picture is kept that long), or from further ahead than a clock can be.
     expect(await askedFor(markedAt(THERE), at(3601))).toEqual([]);
     expect(await askedFor(markedAt(THERE, 62))).toEqual([]);
     expect(await askedFor(markedAt(THERE, 60))).toEqual([THERE]);
   });
 
-  it('hands back by waiting only where the mark names no address', () => {
-    const { ctx } = replicaContext(at(1));
-    expect(handBack(ctx, markedAt(THERE), NEXT)).toEqual({ skip: false });
-    expect(handBack(ctx, markedAt(undefined), NEXT)).toMatchObject({ skip: true });
+  it('declines a sync handed over without a picture to go on from, so that the sender makes the pass', () => {
+    expect(() => declineWithoutPicture(replicaContext(at(1), { handedOver: true }).ctx)).toThrow(
+      expect.objectContaining({ code: 'LGW_REPLICA_NO_PICTURE' }),
+    );
+    expect(() => declineWithoutPicture(replicaContext(at(1)).ctx)).not.toThrow();
+    expect(() => declineWithoutPicture(context(600, at(1)))).not.toThrow();
   });
 });
 

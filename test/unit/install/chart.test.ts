@@ -501,11 +501,14 @@ describe('Helm chart charts/lattice-gateway-hooks', () => {
       const config = loadConfig(serverEnv(deployment));
       expect(config.replicas).toEqual({
         address: `${POD_IP}:${config.port}`,
-        peers: [`${replicas.metadata.name}.${replicas.metadata.namespace}.svc:${config.port}`],
+        peers: [`${replicas.metadata.name}.${replicas.metadata.namespace}.svc.cluster.local.:${config.port}`],
       });
-      // On another port, both follow it.
-      const moved = only<Deployment>(render({ config: { port: 9443 } }).objects, 'Deployment');
-      expect(loadConfig(serverEnv(moved)).replicas?.address).toBe(`${POD_IP}:9443`);
+      // On another port and cluster domain, both follow.
+      const moved = only<Deployment>(render({ config: { port: 9443 }, clusterDomain: 'corp.example' }).objects, 'Deployment');
+      expect(loadConfig(serverEnv(moved)).replicas).toEqual({
+        address: `${POD_IP}:9443`,
+        peers: [`${replicas.metadata.name}.${replicas.metadata.namespace}.svc.corp.example.:9443`],
+      });
     });
 
     it('admits hook traffic only from Metacontroller and the other replicas, and scrapes from the metrics namespace when set', () => {

@@ -6,7 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RetryLaterError } from '../../../src/errors';
 import { createLogger } from '../../../src/log';
-import { deadlineOf, FORWARDED_BY_HEADER, ReplicaLink, WAITS_MS_HEADER, type HandedRequest } from '../../../src/server/replicaLink';
+import { loadConfig } from '../../../src/config';
+import {
+  deadlineOf,
+  FORWARDED_BY_HEADER,
+  handedOver,
+  REPLICA_CONFIG_HEADER,
+  replicaConfigDigest,
+  ReplicaLink,
+  WAITS_MS_HEADER,
+  type HandedRequest,
+} from '../../../src/server/replicaLink';
+import { ReplicaPeers, scopeOf } from '../../../src/server/replicaPeers';
 import { CERT_ONE, CERT_TWO, KEY_ONE, KEY_TWO } from '../../support/certificates';
 
 /** A stand-in for another replica: records what reaches it and answers as `answer` says. */
@@ -53,6 +64,16 @@ const json =
 const log = createLogger('silent');
 const SELF = '127.0.0.1:1';
 
+/** A replica's configuration (the embedded emulator's defaults) with REPLICA_* and, for TLS, TLS_CERT_FILE. */
+function replicaConfig(self: string, peers: readonly string[], extra: Record<string, string> = {}) {
+  return loadConfig({ LATTICE_BACKEND: 'emulator', REPLICA_ADDRESS: self, REPLICA_PEERS: peers.join(','), ...extra });
+}
+
+function linkOf(self: string, peers: readonly string[], certificateFile?: string): ReplicaLink {
+  const config = replicaConfig(self, peers, certificateFile ? { TLS_CERT_FILE: certificateFile, TLS_KEY_FILE: '/unused' } : {});
+  return new ReplicaLink(config, config.replicas ?? { address: self, peers }, log);
+}
+
 function handed(deadlineInMs = 5_000): HandedRequest {
   return {
     path: '/hooks/lattice-httproute/sync',
@@ -76,72 +97,131 @@ describe('handing a hook request to another replica (replicaLink.ts)', () => {
 
   it("posts the request to the same hook path with the caller's token and its own address, and gives back the answer", async () => {
     const other = await peer(json(200, { annotations: { a: 'b' } }));
-    const link = new ReplicaLink(SELF, [other.address], log);
-    await expect(link.accessFor(handed(), false).forward?.(other.address)).resolves.toEqual({ annotations: { a: 'b' } });
+    const link = linkOf(SELF, [other.address]);
+    await expect(link.accessFor(handed(), false).forward(other.address)).resolves.toEqual({ answer: { annotations: { a: 'b' } } });
     expect(other.received).toHaveLength(1);
     const [request] = other.received;
     expect(request?.path).toBe('/hooks/lattice-httproute/sync');
     expect(request?.headers.authorization).toBe('Bearer t0ken');
     expect(request?.headers[FORWARDED_BY_HEADER]).toBe(SELF);
+    expect(request?.headers[REPLICA_CONFIG_HEADER]).toBe(replicaConfigDigest(replicaConfig(SELF, [other.address])));
     expect(JSON.parse(request?.body ?? '')).toEqual({ object: { kind: 'HTTPRoute' } });
     // It says how long it waits for the answer: less than its own deadline leaves it.
     const waits = Number(request?.headers[WAITS_MS_HEADER]);
-    expect(waits).toBeGreaterThan(4_000);
-    expect(waits).toBeLessThan(5_000 - 250);
+    expect(waits).toBeGreaterThan(3_500);
+    expect(waits).toBeLessThan(5_000 - 250 - 500);
   });
 
   it('a handed request ends by what its sender waits for, never later than HOOK_DEADLINE_MS', () => {
+    const from = (waits: string) => ({ [FORWARDED_BY_HEADER]: '10.0.0.2:8080', [WAITS_MS_HEADER]: waits });
     expect(deadlineOf({}, 1_000, 8_000)).toBe(9_000);
-    expect(deadlineOf({ [WAITS_MS_HEADER]: '3000' }, 1_000, 8_000)).toBe(4_000);
-    expect(deadlineOf({ [WAITS_MS_HEADER]: '30000' }, 1_000, 8_000)).toBe(9_000);
-    // Not a number of milliseconds: ignored.
-    for (const odd of ['-5', '1e3', '', '3000, 10', 'abc', '9999999999'])
-      expect(deadlineOf({ [WAITS_MS_HEADER]: odd }, 1_000, 8_000)).toBe(9_000);
-    expect(deadlineOf({ [WAITS_MS_HEADER]: '0' }, 1_000, 8_000)).toBe(1_001);
+    expect(deadlineOf(from('3000'), 1_000, 8_000)).toBe(4_000);
+    expect(deadlineOf(from('30000'), 1_000, 8_000)).toBe(9_000);
+    // Not a number of milliseconds, or not from a replica: ignored.
+    for (const odd of ['-5', '1e3', '', '3000, 10', 'abc', '9999999999']) expect(deadlineOf(from(odd), 1_000, 8_000)).toBe(9_000);
+    expect(deadlineOf({ [WAITS_MS_HEADER]: '3000' }, 1_000, 8_000)).toBe(9_000);
+    expect(deadlineOf(from('0'), 1_000, 8_000)).toBe(1_001);
   });
 
-  it('a request that was itself handed over cannot be handed on', () => {
-    const link = new ReplicaLink(SELF, ['127.0.0.1:2'], log);
-    expect(link.accessFor(handed(), true)).toEqual({ address: SELF });
+  it('answers a request handed over only from a replica configured alike (a rollout that changes the configuration)', () => {
+    const digest = replicaConfigDigest(replicaConfig(SELF, ['10.0.0.2:8080']));
+    expect(handedOver({}, digest)).toBe(false);
+    expect(handedOver({ [FORWARDED_BY_HEADER]: '10.0.0.2:8080', [REPLICA_CONFIG_HEADER]: digest }, digest)).toBe(true);
+    expect(() => handedOver({ [FORWARDED_BY_HEADER]: '10.0.0.2:8080', [REPLICA_CONFIG_HEADER]: 'other' }, digest)).toThrow(
+      expect.objectContaining({ code: 'LGW_REPLICA_MISMATCH' }),
+    );
+    expect(() => handedOver({ [FORWARDED_BY_HEADER]: '10.0.0.2:8080' }, digest)).toThrow(
+      expect.objectContaining({ code: 'LGW_REPLICA_MISMATCH' }),
+    );
+    // What shapes answers counts; the replica's own address, its token, its log level or its timing do not.
+    const sibling = replicaConfig('10.0.0.2:8080', [SELF], {
+      HOOK_AUTH_TOKEN: 'a-long-enough-secret-token',
+      LOG_LEVEL: 'debug',
+      PENDING_RECHECK_MS: '50',
+      LATTICE_API_RPS: '3',
+    });
+    expect(replicaConfigDigest(sibling)).toBe(digest);
+    expect(replicaConfigDigest(replicaConfig(SELF, ['10.0.0.2:8080'], { EXTERNAL_DNS_ENDPOINTS: 'true' }))).not.toBe(digest);
+  });
+
+  it('a request that was itself handed over cannot be handed on', async () => {
+    const other = await peer(json(200, {}));
+    const access = linkOf(SELF, [other.address]).accessFor(handed(), true);
+    expect(access).toMatchObject({ address: SELF, handedOver: true });
+    await expect(access.forward(other.address)).resolves.toBe('gone');
+    expect(other.received).toEqual([]);
   });
 
   it('sends nothing to an address that is not one of the replicas (a mark written by hand), nor to itself', async () => {
     const stranger = await peer(json(200, {}));
-    const link = new ReplicaLink(stranger.address, [stranger.address, '127.0.0.1:2'], log);
-    expect(await link.peers()).toEqual(new Set(['127.0.0.1:2']));
-    await expect(link.forward(stranger.address, handed())).resolves.toBeUndefined();
-    await expect(new ReplicaLink(SELF, ['127.0.0.1:2'], log).forward(stranger.address, handed())).resolves.toBeUndefined();
+    const link = linkOf(stranger.address, [stranger.address, '127.0.0.1:2']);
+    expect(await new ReplicaPeers(stranger.address, [stranger.address, '127.0.0.1:2'], log).addresses()).toEqual(new Set(['127.0.0.1:2']));
+    await expect(link.forward(stranger.address, handed())).resolves.toBe('gone');
+    await expect(linkOf(SELF, ['127.0.0.1:2']).forward(stranger.address, handed())).resolves.toBe('gone');
+    // No replica resolves at all: nothing is known, not even that it is gone.
+    await expect(linkOf(SELF, ['no-such-replica.invalid:8080']).forward(stranger.address, handed())).resolves.toBe('unknown');
     expect(stranger.received).toEqual([]);
   });
 
   it('resolves REPLICA_PEERS names to every address, and leaves out a name that does not resolve', async () => {
-    const link = new ReplicaLink(SELF, ['localhost:8080', 'no-such-replica.invalid:8080'], log);
-    const addresses = [...(await link.peers())];
+    const addresses = [...(await new ReplicaPeers(SELF, ['localhost:8080', 'no-such-replica.invalid:8080'], log).addresses())];
     expect(addresses.length).toBeGreaterThan(0);
     for (const address of addresses) expect(address).toMatch(/^(127\.\d+\.\d+\.\d+|\[::1\]):8080$/);
   });
 
+  it("counts only addresses of this replica's own scope: a pod's peers are never loopback, link-local or unspecified", async () => {
+    const resolved = async (self: string, names: string[]) => [...(await new ReplicaPeers(self, names, log).addresses())];
+    const hostile = ['127.0.0.1:8080', '169.254.169.254:80', '0.0.0.0:8080', '[::1]:8080', '[fe80::1]:8080', '10.0.3.8:8080'];
+    expect(await resolved('10.0.3.7:8080', hostile)).toEqual(['10.0.3.8:8080']);
+    expect(await resolved('[fd00::7]:8080', ['[fd00::8]:8080', '[::1]:8080'])).toEqual(['[fd00::8]:8080']);
+    expect(await resolved('127.0.0.1:1', hostile)).toEqual(['127.0.0.1:8080', '[::1]:8080']);
+    expect(['::ffff:127.0.0.1', '169.254.0.1', 'FE80::1', '::', '10.1.2.3', 'replicas.ns.svc'].map(scopeOf)).toEqual([
+      'loopback',
+      'link-local',
+      'link-local',
+      'unspecified',
+      'routable',
+      'routable',
+    ]);
+  });
+
   it('relays a 429 with its Retry-After', async () => {
     const busy = await peer(json(429, { code: 'LGW_HOOK_RETRY_LATER' }, { 'retry-after': '7' }));
-    const failure = await new ReplicaLink(SELF, [busy.address], log).forward(busy.address, handed()).catch((e: unknown) => e);
+    const failure = await linkOf(SELF, [busy.address])
+      .forward(busy.address, handed())
+      .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(RetryLaterError);
     expect((failure as RetryLaterError).retryAfterSeconds).toBe(7);
   });
 
-  it('leaves the pass to this replica when the other failed, answered no object, or cannot be reached', async () => {
+  it('leaves the pass to this replica when the other failed, declined, answered no object, or cannot be reached', async () => {
     const failing = await peer(json(500, { code: 'LGW_HOOK_INTERNAL' }));
+    const declining = await peer(json(409, { code: 'LGW_REPLICA_NO_PICTURE' }));
     const odd = await peer(json(200, [1, 2]));
     const gone = await peer(json(200, {}));
     await gone.close();
-    const link = new ReplicaLink(SELF, [failing.address, odd.address, gone.address], log);
-    await expect(link.forward(failing.address, handed())).resolves.toBeUndefined();
-    await expect(link.forward(odd.address, handed())).resolves.toBeUndefined();
-    await expect(link.forward(gone.address, handed())).resolves.toBeUndefined();
+    const link = linkOf(SELF, [failing.address, declining.address, odd.address, gone.address]);
+    for (const other of [failing, declining, odd, gone]) await expect(link.forward(other.address, handed())).resolves.toBe('gone');
+  });
+
+  it('answers retry-later, not a second pass, when the other took the request and then dropped it or answered too much', async () => {
+    const dropping = await peer((response) => response.socket?.destroy());
+    const flooding = await peer((response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(Buffer.alloc(2 * 1024 * 1024, 0x20));
+    });
+    const link = linkOf(SELF, [dropping.address, flooding.address]);
+    for (const other of [dropping, flooding]) {
+      await expect(link.forward(other.address, handed())).rejects.toBeInstanceOf(RetryLaterError);
+      expect(other.received).toHaveLength(1);
+    }
   });
 
   it('answers retry-later, not a second pass, when the other took the request and did not answer before the deadline', async () => {
     const slow = await peer(() => undefined);
-    const failure = await new ReplicaLink(SELF, [slow.address], log).forward(slow.address, handed(600)).catch((e: unknown) => e);
+    const failure = await linkOf(SELF, [slow.address])
+      .forward(slow.address, handed(600))
+      .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(RetryLaterError);
     expect(slow.received).toHaveLength(1);
   });
@@ -155,18 +235,16 @@ describe('handing a hook request to another replica (replicaLink.ts)', () => {
 
     it("talks to a replica that presents this replica's own certificate", async () => {
       const other = await peer(json(200, { annotations: {} }), { cert: CERT_ONE, key: KEY_ONE });
-      const link = new ReplicaLink(SELF, [other.address], log, certificateFile(CERT_ONE));
-      await expect(link.forward(other.address, handed())).resolves.toEqual({ annotations: {} });
+      const link = linkOf(SELF, [other.address], certificateFile(CERT_ONE));
+      await expect(link.forward(other.address, handed())).resolves.toEqual({ answer: { annotations: {} } });
       expect(other.received).toHaveLength(1);
     });
 
     it('sends not a byte of the request to one that presents another certificate, or when its own cannot be read', async () => {
       const other = await peer(json(200, {}), { cert: CERT_TWO, key: KEY_TWO });
-      await expect(
-        new ReplicaLink(SELF, [other.address], log, certificateFile(CERT_ONE)).forward(other.address, handed()),
-      ).resolves.toBeUndefined();
-      const unreadable = new ReplicaLink(SELF, [other.address], log, join(tmpdir(), 'no-such-dir', 'tls.crt'));
-      await expect(unreadable.forward(other.address, handed())).resolves.toBeUndefined();
+      await expect(linkOf(SELF, [other.address], certificateFile(CERT_ONE)).forward(other.address, handed())).resolves.toBe('gone');
+      const unreadable = linkOf(SELF, [other.address], join(tmpdir(), 'no-such-dir', 'tls.crt'));
+      await expect(unreadable.forward(other.address, handed())).resolves.toBe('gone');
       expect(other.received).toEqual([]);
     });
   });

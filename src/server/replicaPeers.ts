@@ -1,0 +1,75 @@
+import { lookup } from 'node:dns/promises';
+import net from 'node:net';
+import type { Logger } from '../log';
+
+/** How long a resolution of REPLICA_PEERS stands, and the longest a caller waits for a new one (the last stands meanwhile). */
+const PEERS_FRESH_MS = 5_000;
+const RESOLVE_WAIT_MS = 1_000;
+
+export function hostAndPort(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(':');
+  return { host: address.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(address.slice(at + 1)) };
+}
+
+function addressOf(ip: string, port: number): string {
+  return net.isIPv6(ip) ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+type Scope = 'loopback' | 'link-local' | 'unspecified' | 'routable';
+
+/** What kind of address an IP is; a name is `routable`. */
+export function scopeOf(host: string): Scope {
+  const ip = host.toLowerCase().replace(/^::ffff:(?=\d+\.)/, '');
+  if (ip === '0.0.0.0' || ip === '::') return 'unspecified';
+  if (/^127\./.test(ip) || ip === '::1') return 'loopback';
+  if (/^169\.254\./.test(ip) || /^fe[89ab][0-9a-f]:/.test(ip)) return 'link-local';
+  return 'routable';
+}
+
+/**
+ * The other replicas' addresses (`ip:port`), from REPLICA_PEERS: each name resolved to every
+ * address it has (a headless Service's name lists the ready pods). Only addresses of this
+ * replica's own scope count: a pod's peers are routable pod IPs, so a DNS answer that points at
+ * loopback, link-local (the instance metadata service) or the unspecified address sends nothing
+ * there. One resolution at a time, however long the resolver takes; callers wait for it at most a
+ * second and otherwise go on with the last set.
+ */
+export class ReplicaPeers {
+  #known: { addresses: ReadonlySet<string>; atMs: number } = { addresses: new Set(), atMs: -Infinity };
+  #resolving: Promise<void> | undefined;
+  readonly #scope: Scope;
+
+  constructor(
+    private readonly self: string,
+    private readonly names: readonly string[],
+    private readonly log: Logger,
+  ) {
+    this.#scope = scopeOf(hostAndPort(self).host);
+  }
+
+  async addresses(): Promise<ReadonlySet<string>> {
+    if (Date.now() - this.#known.atMs < PEERS_FRESH_MS) return this.#known.addresses;
+    this.#resolving ??= this.#resolve().finally(() => (this.#resolving = undefined));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#resolving, new Promise<void>((resolve) => (timer = setTimeout(resolve, RESOLVE_WAIT_MS)))]);
+    clearTimeout(timer);
+    return this.#known.addresses;
+  }
+
+  async #resolve(): Promise<void> {
+    const addresses = new Set<string>();
+    await Promise.all(
+      this.names.map(async (name) => {
+        const { host, port } = hostAndPort(name);
+        try {
+          for (const { address } of await lookup(host, { all: true }))
+            if (scopeOf(address) === this.#scope) addresses.add(addressOf(address, port));
+        } catch (error) {
+          this.log.warn({ peer: name, error: (error as Error).message }, 'cannot resolve REPLICA_PEERS: no hook request is handed over');
+        }
+      }),
+    );
+    addresses.delete(this.self);
+    this.#known = { addresses, atMs: Date.now() };
+  }
+}
