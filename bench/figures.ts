@@ -58,3 +58,9 @@ export function spread(values: readonly number[]): Spread {
 export function ratio(value: number, bound: number | undefined): number | undefined {
   return bound === undefined || bound <= 0 ? undefined : value / bound;
 }
+
+/** Every Lattice operation of a phase, the most called first. */
+export function operations(aws: CallCounts): string {
+  const entries = Object.entries(aws.byOperation).sort(([, a], [, b]) => b - a);
+  return entries.map(([op, n]) => `${op} ${n}`).join(', ') || '(none)';
+}

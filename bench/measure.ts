@@ -4,7 +4,7 @@ import type { KubeObject } from '../src/metacontroller/types';
 import { loadExampleManifests } from '../demo/manifests';
 import { refOf } from '../tools/metacontroller/cluster';
 import { startBenchEnvironment, type BenchEnvironment } from './environment';
-import { callsBetween, mean, spread, type CallCounts, type Spread } from './figures';
+import { callsBetween, mean, operations, spread, type CallCounts, type Spread } from './figures';
 import { fleet, fleetMember, fleetQuotas, fleetRoute } from './fleet';
 import type { MemoryPeak } from './memory';
 import { minimumCalls, type MinimumCalls } from './minimumCalls';
@@ -145,8 +145,9 @@ class Run {
       callsAtRateMs: rate ? ((aws.reads + aws.writes - refused) / rate.perSecond) * 1000 : undefined,
     };
     if (keep) this.phases.push(figures);
+    // With the calls by operation: a long run stopped early still tells where its calls went.
     this.options.progress?.(
-      `${name}: ${(wallMs / 1000).toFixed(1)} s, ${figures.hookCalls} hook calls, ${figures.aws.reads + figures.aws.writes} AWS calls (minimum ${minimum.total})`,
+      `${name}: ${(wallMs / 1000).toFixed(1)} s, ${figures.hookCalls} hook calls, ${figures.aws.reads + figures.aws.writes} AWS calls (minimum ${minimum.total}): ${operations(aws)}`,
     );
     return figures;
   }

@@ -1,6 +1,6 @@
 import { describeCounts } from '../demo/latticeReport';
 import { table } from '../demo/table';
-import { ratio, type CallCounts, type Spread } from './figures';
+import { operations, ratio, type Spread } from './figures';
 import type { BenchResult, HookFigures, PhaseFigures } from './measure';
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -8,12 +8,6 @@ const per = (value: number) => value.toFixed(2);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const kb = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
 const yesNo = (n: number) => (n === 0 ? 'no' : `YES (${n})`);
-
-/** Every Lattice operation of a phase, the most called first. */
-function operations(aws: CallCounts): string {
-  const entries = Object.entries(aws.byOperation).sort(([, a], [, b]) => b - a);
-  return entries.map(([op, n]) => `${op} ${n}`).join(', ') || '(none)';
-}
 
 function phaseRow(figures: PhaseFigures): string[] {
   const calls = figures.aws.reads + figures.aws.writes;
