@@ -1,5 +1,4 @@
 import { LAST_PASS_ANNOTATION, VERIFIED_ANNOTATION } from '../../src/gatewayapi/ourKeys';
-import type { KubeObject } from '../../src/metacontroller/types';
 import { GW, writeCalls } from '../support/assertions';
 import { metric, type Harness } from '../support/harness';
 import { routeProgrammed, routeWorld, runFor, ROUTE_SPEC } from '../support/routeWorld';
@@ -56,6 +55,52 @@ async function syncsAnswered(service: HookService, record = 'handed-back'): Prom
 
 const handedBack = (service: HookService) => syncsAnswered(service);
 
+interface TwoReplicas {
+  h: Harness;
+  other: HookService;
+}
+
+/**
+ * Applies a route to the world (this server, `h`), and once the pass that created its service
+ * answered, sends the syncs to the other replica (started with `otherRecheckMs`); resets the
+ * emulator's call counters then. `envs`: REPLICA_* of this server and the other (default: none,
+ * each knows only itself).
+ */
+async function firstPassHereThenOther(
+  otherRecheckMs: number,
+  [hereEnv, otherEnv]: Record<string, string>[] = [{}, {}],
+): Promise<TwoReplicas> {
+  // Lattice keeps what it creates CREATE_IN_PROGRESS for 300 ms: the route takes several passes.
+  const h = await routeWorld({ transitionMs: 300, env: { ...hereEnv } });
+  await h.driver.runUntilStable({ timeoutMs: 30_000 });
+  const other = await startHookService(
+    { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PENDING_RECHECK_MS: String(otherRecheckMs), ...otherEnv },
+    h.emulator.endpoint,
+  );
+  let switched = false;
+  h.driver.afterEachCall = async () => {
+    if (switched || !h.logs.some((l) => l.msg === 'route programmed' && (l.ops as string[] | undefined)?.includes('createService'))) return;
+    switched = true;
+    await h.admin.resetCalls();
+    h.driver.switchServer(other.server.url);
+  };
+  h.cluster.apply(httpRoute('apps', 'shop', ROUTE_SPEC));
+  await h.driver.runUntil(() => switched, { timeoutMs: 30_000 });
+  h.driver.afterEachCall = undefined;
+  return { h, other };
+}
+
+/** Lets the driver run for a second, its hook calls sent to `target` with `headers` added. */
+async function syncThrough(h: Harness, target: string, headers: Record<string, string>): Promise<void> {
+  const relay = await startRelay(target, headers);
+  try {
+    h.driver.switchServer(relay.url);
+    await runFor(h, 1_000);
+  } finally {
+    await relay.close();
+  }
+}
+
 describe('a route converging from one replica, synced on another', () => {
   let h: Harness;
   let other: HookService;
@@ -65,40 +110,9 @@ describe('a route converging from one replica, synced on another', () => {
     await h.close();
   });
 
-  /**
-   * Applies `route` to the world (this server), and once the pass that created its service
-   * answered, sends the syncs to the other replica (started with `otherRecheckMs`); resets the
-   * emulator's call counters then.
-   */
-  async function firstPassHereThenOther(
-    otherRecheckMs: number,
-    route: KubeObject = httpRoute('apps', 'shop', ROUTE_SPEC),
-    /** REPLICA_* of this server and the other (default: none, each knows only itself). */
-    [hereEnv, otherEnv]: Record<string, string>[] = [{}, {}],
-  ) {
-    // Lattice keeps what it creates CREATE_IN_PROGRESS for 300 ms: the route takes several passes.
-    h = await routeWorld({ transitionMs: 300, env: { ...hereEnv } });
-    await h.driver.runUntilStable({ timeoutMs: 30_000 });
-    other = await startHookService(
-      { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PENDING_RECHECK_MS: String(otherRecheckMs), ...otherEnv },
-      h.emulator.endpoint,
-    );
-    let switched = false;
-    h.driver.afterEachCall = async () => {
-      if (switched || !h.logs.some((l) => l.msg === 'route programmed' && (l.ops as string[] | undefined)?.includes('createService')))
-        return;
-      switched = true;
-      await h.admin.resetCalls();
-      h.driver.switchServer(other.server.url);
-    };
-    h.cluster.apply(route);
-    await h.driver.runUntil(() => switched, { timeoutMs: 30_000 });
-    h.driver.afterEachCall = undefined;
-  }
-
   it('is left to the replica that wrote: no AWS call there, and that replica reports it Programmed from its picture', async () => {
     // The other replica leaves the route for 12 × 5 s after this server marked it, asking back every second (scaled by the driver).
-    await firstPassHereThenOther(5000);
+    ({ h, other } = await firstPassHereThenOther(5000));
     await runFor(h, 300);
     expect(await handedBack(other)).toBeGreaterThan(0);
     // None for the route (the new replica's orphan sweep lists services and target groups).
@@ -115,7 +129,7 @@ describe('a route converging from one replica, synced on another', () => {
 
   it('is taken over after twelve rechecks when the replica that wrote is gone: the other observes in full and programs it', async () => {
     // The other replica leaves the route for 12 × 200 ms after this server marked it; this server gets no sync again.
-    await firstPassHereThenOther(200);
+    ({ h, other } = await firstPassHereThenOther(200));
     const mark = h.cluster.mustGet(routeRef).metadata.annotations?.[LAST_PASS_ANNOTATION];
     await h.driver.runUntil(() => programmed(h), { timeoutMs: 30_000 });
     expect(await handedBack(other)).toBeGreaterThan(0);
@@ -126,7 +140,7 @@ describe('a route converging from one replica, synced on another', () => {
   }, 60_000);
 
   it('is not left when its inputs changed since that pass: the other replica acts at once', async () => {
-    await firstPassHereThenOther(5000);
+    ({ h, other } = await firstPassHereThenOther(5000));
     const route = h.cluster.mustGet(routeRef);
     // A third backend rule: the route's fingerprint is no longer the one its mark carries.
     const rules = [
@@ -149,27 +163,8 @@ describe('a route converging from one replica, synced on another that knows the 
     await h.close();
   });
 
-  /** As above, both servers started with each other's address. */
-  async function firstPassHereThenOther(): Promise<void> {
-    const envs = replicaEnvs(await freePorts(2));
-    h = await routeWorld({ transitionMs: 300, env: envs[0] ?? {} });
-    await h.driver.runUntilStable({ timeoutMs: 30_000 });
-    other = await startHookService({ HOST: '127.0.0.1', LOG_LEVEL: 'silent', PENDING_RECHECK_MS: '5000', ...envs[1] }, h.emulator.endpoint);
-    let switched = false;
-    h.driver.afterEachCall = async () => {
-      if (switched || !h.logs.some((l) => l.msg === 'route programmed' && (l.ops as string[] | undefined)?.includes('createService')))
-        return;
-      switched = true;
-      await h.admin.resetCalls();
-      h.driver.switchServer(other.server.url);
-    };
-    h.cluster.apply(httpRoute('apps', 'shop', ROUTE_SPEC));
-    await h.driver.runUntil(() => switched, { timeoutMs: 30_000 });
-    h.driver.afterEachCall = undefined;
-  }
-
   it('is handed to the replica that wrote, which goes on from its picture: Programmed without a full observation, nothing waited for', async () => {
-    await firstPassHereThenOther();
+    ({ h, other } = await firstPassHereThenOther(5000, replicaEnvs(await freePorts(2))));
     expect(h.cluster.mustGet(routeRef).metadata.annotations?.[LAST_PASS_ANNOTATION]).toMatch(/ 127\.0\.0\.1:\d+$/);
     // Every sync goes to the other server; it hands each to this one while the route converges.
     await h.driver.runUntil(() => programmed(h), { timeoutMs: 20_000 });
@@ -182,18 +177,12 @@ describe('a route converging from one replica, synced on another that knows the 
   }, 60_000);
 
   it('is declined by a replica it was handed to that holds no picture of it: no AWS call there, and not handed on', async () => {
-    await firstPassHereThenOther();
+    ({ h, other } = await firstPassHereThenOther(5000, replicaEnvs(await freePorts(2))));
     // Every sync reaches the other server as if a third replica had handed it over.
-    const relay = await startRelay(other.server.url, {
+    await syncThrough(h, other.server.url, {
       [FORWARDED_BY_HEADER]: '127.0.0.1:9',
       [REPLICA_CONFIG_HEADER]: replicaConfigDigest(other.config),
     });
-    try {
-      h.driver.switchServer(relay.url);
-      await runFor(h, 1_000);
-    } finally {
-      await relay.close();
-    }
     const metrics = await (await fetch(`${other.server.url}/metrics`)).text();
     expect(metrics).toMatch(/lattice_gw_hook_requests_total\{controller="httproute",hook="sync",outcome="declined"\} [1-9]/);
     expect(await syncsAnswered(other, 'forwarded')).toBe(0);
@@ -203,25 +192,19 @@ describe('a route converging from one replica, synced on another that knows the 
   }, 60_000);
 
   it('ends a handed-over pass by what the sender waits for (x-lattice-waits-ms), not by its own deadline', async () => {
-    await firstPassHereThenOther();
+    ({ h, other } = await firstPassHereThenOther(5000, replicaEnvs(await freePorts(2))));
     // The syncs reach the replica holding the picture as if handed over by one that waits 1 ms.
-    const relay = await startRelay(h.server.url, {
+    await syncThrough(h, h.server.url, {
       [FORWARDED_BY_HEADER]: '127.0.0.1:9',
       [REPLICA_CONFIG_HEADER]: replicaConfigDigest(h.config),
       [WAITS_MS_HEADER]: '1',
     });
-    try {
-      h.driver.switchServer(relay.url);
-      await runFor(h, 1_000);
-    } finally {
-      await relay.close();
-    }
     expect(programmed(h)).toBe(false);
     expect(await metric(h, 'lattice_gw_hook_requests_total{controller="httproute",hook="sync",outcome="retry_later"}')).toBeGreaterThan(0);
   }, 60_000);
 
   it('is made at once by the other when the replica that wrote is gone: no minute waited for it', async () => {
-    await firstPassHereThenOther();
+    ({ h, other } = await firstPassHereThenOther(5000, replicaEnvs(await freePorts(2))));
     await h.server.close();
     // Within far less than the hand-back's minute (12 × 5 s, unscaled here).
     await h.driver.runUntil(() => programmed(h), { timeoutMs: 20_000 });
