@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import { ConfigError } from './errors';
 import { LOG_LEVELS, type LogLevel } from './log';
 
@@ -127,14 +127,19 @@ function replicasOf(env: Env): Config['replicas'] {
   const hostPort = (name: string, given: string) => {
     // `$(POD_IP):8080` on an IPv6 pod is an IPv6 address and a port without brackets. An IPv6
     // address is written as resolvers write it (compressed, lower case): marks compare it as text.
-    const ipv6 = /^\[?([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*?)\]?:(\d+)$/.exec(given);
-    const value = ipv6 && isIPv6(ipv6[1] ?? '') ? `${new URL(`http://[${ipv6[1]}]/`).hostname}:${ipv6[2]}` : given;
+    const ipv6 = /^(?:\[([0-9A-Fa-f:.]+)\]|([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)):(\d+)$/.exec(given);
+    const ip = ipv6?.[1] ?? ipv6?.[2];
+    const value = ip !== undefined && isIPv6(ip) ? `${new URL(`http://[${ip}]/`).hostname}:${ipv6?.[3]}` : given;
     const port = HOST_PORT.exec(value)?.[3];
     if (port === undefined || Number(port) > 65535) throw new ConfigError(name, `must be host:port, e.g. 10.0.3.7:8080, got "${given}"`);
     return value;
   };
   const peers = peerList.split(',').map((peer) => hostPort('REPLICA_PEERS', peer.trim()));
-  return { address: hostPort('REPLICA_ADDRESS', address), peers };
+  const own = hostPort('REPLICA_ADDRESS', address);
+  // Marks name it, and the other replicas compare it with the addresses their resolver gives.
+  if (!isIP(own.slice(0, own.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1')))
+    throw new ConfigError('REPLICA_ADDRESS', `must be an IP address and port, e.g. 10.0.3.7:8080 (the pod's IP), got "${address}"`);
+  return { address: own, peers };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -85,7 +85,8 @@ async function askMarkedReplica(
   if (mark.address === replicas?.address) return 'gone';
   const ageMs = ctx.now().getTime() - mark.atMs;
   if (ageMs < -MARK_AHEAD_AT_MOST_MS || ageMs > FIRST_PASSES_WITHIN_MS) return 'not asked';
-  return (await replicas?.forward(mark.address)) ?? 'not asked';
+  const about = `${object.metadata.uid ?? ''}/${object.metadata.namespace ?? ''}/${object.metadata.name} ${mark.process} ${mark.atMs}`;
+  return (await replicas?.forward(mark.address, about)) ?? 'not asked';
 }
 
 /**

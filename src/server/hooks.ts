@@ -55,8 +55,8 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
   const budgetBusy = () => budget.busy();
   const taggingAvailability = new TaggingAvailability();
   const rememberedRules = createRuleMemory(config.driftCheckSeconds, () => now().getTime());
-  const replicaLink = config.replicas ? new ReplicaLink(config, config.replicas, hooks.log as unknown as Logger) : undefined;
   const configDigest = replicaConfigDigest(config);
+  const replicaLink = config.replicas ? new ReplicaLink(config, config.replicas, configDigest, hooks.log as unknown as Logger) : undefined;
 
   if (config.hookAuthToken !== undefined) hooks.addHook('onRequest', requireBearerToken(config.hookAuthToken));
 

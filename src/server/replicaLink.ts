@@ -7,6 +7,8 @@ import type { Config } from '../config';
 import type { ReplicaAccess, ReplicaAnswer } from '../controllers/types';
 import { LatticeGwError, RetryLaterError } from '../errors';
 import type { Logger } from '../log';
+import { FIRST_PASSES_WITHIN_MS } from '../controllers/convergingPasses';
+import { ExpiringSet } from '../lattice/expiringSet';
 import { hostAndPort, ReplicaPeers } from './replicaPeers';
 
 /** The headers of a hook request one replica hands to another: the sender's address, its configuration, how long it waits. */
@@ -104,26 +106,34 @@ export class ReplicaLink {
   readonly #certificateFile: string | undefined;
   #certificate: { der: Buffer | undefined; atMs: number } = { der: undefined, atMs: -Infinity };
 
+  /** The syncs a replica declined for want of a picture, by object and mark: not asked again. */
+  readonly #declined = new ExpiringSet(FIRST_PASSES_WITHIN_MS, 100_000);
+  #mismatchWarnedAtMs = -Infinity;
+
   constructor(
     config: Config,
     replicas: NonNullable<Config['replicas']>,
+    /** replicaConfigDigest(config). */
+    configDigest: string,
     private readonly log: Logger,
   ) {
     this.address = replicas.address;
     this.#peers = new ReplicaPeers(replicas.address, replicas.peers, log);
-    this.#configDigest = replicaConfigDigest(config);
+    this.#configDigest = configDigest;
     this.#certificateFile = config.tls?.certFile;
   }
 
-  /** What one hook invocation may ask (`handedOver`: it came from another replica, and goes no further). */
+  /** What one hook invocation may ask (`handedOver`: it came from another replica). */
   accessFor(request: HandedRequest, handedOver: boolean): ReplicaAccess {
-    return { address: this.address, handedOver, forward: async (peer) => (handedOver ? 'gone' : this.forward(peer, request)) };
+    return { address: this.address, handedOver, forward: (peer, about) => this.forward(peer, about, request) };
   }
 
-  async forward(peer: string, request: HandedRequest): Promise<ReplicaAnswer> {
+  /** `about`: the object and its mark, by which a decline is remembered. */
+  async forward(peer: string, about: string, request: HandedRequest): Promise<ReplicaAnswer> {
     const { log } = request;
-    const peers = await this.#peers.addresses();
-    if (!peers.has(peer)) return peers.size === 0 ? 'unknown' : 'gone';
+    const { others, anyResolved } = await this.#peers.resolved();
+    if (!others.has(peer)) return anyResolved ? 'gone' : 'unknown';
+    if (this.#declined.has(about, Date.now())) return 'gone';
     let answer: PeerAnswer;
     try {
       answer = await this.#post(peer, request);
@@ -138,11 +148,17 @@ export class ReplicaLink {
       throw new RetryLaterError(`the replica at ${peer} that holds this object's pass asks to retry later`, Number(answer.retryAfter));
     const body = answer.status === 200 ? parsedObject(answer.text) : undefined;
     if (body !== undefined) return { answer: body };
-    // 409: it declined (no picture any more, or configured otherwise), as it may.
-    log[answer.status === 409 ? 'debug' : 'warn'](
-      { peer, status: answer.status, answer: answer.text.slice(0, 300) },
-      'the replica that wrote last did not answer the request: this one makes the pass',
-    );
+    const code = answer.status === 409 ? (parsedObject(answer.text) as { code?: unknown } | undefined)?.code : undefined;
+    const now = Date.now();
+    // It has no picture of this pass: neither will it later.
+    if (code === 'LGW_REPLICA_NO_PICTURE') this.#declined.add(about, now);
+    else if (code !== 'LGW_REPLICA_MISMATCH' || now - this.#mismatchWarnedAtMs >= 60_000) {
+      if (code === 'LGW_REPLICA_MISMATCH') this.#mismatchWarnedAtMs = now;
+      log.warn(
+        { peer, status: answer.status, answer: answer.text.slice(0, 300) },
+        'the replica that wrote last did not answer the request (for replicas configured otherwise, at most once a minute): this one makes the pass',
+      );
+    }
     return 'gone';
   }
 
@@ -180,8 +196,12 @@ export class ReplicaLink {
             let length = 0;
             response.on('data', (chunk: Buffer) => {
               length += chunk.length;
-              if (length > MAX_ANSWER_BYTES) response.destroy(new Error(`an answer over ${MAX_ANSWER_BYTES} bytes`));
-              else chunks.push(chunk);
+              // An answer that long is not a hook answer, and its pass is over: not a race, a failure.
+              if (length > MAX_ANSWER_BYTES) {
+                clearTimeout(timer);
+                response.destroy();
+                resolve({ status: 0, retryAfter: undefined, text: `an answer over ${MAX_ANSWER_BYTES} bytes` });
+              } else chunks.push(chunk);
             });
             response.on('end', () => {
               clearTimeout(timer);

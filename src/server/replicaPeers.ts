@@ -26,16 +26,22 @@ export function scopeOf(host: string): Scope {
   return 'routable';
 }
 
+/** The replicas as last resolved: the others' addresses, and whether any replica resolved at all (this one included). */
+export interface ResolvedReplicas {
+  others: ReadonlySet<string>;
+  anyResolved: boolean;
+}
+
 /**
  * The other replicas' addresses (`ip:port`), from REPLICA_PEERS: each name resolved to every
  * address it has (a headless Service's name lists the ready pods). Only addresses of this
  * replica's own scope count: a pod's peers are routable pod IPs, so a DNS answer that points at
  * loopback, link-local (the instance metadata service) or the unspecified address sends nothing
  * there. One resolution at a time, however long the resolver takes; callers wait for it at most a
- * second and otherwise go on with the last set.
+ * second and otherwise go on with the last set, which a resolution that fails altogether keeps.
  */
 export class ReplicaPeers {
-  #known: { addresses: ReadonlySet<string>; atMs: number } = { addresses: new Set(), atMs: -Infinity };
+  #known: ResolvedReplicas & { atMs: number } = { others: new Set(), anyResolved: false, atMs: -Infinity };
   #resolving: Promise<void> | undefined;
   readonly #scope: Scope;
 
@@ -47,17 +53,23 @@ export class ReplicaPeers {
     this.#scope = scopeOf(hostAndPort(self).host);
   }
 
-  async addresses(): Promise<ReadonlySet<string>> {
-    if (Date.now() - this.#known.atMs < PEERS_FRESH_MS) return this.#known.addresses;
+  async resolved(): Promise<ResolvedReplicas> {
+    if (Date.now() - this.#known.atMs < PEERS_FRESH_MS) return this.#known;
     this.#resolving ??= this.#resolve().finally(() => (this.#resolving = undefined));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.#resolving, new Promise<void>((resolve) => (timer = setTimeout(resolve, RESOLVE_WAIT_MS)))]);
     clearTimeout(timer);
-    return this.#known.addresses;
+    return this.#known;
+  }
+
+  /** The other replicas' addresses (see resolved). */
+  async addresses(): Promise<ReadonlySet<string>> {
+    return (await this.resolved()).others;
   }
 
   async #resolve(): Promise<void> {
     const addresses = new Set<string>();
+    let failed = 0;
     await Promise.all(
       this.names.map(async (name) => {
         const { host, port } = hostAndPort(name);
@@ -65,11 +77,17 @@ export class ReplicaPeers {
           for (const { address } of await lookup(host, { all: true }))
             if (scopeOf(address) === this.#scope) addresses.add(addressOf(address, port));
         } catch (error) {
-          this.log.warn({ peer: name, error: (error as Error).message }, 'cannot resolve REPLICA_PEERS: no hook request is handed over');
+          failed++;
+          this.log.warn({ peer: name, error: (error as Error).message }, 'cannot resolve REPLICA_PEERS');
         }
       }),
     );
-    addresses.delete(this.self);
-    this.#known = { addresses, atMs: Date.now() };
+    const atMs = Date.now();
+    if (failed === this.names.length) this.#known = { ...this.#known, atMs };
+    else {
+      const anyResolved = addresses.size > 0;
+      addresses.delete(this.self);
+      this.#known = { others: addresses, anyResolved, atMs };
+    }
   }
 }

@@ -184,6 +184,14 @@ describe('two replicas of the hook server', () => {
       expect(routeCalls).toEqual({});
     }, 60_000);
 
+    it('is declined when handed over by a replica configured otherwise (a rollout): no AWS call', async () => {
+      ({ h, other } = await firstPassHereThenOther(5000, replicaEnvs(await freePorts(2))));
+      await syncThrough(h, h.server.url, { [FORWARDED_BY_HEADER]: '127.0.0.1:9', [REPLICA_CONFIG_HEADER]: 'another-config' });
+      expect(await metric(h, 'lattice_gw_hook_requests_total{controller="httproute",hook="sync",outcome="declined"}')).toBeGreaterThan(0);
+      const { ListServices: _services, ListTargetGroups: _groups, ...routeCalls } = (await h.admin.calls()).byOperation;
+      expect(routeCalls).toEqual({});
+    }, 60_000);
+
     it('ends a handed-over pass by what the sender waits for (x-lattice-waits-ms), not by its own deadline', async () => {
       ({ h, other } = await firstPassHereThenOther(5000, replicaEnvs(await freePorts(2))));
       // The syncs reach the replica holding the picture as if handed over by one that waits 1 ms.

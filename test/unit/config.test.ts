@@ -101,6 +101,9 @@ describe('loadConfig', () => {
     expect(replicas('[FD00:0:0::7]:8080')?.address).toBe('[fd00::7]:8080');
     expect(replicas('10.0.3.7:8080')?.address).toBe('10.0.3.7:8080');
     expect(() => replicas('fd00::zz:8080')).toThrow(/REPLICA_ADDRESS/);
+    // Unbalanced brackets, a name (marks compare addresses as the resolver writes them).
+    for (const odd of ['[fd00::7:8080', 'fd00::7]:8080', 'hooks-0.hooks:8080', '10.0.0.1.:8080'])
+      expect(() => replicas(odd)).toThrow(/REPLICA_ADDRESS/);
   });
 
   it('treats blank values as unset', () => {
