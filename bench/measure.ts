@@ -145,9 +145,12 @@ class Run {
       callsAtRateMs: rate ? ((aws.reads + aws.writes - refused) / rate.perSecond) * 1000 : undefined,
     };
     if (keep) this.phases.push(figures);
-    // With the calls by operation: a long run stopped early still tells where its calls went.
+    // With its calls by operation and its failures: a long run stopped early still tells what it did.
+    const slowestMs = calls.reduce((m, r) => Math.max(m, r.durationMs), 0);
+    const failed = calls.filter((r) => r.statusCode !== 200 && r.statusCode !== 429).length;
     this.options.progress?.(
-      `${name}: ${(wallMs / 1000).toFixed(1)} s, ${figures.hookCalls} hook calls, ${figures.aws.reads + figures.aws.writes} AWS calls (minimum ${minimum.total}): ${operations(aws)}`,
+      `${name}: ${(wallMs / 1000).toFixed(1)} s, ${figures.hookCalls} hook calls, ${figures.aws.reads + figures.aws.writes} AWS calls (minimum ${minimum.total}): ${operations(aws)}; ` +
+        `slowest hook ${slowestMs.toFixed(0)} ms (deadline ${this.env.hookDeadlineMs} ms), failed hook calls ${failed}, SyncError events so far ${this.env.driver.events.length}`,
     );
     return figures;
   }
