@@ -50,9 +50,8 @@ export interface ReplicaAccess {
    * Hands this hook's request to the replica at `address`: its answer; `gone` when that is no
    * replica now, or it cannot be reached, failed or declined (a decline for want of a picture is
    * remembered by `about`, the object and its mark); `unknown` when no replica resolved at all
-   * (REPLICA_PEERS resolves to nothing). Throws
-   * RetryLaterError when the replica asks for it, or took the request and did not answer in time
-   * (it may still be at work).
+   * (REPLICA_PEERS resolves to nothing). Throws RetryLaterError when the replica asks for it, or
+   * took the request and did not answer in time (it may still be at work).
    */
   readonly forward: (address: string, about: string) => Promise<ReplicaAnswer>;
 }

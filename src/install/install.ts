@@ -135,7 +135,7 @@ function deployment(service: HookService): Record<string, unknown> {
 }
 
 /** The headless Service that lists the ready replicas, for REPLICA_PEERS. */
-export function replicasServiceName(service: HookService): string {
+function replicasServiceName(service: HookService): string {
   return `${service.name}-replicas`;
 }
 
