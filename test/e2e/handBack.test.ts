@@ -72,11 +72,12 @@ async function firstPassHereThenOther(
 ): Promise<TwoReplicas> {
   // Lattice keeps what it creates CREATE_IN_PROGRESS for 300 ms: the route takes several passes.
   const h = await routeWorld({ transitionMs: 300, env: { ...hereEnv } });
-  await h.driver.runUntilStable({ timeoutMs: 30_000 });
+  // Started at once: its port was picked free just before (see freePorts).
   const other = await startHookService(
     { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PENDING_RECHECK_MS: String(otherRecheckMs), ...otherEnv },
     h.emulator.endpoint,
   );
+  await h.driver.runUntilStable({ timeoutMs: 30_000 });
   let switched = false;
   h.driver.afterEachCall = async () => {
     if (switched || !h.logs.some((l) => l.msg === 'route programmed' && (l.ops as string[] | undefined)?.includes('createService'))) return;
