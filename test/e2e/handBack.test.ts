@@ -6,32 +6,7 @@ import { counts, httpRoute } from '../support/routeFixtures';
 import { startHookService, type HookService } from '../../tools/hookService';
 import { freePorts, replicaEnvs } from '../../tools/freePorts';
 import { FORWARDED_BY_HEADER, REPLICA_CONFIG_HEADER, replicaConfigDigest, WAITS_MS_HEADER } from '../../src/server/replicaLink';
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-/** An HTTP relay to `target` that adds `headers` to every request. */
-async function startRelay(target: string, headers: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((incoming, outgoing) => {
-    const upstream = httpRequest(
-      new URL(incoming.url ?? '/', target),
-      { method: incoming.method, headers: { ...incoming.headers, ...headers } },
-      (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
-      },
-    );
-    upstream.on('error', () => outgoing.writeHead(502).end());
-    incoming.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+import { startRelay } from '../support/relay';
 
 /**
  * Two replicas of the hook server: a route's passes land on either. While a route converges from
