@@ -5,6 +5,8 @@ import type { Logger } from '../log';
 /** How long a resolution of REPLICA_PEERS stands, and the longest a caller waits for a new one (the last stands meanwhile). */
 const PEERS_FRESH_MS = 5_000;
 const RESOLVE_WAIT_MS = 1_000;
+/** A replica not yet ready is not listed by the headless Service: past this, its absence is a misconfiguration. */
+const LISTED_WITHIN_MS = 120_000;
 
 export function hostAndPort(address: string): { host: string; port: number } {
   const at = address.lastIndexOf(':');
@@ -44,11 +46,14 @@ export class ReplicaPeers {
   #known: ResolvedReplicas & { atMs: number } = { others: new Set(), anyResolved: false, atMs: -Infinity };
   #resolving: Promise<void> | undefined;
   readonly #scope: Scope;
+  #warnedUnlisted = false;
 
   constructor(
     private readonly self: string,
     private readonly names: readonly string[],
     private readonly log: Logger,
+    /** When this replica started (epoch ms). */
+    private readonly startedAtMs: number = Date.now(),
   ) {
     this.#scope = scopeOf(hostAndPort(self).host);
   }
@@ -86,8 +91,19 @@ export class ReplicaPeers {
     if (failed === this.names.length) this.#known = { ...this.#known, atMs };
     else {
       const anyResolved = addresses.size > 0;
-      addresses.delete(this.self);
+      const listed = addresses.delete(this.self);
       this.#known = { others: addresses, anyResolved, atMs };
+      this.#warnIfUnlisted(anyResolved && !listed, atMs);
     }
+  }
+
+  /** Once: the other replicas hand this one nothing, which a REPLICA_ADDRESS or REPLICA_PEERS set wrong would explain. */
+  #warnIfUnlisted(unlisted: boolean, nowMs: number): void {
+    if (!unlisted || this.#warnedUnlisted || nowMs - this.startedAtMs < LISTED_WITHIN_MS) return;
+    this.#warnedUnlisted = true;
+    this.log.warn(
+      { address: this.self, peers: this.names },
+      'REPLICA_ADDRESS is not among the addresses REPLICA_PEERS resolves to: no other replica hands this one a sync (check both variables)',
+    );
   }
 }

@@ -202,6 +202,22 @@ describe('handing a hook request to another replica (replicaLink.ts)', () => {
     ]);
   });
 
+  it('warns once when, well after start, this replica is not among the addresses REPLICA_PEERS resolves to', async () => {
+    const lines: string[] = [];
+    const captured = createLogger('warn', { write: (line: string) => lines.push(line) });
+    const unlisted = (log: typeof captured, startedAtMs: number) => new ReplicaPeers('127.0.0.1:1', ['127.0.0.2:8080'], log, startedAtMs);
+    const warnings = () => lines.filter((l) => l.includes('REPLICA_ADDRESS is not among')).length;
+    // Just started: not ready yet, so not listed yet.
+    await unlisted(captured, Date.now()).addresses();
+    expect(warnings()).toBe(0);
+    const late = unlisted(captured, Date.now() - 5 * 60_000);
+    await late.addresses();
+    expect(warnings()).toBe(1);
+    // Listed: nothing to say.
+    await new ReplicaPeers('127.0.0.1:1', ['127.0.0.1:1', '127.0.0.2:8080'], captured, Date.now() - 5 * 60_000).addresses();
+    expect(warnings()).toBe(1);
+  });
+
   it('relays a 429 with its Retry-After', async () => {
     const busy = await peer(json(429, { code: 'LGW_HOOK_RETRY_LATER' }, { 'retry-after': '7' }));
     const failure = await linkOf(SELF, [busy.address])
