@@ -23,6 +23,26 @@ export function normalizeParentRef(ref: ParentReference, routeNamespace: string)
   return normalized;
 }
 
+/**
+ * Whether two normalized parentRefs name the same parent: every field counts (parentRefKey is the
+ * same identity as a string). Field by field, as a Gateway's sync compares 1,000 routes' refs.
+ */
+export function sameParentRef(a: ResolvedParentRef, b: ResolvedParentRef): boolean {
+  return (
+    a.name === b.name &&
+    a.namespace === b.namespace &&
+    a.kind === b.kind &&
+    a.group === b.group &&
+    a.sectionName === b.sectionName &&
+    a.port === b.port
+  );
+}
+
+/** A normalized parentRef's identity as a map key (see sameParentRef). */
+export function parentRefKey(ref: ResolvedParentRef): string {
+  return [ref.group, ref.kind, ref.namespace, ref.name, ref.sectionName ?? '', ref.port ?? ''].join('|');
+}
+
 export function isGatewayParent(ref: ResolvedParentRef): boolean {
   return ref.group === GATEWAY_GROUP && ref.kind === 'Gateway';
 }

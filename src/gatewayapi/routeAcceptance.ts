@@ -1,16 +1,5 @@
-import { normalizeParentRef, type ResolvedParentRef } from './parentRefs';
+import { normalizeParentRef, sameParentRef, type ResolvedParentRef } from './parentRefs';
 import type { AnyRoute, ParentReference } from './types';
-
-function sameParentRef(a: ResolvedParentRef, b: ResolvedParentRef): boolean {
-  return (
-    a.name === b.name &&
-    a.namespace === b.namespace &&
-    a.kind === b.kind &&
-    a.group === b.group &&
-    a.sectionName === b.sectionName &&
-    a.port === b.port
-  );
-}
 
 interface StatusParent {
   controllerName?: string;

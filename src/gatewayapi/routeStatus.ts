@@ -1,7 +1,7 @@
 import { mergeConditions, type DesiredCondition } from '../metacontroller/conditions';
 import { copyStatus } from '../metacontroller/response';
 import { PROGRAMMED_CONDITION } from './ourKeys';
-import { normalizeParentRef } from './parentRefs';
+import { normalizeParentRef, parentRefKey } from './parentRefs';
 import { GATEWAY_GROUP, type AnyRoute, type ParentReference } from './types';
 
 /**
@@ -16,8 +16,7 @@ export interface ParentStatusInput {
 }
 
 function keyOf(ref: ParentReference, routeNamespace: string): string {
-  const n = normalizeParentRef(ref, routeNamespace);
-  return [n.group, n.kind, n.namespace, n.name, n.sectionName ?? '', n.port ?? ''].join('|');
+  return parentRefKey(normalizeParentRef(ref, routeNamespace));
 }
 
 /** The parentRef as the status carries it: as written, with group and kind explicit. */
