@@ -43,11 +43,15 @@ function markOf(object: KubeObject): PassMark | undefined {
  * inputs are those of that pass (same fingerprint), and neither a verify-now nor a verification
  * with these inputs (a drift check) asks for a full look.
  */
-function otherProcessesMark(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): PassMark | undefined {
+function otherProcessesMark(
+  ctx: HookContext,
+  object: KubeObject,
+  fingerprint: string | undefined,
+): (PassMark & { atMs: number }) | undefined {
   const mark = markOf(object);
   if (fingerprint === undefined || mark?.atMs === undefined || mark.fingerprint !== fingerprint) return undefined;
   if (mark.process === ctx.converging?.id || verifyNowAsked(object) || verifiedFingerprint(object) === fingerprint) return undefined;
-  return mark;
+  return { ...mark, atMs: mark.atMs };
 }
 
 /**
@@ -69,7 +73,8 @@ export async function passElsewhere(
     ctx.metrics?.syncFromRecord(object.kind, 'forwarded');
     return { answered: asked.answer };
   }
-  const decision = asked === 'gone' ? { skip: false as const } : handBack(ctx, object, fingerprint);
+  if (asked === 'gone') return {};
+  const decision = handBack(ctx, object, fingerprint);
   return decision.skip ? { handedBack: decision } : {};
 }
 
@@ -79,14 +84,15 @@ async function askMarkedReplica(
   fingerprint: string | undefined,
 ): Promise<ReplicaAnswer | 'not asked'> {
   const replicas = ctx.replicas;
-  const mark = replicas === undefined || replicas.handedOver ? undefined : otherProcessesMark(ctx, object, fingerprint);
-  if (ctx.converging === undefined || mark?.address === undefined || mark.atMs === undefined) return 'not asked';
+  if (replicas === undefined || replicas.handedOver || ctx.converging === undefined) return 'not asked';
+  const mark = otherProcessesMark(ctx, object, fingerprint);
+  if (mark?.address === undefined) return 'not asked';
   // Marked by an earlier process at this address: restarted, its picture is gone.
-  if (mark.address === replicas?.address) return 'gone';
+  if (mark.address === replicas.address) return 'gone';
   const ageMs = ctx.now().getTime() - mark.atMs;
   if (ageMs < -MARK_AHEAD_AT_MOST_MS || ageMs > FIRST_PASSES_WITHIN_MS) return 'not asked';
   const about = `${object.metadata.uid ?? ''}/${object.metadata.namespace ?? ''}/${object.metadata.name} ${mark.process} ${mark.atMs}`;
-  return (await replicas?.forward(mark.address, about)) ?? 'not asked';
+  return replicas.forward(mark.address, about);
 }
 
 /**
@@ -144,7 +150,7 @@ export function lastPassMark(ctx: HookContext, object: KubeObject, nextFingerpri
 export function handBack(ctx: HookContext, object: KubeObject, fingerprint: string | undefined): SkipDecision {
   const converging = ctx.converging;
   const mark = converging === undefined ? undefined : otherProcessesMark(ctx, object, fingerprint);
-  if (converging === undefined || mark?.atMs === undefined) return { skip: false };
+  if (converging === undefined || mark === undefined) return { skip: false };
   const windowMs = HAND_BACK_RECHECKS * converging.recheckMs;
   const leftMs = mark.atMs + windowMs - ctx.now().getTime();
   // A mark from further ahead than another replica's clock can be is not waited for.

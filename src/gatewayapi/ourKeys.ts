@@ -22,10 +22,11 @@ export const VERIFIED_ANNOTATION = `${KEY_PREFIX}lattice-verified`;
 /** Any value: the object's next sync observes Lattice in full (drift check), then removes the annotation. */
 export const VERIFY_NOW_ANNOTATION = `${KEY_PREFIX}verify-now`;
 /**
- * `<process id> <fingerprint> <unix seconds>`: which hook server process (a random id per
- * process) made the object's last pass that wrote to Lattice, the object's fingerprint after it,
- * and when. A pass starts from its process's picture of Lattice only while the object names its
- * process (see lastPicture); another replica leaves a converging object with that fingerprint to
- * it (see handBack).
+ * `<process id> <fingerprint> <unix seconds> [<address>]`: which hook server process (a random id
+ * per process) made the object's last pass that wrote to Lattice, the object's fingerprint after
+ * it, when, and where that process takes hook requests from the other replicas (REPLICA_ADDRESS).
+ * A pass starts from its process's picture of Lattice only while the object names its process (see
+ * lastPicture); another replica hands a converging object's sync with that fingerprint to it, or
+ * leaves it to it (see passElsewhere).
  */
 export const LAST_PASS_ANNOTATION = `${KEY_PREFIX}lattice-last-pass`;

@@ -45,32 +45,12 @@ export interface HookContextOptions {
  * so a hook that never needs AWS costs nothing and works on a server without AWS clients.
  */
 export function createHookContext(options: HookContextOptions): HookContext {
-  const {
-    config,
-    log,
-    now,
-    deadline,
-    session,
-    aws,
-    metrics,
-    converging,
-    teardownFacts,
-    budgetBusy,
-    taggingAvailability,
-    rememberedRules,
-    replicas,
-  } = options;
+  // The rest are the context's own fields, each present only when given.
+  const { session, aws, taggingAvailability, rememberedRules, ...given } = options;
+  const { config, log } = given;
   let hookAws: HookAws | undefined;
   return {
-    config,
-    log,
-    now,
-    deadline,
-    ...(metrics ? { metrics } : {}),
-    ...(converging ? { converging } : {}),
-    ...(teardownFacts ? { teardownFacts } : {}),
-    ...(budgetBusy ? { budgetBusy } : {}),
-    ...(replicas ? { replicas } : {}),
+    ...given,
     get aws(): HookAws {
       if (!aws) throw new LatticeGwError('LGW_AWS_UNAVAILABLE', 'this server runs without AWS clients');
       hookAws ??= {

@@ -129,7 +129,7 @@ export async function hooksPlugin(hooks: FastifyInstance, options: HooksOptions)
           ...(converging ? { converging } : {}),
           ...(replicas ? { replicas } : {}),
         });
-        const response = await dispatch(controller, hook, request.body, ctx);
+        const response = await dispatch(controller, hook, body, ctx);
         if (session.calls.length > 0) log.debug({ awsCalls: session.calls.length, awsWrites: session.writes }, 'AWS calls of this hook');
         return response;
       };

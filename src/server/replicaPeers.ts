@@ -67,11 +67,6 @@ export class ReplicaPeers {
     return this.#known;
   }
 
-  /** The other replicas' addresses (see resolved). */
-  async addresses(): Promise<ReadonlySet<string>> {
-    return (await this.resolved()).others;
-  }
-
   async #resolve(): Promise<void> {
     const addresses = new Set<string>();
     let failed = 0;

@@ -165,7 +165,9 @@ describe('handing a hook request to another replica (replicaLink.ts)', () => {
   it('sends nothing to an address that is not one of the replicas (a mark written by hand), nor to itself', async () => {
     const stranger = await peer(json(200, {}));
     const link = linkOf(stranger.address, [stranger.address, '127.0.0.1:2']);
-    expect(await new ReplicaPeers(stranger.address, [stranger.address, '127.0.0.1:2'], log).addresses()).toEqual(new Set(['127.0.0.1:2']));
+    expect((await new ReplicaPeers(stranger.address, [stranger.address, '127.0.0.1:2'], log).resolved()).others).toEqual(
+      new Set(['127.0.0.1:2']),
+    );
     await expect(link.forward(stranger.address, ABOUT, handed())).resolves.toBe('gone');
     await expect(linkOf(SELF, ['127.0.0.1:2']).forward(stranger.address, ABOUT, handed())).resolves.toBe('gone');
     // No replica resolves at all: nothing is known, not even that it is gone; only this one: the other is gone.
@@ -177,17 +179,17 @@ describe('handing a hook request to another replica (replicaLink.ts)', () => {
   it('resolves REPLICA_PEERS names to every address, and leaves out a name that does not resolve', async () => {
     const peers = new ReplicaPeers(SELF, ['localhost:8080', 'no-such-replica.invalid:8080'], log);
     // A resolver slower than the second a caller waits leaves the first answer empty: the next one has it.
-    let addresses = [...(await peers.addresses())];
+    let addresses = [...(await peers.resolved()).others];
     for (let tries = 0; addresses.length === 0 && tries < 50; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      addresses = [...(await peers.addresses())];
+      addresses = [...(await peers.resolved()).others];
     }
     expect(addresses.length).toBeGreaterThan(0);
     for (const address of addresses) expect(address).toMatch(/^(127\.\d+\.\d+\.\d+|\[::1\]):8080$/);
   });
 
   it("counts only addresses of this replica's own scope: a pod's peers are never loopback, link-local or unspecified", async () => {
-    const resolved = async (self: string, names: string[]) => [...(await new ReplicaPeers(self, names, log).addresses())];
+    const resolved = async (self: string, names: string[]) => [...(await new ReplicaPeers(self, names, log).resolved()).others];
     const hostile = ['127.0.0.1:8080', '169.254.169.254:80', '0.0.0.0:8080', '[::1]:8080', '[fe80::1]:8080', '10.0.3.8:8080'];
     expect(await resolved('10.0.3.7:8080', hostile)).toEqual(['10.0.3.8:8080']);
     expect(await resolved('[fd00::7]:8080', ['[fd00::8]:8080', '[::1]:8080'])).toEqual(['[fd00::8]:8080']);
@@ -208,13 +210,13 @@ describe('handing a hook request to another replica (replicaLink.ts)', () => {
     const unlisted = (log: typeof captured, startedAtMs: number) => new ReplicaPeers('127.0.0.1:1', ['127.0.0.2:8080'], log, startedAtMs);
     const warnings = () => lines.filter((l) => l.includes('REPLICA_ADDRESS is not among')).length;
     // Just started: not ready yet, so not listed yet.
-    await unlisted(captured, Date.now()).addresses();
+    await unlisted(captured, Date.now()).resolved();
     expect(warnings()).toBe(0);
     const late = unlisted(captured, Date.now() - 5 * 60_000);
-    await late.addresses();
+    await late.resolved();
     expect(warnings()).toBe(1);
     // Listed: nothing to say.
-    await new ReplicaPeers('127.0.0.1:1', ['127.0.0.1:1', '127.0.0.2:8080'], captured, Date.now() - 5 * 60_000).addresses();
+    await new ReplicaPeers('127.0.0.1:1', ['127.0.0.1:1', '127.0.0.2:8080'], captured, Date.now() - 5 * 60_000).resolved();
     expect(warnings()).toBe(1);
   });
 
